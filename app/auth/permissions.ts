@@ -1,0 +1,18 @@
+// Pure permission checks, usable in components to decide what to show. The server twin enforces them.
+import { type Role } from '#app/generated/prisma/enums.ts'
+
+export type Grant = { role: Role; orgUnitId: number; path: string }
+
+/** A grant on a unit covers that unit and its whole subtree (materialized paths: "/1/7/" covers "/1/7/42/"). */
+export function grantCovers(grant: Pick<Grant, 'path'>, unitPath: string) {
+	return unitPath.startsWith(grant.path)
+}
+
+/** ADMIN over a subtree can do whatever any other role can do there. */
+export function can(grants: ReadonlyArray<Grant>, unitPath: string, roles: ReadonlyArray<Role>) {
+	return grants.some((g) => (g.role === 'ADMIN' || roles.includes(g.role)) && grantCovers(g, unitPath))
+}
+
+export function hasAnyRole(grants: ReadonlyArray<Grant>, roles: ReadonlyArray<Role>) {
+	return grants.some((g) => g.role === 'ADMIN' || roles.includes(g.role))
+}

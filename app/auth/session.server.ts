@@ -1,0 +1,135 @@
+// Sessions. lucia 3 is deprecated upstream, so it is used here and nowhere else: replacing it with hand-rolled
+// session code over the same Session table touches only this file (docs/decisions/003-sessions-lucia.md).
+import { redirect } from '@remix-run/node'
+import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from 'lucia'
+import { db } from '#app/db.server.ts'
+import { secureCookies } from '#app/env.server.ts'
+import { type UserKind, type UserStatus } from '#app/generated/prisma/enums.ts'
+
+export const SESSION_COOKIE = 'vms_session'
+
+type UserAttributes = { fullName: string; kind: UserKind; status: UserStatus; locale: string }
+
+declare module 'lucia' {
+	interface Register {
+		Lucia: ReturnType<typeof lucia>
+		DatabaseUserAttributes: UserAttributes
+	}
+}
+
+const adapter: Adapter = {
+	async getSessionAndUser(sessionId) {
+		const row = await db.session.findUnique({
+			where: { id: sessionId },
+			include: { user: { select: { id: true, fullName: true, kind: true, status: true, locale: true } } },
+		})
+		if (!row) return [null, null]
+		const session: DatabaseSession = { id: row.id, userId: row.userId, expiresAt: row.expiresAt, attributes: {} }
+		const { id, ...attributes } = row.user
+		const user: DatabaseUser = { id, attributes }
+		return [session, user]
+	},
+	async getUserSessions(userId) {
+		const rows = await db.session.findMany({ where: { userId } })
+		return rows.map((r) => ({ id: r.id, userId: r.userId, expiresAt: r.expiresAt, attributes: {} }))
+	},
+	async setSession(session) {
+		await db.session.create({ data: { id: session.id, userId: session.userId, expiresAt: session.expiresAt } })
+	},
+	async updateSessionExpiration(sessionId, expiresAt) {
+		await db.session.updateMany({ where: { id: sessionId }, data: { expiresAt } })
+	},
+	async deleteSession(sessionId) {
+		await db.session.deleteMany({ where: { id: sessionId } })
+	},
+	async deleteUserSessions(userId) {
+		await db.session.deleteMany({ where: { userId } })
+	},
+	async deleteExpiredSessions() {
+		await db.session.deleteMany({ where: { expiresAt: { lte: new Date() } } })
+	},
+}
+
+let luciaInstance: Lucia<Record<never, never>, UserAttributes> | undefined
+function lucia(): Lucia<Record<never, never>, UserAttributes> {
+	luciaInstance ??= new Lucia<Record<never, never>, UserAttributes>(adapter, {
+		sessionExpiresIn: new TimeSpan(14, 'd'),
+		sessionCookie: {
+			name: SESSION_COOKIE,
+			expires: true,
+			// HttpOnly and Path=/ are lucia's defaults; SameSite=Lax blocks cross-site POSTs carrying the cookie.
+			attributes: { sameSite: 'lax', secure: secureCookies() },
+		},
+		getUserAttributes: (attributes) => attributes,
+	})
+	return luciaInstance
+}
+
+export type SessionUser = { id: string } & UserAttributes
+
+type Resolved = { user: SessionUser; sessionId: string; setCookie?: string } | null
+
+// Loaders of one request (root + route) share one lookup.
+const perRequest = new WeakMap<Request, Promise<Resolved>>()
+
+function readSessionId(request: Request) {
+	return lucia().readSessionCookie(request.headers.get('Cookie') ?? '')
+}
+
+async function resolve(request: Request): Promise<Resolved> {
+	const sessionId = readSessionId(request)
+	if (!sessionId) return null
+	const { session, user } = await lucia().validateSession(sessionId)
+	if (!session || !user) return null
+	if (user.status !== 'ACTIVE') {
+		await lucia().invalidateSession(session.id)
+		return null
+	}
+	// lucia extends a session past half its life; the root loader sends the refreshed cookie.
+	const setCookie = session.fresh ? lucia().createSessionCookie(session.id).serialize() : undefined
+	return { user, sessionId: session.id, setCookie }
+}
+
+export function getSession(request: Request): Promise<Resolved> {
+	let pending = perRequest.get(request)
+	if (!pending) {
+		pending = resolve(request)
+		perRequest.set(request, pending)
+	}
+	return pending
+}
+
+export async function getUser(request: Request) {
+	return (await getSession(request))?.user ?? null
+}
+
+/** The logged-in user, or a redirect to the login page that comes back here afterwards. */
+export async function requireUser(request: Request, { redirectTo }: { redirectTo?: string } = {}) {
+	const user = await getUser(request)
+	if (user) return user
+	const url = new URL(request.url)
+	const back = redirectTo ?? `${url.pathname}${url.search}`
+	throw redirect(`/login?${new URLSearchParams({ redirectTo: back })}`)
+}
+
+export async function requireAnonymous(request: Request) {
+	if (await getUser(request)) throw redirect('/')
+}
+
+/** Starts a session; returns the Set-Cookie header value. Old sessions of a fixated id are never reused. */
+export async function startSession(userId: string) {
+	const session = await lucia().createSession(userId, {})
+	return lucia().createSessionCookie(session.id).serialize()
+}
+
+/** Ends the current session; returns the Set-Cookie header that clears the cookie. */
+export async function endSession(request: Request) {
+	const sessionId = readSessionId(request)
+	if (sessionId) await lucia().invalidateSession(sessionId)
+	return lucia().createBlankSessionCookie().serialize()
+}
+
+/** After a password change: every other session of the user ends. */
+export async function endOtherSessions(userId: string, keepSessionId: string) {
+	await db.session.deleteMany({ where: { userId, id: { not: keepSessionId } } })
+}

@@ -1,0 +1,176 @@
+// Driver adapters for Prisma 6.19 with the Rust-free client: PGlite (embedded, in ./.data) or real PostgreSQL.
+// Several adapter bugs are worked around here; each is named where it is handled. Recipe and error texts:
+// docs/decisions/002-prisma-pglite-postgres.md.
+import { mkdirSync } from 'node:fs'
+import { PGlite } from '@electric-sql/pglite'
+import { PrismaPg } from '@prisma/adapter-pg'
+import { DriverAdapterError } from '@prisma/driver-adapter-utils'
+import pg from 'pg'
+import { PrismaPGlite } from 'pglite-prisma-adapter'
+
+export const DEFAULT_DATABASE_URL = 'pglite:./.data/db'
+
+export function isPostgresUrl(url: string) {
+	return /^postgres(ql)?:\/\//.test(url)
+}
+
+/** The PGlite data directory of a `pglite:<dir>` URL, or undefined for `pglite:memory`. */
+export function pgliteDataDir(url: string): string | undefined {
+	const dir = url.replace(/^pglite:/, '')
+	return dir === '' || dir === 'memory' ? undefined : dir
+}
+
+function openPglite(dataDir: string | undefined) {
+	// PGlite creates only the last path segment of its directory.
+	if (dataDir) mkdirSync(dataDir, { recursive: true })
+	return new PGlite(dataDir)
+}
+
+// adapter-pg 6.19 cannot decode the PG type `name` (oid 19) that the migration engine reads
+// ("Column type 'name' could not be deserialized"); present it as text.
+class NameAsTextClient extends pg.Client {
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	override query(...args: Array<any>): any {
+		// eslint-disable-next-line @typescript-eslint/no-explicit-any
+		const fix = (result: any) => {
+			for (const r of [result].flat()) {
+				for (const field of r?.fields ?? []) if (field.dataTypeID === 19) field.dataTypeID = 25
+			}
+			return result
+		}
+		const callback = typeof args.at(-1) === 'function' ? args.pop() : undefined
+		// eslint-disable-next-line @typescript-eslint/no-explicit-any
+		const query = super.query as (...a: Array<any>) => any
+		if (callback) {
+			return query.call(this, ...args, (error: unknown, result: unknown) =>
+				callback(error, error ? result : fix(result)),
+			)
+		}
+		const out = query.call(this, ...args)
+		return typeof out?.then === 'function' ? out.then(fix) : out
+	}
+}
+
+// Discrete fields, not `connectionString`: pg lets a connection string override `database`, which would point
+// adapter-pg's shadow database at the main one. allowExitOnIdle lets scripts exit without waiting for the pool.
+function pgConfig(url: string, max?: number): pg.PoolConfig {
+	const u = new URL(url)
+	return {
+		host: u.hostname,
+		port: Number(u.port || 5432),
+		database: decodeURIComponent(u.pathname.slice(1)),
+		user: decodeURIComponent(u.username) || undefined,
+		password: decodeURIComponent(u.password) || undefined,
+		max,
+		allowExitOnIdle: true,
+		Client: NameAsTextClient,
+	}
+}
+
+// pglite-prisma-adapter reports every database error as a generic one, so Prisma never raises P2002 and friends.
+// Map the SQLSTATEs that our code handles, as adapter-pg does. Patched once on the shared prototype.
+let pgliteErrorsPatched = false
+function patchPgliteErrors(connection: object) {
+	if (pgliteErrorsPatched) return
+	const proto = Object.getPrototypeOf(Object.getPrototypeOf(connection))
+	const original = proto.onError
+	proto.onError = function onError(error: { code?: string; message?: string; detail?: string; constraint?: string }) {
+		const fields = error?.detail?.match(/Key \(([^)]+)\)/)?.[1]?.split(', ')
+		const constraint = fields ? { fields } : undefined
+		const byCode: Record<string, object> = {
+			'23505': { kind: 'UniqueConstraintViolation', constraint },
+			'23502': { kind: 'NullConstraintViolation', constraint },
+			'23503': {
+				kind: 'ForeignKeyConstraintViolation',
+				constraint: error?.constraint ? { index: error.constraint } : undefined,
+			},
+			'40001': { kind: 'TransactionWriteConflict' },
+		}
+		const mapped = error?.code ? byCode[error.code] : undefined
+		if (mapped) {
+			throw new DriverAdapterError({
+				originalCode: error.code,
+				originalMessage: error.message,
+				...mapped,
+			} as ConstructorParameters<typeof DriverAdapterError>[0])
+		}
+		return original.call(this, error)
+	}
+	pgliteErrorsPatched = true
+}
+
+/** The adapter for `new PrismaClient({ adapter })`. Pass `pglite` to use an already open instance (tests). */
+export function createAdapter(url: string, options: { pglite?: PGlite; poolSize?: number } = {}) {
+	if (isPostgresUrl(url)) return new PrismaPg(pgConfig(url, options.poolSize))
+	const db = options.pglite ?? openPglite(pgliteDataDir(url))
+	const factory = new PrismaPGlite(db)
+	return Object.assign(factory, {
+		connect: async () => {
+			const connection = await PrismaPGlite.prototype.connect.call(factory)
+			patchPgliteErrors(connection)
+			// The adapter's dispose() does nothing, which would keep the process alive and the data dir open.
+			return Object.assign(connection, {
+				dispose: () => (options.pglite ? Promise.resolve() : db.close()),
+			})
+		},
+	})
+}
+
+// Both adapters run migration scripts wrongly: adapter-pg splits on every ";" (breaking $$ bodies) and
+// pglite-prisma-adapter does not await the script. Run each script as one simple-protocol query.
+function fixExecuteScript<T extends { executeScript(script: string): Promise<void> }>(
+	connection: T,
+	run: (script: string) => Promise<unknown>,
+): T {
+	connection.executeScript = async (script) => {
+		try {
+			await run(script)
+		} catch (error) {
+			;(connection as unknown as { onError(e: unknown): never }).onError(error)
+		}
+	}
+	return connection
+}
+
+// The schema engine replays migrations into the shadow database with argument-less executeRaw, which
+// PGlite's extended protocol refuses for several statements; use exec() for those.
+async function pgliteMigrationConnection(db: PGlite) {
+	const connection = fixExecuteScript(await new PrismaPGlite(db).connect(), (s) => db.exec(s))
+	const executeRaw = connection.executeRaw.bind(connection)
+	connection.executeRaw = async (query) => {
+		if (query.args.length) return executeRaw(query)
+		try {
+			return (await db.exec(query.sql)).at(-1)?.affectedRows ?? 0
+		} catch (error) {
+			return (connection as unknown as { onError(e: unknown): never }).onError(error)
+		}
+	}
+	connection.dispose = () => db.close()
+	return connection
+}
+
+/** The migration-capable adapter used by prisma.config.ts (migrate deploy / diff). */
+export function createMigrationAdapter(url: string) {
+	if (isPostgresUrl(url)) {
+		const factory = new PrismaPg(pgConfig(url))
+		const wrap = async <T extends { executeScript(s: string): Promise<void>; underlyingDriver(): unknown }>(
+			p: Promise<T>,
+		) => {
+			const c = await p
+			return fixExecuteScript(c, (s) => (c.underlyingDriver() as pg.Client).query(s))
+		}
+		return Object.assign(factory, {
+			connect: () => wrap(PrismaPg.prototype.connect.call(factory)),
+			connectToShadowDb: () => wrap(PrismaPg.prototype.connectToShadowDb.call(factory)),
+		})
+	}
+	const dataDir = pgliteDataDir(url)
+	let main: PGlite | undefined
+	return {
+		provider: 'postgres' as const,
+		adapterName: 'pglite-prisma-adapter',
+		connect: async () => pgliteMigrationConnection((main ??= openPglite(dataDir))),
+		// Always a throw-away in-memory database, never the main one.
+		connectToShadowDb: async () => pgliteMigrationConnection(new PGlite()),
+	}
+}

@@ -1,0 +1,57 @@
+// Reading the org tree: a unit with its sub-units and the people in its subtree.
+import { db, Prisma } from '#app/db.server.ts'
+import { compareVi, compareViNames } from '#app/ui/collation.ts'
+
+/** Memberships active on `at`: started, and not yet ended. */
+export function activeMembershipWhere(at: Date = new Date()) {
+	return { validFrom: { lte: at }, OR: [{ validTo: null }, { validTo: { gt: at } }] }
+}
+
+/** Distinct people with an active membership anywhere in each unit's subtree. */
+export async function countMembersInSubtrees(unitIds: Array<number>, at: Date = new Date()) {
+	if (unitIds.length === 0) return new Map<number, number>()
+	const rows = await db.$queryRaw<Array<{ id: number; count: bigint }>>`
+		SELECT c.id, COUNT(DISTINCT m."userId") AS count
+		FROM "OrgUnit" c
+		JOIN "OrgUnit" u ON u.path LIKE c.path || '%'
+		JOIN "Membership" m ON m."orgUnitId" = u.id
+			AND m."validFrom" <= ${at} AND (m."validTo" IS NULL OR m."validTo" > ${at})
+		WHERE c.id IN (${Prisma.join(unitIds)})
+		GROUP BY c.id`
+	return new Map(rows.map((r) => [r.id, Number(r.count)]))
+}
+
+const MEMBER_PAGE = 200
+
+export async function getUnitOverview(unitId: number) {
+	const unit = await db.orgUnit.findUnique({
+		where: { id: unitId },
+		include: { parent: { select: { id: true, name: true } } },
+	})
+	if (!unit) return null
+	const children = await db.orgUnit.findMany({
+		where: { parentId: unit.id, validTo: null },
+		select: { id: true, name: true, code: true, kind: true },
+	})
+	const counts = await countMembersInSubtrees([unit.id, ...children.map((c) => c.id)])
+	const memberships = await db.membership.findMany({
+		where: { ...activeMembershipWhere(), orgUnit: { path: { startsWith: unit.path } } },
+		select: {
+			id: true,
+			title: true,
+			tags: true,
+			orgUnit: { select: { name: true } },
+			user: { select: { id: true, fullName: true, status: true, username: true } },
+		},
+		take: 5000,
+	})
+	memberships.sort((a, b) => compareViNames(a.user.fullName, b.user.fullName))
+	return {
+		unit,
+		children: children
+			.map((c) => ({ ...c, memberCount: counts.get(c.id) ?? 0 }))
+			.sort((a, b) => compareVi(a.name, b.name)),
+		memberCount: counts.get(unit.id) ?? 0,
+		members: memberships.slice(0, MEMBER_PAGE),
+	}
+}

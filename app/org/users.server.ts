@@ -1,0 +1,36 @@
+// Accounts created by a manager for their unit: PENDING until the person activates with the one-time code.
+import { issueActivationCode } from '#app/auth/activation.server.ts'
+import { audit } from '#app/auth/audit.server.ts'
+import { db } from '#app/db.server.ts'
+import { normalizeName } from '#app/ui/collation.ts'
+
+export type NewUserInput = { fullName: string; username: string; email?: string; title?: string; tags: Array<string> }
+
+export async function createUserInUnit(
+	input: NewUserInput,
+	unitId: number,
+	actorId: string,
+	request: Request,
+): Promise<{ ok: true; code: string; expiresAt: Date; fullName: string } | { ok: false; field: 'username' | 'email' }> {
+	const email = input.email?.toLowerCase()
+	const clash = await db.user.findFirst({
+		where: { OR: [{ username: input.username }, ...(email ? [{ email }] : [])] },
+		select: { username: true },
+	})
+	if (clash) return { ok: false, field: clash.username === input.username ? 'username' : 'email' }
+	const fullName = normalizeName(input.fullName)
+	return db.$transaction(async (tx) => {
+		const user = await tx.user.create({
+			data: { fullName, username: input.username, email, status: 'PENDING', kind: 'STAFF' },
+		})
+		await tx.membership.create({
+			data: { userId: user.id, orgUnitId: unitId, title: input.title ? normalizeName(input.title) : null, tags: input.tags },
+		})
+		const { code, expiresAt } = await issueActivationCode(user.id, actorId, tx)
+		await audit(
+			{ actorId, action: 'user.create', targetType: 'User', targetId: user.id, orgUnitId: unitId, request, details: { username: input.username } },
+			tx,
+		)
+		return { ok: true as const, code, expiresAt, fullName }
+	})
+}

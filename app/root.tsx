@@ -1,0 +1,146 @@
+import { type LinksFunction, type LoaderFunctionArgs, json } from '@remix-run/node'
+import {
+	Form,
+	isRouteErrorResponse,
+	Link,
+	Links,
+	Meta,
+	Outlet,
+	Scripts,
+	ScrollRestoration,
+	useLocation,
+	useRouteError,
+	useRouteLoaderData,
+} from '@remix-run/react'
+import { type ReactNode } from 'react'
+import { getGrants } from './auth/permissions.server.ts'
+import { hasAnyRole } from './auth/permissions.ts'
+import { getSession } from './auth/session.server.ts'
+import stylesheet from './tailwind.css?url'
+import { langFromRequest, translator, useLang, useT, type Lang } from './ui/i18n.ts'
+import { useNonce } from './ui/nonce.ts'
+
+export const links: LinksFunction = () => [
+	{ rel: 'stylesheet', href: stylesheet },
+	{ rel: 'icon', href: '/favicon.ico', sizes: '32x32' },
+]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+	const lang = langFromRequest(request)
+	const session = await getSession(request)
+	const grants = session ? await getGrants(request, session.user.id) : []
+	const headers = new Headers()
+	if (session?.setCookie) headers.append('Set-Cookie', session.setCookie)
+	return json(
+		{
+			lang,
+			user: session ? { id: session.user.id, fullName: session.user.fullName } : null,
+			canAudit: hasAnyRole(grants, ['AUDITOR', 'MANAGER', 'YOUTH_ADMIN']),
+		},
+		{ headers },
+	)
+}
+
+function Header() {
+	const data = useRouteLoaderData<typeof loader>('root')
+	const t = useT()
+	const lang = useLang()
+	const location = useLocation()
+	const here = `${location.pathname}${location.search}`
+	return (
+		<header className="no-print border-b border-gray-300 bg-white">
+			<div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-2 px-4 py-3">
+				<Link to="/" className="text-lg font-bold text-brand-800 no-underline">
+					{t('app.name')}
+				</Link>
+				<nav aria-label={t('nav.main')} className="flex flex-wrap items-center gap-3 text-sm">
+					{data?.user ? (
+						<>
+							<Link to="/account">{t('nav.account')}</Link>
+							{data.canAudit ? <Link to="/admin/audit">{t('nav.audit')}</Link> : null}
+							<Form method="post" action="/logout">
+								<button type="submit" className="underline underline-offset-2 text-brand-700 cursor-pointer min-h-11">
+									{t('nav.logout')}
+								</button>
+							</Form>
+						</>
+					) : (
+						<Link to="/login">{t('nav.login')}</Link>
+					)}
+					<Form method="post" action="/set-language">
+						<input type="hidden" name="lang" value={lang === 'vi' ? 'en' : 'vi'} />
+						<input type="hidden" name="redirectTo" value={here} />
+						<button type="submit" className="btn-secondary btn min-h-9 px-2 py-1 text-sm" lang={lang === 'vi' ? 'en' : 'vi'}>
+							{t('nav.switchTo')}
+						</button>
+					</Form>
+				</nav>
+			</div>
+		</header>
+	)
+}
+
+function Document({ lang, children }: { lang: Lang; children: ReactNode }) {
+	const nonce = useNonce()
+	const t = translator(lang)
+	return (
+		<html lang={lang}>
+			<head>
+				<meta charSet="utf-8" />
+				<meta name="viewport" content="width=device-width, initial-scale=1" />
+				<Meta />
+				<Links />
+			</head>
+			<body className="flex min-h-screen flex-col bg-gray-50 text-gray-900">
+				<a
+					href="#main"
+					className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:p-2"
+				>
+					{t('nav.skip')}
+				</a>
+				{children}
+				<footer className="no-print mt-auto border-t border-gray-300 bg-white">
+					<p className="mx-auto max-w-5xl px-4 py-4 text-sm text-gray-700">{t('footer.text')}</p>
+				</footer>
+				<ScrollRestoration nonce={nonce} />
+				<Scripts nonce={nonce} />
+			</body>
+		</html>
+	)
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+	const lang = useLang()
+	return <Document lang={lang}>{children}</Document>
+}
+
+export default function App() {
+	return (
+		<>
+			<Header />
+			<main id="main" tabIndex={-1} className="mx-auto w-full max-w-5xl flex-1 px-4 py-6">
+				<Outlet />
+			</main>
+		</>
+	)
+}
+
+export function ErrorBoundary() {
+	const error = useRouteError()
+	const t = useT()
+	const status = isRouteErrorResponse(error) ? error.status : 500
+	const key = status === 403 ? '403' : status === 404 ? '404' : status === 413 ? '413' : '500'
+	if (key === '500' && typeof document === 'undefined') console.error(error)
+	return (
+		<>
+			<Header />
+			<main id="main" tabIndex={-1} className="mx-auto w-full max-w-5xl flex-1 px-4 py-6">
+				<h1 className="mb-3 text-2xl font-bold">{t(`error.${key}.title`)}</h1>
+				<p className="mb-4">{t(`error.${key}.text`)}</p>
+				<p>
+					<Link to="/">{t('error.backHome')}</Link>
+				</p>
+			</main>
+		</>
+	)
+}

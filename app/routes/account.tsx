@@ -1,0 +1,96 @@
+import { type z } from 'zod'
+import { getFormProps, useForm } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { audit } from '#app/auth/audit.server.ts'
+import { hashPassword, verifyPassword } from '#app/auth/password.server.ts'
+import { ChangePasswordSchema } from '#app/auth/schema.ts'
+import { endOtherSessions, getSession, requireUser } from '#app/auth/session.server.ts'
+import { db } from '#app/db.server.ts'
+import { Field, FormErrors } from '#app/ui/form.tsx'
+import { langFromRequest, translator, useT } from '#app/ui/i18n.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Tài khoản của tôi | Văn Minh Số' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+	const user = await requireUser(request)
+	const profile = await db.user.findUniqueOrThrow({
+		where: { id: user.id },
+		select: { fullName: true, username: true, email: true },
+	})
+	return json({ profile })
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+	const user = await requireUser(request)
+	const submission = parseWithZod(await request.formData(), { schema: ChangePasswordSchema })
+	const hide = { hideFields: ['current', 'password', 'confirm'] }
+	if (submission.status !== 'success') return json({ result: submission.reply(hide), changed: false }, { status: 400 })
+	const t = translator(langFromRequest(request))
+	const stored = await db.password.findUnique({ where: { userId: user.id } })
+	if (!stored || !(await verifyPassword(stored.hash, submission.value.current))) {
+		return json(
+			{ result: submission.reply({ ...hide, fieldErrors: { current: [t('account.wrongCurrent')] } }), changed: false },
+			{ status: 400 },
+		)
+	}
+	const hash = await hashPassword(submission.value.password)
+	await db.password.update({ where: { userId: user.id }, data: { hash } })
+	const session = await getSession(request)
+	if (session) await endOtherSessions(user.id, session.sessionId)
+	await audit({ actorId: user.id, action: 'user.password.change', targetType: 'User', targetId: user.id, request })
+	return json({ result: submission.reply({ resetForm: true }), changed: true })
+}
+
+export default function AccountPage() {
+	const t = useT()
+	const { profile } = useLoaderData<typeof loader>()
+	const data = useActionData<typeof action>()
+	const [form, fields] = useForm<z.input<typeof ChangePasswordSchema>>({ id: 'change-password', lastResult: data?.result, shouldRevalidate: 'onInput' })
+	return (
+		<div className="max-w-xl">
+			<h1 className="mb-4 text-2xl font-bold">{t('account.title')}</h1>
+			<section className="card mb-6" aria-labelledby="profile-heading">
+				<h2 id="profile-heading" className="mb-2 text-lg font-semibold">
+					{t('account.profile')}
+				</h2>
+				<dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
+					<dt className="font-semibold">{t('account.fullName')}</dt>
+					<dd>{profile.fullName}</dd>
+					{profile.username ? (
+						<>
+							<dt className="font-semibold">{t('account.username')}</dt>
+							<dd>{profile.username}</dd>
+						</>
+					) : null}
+					{profile.email ? (
+						<>
+							<dt className="font-semibold">{t('account.email')}</dt>
+							<dd>{profile.email}</dd>
+						</>
+					) : null}
+				</dl>
+			</section>
+			<section aria-labelledby="password-heading">
+				<h2 id="password-heading" className="mb-2 text-lg font-semibold">
+					{t('account.changePassword')}
+				</h2>
+				{data?.changed ? (
+					<p role="status" className="alert alert-success mb-4">
+						{t('account.changed')}
+					</p>
+				) : null}
+				<Form method="post" {...getFormProps(form)} className="card">
+					<FormErrors id={form.errorId} errors={form.errors} />
+					<Field label={t('account.current')} meta={fields.current} type="password" autoComplete="current-password" />
+					<Field label={t('account.new')} meta={fields.password} type="password" autoComplete="new-password" />
+					<Field label={t('account.confirm')} meta={fields.confirm} type="password" autoComplete="new-password" />
+					<button type="submit" className="btn">
+						{t('account.submit')}
+					</button>
+				</Form>
+			</section>
+		</div>
+	)
+}

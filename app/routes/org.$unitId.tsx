@@ -1,0 +1,104 @@
+import { type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { requireOrgRole } from '#app/auth/permissions.server.ts'
+import { can } from '#app/auth/permissions.ts'
+import { getUnitOverview } from '#app/org/units.server.ts'
+import { useT } from '#app/ui/i18n.ts'
+import { tagLabel } from '#app/ui/labels.ts'
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+	{ title: `${data?.overview.unit.name ?? 'Đơn vị'} | Văn Minh Số` },
+]
+
+const VIEW_ROLES = ['MANAGER', 'AUDITOR', 'TRAINER', 'YOUTH_ADMIN'] as const
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const { grants, unit } = await requireOrgRole(request, Number(params.unitId), VIEW_ROLES)
+	const overview = await getUnitOverview(unit.id)
+	if (!overview) throw new Response('Not Found', { status: 404 })
+	return json({
+		overview,
+		canCreateUser: can(grants, unit.path, ['MANAGER', 'YOUTH_ADMIN']),
+		// The parent is linked only when it is inside the viewer's scope too.
+		parentVisible: overview.unit.parent ? can(grants, unit.path.replace(/\d+\/$/, ''), VIEW_ROLES) : false,
+	})
+}
+
+export default function UnitPage() {
+	const t = useT()
+	const { overview, canCreateUser, parentVisible } = useLoaderData<typeof loader>()
+	const { unit, children, members, memberCount } = overview
+	return (
+		<>
+			{unit.parent && parentVisible ? (
+				<p className="mb-1 text-sm">
+					{t('org.parent')}: <Link to={`/org/${unit.parent.id}`}>{unit.parent.name}</Link>
+				</p>
+			) : null}
+			<h1 className="mb-1 text-2xl font-bold">{unit.name}</h1>
+			<p className="mb-4 text-gray-700">
+				{t('org.col.code')}: {unit.code} · {t('org.memberCount', { count: memberCount })}
+			</p>
+			{canCreateUser ? (
+				<p className="mb-6">
+					<Link to={`/org/${unit.id}/users/new`} className="btn">
+						{t('org.newUser')}
+					</Link>
+				</p>
+			) : null}
+			<section className="mb-8" aria-labelledby="subunits-heading">
+				<h2 id="subunits-heading" className="mb-2 text-xl font-semibold">
+					{t('org.subunits')}
+				</h2>
+				{children.length ? (
+					<ul className="grid gap-2 sm:grid-cols-2">
+						{children.map((c) => (
+							<li key={c.id} className="card py-2">
+								<Link to={`/org/${c.id}`}>{c.name}</Link>
+								<span className="block text-sm text-gray-700">{t('org.memberCount', { count: c.memberCount })}</span>
+							</li>
+						))}
+					</ul>
+				) : (
+					<p>{t('org.noSubunits')}</p>
+				)}
+			</section>
+			<section aria-labelledby="members-heading">
+				<h2 id="members-heading" className="mb-2 text-xl font-semibold">
+					{t('org.members')}
+				</h2>
+				{members.length ? (
+					<>
+						<p className="mb-2 text-sm text-gray-700">{t('org.showing', { shown: members.length, total: memberCount })}</p>
+						<div className="overflow-x-auto">
+							<table className="table bg-white">
+								<thead>
+									<tr>
+										<th scope="col">{t('org.col.name')}</th>
+										<th scope="col">{t('org.col.title')}</th>
+										<th scope="col">{t('org.col.unit')}</th>
+										<th scope="col">{t('org.col.tags')}</th>
+										<th scope="col">{t('org.col.status')}</th>
+									</tr>
+								</thead>
+								<tbody>
+									{members.map((m) => (
+										<tr key={m.id}>
+											<td>{m.user.fullName}</td>
+											<td>{m.title}</td>
+											<td>{m.orgUnit.name}</td>
+											<td>{m.tags.map((tag) => tagLabel(t, tag)).join(', ')}</td>
+											<td>{t(`status.${m.user.status}`)}</td>
+										</tr>
+									))}
+								</tbody>
+							</table>
+						</div>
+					</>
+				) : (
+					<p>{t('org.noMembers')}</p>
+				)}
+			</section>
+		</>
+	)
+}

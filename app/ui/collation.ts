@@ -1,0 +1,21 @@
+// Vietnamese ordering: Intl.Collator('vi') for text, and people by given name first, as Vietnamese lists are read.
+const collator = new Intl.Collator('vi', { sensitivity: 'base', numeric: true })
+
+export function compareVi(a: string, b: string) {
+	return collator.compare(a, b)
+}
+
+function givenName(fullName: string) {
+	const parts = fullName.trim().split(/\s+/)
+	return parts[parts.length - 1] ?? ''
+}
+
+/** "Trần Văn An" sorts before "Nguyễn Thị Bình": by given name, then the full name. */
+export function compareViNames(a: string, b: string) {
+	return collator.compare(givenName(a), givenName(b)) || collator.compare(a, b)
+}
+
+/** NFC, trimmed, single spaces: how every human-entered name is stored. */
+export function normalizeName(value: string) {
+	return value.normalize('NFC').replace(/\s+/g, ' ').trim()
+}

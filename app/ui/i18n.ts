@@ -1,0 +1,51 @@
+// UI strings come only from the catalogues in ./i18n; components call t(key). Vietnamese is the default.
+import { useRouteLoaderData } from '@remix-run/react'
+import { en } from './i18n/en.ts'
+import { vi, type MessageKey } from './i18n/vi.ts'
+
+export type { MessageKey }
+export const LANGUAGES = ['vi', 'en'] as const
+export type Lang = (typeof LANGUAGES)[number]
+export const LANG_COOKIE = 'vms_lang'
+
+const catalogues: Record<Lang, Record<MessageKey, string>> = { vi, en }
+
+export function isLang(value: unknown): value is Lang {
+	return typeof value === 'string' && (LANGUAGES as ReadonlyArray<string>).includes(value)
+}
+
+export function isMessageKey(value: unknown): value is MessageKey {
+	return typeof value === 'string' && value in vi
+}
+
+export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string
+
+export function translator(lang: Lang): Translate {
+	const catalogue = catalogues[lang]
+	return (key, vars) => {
+		const text = catalogue[key] ?? vi[key] ?? key
+		return vars ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m)) : text
+	}
+}
+
+/** The language chosen by cookie, else Vietnamese (the product's first language, whatever the browser says). */
+export function langFromRequest(request: Request): Lang {
+	const cookie = request.headers.get('Cookie') ?? ''
+	const match = cookie.match(new RegExp(`(?:^|;\\s*)${LANG_COOKIE}=(\\w+)`))
+	return isLang(match?.[1]) ? match[1] : 'vi'
+}
+
+export function useLang(): Lang {
+	const data = useRouteLoaderData<{ lang: Lang }>('root')
+	return data?.lang ?? 'vi'
+}
+
+export function useT(): Translate {
+	return translator(useLang())
+}
+
+/** Translates a form error that is a catalogue key; other strings pass through. */
+export function useErrorText() {
+	const t = useT()
+	return (message: string | undefined) => (message ? (isMessageKey(message) ? t(message) : message) : undefined)
+}

@@ -1,0 +1,50 @@
+/**
+ * Seeds the database. Outside production: a demo province (GOV, EDU and YOUTH trees, ~300 staff) and five demo
+ * accounts whose shared password is listed in the README. In production nothing demo is ever written.
+ *
+ *   npm run db:seed               seed (refuses when the database already has org units)
+ *   tsx prisma/seed.ts --if-empty seed only an empty database (used by `npm start`)
+ */
+import { parseArgs } from 'node:util'
+import { hashPassword } from '#app/auth/password.server.ts'
+import { db } from '#app/db.server.ts'
+import { buildDemoData, DEMO_PASSWORD } from './demo-data.ts'
+
+const { values } = parseArgs({ options: { 'if-empty': { type: 'boolean', default: false } } })
+
+async function main() {
+	if (process.env.NODE_ENV === 'production') {
+		console.log('NODE_ENV=production: no demo data is seeded. Create the first administrator with `npm run admin:create`.')
+		return
+	}
+	if ((await db.orgUnit.count()) > 0) {
+		if (values['if-empty']) return
+		console.error('The database already has data; run `npm run db:reset` for a fresh demo database.')
+		process.exitCode = 1
+		return
+	}
+	const started = performance.now()
+	const demo = buildDemoData()
+	const passwordHash = await hashPassword(DEMO_PASSWORD)
+	await db.$transaction(
+		async (tx) => {
+			await tx.orgUnit.createMany({ data: demo.units })
+			// Ids were given explicitly; move the sequence past them.
+			await tx.$executeRawUnsafe(`SELECT setval(pg_get_serial_sequence('"OrgUnit"', 'id'), (SELECT max(id) FROM "OrgUnit"))`)
+			await tx.user.createMany({ data: demo.users })
+			await tx.password.createMany({ data: demo.accounts.map((a) => ({ userId: a.userId, hash: passwordHash })) })
+			await tx.membership.createMany({ data: demo.memberships })
+			await tx.roleGrant.createMany({ data: demo.grants })
+		},
+		{ timeout: 120_000 },
+	)
+	console.log(
+		`Seeded demo data: ${demo.units.length} units, ${demo.users.length} people, ${demo.accounts.length} demo accounts (${Math.round(performance.now() - started)} ms).`,
+	)
+}
+
+try {
+	await main()
+} finally {
+	await db.$disconnect()
+}

@@ -1,0 +1,69 @@
+/**
+ * `npm start`: everything needed to run the app from a fresh clone, then serve it.
+ *   1. build (content, client, server) when the sources changed since the last build;
+ *   2. apply migrations (embedded PGlite in ./.data/db unless DATABASE_URL says otherwise);
+ *   3. seed demo data into an empty database (never with NODE_ENV=production);
+ *   4. serve on PORT (default 3000).
+ *
+ *   npm start                              the built app
+ *   npm run dev                            Vite dev server with hot reload
+ *   tsx scripts/start.ts --port 0 --db pglite:/tmp/x   (used by the e2e tests)
+ */
+import { execFileSync, spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+
+const { values } = parseArgs({
+	options: {
+		dev: { type: 'boolean', default: false },
+		port: { type: 'string' },
+		db: { type: 'string' },
+		'skip-build': { type: 'boolean', default: false },
+	},
+})
+
+if (values.db) process.env.DATABASE_URL = values.db
+if (values.port) process.env.PORT = values.port
+const started = performance.now()
+
+function run(command: string, args: Array<string>) {
+	execFileSync(command, args, { stdio: 'inherit', env: process.env })
+}
+
+const SOURCES = ['app', 'content', 'public', 'server.ts', 'vite.config.ts', 'remix.config.js', 'package-lock.json', 'scripts/content-build.ts']
+
+function sourceFingerprint() {
+	const hash = createHash('sha256')
+	const walk = (p: string) => {
+		if (!existsSync(p) || p.includes(`${path.sep}generated`)) return
+		const s = statSync(p)
+		if (s.isDirectory()) for (const e of readdirSync(p).sort()) walk(path.join(p, e))
+		else hash.update(`${p}:${s.size}:${s.mtimeMs}\n`)
+	}
+	SOURCES.forEach(walk)
+	return hash.digest('hex')
+}
+
+const STAMP = 'build/.sources'
+if (!values.dev && !values['skip-build']) {
+	const fingerprint = sourceFingerprint()
+	const built = existsSync('dist/server.js') && existsSync(STAMP) && readFileSync(STAMP, 'utf8') === fingerprint
+	if (!built) {
+		console.log('Building the application…')
+		run('npm', ['run', '--silent', 'build'])
+		writeFileSync(STAMP, fingerprint)
+	}
+}
+
+if (!existsSync('app/generated/prisma/client.ts')) run('node', ['scripts/prisma-generate.mjs'])
+run('npx', ['tsx', 'scripts/db.ts', 'migrate'])
+run('npx', ['tsx', 'prisma/seed.ts', '--if-empty'])
+console.log(`Ready in ${((performance.now() - started) / 1000).toFixed(1)} s; starting the server…`)
+
+const child = values.dev
+	? spawn('npx', ['tsx', 'server.ts'], { stdio: 'inherit', env: { ...process.env, VMS_DEV: '1' } })
+	: spawn(process.execPath, ['dist/server.js'], { stdio: 'inherit', env: process.env })
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal))
+child.on('exit', (code) => process.exit(code ?? 0))
