@@ -1,5 +1,5 @@
 // Vietnamese ordering: Intl.Collator('vi') for text, and people by given name first, as Vietnamese lists are read.
-const collator = new Intl.Collator('vi', { sensitivity: 'base', numeric: true })
+const collator = new Intl.Collator('vi', { numeric: true })
 
 export function compareVi(a: string, b: string) {
 	return collator.compare(a, b)

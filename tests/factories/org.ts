@@ -1,0 +1,50 @@
+// Builders for test data: they write through the app's own client (the test file's database).
+import { hashPassword } from '#app/auth/password.server.ts'
+import { startSession } from '#app/auth/session.server.ts'
+import { db } from '#app/db.server.ts'
+import { type OrgKind, type OrgTree, type Role } from '#app/generated/prisma/enums.ts'
+
+let counter = 0
+const next = () => ++counter
+
+export async function createUnit(name: string, parent?: { id: number; path: string; depth: number; tree: OrgTree }, kind: OrgKind = 'department') {
+	const tree = parent?.tree ?? 'GOV'
+	const unit = await db.orgUnit.create({
+		data: { tree, kind: parent ? kind : 'province', code: `U${next()}`, name, parentId: parent?.id, path: 'pending', depth: parent ? parent.depth + 1 : 0 },
+	})
+	return db.orgUnit.update({ where: { id: unit.id }, data: { path: `${parent?.path ?? '/'}${unit.id}/` } })
+}
+
+export const TEST_PASSWORD = 'mat-khau-thu-nghiem'
+
+export async function createUser({
+	fullName = `Người dùng ${next()}`,
+	username = `user${next()}`,
+	status = 'ACTIVE' as const,
+	password = TEST_PASSWORD as string | null,
+	unitId,
+	role,
+}: {
+	fullName?: string
+	username?: string
+	status?: 'ACTIVE' | 'PENDING' | 'DISABLED'
+	password?: string | null
+	unitId?: number
+	role?: Role
+} = {}) {
+	const user = await db.user.create({ data: { fullName, username, status } })
+	if (password) await db.password.create({ data: { userId: user.id, hash: await hashPassword(password) } })
+	if (unitId) {
+		await db.membership.create({ data: { userId: user.id, orgUnitId: unitId } })
+		if (role) await db.roleGrant.create({ data: { userId: user.id, orgUnitId: unitId, role } })
+	}
+	return user
+}
+
+/** A request carrying a real session cookie for the user, as a browser would send it. */
+export async function requestAs(userId: string | null, url = 'http://localhost/', init: RequestInit = {}) {
+	const headers = new Headers(init.headers)
+	if (userId) headers.set('Cookie', (await startSession(userId)).split(';')[0]!)
+	headers.set('x-vms-client-ip', headers.get('x-vms-client-ip') ?? '203.0.113.7')
+	return new Request(url, { ...init, headers })
+}

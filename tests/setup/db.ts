@@ -1,0 +1,51 @@
+// A fresh, migrated database for one test file, wired in as the app's `db`.
+import { readFileSync } from 'node:fs'
+import { PGlite } from '@electric-sql/pglite'
+import pg from 'pg'
+import { createAdapter } from '#app/db-adapters.server.ts'
+import { setDbForTests } from '#app/db.server.ts'
+import { PrismaClient } from '#app/generated/prisma/client.ts'
+import { PG_TEMPLATE_DB, templatePath } from './global-setup.ts'
+
+export type TestDb = { prisma: PrismaClient; setupMs: number; close: () => Promise<void> }
+
+export async function createTestDb(): Promise<TestDb> {
+	const started = performance.now()
+	const pgUrl = process.env.TEST_DATABASE_URL
+	if (pgUrl) {
+		const name = `vms_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
+		const admin = new pg.Client({ connectionString: pgUrl })
+		await admin.connect()
+		await admin.query(`CREATE DATABASE ${name} TEMPLATE ${PG_TEMPLATE_DB}`)
+		await admin.end()
+		const url = new URL(pgUrl)
+		url.pathname = `/${name}`
+		const prisma = new PrismaClient({ adapter: createAdapter(url.toString(), { poolSize: 4 }) })
+		setDbForTests(prisma)
+		return {
+			prisma,
+			setupMs: Math.round(performance.now() - started),
+			close: async () => {
+				setDbForTests(undefined)
+				await prisma.$disconnect()
+				const again = new pg.Client({ connectionString: pgUrl })
+				await again.connect()
+				await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+				await again.end()
+			},
+		}
+	}
+	const pglite = new PGlite({ loadDataDir: new Blob([readFileSync(templatePath())]) })
+	await pglite.waitReady
+	const prisma = new PrismaClient({ adapter: createAdapter('pglite:memory', { pglite }) })
+	setDbForTests(prisma)
+	return {
+		prisma,
+		setupMs: Math.round(performance.now() - started),
+		close: async () => {
+			setDbForTests(undefined)
+			await prisma.$disconnect()
+			await pglite.close()
+		},
+	}
+}

@@ -1,0 +1,50 @@
+// Runs once per `vitest run`: prepares a migrated template database that each test file clones.
+// - PGlite (default): a data-dir dump in .data/, rebuilt only when the migrations change.
+// - PostgreSQL (TEST_DATABASE_URL=postgresql://…): a template database that CREATE DATABASE … TEMPLATE copies.
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { PGlite } from '@electric-sql/pglite'
+import pg from 'pg'
+
+const MIGRATIONS = 'prisma/migrations'
+
+export function migrationSql() {
+	return readdirSync(MIGRATIONS)
+		.filter((d) => /^\d/.test(d))
+		.sort()
+		.map((d) => readFileSync(`${MIGRATIONS}/${d}/migration.sql`, 'utf8'))
+}
+
+export function templatePath() {
+	const hash = createHash('sha256').update(migrationSql().join('\n')).digest('hex').slice(0, 12)
+	return `.data/test-template-${hash}.tar`
+}
+
+export const PG_TEMPLATE_DB = 'vms_test_template'
+
+export default async function setup() {
+	const pgUrl = process.env.TEST_DATABASE_URL
+	if (pgUrl) {
+		const admin = new pg.Client({ connectionString: pgUrl })
+		await admin.connect()
+		await admin.query(`DROP DATABASE IF EXISTS ${PG_TEMPLATE_DB}`)
+		await admin.query(`CREATE DATABASE ${PG_TEMPLATE_DB}`)
+		await admin.end()
+		const url = new URL(pgUrl)
+		url.pathname = `/${PG_TEMPLATE_DB}`
+		const client = new pg.Client({ connectionString: url.toString() })
+		await client.connect()
+		for (const sql of migrationSql()) await client.query(sql)
+		await client.end()
+		return
+	}
+	const file = templatePath()
+	if (existsSync(file)) return
+	const started = performance.now()
+	const db = new PGlite()
+	for (const sql of migrationSql()) await db.exec(sql)
+	mkdirSync('.data', { recursive: true })
+	writeFileSync(file, Buffer.from(await (await db.dumpDataDir('none')).arrayBuffer()))
+	await db.close()
+	console.log(`Built the migrated PGlite template in ${Math.round(performance.now() - started)} ms`)
+}

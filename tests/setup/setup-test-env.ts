@@ -1,0 +1,3 @@
+import '@testing-library/jest-dom/vitest'
+
+process.env.NODE_ENV ??= 'test'
