@@ -1,4 +1,4 @@
-import { type LinksFunction, type LoaderFunctionArgs, json } from '@remix-run/node'
+import { type LinksFunction, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
 import {
 	Form,
 	isRouteErrorResponse,
@@ -24,6 +24,14 @@ export const links: LinksFunction = () => [
 	{ rel: 'stylesheet', href: stylesheet },
 	{ rel: 'icon', href: '/favicon.ico', sizes: '32x32' },
 ]
+
+// Error pages need a title too (pages that render normally set their own).
+export const meta: MetaFunction = ({ error }) => {
+	if (!error) return [{ title: 'Văn Minh Số' }]
+	const status = isRouteErrorResponse(error) ? error.status : 500
+	const title = status === 403 ? 'Không có quyền truy cập' : status === 404 ? 'Không tìm thấy trang' : 'Đã có lỗi xảy ra'
+	return [{ title: `${title} | Văn Minh Số` }]
+}
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const lang = langFromRequest(request)

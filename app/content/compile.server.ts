@@ -1,0 +1,179 @@
+// The only caller of bundleMDX: it owns our remark plugins and runs esbuild with cwd = the course folder.
+// The checker inspects the same Markdown tree that is compiled, so its line numbers are the compiler's.
+import { createHash } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { bundleMDX } from 'mdx-bundler'
+import { type Heading } from './schema.ts'
+
+/** The parts of an mdast / mdx node we read; the real trees carry more. */
+export type MdPoint = { line: number; column: number }
+export type MdAttribute = {
+	type: string
+	name?: string
+	value?: string | null | { type: string; value: string }
+}
+export type MdNode = {
+	type: string
+	position?: { start: MdPoint; end: MdPoint }
+	children?: Array<MdNode>
+	name?: string | null
+	attributes?: Array<MdAttribute>
+	url?: string
+	alt?: string | null
+	depth?: number
+	value?: string
+	data?: { hProperties?: Record<string, unknown> }
+}
+
+/** An image next to the lesson, served from build/content/assets/<name>. */
+export type LessonAsset = { name: string; source: string }
+
+export type CompiledLesson =
+	| { ok: true; code: string; codeHash: string; headings: Array<Heading>; assets: Array<LessonAsset> }
+	| { ok: false; line: number; message: string }
+
+export const IMAGE_TYPES: Record<string, string> = {
+	'.png': 'image/png',
+	'.jpg': 'image/jpeg',
+	'.jpeg': 'image/jpeg',
+	'.webp': 'image/webp',
+	'.gif': 'image/gif',
+}
+export const ASSET_URL_PREFIX = '/content/assets/'
+
+export function sha256(text: string | Buffer) {
+	return createHash('sha256').update(text).digest('hex')
+}
+
+/** Plain text of a node, as a screen reader would read a heading. */
+export function textOf(node: MdNode): string {
+	if (node.type === 'text' || node.type === 'inlineCode') return node.value ?? ''
+	return (node.children ?? []).map(textOf).join('')
+}
+
+/** An ASCII anchor from Vietnamese text: "Ba độ mật" → "ba-do-mat". */
+export function headingId(text: string) {
+	return (
+		text
+			.normalize('NFD')
+			.replace(/[\u0300-\u036f]/g, '')
+			.replace(/đ/g, 'd')
+			.replace(/Đ/g, 'D')
+			.toLowerCase()
+			.replace(/[^a-z0-9]+/g, '-')
+			.replace(/^-+|-+$/g, '') || 'muc'
+	)
+}
+
+export function visit(node: MdNode, fn: (node: MdNode, ancestors: Array<MdNode>) => void, ancestors: Array<MdNode> = []) {
+	fn(node, ancestors)
+	for (const child of node.children ?? []) visit(child, fn, [...ancestors, node])
+}
+
+/** Relative image paths (`./hinh.png`), the only kind a lesson may embed; everything else is left as written. */
+export function isLocalImage(url: string) {
+	return !/^[a-z][a-z0-9+.-]*:|^\/\/|^\/|^#/i.test(url)
+}
+
+/**
+ * Bundles one lesson. `inspect` sees the Markdown tree before anything is rewritten (the checker's hook).
+ * Headings of depth 2–3 get stable ids for the table of contents; local images become asset URLs.
+ */
+export async function compileLesson({
+	source,
+	cwd,
+	inspect,
+}: {
+	source: string
+	cwd: string
+	inspect?: (tree: MdNode) => void
+}): Promise<CompiledLesson> {
+	const headings: Array<Heading> = []
+	const assets: Array<LessonAsset> = []
+
+	const inspectPlugin = () => (tree: MdNode) => inspect?.(tree)
+	const headingsPlugin = () => (tree: MdNode) => {
+		const seen = new Map<string, number>()
+		visit(tree, (node) => {
+			if (node.type !== 'heading') return
+			const text = textOf(node).trim()
+			const base = headingId(text)
+			const count = (seen.get(base) ?? 0) + 1
+			seen.set(base, count)
+			const id = count === 1 ? base : `${base}-${count}`
+			node.data = { ...node.data, hProperties: { ...node.data?.hProperties, id } }
+			if (node.depth === 2 || node.depth === 3) headings.push({ depth: node.depth, text, id })
+		})
+	}
+	const assetsPlugin = () => (tree: MdNode) => {
+		visit(tree, (node) => {
+			if (node.type !== 'image' || !node.url || !isLocalImage(node.url)) return
+			const file = path.resolve(cwd, node.url)
+			const ext = path.extname(file).toLowerCase()
+			if (!(ext in IMAGE_TYPES) || !existsSync(file)) return
+			// Named by content so the URL can be cached for ever.
+			const name = `${sha256(readFileSync(file)).slice(0, 16)}${ext}`
+			assets.push({ name, source: file })
+			node.url = `${ASSET_URL_PREFIX}${name}`
+		})
+	}
+
+	try {
+		const { code } = await bundleMDX({
+			source,
+			cwd,
+			mdxOptions(options) {
+				options.remarkPlugins = [...(options.remarkPlugins ?? []), inspectPlugin, headingsPlugin, assetsPlugin]
+				return options
+			},
+			esbuildOptions(options) {
+				// Errors come back to the caller with their line; esbuild must not print them too.
+				options.logLevel = 'silent'
+				options.target = 'es2019'
+				return options
+			},
+		})
+		return { ok: true, code, codeHash: sha256(code).slice(0, 16), headings, assets }
+	} catch (error) {
+		return { ok: false, ...describeCompileError(error) }
+	}
+}
+
+type EsbuildMessage = { text?: string; location?: { line?: number } | null; detail?: unknown }
+
+function isEsbuildFailure(error: unknown): error is { errors: Array<EsbuildMessage> } {
+	return typeof error === 'object' && error !== null && 'errors' in error && Array.isArray(error.errors)
+}
+
+/** esbuild wraps the MDX parser's message; we keep its line and say what it means in Vietnamese. */
+export function describeCompileError(error: unknown): { line: number; message: string } {
+	const first = isEsbuildFailure(error) ? error.errors[0] : undefined
+	const raw = first?.text ?? (error instanceof Error ? error.message : String(error))
+	const text = raw
+		.replace(/^Cannot process MDX file with esbuild:\s*/, '')
+		.replace(/^\d+:\d+(-\d+:\d+)?:\s*/, '')
+		.trim()
+	// "Expected a closing tag for `<Scenario>` (7:1-7:21)": the place that matters is the opening tag.
+	const range = text.match(/\((\d+):\d+-\d+:\d+\)/)
+	const detailLine =
+		typeof first?.detail === 'object' && first.detail !== null && 'line' in first.detail && typeof first.detail.line === 'number'
+			? first.detail.line
+			: undefined
+	const line = range ? Number(range[1]) : first?.location?.line || detailLine || 1
+	return { line, message: explainMdxError(text) }
+}
+
+function explainMdxError(text: string) {
+	const closing = text.match(/^Expected a closing tag for `<(\w+)>`/)
+	if (closing) return `Thẻ <${closing[1]}> chưa được đóng: thêm </${closing[1]}> (và một dòng trống trước nó).`
+	if (/Unexpected character `!`/.test(text)) return 'MDX không chấp nhận chú thích HTML <!-- … -->: xoá đi, hoặc viết {/* … */}.'
+	if (/Could not parse expression with acorn/.test(text)) {
+		return `Dấu { } được hiểu là biểu thức JavaScript: nếu là chữ thường, viết \\{ và \\}. (${text})`
+	}
+	if (/Unexpected character .* before name/.test(text)) {
+		return `Dấu < được hiểu là thẻ MDX: nếu là chữ thường, viết &lt;. (${text})`
+	}
+	if (/Unexpected closing tag/.test(text)) return `Thẻ đóng không khớp với thẻ mở: ${text}`
+	return `MDX không biên dịch được: ${text}`
+}

@@ -1,0 +1,133 @@
+// The content format of docs/content-authoring.md as zod schemas: course.yaml, lesson frontmatter, quiz.yaml,
+// legal-sources.yaml and the attributes of each MDX component. Shared by the checker (server) and the components.
+import { z } from 'zod'
+
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
+
+export const SlugSchema = z.string().regex(SLUG, 'phải là chữ thường không dấu, số và dấu gạch nối (ví dụ bao-ve-bi-mat)')
+const Text = z.string().trim().min(1, 'không được để trống')
+
+export const AUDIENCES = ['staff', 'student-primary', 'student-secondary', 'youth'] as const
+export type Audience = (typeof AUDIENCES)[number]
+export const AudienceSchema = z.enum(AUDIENCES)
+
+export const CourseSchema = z.strictObject({
+	slug: SlugSchema,
+	title: Text,
+	summary: Text,
+	audience: z.array(AudienceSchema).min(1, 'cần ít nhất một đối tượng'),
+	tags: z.array(SlugSchema).default([]),
+	version: z.number().int().min(1),
+	passMark: z.number().int().min(1).max(100),
+	validityMonths: z.number().int().min(1).optional(),
+	minutes: z.number().int().min(1),
+	objectives: z.array(Text).min(2, 'cần từ 2 đến 6 mục tiêu').max(6, 'cần từ 2 đến 6 mục tiêu'),
+	legalBasis: z.array(SlugSchema).min(1, 'cần ít nhất một văn bản làm căn cứ'),
+	requiresRecertification: z.boolean().default(false),
+})
+export type Course = z.infer<typeof CourseSchema>
+
+export const LessonFrontmatterSchema = z.strictObject({
+	title: Text,
+	minutes: z.number().int().min(1),
+	objectives: z.array(Text).min(1, 'cần ít nhất một mục tiêu'),
+})
+export type LessonFrontmatter = z.infer<typeof LessonFrontmatterSchema>
+
+export const ANSWERS = ['A', 'B', 'C', 'D'] as const
+export const CitationSchema = z.strictObject({ source: SlugSchema, article: Text.optional() })
+
+export const QuestionSchema = z.strictObject({
+	id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'phải là chữ thường không dấu, số, "-" hoặc "_" (ví dụ q01)'),
+	prompt: Text,
+	choices: z
+		.array(Text)
+		.length(4, 'cần đúng 4 phương án')
+		.refine((c) => new Set(c).size === c.length, 'có hai phương án trùng nhau'),
+	answer: z.enum(ANSWERS),
+	explanation: z
+		.string({ error: (issue) => (issue.input === undefined ? 'mỗi câu hỏi cần lời giải thích (explanation)' : undefined) })
+		.trim()
+		.min(1, 'mỗi câu hỏi cần lời giải thích (explanation)'),
+	cite: z.strictObject(CitationSchema.shape, {
+		error: (issue) => (issue.input === undefined ? 'mỗi câu hỏi cần trích dẫn văn bản (cite: { source: … })' : undefined),
+	}),
+	difficulty: z.enum(['easy', 'medium', 'hard']),
+})
+export type Question = z.infer<typeof QuestionSchema>
+
+export const QuizSchema = z
+	.strictObject({
+		draw: z.number().int().min(1),
+		maxAttempts: z.number().int().min(1).optional(),
+		cooldownMinutes: z.number().int().min(1).optional(),
+		bank: z.array(QuestionSchema).min(1),
+	})
+	// Drawing from a bank barely larger than the draw gives every attempt nearly the same questions.
+	.superRefine((q, ctx) => {
+		if (q.bank.length < 3 * q.draw) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['bank'],
+				message: `ngân hàng có ${q.bank.length} câu hỏi, cần ít nhất 3 × draw = ${3 * q.draw} câu (draw: ${q.draw})`,
+			})
+		}
+	})
+export type Quiz = z.infer<typeof QuizSchema>
+
+export const SOURCE_KINDS = ['law', 'code', 'decree', 'decision', 'directive', 'resolution', 'circular', 'guidance', 'reference'] as const
+export const SOURCE_STATUSES = ['in-force', 'replaced', 'superseded', 'expired'] as const
+export type SourceStatus = (typeof SOURCE_STATUSES)[number]
+
+export const LegalSourceSchema = z
+	.strictObject({
+		id: SlugSchema,
+		kind: z.enum(SOURCE_KINDS),
+		number: Text.optional(),
+		title: Text,
+		issuer: Text,
+		issued: z.string().regex(ISO_DATE, 'phải có dạng YYYY-MM-DD').optional(),
+		effective: z.string().regex(ISO_DATE, 'phải có dạng YYYY-MM-DD').optional(),
+		status: z.enum(SOURCE_STATUSES),
+		replacedBy: SlugSchema.optional(),
+		note: Text.optional(),
+	})
+	.refine((s) => !(s.status === 'replaced' || s.status === 'superseded') || s.replacedBy, {
+		path: ['replacedBy'],
+		error: 'bắt buộc khi status là replaced hoặc superseded (id của văn bản thay thế)',
+	})
+	.refine((s) => s.kind === 'reference' || s.number, { path: ['number'], error: 'bắt buộc với văn bản pháp luật (chỉ kind reference được bỏ trống)' })
+export type LegalSource = z.infer<typeof LegalSourceSchema>
+
+export const LegalSourcesFileSchema = z.strictObject({ sources: z.array(LegalSourceSchema) })
+
+// MDX component attributes. A bare attribute (`<Cite historical />`) arrives as `true`.
+const flag = (name: string) => z.literal(true, { error: `viết ${name} không kèm giá trị (không viết ${name}="…")` }).optional()
+export const VERDICTS = ['best', 'partial', 'wrong'] as const
+export type Verdict = (typeof VERDICTS)[number]
+export const CALLOUT_TYPES = ['info', 'tip', 'warning', 'law'] as const
+export type CalloutType = (typeof CALLOUT_TYPES)[number]
+
+export const ComponentAttributeSchemas = {
+	Cite: z.strictObject({ source: SlugSchema, article: Text.optional(), historical: flag('historical') }),
+	Scenario: z.strictObject({ title: Text }),
+	Option: z.strictObject({ label: Text, verdict: z.enum(VERDICTS).optional() }),
+	Callout: z.strictObject({ type: z.enum(CALLOUT_TYPES), title: Text.optional() }),
+	KeyTakeaways: z.strictObject({}),
+	Checklist: z.strictObject({ title: Text }),
+	Example: z
+		.strictObject({ good: flag('good'), bad: flag('bad'), author: Text, channel: Text, note: Text.optional() })
+		.refine((e) => (e.good ? 1 : 0) + (e.bad ? 1 : 0) === 1, 'cần đúng một trong hai thuộc tính good hoặc bad'),
+} as const
+export type ComponentName = keyof typeof ComponentAttributeSchemas
+export const COMPONENT_NAMES = Object.keys(ComponentAttributeSchemas) as Array<ComponentName>
+
+/** The heading list of a lesson, for its table of contents. */
+export const HeadingSchema = z.object({ depth: z.union([z.literal(2), z.literal(3)]), text: z.string(), id: z.string() })
+export type Heading = z.infer<typeof HeadingSchema>
+
+/** What a Cite needs on the client: one registry entry, and the title of its replacement when it has one. */
+export type CitedSource = Pick<LegalSource, 'id' | 'kind' | 'number' | 'title' | 'status'> & {
+	replacedBy?: { id: string; kind: LegalSource['kind']; number?: string; title: string }
+}
