@@ -13,10 +13,6 @@ import { buildDemoData, DEMO_PASSWORD } from './demo-data.ts'
 const { values } = parseArgs({ options: { 'if-empty': { type: 'boolean', default: false } } })
 
 async function main() {
-	if (process.env.NODE_ENV === 'production') {
-		console.log('NODE_ENV=production: no demo data is seeded. Create the first administrator with `npm run admin:create`.')
-		return
-	}
 	if ((await db.orgUnit.count()) > 0) {
 		if (values['if-empty']) return
 		console.error('The database already has data; run `npm run db:reset` for a fresh demo database.')
@@ -43,8 +39,12 @@ async function main() {
 	)
 }
 
-try {
-	await main()
-} finally {
-	await db.$disconnect()
+if (process.env.NODE_ENV === 'production') {
+	console.log('NODE_ENV=production: no demo data is seeded. Create the first administrator with `npm run admin:create`.')
+} else {
+	try {
+		await main()
+	} finally {
+		await db.$disconnect()
+	}
 }
