@@ -2,6 +2,7 @@
 // Several adapter bugs are worked around here; each is named where it is handled. Recipe and error texts:
 // docs/decisions/002-prisma-pglite-postgres.md.
 import { mkdirSync } from 'node:fs'
+import os from 'node:os'
 import { PGlite } from '@electric-sql/pglite'
 import { PrismaPg } from '@prisma/adapter-pg'
 import { DriverAdapterError } from '@prisma/driver-adapter-utils'
@@ -53,13 +54,14 @@ class NameAsTextClient extends pg.Client {
 
 // Discrete fields, not `connectionString`: pg lets a connection string override `database`, which would point
 // adapter-pg's shadow database at the main one. allowExitOnIdle lets scripts exit without waiting for the pool.
-function pgConfig(url: string, max?: number): pg.PoolConfig {
+export function pgConfig(url: string, max?: number): pg.PoolConfig {
 	const u = new URL(url)
 	return {
 		host: u.hostname,
 		port: Number(u.port || 5432),
 		database: decodeURIComponent(u.pathname.slice(1)),
-		user: decodeURIComponent(u.username) || undefined,
+		// Like psql: no user in the URL means PGUSER, else the OS account (pg itself reads only $USER, often unset).
+		user: decodeURIComponent(u.username) || process.env.PGUSER || os.userInfo().username,
 		password: decodeURIComponent(u.password) || undefined,
 		max,
 		allowExitOnIdle: true,

@@ -16,6 +16,7 @@ import pg from 'pg'
 import {
 	DEFAULT_DATABASE_URL,
 	isPostgresUrl,
+	pgConfig,
 	pgliteDataDir,
 } from '../app/db-adapters.server.ts'
 
@@ -88,7 +89,7 @@ function check() {
 
 async function dropAll() {
 	if (isPostgresUrl(url)) {
-		const client = new pg.Client({ connectionString: url })
+		const client = new pg.Client(pgConfig(url))
 		await client.connect()
 		await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;')
 		await client.end()

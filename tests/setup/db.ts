@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
-import { createAdapter } from '#app/db-adapters.server.ts'
+import { createAdapter, pgConfig } from '#app/db-adapters.server.ts'
 import { setDbForTests } from '#app/db.server.ts'
 import { PrismaClient } from '#app/generated/prisma/client.ts'
 import { PG_TEMPLATE_DB, templatePath } from './global-setup.ts'
@@ -14,7 +14,7 @@ export async function createTestDb(): Promise<TestDb> {
 	const pgUrl = process.env.TEST_DATABASE_URL
 	if (pgUrl) {
 		const name = `vms_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
-		const admin = new pg.Client({ connectionString: pgUrl })
+		const admin = new pg.Client(pgConfig(pgUrl))
 		await admin.connect()
 		await admin.query(`CREATE DATABASE ${name} TEMPLATE ${PG_TEMPLATE_DB}`)
 		await admin.end()
@@ -28,7 +28,7 @@ export async function createTestDb(): Promise<TestDb> {
 			close: async () => {
 				setDbForTests(undefined)
 				await prisma.$disconnect()
-				const again = new pg.Client({ connectionString: pgUrl })
+				const again = new pg.Client(pgConfig(pgUrl))
 				await again.connect()
 				await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
 				await again.end()

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
+import { pgConfig } from '#app/db-adapters.server.ts'
 
 const MIGRATIONS = 'prisma/migrations'
 
@@ -25,14 +26,14 @@ export const PG_TEMPLATE_DB = 'vms_test_template'
 export default async function setup() {
 	const pgUrl = process.env.TEST_DATABASE_URL
 	if (pgUrl) {
-		const admin = new pg.Client({ connectionString: pgUrl })
+		const admin = new pg.Client(pgConfig(pgUrl))
 		await admin.connect()
 		await admin.query(`DROP DATABASE IF EXISTS ${PG_TEMPLATE_DB}`)
 		await admin.query(`CREATE DATABASE ${PG_TEMPLATE_DB}`)
 		await admin.end()
 		const url = new URL(pgUrl)
 		url.pathname = `/${PG_TEMPLATE_DB}`
-		const client = new pg.Client({ connectionString: url.toString() })
+		const client = new pg.Client(pgConfig(url.toString()))
 		await client.connect()
 		for (const sql of migrationSql()) await client.query(sql)
 		await client.end()
