@@ -1,9 +1,23 @@
-import { PassThrough } from 'node:stream'
+import { Transform } from 'node:stream'
 import { createReadableStreamFromReadable, type AppLoadContext, type EntryContext } from '@remix-run/node'
 import { RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 import { NonceContext } from './ui/nonce.ts'
+
+// React 18.3's Node renderer encodes into 2,048-byte buffers and, when a multi-byte character (most Vietnamese
+// letters) does not fit at the end of one, still flushes the whole buffer: 1–3 NUL bytes land in the HTML, even
+// inside the inline loader-data scripts, where the browser turns them into U+FFFD. Fixed upstream only in
+// React 19 (facebook/react#26228). Our markup never contains NUL, so dropping it at the end of a chunk is safe.
+function withoutTrailingNul() {
+	return new Transform({
+		transform(chunk: Buffer, _encoding, callback) {
+			let end = chunk.length
+			while (end > 0 && chunk[end - 1] === 0) end--
+			callback(null, end === chunk.length ? chunk : chunk.subarray(0, end))
+		},
+	})
+}
 
 // With v3_singleFetch Remix reads streamTimeout (abortDelay is ignored).
 export const streamTimeout = 5_000
@@ -28,7 +42,7 @@ export default function handleRequest(
 				nonce,
 				[readyEvent]() {
 					shellRendered = true
-					const body = new PassThrough()
+					const body = withoutTrailingNul()
 					responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
 					resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }))
 					pipe(body)

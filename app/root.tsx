@@ -62,8 +62,10 @@ function Header() {
 					{t('app.name')}
 				</Link>
 				<nav aria-label={t('nav.main')} className="flex flex-wrap items-center gap-3 text-sm">
+					<Link to="/courses">{t('nav.courses')}</Link>
 					{data?.user ? (
 						<>
+							<Link to="/my-courses">{t('nav.myCourses')}</Link>
 							<Link to="/account">{t('nav.account')}</Link>
 							{data.canAudit ? <Link to="/admin/audit">{t('nav.audit')}</Link> : null}
 							<Form method="post" action="/logout">

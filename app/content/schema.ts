@@ -1,6 +1,7 @@
 // The content format of docs/content-authoring.md as zod schemas: course.yaml, lesson frontmatter, quiz.yaml,
 // legal-sources.yaml and the attributes of each MDX component. Shared by the checker (server) and the components.
 import { z } from 'zod'
+import { AUDIENCES } from './audiences.ts'
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
@@ -8,8 +9,6 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
 export const SlugSchema = z.string().regex(SLUG, 'phải là chữ thường không dấu, số và dấu gạch nối (ví dụ bao-ve-bi-mat)')
 const Text = z.string().trim().min(1, 'không được để trống')
 
-export const AUDIENCES = ['staff', 'student-primary', 'student-secondary', 'youth'] as const
-export type Audience = (typeof AUDIENCES)[number]
 export const AudienceSchema = z.enum(AUDIENCES)
 
 export const CourseSchema = z.strictObject({
@@ -100,7 +99,9 @@ export const LegalSourceSchema = z
 	.refine((s) => s.kind === 'reference' || s.number, { path: ['number'], error: 'bắt buộc với văn bản pháp luật (chỉ kind reference được bỏ trống)' })
 export type LegalSource = z.infer<typeof LegalSourceSchema>
 
-export const LegalSourcesFileSchema = z.strictObject({ sources: z.array(LegalSourceSchema) })
+/** The file's envelope; each entry is checked with LegalSourceSchema on its own so one mistake stays local. */
+export const LegalSourcesFileSchema = z.strictObject({ sources: z.array(z.unknown()) })
+export const LegalSourcesSchema = z.strictObject({ sources: z.array(LegalSourceSchema) })
 
 // MDX component attributes. A bare attribute (`<Cite historical />`) arrives as `true`.
 const flag = (name: string) => z.literal(true, { error: `viết ${name} không kèm giá trị (không viết ${name}="…")` }).optional()
@@ -123,6 +124,15 @@ export const ComponentAttributeSchemas = {
 export type ComponentName = keyof typeof ComponentAttributeSchemas
 export const COMPONENT_NAMES = Object.keys(ComponentAttributeSchemas) as Array<ComponentName>
 
+/** Images a lesson may embed (served from build/content/assets/), by extension. SVG is left out: it can carry script. */
+export const IMAGE_TYPES: Record<string, string> = {
+	'.png': 'image/png',
+	'.jpg': 'image/jpeg',
+	'.jpeg': 'image/jpeg',
+	'.webp': 'image/webp',
+	'.gif': 'image/gif',
+}
+
 /** The heading list of a lesson, for its table of contents. */
 export const HeadingSchema = z.object({ depth: z.union([z.literal(2), z.literal(3)]), text: z.string(), id: z.string() })
 export type Heading = z.infer<typeof HeadingSchema>
@@ -131,3 +141,48 @@ export type Heading = z.infer<typeof HeadingSchema>
 export type CitedSource = Pick<LegalSource, 'id' | 'kind' | 'number' | 'title' | 'status'> & {
 	replacedBy?: { id: string; kind: LegalSource['kind']; number?: string; title: string }
 }
+
+// ---------------------------------------------------------------- build/content/ (written by scripts/content-build.ts)
+
+export const BuiltLessonSchema = z.object({
+	slug: z.string(),
+	order: z.number(),
+	title: z.string(),
+	minutes: z.number(),
+	objectives: z.array(z.string()),
+	headings: z.array(HeadingSchema),
+	/** sha256 of the MDX source: what a learner's progress is pinned to. */
+	hash: z.string(),
+	/** First 16 hex of sha256(code): names the browser module, cacheable for ever. */
+	codeHash: z.string(),
+	code: z.string(),
+	/** Registry ids this lesson cites, for the Cite component's data. */
+	sources: z.array(z.string()),
+})
+export type BuiltLesson = z.infer<typeof BuiltLessonSchema>
+
+export const BuiltCourseSchema = z.object({
+	meta: CourseSchema,
+	hash: z.string(),
+	lessons: z.array(BuiltLessonSchema),
+})
+export type BuiltCourse = z.infer<typeof BuiltCourseSchema>
+
+export const CourseSummarySchema = CourseSchema.pick({
+	slug: true,
+	title: true,
+	summary: true,
+	audience: true,
+	tags: true,
+	version: true,
+	minutes: true,
+}).extend({ lessonCount: z.number(), hash: z.string() })
+export type CourseSummary = z.infer<typeof CourseSummarySchema>
+
+export const BuiltIndexSchema = z.object({
+	builtAt: z.string(),
+	courses: z.array(CourseSummarySchema),
+	/** Every lesson module by code hash, so /content/lessons/<hash>.js finds its course without scanning. */
+	modules: z.record(z.string(), z.object({ course: z.string(), lesson: z.string() })),
+})
+export type BuiltIndex = z.infer<typeof BuiltIndexSchema>

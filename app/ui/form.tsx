@@ -12,7 +12,7 @@ export function Field({
 }: {
 	label: string
 	meta: FieldMetadata<string>
-	type?: 'text' | 'password' | 'email'
+	type?: 'text' | 'password' | 'email' | 'date'
 	autoComplete?: string
 	hint?: ReactNode
 }) {

@@ -1,0 +1,163 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
+import { type ClientLoaderFunctionArgs, Form, Link, useLoaderData } from '@remix-run/react'
+import { useEffect } from 'react'
+import { getCitedSources, getLesson } from '#app/content/courses.server.ts'
+import { LessonContent, loadLessonModule } from '#app/content/mdx.tsx'
+import { SlugSchema } from '#app/content/schema.ts'
+import { getUser, requireUser } from '#app/auth/session.server.ts'
+import { completeLesson, findEnrollment, openLesson, startEnrollment } from '#app/learning/progress.server.ts'
+import { useT } from '#app/ui/i18n.ts'
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const course = SlugSchema.safeParse(params.courseSlug)
+	const lesson = SlugSchema.safeParse(params.lessonSlug)
+	const found = course.success && lesson.success ? getLesson(course.data, lesson.data) : null
+	if (!found) throw new Response('Not Found', { status: 404 })
+	const { slug, title, minutes, objectives, headings, codeHash, sources } = found.lesson
+	// Opening a lesson starts its clock (time spent is measured on the server) once the learner is enrolled.
+	const user = await getUser(request)
+	const enrollment = user ? await findEnrollment(user.id, found.course.slug) : null
+	if (enrollment) await openLesson(enrollment.id, slug)
+	const done = !!enrollment?.lessons.some((l) => l.lessonSlug === slug && l.completedAt)
+	// No lesson code here: the page carries the lesson as HTML; client-side navigation loads it as a module
+	// (see app/content/mdx.tsx).
+	return json({
+		course: found.course,
+		lesson: { slug, title, minutes, objectives, headings, codeHash },
+		position: found.position,
+		previous: found.previous,
+		next: found.next,
+		sources: getCitedSources(sources),
+		learner: user ? { done } : null,
+	})
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+	const user = await requireUser(request)
+	const course = SlugSchema.safeParse(params.courseSlug)
+	const lesson = SlugSchema.safeParse(params.lessonSlug)
+	const found = course.success && lesson.success ? getLesson(course.data, lesson.data) : null
+	if (!found) throw new Response('Not Found', { status: 404 })
+	// Completing a lesson without having pressed "start" starts the course: the learner clearly began it.
+	const enrollment = await startEnrollment(user.id, found.course.slug)
+	if (!enrollment) throw new Response('Not Found', { status: 404 })
+	await completeLesson(enrollment.id, found.lesson.slug)
+	return redirect(found.next ? `/courses/${found.course.slug}/lessons/${found.next.slug}` : `/courses/${found.course.slug}/quiz`)
+}
+
+// Client-side navigation only (no `hydrate`): have the lesson module ready before the new page renders.
+export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
+	const data = await serverLoader<typeof loader>()
+	await loadLessonModule(data.lesson.codeHash).catch(() => undefined)
+	return data
+}
+
+/** Closed <details> do not print; open them all while printing so the feedback is on paper too. */
+function useOpenDetailsForPrint() {
+	useEffect(() => {
+		const opened: Array<HTMLDetailsElement> = []
+		const before = () => {
+			for (const d of document.querySelectorAll<HTMLDetailsElement>('.lesson-body details:not([open])')) {
+				d.open = true
+				opened.push(d)
+			}
+		}
+		const after = () => {
+			for (const d of opened.splice(0)) d.open = false
+		}
+		window.addEventListener('beforeprint', before)
+		window.addEventListener('afterprint', after)
+		return () => {
+			window.removeEventListener('beforeprint', before)
+			window.removeEventListener('afterprint', after)
+		}
+	}, [])
+}
+
+export default function LessonPage() {
+	const t = useT()
+	const { course, lesson, position, previous, next, sources, learner } = useLoaderData<typeof loader>()
+	useOpenDetailsForPrint()
+	const base = `/courses/${course.slug}/lessons`
+	return (
+		<article className="lesson" aria-labelledby="lesson-title">
+			<nav aria-label={t('nav.breadcrumb')} className="no-print mb-2 text-sm">
+				<Link to="/courses">{t('course.breadcrumb')}</Link> › <Link to={`/courses/${course.slug}`}>{course.title}</Link>
+			</nav>
+			<header className="mb-4">
+				<p className="text-sm text-gray-700">
+					{t('lesson.position', { position, total: course.lessonCount })} · {t('lesson.minutes', { minutes: lesson.minutes })}
+				</p>
+				<h1 id="lesson-title" className="text-2xl font-bold sm:text-3xl">
+					{lesson.title}
+				</h1>
+			</header>
+			<div className="lesson-layout">
+				<aside className="lesson-aside">
+					<section aria-labelledby="objectives-heading" className="lesson-objectives">
+						<h2 id="objectives-heading">{t('lesson.objectives')}</h2>
+						<ul>
+							{lesson.objectives.map((o) => (
+								<li key={o}>{o}</li>
+							))}
+						</ul>
+					</section>
+					{lesson.headings.length ? (
+						<nav aria-labelledby="toc-heading" className="lesson-toc no-print">
+							<h2 id="toc-heading">{t('lesson.contents')}</h2>
+							<ol>
+								{lesson.headings.map((h) => (
+									<li key={h.id} className={h.depth === 3 ? 'toc-sub' : undefined}>
+										<a href={`#${h.id}`}>{h.text}</a>
+									</li>
+								))}
+							</ol>
+						</nav>
+					) : null}
+				</aside>
+				<div className="lesson-body">
+					<LessonContent key={lesson.codeHash} codeHash={lesson.codeHash} sources={sources} />
+				</div>
+			</div>
+			<div className="no-print my-6">
+				{!learner ? (
+					<p>
+						<Link to={`/login?${new URLSearchParams({ redirectTo: `${base}/${lesson.slug}` })}`}>{t('learn.loginToTrack')}</Link>
+					</p>
+				) : learner.done ? (
+					<p role="status" className="alert alert-success">
+						✓ {t('learn.lessonDone')}
+					</p>
+				) : (
+					<Form method="post">
+						<button type="submit" className="btn">
+							{t('learn.completeLesson')}
+						</button>
+					</Form>
+				)}
+			</div>
+			<nav aria-label={t('lesson.pager')} className="lesson-pager no-print">
+				{previous ? (
+					<Link to={`${base}/${previous.slug}`} rel="prev" className="btn btn-secondary">
+						← {t('lesson.previous')}: {previous.title}
+					</Link>
+				) : (
+					<span />
+				)}
+				{next ? (
+					<Link to={`${base}/${next.slug}`} rel="next" className="btn">
+						{t('lesson.next')}: {next.title} →
+					</Link>
+				) : (
+					<Link to={`/courses/${course.slug}`} className="btn btn-secondary">
+						{t('lesson.backToCourse')}
+					</Link>
+				)}
+			</nav>
+		</article>
+	)
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+	{ title: data ? `${data.lesson.title} | ${data.course.title} | Văn Minh Số` : 'Bài học | Văn Minh Số' },
+]
