@@ -40,9 +40,12 @@ export default function UnitPage() {
 				{t('org.col.code')}: {unit.code} · {t('org.memberCount', { count: memberCount })}
 			</p>
 			{canCreateUser ? (
-				<p className="mb-6">
+				<p className="mb-6 flex flex-wrap gap-3">
 					<Link to={`/org/${unit.id}/users/new`} className="btn">
 						{t('org.newUser')}
+					</Link>
+					<Link to={`/org/${unit.id}/assignments`} className="btn btn-secondary">
+						{t('assign.manage')}
 					</Link>
 				</p>
 			) : null}

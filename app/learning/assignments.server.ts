@@ -1,0 +1,126 @@
+// Assignments are rules ("course C for unit U's subtree, tag T, due D"), never rows per person: who must take a
+// course is derived from the roster when asked, so assigning to 100,000 people writes one row.
+import { audit } from '#app/auth/audit.server.ts'
+import { getCourse, listCourses } from '#app/content/courses.server.ts'
+import { db } from '#app/db.server.ts'
+import { compareVi } from '#app/ui/collation.ts'
+
+export type AssignmentInput = { courseSlug: string; audienceTag?: string; dueAt: Date; recurrenceMonths?: number }
+
+/** Ancestor ids from a materialized path: "/1/20/57/" → [1, 20, 57]. */
+export function pathIds(path: string) {
+	return path.split('/').filter(Boolean).map(Number)
+}
+
+/** Distinct people counted in the target: active membership in the subtree, counted, with the tag if any. */
+export async function countRequiredPeople(unitPath: string, audienceTag: string | null, at = new Date()) {
+	return db.user.count({
+		where: {
+			memberships: {
+				some: {
+					countsInTarget: true,
+					validFrom: { lte: at },
+					OR: [{ validTo: null }, { validTo: { gt: at } }],
+					orgUnit: { path: { startsWith: unitPath } },
+					...(audienceTag ? { tags: { has: audienceTag } } : {}),
+				},
+			},
+		},
+	})
+}
+
+export async function createAssignment(input: AssignmentInput, unit: { id: number; path: string }, actorId: string, request: Request) {
+	const course = await db.course.upsert({ where: { slug: input.courseSlug }, create: { slug: input.courseSlug }, update: {} })
+	return db.$transaction(async (tx) => {
+		const assignment = await tx.assignment.create({
+			data: {
+				courseId: course.id,
+				orgUnitId: unit.id,
+				audienceTag: input.audienceTag ?? null,
+				dueAt: input.dueAt,
+				recurrenceMonths: input.recurrenceMonths ?? null,
+				createdById: actorId,
+			},
+		})
+		await audit(
+			{
+				actorId,
+				action: 'assignment.create',
+				targetType: 'Assignment',
+				targetId: assignment.id,
+				orgUnitId: unit.id,
+				request,
+				details: { course: input.courseSlug, tag: input.audienceTag ?? null, dueAt: input.dueAt.toISOString() },
+			},
+			tx,
+		)
+		return assignment
+	})
+}
+
+export async function closeAssignment(assignmentId: string, unit: { id: number; path: string }, actorId: string, request: Request) {
+	return db.$transaction(async (tx) => {
+		// Only an assignment made on this unit or inside its subtree can be closed from here.
+		const closed = await tx.assignment.updateMany({
+			where: { id: assignmentId, closedAt: null, orgUnit: { path: { startsWith: unit.path } } },
+			data: { closedAt: new Date() },
+		})
+		if (closed.count === 1) {
+			await audit({ actorId, action: 'assignment.close', targetType: 'Assignment', targetId: assignmentId, orgUnitId: unit.id, request }, tx)
+		}
+		return closed.count === 1
+	})
+}
+
+/** Assignments that reach a unit: made on it, on an ancestor, or inside its subtree; open ones first. */
+export async function listAssignmentsForUnit(unit: { id: number; path: string }) {
+	const rows = await db.assignment.findMany({
+		where: { OR: [{ orgUnitId: { in: pathIds(unit.path) } }, { orgUnit: { path: { startsWith: unit.path } } }] },
+		include: { course: true, orgUnit: { select: { id: true, name: true, path: true } } },
+		orderBy: [{ closedAt: { sort: 'desc', nulls: 'first' } }, { dueAt: 'asc' }],
+	})
+	return Promise.all(
+		rows.map(async (a) => ({
+			id: a.id,
+			courseSlug: a.course.slug,
+			courseTitle: getCourse(a.course.slug)?.meta.title ?? a.course.slug,
+			unit: { id: a.orgUnit.id, name: a.orgUnit.name },
+			inherited: a.orgUnitId !== unit.id && unit.path.startsWith(a.orgUnit.path),
+			audienceTag: a.audienceTag,
+			dueAt: a.dueAt.toISOString(),
+			recurrenceMonths: a.recurrenceMonths,
+			closedAt: a.closedAt?.toISOString() ?? null,
+			required: await countRequiredPeople(a.orgUnit.path, a.audienceTag),
+		})),
+	)
+}
+
+export function courseOptions() {
+	return listCourses()
+		.map((c) => ({ slug: c.slug, title: c.title }))
+		.sort((a, b) => compareVi(a.title, b.title))
+}
+
+/** For each course required of the user: the earliest due date among the assignments that cover them. */
+export async function requiredCoursesFor(userId: string, at = new Date()) {
+	const memberships = await db.membership.findMany({
+		where: { userId, validFrom: { lte: at }, OR: [{ validTo: null }, { validTo: { gt: at } }] },
+		select: { tags: true, orgUnit: { select: { path: true } } },
+	})
+	const ancestorIds = [...new Set(memberships.flatMap((m) => pathIds(m.orgUnit.path)))]
+	if (ancestorIds.length === 0) return new Map<string, Date>()
+	const assignments = await db.assignment.findMany({
+		where: { orgUnitId: { in: ancestorIds }, closedAt: null },
+		select: { dueAt: true, audienceTag: true, course: { select: { slug: true } }, orgUnit: { select: { path: true } } },
+	})
+	const due = new Map<string, Date>()
+	for (const a of assignments) {
+		const covered = memberships.some(
+			(m) => m.orgUnit.path.startsWith(a.orgUnit.path) && (!a.audienceTag || m.tags.includes(a.audienceTag)),
+		)
+		if (!covered) continue
+		const current = due.get(a.course.slug)
+		if (!current || a.dueAt < current) due.set(a.course.slug, a.dueAt)
+	}
+	return due
+}

@@ -1,0 +1,91 @@
+// "Khoá học của tôi": required courses (from assignments), then optional ones for the learner's audience, then
+// completed ones with their certificates.
+import { getCourse, listCourses } from '#app/content/courses.server.ts'
+import { type Audience } from '#app/content/audiences.ts'
+import { db } from '#app/db.server.ts'
+import { type UserKind } from '#app/generated/prisma/enums.ts'
+import { requiredCoursesFor } from './assignments.server.ts'
+import { describeProgress } from './progress.server.ts'
+
+// After a version that requires recertification is published, holders of older versions get this long.
+export const RECERTIFICATION_MONTHS = 3
+
+const AUDIENCE_OF: Record<UserKind, Array<Audience>> = {
+	STAFF: ['staff'],
+	STUDENT: ['student-primary', 'student-secondary'],
+	YOUTH: ['youth'],
+}
+
+export type CourseCard = {
+	slug: string
+	title: string
+	minutes: number
+	status: 'not-started' | 'in-progress' | 'completed'
+	percent: number
+	resumeLesson: string | null
+	dueAt: string | null
+	overdue: boolean
+	certificate: { serial: string; issuedAt: string; expiresAt: string | null } | null
+}
+
+export async function getMyCourses(userId: string, kind: UserKind, now = new Date()) {
+	const required = await requiredCoursesFor(userId, now)
+	const enrollments = await db.enrollment.findMany({
+		where: { userId },
+		orderBy: { startedAt: 'desc' },
+		include: {
+			lessons: { select: { lessonSlug: true, completedAt: true } },
+			courseVersion: { include: { course: true, certificates: { where: { userId, revokedAt: null }, orderBy: { issuedAt: 'desc' }, take: 1 } } },
+			attempts: { where: { passed: true }, select: { id: true }, take: 1 },
+		},
+	})
+	const latestBySlug = new Map<string, (typeof enrollments)[number]>()
+	for (const e of enrollments) if (!latestBySlug.has(e.courseVersion.course.slug)) latestBySlug.set(e.courseVersion.course.slug, e)
+	const currentVersions = await db.courseVersion.findMany({ include: { course: true }, orderBy: { version: 'desc' } })
+
+	const card = (slug: string): CourseCard | null => {
+		const course = getCourse(slug)
+		if (!course) return null
+		const enrollment = latestBySlug.get(slug)
+		const current = currentVersions.find((v) => v.course.slug === slug && v.version === course.meta.version)
+		// A completed enrollment on an older version stops counting when the current one requires recertification.
+		const stale = !!enrollment && !!current?.requiresRecertification && enrollment.courseVersionId !== current.id
+		const completed = enrollment?.status === 'COMPLETED' && !stale
+		const progress = describeProgress(slug, stale ? null : (enrollment ?? null), !!enrollment?.attempts.length && !stale)
+		let due = required.get(slug) ?? null
+		if (due && stale && current) {
+			const recert = new Date(current.publishedAt)
+			recert.setUTCMonth(recert.getUTCMonth() + RECERTIFICATION_MONTHS)
+			if (recert > due) due = recert
+		}
+		const certificate = completed ? enrollment?.courseVersion.certificates[0] : undefined
+		return {
+			slug,
+			title: course.meta.title,
+			minutes: course.meta.minutes,
+			status: completed ? 'completed' : enrollment && !stale ? 'in-progress' : 'not-started',
+			percent: completed ? 100 : (progress?.percent ?? 0),
+			resumeLesson: progress?.resumeLesson ?? null,
+			dueAt: due?.toISOString() ?? null,
+			overdue: !completed && !!due && due < now,
+			certificate: certificate
+				? { serial: certificate.serial, issuedAt: certificate.issuedAt.toISOString(), expiresAt: certificate.expiresAt?.toISOString() ?? null }
+				: null,
+		}
+	}
+
+	const cards = listCourses()
+		.map((c) => ({ summary: c, card: card(c.slug) }))
+		.filter((x): x is { summary: (typeof x)['summary']; card: CourseCard } => x.card !== null)
+	const audiences = AUDIENCE_OF[kind]
+	return {
+		required: cards
+			.filter((x) => required.has(x.card.slug) && x.card.status !== 'completed')
+			.map((x) => x.card)
+			.sort((a, b) => (a.dueAt ?? '').localeCompare(b.dueAt ?? '')),
+		optional: cards
+			.filter((x) => !required.has(x.card.slug) && x.card.status !== 'completed' && x.summary.audience.some((a) => audiences.includes(a)))
+			.map((x) => x.card),
+		completed: cards.filter((x) => x.card.status === 'completed').map((x) => x.card),
+	}
+}

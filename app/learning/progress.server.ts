@@ -1,0 +1,94 @@
+// Enrollments and lesson progress. An enrollment appears when a learner starts a course and pins the course
+// version current at that moment; time spent is measured on the server from when a lesson was opened.
+import { getCourse } from '#app/content/courses.server.ts'
+import { db } from '#app/db.server.ts'
+import { ensureCurrentVersion } from './versions.server.ts'
+
+// A lesson left open over lunch should not count as hours of study.
+const MAX_SECONDS_PER_LESSON = 2 * 60 * 60
+
+/** The learner's enrollment in the course's latest started version, if any. */
+export async function findEnrollment(userId: string, slug: string) {
+	return db.enrollment.findFirst({
+		where: { userId, courseVersion: { course: { slug } } },
+		orderBy: { startedAt: 'desc' },
+		include: { lessons: true, courseVersion: true },
+	})
+}
+
+/** Starts (or returns) the learner's enrollment. A completed enrollment on an older version is not reused when the
+ * current version requires recertification. */
+export async function startEnrollment(userId: string, slug: string) {
+	const current = await ensureCurrentVersion(slug)
+	if (!current) return null
+	const existing = await findEnrollment(userId, slug)
+	if (existing && !(existing.status === 'COMPLETED' && current.version.requiresRecertification && existing.courseVersionId !== current.version.id)) {
+		return existing
+	}
+	return db.enrollment.upsert({
+		where: { userId_courseVersionId: { userId, courseVersionId: current.version.id } },
+		create: { userId, courseVersionId: current.version.id },
+		update: {},
+		include: { lessons: true, courseVersion: true },
+	})
+}
+
+/** Records that the learner opened a lesson (the start of its time), without changing an earlier record. */
+export async function openLesson(enrollmentId: string, lessonSlug: string) {
+	await db.lessonProgress.upsert({
+		where: { enrollmentId_lessonSlug: { enrollmentId, lessonSlug } },
+		create: { enrollmentId, lessonSlug },
+		update: {},
+	})
+	await db.enrollment.update({ where: { id: enrollmentId }, data: { lastActivityAt: new Date() } })
+}
+
+/** "Hoàn thành bài học": idempotent; the time spent is from opening to the first completion, capped. */
+export async function completeLesson(enrollmentId: string, lessonSlug: string, now = new Date()) {
+	const progress = await db.lessonProgress.upsert({
+		where: { enrollmentId_lessonSlug: { enrollmentId, lessonSlug } },
+		create: { enrollmentId, lessonSlug, startedAt: now },
+		update: {},
+	})
+	if (!progress.completedAt) {
+		const seconds = Math.min(MAX_SECONDS_PER_LESSON, Math.max(0, Math.round((now.getTime() - progress.startedAt.getTime()) / 1000)))
+		await db.lessonProgress.updateMany({
+			where: { id: progress.id, completedAt: null },
+			data: { completedAt: now, secondsSpent: seconds },
+		})
+	}
+	await db.enrollment.update({ where: { id: enrollmentId }, data: { lastActivityAt: now } })
+}
+
+export type CourseProgress = {
+	lessonsDone: number
+	lessonCount: number
+	percent: number
+	resumeLesson: string | null
+	completedLessons: Array<string>
+	quizPassed: boolean
+}
+
+/** Progress against the lessons of the current content; lessons are matched by slug, so renumbering is harmless. */
+export function describeProgress(
+	slug: string,
+	enrollment: { lessons: Array<{ lessonSlug: string; completedAt: Date | null }> } | null,
+	quizPassed = false,
+): CourseProgress | null {
+	const course = getCourse(slug)
+	if (!course) return null
+	const done = new Set((enrollment?.lessons ?? []).filter((l) => l.completedAt).map((l) => l.lessonSlug))
+	const completedLessons = course.lessons.filter((l) => done.has(l.slug)).map((l) => l.slug)
+	const lessonCount = course.lessons.length
+	// The quiz counts as one more step, so a course is at 100% only when it is complete.
+	const steps = lessonCount + 1
+	const stepsDone = completedLessons.length + (quizPassed ? 1 : 0)
+	return {
+		lessonsDone: completedLessons.length,
+		lessonCount,
+		percent: Math.round((stepsDone * 100) / steps),
+		resumeLesson: course.lessons.find((l) => !done.has(l.slug))?.slug ?? null,
+		completedLessons,
+		quizPassed,
+	}
+}

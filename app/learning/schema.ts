@@ -1,0 +1,26 @@
+import { z } from 'zod'
+
+const optionalInt = (min: number, max: number, message: string) =>
+	z.preprocess(
+		(v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+		z.coerce.number({ error: message }).int(message).min(min, message).max(max, message).optional(),
+	)
+
+export const AssignmentSchema = z.object({
+	intent: z.enum(['preview', 'create']),
+	courseSlug: z.string({ error: 'assign.error.course' }).min(1, 'assign.error.course'),
+	audienceTag: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[a-z0-9-]{1,40}$/, 'assign.error.tag').optional()),
+	dueAt: z
+		.string({ error: 'assign.error.due' })
+		.regex(/^\d{4}-\d{2}-\d{2}$/, 'assign.error.due')
+		.transform((v, ctx) => {
+			// End of that day in Vietnam (UTC+7): "due 31/12" means until midnight local time.
+			const date = new Date(`${v}T23:59:59+07:00`)
+			if (Number.isNaN(date.getTime()) || date.getUTCFullYear() > 2100) {
+				ctx.addIssue({ code: 'custom', message: 'assign.error.due' })
+				return z.NEVER
+			}
+			return date
+		}),
+	recurrenceMonths: optionalInt(1, 60, 'assign.error.recurrence'),
+})

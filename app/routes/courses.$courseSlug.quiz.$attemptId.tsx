@@ -1,0 +1,213 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useFetcher, useLoaderData, useSearchParams } from '@remix-run/react'
+import { getUser, requireUser } from '#app/auth/session.server.ts'
+import { Cite, CitedSourcesContext } from '#app/content/components.tsx'
+import { type CitedSource } from '#app/content/schema.ts'
+import { getCitedSources, getCourse, getQuiz } from '#app/content/courses.server.ts'
+import { asDrawn, getAttempt, saveAnswers, savedAnswers, submitAttempt } from '#app/learning/quiz.server.ts'
+import { grade, presentAttempt, readAnswers } from '#app/learning/quiz.ts'
+import { langFromRequest, translator, useT } from '#app/ui/i18n.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Bài kiểm tra | Văn Minh Số' }]
+
+const LETTERS = ['A', 'B', 'C', 'D']
+
+async function load(request: Request, params: { courseSlug?: string; attemptId?: string }) {
+	const user = await requireUser(request)
+	const slug = params.courseSlug ?? ''
+	const attempt = await getAttempt(user.id, slug, params.attemptId ?? '')
+	const quiz = getQuiz(slug)
+	const course = getCourse(slug)
+	if (!attempt || !quiz || !course) throw new Response('Not Found', { status: 404 })
+	return { user, slug, attempt, quiz, course }
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const { slug, attempt, quiz, course } = await load(request, params)
+	const drawn = asDrawn(attempt)
+	const questions = presentAttempt(quiz.bank, drawn)
+	const header = { slug, title: course.meta.title, passMark: attempt.enrollment.courseVersion.passMark }
+	if (!attempt.submittedAt) {
+		return json({ course: header, questions, saved: savedAnswers(attempt), submitKey: attempt.idempotencyKey, result: null, sources: [] as Array<CitedSource> })
+	}
+	// The result: only now do answers, explanations and citations leave the server.
+	const graded = grade(quiz.bank, drawn, savedAnswers(attempt), header.passMark)
+	const review = graded.questions.map((g) => {
+		const q = quiz.bank.find((b) => b.id === g.id)!
+		return { ...g, explanation: q.explanation, cite: q.cite }
+	})
+	const certificate = attempt.passed
+		? await import('#app/db.server.ts').then(({ db }) =>
+				db.certificate.findFirst({
+					where: { userId: attempt.enrollment.userId, courseVersionId: attempt.enrollment.courseVersionId, revokedAt: null },
+					select: { serial: true },
+				}),
+			)
+		: null
+	return json({
+		course: header,
+		questions,
+		saved: savedAnswers(attempt),
+		submitKey: null,
+		result: { score: graded.score, correct: graded.correct, total: graded.total, passed: graded.passed, review, certificate: certificate?.serial ?? null },
+		sources: getCitedSources([...new Set(review.map((r) => r.cite.source))]),
+	})
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+	const form = await request.formData()
+	const here = new URL(request.url).pathname
+	// A session that expired mid-quiz: keep the answers in the way back, so nothing typed is lost.
+	if (!(await getUser(request))) {
+		const kept = [...form.entries()]
+			.filter(([k, v]) => k.startsWith('answer.') && typeof v === 'string')
+			.map(([k, v]) => `${k.slice(7)}.${v as string}`)
+			.join(',')
+		throw redirect(`/login?${new URLSearchParams({ redirectTo: kept ? `${here}?a=${kept}` : here })}`)
+	}
+	const { user, slug, attempt } = await load(request, params)
+	const t = translator(langFromRequest(request))
+	const { answers, problems } = readAnswers(asDrawn(attempt), form.entries())
+	if (problems.length) return json({ error: t('quiz.tampered'), answers: {} }, { status: 400 })
+	if (attempt.submittedAt) return redirect(here)
+	if (form.get('intent') === 'save') {
+		await saveAnswers(attempt.id, answers)
+		return json({ error: null, answers })
+	}
+	if (form.get('submitKey') !== attempt.idempotencyKey) return json({ error: t('quiz.tampered'), answers: {} }, { status: 400 })
+	await saveAnswers(attempt.id, answers)
+	const all = { ...savedAnswers(attempt), ...answers }
+	const missing = attempt.questionIds.filter((id) => all[id] === undefined).length
+	if (missing) return json({ error: t('quiz.unanswered', { count: missing }), answers: all }, { status: 400 })
+	await submitAttempt(attempt, slug, answers, user.id, request)
+	return redirect(here)
+}
+
+export default function AttemptPage() {
+	const t = useT()
+	const data = useLoaderData<typeof loader>()
+	const actionData = useActionData<typeof action>()
+	const [params] = useSearchParams()
+	const fetcher = useFetcher()
+	if (data.result) return <Result />
+	// Answers: what the server saved, then what came back with a validation error, then what survived a re-login.
+	const restored = Object.fromEntries(
+		(params.get('a') ?? '')
+			.split(',')
+			.map((pair) => pair.split('.'))
+			.filter((p) => p.length === 2)
+			.map(([id, v]) => [id!, Number(v)]),
+	)
+	const chosen: Record<string, number> = { ...data.saved, ...restored, ...actionData?.answers }
+	return (
+		<div className="max-w-3xl">
+			<p className="mb-1 text-sm">
+				<Link to={`/courses/${data.course.slug}`}>{data.course.title}</Link>
+			</p>
+			<h1 className="mb-4 text-2xl font-bold">{t('quiz.title')}</h1>
+			{actionData?.error ? (
+				<p role="alert" className="alert alert-error mb-4">
+					{actionData.error}
+				</p>
+			) : null}
+			<Form method="post" replace>
+				<input type="hidden" name="submitKey" value={data.submitKey ?? ''} />
+				<ol className="space-y-6">
+					{data.questions.map((q, i) => (
+						<li key={q.id} className="card">
+							<fieldset>
+								<legend className="mb-2 font-semibold">
+									{t('quiz.question', { n: i + 1 })}. {q.prompt}
+								</legend>
+								{q.choices.map((c, j) => (
+									<label key={c.value} className="flex min-h-11 items-start gap-3 py-1">
+										<input
+											type="radio"
+											name={`answer.${q.id}`}
+											value={c.value}
+											defaultChecked={chosen[q.id] === c.value}
+											className="mt-1 h-5 w-5 shrink-0"
+											onChange={() => fetcher.submit({ intent: 'save', [`answer.${q.id}`]: String(c.value) }, { method: 'post' })}
+										/>
+										<span>
+											<span className="font-semibold">{LETTERS[j]}.</span> {c.text}
+										</span>
+									</label>
+								))}
+							</fieldset>
+						</li>
+					))}
+				</ol>
+				<p className="mt-6">
+					<button type="submit" name="intent" value="submit" className="btn">
+						{t('quiz.submit')}
+					</button>
+				</p>
+			</Form>
+		</div>
+	)
+}
+
+function Result() {
+	const t = useT()
+	const data = useLoaderData<typeof loader>()
+	const result = data.result!
+	const sources = new Map(data.sources.map((s) => [s.id, s as CitedSource]))
+	return (
+		<div className="max-w-3xl">
+			<p className="mb-1 text-sm">
+				<Link to={`/courses/${data.course.slug}`}>{data.course.title}</Link>
+			</p>
+			<h1 className="mb-4 text-2xl font-bold">{t('quiz.resultTitle')}</h1>
+			<p role="status" className={`alert mb-4 ${result.passed ? 'alert-success' : 'alert-error'}`}>
+				{result.passed
+					? t('quiz.result.passed', { score: result.score, correct: result.correct, total: result.total })
+					: t('quiz.result.failed', { score: result.score, correct: result.correct, total: result.total, passMark: data.course.passMark })}
+			</p>
+			<p className="mb-6 flex flex-wrap gap-3">
+				{result.certificate ? (
+					<Link to={`/certificates/${result.certificate}`} className="btn">
+						{t('learn.viewCertificate')}
+					</Link>
+				) : null}
+				{!result.passed ? (
+					<Link to={`/courses/${data.course.slug}/quiz`} className="btn">
+						{t('quiz.retry')}
+					</Link>
+				) : null}
+				<Link to="/my-courses" className="btn btn-secondary">
+					{t('learn.my.title')}
+				</Link>
+			</p>
+			<CitedSourcesContext.Provider value={sources}>
+				<ol className="space-y-4">
+					{result.review.map((r, i) => {
+						const q = data.questions.find((x) => x.id === r.id)!
+						const text = (value: number | null) => (value === null ? t('quiz.noAnswer') : (q.choices.find((c) => c.value === value)?.text ?? ''))
+						return (
+							<li key={r.id} className="card">
+								<p className="mb-2 font-semibold">
+									{t('quiz.question', { n: i + 1 })}. {q.prompt}
+								</p>
+								<p>
+									<strong>{r.isCorrect ? `✓ ${t('quiz.correct')}` : `✗ ${t('quiz.incorrect')}`}</strong> — {t('quiz.yourAnswer')}: {text(r.chosen)}
+								</p>
+								{!r.isCorrect ? (
+									<p>
+										{t('quiz.correctAnswer')}: {text(r.correct)}
+									</p>
+								) : null}
+								<p className="mt-2">
+									<span className="font-semibold">{t('quiz.explanation')}:</span> {r.explanation}
+								</p>
+								<p className="mt-1 text-sm">
+									{t('quiz.source')}: <Cite source={r.cite.source} article={r.cite.article} />
+								</p>
+							</li>
+						)
+					})}
+				</ol>
+			</CitedSourcesContext.Provider>
+		</div>
+	)
+}

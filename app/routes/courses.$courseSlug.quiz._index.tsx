@@ -1,0 +1,131 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { requireUser } from '#app/auth/session.server.ts'
+import { getCourse, getQuiz } from '#app/content/courses.server.ts'
+import { describeProgress, findEnrollment } from '#app/learning/progress.server.ts'
+import { attemptGate, startAttempt } from '#app/learning/quiz.server.ts'
+import { db } from '#app/db.server.ts'
+import { langFromRequest, translator, useLang, useT } from '#app/ui/i18n.ts'
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.course.title ?? 'Bài kiểm tra'} | Văn Minh Số` }]
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const user = await requireUser(request)
+	const slug = params.courseSlug ?? ''
+	const course = getCourse(slug)
+	const quiz = getQuiz(slug)
+	if (!course || !quiz) throw new Response('Not Found', { status: 404 })
+	const enrollment = await findEnrollment(user.id, slug)
+	const attempts = enrollment
+		? await db.quizAttempt.findMany({ where: { enrollmentId: enrollment.id }, orderBy: { startedAt: 'desc' }, take: 20 })
+		: []
+	const progress = describeProgress(slug, enrollment)
+	const lessonsDone = !!progress && progress.resumeLesson === null
+	const open = attempts.find((a) => !a.submittedAt)
+	const gate = enrollment ? await attemptGate(enrollment.id, quiz, lessonsDone) : null
+	return json({
+		course: { slug, title: course.meta.title, passMark: enrollment?.courseVersion.passMark ?? course.meta.passMark },
+		draw: quiz.draw,
+		enrolled: !!enrollment,
+		completed: enrollment?.status === 'COMPLETED',
+		openAttemptId: open?.id ?? null,
+		gate,
+		resumeLesson: progress?.resumeLesson ?? null,
+		history: attempts
+			.filter((a) => a.submittedAt)
+			.map((a) => ({ id: a.id, submittedAt: a.submittedAt!.toISOString(), score: a.score, passed: a.passed })),
+	})
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+	const user = await requireUser(request)
+	const slug = params.courseSlug ?? ''
+	const t = translator(langFromRequest(request))
+	const result = await startAttempt(user.id, slug)
+	if (result.ok) return redirect(`/courses/${slug}/quiz/${result.attempt.id}`)
+	const message =
+		result.reason === 'not-enrolled'
+			? t('quiz.notEnrolled')
+			: result.reason === 'lessons-unfinished'
+				? t('quiz.lessonsFirst')
+				: t('quiz.cooldownShort')
+	return json({ error: message }, { status: 409 })
+}
+
+export default function QuizStartPage() {
+	const t = useT()
+	const lang = useLang()
+	const data = useLoaderData<typeof loader>()
+	const actionData = useActionData<typeof action>()
+	const when = (iso: string) =>
+		new Date(iso).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' })
+	return (
+		<div className="max-w-3xl">
+			<p className="mb-1 text-sm">
+				<Link to={`/courses/${data.course.slug}`}>{data.course.title}</Link>
+			</p>
+			<h1 className="mb-3 text-2xl font-bold">{t('quiz.title')}</h1>
+			<p className="mb-4">{t('quiz.intro', { count: data.draw, passMark: data.course.passMark })}</p>
+			{actionData?.error ? (
+				<p role="alert" className="alert alert-error mb-4">
+					{actionData.error}
+				</p>
+			) : null}
+			{!data.enrolled ? (
+				<p className="mb-4">
+					{t('quiz.notEnrolled')} <Link to={`/courses/${data.course.slug}`}>{t('quiz.backToCourse')}</Link>
+				</p>
+			) : data.openAttemptId ? (
+				<p className="mb-6">
+					<Link to={`/courses/${data.course.slug}/quiz/${data.openAttemptId}`} className="btn">
+						{t('quiz.continue')}
+					</Link>
+				</p>
+			) : data.gate && !data.gate.allowed ? (
+				<p className="alert alert-error mb-6" role="status">
+					{data.gate.reason === 'lessons-unfinished' ? (
+						<>
+							{t('quiz.lessonsFirst')}{' '}
+							{data.resumeLesson ? <Link to={`/courses/${data.course.slug}/lessons/${data.resumeLesson}`}>{t('learn.resume')}</Link> : null}
+						</>
+					) : (
+						t('quiz.cooldown', { time: when(data.gate.until) })
+					)}
+				</p>
+			) : (
+				<Form method="post" className="mb-6">
+					<button type="submit" className="btn">
+						{data.history.length ? t('quiz.retry') : t('quiz.start')}
+					</button>
+				</Form>
+			)}
+			{data.history.length ? (
+				<section aria-labelledby="history-heading">
+					<h2 id="history-heading" className="mb-2 text-xl font-semibold">
+						{t('quiz.history')}
+					</h2>
+					<table className="table bg-white">
+						<thead>
+							<tr>
+								<th scope="col">{t('quiz.col.date')}</th>
+								<th scope="col">{t('quiz.col.score')}</th>
+								<th scope="col">{t('quiz.col.result')}</th>
+							</tr>
+						</thead>
+						<tbody>
+							{data.history.map((a) => (
+								<tr key={a.id}>
+									<td>
+										<Link to={`/courses/${data.course.slug}/quiz/${a.id}`}>{when(a.submittedAt)}</Link>
+									</td>
+									<td>{a.score}%</td>
+									<td>{a.passed ? t('quiz.passed') : t('quiz.failed')}</td>
+								</tr>
+							))}
+						</tbody>
+					</table>
+				</section>
+			) : null}
+		</div>
+	)
+}

@@ -1,0 +1,165 @@
+import { getFormProps, getSelectProps, useForm } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { requireOrgRole } from '#app/auth/permissions.server.ts'
+import { getCourse } from '#app/content/courses.server.ts'
+import { closeAssignment, countRequiredPeople, courseOptions, createAssignment, listAssignmentsForUnit } from '#app/learning/assignments.server.ts'
+import { AssignmentSchema } from '#app/learning/schema.ts'
+import { TAGS } from '#app/org/tags.ts'
+import { Field, FormErrors } from '#app/ui/form.tsx'
+import { langFromRequest, translator, useErrorText, useLang, useT } from '#app/ui/i18n.ts'
+import { tagLabel } from '#app/ui/labels.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Giao khoá học | Văn Minh Số' }]
+
+const ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const { unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	return json({ unit: { id: unit.id, name: unit.name }, assignments: await listAssignmentsForUnit(unit), courses: courseOptions() })
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const form = await request.formData()
+	const t = translator(langFromRequest(request))
+	if (form.get('intent') === 'close') {
+		const closed = await closeAssignment(String(form.get('assignmentId') ?? ''), unit, user.id, request)
+		return json({ result: null, preview: null, notice: closed ? t('assign.closed') : t('assign.notFound') }, { status: closed ? 200 : 404 })
+	}
+	const submission = parseWithZod(form, { schema: AssignmentSchema })
+	if (submission.status !== 'success') return json({ result: submission.reply(), preview: null, notice: null }, { status: 400 })
+	const value = submission.value
+	if (!getCourse(value.courseSlug)) {
+		return json({ result: submission.reply({ fieldErrors: { courseSlug: [t('assign.error.course')] } }), preview: null, notice: null }, { status: 400 })
+	}
+	const required = await countRequiredPeople(unit.path, value.audienceTag ?? null)
+	if (value.intent === 'preview') return json({ result: submission.reply(), preview: required, notice: null })
+	await createAssignment(value, unit, user.id, request)
+	return json({ result: submission.reply({ resetForm: true }), preview: null, notice: t('assign.created', { count: required }) })
+}
+
+export default function AssignmentsPage() {
+	const t = useT()
+	const lang = useLang()
+	const errorText = useErrorText()
+	const { unit, assignments, courses } = useLoaderData<typeof loader>()
+	const data = useActionData<typeof action>()
+	const [form, fields] = useForm<{ courseSlug: string; audienceTag?: string; dueAt: string; recurrenceMonths?: string }>({
+		id: 'assign',
+		lastResult: data?.result,
+	})
+	const date = (iso: string) => new Date(iso).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' })
+	return (
+		<>
+			<p className="mb-1 text-sm">
+				<Link to={`/org/${unit.id}`}>{unit.name}</Link>
+			</p>
+			<h1 className="mb-4 text-2xl font-bold">{t('assign.title')}</h1>
+			{data?.notice ? (
+				<p role="status" className="alert alert-success mb-4">
+					{data.notice}
+				</p>
+			) : null}
+			<section className="mb-8" aria-labelledby="new-heading">
+				<h2 id="new-heading" className="mb-2 text-xl font-semibold">
+					{t('assign.new')}
+				</h2>
+				<Form method="post" {...getFormProps(form)} className="card max-w-xl">
+					<FormErrors id={form.errorId} errors={form.errors} />
+					<div className="mb-4">
+						<label htmlFor={fields.courseSlug.id} className="label">
+							{t('assign.course')}
+						</label>
+						<select {...getSelectProps(fields.courseSlug)} className="field">
+							<option value="">{t('assign.chooseCourse')}</option>
+							{courses.map((c) => (
+								<option key={c.slug} value={c.slug}>
+									{c.title}
+								</option>
+							))}
+						</select>
+						{fields.courseSlug.errors?.length ? <p className="field-error">{errorText(fields.courseSlug.errors[0])}</p> : null}
+					</div>
+					<div className="mb-4">
+						<label htmlFor={fields.audienceTag.id} className="label">
+							{t('assign.tag')}
+						</label>
+						<select {...getSelectProps(fields.audienceTag)} className="field">
+							<option value="">{t('assign.everyone')}</option>
+							{TAGS.map((tag) => (
+								<option key={tag} value={tag}>
+									{tagLabel(t, tag)}
+								</option>
+							))}
+						</select>
+					</div>
+					<Field label={t('assign.due')} meta={fields.dueAt} type="date" />
+					<Field label={t('assign.recurrence')} meta={fields.recurrenceMonths} />
+					{data?.preview != null ? (
+						<p role="status" className="alert alert-success mb-4">
+							{t('assign.preview', { count: data.preview })}
+						</p>
+					) : null}
+					<p className="flex flex-wrap gap-3">
+						<button type="submit" name="intent" value="preview" className="btn btn-secondary">
+							{t('assign.previewButton')}
+						</button>
+						<button type="submit" name="intent" value="create" className="btn">
+							{t('assign.create')}
+						</button>
+					</p>
+				</Form>
+			</section>
+			<section aria-labelledby="list-heading">
+				<h2 id="list-heading" className="mb-2 text-xl font-semibold">
+					{t('assign.list')}
+				</h2>
+				{assignments.length ? (
+					<div className="overflow-x-auto">
+						<table className="table bg-white">
+							<thead>
+								<tr>
+									<th scope="col">{t('assign.course')}</th>
+									<th scope="col">{t('org.col.unit')}</th>
+									<th scope="col">{t('assign.tag')}</th>
+									<th scope="col">{t('assign.due')}</th>
+									<th scope="col">{t('assign.required')}</th>
+									<th scope="col">{t('org.col.status')}</th>
+								</tr>
+							</thead>
+							<tbody>
+								{assignments.map((a) => (
+									<tr key={a.id}>
+										<td>{a.courseTitle}</td>
+										<td>{a.unit.name}</td>
+										<td>{a.audienceTag ? tagLabel(t, a.audienceTag) : t('assign.everyone')}</td>
+										<td>{date(a.dueAt)}</td>
+										<td>{a.required}</td>
+										<td>
+											{a.closedAt ? (
+												t('assign.isClosed')
+											) : a.inherited ? (
+												t('assign.inherited')
+											) : (
+												<Form method="post">
+													<input type="hidden" name="assignmentId" value={a.id} />
+													<button type="submit" name="intent" value="close" className="underline text-brand-700 min-h-11">
+														{t('assign.close')}
+													</button>
+												</Form>
+											)}
+										</td>
+									</tr>
+								))}
+							</tbody>
+						</table>
+					</div>
+				) : (
+					<p>{t('assign.none')}</p>
+				)}
+			</section>
+		</>
+	)
+}
