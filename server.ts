@@ -24,6 +24,23 @@ const viteDevServer = !isDev
 const app = express()
 app.disable('x-powered-by')
 if (process.env.TRUST_PROXY) app.set('trust proxy', process.env.TRUST_PROXY)
+
+// Fingerprinted assets were compressed once at build time (scripts/compress-assets.ts, brotli quality 11):
+// send those bytes instead of compressing on each request. Mounted before compression() so it is not redone.
+const ASSET_TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' }
+if (!isDev) {
+	app.use('/assets', (req, res, next) => {
+		const type = ASSET_TYPES[path.extname(req.path)]
+		if (!type || (req.method !== 'GET' && req.method !== 'HEAD') || req.path.includes('..')) return next()
+		const accepts = req.get('accept-encoding') ?? ''
+		const encoding = /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : null
+		if (!encoding) return next()
+		const file = path.resolve('build/client/assets', `.${req.path}.${encoding === 'br' ? 'br' : 'gz'}`)
+		res.sendFile(file, { headers: { 'Content-Type': type, 'Content-Encoding': encoding, Vary: 'Accept-Encoding' }, immutable: true, maxAge: '1y' }, (error) => {
+			if (error) next()
+		})
+	})
+}
 app.use(compression())
 app.use(morgan(isDev ? 'dev' : 'combined', { skip: (req) => req.path.startsWith('/assets/') }))
 

@@ -17,7 +17,8 @@ import { getGrants } from './auth/permissions.server.ts'
 import { hasAnyRole } from './auth/permissions.ts'
 import { getSession } from './auth/session.server.ts'
 import stylesheet from './tailwind.css?url'
-import { langFromRequest, translator, useLang, useT, type Lang } from './ui/i18n.ts'
+import { clientCatalogue } from './ui/i18n.server.ts'
+import { langFromRequest, useLang, useT, type Lang } from './ui/i18n.ts'
 import { useNonce } from './ui/nonce.ts'
 
 export const links: LinksFunction = () => [
@@ -42,6 +43,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	return json(
 		{
 			lang,
+			messages: clientCatalogue(lang),
 			user: session ? { id: session.user.id, fullName: session.user.fullName } : null,
 			canAudit: hasAnyRole(grants, ['AUDITOR', 'MANAGER', 'YOUTH_ADMIN']),
 		},
@@ -92,7 +94,7 @@ function Header() {
 
 function Document({ lang, children }: { lang: Lang; children: ReactNode }) {
 	const nonce = useNonce()
-	const t = translator(lang)
+	const t = useT()
 	return (
 		<html lang={lang}>
 			<head>

@@ -9,7 +9,8 @@ import { ChangePasswordSchema } from '#app/auth/schema.ts'
 import { endOtherSessions, getSession, requireUser } from '#app/auth/session.server.ts'
 import { db } from '#app/db.server.ts'
 import { Field, FormErrors } from '#app/ui/form.tsx'
-import { langFromRequest, translator, useT } from '#app/ui/i18n.ts'
+import { langFromRequest, useT } from '#app/ui/i18n.ts'
+import { translator } from '#app/ui/i18n.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Tài khoản của tôi | Văn Minh Số' }]
 

@@ -8,7 +8,8 @@ import { clientIp, hit, LOGIN_LIMITS } from '#app/auth/rate-limit.server.ts'
 import { ActivateSchema } from '#app/auth/schema.ts'
 import { requireAnonymous, startSession } from '#app/auth/session.server.ts'
 import { Field, FormErrors } from '#app/ui/form.tsx'
-import { langFromRequest, translator, useT } from '#app/ui/i18n.ts'
+import { langFromRequest, useT } from '#app/ui/i18n.ts'
+import { translator } from '#app/ui/i18n.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Kích hoạt tài khoản | Văn Minh Số' }]
 

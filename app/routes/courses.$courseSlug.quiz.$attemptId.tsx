@@ -6,7 +6,8 @@ import { type CitedSource } from '#app/content/schema.ts'
 import { getCitedSources, getCourse, getQuiz } from '#app/content/courses.server.ts'
 import { asDrawn, getAttempt, saveAnswers, savedAnswers, submitAttempt } from '#app/learning/quiz.server.ts'
 import { grade, presentAttempt, readAnswers } from '#app/learning/quiz.ts'
-import { langFromRequest, translator, useT } from '#app/ui/i18n.ts'
+import { langFromRequest, useT } from '#app/ui/i18n.ts'
+import { translator } from '#app/ui/i18n.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Bài kiểm tra | Văn Minh Số' }]
 

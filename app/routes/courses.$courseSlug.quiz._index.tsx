@@ -5,7 +5,8 @@ import { getCourse, getQuiz } from '#app/content/courses.server.ts'
 import { describeProgress, findEnrollment } from '#app/learning/progress.server.ts'
 import { attemptGate, startAttempt } from '#app/learning/quiz.server.ts'
 import { db } from '#app/db.server.ts'
-import { langFromRequest, translator, useLang, useT } from '#app/ui/i18n.ts'
+import { langFromRequest, useLang, useT } from '#app/ui/i18n.ts'
+import { translator } from '#app/ui/i18n.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.course.title ?? 'Bài kiểm tra'} | Văn Minh Số` }]
 

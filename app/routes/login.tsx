@@ -7,7 +7,8 @@ import { authenticate } from '#app/auth/login.server.ts'
 import { LoginSchema, safeRedirect } from '#app/auth/schema.ts'
 import { requireAnonymous } from '#app/auth/session.server.ts'
 import { Field, FormErrors } from '#app/ui/form.tsx'
-import { langFromRequest, translator, useT } from '#app/ui/i18n.ts'
+import { langFromRequest, useT } from '#app/ui/i18n.ts'
+import { translator } from '#app/ui/i18n.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Đăng nhập | Văn Minh Số' }]
 

@@ -8,7 +8,8 @@ import { closeAssignment, countRequiredPeople, courseOptions, createAssignment, 
 import { AssignmentSchema } from '#app/learning/schema.ts'
 import { TAGS } from '#app/org/tags.ts'
 import { Field, FormErrors } from '#app/ui/form.tsx'
-import { langFromRequest, translator, useErrorText, useLang, useT } from '#app/ui/i18n.ts'
+import { langFromRequest, useErrorText, useLang, useT } from '#app/ui/i18n.ts'
+import { translator } from '#app/ui/i18n.server.ts'
 import { tagLabel } from '#app/ui/labels.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Giao khoá học | Văn Minh Số' }]

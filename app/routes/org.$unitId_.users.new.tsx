@@ -8,7 +8,8 @@ import { NewUserSchema } from '#app/org/schema.ts'
 import { TAGS } from '#app/org/tags.ts'
 import { createUserInUnit } from '#app/org/users.server.ts'
 import { Field, FormErrors } from '#app/ui/form.tsx'
-import { langFromRequest, translator, useLang, useT } from '#app/ui/i18n.ts'
+import { langFromRequest, useLang, useT } from '#app/ui/i18n.ts'
+import { translator } from '#app/ui/i18n.server.ts'
 import { tagLabel } from '#app/ui/labels.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Tạo tài khoản | Văn Minh Số' }]

@@ -1,6 +1,5 @@
 // UI strings come only from the catalogues in ./i18n; components call t(key). Vietnamese is the default.
 import { useRouteLoaderData } from '@remix-run/react'
-import { en } from './i18n/en.ts'
 import { vi, type MessageKey } from './i18n/vi.ts'
 
 export type { MessageKey }
@@ -8,7 +7,7 @@ export const LANGUAGES = ['vi', 'en'] as const
 export type Lang = (typeof LANGUAGES)[number]
 export const LANG_COOKIE = 'vms_lang'
 
-const catalogues: Record<Lang, Record<MessageKey, string>> = { vi, en }
+export type Catalogue = Record<MessageKey, string>
 
 export function isLang(value: unknown): value is Lang {
 	return typeof value === 'string' && (LANGUAGES as ReadonlyArray<string>).includes(value)
@@ -20,8 +19,11 @@ export function isMessageKey(value: unknown): value is MessageKey {
 
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string
 
-export function translator(lang: Lang): Translate {
-	const catalogue = catalogues[lang]
+/**
+ * The browser bundle carries only the Vietnamese catalogue (most users); another language's catalogue arrives
+ * with the root loader data. Server code gets any language from i18n.server.ts.
+ */
+export function makeTranslator(catalogue: Catalogue = vi): Translate {
 	return (key, vars) => {
 		const text = catalogue[key] ?? vi[key] ?? key
 		return vars ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m)) : text
@@ -41,7 +43,8 @@ export function useLang(): Lang {
 }
 
 export function useT(): Translate {
-	return translator(useLang())
+	const data = useRouteLoaderData<{ messages: Catalogue | null }>('root')
+	return makeTranslator(data?.messages ?? vi)
 }
 
 /** Translates a form error that is a catalogue key; other strings pass through. */

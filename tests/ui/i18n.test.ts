@@ -1,7 +1,8 @@
 import { expect, test } from 'vitest'
 import { en } from '#app/ui/i18n/en.ts'
 import { vi } from '#app/ui/i18n/vi.ts'
-import { langFromRequest, translator } from '#app/ui/i18n.ts'
+import { langFromRequest } from '#app/ui/i18n.ts'
+import { translator } from '#app/ui/i18n.server.ts'
 import { compareVi, compareViNames, normalizeName } from '#app/ui/collation.ts'
 import { safeRedirect } from '#app/auth/schema.ts'
 
