@@ -17,6 +17,7 @@ import {
 	listCourses,
 } from '#app/content/courses.server.ts'
 import { LessonContent } from '#app/content/mdx.tsx'
+import { clientCatalogue } from '#app/ui/i18n.server.ts'
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'vms-content-'))
 const out = path.join(tmp, 'content')
@@ -80,13 +81,13 @@ test('the server renders a lesson from the build alone, in the reader\'s languag
 		{
 			id: 'root',
 			path: '/',
-			loader: () => ({ lang: 'en' }),
+			loader: () => ({ lang: 'en', messages: clientCatalogue('en') }),
 			Component: () => createElement(LessonContent, { codeHash: found.lesson.codeHash, sources: getCitedSources(found.lesson.sources) }),
 		},
 	])
 	// The stub's memory router uses useLayoutEffect, which React warns about on the server; nothing of ours.
 	const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined)
-	const html = renderToString(createElement(Stub, { hydrationData: { loaderData: { root: { lang: 'en' } } } }))
+	const html = renderToString(createElement(Stub, { hydrationData: { loaderData: { root: { lang: 'en', messages: clientCatalogue('en') } } } }))
 	spy.mockRestore()
 	expect(html).toContain('<h2 id="mo-dau">Mở đầu</h2>')
 	expect(html).toContain('>Điều 1, Luật Mẫu No. 1/2025/QH15</a>')
