@@ -6,6 +6,7 @@ import { db } from '#app/db.server.ts'
 import { type UserKind } from '#app/generated/prisma/enums.ts'
 import { requiredCoursesFor } from './assignments.server.ts'
 import { describeProgress } from './progress.server.ts'
+import { ensureCurrentVersion } from './versions.server.ts'
 
 // After a version that requires recertification is published, holders of older versions get this long.
 export const RECERTIFICATION_MONTHS = 3
@@ -41,15 +42,16 @@ export async function getMyCourses(userId: string, kind: UserKind, now = new Dat
 	})
 	const latestBySlug = new Map<string, (typeof enrollments)[number]>()
 	for (const e of enrollments) if (!latestBySlug.has(e.courseVersion.course.slug)) latestBySlug.set(e.courseVersion.course.slug, e)
-	const currentVersions = await db.courseVersion.findMany({ include: { course: true }, orderBy: { version: 'desc' } })
 
-	const card = (slug: string): CourseCard | null => {
+	const card = async (slug: string): Promise<CourseCard | null> => {
 		const course = getCourse(slug)
 		if (!course) return null
 		const enrollment = latestBySlug.get(slug)
-		const current = currentVersions.find((v) => v.course.slug === slug && v.version === course.meta.version)
 		// A completed enrollment on an older version stops counting when the current one requires recertification.
-		const stale = !!enrollment && !!current?.requiresRecertification && enrollment.courseVersionId !== current.id
+		const stale =
+			enrollment?.status === 'COMPLETED' && course.meta.requiresRecertification && enrollment.courseVersion.version < course.meta.version
+		// The publication date of that version starts the holders' new deadline.
+		const current = stale ? (await ensureCurrentVersion(slug))?.version : undefined
 		const completed = enrollment?.status === 'COMPLETED' && !stale
 		const progress = describeProgress(slug, stale ? null : (enrollment ?? null), !!enrollment?.attempts.length && !stale)
 		let due = required.get(slug) ?? null
@@ -74,9 +76,9 @@ export async function getMyCourses(userId: string, kind: UserKind, now = new Dat
 		}
 	}
 
-	const cards = listCourses()
-		.map((c) => ({ summary: c, card: card(c.slug) }))
-		.filter((x): x is { summary: (typeof x)['summary']; card: CourseCard } => x.card !== null)
+	const cards = (await Promise.all(listCourses().map(async (c) => ({ summary: c, card: await card(c.slug) })))).filter(
+		(x): x is { summary: (typeof x)['summary']; card: CourseCard } => x.card !== null,
+	)
 	const audiences = AUDIENCE_OF[kind]
 	return {
 		required: cards
