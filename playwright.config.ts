@@ -26,7 +26,9 @@ export default defineConfig({
 	fullyParallel: false,
 	workers: 1,
 	retries: process.env.CI ? 1 : 0,
-	timeout: 30_000,
+	timeout: 60_000,
+	// Our machines have 2 cores shared with the build and the database: allow for a slow first response.
+	expect: { timeout: 10_000 },
 	reporter: process.env.CI ? [['list']] : [['list']],
 	use: {
 		baseURL,

@@ -112,9 +112,12 @@ export async function submitAttempt(
 			data: { answers: all, score: result.score, passed: result.passed, submittedAt: now },
 		})
 		if (claimed.count === 0) {
+			// Another request graded it. Read its outcome afresh: on PostgreSQL (read committed) the enrollment read
+			// above may predate that request's commit.
 			const done = await tx.quizAttempt.findUniqueOrThrow({ where: { id: attempt.id } })
+			const current = await tx.enrollment.findUniqueOrThrow({ where: { id: attempt.enrollmentId }, select: { status: true } })
 			const cert = await tx.certificate.findFirst({ where: { userId, courseVersionId: enrollment.courseVersionId, revokedAt: null } })
-			return { graded: false, passed: !!done.passed, completed: enrollment.status === 'COMPLETED', certificateSerial: cert?.serial ?? null }
+			return { graded: false, passed: !!done.passed, completed: current.status === 'COMPLETED', certificateSerial: cert?.serial ?? null }
 		}
 		const progress = describeProgress(slug, enrollment, result.passed)
 		if (!result.passed || !progress || progress.resumeLesson !== null || enrollment.status === 'COMPLETED') {
