@@ -16,7 +16,9 @@ export const AssignmentSchema = z.object({
 		.transform((v, ctx) => {
 			// End of that day in Vietnam (UTC+7): "due 31/12" means until midnight local time.
 			const date = new Date(`${v}T23:59:59+07:00`)
-			if (Number.isNaN(date.getTime()) || date.getUTCFullYear() > 2100) {
+			// The parser rolls 30/02 over to 02/03 instead of refusing it: the date must read back as typed.
+			const typed = Number.isNaN(date.getTime()) ? null : new Date(date.getTime() + 7 * 3_600_000).toISOString().slice(0, 10)
+			if (typed !== v || date.getUTCFullYear() > 2100) {
 				ctx.addIssue({ code: 'custom', message: 'assign.error.due' })
 				return z.NEVER
 			}
