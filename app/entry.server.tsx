@@ -3,7 +3,11 @@ import { createReadableStreamFromReadable, type AppLoadContext, type EntryContex
 import { RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
+import { checkCertificateConfig } from './certificates/config.server.ts'
 import { NonceContext } from './ui/nonce.ts'
+
+// Runs when the server loads the build: a production server without its certificate signing key stops here.
+checkCertificateConfig()
 
 // React 18.3's Node renderer encodes into 2,048-byte buffers and, when a multi-byte character (most Vietnamese
 // letters) does not fit at the end of one, still flushes the whole buffer: 1–3 NUL bytes land in the HTML, even

@@ -12,6 +12,12 @@ const EnvSchema = z.object({
 	/** Set to "true" when served over HTTPS (adds Secure to cookies and HSTS). */
 	SECURE_COOKIES: z.enum(['true', 'false']).optional(),
 	DB_POOL_SIZE: z.coerce.number().int().positive().optional(),
+	/** Ed25519 private key (PKCS#8 PEM, "\n" escapes allowed) that signs certificates; required in production. */
+	CERT_SIGNING_KEY: z.string().min(1).optional(),
+	/** Or a file holding that PEM key. */
+	CERT_SIGNING_KEY_FILE: z.string().min(1).optional(),
+	/** Issuer and signatory per province (YAML); default config/certificate-issuers.yaml. */
+	CERT_ISSUERS_FILE: z.string().min(1).optional(),
 })
 
 export type Env = z.infer<typeof EnvSchema>

@@ -68,6 +68,7 @@ function Header() {
 					{data?.user ? (
 						<>
 							<Link to="/my-courses">{t('nav.myCourses')}</Link>
+							<Link to="/certificates">{t('nav.certificates')}</Link>
 							<Link to="/account">{t('nav.account')}</Link>
 							{data.canAudit ? <Link to="/admin/audit">{t('nav.audit')}</Link> : null}
 							<Form method="post" action="/logout">
@@ -77,7 +78,10 @@ function Header() {
 							</Form>
 						</>
 					) : (
-						<Link to="/login">{t('nav.login')}</Link>
+						<>
+							<Link to="/verify">{t('nav.verify')}</Link>
+							<Link to="/login">{t('nav.login')}</Link>
+						</>
 					)}
 					<Form method="post" action="/set-language">
 						<input type="hidden" name="lang" value={lang === 'vi' ? 'en' : 'vi'} />

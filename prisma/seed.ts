@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util'
 import { hashPassword } from '#app/auth/password.server.ts'
 import { db } from '#app/db.server.ts'
+import { seedDemoCertificates } from './demo-certificates.ts'
 import { buildDemoData, DEMO_PASSWORD } from './demo-data.ts'
 
 const { values } = parseArgs({ options: { 'if-empty': { type: 'boolean', default: false } } })
@@ -34,8 +35,9 @@ async function main() {
 		},
 		{ timeout: 120_000 },
 	)
+	const certificates = await seedDemoCertificates(db, demo)
 	console.log(
-		`Seeded demo data: ${demo.units.length} units, ${demo.users.length} people, ${demo.accounts.length} demo accounts (${Math.round(performance.now() - started)} ms).`,
+		`Seeded demo data: ${demo.units.length} units, ${demo.users.length} people, ${demo.accounts.length} demo accounts, ${certificates} certificates (${Math.round(performance.now() - started)} ms).`,
 	)
 }
 

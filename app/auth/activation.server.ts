@@ -35,6 +35,23 @@ export async function issueActivationCode(userId: string, createdById: string | 
 	return { code, expiresAt }
 }
 
+/**
+ * The same for many people at once (printing the cards of a roster import): one statement per chunk instead of
+ * two per person. Returns the codes in clear, once, in the order of `userIds`.
+ */
+export async function issueActivationCodes(userIds: Array<string>, createdById: string | null, tx: Tx = db) {
+	const expiresAt = new Date(Date.now() + ACTIVATION_DAYS * 24 * 3600 * 1000)
+	const codes = userIds.map((userId) => ({ userId, code: generateCode() }))
+	for (let i = 0; i < codes.length; i += 5000) {
+		const part = codes.slice(i, i + 5000)
+		await tx.activationCode.deleteMany({ where: { userId: { in: part.map((c) => c.userId) }, usedAt: null } })
+		await tx.activationCode.createMany({
+			data: part.map((c) => ({ userId: c.userId, codeHash: hashCode(c.code), expiresAt, createdById })),
+		})
+	}
+	return { codes, expiresAt }
+}
+
 /** Sets the password and activates the account when the code matches this user and is still valid. */
 export async function activateAccount(identifier: string, code: string, password: string) {
 	const id = normalizeIdentifier(identifier)

@@ -1,8 +1,10 @@
 // Issuing a certificate when an enrollment completes. The row snapshots the holder's name, unit and the course
-// title, so a certificate reads the same after a rename. (Signature and PDF: the certificates issue.)
+// title, so a certificate reads the same after a rename, and is signed in the same transaction (sign.server.ts).
 import { randomInt } from 'node:crypto'
 import { type Prisma } from '#app/db.server.ts'
 import { type CompletionSource } from '#app/generated/prisma/enums.ts'
+import { normalizeName } from '#app/ui/collation.ts'
+import { signCertificate } from './sign.server.ts'
 
 // Crockford base32 without I, L, O, U: read aloud and typed from paper without ambiguity.
 const SERIAL_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
@@ -32,23 +34,24 @@ export async function issueCertificate(
 					where: { validFrom: { lte: input.at }, OR: [{ validTo: null }, { validTo: { gt: input.at } }] },
 					orderBy: { validFrom: 'asc' },
 					take: 1,
-					select: { orgUnit: { select: { name: true } } },
+					select: { orgUnit: { select: { id: true, name: true } } },
 				},
 			},
 		}),
 		tx.courseVersion.findUniqueOrThrow({ where: { id: input.courseVersionId } }),
 	])
-	return tx.certificate.create({
-		data: {
-			serial: newSerial(input.at),
-			userId: input.userId,
-			courseVersionId: input.courseVersionId,
-			holderName: user.fullName,
-			orgName: user.memberships[0]?.orgUnit.name ?? '',
-			courseTitle: version.title,
-			source: input.source,
-			issuedAt: input.at,
-			expiresAt: version.validityMonths ? addMonths(input.at, version.validityMonths) : null,
-		},
-	})
+	const unit = user.memberships[0]?.orgUnit ?? null
+	const fields = {
+		serial: newSerial(input.at),
+		userId: input.userId,
+		courseVersionId: input.courseVersionId,
+		holderName: normalizeName(user.fullName),
+		orgUnitId: unit?.id ?? null,
+		orgName: unit?.name ?? '',
+		courseTitle: version.title,
+		source: input.source,
+		issuedAt: input.at,
+		expiresAt: version.validityMonths ? addMonths(input.at, version.validityMonths) : null,
+	}
+	return tx.certificate.create({ data: { ...fields, signature: signCertificate(fields) } })
 }

@@ -24,6 +24,8 @@ export const CourseSchema = z.strictObject({
 	objectives: z.array(Text).min(2, 'cần từ 2 đến 6 mục tiêu').max(6, 'cần từ 2 đến 6 mục tiêu'),
 	legalBasis: z.array(SlugSchema).min(1, 'cần ít nhất một văn bản làm căn cứ'),
 	requiresRecertification: z.boolean().default(false),
+	/** In-person training (tập huấn): "quiz" completes only attendees who pass the event's quiz; "attendance" completes everyone present. */
+	inPersonCompletion: z.enum(['quiz', 'attendance']).default('quiz'),
 })
 export type Course = z.infer<typeof CourseSchema>
 

@@ -23,3 +23,82 @@ export const NewUserSchema = z.object({
 	title: optionalText(120),
 	tags: z.array(z.enum(TAGS)).default([]),
 })
+
+/** yyyy-mm-dd from a date input, as the start of that day in Vietnam, within a year of today. */
+export const EffectiveDateSchema = z
+	.string({ error: 'roster.error.date' })
+	.regex(/^\d{4}-\d{2}-\d{2}$/, 'roster.error.date')
+	.transform((v, ctx) => {
+		const date = new Date(`${v}T00:00:00+07:00`)
+		if (Number.isNaN(date.getTime()) || Math.abs(date.getTime() - Date.now()) > 366 * 24 * 3600 * 1000) {
+			ctx.addIssue({ code: 'custom', message: 'roster.error.date' })
+			return z.NEVER
+		}
+		return date
+	})
+
+export const RosterUploadSchema = z.object({
+	// A file input left empty still sends a part, with no name and no bytes.
+	file: z.instanceof(File, { message: 'import.file.missing' }).refine((f) => f.name !== '' || f.size > 0, 'import.file.missing'),
+	mode: z.enum(['upsert', 'sync'], { error: 'roster.error.mode' }),
+	effectiveAt: EffectiveDateSchema,
+})
+
+export const MEMBER_STATUSES = ['active', 'ended', 'pending', 'disabled'] as const
+
+const tagSlug = z.string().regex(/^[a-z0-9-]{1,40}$/, 'members.error.tag')
+
+export const MemberActionSchema = z.discriminatedUnion('intent', [
+	z.object({
+		intent: z.literal('update'),
+		title: optionalText(120),
+		tags: z.array(tagSlug).max(10).default([]),
+		otherTags: optionalText(200),
+		countsInTarget: z.boolean().default(false),
+	}),
+	z.object({
+		intent: z.literal('move'),
+		toUnitId: z.coerce.number({ error: 'members.error.unit' }).int('members.error.unit').positive('members.error.unit'),
+		at: EffectiveDateSchema,
+	}),
+	z.object({ intent: z.literal('end'), at: EffectiveDateSchema }),
+])
+
+const unitName = z
+	.string({ error: 'tree.error.name' })
+	.transform((v) => v.normalize('NFC').replace(/\s+/g, ' ').trim())
+	.pipe(z.string().min(2, 'tree.error.name').max(200, 'tree.error.name'))
+
+export const UNIT_KINDS = ['province', 'department', 'division', 'commune', 'education_office', 'school', 'class', 'youth_union', 'youth_grassroots', 'youth_branch', 'community_team'] as const
+
+export const UnitCreateSchema = z.object({
+	intent: z.literal('create'),
+	parentId: z.coerce.number({ error: 'tree.error.parent' }).int('tree.error.parent').positive('tree.error.parent'),
+	code: z
+		.string({ error: 'tree.error.code' })
+		.trim()
+		.toUpperCase()
+		.regex(/^[A-Z0-9][A-Z0-9._-]{0,39}$/, 'tree.error.code'),
+	name: unitName,
+	kind: z.enum(UNIT_KINDS, { error: 'tree.error.kind' }),
+	validFrom: EffectiveDateSchema,
+})
+
+export const UnitEditSchema = z.discriminatedUnion('intent', [
+	z.object({ intent: z.literal('rename'), name: unitName, at: EffectiveDateSchema }),
+	z.object({ intent: z.literal('move'), parentId: z.coerce.number({ error: 'tree.error.parent' }).int('tree.error.parent').positive('tree.error.parent'), at: EffectiveDateSchema }),
+	z.object({ intent: z.literal('close'), at: EffectiveDateSchema }),
+])
+
+export const TrainingEventSchema = z.object({
+	courseSlug: z.string({ error: 'assign.error.course' }).min(1, 'assign.error.course'),
+	title: z
+		.string({ error: 'training.error.title' })
+		.trim()
+		.min(3, 'training.error.title')
+		.max(200, 'training.error.title'),
+	date: z.string({ error: 'training.error.date' }).regex(/^\d{4}-\d{2}-\d{2}$/, 'training.error.date'),
+	time: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^\d{2}:\d{2}$/, 'training.error.date').default('08:00')),
+	trainerId: z.string({ error: 'training.error.trainer' }).min(1, 'training.error.trainer'),
+	location: optionalText(200),
+})

@@ -1,69 +1,162 @@
-import { type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
-import { getGrants } from '#app/auth/permissions.server.ts'
-import { can } from '#app/auth/permissions.ts'
-import { requireUser } from '#app/auth/session.server.ts'
-import { db } from '#app/db.server.ts'
-import { useLang, useT } from '#app/ui/i18n.ts'
+import { getFormProps, useForm } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { requireCertificate } from '#app/certificates/access.server.ts'
+import { ensureAuthentic, successorSerial } from '#app/certificates/records.server.ts'
+import { reissueCertificate, revokeCertificate } from '#app/certificates/revoke.server.ts'
+import { CertificateActionSchema } from '#app/certificates/schema.ts'
+import { certificateState } from '#app/certificates/validity.ts'
+import { Field, FormErrors } from '#app/ui/form.tsx'
+import { langFromRequest, useLang, useT } from '#app/ui/i18n.ts'
+import { translator } from '#app/ui/i18n.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Chứng nhận hoàn thành | Văn Minh Số' }]
 
-// The holder's own view of a certificate (the public verification page and the PDF come with the certificates
-// issue). Managers whose subtree holds one of the person's units may see it too.
+// The holder's view of a certificate, with its PDF; managers of the holder's unit see it too, and an ADMIN over
+// that unit may revoke it or reissue it under a corrected name.
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const user = await requireUser(request)
-	const certificate = await db.certificate.findUnique({
-		where: { serial: params.serial ?? '' },
-		include: { user: { select: { memberships: { select: { orgUnit: { select: { path: true } } } } } } },
-	})
-	if (!certificate) throw new Response('Not Found', { status: 404 })
-	if (certificate.userId !== user.id) {
-		const grants = await getGrants(request, user.id)
-		const inScope = certificate.user.memberships.some((m) => can(grants, m.orgUnit.path, ['MANAGER', 'AUDITOR']))
-		if (!inScope) throw new Response('Forbidden', { status: 403 })
-	}
+	const { certificate: c, canManage } = await requireCertificate(request, params.serial ?? '')
+	const authentic = await ensureAuthentic(c)
 	return json({
-		serial: certificate.serial,
-		holderName: certificate.holderName,
-		orgName: certificate.orgName,
-		courseTitle: certificate.courseTitle,
-		issuedAt: certificate.issuedAt.toISOString(),
-		expiresAt: certificate.expiresAt?.toISOString() ?? null,
-		revokedAt: certificate.revokedAt?.toISOString() ?? null,
+		serial: c.serial,
+		holderName: c.holderName,
+		orgName: c.orgName,
+		courseTitle: c.courseTitle,
+		issuedAt: c.issuedAt.toISOString(),
+		expiresAt: c.expiresAt?.toISOString() ?? null,
+		revokedAt: c.revokedAt?.toISOString() ?? null,
+		revokeReason: c.revokeReason,
+		replacedBy: await successorSerial(c),
+		state: authentic ? certificateState(c) : 'invalid',
+		canManage: canManage && !c.revokedAt,
 	})
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+	const { user, certificate, canManage } = await requireCertificate(request, params.serial ?? '')
+	if (!canManage) throw new Response('Forbidden', { status: 403 })
+	const t = translator(langFromRequest(request))
+	const submission = parseWithZod(await request.formData(), { schema: CertificateActionSchema })
+	if (submission.status !== 'success') return json({ intent: submission.payload.intent, result: submission.reply(), notice: null }, { status: 400 })
+	const value = submission.value
+	if (value.intent === 'revoke') {
+		const done = await revokeCertificate(certificate, value.reason, user, request)
+		return json({ intent: 'revoke', result: submission.reply({ resetForm: true }), notice: done ? t('cert.revoke.done') : t('cert.revoke.already') })
+	}
+	if (value.holderName === certificate.holderName) {
+		return json({ intent: 'reissue', result: submission.reply({ fieldErrors: { holderName: ['cert.error.sameName'] } }), notice: null }, { status: 400 })
+	}
+	const successor = await reissueCertificate(certificate, value, user, request)
+	if (!successor) return json({ intent: 'reissue', result: submission.reply(), notice: t('cert.revoke.already') }, { status: 409 })
+	return redirect(`/certificates/${successor.serial}`, 303)
 }
 
 export default function CertificatePage() {
 	const t = useT()
 	const lang = useLang()
 	const c = useLoaderData<typeof loader>()
+	const data = useActionData<typeof action>()
 	const date = (iso: string) => new Date(iso).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' })
 	return (
-		<article className="card mx-auto max-w-2xl border-2 border-brand-700 p-8 text-center">
-			<p className="text-sm font-semibold uppercase">{t('cert.nation')}</p>
-			<p className="mb-6 text-sm">{t('cert.motto')}</p>
-			<h1 className="mb-4 text-3xl font-bold text-brand-800">{t('cert.title')}</h1>
-			<p>{t('cert.certifies')}</p>
-			<p className="my-3 text-2xl font-bold">{c.holderName}</p>
-			{c.orgName ? <p className="mb-3">{c.orgName}</p> : null}
-			<p>{t('cert.completed')}</p>
-			<p className="my-3 text-xl font-semibold">{c.courseTitle}</p>
-			<dl className="mx-auto mt-6 grid max-w-md grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-left">
-				<dt className="font-semibold">{t('cert.issuedAt')}</dt>
-				<dd>{date(c.issuedAt)}</dd>
-				<dt className="font-semibold">{t('cert.expiresAt')}</dt>
-				<dd>{c.expiresAt ? date(c.expiresAt) : t('cert.noExpiry')}</dd>
-				<dt className="font-semibold">{t('cert.serial')}</dt>
-				<dd className="font-mono">{c.serial}</dd>
-			</dl>
-			{c.revokedAt ? (
-				<p role="status" className="alert alert-error mt-4">
-					{t('cert.revoked', { date: date(c.revokedAt) })}
+		<>
+			{data?.notice ? (
+				<p role="status" className="alert alert-success mx-auto mb-4 max-w-2xl">
+					{data.notice}
 				</p>
 			) : null}
-			<p className="no-print mt-6">
-				<Link to="/my-courses">{t('learn.my.title')}</Link>
-			</p>
-		</article>
+			<article className="card mx-auto max-w-2xl border-2 border-brand-700 p-8 text-center">
+				<p className="text-sm font-semibold uppercase">{t('cert.nation')}</p>
+				<p className="mb-6 text-sm">{t('cert.motto')}</p>
+				<h1 className="mb-4 text-3xl font-bold text-brand-800">{t('cert.title')}</h1>
+				<p>{t('cert.certifies')}</p>
+				<p className="my-3 text-2xl font-bold">{c.holderName}</p>
+				{c.orgName ? <p className="mb-3">{c.orgName}</p> : null}
+				<p>{t('cert.completed')}</p>
+				<p className="my-3 text-xl font-semibold">{c.courseTitle}</p>
+				<dl className="mx-auto mt-6 grid max-w-md grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-left">
+					<dt className="font-semibold">{t('cert.issuedAt')}</dt>
+					<dd>{date(c.issuedAt)}</dd>
+					<dt className="font-semibold">{t('cert.expiresAt')}</dt>
+					<dd>{c.expiresAt ? date(c.expiresAt) : t('cert.noExpiry')}</dd>
+					<dt className="font-semibold">{t('cert.serial')}</dt>
+					<dd className="font-mono">{c.serial}</dd>
+				</dl>
+				{c.state === 'revoked' && c.revokedAt ? (
+					<div role="status" className="alert alert-error mt-4 text-left">
+						<p>{t('cert.revokedWithReason', { date: date(c.revokedAt), reason: c.revokeReason ?? '—' })}</p>
+						{c.replacedBy ? (
+							<p>
+								<Link to={`/certificates/${c.replacedBy}`}>{t('cert.replacedBy', { serial: c.replacedBy })}</Link>
+							</p>
+						) : null}
+					</div>
+				) : c.state === 'expired' && c.expiresAt ? (
+					<p role="status" className="alert alert-error mt-4">
+						{t('cert.expiredOn', { date: date(c.expiresAt) })}
+					</p>
+				) : c.state === 'invalid' ? (
+					<p role="status" className="alert alert-error mt-4">
+						{t('cert.invalid')}
+					</p>
+				) : null}
+				<p className="no-print mt-6 flex flex-wrap justify-center gap-3">
+					{c.state === 'valid' || c.state === 'expired' ? (
+						<a href={`/certificates/${c.serial}/pdf`} className="btn" download>
+							{t('cert.downloadPdf')}
+						</a>
+					) : null}
+					<Link to={`/verify/${c.serial}`} className="btn btn-secondary">
+						{t('cert.verifyLink')}
+					</Link>
+				</p>
+				<p className="no-print mt-4 flex flex-wrap justify-center gap-4">
+					<Link to="/certificates">{t('cert.my.title')}</Link>
+					<Link to="/my-courses">{t('learn.my.title')}</Link>
+				</p>
+			</article>
+			{c.canManage ? <ManageForms holderName={c.holderName} /> : null}
+		</>
+	)
+}
+
+function ManageForms({ holderName }: { holderName: string }) {
+	const t = useT()
+	const data = useActionData<typeof action>()
+	const [revokeForm, revokeFields] = useForm<{ intent: string; reason: string }>({
+		id: 'revoke',
+		lastResult: data?.intent === 'revoke' ? data.result : undefined,
+	})
+	const [reissueForm, reissueFields] = useForm<{ intent: string; holderName: string; reason: string }>({
+		id: 'reissue',
+		lastResult: data?.intent === 'reissue' ? data.result : undefined,
+		defaultValue: { holderName },
+	})
+	return (
+		<section className="no-print mx-auto mt-8 max-w-2xl" aria-labelledby="manage-heading">
+			<h2 id="manage-heading" className="mb-3 text-xl font-semibold">
+				{t('cert.admin.title')}
+			</h2>
+			<Form method="post" {...getFormProps(reissueForm)} className="card mb-6">
+				<h3 className="mb-2 text-lg font-semibold">{t('cert.reissue.title')}</h3>
+				<p className="mb-3 text-sm text-gray-700">{t('cert.reissue.hint')}</p>
+				<FormErrors id={reissueForm.errorId} errors={reissueForm.errors} />
+				<input type="hidden" name="intent" value="reissue" />
+				<Field label={t('cert.reissue.name')} meta={reissueFields.holderName} autoComplete="off" />
+				<Field label={t('cert.reissue.reason')} meta={reissueFields.reason} autoComplete="off" />
+				<button type="submit" className="btn">
+					{t('cert.reissue.submit')}
+				</button>
+			</Form>
+			<Form method="post" {...getFormProps(revokeForm)} className="card">
+				<h3 className="mb-2 text-lg font-semibold">{t('cert.revoke.title')}</h3>
+				<FormErrors id={revokeForm.errorId} errors={revokeForm.errors} />
+				<input type="hidden" name="intent" value="revoke" />
+				<Field label={t('cert.revoke.reason')} meta={revokeFields.reason} autoComplete="off" />
+				<button type="submit" className="btn bg-red-700 hover:bg-red-800">
+					{t('cert.revoke.submit')}
+				</button>
+			</Form>
+		</section>
 	)
 }

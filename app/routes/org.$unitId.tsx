@@ -19,6 +19,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	return json({
 		overview,
 		canCreateUser: can(grants, unit.path, ['MANAGER', 'YOUTH_ADMIN']),
+		canSeeMembers: can(grants, unit.path, ['MANAGER', 'YOUTH_ADMIN', 'AUDITOR']),
+		canEditTree: can(grants, unit.path, ['MANAGER']),
+		canTrain: can(grants, unit.path, ['MANAGER', 'TRAINER', 'YOUTH_ADMIN']),
 		// The parent is linked only when it is inside the viewer's scope too.
 		parentVisible: overview.unit.parent ? can(grants, unit.path.replace(/\d+\/$/, ''), VIEW_ROLES) : false,
 	})
@@ -26,7 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export default function UnitPage() {
 	const t = useT()
-	const { overview, canCreateUser, parentVisible } = useLoaderData<typeof loader>()
+	const { overview, canCreateUser, canSeeMembers, canEditTree, canTrain, parentVisible } = useLoaderData<typeof loader>()
 	const { unit, children, members, memberCount } = overview
 	return (
 		<>
@@ -39,15 +42,42 @@ export default function UnitPage() {
 			<p className="mb-4 text-gray-700">
 				{t('org.col.code')}: {unit.code} · {t('org.memberCount', { count: memberCount })}
 			</p>
-			{canCreateUser ? (
-				<p className="mb-6 flex flex-wrap gap-3">
-					<Link to={`/org/${unit.id}/users/new`} className="btn">
-						{t('org.newUser')}
-					</Link>
-					<Link to={`/org/${unit.id}/assignments`} className="btn btn-secondary">
-						{t('assign.manage')}
-					</Link>
-				</p>
+			{canCreateUser || canSeeMembers || canTrain ? (
+				<nav aria-label={t('org.actions')} className="mb-6 flex flex-wrap gap-3">
+					{canCreateUser ? (
+						<>
+							<Link to={`/org/${unit.id}/imports`} className="btn">
+								{t('roster.manage')}
+							</Link>
+							<Link to={`/org/${unit.id}/users/new`} className="btn btn-secondary">
+								{t('org.newUser')}
+							</Link>
+							<Link to={`/org/${unit.id}/assignments`} className="btn btn-secondary">
+								{t('assign.manage')}
+							</Link>
+						</>
+					) : null}
+					{canSeeMembers ? (
+						<Link to={`/org/${unit.id}/members`} className="btn btn-secondary">
+							{t('members.manage')}
+						</Link>
+					) : null}
+					{canCreateUser ? (
+						<Link to={`/org/${unit.id}/targets`} className="btn btn-secondary">
+							{t('targets.manage')}
+						</Link>
+					) : null}
+					{canEditTree ? (
+						<Link to={`/org/${unit.id}/tree`} className="btn btn-secondary">
+							{t('tree.manage')}
+						</Link>
+					) : null}
+					{canTrain ? (
+						<Link to={`/org/${unit.id}/training`} className="btn btn-secondary">
+							{t('training.manage')}
+						</Link>
+					) : null}
+				</nav>
 			) : null}
 			<section className="mb-8" aria-labelledby="subunits-heading">
 				<h2 id="subunits-heading" className="mb-2 text-xl font-semibold">

@@ -19,3 +19,14 @@ export function compareViNames(a: string, b: string) {
 export function normalizeName(value: string) {
 	return value.normalize('NFC').replace(/\s+/g, ' ').trim()
 }
+
+/** "Nguyễn Thị Hương" → "nguyen thi huong": for accent-insensitive matching of names, headers and searches. */
+export function foldVi(value: string) {
+	return value
+		.normalize('NFD')
+		.replace(/[\u0300-\u036f]/g, '')
+		.replace(/[đĐ]/g, 'd')
+		.toLowerCase()
+		.replace(/\s+/g, ' ')
+		.trim()
+}

@@ -1,0 +1,346 @@
+// The life of a roster import: upload → VALIDATING → PREVIEW (counts and every error by row and column) →
+// confirm → RUNNING → SUCCEEDED or FAILED. The uploaded bytes wait in the ImportJob row between preview and
+// confirm (app processes keep no files) and are re-read and re-checked at confirm, because the database may
+// have changed meanwhile. The writes happen in one transaction that also marks the job SUCCEEDED.
+import { createHash } from 'node:crypto'
+import { issueActivationCodes } from '#app/auth/activation.server.ts'
+import { audit } from '#app/auth/audit.server.ts'
+import { db, type Prisma } from '#app/db.server.ts'
+import { compareVi, compareViNames } from '#app/ui/collation.ts'
+import { type ImportMessage } from './import-messages.ts'
+import { type OrgUnit } from '#app/generated/prisma/client.ts'
+import { applyRosterPlan, auditRosterImport, planRoster, type RosterMode } from './roster-import.server.ts'
+import { parseRosterSheets } from './roster-rows.server.ts'
+import { readSpreadsheet } from './spreadsheet.server.ts'
+import { applyTreePlan, parseTreeSheets, planTree } from './tree-import.server.ts'
+
+/** Largest upload accepted (server.ts must let these bodies through: see the upload exception there). */
+export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+/** Below this many bytes or rows the work is done while the browser waits; above it, in the background. */
+const INLINE_BYTES = 256 * 1024
+const INLINE_ROWS = 3000
+/** Imports at least this large refresh the planner statistics of the roster tables. */
+const ANALYZE_ROWS = 10_000
+/** Errors kept with the job; a file with more is wrong throughout and the first ones tell why. */
+const MAX_STORED_MESSAGES = 5000
+/** A job still VALIDATING or RUNNING after this long was cut off by a restart (its transaction rolled back). */
+const STALE_MS = 30 * 60 * 1000
+
+type Stored = { total: number; items: Array<ImportMessage> }
+
+function store(messages: Array<ImportMessage>): Stored {
+	return { total: messages.length, items: messages.slice(0, MAX_STORED_MESSAGES) }
+}
+
+export function readStored(value: Prisma.JsonValue | null | undefined): Stored {
+	if (value && typeof value === 'object' && !Array.isArray(value) && 'items' in value && Array.isArray(value.items)) {
+		return { total: Number(value.total ?? value.items.length), items: value.items as unknown as Array<ImportMessage> }
+	}
+	return { total: 0, items: [] }
+}
+
+// Progress of work running in this process; the job page reads it on each refresh.
+const progress = new Map<string, { phase: 'reading' | 'checking' | 'writing'; done: number; total: number }>()
+
+export function jobProgress(jobId: string) {
+	return progress.get(jobId) ?? null
+}
+
+// Raw SQL with base64: pglite-prisma-adapter 0.6 cannot bind Bytes parameters ("Invalid input for bytea type").
+async function saveFile(client: Pick<Prisma.TransactionClient, '$executeRaw'>, jobId: string, bytes: Uint8Array) {
+	await client.$executeRaw`UPDATE "ImportJob" SET file = decode(${Buffer.from(bytes).toString('base64')}, 'base64') WHERE id = ${jobId}`
+}
+
+async function loadFile(jobId: string) {
+	const rows = await db.$queryRaw<Array<{ file: string | null }>>`SELECT encode(file, 'base64') AS file FROM "ImportJob" WHERE id = ${jobId}`
+	return new Uint8Array(Buffer.from(rows[0]?.file ?? '', 'base64'))
+}
+
+export type ImportKind = 'roster' | 'tree'
+/** The unit whose page the import is made from: everything it writes stays inside this unit's subtree. */
+export type ImportScope = Pick<OrgUnit, 'id' | 'path' | 'tree' | 'name' | 'code' | 'kind'>
+
+type Counts = { newUsers: number; created: number; updated: number; unchanged: number; ended: number }
+type Analysis =
+	| { ok: false; problems: Array<ImportMessage>; rowCount: number }
+	| {
+			ok: true
+			rowCount: number
+			errors: Array<ImportMessage>
+			warnings: Array<ImportMessage>
+			counts: Counts
+			/** Writes the checked plan; called inside the import's one transaction. */
+			apply: (tx: Prisma.TransactionClient, job: { id: string; actorId: string; request?: Request }) => Promise<void>
+	  }
+
+// Its own function so that the cells (the bulk of the memory) can be collected before the database work.
+async function readRoster(bytes: Uint8Array) {
+	const read = await readSpreadsheet(bytes)
+	if (!read.ok) return { ok: false as const, problems: [read.problem] }
+	return parseRosterSheets(read.sheets)
+}
+
+/** Reads and checks a roster file against the database without writing anything. */
+export async function analyseRoster(bytes: Uint8Array, scope: ImportScope, mode: RosterMode, effectiveAt: Date, jobId?: string): Promise<Analysis> {
+	if (jobId) progress.set(jobId, { phase: 'reading', done: 0, total: 0 })
+	const parsed = await readRoster(bytes)
+	if (!parsed.ok) return { ok: false, problems: parsed.problems, rowCount: 0 }
+	if (jobId) progress.set(jobId, { phase: 'checking', done: 0, total: parsed.rows.length })
+	const plan = await planRoster({ rows: parsed.rows, columns: parsed.columns, where: parsed.where, scope, mode, effectiveAt })
+	const rowCount = parsed.rows.length + new Set(parsed.errors.map((e) => e.row)).size
+	return {
+		ok: true,
+		rowCount,
+		errors: [...parsed.errors, ...plan.errors].sort((a, b) => (a.row ?? 0) - (b.row ?? 0)),
+		warnings: [...parsed.warnings, ...plan.warnings],
+		counts: { newUsers: plan.counts.newUsers, created: plan.counts.created, updated: plan.counts.updated, unchanged: plan.counts.unchanged, ended: plan.counts.ended },
+		apply: async (tx, job) => {
+			await applyRosterPlan(tx, plan, {
+				effectiveAt,
+				importJobId: job.id,
+				onProgress: (done, total) => progress.set(job.id, { phase: 'writing', done, total }),
+			})
+			await auditRosterImport(tx, { actorId: job.actorId, scope, jobId: job.id, mode, counts: plan.counts, request: job.request })
+		},
+	}
+}
+
+async function readTree(bytes: Uint8Array, scope: ImportScope) {
+	const read = await readSpreadsheet(bytes)
+	if (!read.ok) return { ok: false as const, problems: [read.problem] }
+	return parseTreeSheets(read.sheets, scope.tree)
+}
+
+/** Reads and checks an org-tree file (Mã đơn vị, Tên đơn vị, Mã đơn vị cấp trên, Loại). */
+export async function analyseTree(bytes: Uint8Array, scope: ImportScope, effectiveAt: Date): Promise<Analysis> {
+	const parsed = await readTree(bytes, scope)
+	if (!parsed.ok) return { ok: false, problems: parsed.problems, rowCount: 0 }
+	const plan = await planTree(parsed.rows, scope, parsed.where)
+	const counts = { newUsers: 0, created: plan.creates.length, updated: new Set([...plan.renames, ...plan.moves].map((c) => c.id)).size, unchanged: plan.unchanged, ended: 0 }
+	return {
+		ok: true,
+		rowCount: parsed.rows.length + new Set(parsed.errors.map((e) => e.row)).size,
+		errors: [...parsed.errors, ...plan.errors].sort((a, b) => (a.row ?? 0) - (b.row ?? 0)),
+		warnings: [],
+		counts,
+		apply: async (tx, job) => {
+			await applyTreePlan(tx, plan, scope, effectiveAt)
+			await audit({ actorId: job.actorId, action: 'tree.import', targetType: 'ImportJob', targetId: job.id, orgUnitId: scope.id, request: job.request, details: counts }, tx)
+		},
+	}
+}
+
+function analyse(kind: string, bytes: Uint8Array, scope: ImportScope, mode: RosterMode, effectiveAt: Date, jobId: string) {
+	return kind === 'tree' ? analyseTree(bytes, scope, effectiveAt) : analyseRoster(bytes, scope, mode, effectiveAt, jobId)
+}
+
+export async function startImport(input: {
+	kind: ImportKind
+	bytes: Uint8Array
+	fileName: string
+	scope: ImportScope
+	actorId: string
+	mode?: RosterMode
+	effectiveAt: Date
+	request?: Request
+	/** Tests and the bench wait for the check instead of polling the job. */
+	wait?: boolean
+}) {
+	const mode = input.mode ?? 'upsert'
+	const job = await db.$transaction(async (tx) => {
+		const created = await tx.importJob.create({
+			data: {
+				kind: input.kind,
+				fileName: input.fileName.slice(0, 200),
+				orgUnitId: input.scope.id,
+				mode,
+				effectiveAt: input.effectiveAt,
+				status: 'VALIDATING',
+				fileHash: createHash('sha256').update(input.bytes).digest('hex'),
+				actorId: input.actorId,
+				startedAt: new Date(),
+			},
+			select: { id: true },
+		})
+		await saveFile(tx, created.id, input.bytes)
+		await audit(
+			{
+				actorId: input.actorId,
+				action: `${input.kind}.upload`,
+				targetType: 'ImportJob',
+				targetId: created.id,
+				orgUnitId: input.scope.id,
+				request: input.request,
+				details: { fileName: input.fileName.slice(0, 200), bytes: input.bytes.length, mode },
+			},
+			tx,
+		)
+		return created
+	})
+	const work = validateJob(job.id, input.scope)
+	if (input.wait || input.bytes.length <= INLINE_BYTES) await work
+	else work.catch((error) => console.error('import check failed', job.id, error))
+	return job.id
+}
+
+export function startRosterImport(input: Omit<Parameters<typeof startImport>[0], 'kind'>) {
+	return startImport({ ...input, kind: 'roster' })
+}
+
+async function validateJob(jobId: string, scope: ImportScope) {
+	try {
+		const job = await db.importJob.findUniqueOrThrow({ where: { id: jobId }, select: { kind: true, mode: true, effectiveAt: true } })
+		const analysis = await analyse(job.kind, await loadFile(jobId), scope, job.mode as RosterMode, job.effectiveAt!, jobId)
+		if (!analysis.ok) {
+			await db.importJob.update({ where: { id: jobId }, data: { status: 'PREVIEW', errors: store(analysis.problems), file: null, finishedAt: new Date() } })
+			return
+		}
+		await db.importJob.update({
+			where: { id: jobId },
+			data: {
+				status: 'PREVIEW',
+				rowCount: analysis.rowCount,
+				...analysis.counts,
+				errors: store(analysis.errors),
+				warnings: store(analysis.warnings),
+				// A file with errors can never be confirmed: no reason to keep people's data in it.
+				...(analysis.errors.length ? { file: null } : {}),
+			},
+		})
+	} catch (error) {
+		console.error('import check failed', jobId, error)
+		await db.importJob
+			.update({ where: { id: jobId }, data: { status: 'FAILED', errors: store([{ key: 'import.failed.unexpected' }]), file: null, finishedAt: new Date() } })
+			.catch(() => undefined)
+	} finally {
+		progress.delete(jobId)
+	}
+}
+
+/** PREVIEW → RUNNING exactly once (a double click or a second tab cannot run an import twice). */
+export async function confirmImport(input: { jobId: string; scope: ImportScope; actorId: string; request?: Request; wait?: boolean }) {
+	const claimed = await db.importJob.updateMany({
+		where: { id: input.jobId, orgUnitId: input.scope.id, status: 'PREVIEW', file: { not: null } },
+		data: { status: 'RUNNING', startedAt: new Date() },
+	})
+	if (claimed.count !== 1) return false
+	const job = await db.importJob.findUniqueOrThrow({ where: { id: input.jobId }, select: { rowCount: true } })
+	const work = runJob(input)
+	if (input.wait || job.rowCount <= INLINE_ROWS) await work
+	else work.catch((error) => console.error('import failed', input.jobId, error))
+	return true
+}
+
+export const confirmRosterImport = confirmImport
+
+async function runJob(input: { jobId: string; scope: ImportScope; actorId: string; request?: Request }) {
+	const { jobId, scope } = input
+	try {
+		const job = await db.importJob.findUniqueOrThrow({ where: { id: jobId }, select: { kind: true, mode: true, effectiveAt: true } })
+		const analysis = await analyse(job.kind, await loadFile(jobId), scope, job.mode as RosterMode, job.effectiveAt!, jobId)
+		if (!analysis.ok || analysis.errors.length) {
+			// The database changed since the preview (someone added the same person meanwhile): nothing is written.
+			const errors = analysis.ok ? analysis.errors : analysis.problems
+			await db.importJob.update({ where: { id: jobId }, data: { status: 'FAILED', errors: store(errors), file: null, finishedAt: new Date() } })
+			return
+		}
+		progress.set(jobId, { phase: 'writing', done: 0, total: 1 })
+		await db.$transaction(
+			async (tx) => {
+				await analysis.apply(tx, { id: jobId, actorId: input.actorId, request: input.request })
+				await tx.importJob.update({
+					where: { id: jobId },
+					data: {
+						status: 'SUCCEEDED',
+						rowCount: analysis.rowCount,
+						...analysis.counts,
+						errors: store([]),
+						warnings: store(analysis.warnings),
+						file: null,
+						finishedAt: new Date(),
+					},
+				})
+			},
+			{ timeout: 20 * 60 * 1000, maxWait: 60 * 1000 },
+		)
+		// Fresh statistics after a bulk load (as PostgreSQL's docs advise): until autovacuum gets to it, the planner
+		// would still see the old table sizes and pick slow plans for the roster queries that follow.
+		if (job.kind === 'roster' && analysis.rowCount >= ANALYZE_ROWS) await db.$executeRaw`ANALYZE "User", "Membership"`
+	} catch (error) {
+		console.error('import failed', jobId, error)
+		await db.importJob
+			.update({ where: { id: jobId }, data: { status: 'FAILED', errors: store([{ key: 'import.failed.unexpected' }]), file: null, finishedAt: new Date() } })
+			.catch(() => undefined)
+	} finally {
+		progress.delete(jobId)
+	}
+}
+
+/** A job of this unit, for its page; null when it belongs to another unit (so another manager's job is a 404). */
+export async function getImportJob(jobId: string, unitId: number) {
+	const job = await db.importJob.findFirst({
+		where: { id: jobId, orgUnitId: unitId },
+		select: {
+			id: true,
+			kind: true,
+			fileName: true,
+			mode: true,
+			effectiveAt: true,
+			rowCount: true,
+			newUsers: true,
+			created: true,
+			updated: true,
+			unchanged: true,
+			ended: true,
+			status: true,
+			errors: true,
+			warnings: true,
+			createdAt: true,
+			startedAt: true,
+			finishedAt: true,
+		},
+	})
+	if (!job) return null
+	const live = jobProgress(job.id)
+	const busy = job.status === 'VALIDATING' || job.status === 'RUNNING'
+	const stale = busy && !live && job.startedAt !== null && Date.now() - job.startedAt.getTime() > STALE_MS
+	return { ...job, errors: readStored(job.errors), warnings: readStored(job.warnings), progress: live, stale }
+}
+
+export async function listImportJobs(unitId: number, take = 20) {
+	return db.importJob.findMany({
+		where: { orgUnitId: unitId },
+		orderBy: { createdAt: 'desc' },
+		take,
+		select: { id: true, kind: true, fileName: true, status: true, rowCount: true, newUsers: true, created: true, updated: true, ended: true, createdAt: true },
+	})
+}
+
+/**
+ * Activation cards for the people an import brought in who have not activated yet. Printing issues new codes
+ * (only hashes are stored, so old ones cannot be shown again) and so invalidates cards printed before.
+ */
+export async function issueImportCodes(input: { jobId: string; unitId: number; actorId: string; request?: Request }) {
+	const job = await db.importJob.findFirst({ where: { id: input.jobId, orgUnitId: input.unitId, status: 'SUCCEEDED' }, select: { id: true } })
+	if (!job) return null
+	const memberships = await db.membership.findMany({
+		where: { importJobId: job.id, user: { status: 'PENDING' } },
+		select: { user: { select: { id: true, fullName: true, username: true, email: true } }, orgUnit: { select: { name: true } } },
+	})
+	const seen = new Set<string>()
+	const people = memberships.filter((m) => (seen.has(m.user.id) ? false : (seen.add(m.user.id), true)))
+	people.sort((a, b) => compareVi(a.orgUnit.name, b.orgUnit.name) || compareViNames(a.user.fullName, b.user.fullName))
+	const { codes, expiresAt } = await db.$transaction(
+		async (tx) => {
+			const issued = await issueActivationCodes(people.map((p) => p.user.id), input.actorId, tx)
+			await audit(
+				{ actorId: input.actorId, action: 'activation.issue', targetType: 'ImportJob', targetId: job.id, orgUnitId: input.unitId, request: input.request, details: { count: people.length } },
+				tx,
+			)
+			return issued
+		},
+		{ timeout: 5 * 60 * 1000 },
+	)
+	const cards = people.map((p, i) => ({ fullName: p.user.fullName, username: p.user.username, email: p.user.email, unitName: p.orgUnit.name, code: codes[i]!.code }))
+	return { cards, expiresAt }
+}

@@ -1,0 +1,367 @@
+// From cells to roster rows: finds the header row (titles above it are common), maps Vietnamese column names
+// written any which way, and checks every cell. No database here: unit codes and people are checked by
+// roster-import.server.ts. Each problem names its row and column.
+import { foldVi, normalizeName } from '#app/ui/collation.ts'
+import { type ImportMessage } from './import-messages.ts'
+import { type Cell, cellText, columnLetter, HEADER_SEARCH_ROWS, MAX_DATA_ROWS, type Sheet } from './spreadsheet.server.ts'
+import { TAGS } from './tags.ts'
+
+export const ROSTER_FIELDS = ['fullName', 'birthDate', 'email', 'phone', 'unitCode', 'title', 'tags', 'countsInTarget'] as const
+export type RosterField = (typeof ROSTER_FIELDS)[number]
+
+/** The template's headers. They are part of the file format, so they stay Vietnamese whatever the UI language. */
+export const ROSTER_HEADERS: Record<RosterField, string> = {
+	fullName: 'Họ và tên',
+	birthDate: 'Ngày sinh',
+	email: 'Email',
+	phone: 'Số điện thoại',
+	unitCode: 'Mã đơn vị',
+	title: 'Chức vụ',
+	tags: 'Nhóm',
+	countsInTarget: 'Tính vào chỉ tiêu',
+}
+
+// Folded spellings met in agencies' own lists.
+const ALIASES: Record<RosterField | 'familyName' | 'givenName' | 'ignored', Array<string>> = {
+	fullName: ['ho va ten', 'ho ten', 'ho va ten day du', 'full name', 'fullname', 'name'],
+	familyName: ['ho', 'ho dem', 'ho va ten dem', 'ho va dem', 'ho va chu dem'],
+	givenName: ['ten'],
+	birthDate: ['ngay sinh', 'ngay thang nam sinh', 'ngay/thang/nam sinh', 'nam sinh', 'sinh ngay', 'date of birth', 'birth date', 'dob'],
+	email: ['email', 'e-mail', 'e mail', 'thu dien tu', 'dia chi email', 'dia chi thu dien tu'],
+	phone: ['so dien thoai', 'dien thoai', 'sdt', 'so dt', 'dt', 'dien thoai di dong', 'so di dong', 'phone', 'mobile'],
+	unitCode: ['ma don vi', 'ma dv', 'ma co quan', 'unit code', 'unit'],
+	title: ['chuc vu', 'chuc danh', 'chuc vu/chuc danh', 'title', 'position'],
+	tags: ['nhom', 'nhom doi tuong', 'doi tuong', 'tags', 'group'],
+	countsInTarget: ['tinh vao chi tieu', 'chi tieu', 'tinh chi tieu', 'counts in target'],
+	ignored: ['stt', 'tt', 'so thu tu', 'don vi', 'ten don vi', 'ghi chu', 'note', 'notes', 'gioi tinh'],
+}
+
+const MAX_TEXT = 1000
+const MAX_NAME = 120
+
+export type RosterRow = {
+	row: number
+	fullName: string
+	birthDate: Date | null
+	birthYear: number | null
+	email: string | null
+	phone: string | null
+	unitCode: string
+	title: string | null
+	tags: Array<string>
+	countsInTarget: boolean
+}
+
+export type ParsedRoster =
+	| { ok: false; problems: Array<ImportMessage> }
+	| {
+			ok: true
+			headerRow: number
+			/** Fields the file has a column for: a column left out means "keep what the database has". */
+			columns: Array<RosterField>
+			rows: Array<RosterRow>
+			errors: Array<ImportMessage>
+			warnings: Array<ImportMessage>
+			/** Column letter and header text of each field, to point at cells found wrong later. */
+			where: Partial<Record<RosterField, { column: string; header: string }>>
+	  }
+
+function foldHeader(text: string) {
+	return foldVi(text)
+		.replace(/\(.*?\)|\[.*?\]/g, '')
+		.replace(/[*:.]/g, '')
+		.replace(/\s+/g, ' ')
+		.trim()
+}
+
+type Mapping = Map<number, RosterField | 'familyName' | 'givenName' | 'ignored' | 'unknown'>
+
+function mapHeader(cells: Array<Cell>): Mapping {
+	const mapping: Mapping = new Map()
+	cells.forEach((cell, i) => {
+		const folded = foldHeader(cellText(cell))
+		if (!folded) return
+		const field = (Object.keys(ALIASES) as Array<keyof typeof ALIASES>).find((f) => ALIASES[f].includes(folded))
+		mapping.set(i, field ?? 'unknown')
+	})
+	return mapping
+}
+
+function score(mapping: Mapping) {
+	let n = 0
+	for (const f of mapping.values()) if (f !== 'unknown' && f !== 'ignored') n++
+	return n
+}
+
+function hasName(fields: Set<string>) {
+	return fields.has('fullName') || (fields.has('familyName') && fields.has('givenName'))
+}
+
+export function parseRosterSheets(sheets: Array<Sheet>): ParsedRoster {
+	// The first sheet that has a recognisable header row: instructions may come first in some workbooks.
+	let best: { sheet: Sheet; index: number; mapping: Mapping } | null = null
+	for (const sheet of sheets) {
+		for (let i = 0; i < Math.min(sheet.rows.length, HEADER_SEARCH_ROWS); i++) {
+			const mapping = mapHeader(sheet.rows[i]!.cells)
+			if (!best || score(mapping) > score(best.mapping)) best = { sheet, index: i, mapping }
+		}
+		if (best && best.sheet === sheet && hasName(new Set(best.mapping.values())) && new Set(best.mapping.values()).has('unitCode')) break
+	}
+	const anyContent = sheets.some((s) => s.rows.some((r) => r.cells.some((c) => c.kind !== 'empty')))
+	if (!anyContent) return { ok: false, problems: [{ key: 'import.file.empty' }] }
+	if (!best || score(best.mapping) === 0) return { ok: false, problems: [{ key: 'import.header.notFound', vars: { columns: requiredList() } }] }
+
+	const { sheet, mapping } = best
+	const headerRow = sheet.rows[best.index]!.row
+	const problems: Array<ImportMessage> = []
+	const fields = new Set(mapping.values())
+	if (!hasName(fields)) problems.push({ key: 'import.header.missing', row: headerRow, vars: { header: ROSTER_HEADERS.fullName } })
+	if (!fields.has('unitCode')) problems.push({ key: 'import.header.missing', row: headerRow, vars: { header: ROSTER_HEADERS.unitCode } })
+	const seen = new Map<string, number>()
+	for (const [i, field] of mapping) {
+		if (field === 'unknown' || field === 'ignored') continue
+		const first = seen.get(field)
+		if (first !== undefined) {
+			problems.push({
+				key: 'import.header.duplicate',
+				row: headerRow,
+				column: columnLetter(i),
+				header: cellText(sheet.rows[best.index]!.cells[i]),
+				vars: { other: columnLetter(first) },
+			})
+		} else seen.set(field, i)
+	}
+	if (problems.length) {
+		// A header merged across columns loses every title but the first: say so rather than "column missing".
+		for (const m of sheet.merges) {
+			if (m.top <= headerRow && m.bottom >= headerRow && m.right > m.left) {
+				problems.unshift({ key: 'import.cell.merged', row: headerRow, column: columnLetter(m.left - 1), header: cellText(sheet.rows[best.index]!.cells[m.left - 1]), vars: { range: `${columnLetter(m.left - 1)}${m.top}:${columnLetter(m.right - 1)}${m.bottom}` } })
+			}
+		}
+		return { ok: false, problems }
+	}
+
+	const headerCells = sheet.rows[best.index]!.cells
+	const warnings: Array<ImportMessage> = []
+	for (const [i, field] of mapping) {
+		if (field === 'unknown') warnings.push({ key: 'import.header.unknown', row: headerRow, column: columnLetter(i), header: cellText(headerCells[i]) })
+	}
+	const used = [...mapping].filter(([, f]) => f !== 'unknown' && f !== 'ignored').map(([i]) => i)
+	const col = (field: string) => [...mapping].find(([, f]) => f === field)?.[0]
+
+	const dataRows = sheet.rows.slice(best.index + 1).filter((r) => used.some((i) => r.cells[i] && r.cells[i]!.kind !== 'empty'))
+	if (dataRows.length === 0) return { ok: false, problems: [{ key: 'import.file.onlyHeader', row: headerRow }] }
+	if (dataRows.length > MAX_DATA_ROWS) {
+		return { ok: false, problems: [{ key: 'import.file.tooManyRows', row: dataRows[MAX_DATA_ROWS]!.row, vars: { max: MAX_DATA_ROWS.toLocaleString('vi-VN') } }] }
+	}
+
+	const errors: Array<ImportMessage> = []
+	const at = (row: number, i: number): Pick<ImportMessage, 'row' | 'column' | 'header'> => ({
+		row,
+		column: columnLetter(i),
+		header: cellText(headerCells[i]),
+	})
+
+	// A merged range inside the data leaves every cell but the first empty: refuse it rather than guess.
+	for (const m of sheet.merges) {
+		if (m.bottom < headerRow) continue
+		const hit = used.find((i) => i + 1 >= m.left && i + 1 <= m.right)
+		if (hit === undefined) continue
+		errors.push({
+			...at(Math.max(m.top, headerRow), Math.max(hit, m.left - 1)),
+			key: 'import.cell.merged',
+			vars: { range: `${columnLetter(m.left - 1)}${m.top}:${columnLetter(m.right - 1)}${m.bottom}` },
+		})
+	}
+
+	const rows: Array<RosterRow> = []
+	const year = new Date().getUTCFullYear()
+	for (const r of dataRows) {
+		let rowOk = true
+		const fail = (i: number, message: Omit<ImportMessage, 'row' | 'column' | 'header'>) => {
+			errors.push({ ...at(r.row, i), ...message })
+			rowOk = false
+		}
+		// Cells that cannot be read at all, in any used column.
+		for (const i of used) {
+			const cell = r.cells[i]
+			if (!cell) continue
+			if (cell.kind === 'invalid') fail(i, { key: cell.reason === 'formula' ? 'import.cell.formula' : 'import.cell.excelError', vars: { value: cell.text.slice(0, 40) } })
+			else if (cell.kind === 'text' && cell.text.length > MAX_TEXT) fail(i, { key: 'import.cell.tooLong', vars: { length: cell.text.length, max: MAX_TEXT } })
+		}
+		if (!rowOk) continue
+		const text = (i: number | undefined) => (i === undefined ? '' : normalizeName(cellText(r.cells[i])))
+
+		// Name: one column, or family name + given name in two.
+		const nameCol = col('fullName') ?? col('givenName')!
+		const fullName = col('fullName') !== undefined ? text(col('fullName')) : normalizeName(`${text(col('familyName'))} ${text(col('givenName'))}`)
+		if (!fullName) fail(nameCol, { key: 'import.name.required' })
+		else if (fullName.length > MAX_NAME) fail(nameCol, { key: 'import.name.tooLong', vars: { max: MAX_NAME } })
+		else if (/\d/.test(fullName) || !/\p{L}/u.test(fullName) || /^[=+\-@]/.test(fullName)) fail(nameCol, { key: 'import.name.invalid' })
+
+		let birthDate: Date | null = null
+		let birthYear: number | null = null
+		const bCol = col('birthDate')
+		if (bCol !== undefined && r.cells[bCol] && r.cells[bCol]!.kind !== 'empty') {
+			const parsed = parseBirthDate(r.cells[bCol]!, year)
+			if ('error' in parsed) fail(bCol, { key: parsed.error, vars: { value: cellText(r.cells[bCol]).slice(0, 40) } })
+			else {
+				birthDate = parsed.date
+				birthYear = parsed.year
+			}
+		}
+
+		let email: string | null = null
+		const eCol = col('email')
+		if (eCol !== undefined) {
+			const raw = text(eCol).toLowerCase().replace(/^mailto:/, '')
+			if (raw) {
+				if (raw.length > 254 || !/^[^\s@,;<>()]+@[^\s@,;<>()]+\.[a-z]{2,}$/.test(raw)) fail(eCol, { key: 'import.email.invalid', vars: { value: raw.slice(0, 60) } })
+				else email = raw
+			}
+		}
+
+		let phone: string | null = null
+		const pCol = col('phone')
+		if (pCol !== undefined && r.cells[pCol] && r.cells[pCol]!.kind !== 'empty') {
+			const p = normalizePhone(r.cells[pCol]!)
+			if (p === null) fail(pCol, { key: 'import.phone.invalid', vars: { value: cellText(r.cells[pCol]).slice(0, 30) } })
+			else phone = p
+		}
+
+		const uCol = col('unitCode')!
+		const unitCode = text(uCol).toUpperCase()
+		if (!unitCode) fail(uCol, { key: 'import.unit.required' })
+		else if (unitCode.length > 60) fail(uCol, { key: 'import.unit.tooLong' })
+
+		const tCol = col('title')
+		const title = tCol === undefined ? null : text(tCol) || null
+		if (title && title.length > MAX_NAME) fail(tCol!, { key: 'import.title.tooLong', vars: { max: MAX_NAME } })
+
+		let tags: Array<string> = []
+		const gCol = col('tags')
+		if (gCol !== undefined) {
+			const parsed = parseTags(text(gCol))
+			if ('error' in parsed) fail(gCol, { key: 'import.tags.invalid', vars: { value: parsed.error } })
+			else tags = parsed.tags
+		}
+
+		let countsInTarget = true
+		const cCol = col('countsInTarget')
+		if (cCol !== undefined) {
+			const raw = foldVi(text(cCol))
+			if (raw) {
+				if (YES.includes(raw)) countsInTarget = true
+				else if (NO.includes(raw)) countsInTarget = false
+				else fail(cCol, { key: 'import.counts.invalid', vars: { value: raw.slice(0, 20) } })
+			}
+		}
+		if (rowOk) rows.push({ row: r.row, fullName, birthDate, birthYear, email, phone, unitCode, title, tags, countsInTarget })
+	}
+	const columns = ROSTER_FIELDS.filter((f) => (f === 'fullName' ? true : col(f) !== undefined))
+	const where: Partial<Record<RosterField, { column: string; header: string }>> = {}
+	for (const f of ROSTER_FIELDS) {
+		const i = f === 'fullName' ? (col('fullName') ?? col('givenName')) : col(f)
+		if (i !== undefined) where[f] = { column: columnLetter(i), header: cellText(headerCells[i]) }
+	}
+	return { ok: true, headerRow, columns, rows, errors, warnings, where }
+}
+
+function requiredList() {
+	return `«${ROSTER_HEADERS.fullName}», «${ROSTER_HEADERS.unitCode}»`
+}
+
+const YES = ['co', 'x', '1', 'yes', 'y', 'true', 'dung', 'tinh']
+const NO = ['khong', '0', 'no', 'n', 'false', 'sai', 'khong tinh', 'k']
+
+// Labels people write in the "Nhóm" column, folded, for the tags the product knows.
+const TAG_LABELS: Record<string, (typeof TAGS)[number]> = {
+	'mang xa hoi': 'social-media',
+	'quan tri mang xa hoi': 'social-media',
+	'phu trach mang xa hoi': 'social-media',
+	'nguoi phat ngon': 'spokesperson',
+	'phat ngon': 'spokesperson',
+	'phat ngon vien': 'spokesperson',
+	'lanh dao': 'leader',
+	'lanh dao quan ly': 'leader',
+	'can bo lanh dao': 'leader',
+}
+
+/** "mạng xã hội; Lãnh đạo" → ['social-media', 'leader']; other groups become slugs ("Cán bộ trẻ" → "can-bo-tre"). */
+export function parseTags(raw: string): { tags: Array<string> } | { error: string } {
+	const tags = new Set<string>()
+	for (const part of raw.split(/[;,\n]/)) {
+		const folded = foldVi(part)
+		if (!folded) continue
+		const known = TAG_LABELS[folded] ?? (TAGS as ReadonlyArray<string>).find((t) => t === folded)
+		const slug = known ?? folded.replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')
+		if (!slug || slug.length > 40) return { error: part.trim().slice(0, 40) }
+		tags.add(slug)
+	}
+	if (tags.size > 10) return { error: raw.slice(0, 40) }
+	return { tags: [...tags] }
+}
+
+/** Vietnamese numbers: 10 digits starting with 0 (11 for old landlines); +84/84 and Excel's lost leading zero fixed. */
+export function normalizePhone(cell: Cell): string | null {
+	let digits: string
+	if (cell.kind === 'number') digits = Number.isInteger(cell.value) ? String(cell.value) : ''
+	else if (cell.kind === 'text') {
+		const raw = cell.text.trim()
+		if (!/^[+\d\s().-]+$/.test(raw)) return null
+		digits = raw.replace(/\D/g, '')
+		if (raw.startsWith('+') && !digits.startsWith('84')) return null
+	} else return null
+	if (digits.startsWith('84') && digits.length >= 11) digits = `0${digits.slice(2)}`
+	if (!digits.startsWith('0') && (digits.length === 9 || digits.length === 10)) digits = `0${digits}`
+	return /^0\d{9,10}$/.test(digits) ? digits : null
+}
+
+const EXCEL_EPOCH = Date.UTC(1899, 11, 30)
+
+function utcDate(y: number, m: number, d: number) {
+	const date = new Date(Date.UTC(y, m - 1, d))
+	return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d ? date : null
+}
+
+type BirthError = 'import.birth.invalid' | 'import.birth.future' | 'import.birth.tooOld' | 'import.birth.monthFirst' | 'import.birth.shortYear'
+
+/**
+ * Dates come as real Excel dates, as serial numbers in unformatted cells, as text in day/month/year order
+ * (dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy), as ISO yyyy-mm-dd, or as a year alone.
+ */
+export function parseBirthDate(cell: Cell, currentYear: number): { date: Date | null; year: number } | { error: BirthError } {
+	let date: Date | null = null
+	let yearOnly: number | null = null
+	if (cell.kind === 'date') {
+		date = utcDate(cell.date.getUTCFullYear(), cell.date.getUTCMonth() + 1, cell.date.getUTCDate())
+	} else if (cell.kind === 'number' || (cell.kind === 'text' && /^\d+(\.0+)?$/.test(cell.text.trim()))) {
+		const n = cell.kind === 'number' ? cell.value : Number(cell.text.trim())
+		if (!Number.isInteger(n)) return { error: 'import.birth.invalid' }
+		// Four digits are a year: serial numbers 1000–9999 would be births in 1902–1927.
+		if (n >= 1000 && n <= 9999) yearOnly = n
+		else if (n > 0 && n < 80_000) date = new Date(EXCEL_EPOCH + n * 86_400_000)
+		else return { error: 'import.birth.invalid' }
+	} else if (cell.kind === 'text') {
+		const s = cell.text.trim()
+		let m = s.match(/^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})$/)
+		if (m) {
+			const [d, mo, y] = [Number(m[1]), Number(m[2]), m[3]!]
+			if (y.length !== 4) return { error: 'import.birth.shortYear' }
+			if (mo > 12 && d <= 12) return { error: 'import.birth.monthFirst' }
+			date = utcDate(Number(y), mo, d)
+			if (!date) return { error: 'import.birth.invalid' }
+		} else if ((m = s.match(/^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$/))) {
+			date = utcDate(Number(m[1]), Number(m[2]), Number(m[3]))
+			if (!date) return { error: 'import.birth.invalid' }
+		} else if ((m = s.match(/^(\d{1,2})[/.-](\d{4})$/))) {
+			date = null
+			yearOnly = Number(m[2])
+			if (Number(m[1]) < 1 || Number(m[1]) > 12) return { error: 'import.birth.invalid' }
+		} else return { error: 'import.birth.invalid' }
+	} else return { error: 'import.birth.invalid' }
+	const year = date ? date.getUTCFullYear() : yearOnly!
+	if (year < 1900) return { error: 'import.birth.tooOld' }
+	if (year > currentYear || (date && date.getTime() > Date.now())) return { error: 'import.birth.future' }
+	return { date, year }
+}

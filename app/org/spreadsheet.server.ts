@@ -1,0 +1,340 @@
+// Reading the spreadsheets agencies actually have: XLSX from any Excel version and CSV exported as UTF-8 (with or
+// without BOM), UTF-16 ("Unicode text") or the Vietnamese ANSI code page Windows-1258. The file's bytes decide
+// the format, never its name. Nothing here throws on bad input: every problem becomes a FileProblem that names
+// what to do, and the caller turns it into Vietnamese text.
+import { Readable } from 'node:stream'
+import { parse as parseCsv } from 'csv-parse/sync'
+import ExcelJS from 'exceljs'
+import JSZip from 'jszip'
+import { type ImportMessage } from './import-messages.ts'
+
+/** Data rows an import may hold: a province has ≈ 100,000 staff, so twice that leaves room. */
+export const MAX_DATA_ROWS = 200_000
+/** Rows above the header that may hold a title ("DANH SÁCH CÁN BỘ …") before the header row. */
+export const HEADER_SEARCH_ROWS = 20
+/** Excel's own limit for one cell; longer values cannot come from a real sheet. */
+const MAX_CELL_CHARS = 32_767
+/** Decompressed size of one XLSX part; beyond this the file is a zip bomb, not a roster. */
+const MAX_XLSX_PART_BYTES = 400 * 1024 * 1024
+
+export type Cell =
+	| { kind: 'empty' }
+	| { kind: 'text'; text: string }
+	| { kind: 'number'; value: number }
+	| { kind: 'date'; date: Date }
+	| { kind: 'bool'; value: boolean }
+	/** A formula whose result Excel did not save, or an Excel error such as #N/A. */
+	| { kind: 'invalid'; reason: 'formula' | 'error'; text: string }
+
+export type SheetRow = { row: number; cells: Array<Cell> }
+
+export type Sheet = {
+	format: 'xlsx' | 'csv'
+	encoding?: string
+	rows: Array<SheetRow>
+	/** Merged ranges as 1-based inclusive bounds. */
+	merges: Array<{ top: number; left: number; bottom: number; right: number }>
+}
+
+export type ReadOutcome = { ok: true; sheets: Array<Sheet> } | { ok: false; problem: ImportMessage }
+
+const EMPTY: Cell = { kind: 'empty' }
+
+export function cellText(cell: Cell | undefined): string {
+	if (!cell) return ''
+	switch (cell.kind) {
+		case 'text':
+			return cell.text
+		case 'number':
+			return String(cell.value)
+		case 'bool':
+			return cell.value ? 'TRUE' : 'FALSE'
+		case 'date':
+			return cell.date.toISOString().slice(0, 10)
+		case 'invalid':
+			return cell.text
+		default:
+			return ''
+	}
+}
+
+function startsWith(bytes: Uint8Array, ...prefix: Array<number>) {
+	return prefix.every((b, i) => bytes[i] === b)
+}
+
+/** Reads an uploaded file into sheets of cells, or says precisely why it cannot. */
+export async function readSpreadsheet(bytes: Uint8Array): Promise<ReadOutcome> {
+	if (bytes.length === 0) return { ok: false, problem: { key: 'import.file.empty' } }
+	if (startsWith(bytes, 0x50, 0x4b, 0x03, 0x04)) return readXlsx(bytes)
+	if (startsWith(bytes, 0x50, 0x4b)) return { ok: false, problem: { key: 'import.file.badZip' } }
+	if (startsWith(bytes, 0xd0, 0xcf, 0x11, 0xe0)) return { ok: false, problem: { key: 'import.file.xls' } }
+	if (startsWith(bytes, 0x25, 0x50, 0x44, 0x46)) return { ok: false, problem: { key: 'import.file.pdf' } }
+	const decoded = decodeText(bytes)
+	if (!decoded.ok) return decoded
+	return readCsv(decoded.text, decoded.encoding)
+}
+
+// ——— CSV ————————————————————————————————————————————————————————————————————————————————————
+
+type Decoded = { ok: true; text: string; encoding: string } | { ok: false; problem: ImportMessage }
+
+/** Control characters never found in a text export: their presence means a binary file or a wrong encoding. */
+function hasBinary(text: string) {
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i)
+		if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || (c >= 0x7f && c <= 0x9f) || c === 0xfffd) return true
+	}
+	return false
+}
+// TCVN3 (ABC) and VNI text read as Windows-1258 turns Vietnamese letters into these Latin-1 symbols.
+const LEGACY_VN = /[\u00a1-\u00bf\u00d7\u00f7]/g
+
+export function decodeText(bytes: Uint8Array): Decoded {
+	let encoding: string
+	let body = bytes
+	if (startsWith(bytes, 0xef, 0xbb, 0xbf)) {
+		encoding = 'utf-8'
+		body = bytes.subarray(3)
+	} else if (startsWith(bytes, 0xff, 0xfe)) {
+		encoding = 'utf-16le'
+		body = bytes.subarray(2)
+	} else if (startsWith(bytes, 0xfe, 0xff)) {
+		encoding = 'utf-16be'
+		body = bytes.subarray(2)
+	} else if (looksUtf16(bytes)) {
+		encoding = bytes[0] === 0 ? 'utf-16be' : 'utf-16le'
+	} else {
+		encoding = 'utf-8'
+		try {
+			new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, Math.min(bytes.length, 4 * 1024 * 1024)))
+		} catch {
+			encoding = 'windows-1258'
+		}
+	}
+	let text: string
+	try {
+		text = new TextDecoder(encoding, { fatal: encoding !== 'windows-1258' }).decode(body)
+	} catch {
+		return { ok: false, problem: { key: 'import.file.encoding' } }
+	}
+	// Windows-1258 writes tones as combining marks ("Nguyê\u0303n"): NFC makes them the letters people type.
+	text = text.normalize('NFC')
+	const sample = text.slice(0, 200_000)
+	if (hasBinary(sample)) {
+		return { ok: false, problem: { key: encoding === 'windows-1258' ? 'import.file.encoding' : 'import.file.binary' } }
+	}
+	if (encoding === 'windows-1258') {
+		const letters = sample.match(/\p{L}/gu)?.length ?? 0
+		const odd = sample.match(LEGACY_VN)?.length ?? 0
+		if (odd > 3 && odd * 20 > letters) return { ok: false, problem: { key: 'import.file.legacyVn' } }
+	}
+	return { ok: true, text, encoding }
+}
+
+function looksUtf16(bytes: Uint8Array) {
+	const n = Math.min(bytes.length, 4096) & ~1
+	if (n < 4) return false
+	let evenZeros = 0
+	let oddZeros = 0
+	for (let i = 0; i < n; i += 2) {
+		if (bytes[i] === 0) evenZeros++
+		if (bytes[i + 1] === 0) oddZeros++
+	}
+	const half = n / 2
+	return oddZeros > half * 0.3 !== evenZeros > half * 0.3
+}
+
+/** Excel writes ";" where the list separator is ";" (Vietnamese regional settings), "," elsewhere, tab for UTF-16. */
+export function detectDelimiter(text: string) {
+	const lines = text.split(/\r?\n/, HEADER_SEARCH_ROWS).filter((l) => l.trim())
+	let best = ','
+	let bestScore = 0
+	for (const d of [',', ';', '\t', '|']) {
+		const score = Math.max(0, ...lines.map((l) => l.split(d).length - 1))
+		if (score > bestScore) {
+			best = d
+			bestScore = score
+		}
+	}
+	return best
+}
+
+function readCsv(text: string, encoding: string): ReadOutcome {
+	if (!text.trim()) return { ok: false, problem: { key: 'import.file.empty' } }
+	let records: Array<Array<string>>
+	try {
+		records = parseCsv(text, {
+			delimiter: detectDelimiter(text),
+			relax_column_count: true,
+			skip_empty_lines: false,
+			// One more than allowed, so that a longer file is noticed without reading all of it.
+			to: MAX_DATA_ROWS + HEADER_SEARCH_ROWS + 1,
+			max_record_size: MAX_CELL_CHARS * 40,
+		}) as Array<Array<string>>
+	} catch (error) {
+		const line = typeof error === 'object' && error && 'lines' in error ? Number(error.lines) : undefined
+		const code = typeof error === 'object' && error && 'code' in error ? String(error.code) : ''
+		if (code === 'CSV_MAX_RECORD_SIZE') return { ok: false, problem: { key: 'import.file.hugeRecord', row: line } }
+		return { ok: false, problem: { key: 'import.file.csvQuotes', row: line } }
+	}
+	const rows: Array<SheetRow> = records.map((fields, i) => ({
+		row: i + 1,
+		cells: fields.map((f): Cell => (f === '' ? EMPTY : { kind: 'text', text: f })),
+	}))
+	return { ok: true, sheets: [{ format: 'csv', encoding, rows, merges: [] }] }
+}
+
+// ——— XLSX ———————————————————————————————————————————————————————————————————————————————————
+
+type ZipEntry = JSZip.JSZipObject & { _data?: { uncompressedSize?: number } }
+
+async function readXlsx(bytes: Uint8Array): Promise<ReadOutcome> {
+	// JSZip checks the archive as a whole first: exceljs's streaming reader would accept a truncated file.
+	let zip: JSZip
+	try {
+		zip = await JSZip.loadAsync(bytes, { checkCRC32: false })
+	} catch {
+		return { ok: false, problem: { key: 'import.file.badZip' } }
+	}
+	if (!zip.file('xl/workbook.xml')) {
+		const isOdf = zip.file('mimetype') !== null
+		const isDocx = zip.file('word/document.xml') !== null
+		return { ok: false, problem: { key: isOdf ? 'import.file.ods' : isDocx ? 'import.file.docx' : 'import.file.notXlsx' } }
+	}
+	for (const entry of Object.values(zip.files) as Array<ZipEntry>) {
+		if ((entry._data?.uncompressedSize ?? 0) > MAX_XLSX_PART_BYTES) return { ok: false, problem: { key: 'import.file.tooBig' } }
+	}
+
+	const paths = await sheetPaths(zip)
+	const ordered = await inReadingOrder(zip, bytes)
+	const sheets: Array<Sheet> = []
+	try {
+		const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([Buffer.from(ordered)]), {
+			sharedStrings: 'cache',
+			styles: 'cache',
+			hyperlinks: 'ignore',
+			worksheets: 'emit',
+			entries: 'ignore',
+		})
+		for await (const worksheet of reader) {
+			const rows: Array<SheetRow> = []
+			let tooMany = false
+			for await (const row of worksheet as unknown as AsyncIterable<ExcelJS.Row>) {
+				if (rows.length > MAX_DATA_ROWS + HEADER_SEARCH_ROWS) {
+					tooMany = true
+					break
+				}
+				const values = row.values as Array<ExcelJS.CellValue>
+				const cells: Array<Cell> = []
+				for (let c = 1; c < values.length; c++) cells.push(toCell(values[c]))
+				rows.push({ row: row.number, cells })
+			}
+			const { id, name } = worksheet as unknown as { id: string | number; name?: string }
+			const path = (name && paths.get(name)) ?? `xl/worksheets/sheet${id}.xml`
+			sheets.push({ format: 'xlsx', rows, merges: tooMany ? [] : await readMerges(zip, path) })
+			if (tooMany) break
+		}
+	} catch {
+		return { ok: false, problem: { key: 'import.file.notXlsx' } }
+	}
+	if (sheets.length === 0) return { ok: false, problem: { key: 'import.file.noSheet' } }
+	return { ok: true, sheets }
+}
+
+const PARTS_FIRST = ['[Content_Types].xml', '_rels/.rels', 'xl/workbook.xml', 'xl/_rels/workbook.xml.rels', 'xl/sharedStrings.xml', 'xl/styles.xml']
+
+/**
+ * exceljs's streaming reader reads the archive front to back and fails (or spills worksheets to temporary files)
+ * when the workbook, its relations or the shared strings come after a worksheet. Excel writes them first; some
+ * generators (exceljs itself, now and then) do not. Such archives are rewritten in Excel's order, uncompressed.
+ */
+async function inReadingOrder(zip: JSZip, bytes: Uint8Array): Promise<Uint8Array> {
+	const names = Object.keys(zip.files)
+	const firstSheet = names.findIndex((n) => n.startsWith('xl/worksheets/'))
+	const late = PARTS_FIRST.some((p) => names.includes(p) && names.indexOf(p) > firstSheet)
+	if (firstSheet < 0 || !late) return bytes
+	const out = new JSZip()
+	for (const name of [...PARTS_FIRST.filter((p) => names.includes(p)), ...names.filter((n) => !PARTS_FIRST.includes(n))]) {
+		const entry = zip.file(name)
+		if (entry) out.file(name, await entry.async('uint8array'))
+	}
+	return out.generateAsync({ type: 'uint8array', compression: 'STORE' })
+}
+
+function xmlText(value: string) {
+	return value.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+}
+
+/** Sheet name → part path, from the workbook and its relations (sheet ids need not match file numbers). */
+async function sheetPaths(zip: JSZip) {
+	const paths = new Map<string, string>()
+	const workbook = await zip.file('xl/workbook.xml')?.async('string')
+	const rels = await zip.file('xl/_rels/workbook.xml.rels')?.async('string')
+	if (!workbook || !rels) return paths
+	const targets = new Map<string, string>()
+	for (const m of rels.matchAll(/<(?:\w+:)?Relationship\b[^>]*>/g)) {
+		const id = m[0].match(/\bId="([^"]+)"/)?.[1]
+		const target = m[0].match(/\bTarget="([^"]+)"/)?.[1]
+		if (id && target) targets.set(id, target.startsWith('/') ? target.slice(1) : `xl/${target}`)
+	}
+	for (const m of workbook.matchAll(/<(?:\w+:)?sheet\b[^>]*>/g)) {
+		const name = m[0].match(/\bname="([^"]*)"/)?.[1]
+		const rid = m[0].match(/\br:id="([^"]+)"/)?.[1]
+		const target = rid ? targets.get(rid) : undefined
+		if (name !== undefined && target) paths.set(xmlText(name), target)
+	}
+	return paths
+}
+
+function toCell(value: ExcelJS.CellValue | undefined): Cell {
+	if (value === null || value === undefined) return EMPTY
+	if (typeof value === 'string') return value === '' ? EMPTY : { kind: 'text', text: value }
+	if (typeof value === 'number') return Number.isFinite(value) ? { kind: 'number', value } : { kind: 'invalid', reason: 'error', text: String(value) }
+	if (typeof value === 'boolean') return { kind: 'bool', value }
+	if (value instanceof Date) return Number.isNaN(value.getTime()) ? { kind: 'invalid', reason: 'error', text: '' } : { kind: 'date', date: value }
+	if (typeof value === 'object') {
+		if ('richText' in value && Array.isArray(value.richText)) return toCell(value.richText.map((r) => r.text).join(''))
+		if ('error' in value) return { kind: 'invalid', reason: 'error', text: String(value.error) }
+		if ('formula' in value || 'sharedFormula' in value) {
+			// Excel saves the last computed value with the formula; without it we would have to run Excel.
+			const result = 'result' in value ? value.result : undefined
+			if (result === undefined || result === null || (typeof result === 'number' && Number.isNaN(result))) {
+				return { kind: 'invalid', reason: 'formula', text: `=${'formula' in value ? value.formula : ''}` }
+			}
+			return toCell(result as ExcelJS.CellValue)
+		}
+		if ('text' in value && typeof value.text === 'string') return toCell(value.text)
+		if ('sharedString' in value) return { kind: 'invalid', reason: 'error', text: '' }
+	}
+	return { kind: 'invalid', reason: 'error', text: '' }
+}
+
+function columnNumber(letters: string) {
+	let n = 0
+	for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64)
+	return n
+}
+
+export function columnLetter(index0: number) {
+	let n = index0 + 1
+	let s = ''
+	while (n > 0) {
+		const r = (n - 1) % 26
+		s = String.fromCharCode(65 + r) + s
+		n = Math.floor((n - 1) / 26)
+	}
+	return s
+}
+
+async function readMerges(zip: JSZip, path: string) {
+	const file = zip.file(path)
+	if (!file) return []
+	const xml = await file.async('string')
+	const merges: Sheet['merges'] = []
+	const at = xml.lastIndexOf('<mergeCells')
+	if (at < 0) return merges
+	for (const m of xml.slice(at).matchAll(/<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"/g)) {
+		merges.push({ left: columnNumber(m[1]!), top: Number(m[2]), right: columnNumber(m[3]!), bottom: Number(m[4]) })
+	}
+	return merges
+}

@@ -1,0 +1,94 @@
+import { type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { getGrants } from '#app/auth/permissions.server.ts'
+import { requireUser } from '#app/auth/session.server.ts'
+import { certificateUnitsOf, myCertificates } from '#app/certificates/access.server.ts'
+import { certificateState } from '#app/certificates/validity.ts'
+import { useLang, useT } from '#app/ui/i18n.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Chứng nhận | Văn Minh Số' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+	const user = await requireUser(request)
+	const [mine, units] = await Promise.all([myCertificates(user.id), getGrants(request, user.id).then(certificateUnitsOf)])
+	return json({
+		mine: mine.map((c) => ({
+			serial: c.serial,
+			courseTitle: c.courseTitle,
+			issuedAt: c.issuedAt.toISOString(),
+			expiresAt: c.expiresAt?.toISOString() ?? null,
+			state: certificateState(c),
+		})),
+		units,
+	})
+}
+
+export default function CertificatesPage() {
+	const t = useT()
+	const lang = useLang()
+	const { mine, units } = useLoaderData<typeof loader>()
+	const date = (iso: string) => new Date(iso).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' })
+	return (
+		<>
+			<h1 className="mb-4 text-2xl font-bold">{t('cert.my.title')}</h1>
+			{mine.length ? (
+				<div className="mb-8 overflow-x-auto">
+					<table className="table bg-white">
+						<thead>
+							<tr>
+								<th scope="col">{t('cert.col.course')}</th>
+								<th scope="col">{t('cert.col.issuedAt')}</th>
+								<th scope="col">{t('cert.col.expiresAt')}</th>
+								<th scope="col">{t('cert.col.status')}</th>
+								<th scope="col">{t('cert.col.serial')}</th>
+								<th scope="col">{t('cert.col.file')}</th>
+							</tr>
+						</thead>
+						<tbody>
+							{mine.map((c) => (
+								<tr key={c.serial}>
+									<td>{c.courseTitle}</td>
+									<td>{date(c.issuedAt)}</td>
+									<td>{c.expiresAt ? date(c.expiresAt) : t('cert.noExpiry')}</td>
+									<td>{t(`cert.state.${c.state}`)}</td>
+									<td className="font-mono text-sm">
+										<Link to={`/certificates/${c.serial}`}>{c.serial}</Link>
+									</td>
+									<td>
+										{c.state === 'revoked' ? (
+											'—'
+										) : (
+											<a href={`/certificates/${c.serial}/pdf`} download aria-label={t('cert.downloadLabel', { name: c.courseTitle })}>
+												{t('cert.download')}
+											</a>
+										)}
+									</td>
+								</tr>
+							))}
+						</tbody>
+					</table>
+				</div>
+			) : (
+				<p className="mb-8">{t('cert.my.none')}</p>
+			)}
+			{units.length ? (
+				<section aria-labelledby="units-heading">
+					<h2 id="units-heading" className="mb-2 text-xl font-semibold">
+						{t('cert.units.title')}
+					</h2>
+					<p className="mb-3">{t('cert.units.intro')}</p>
+					<ul className="grid gap-2 sm:grid-cols-2">
+						{units.map((u) => (
+							<li key={u.id} className="card py-2">
+								<Link to={`/certificates/unit/${u.id}`}>{u.name}</Link>
+							</li>
+						))}
+					</ul>
+				</section>
+			) : null}
+			<p className="mt-8">
+				<Link to="/verify">{t('verify.title')}</Link>
+			</p>
+		</>
+	)
+}

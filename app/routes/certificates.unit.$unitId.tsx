@@ -1,0 +1,196 @@
+import { type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
+import { Form, Link, useLoaderData } from '@remix-run/react'
+import { requireOrgRole } from '#app/auth/permissions.server.ts'
+import { expiringSoon, listUnitCertificates, subUnits, VIEW_ROLES } from '#app/certificates/access.server.ts'
+import { AVERAGE_PDF_BYTES, EXPIRING_DAYS, LIST_LIMIT, MAX_ZIP_ENTRIES } from '#app/certificates/limits.ts'
+import { filterQuery, parseUnitFilter } from '#app/certificates/schema.ts'
+import { courseOptions } from '#app/learning/assignments.server.ts'
+import { useErrorText, useLang, useT } from '#app/ui/i18n.ts'
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Chứng nhận — ${data?.unit.name ?? 'Đơn vị'} | Văn Minh Số` }]
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const { unit } = await requireOrgRole(request, Number(params.unitId), VIEW_ROLES)
+	const url = new URL(request.url)
+	const { filter, error } = parseUnitFilter(url.searchParams)
+	const [list, expiring, children] = await Promise.all([listUnitCertificates(unit, filter), expiringSoon(unit), subUnits(unit)])
+	const row = (c: (typeof list.rows)[number]) => ({
+		serial: c.serial,
+		holderName: c.holderName,
+		orgName: c.orgName,
+		courseTitle: c.courseTitle,
+		issuedAt: c.issuedAt.toISOString(),
+		expiresAt: c.expiresAt?.toISOString() ?? null,
+	})
+	const zip = url.searchParams.get('zip')
+	return json({
+		unit: { id: unit.id, name: unit.name },
+		children,
+		filter,
+		query: filterQuery(filter),
+		error: error ?? (zip === 'invalid' ? 'cert.error.date' : null),
+		zipNotice: zip === 'empty' || zip === 'too-many' ? zip : null,
+		count: list.count,
+		rows: list.rows.map(row),
+		expiring: expiring.map(row),
+		courses: courseOptions(),
+		estimateMb: Math.max(0.1, Math.round((list.count * AVERAGE_PDF_BYTES) / 100_000) / 10),
+	})
+}
+
+export default function UnitCertificatesPage() {
+	const t = useT()
+	const lang = useLang()
+	const errorText = useErrorText()
+	const data = useLoaderData<typeof loader>()
+	const { unit, filter, count, rows, expiring } = data
+	const date = (iso: string) => new Date(iso).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' })
+	const number = (n: number) => n.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB')
+	const zipHref = `/certificates/unit/${unit.id}/zip${data.query ? `?${data.query}` : ''}`
+	return (
+		<>
+			<p className="mb-1 text-sm">
+				<Link to="/certificates">{t('nav.certificates')}</Link>
+			</p>
+			<h1 className="mb-4 text-2xl font-bold">{t('cert.unit.title', { unit: unit.name })}</h1>
+
+			{data.zipNotice ? (
+				<p role="alert" className="alert alert-error mb-4">
+					{data.zipNotice === 'empty' ? t('cert.zip.empty') : t('cert.zip.tooMany', { count: number(count), max: number(MAX_ZIP_ENTRIES) })}
+				</p>
+			) : null}
+			{data.error ? (
+				<p role="alert" className="alert alert-error mb-4">
+					{errorText(data.error)}
+				</p>
+			) : null}
+
+			{data.children.length ? (
+				<nav aria-labelledby="subunits-heading" className="mb-4">
+					<h2 id="subunits-heading" className="mb-1 text-sm font-semibold">
+						{t('cert.unit.subunits')}
+					</h2>
+					<ul className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
+						{data.children.map((c) => (
+							<li key={c.id}>
+								<Link to={`/certificates/unit/${c.id}${data.query ? `?${data.query}` : ''}`}>{c.name}</Link>
+							</li>
+						))}
+					</ul>
+				</nav>
+			) : null}
+			<Form method="get" className="card mb-6 grid gap-4 md:grid-cols-4 md:items-end">
+				<div>
+					<label htmlFor="filter-course" className="label">
+						{t('cert.filter.course')}
+					</label>
+					<select id="filter-course" name="course" defaultValue={filter.course ?? ''} className="field">
+						<option value="">{t('cert.filter.allCourses')}</option>
+						{data.courses.map((c) => (
+							<option key={c.slug} value={c.slug}>
+								{c.title}
+							</option>
+						))}
+					</select>
+				</div>
+				<div>
+					<label htmlFor="filter-from" className="label">
+						{t('cert.filter.from')}
+					</label>
+					<input id="filter-from" name="from" type="date" defaultValue={filter.from ?? ''} className="field" />
+				</div>
+				<div>
+					<label htmlFor="filter-to" className="label">
+						{t('cert.filter.to')}
+					</label>
+					<input id="filter-to" name="to" type="date" defaultValue={filter.to ?? ''} className="field" />
+				</div>
+				<div>
+					<label className="mb-2 flex min-h-11 items-center gap-2">
+						<input type="checkbox" name="expired" defaultChecked={filter.expired} className="h-5 w-5" />
+						{t('cert.filter.expired')}
+					</label>
+					<button type="submit" className="btn btn-secondary w-full">
+						{t('cert.filter.submit')}
+					</button>
+				</div>
+			</Form>
+
+			<section className="mb-8" aria-labelledby="list-heading">
+				<h2 id="list-heading" className="mb-2 text-xl font-semibold">
+					{t('cert.unit.list')}
+				</h2>
+				<p className="mb-3">{t('cert.unit.count', { count: number(count) })}</p>
+				{count > 0 && count <= MAX_ZIP_ENTRIES ? (
+					<div className="mb-4">
+						{/* A plain link: the browser streams the file into its download bar, which shows the progress. */}
+						<a href={zipHref} className="btn" download>
+							{t('cert.zip.button', { count: number(count), size: data.estimateMb.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB') })}
+						</a>
+						<p className="mt-2 text-sm text-gray-700">{t('cert.zip.hint')}</p>
+					</div>
+				) : count > MAX_ZIP_ENTRIES ? (
+					<p className="alert alert-error mb-4">{t('cert.zip.tooMany', { count: number(count), max: number(MAX_ZIP_ENTRIES) })}</p>
+				) : null}
+				{rows.length ? (
+					<>
+						{count > rows.length ? <p className="mb-2 text-sm text-gray-700">{t('cert.unit.showing', { shown: LIST_LIMIT })}</p> : null}
+						<CertificateTable rows={rows} date={date} />
+					</>
+				) : (
+					<p>{t('cert.unit.none')}</p>
+				)}
+			</section>
+
+			<section aria-labelledby="expiring-heading">
+				<h2 id="expiring-heading" className="mb-2 text-xl font-semibold">
+					{t('cert.expiring.title', { days: EXPIRING_DAYS })}
+				</h2>
+				<p className="mb-3 text-gray-700">{t('cert.expiring.intro')}</p>
+				{expiring.length ? <CertificateTable rows={expiring} date={date} /> : <p>{t('cert.expiring.none')}</p>}
+			</section>
+		</>
+	)
+}
+
+type Row = { serial: string; holderName: string; orgName: string; courseTitle: string; issuedAt: string; expiresAt: string | null }
+
+function CertificateTable({ rows, date }: { rows: Array<Row>; date: (iso: string) => string }) {
+	const t = useT()
+	return (
+		<div className="overflow-x-auto">
+			<table className="table bg-white">
+				<thead>
+					<tr>
+						<th scope="col">{t('cert.col.name')}</th>
+						<th scope="col">{t('cert.col.unit')}</th>
+						<th scope="col">{t('cert.col.course')}</th>
+						<th scope="col">{t('cert.col.issuedAt')}</th>
+						<th scope="col">{t('cert.col.expiresAt')}</th>
+						<th scope="col">{t('cert.col.serial')}</th>
+						<th scope="col">{t('cert.col.file')}</th>
+					</tr>
+				</thead>
+				<tbody>
+					{rows.map((c) => (
+						<tr key={c.serial}>
+							<td>{c.holderName}</td>
+							<td>{c.orgName}</td>
+							<td>{c.courseTitle}</td>
+							<td>{date(c.issuedAt)}</td>
+							<td>{c.expiresAt ? date(c.expiresAt) : t('cert.noExpiry')}</td>
+							<td className="font-mono text-sm">
+								<Link to={`/certificates/${c.serial}`}>{c.serial}</Link>
+							</td>
+							<td>
+								<a href={`/certificates/${c.serial}/pdf`} download aria-label={t('cert.downloadLabel', { name: c.holderName })}>
+									{t('cert.download')}
+								</a>
+							</td>
+						</tr>
+					))}
+				</tbody>
+			</table>
+		</div>
+	)
+}

@@ -1,0 +1,163 @@
+import { getFormProps, getInputProps, useForm } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
+import {
+	type ActionFunctionArgs,
+	type LoaderFunctionArgs,
+	type MetaFunction,
+	json,
+	redirect,
+	unstable_createMemoryUploadHandler,
+	unstable_parseMultipartFormData,
+} from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { requireOrgRole } from '#app/auth/permissions.server.ts'
+import { listImportJobs, MAX_UPLOAD_BYTES, startRosterImport } from '#app/org/import-jobs.server.ts'
+import { RosterUploadSchema } from '#app/org/schema.ts'
+import { Field, FormErrors } from '#app/ui/form.tsx'
+import { useErrorText, useLang, useT } from '#app/ui/i18n.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Nhập danh sách | Văn Minh Số' }]
+
+const ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
+
+function todayInVietnam() {
+	return new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10)
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const { unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const jobs = await listImportJobs(unit.id)
+	return json({ unit: { id: unit.id, name: unit.name }, jobs, today: todayInVietnam(), maxMb: MAX_UPLOAD_BYTES / 1024 / 1024 })
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	let formData: FormData
+	try {
+		formData = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }))
+	} catch {
+		return json({ result: { status: 'error' as const, error: { '': ['import.file.tooLarge'] } } }, { status: 413 })
+	}
+	const submission = parseWithZod(formData, { schema: RosterUploadSchema })
+	if (submission.status !== 'success') return json({ result: submission.reply({ hideFields: ['file'] }) }, { status: 400 })
+	const { file, mode, effectiveAt } = submission.value
+	const jobId = await startRosterImport({
+		bytes: new Uint8Array(await file.arrayBuffer()),
+		fileName: file.name || 'danh-sach',
+		scope: unit,
+		actorId: user.id,
+		mode,
+		effectiveAt,
+		request,
+	})
+	return redirect(`/org/${unit.id}/imports/${jobId}`)
+}
+
+export default function RosterUploadPage() {
+	const t = useT()
+	const lang = useLang()
+	const errorText = useErrorText()
+	const { unit, jobs, today, maxMb } = useLoaderData<typeof loader>()
+	const data = useActionData<typeof action>()
+	const navigation = useNavigation()
+	const [form, fields] = useForm<{ file: File; mode: string; effectiveAt: string }>({
+		id: 'roster-upload',
+		lastResult: data?.result,
+		defaultValue: { mode: 'upsert', effectiveAt: today },
+	})
+	const formErrors = form.errors?.map((e) => (e === 'import.file.tooLarge' ? t('import.file.tooLarge', { max: maxMb }) : e))
+	return (
+		<>
+			<p className="mb-1 text-sm">
+				<Link to={`/org/${unit.id}`}>{unit.name}</Link>
+			</p>
+			<h1 className="mb-2 text-2xl font-bold">{t('roster.title')}</h1>
+			<p className="mb-4 max-w-2xl">{t('roster.intro')}</p>
+			<ol className="mb-6 max-w-2xl list-decimal pl-6">
+				<li>
+					<a href={`/org/${unit.id}/imports/template.xlsx`} download>
+						{t('roster.template.download')}
+					</a>{' '}
+					{t('roster.step.template')}
+				</li>
+				<li>{t('roster.step.fill')}</li>
+				<li>{t('roster.step.upload')}</li>
+				<li>{t('roster.step.confirm')}</li>
+			</ol>
+			<Form method="post" encType="multipart/form-data" {...getFormProps(form)} className="card mb-8 max-w-2xl">
+				<FormErrors id={form.errorId} errors={formErrors} />
+				<div className="mb-4">
+					<label htmlFor={fields.file.id} className="label">
+						{t('roster.file')}
+					</label>
+					<input
+						{...getInputProps(fields.file, { type: 'file' })}
+						accept=".xlsx,.csv,.txt,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
+						className="field"
+						aria-describedby={`${fields.file.id}-hint`}
+					/>
+					<p id={`${fields.file.id}-hint`} className="mt-1 text-sm text-gray-700">
+						{t('roster.fileHint', { max: maxMb })}
+					</p>
+					{fields.file.errors?.length ? (
+						<p id={fields.file.errorId} className="field-error">
+							{errorText(fields.file.errors[0])}
+						</p>
+					) : null}
+				</div>
+				<fieldset className="mb-4">
+					<legend className="label">{t('roster.mode')}</legend>
+					<label className="flex min-h-11 items-start gap-2">
+						<input {...getInputProps(fields.mode, { type: 'radio', value: 'upsert' })} className="mt-1 h-5 w-5" />
+						<span>
+							<strong>{t('roster.mode.upsert')}</strong> — {t('roster.mode.upsertHint')}
+						</span>
+					</label>
+					<label className="flex min-h-11 items-start gap-2">
+						<input {...getInputProps(fields.mode, { type: 'radio', value: 'sync' })} className="mt-1 h-5 w-5" />
+						<span>
+							<strong>{t('roster.mode.sync')}</strong> — {t('roster.mode.syncHint')}
+						</span>
+					</label>
+				</fieldset>
+				<Field label={t('roster.effectiveAt')} meta={fields.effectiveAt} type="date" hint={t('roster.effectiveAtHint')} />
+				<button type="submit" className="btn" disabled={navigation.state === 'submitting'}>
+					{navigation.state === 'submitting' ? t('roster.checking') : t('roster.submit')}
+				</button>
+			</Form>
+			<section aria-labelledby="jobs-heading">
+				<h2 id="jobs-heading" className="mb-2 text-xl font-semibold">
+					{t('roster.history')}
+				</h2>
+				{jobs.length ? (
+					<div className="overflow-x-auto">
+						<table className="table bg-white">
+							<thead>
+								<tr>
+									<th scope="col">{t('roster.col.when')}</th>
+									<th scope="col">{t('roster.file')}</th>
+									<th scope="col">{t('org.col.status')}</th>
+									<th scope="col">{t('roster.col.rows')}</th>
+								</tr>
+							</thead>
+							<tbody>
+								{jobs.map((j) => (
+									<tr key={j.id}>
+										<td>{new Date(j.createdAt).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' })}</td>
+										<td>
+											<Link to={`/org/${unit.id}/imports/${j.id}`}>{j.fileName}</Link>
+										</td>
+										<td>{t(`import.status.${j.status}`)}</td>
+										<td>{j.rowCount}</td>
+									</tr>
+								))}
+							</tbody>
+						</table>
+					</div>
+				) : (
+					<p>{t('roster.noHistory')}</p>
+				)}
+			</section>
+		</>
+	)
+}

@@ -1,0 +1,85 @@
+import {
+	type ActionFunctionArgs,
+	type LoaderFunctionArgs,
+	type MetaFunction,
+	json,
+	redirect,
+	unstable_createMemoryUploadHandler,
+	unstable_parseMultipartFormData,
+} from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { z } from 'zod'
+import { requireOrgRole } from '#app/auth/permissions.server.ts'
+import { MAX_UPLOAD_BYTES, startImport } from '#app/org/import-jobs.server.ts'
+import { EffectiveDateSchema } from '#app/org/schema.ts'
+import { useErrorText, useT } from '#app/ui/i18n.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Nhập cây tổ chức | Văn Minh Số' }]
+
+const ROLES = ['MANAGER'] as const
+
+const TreeUploadSchema = z.object({
+	file: z.instanceof(File, { message: 'import.file.missing' }).refine((f) => f.name !== '' || f.size > 0, 'import.file.missing'),
+	effectiveAt: EffectiveDateSchema,
+})
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const { unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	return json({ unit: { id: unit.id, name: unit.name, code: unit.code }, today: new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10), maxMb: MAX_UPLOAD_BYTES / 1024 / 1024 })
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	let formData: FormData
+	try {
+		formData = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }))
+	} catch {
+		return json({ errors: ['import.file.tooLarge'] }, { status: 413 })
+	}
+	const parsed = TreeUploadSchema.safeParse(Object.fromEntries(formData))
+	if (!parsed.success) return json({ errors: parsed.error.issues.map((i) => i.message) }, { status: 400 })
+	const { file, effectiveAt } = parsed.data
+	const jobId = await startImport({ kind: 'tree', bytes: new Uint8Array(await file.arrayBuffer()), fileName: file.name || 'cay-to-chuc', scope: unit, actorId: user.id, effectiveAt, request })
+	return redirect(`/org/${unit.id}/imports/${jobId}`)
+}
+
+export default function TreeImportPage() {
+	const t = useT()
+	const errorText = useErrorText()
+	const { unit, today, maxMb } = useLoaderData<typeof loader>()
+	const data = useActionData<typeof action>()
+	return (
+		<>
+			<p className="mb-1 text-sm">
+				<Link to={`/org/${unit.id}`}>{unit.name}</Link> › <Link to={`/org/${unit.id}/tree`}>{t('tree.title')}</Link>
+			</p>
+			<h1 className="mb-2 text-2xl font-bold">{t('tree.import')}</h1>
+			<p className="mb-2 max-w-2xl">{t('tree.import.intro', { code: unit.code })}</p>
+			<p className="mb-4">
+				<a href={`/org/${unit.id}/imports/tree.xlsx`} download>
+					{t('tree.import.download')}
+				</a>
+			</p>
+			<Form method="post" encType="multipart/form-data" className="card max-w-2xl">
+				{data?.errors?.length ? (
+					<div role="alert" className="alert alert-error mb-4">
+						{data.errors.map((e) => (
+							<p key={e}>{e === 'import.file.tooLarge' ? t('import.file.tooLarge', { max: maxMb }) : errorText(e)}</p>
+						))}
+					</div>
+				) : null}
+				<label htmlFor="tree-file" className="label">
+					{t('roster.file')}
+				</label>
+				<input id="tree-file" name="file" type="file" accept=".xlsx,.csv" className="field mb-4" />
+				<label htmlFor="tree-at" className="label">
+					{t('tree.validFrom')}
+				</label>
+				<input id="tree-at" name="effectiveAt" type="date" defaultValue={today} className="field mb-4" />
+				<button type="submit" className="btn">
+					{t('roster.submit')}
+				</button>
+			</Form>
+		</>
+	)
+}

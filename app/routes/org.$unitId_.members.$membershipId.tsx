@@ -1,0 +1,211 @@
+import { parseWithZod } from '@conform-to/zod/v4'
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
+import { endMember, getMember, moveMember, subtreeUnits, updateMember } from '#app/org/members.server.ts'
+import { parseTags } from '#app/org/roster-rows.server.ts'
+import { MemberActionSchema } from '#app/org/schema.ts'
+import { TAGS } from '#app/org/tags.ts'
+import { langFromRequest, useErrorText, useLang, useT } from '#app/ui/i18n.ts'
+import { translator } from '#app/ui/i18n.server.ts'
+import { tagLabel } from '#app/ui/labels.ts'
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.member.user.fullName ?? 'Thành viên'} | Văn Minh Số` }]
+
+const ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
+
+function todayInVietnam() {
+	return new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10)
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const { unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const found = await getMember(unit, String(params.membershipId))
+	if (!found) notFound()
+	const units = await subtreeUnits(unit)
+	const { membership } = found
+	return json({
+		unit: { id: unit.id, name: unit.name },
+		member: {
+			id: membership.id,
+			title: membership.title,
+			tags: membership.tags,
+			countsInTarget: membership.countsInTarget,
+			validFrom: membership.validFrom.toISOString(),
+			validTo: membership.validTo?.toISOString() ?? null,
+			orgUnit: membership.orgUnit,
+			user: { ...membership.user, birthDate: membership.user.birthDate?.toISOString() ?? null },
+		},
+		history: found.history.map((h) => ({ ...h, validFrom: h.validFrom.toISOString(), validTo: h.validTo?.toISOString() ?? null })),
+		units: units.map((u) => ({ id: u.id, name: u.name })),
+		today: todayInVietnam(),
+	})
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const t = translator(langFromRequest(request))
+	const submission = parseWithZod(await request.formData(), { schema: MemberActionSchema })
+	if (submission.status !== 'success') return json({ result: submission.reply(), notice: null }, { status: 400 })
+	const value = submission.value
+	const actor = { actorId: user.id, request }
+	const membershipId = String(params.membershipId)
+	if (value.intent === 'update') {
+		const other = parseTags(value.otherTags ?? '')
+		if ('error' in other) return json({ result: submission.reply({ fieldErrors: { otherTags: [t('import.tags.invalid', { value: other.error })] } }), notice: null }, { status: 400 })
+		const tags = [...new Set([...value.tags, ...other.tags])]
+		const ok = await updateMember(unit, membershipId, { title: value.title ?? null, tags, countsInTarget: value.countsInTarget }, actor)
+		if (!ok) notFound()
+		return json({ result: submission.reply(), notice: t('members.saved') })
+	}
+	if (value.intent === 'move') {
+		const outcome = await moveMember(unit, membershipId, { toUnitId: value.toUnitId, at: value.at }, actor)
+		if (outcome === 'not-found') notFound()
+		if (outcome !== 'moved') return json({ result: submission.reply({ formErrors: [t(`members.move.${outcome}`)] }), notice: null }, { status: 400 })
+		return json({ result: submission.reply(), notice: t('members.moved') })
+	}
+	const outcome = await endMember(unit, membershipId, value.at, actor)
+	if (!outcome.ended) return json({ result: submission.reply({ formErrors: [t('members.move.not-active')] }), notice: null }, { status: 400 })
+	return json({ result: submission.reply(), notice: outcome.disabled ? t('members.endedDisabled') : t('members.ended') })
+}
+
+export default function MemberPage() {
+	const t = useT()
+	const lang = useLang()
+	const errorText = useErrorText()
+	const { unit, member, history, units, today } = useLoaderData<typeof loader>()
+	const data = useActionData<typeof action>()
+	const date = (iso: string) => new Date(iso).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' })
+	const active = !member.validTo || new Date(member.validTo) > new Date()
+	const errors = data?.result && 'error' in data.result ? (data.result.error ?? {}) : {}
+	const fieldError = (name: string) => {
+		const list = (errors as Record<string, Array<string> | null>)[name]
+		return list?.length ? <p className="field-error">{errorText(list[0])}</p> : null
+	}
+	const customTags = member.tags.filter((tag) => !(TAGS as ReadonlyArray<string>).includes(tag))
+	return (
+		<>
+			<p className="mb-1 text-sm">
+				<Link to={`/org/${unit.id}`}>{unit.name}</Link> › <Link to={`/org/${unit.id}/members`}>{t('members.title')}</Link>
+			</p>
+			<h1 className="mb-1 text-2xl font-bold">{member.user.fullName}</h1>
+			<p className="mb-4 text-gray-700">
+				{[member.user.username, member.user.email, member.user.phone, member.user.birthDate ? date(member.user.birthDate) : member.user.birthYear].filter(Boolean).join(' · ')}
+				{' · '}
+				{t(`status.${member.user.status}`)}
+			</p>
+			{data?.notice ? (
+				<p role="status" className="alert alert-success mb-4">
+					{data.notice}
+				</p>
+			) : null}
+			{errors[''] ? (
+				<div role="alert" className="alert alert-error mb-4">
+					{errors['']!.map((e) => (
+						<p key={e}>{errorText(e)}</p>
+					))}
+				</div>
+			) : null}
+			<p className="mb-4">
+				{member.orgUnit.name} · {t('members.since', { date: date(member.validFrom) })}
+				{member.validTo ? ` · ${t('members.endedOn', { date: date(member.validTo) })}` : null}
+			</p>
+			{active ? (
+				<div className="grid gap-6 lg:grid-cols-2">
+					<Form method="post" className="card">
+						<h2 className="mb-3 text-xl font-semibold">{t('members.edit')}</h2>
+						<input type="hidden" name="intent" value="update" />
+						<div className="mb-4">
+							<label htmlFor="title" className="label">
+								{t('org.col.title')}
+							</label>
+							<input id="title" name="title" defaultValue={member.title ?? ''} className="field" maxLength={120} />
+							{fieldError('title')}
+						</div>
+						<fieldset className="mb-4">
+							<legend className="label">{t('org.col.tags')}</legend>
+							{TAGS.map((tag) => (
+								<label key={tag} className="flex min-h-11 items-center gap-2">
+									<input type="checkbox" name="tags" value={tag} defaultChecked={member.tags.includes(tag)} className="h-5 w-5" />
+									{tagLabel(t, tag)}
+								</label>
+							))}
+						</fieldset>
+						<div className="mb-4">
+							<label htmlFor="otherTags" className="label">
+								{t('members.otherTags')}
+							</label>
+							<input id="otherTags" name="otherTags" defaultValue={customTags.join('; ')} className="field" />
+							{fieldError('otherTags')}
+						</div>
+						<label className="mb-4 flex min-h-11 items-center gap-2">
+							<input type="checkbox" name="countsInTarget" defaultChecked={member.countsInTarget} className="h-5 w-5" />
+							{t('members.inTargetLong')}
+						</label>
+						<button type="submit" className="btn">
+							{t('members.save')}
+						</button>
+					</Form>
+					<div className="grid gap-6">
+						<Form method="post" className="card">
+							<h2 className="mb-3 text-xl font-semibold">{t('members.move')}</h2>
+							<input type="hidden" name="intent" value="move" />
+							<div className="mb-4">
+								<label htmlFor="toUnitId" className="label">
+									{t('members.moveTo')}
+								</label>
+								<select id="toUnitId" name="toUnitId" className="field" defaultValue="">
+									<option value="">{t('members.chooseUnit')}</option>
+									{units
+										.filter((u) => u.id !== member.orgUnit.id)
+										.map((u) => (
+											<option key={u.id} value={u.id}>
+												{u.name}
+											</option>
+										))}
+								</select>
+								{fieldError('toUnitId')}
+							</div>
+							<div className="mb-4">
+								<label htmlFor="move-at" className="label">
+									{t('roster.effectiveAt')}
+								</label>
+								<input id="move-at" name="at" type="date" defaultValue={today} className="field" />
+							</div>
+							<button type="submit" className="btn btn-secondary">
+								{t('members.moveSubmit')}
+							</button>
+						</Form>
+						<Form method="post" className="card">
+							<h2 className="mb-3 text-xl font-semibold">{t('members.end')}</h2>
+							<p className="mb-3 text-sm">{t('members.endHint')}</p>
+							<input type="hidden" name="intent" value="end" />
+							<div className="mb-4">
+								<label htmlFor="end-at" className="label">
+									{t('members.endAt')}
+								</label>
+								<input id="end-at" name="at" type="date" defaultValue={today} className="field" />
+							</div>
+							<button type="submit" className="btn btn-secondary">
+								{t('members.endSubmit')}
+							</button>
+						</Form>
+					</div>
+				</div>
+			) : null}
+			<section className="mt-8" aria-labelledby="history-heading">
+				<h2 id="history-heading" className="mb-2 text-xl font-semibold">
+					{t('members.history')}
+				</h2>
+				<ul className="grid gap-1">
+					{history.map((h) => (
+						<li key={h.id}>
+							{h.orgUnit.name}
+							{h.title ? ` — ${h.title}` : ''}: {date(h.validFrom)} → {h.validTo ? date(h.validTo) : t('members.now')}
+						</li>
+					))}
+				</ul>
+			</section>
+		</>
+	)
+}

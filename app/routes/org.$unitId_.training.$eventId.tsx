@@ -1,0 +1,161 @@
+import {
+	type ActionFunctionArgs,
+	type LoaderFunctionArgs,
+	type MetaFunction,
+	json,
+	unstable_createMemoryUploadHandler,
+	unstable_parseMultipartFormData,
+} from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
+import { MAX_UPLOAD_BYTES } from '#app/org/import-jobs.server.ts'
+import { formatImportMessage } from '#app/org/import-messages.ts'
+import { attendanceSheet, getEvent, readAttendanceFile, recordAttendance } from '#app/org/training.server.ts'
+import { langFromRequest, useLang, useT } from '#app/ui/i18n.ts'
+import { translator } from '#app/ui/i18n.server.ts'
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.event.title ?? 'Tập huấn'} | Văn Minh Số` }]
+
+const ROLES = ['MANAGER', 'TRAINER', 'YOUTH_ADMIN'] as const
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const { unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const event = await getEvent(unit, String(params.eventId))
+	if (!event) notFound()
+	return json({
+		unit: { id: unit.id, name: unit.name },
+		event: {
+			id: event.id,
+			title: event.title,
+			startsAt: event.startsAt.toISOString(),
+			location: event.location,
+			unitName: event.orgUnit.name,
+			courseTitle: event.courseTitle,
+			trainerName: event.trainerName,
+			attendanceOnly: event.attendanceOnly,
+		},
+		people: await attendanceSheet(event),
+	})
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const event = await getEvent(unit, String(params.eventId))
+	if (!event) notFound()
+	const t = translator(langFromRequest(request))
+	const actor = { actorId: user.id, request }
+	if ((request.headers.get('Content-Type') ?? '').startsWith('multipart/form-data')) {
+		let form: FormData
+		try {
+			form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }))
+		} catch {
+			return json({ notice: null, errors: [t('import.file.tooLarge', { max: MAX_UPLOAD_BYTES / 1024 / 1024 })] }, { status: 413 })
+		}
+		const file = form.get('file')
+		if (!(file instanceof File) || (file.size === 0 && file.name === '')) return json({ notice: null, errors: [t('import.file.missing')] }, { status: 400 })
+		const read = await readAttendanceFile(event, new Uint8Array(await file.arrayBuffer()))
+		if (!read.ok) return json({ notice: null, errors: read.errors.map((e) => formatImportMessage(t, e)) }, { status: 400 })
+		const outcome = await recordAttendance(event, read.entries, actor)
+		return json({ notice: t('training.recorded', { count: outcome.recorded, certificates: outcome.certificates }), errors: [] })
+	}
+	const form = await request.formData()
+	const listed = form.getAll('listed').map(String)
+	const present = new Set(form.getAll('present').map(String))
+	const passed = new Set(form.getAll('passed').map(String))
+	const outcome = await recordAttendance(event, listed.map((userId) => ({ userId, present: present.has(userId), passed: passed.has(userId) })), actor)
+	return json({ notice: t('training.recorded', { count: outcome.recorded, certificates: outcome.certificates }), errors: [] })
+}
+
+export default function TrainingEventPage() {
+	const t = useT()
+	const lang = useLang()
+	const { unit, event, people } = useLoaderData<typeof loader>()
+	const data = useActionData<typeof action>()
+	return (
+		<>
+			<p className="mb-1 text-sm">
+				<Link to={`/org/${unit.id}`}>{unit.name}</Link> › <Link to={`/org/${unit.id}/training`}>{t('training.title')}</Link>
+			</p>
+			<h1 className="mb-1 text-2xl font-bold">{event.title}</h1>
+			<p className="mb-4 text-gray-700">
+				{event.courseTitle} · {new Date(event.startsAt).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' })} ·{' '}
+				{event.unitName} · {t('training.trainer')}: {event.trainerName}
+				{event.location ? ` · ${event.location}` : null}
+			</p>
+			<p className="mb-4 max-w-2xl">{event.attendanceOnly ? t('training.rule.attendance') : t('training.rule.quiz')}</p>
+			{data?.notice ? (
+				<p role="status" className="alert alert-success mb-4">
+					{data.notice}
+				</p>
+			) : null}
+			{data?.errors?.length ? (
+				<div role="alert" className="alert alert-error mb-4">
+					<p className="font-semibold">{t('training.fileErrors')}</p>
+					<ul className="list-disc pl-6">
+						{data.errors.map((e) => (
+							<li key={e}>{e}</li>
+						))}
+					</ul>
+				</div>
+			) : null}
+			<section className="mb-8" aria-labelledby="checklist-heading">
+				<h2 id="checklist-heading" className="mb-2 text-xl font-semibold">
+					{t('training.checklist')}
+				</h2>
+				{people.length ? (
+					<Form method="post">
+						<div className="mb-4 overflow-x-auto">
+							<table className="table bg-white">
+								<thead>
+									<tr>
+										<th scope="col">{t('org.col.name')}</th>
+										<th scope="col">{t('org.col.unit')}</th>
+										<th scope="col">{t('training.col.present')}</th>
+										<th scope="col">{t('training.col.passed')}</th>
+									</tr>
+								</thead>
+								<tbody>
+									{people.map((p) => (
+										<tr key={p.userId}>
+											<td>
+												<input type="hidden" name="listed" value={p.userId} />
+												{p.fullName}
+											</td>
+											<td>{p.unitName}</td>
+											<td>
+												<input type="checkbox" name="present" value={p.userId} defaultChecked={p.present} className="h-5 w-5" aria-label={t('training.presentOf', { name: p.fullName })} />
+											</td>
+											<td>
+												<input type="checkbox" name="passed" value={p.userId} defaultChecked={p.passed} className="h-5 w-5" aria-label={t('training.passedOf', { name: p.fullName })} />
+											</td>
+										</tr>
+									))}
+								</tbody>
+							</table>
+						</div>
+						<button type="submit" className="btn">
+							{t('training.save')}
+						</button>
+					</Form>
+				) : (
+					<p>{t('org.noMembers')}</p>
+				)}
+			</section>
+			<section aria-labelledby="file-heading">
+				<h2 id="file-heading" className="mb-2 text-xl font-semibold">
+					{t('training.file')}
+				</h2>
+				<p className="mb-2 max-w-2xl">{t('training.fileHint')}</p>
+				<Form method="post" encType="multipart/form-data" className="card max-w-xl">
+					<label htmlFor="attendance-file" className="label">
+						{t('roster.file')}
+					</label>
+					<input id="attendance-file" name="file" type="file" accept=".xlsx,.csv" className="field mb-4" />
+					<button type="submit" className="btn btn-secondary">
+						{t('training.fileSubmit')}
+					</button>
+				</Form>
+			</section>
+		</>
+	)
+}

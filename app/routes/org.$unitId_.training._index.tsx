@@ -1,0 +1,143 @@
+import { getFormProps, getSelectProps, useForm } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { requireOrgRole } from '#app/auth/permissions.server.ts'
+import { courseOptions } from '#app/learning/assignments.server.ts'
+import { TrainingEventSchema } from '#app/org/schema.ts'
+import { createEvent, listEvents, trainerOptions } from '#app/org/training.server.ts'
+import { Field, FormErrors } from '#app/ui/form.tsx'
+import { langFromRequest, useErrorText, useLang, useT } from '#app/ui/i18n.ts'
+import { translator } from '#app/ui/i18n.server.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Tập huấn | Văn Minh Số' }]
+
+const ROLES = ['MANAGER', 'TRAINER', 'YOUTH_ADMIN'] as const
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	return json({
+		unit: { id: unit.id, name: unit.name },
+		events: await listEvents(unit),
+		courses: courseOptions(),
+		trainers: await trainerOptions(unit, user.id),
+		me: user.id,
+		today: new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10),
+	})
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const t = translator(langFromRequest(request))
+	const submission = parseWithZod(await request.formData(), { schema: TrainingEventSchema })
+	if (submission.status !== 'success') return json({ result: submission.reply() }, { status: 400 })
+	const { date, time, ...rest } = submission.value
+	const startsAt = new Date(`${date}T${time}:00+07:00`)
+	if (Number.isNaN(startsAt.getTime())) return json({ result: submission.reply({ fieldErrors: { date: [t('training.error.date')] } }) }, { status: 400 })
+	const outcome = await createEvent(unit, { ...rest, startsAt }, { actorId: user.id, request })
+	if (!outcome.ok) {
+		const field = outcome.error === 'trainer' ? 'trainerId' : 'courseSlug'
+		return json({ result: submission.reply({ fieldErrors: { [field]: [t(outcome.error === 'trainer' ? 'training.error.trainer' : 'assign.error.course')] } }) }, { status: 400 })
+	}
+	return redirect(`/org/${unit.id}/training/${outcome.eventId}`)
+}
+
+export default function TrainingListPage() {
+	const t = useT()
+	const lang = useLang()
+	const errorText = useErrorText()
+	const { unit, events, courses, trainers, me, today } = useLoaderData<typeof loader>()
+	const data = useActionData<typeof action>()
+	const [form, fields] = useForm<{ courseSlug: string; title: string; date: string; time: string; trainerId: string; location?: string }>({
+		id: 'training-new',
+		lastResult: data?.result,
+		defaultValue: { date: today, time: '08:00', trainerId: me },
+	})
+	const when = (iso: string) => new Date(iso).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' })
+	return (
+		<>
+			<p className="mb-1 text-sm">
+				<Link to={`/org/${unit.id}`}>{unit.name}</Link>
+			</p>
+			<h1 className="mb-2 text-2xl font-bold">{t('training.title')}</h1>
+			<p className="mb-4 max-w-2xl">{t('training.intro')}</p>
+			<section className="mb-8" aria-labelledby="events-heading">
+				<h2 id="events-heading" className="mb-2 text-xl font-semibold">
+					{t('training.list')}
+				</h2>
+				{events.length ? (
+					<div className="overflow-x-auto">
+						<table className="table bg-white">
+							<thead>
+								<tr>
+									<th scope="col">{t('training.col.title')}</th>
+									<th scope="col">{t('assign.course')}</th>
+									<th scope="col">{t('training.col.when')}</th>
+									<th scope="col">{t('org.col.unit')}</th>
+									<th scope="col">{t('training.col.present')}</th>
+								</tr>
+							</thead>
+							<tbody>
+								{events.map((e) => (
+									<tr key={e.id}>
+										<td>
+											<Link to={`/org/${unit.id}/training/${e.id}`}>{e.title}</Link>
+										</td>
+										<td>{e.courseTitle}</td>
+										<td>{when(e.startsAt)}</td>
+										<td>{e.unit.name}</td>
+										<td>{e.present}</td>
+									</tr>
+								))}
+							</tbody>
+						</table>
+					</div>
+				) : (
+					<p>{t('training.none')}</p>
+				)}
+			</section>
+			<section aria-labelledby="new-event-heading">
+				<h2 id="new-event-heading" className="mb-2 text-xl font-semibold">
+					{t('training.new')}
+				</h2>
+				<Form method="post" {...getFormProps(form)} className="card max-w-xl">
+					<FormErrors id={form.errorId} errors={form.errors} />
+					<div className="mb-4">
+						<label htmlFor={fields.courseSlug.id} className="label">
+							{t('assign.course')}
+						</label>
+						<select {...getSelectProps(fields.courseSlug)} className="field">
+							<option value="">{t('assign.chooseCourse')}</option>
+							{courses.map((c) => (
+								<option key={c.slug} value={c.slug}>
+									{c.title}
+								</option>
+							))}
+						</select>
+						{fields.courseSlug.errors?.length ? <p className="field-error">{errorText(fields.courseSlug.errors[0])}</p> : null}
+					</div>
+					<Field label={t('training.col.title')} meta={fields.title} autoComplete="off" />
+					<Field label={t('training.date')} meta={fields.date} type="date" />
+					<Field label={t('training.time')} meta={fields.time} hint={t('training.timeHint')} />
+					<div className="mb-4">
+						<label htmlFor={fields.trainerId.id} className="label">
+							{t('training.trainer')}
+						</label>
+						<select {...getSelectProps(fields.trainerId)} className="field">
+							{trainers.map((p) => (
+								<option key={p.id} value={p.id}>
+									{p.fullName}
+								</option>
+							))}
+						</select>
+						{fields.trainerId.errors?.length ? <p className="field-error">{errorText(fields.trainerId.errors[0])}</p> : null}
+					</div>
+					<Field label={t('training.location')} meta={fields.location} autoComplete="off" />
+					<button type="submit" className="btn">
+						{t('training.create')}
+					</button>
+				</Form>
+			</section>
+		</>
+	)
+}

@@ -1,0 +1,166 @@
+import { getFormProps, getSelectProps, useForm } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { requireOrgRole } from '#app/auth/permissions.server.ts'
+import { UnitCreateSchema } from '#app/org/schema.ts'
+import { canAdminister, childKinds, createUnit, getTree, isInSubtree } from '#app/org/tree.server.ts'
+import { Field, FormErrors } from '#app/ui/form.tsx'
+import { langFromRequest, useErrorText, useT } from '#app/ui/i18n.ts'
+import { translator } from '#app/ui/i18n.server.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Cây tổ chức | Văn Minh Số' }]
+
+const ROLES = ['MANAGER'] as const
+
+function todayInVietnam() {
+	return new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10)
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const { unit, grants } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const includeClosed = new URL(request.url).searchParams.get('closed') === '1'
+	const nodes = await getTree(unit, { includeClosed })
+	return json({
+		unit: { id: unit.id, name: unit.name },
+		nodes: nodes.map((n) => ({
+			id: n.id,
+			code: n.code,
+			name: n.name,
+			kind: n.kind,
+			depth: n.depth - unit.depth,
+			closed: n.validTo !== null && n.validTo <= new Date(),
+			memberCount: n.memberCount,
+			editable: canAdminister(grants, n.path),
+			childKinds: n.validTo ? [] : childKinds({ tree: unit.tree, kind: n.kind }),
+		})),
+		today: todayInVietnam(),
+	})
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+	const { user, unit, grants } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const t = translator(langFromRequest(request))
+	const submission = parseWithZod(await request.formData(), { schema: UnitCreateSchema })
+	if (submission.status !== 'success') return json({ result: submission.reply(), notice: null }, { status: 400 })
+	const { parentId, ...input } = submission.value
+	// The parent must be inside this page's subtree as well as inside the actor's grants (checked by createUnit).
+	const parentInPage = await isInSubtree(unit, parentId)
+	const outcome = parentInPage ? await createUnit(parentId, input, { actorId: user.id, grants, request }) : ({ ok: false, error: 'forbidden' } as const)
+	if (!outcome.ok) {
+		const field = outcome.error === 'code-taken' ? 'code' : outcome.error === 'bad-kind' ? 'kind' : 'parentId'
+		return json({ result: submission.reply({ fieldErrors: { [field]: [t(`tree.outcome.${outcome.error}`)] } }), notice: null }, { status: outcome.error === 'forbidden' ? 403 : 400 })
+	}
+	return json({ result: submission.reply({ resetForm: true }), notice: t('tree.created', { name: input.name }) })
+}
+
+export default function TreePage() {
+	const t = useT()
+	const errorText = useErrorText()
+	const { unit, nodes, today } = useLoaderData<typeof loader>()
+	const data = useActionData<typeof action>()
+	const [params] = useSearchParams()
+	const [form, fields] = useForm<{ parentId: string; code: string; name: string; kind: string; validFrom: string }>({
+		id: 'unit-create',
+		lastResult: data?.result,
+		defaultValue: { validFrom: today },
+	})
+	const parents = nodes.filter((n) => !n.closed && n.childKinds.length)
+	const kinds = [...new Set(parents.flatMap((n) => n.childKinds))]
+	return (
+		<>
+			<p className="mb-1 text-sm">
+				<Link to={`/org/${unit.id}`}>{unit.name}</Link>
+			</p>
+			<h1 className="mb-2 text-2xl font-bold">{t('tree.title')}</h1>
+			<p className="mb-4 flex flex-wrap gap-3">
+				<Link to={`/org/${unit.id}/imports/tree`} className="btn btn-secondary">
+					{t('tree.import')}
+				</Link>
+				<Link to={params.get('closed') === '1' ? '?' : '?closed=1'}>{params.get('closed') === '1' ? t('tree.hideClosed') : t('tree.showClosed')}</Link>
+			</p>
+			{data?.notice ? (
+				<p role="status" className="alert alert-success mb-4">
+					{data.notice}
+				</p>
+			) : null}
+			<div className="mb-8 overflow-x-auto">
+				<table className="table bg-white">
+					<thead>
+						<tr>
+							<th scope="col">{t('org.col.unit')}</th>
+							<th scope="col">{t('org.col.code')}</th>
+							<th scope="col">{t('tree.kind')}</th>
+							<th scope="col">{t('tree.members')}</th>
+							<th scope="col">
+								<span className="sr-only">{t('tree.actions')}</span>
+							</th>
+						</tr>
+					</thead>
+					<tbody>
+						{nodes.map((n) => (
+							<tr key={n.id}>
+								<td>
+									<span style={{ paddingLeft: `${n.depth * 1.25}rem` }} className="inline-block">
+										<Link to={`/org/${n.id}`}>{n.name}</Link>
+										{n.closed ? ` (${t('tree.closed')})` : null}
+									</span>
+								</td>
+								<td>{n.code}</td>
+								<td>{t(`kind.${n.kind}`)}</td>
+								<td>{n.memberCount}</td>
+								<td>{n.editable ? <Link to={`/org/${unit.id}/tree/${n.id}`}>{t('tree.edit')}</Link> : null}</td>
+							</tr>
+						))}
+					</tbody>
+				</table>
+			</div>
+			{parents.length ? (
+				<section aria-labelledby="create-heading">
+					<h2 id="create-heading" className="mb-2 text-xl font-semibold">
+						{t('tree.create')}
+					</h2>
+					<Form method="post" {...getFormProps(form)} className="card max-w-xl">
+						<FormErrors id={form.errorId} errors={form.errors} />
+						<input type="hidden" name="intent" value="create" />
+						<div className="mb-4">
+							<label htmlFor={fields.parentId.id} className="label">
+								{t('tree.parent')}
+							</label>
+							<select {...getSelectProps(fields.parentId)} className="field">
+								<option value="">{t('members.chooseUnit')}</option>
+								{parents.map((n) => (
+									<option key={n.id} value={n.id}>
+										{'\u00a0\u00a0'.repeat(n.depth)}
+										{n.name}
+									</option>
+								))}
+							</select>
+							{fields.parentId.errors?.length ? <p className="field-error">{errorText(fields.parentId.errors[0])}</p> : null}
+						</div>
+						<Field label={t('tree.code')} meta={fields.code} hint={t('tree.codeHint')} autoComplete="off" />
+						<Field label={t('tree.name')} meta={fields.name} autoComplete="off" />
+						<div className="mb-4">
+							<label htmlFor={fields.kind.id} className="label">
+								{t('tree.kind')}
+							</label>
+							<select {...getSelectProps(fields.kind)} className="field">
+								<option value="">{t('tree.chooseKind')}</option>
+								{kinds.map((k) => (
+									<option key={k} value={k}>
+										{t(`kind.${k}`)}
+									</option>
+								))}
+							</select>
+							{fields.kind.errors?.length ? <p className="field-error">{errorText(fields.kind.errors[0])}</p> : null}
+						</div>
+						<Field label={t('tree.validFrom')} meta={fields.validFrom} type="date" />
+						<button type="submit" className="btn">
+							{t('tree.createSubmit')}
+						</button>
+					</Form>
+				</section>
+			) : null}
+		</>
+	)
+}

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "OrgUnit" ADD COLUMN     "targetTags" TEXT[] DEFAULT ARRAY[]::TEXT[];
+
