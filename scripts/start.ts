@@ -11,7 +11,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync, watch, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 
@@ -61,6 +61,23 @@ if (!existsSync('app/generated/prisma/client.ts')) run('node', ['scripts/prisma-
 run('npx', ['tsx', 'scripts/db.ts', 'migrate'])
 run('npx', ['tsx', 'prisma/seed.ts', '--if-empty'])
 console.log(`Ready in ${((performance.now() - started) / 1000).toFixed(1)} s; starting the server…`)
+
+if (values.dev) {
+	// Editing a lesson, a quiz or the registry rebuilds the content bundle; the server reads the new build on the
+	// next request (app/content/courses.server.ts), so a browser reload shows the change. Errors print file:line.
+	if (!existsSync('build/content/index.json')) run('npm', ['run', '--silent', 'content:build'])
+	let timer: NodeJS.Timeout | undefined
+	let building = false
+	watch('content', { recursive: true }, () => {
+		clearTimeout(timer)
+		timer = setTimeout(() => {
+			if (building) return
+			building = true
+			const build = spawn('npm', ['run', '--silent', 'content:build'], { stdio: 'inherit', env: process.env })
+			build.on('exit', () => (building = false))
+		}, 300)
+	})
+}
 
 const child = values.dev
 	? spawn('npx', ['tsx', 'server.ts'], { stdio: 'inherit', env: { ...process.env, VMS_DEV: '1' } })
