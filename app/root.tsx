@@ -43,7 +43,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	return json(
 		{
 			lang,
-			messages: clientCatalogue(lang),
+			messages: clientCatalogue(lang, { admin: grants.length > 0 }),
 			user: session ? { id: session.user.id, fullName: session.user.fullName } : null,
 			canAudit: hasAnyRole(grants, ['AUDITOR', 'MANAGER', 'YOUTH_ADMIN']),
 		},

@@ -1,12 +1,17 @@
 import { en } from './i18n/en.ts'
+import { viAdmin } from './i18n/vi-admin.ts'
 import { vi } from './i18n/vi.ts'
-import { type Catalogue, type Lang, makeTranslator, type Translate } from './i18n.ts'
+import { type Lang, makeTranslator, type PartialCatalogue, type Translate } from './i18n.ts'
 
-/** The catalogue the root loader sends to the browser: none for Vietnamese, which the bundle already has. */
-export function clientCatalogue(lang: Lang): Catalogue | null {
-	return lang === 'en' ? en : null
+/**
+ * What the root loader sends to the browser beyond the bundled Vietnamese core: the whole catalogue for another
+ * language, the admin strings for people who hold a role, nothing for a Vietnamese learner (the lesson page budget).
+ */
+export function clientCatalogue(lang: Lang, { admin = false } = {}): PartialCatalogue | null {
+	if (lang === 'en') return en
+	return admin ? viAdmin : null
 }
 
 export function translator(lang: Lang): Translate {
-	return makeTranslator(lang === 'en' ? en : vi)
+	return makeTranslator(lang === 'en' ? en : { ...vi, ...viAdmin })
 }

@@ -8,13 +8,16 @@ export type Lang = (typeof LANGUAGES)[number]
 export const LANG_COOKIE = 'vms_lang'
 
 export type Catalogue = Record<MessageKey, string>
+/** What the browser is given beyond the bundled core: the admin part, or a whole other language. */
+export type PartialCatalogue = Partial<Catalogue>
 
 export function isLang(value: unknown): value is Lang {
 	return typeof value === 'string' && (LANGUAGES as ReadonlyArray<string>).includes(value)
 }
 
 export function isMessageKey(value: unknown): value is MessageKey {
-	return typeof value === 'string' && value in vi
+	// Catalogue keys are dotted words; unknown ones fall back to the key itself when shown.
+	return typeof value === 'string' && /^[a-z][\w-]*(\.[\w-]+)+$/i.test(value)
 }
 
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string
@@ -23,9 +26,9 @@ export type Translate = (key: MessageKey, vars?: Record<string, string | number>
  * The browser bundle carries only the Vietnamese catalogue (most users); another language's catalogue arrives
  * with the root loader data. Server code gets any language from i18n.server.ts.
  */
-export function makeTranslator(catalogue: Catalogue = vi): Translate {
+export function makeTranslator(catalogue: PartialCatalogue = vi): Translate {
 	return (key, vars) => {
-		const text = catalogue[key] ?? vi[key] ?? key
+		const text = catalogue[key] ?? (vi as PartialCatalogue)[key] ?? key
 		return vars ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m)) : text
 	}
 }
@@ -43,7 +46,7 @@ export function useLang(): Lang {
 }
 
 export function useT(): Translate {
-	const data = useRouteLoaderData<{ messages: Catalogue | null }>('root')
+	const data = useRouteLoaderData<{ messages: PartialCatalogue | null }>('root')
 	return makeTranslator(data?.messages ?? vi)
 }
 

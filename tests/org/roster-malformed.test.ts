@@ -9,7 +9,7 @@ import { confirmRosterImport, getImportJob, startRosterImport } from '#app/org/i
 import { formatImportMessage, type ImportMessage } from '#app/org/import-messages.ts'
 import { parseBirthDate } from '#app/org/roster-rows.server.ts'
 import { MAX_DATA_ROWS } from '#app/org/spreadsheet.server.ts'
-import { vi } from '#app/ui/i18n/vi.ts'
+import { type MessageKey } from '#app/ui/i18n/vi.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { createUnit, createUser } from '#tests/factories/org.ts'
 import { encodeText, HEADERS, rosterCsv, rosterCsvText, rosterXlsx } from '#tests/factories/roster-files.ts'
@@ -40,7 +40,7 @@ afterAll(() => testDb.close())
 
 const t = translator('vi')
 
-type Expect = { key?: keyof typeof vi; row?: number; column?: string }
+type Expect = { key?: MessageKey; row?: number; column?: string }
 type Case = { name: string; file: () => Promise<Buffer> | Buffer; expect: Expect }
 const cases: Array<Case> = []
 
@@ -61,7 +61,7 @@ function withCell(field: number, value: ExcelJS.CellValue) {
 }
 
 // ——— bad cell values, in XLSX and in CSV, at two positions ———
-const badCells: Array<[string, number, ExcelJS.CellValue, keyof typeof vi]> = [
+const badCells: Array<[string, number, ExcelJS.CellValue, MessageKey]> = [
 	['empty name', 0, '', 'import.name.required'],
 	['spaces as name', 0, '    ', 'import.name.required'],
 	['digits as name', 0, '12345', 'import.name.invalid'],
@@ -108,7 +108,7 @@ for (const [name, field, value, key] of badCells) {
 }
 
 // Numbers where Excel stores them as numbers.
-const badNumbers: Array<[string, number, number, keyof typeof vi]> = [
+const badNumbers: Array<[string, number, number, MessageKey]> = [
 	['negative serial date', 1, -5, 'import.birth.invalid'],
 	['serial date far in the future', 1, 99_999_999, 'import.birth.invalid'],
 	['fractional year', 1, 1985.5, 'import.birth.invalid'],

@@ -1,6 +1,9 @@
 import { expect, test } from 'vitest'
 import { en } from '#app/ui/i18n/en.ts'
-import { vi } from '#app/ui/i18n/vi.ts'
+import { viAdmin } from '#app/ui/i18n/vi-admin.ts'
+import { vi as viCore } from '#app/ui/i18n/vi.ts'
+
+const vi = { ...viCore, ...viAdmin }
 import { langFromRequest } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { compareVi, compareViNames, normalizeName } from '#app/ui/collation.ts'
