@@ -16,6 +16,9 @@ const port = Number(process.env.PORT ?? 3000)
 const host = process.env.HOST ?? '127.0.0.1'
 // Bodies larger than this are refused before Remix parses them (uploads get their own limit when they exist).
 const MAX_BODY_BYTES = 1024 * 1024
+// Uploads (roster, org tree and attendance files) get their own limit; the routes cap each file again.
+const MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+const UPLOAD_PATH = /^\/org\/\d+\/(?:imports(?:\/tree)?|training\/[\w-]+)(?:\.data)?$/
 
 const viteDevServer = !isDev
 	? undefined
@@ -91,8 +94,14 @@ app.use((req, res, next) => {
 		return refuse(res, 403, 'Yêu cầu bị từ chối', 'Biểu mẫu được gửi từ một trang khác. Vì an toàn, yêu cầu này không được thực hiện.')
 	}
 	const length = Number(req.get('content-length') ?? 0)
-	if (length > MAX_BODY_BYTES) {
-		return refuse(res, 413, 'Dữ liệu gửi lên quá lớn', 'Nội dung gửi lên vượt quá giới hạn cho phép (1 MB). Không có dữ liệu nào bị thay đổi.')
+	const limit = req.method === 'POST' && UPLOAD_PATH.test(req.path) ? MAX_UPLOAD_BYTES : MAX_BODY_BYTES
+	if (length > limit) {
+		return refuse(
+			res,
+			413,
+			'Dữ liệu gửi lên quá lớn',
+			`Nội dung gửi lên vượt quá giới hạn cho phép (${limit / 1024 / 1024} MB). Không có dữ liệu nào bị thay đổi.`,
+		)
 	}
 	next()
 })

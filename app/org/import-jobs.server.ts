@@ -81,12 +81,35 @@ async function readRoster(bytes: Uint8Array) {
 }
 
 /** Reads and checks a roster file against the database without writing anything. */
-export async function analyseRoster(bytes: Uint8Array, scope: ImportScope, mode: RosterMode, effectiveAt: Date, jobId?: string): Promise<Analysis> {
+/**
+ * Rows read at the preview, kept by the process that read them until the confirm (or 30 minutes): the confirm then
+ * re-checks them against the database without parsing the file again. Another process simply reads the file.
+ */
+const parsedRosters = new Map<string, { at: number; parsed: Awaited<ReturnType<typeof readRoster>> }>()
+const PARSED_TTL_MS = 30 * 60 * 1000
+
+function keepParsed(jobId: string, parsed: Awaited<ReturnType<typeof readRoster>>) {
+	const now = Date.now()
+	for (const [id, entry] of parsedRosters) if (now - entry.at > PARSED_TTL_MS) parsedRosters.delete(id)
+	parsedRosters.set(jobId, { at: now, parsed })
+}
+
+export async function analyseRoster(
+	file: Uint8Array | (() => Promise<Uint8Array>),
+	scope: ImportScope,
+	mode: RosterMode,
+	effectiveAt: Date,
+	jobId?: string,
+	phase: 'preview' | 'confirm' = 'preview',
+): Promise<Analysis> {
 	if (jobId) progress.set(jobId, { phase: 'reading', done: 0, total: 0 })
-	const parsed = await readRoster(bytes)
+	const kept = jobId && phase === 'confirm' ? parsedRosters.get(jobId) : undefined
+	if (jobId) parsedRosters.delete(jobId)
+	const parsed = kept && Date.now() - kept.at <= PARSED_TTL_MS ? kept.parsed : await readRoster(typeof file === 'function' ? await file() : file)
 	if (!parsed.ok) return { ok: false, problems: parsed.problems, rowCount: 0 }
 	if (jobId) progress.set(jobId, { phase: 'checking', done: 0, total: parsed.rows.length })
 	const plan = await planRoster({ rows: parsed.rows, columns: parsed.columns, where: parsed.where, scope, mode, effectiveAt })
+	if (jobId && phase === 'preview' && parsed.errors.length === 0 && plan.errors.length === 0) keepParsed(jobId, parsed)
 	const rowCount = parsed.rows.length + new Set(parsed.errors.map((e) => e.row)).size
 	return {
 		ok: true,
@@ -130,8 +153,8 @@ export async function analyseTree(bytes: Uint8Array, scope: ImportScope, effecti
 	}
 }
 
-function analyse(kind: string, bytes: Uint8Array, scope: ImportScope, mode: RosterMode, effectiveAt: Date, jobId: string) {
-	return kind === 'tree' ? analyseTree(bytes, scope, effectiveAt) : analyseRoster(bytes, scope, mode, effectiveAt, jobId)
+async function analyse(kind: string, scope: ImportScope, mode: RosterMode, effectiveAt: Date, jobId: string, phase: 'preview' | 'confirm') {
+	return kind === 'tree' ? analyseTree(await loadFile(jobId), scope, effectiveAt) : analyseRoster(() => loadFile(jobId), scope, mode, effectiveAt, jobId, phase)
 }
 
 export async function startImport(input: {
@@ -190,7 +213,7 @@ export function startRosterImport(input: Omit<Parameters<typeof startImport>[0],
 async function validateJob(jobId: string, scope: ImportScope) {
 	try {
 		const job = await db.importJob.findUniqueOrThrow({ where: { id: jobId }, select: { kind: true, mode: true, effectiveAt: true } })
-		const analysis = await analyse(job.kind, await loadFile(jobId), scope, job.mode as RosterMode, job.effectiveAt!, jobId)
+		const analysis = await analyse(job.kind, scope, job.mode as RosterMode, job.effectiveAt!, jobId, 'preview')
 		if (!analysis.ok) {
 			await db.importJob.update({ where: { id: jobId }, data: { status: 'PREVIEW', errors: store(analysis.problems), file: null, finishedAt: new Date() } })
 			return
@@ -237,7 +260,7 @@ async function runJob(input: { jobId: string; scope: ImportScope; actorId: strin
 	const { jobId, scope } = input
 	try {
 		const job = await db.importJob.findUniqueOrThrow({ where: { id: jobId }, select: { kind: true, mode: true, effectiveAt: true } })
-		const analysis = await analyse(job.kind, await loadFile(jobId), scope, job.mode as RosterMode, job.effectiveAt!, jobId)
+		const analysis = await analyse(job.kind, scope, job.mode as RosterMode, job.effectiveAt!, jobId, 'confirm')
 		if (!analysis.ok || analysis.errors.length) {
 			// The database changed since the preview (someone added the same person meanwhile): nothing is written.
 			const errors = analysis.ok ? analysis.errors : analysis.problems
@@ -265,7 +288,7 @@ async function runJob(input: { jobId: string; scope: ImportScope; actorId: strin
 		)
 		// Fresh statistics after a bulk load (as PostgreSQL's docs advise): until autovacuum gets to it, the planner
 		// would still see the old table sizes and pick slow plans for the roster queries that follow.
-		if (job.kind === 'roster' && analysis.rowCount >= ANALYZE_ROWS) await db.$executeRaw`ANALYZE "User", "Membership"`
+		if (job.kind === 'roster' && analysis.rowCount >= ANALYZE_ROWS) await db.$executeRaw`ANALYZE "OrgUnit", "User", "Membership"`
 	} catch (error) {
 		console.error('import failed', jobId, error)
 		await db.importJob

@@ -129,7 +129,7 @@ export async function moveMember(scope: Scope, membershipId: string, input: { to
 	return db.$transaction(async (tx) => {
 		const current = await tx.membership.findFirst({ where: { id: membershipId, orgUnit: { path: { startsWith: scope.path } } } })
 		if (!current) return 'not-found'
-		if (!isActive(current) || input.at <= current.validFrom || (current.validTo && current.validTo <= input.at)) return 'not-active'
+		if (!isActive(current) || input.at < current.validFrom || (current.validTo && current.validTo <= input.at)) return 'not-active'
 		if (current.orgUnitId === input.toUnitId) return 'same-unit'
 		const target = await tx.orgUnit.findFirst({ where: { id: input.toUnitId, path: { startsWith: scope.path }, validTo: null } })
 		if (!target) return 'bad-target'
@@ -160,7 +160,7 @@ export async function moveMember(scope: Scope, membershipId: string, input: { to
 export async function endMember(scope: Scope, membershipId: string, at: Date, actor: Actor) {
 	return db.$transaction(async (tx) => {
 		const current = await tx.membership.findFirst({ where: { id: membershipId, orgUnit: { path: { startsWith: scope.path } } } })
-		if (!current || at <= current.validFrom || (current.validTo && current.validTo <= at)) return { ended: false, disabled: false }
+		if (!current || at < current.validFrom || (current.validTo && current.validTo <= at)) return { ended: false, disabled: false }
 		await tx.membership.update({ where: { id: current.id }, data: { validTo: at } })
 		const others = await tx.membership.count({
 			where: { userId: current.userId, id: { not: current.id }, OR: [{ validTo: null }, { validTo: { gt: at } }] },

@@ -300,10 +300,10 @@ export async function planRoster(input: {
 		for (const g of group) {
 			const unit = unitByCode.get(g.unitCode)!
 			// The unit's target rule (which tags count) applies on top of the file's "Tính vào chỉ tiêu".
-			g.countsInTarget = countsUnderRule(unit.targetTags, g.tags, g.countsInTarget)
+			const counts = countsUnderRule(unit.targetTags, g.tags, g.countsInTarget)
 			const current = user ? (scopedMemberships.get(userId) ?? []).find((m) => m.orgUnitId === unit.id) : undefined
 			if (!current) {
-				plan.newMemberships.push({ id: randomUUID(), userId, orgUnitId: unit.id, title: g.title, tags: g.tags, countsInTarget: g.countsInTarget })
+				plan.newMemberships.push({ id: randomUUID(), userId, orgUnitId: unit.id, title: g.title, tags: g.tags, countsInTarget: counts })
 				plan.counts.created++
 				continue
 			}
@@ -312,7 +312,7 @@ export async function planRoster(input: {
 				id: current.id,
 				title: has.has('title') ? g.title : current.title,
 				tags: has.has('tags') ? g.tags : current.tags,
-				countsInTarget: has.has('countsInTarget') ? g.countsInTarget : current.countsInTarget,
+				countsInTarget: has.has('countsInTarget') ? counts : current.countsInTarget,
 			}
 			if (next.title !== current.title || !sameTags(next.tags, current.tags) || next.countsInTarget !== current.countsInTarget) {
 				plan.membershipUpdates.push(next)

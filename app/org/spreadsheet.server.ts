@@ -2,11 +2,10 @@
 // without BOM), UTF-16 ("Unicode text") or the Vietnamese ANSI code page Windows-1258. The file's bytes decide
 // the format, never its name. Nothing here throws on bad input: every problem becomes a FileProblem that names
 // what to do, and the caller turns it into Vietnamese text.
-import { Readable } from 'node:stream'
 import { parse as parseCsv } from 'csv-parse/sync'
-import ExcelJS from 'exceljs'
 import JSZip from 'jszip'
 import { type ImportMessage } from './import-messages.ts'
+import { readXlsxSheets } from './xlsx-reader.server.ts'
 
 /** Data rows an import may hold: a province has ≈ 100,000 staff, so twice that leaves room. */
 export const MAX_DATA_ROWS = 200_000
@@ -15,7 +14,7 @@ export const HEADER_SEARCH_ROWS = 20
 /** Excel's own limit for one cell; longer values cannot come from a real sheet. */
 const MAX_CELL_CHARS = 32_767
 /** Decompressed size of one XLSX part; beyond this the file is a zip bomb, not a roster. */
-const MAX_XLSX_PART_BYTES = 400 * 1024 * 1024
+const MAX_XLSX_PART_BYTES = 256 * 1024 * 1024
 
 export type Cell =
 	| { kind: 'empty' }
@@ -189,7 +188,7 @@ function readCsv(text: string, encoding: string): ReadOutcome {
 type ZipEntry = JSZip.JSZipObject & { _data?: { uncompressedSize?: number } }
 
 async function readXlsx(bytes: Uint8Array): Promise<ReadOutcome> {
-	// JSZip checks the archive as a whole first: exceljs's streaming reader would accept a truncated file.
+	// The archive is opened through its central directory: a truncated or damaged file fails here.
 	let zip: JSZip
 	try {
 		zip = await JSZip.loadAsync(bytes, { checkCRC32: false })
@@ -205,114 +204,15 @@ async function readXlsx(bytes: Uint8Array): Promise<ReadOutcome> {
 		if ((entry._data?.uncompressedSize ?? 0) > MAX_XLSX_PART_BYTES) return { ok: false, problem: { key: 'import.file.tooBig' } }
 	}
 
-	const paths = await sheetPaths(zip)
-	const ordered = await inReadingOrder(zip, bytes)
-	const sheets: Array<Sheet> = []
+	let sheets: Array<Sheet>
 	try {
-		const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([Buffer.from(ordered)]), {
-			sharedStrings: 'cache',
-			styles: 'cache',
-			hyperlinks: 'ignore',
-			worksheets: 'emit',
-			entries: 'ignore',
-		})
-		for await (const worksheet of reader) {
-			const rows: Array<SheetRow> = []
-			let tooMany = false
-			for await (const row of worksheet as unknown as AsyncIterable<ExcelJS.Row>) {
-				if (rows.length > MAX_DATA_ROWS + HEADER_SEARCH_ROWS) {
-					tooMany = true
-					break
-				}
-				const values = row.values as Array<ExcelJS.CellValue>
-				const cells: Array<Cell> = []
-				for (let c = 1; c < values.length; c++) cells.push(toCell(values[c]))
-				rows.push({ row: row.number, cells })
-			}
-			const { id, name } = worksheet as unknown as { id: string | number; name?: string }
-			const path = (name && paths.get(name)) ?? `xl/worksheets/sheet${id}.xml`
-			sheets.push({ format: 'xlsx', rows, merges: tooMany ? [] : await readMerges(zip, path) })
-			if (tooMany) break
-		}
+		const read = await readXlsxSheets(zip, MAX_DATA_ROWS + HEADER_SEARCH_ROWS + 1)
+		sheets = read.map((sheet) => ({ format: 'xlsx' as const, rows: sheet.rows, merges: sheet.truncated ? [] : sheet.merges }))
 	} catch {
 		return { ok: false, problem: { key: 'import.file.notXlsx' } }
 	}
 	if (sheets.length === 0) return { ok: false, problem: { key: 'import.file.noSheet' } }
 	return { ok: true, sheets }
-}
-
-const PARTS_FIRST = ['[Content_Types].xml', '_rels/.rels', 'xl/workbook.xml', 'xl/_rels/workbook.xml.rels', 'xl/sharedStrings.xml', 'xl/styles.xml']
-
-/**
- * exceljs's streaming reader reads the archive front to back and fails (or spills worksheets to temporary files)
- * when the workbook, its relations or the shared strings come after a worksheet. Excel writes them first; some
- * generators (exceljs itself, now and then) do not. Such archives are rewritten in Excel's order, uncompressed.
- */
-async function inReadingOrder(zip: JSZip, bytes: Uint8Array): Promise<Uint8Array> {
-	const names = Object.keys(zip.files)
-	const firstSheet = names.findIndex((n) => n.startsWith('xl/worksheets/'))
-	const late = PARTS_FIRST.some((p) => names.includes(p) && names.indexOf(p) > firstSheet)
-	if (firstSheet < 0 || !late) return bytes
-	const out = new JSZip()
-	for (const name of [...PARTS_FIRST.filter((p) => names.includes(p)), ...names.filter((n) => !PARTS_FIRST.includes(n))]) {
-		const entry = zip.file(name)
-		if (entry) out.file(name, await entry.async('uint8array'))
-	}
-	return out.generateAsync({ type: 'uint8array', compression: 'STORE' })
-}
-
-function xmlText(value: string) {
-	return value.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
-}
-
-/** Sheet name → part path, from the workbook and its relations (sheet ids need not match file numbers). */
-async function sheetPaths(zip: JSZip) {
-	const paths = new Map<string, string>()
-	const workbook = await zip.file('xl/workbook.xml')?.async('string')
-	const rels = await zip.file('xl/_rels/workbook.xml.rels')?.async('string')
-	if (!workbook || !rels) return paths
-	const targets = new Map<string, string>()
-	for (const m of rels.matchAll(/<(?:\w+:)?Relationship\b[^>]*>/g)) {
-		const id = m[0].match(/\bId="([^"]+)"/)?.[1]
-		const target = m[0].match(/\bTarget="([^"]+)"/)?.[1]
-		if (id && target) targets.set(id, target.startsWith('/') ? target.slice(1) : `xl/${target}`)
-	}
-	for (const m of workbook.matchAll(/<(?:\w+:)?sheet\b[^>]*>/g)) {
-		const name = m[0].match(/\bname="([^"]*)"/)?.[1]
-		const rid = m[0].match(/\br:id="([^"]+)"/)?.[1]
-		const target = rid ? targets.get(rid) : undefined
-		if (name !== undefined && target) paths.set(xmlText(name), target)
-	}
-	return paths
-}
-
-function toCell(value: ExcelJS.CellValue | undefined): Cell {
-	if (value === null || value === undefined) return EMPTY
-	if (typeof value === 'string') return value === '' ? EMPTY : { kind: 'text', text: value }
-	if (typeof value === 'number') return Number.isFinite(value) ? { kind: 'number', value } : { kind: 'invalid', reason: 'error', text: String(value) }
-	if (typeof value === 'boolean') return { kind: 'bool', value }
-	if (value instanceof Date) return Number.isNaN(value.getTime()) ? { kind: 'invalid', reason: 'error', text: '' } : { kind: 'date', date: value }
-	if (typeof value === 'object') {
-		if ('richText' in value && Array.isArray(value.richText)) return toCell(value.richText.map((r) => r.text).join(''))
-		if ('error' in value) return { kind: 'invalid', reason: 'error', text: String(value.error) }
-		if ('formula' in value || 'sharedFormula' in value) {
-			// Excel saves the last computed value with the formula; without it we would have to run Excel.
-			const result = 'result' in value ? value.result : undefined
-			if (result === undefined || result === null || (typeof result === 'number' && Number.isNaN(result))) {
-				return { kind: 'invalid', reason: 'formula', text: `=${'formula' in value ? value.formula : ''}` }
-			}
-			return toCell(result as ExcelJS.CellValue)
-		}
-		if ('text' in value && typeof value.text === 'string') return toCell(value.text)
-		if ('sharedString' in value) return { kind: 'invalid', reason: 'error', text: '' }
-	}
-	return { kind: 'invalid', reason: 'error', text: '' }
-}
-
-function columnNumber(letters: string) {
-	let n = 0
-	for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64)
-	return n
 }
 
 export function columnLetter(index0: number) {
@@ -324,17 +224,4 @@ export function columnLetter(index0: number) {
 		n = Math.floor((n - 1) / 26)
 	}
 	return s
-}
-
-async function readMerges(zip: JSZip, path: string) {
-	const file = zip.file(path)
-	if (!file) return []
-	const xml = await file.async('string')
-	const merges: Sheet['merges'] = []
-	const at = xml.lastIndexOf('<mergeCells')
-	if (at < 0) return merges
-	for (const m of xml.slice(at).matchAll(/<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"/g)) {
-		merges.push({ left: columnNumber(m[1]!), top: Number(m[2]), right: columnNumber(m[3]!), bottom: Number(m[4]) })
-	}
-	return merges
 }

@@ -13,6 +13,7 @@
  *   npm run bench:roster
  *   npm run bench:roster -- --rows 20000 --db pglite --format csv
  *   npm run bench:roster -- --pg postgresql://postgres@127.0.0.1:5432
+ *   npm run bench:roster -- --db postgres --node-flags=--max-old-space-size=400
  * Never in CI. Exits 1 when an import fails; a missed budget is reported, not an exit code.
  */
 import { execFileSync } from 'node:child_process'
@@ -28,6 +29,8 @@ const { values } = parseArgs({
 		db: { type: 'string', default: 'both' },
 		format: { type: 'string', default: 'both' },
 		pg: { type: 'string', default: 'postgresql://postgres@127.0.0.1:5432/postgres' },
+		// e.g. "--max-old-space-size=400": how much of the peak is live data and how much is garbage not yet collected.
+		'node-flags': { type: 'string' },
 		// Internal: one case in this process.
 		case: { type: 'string' },
 		file: { type: 'string' },
@@ -62,7 +65,7 @@ async function main() {
 		for (const db of dbs) {
 			for (const format of formats) {
 				try {
-					const out = execFileSync(process.execPath, ['--import', 'tsx', process.argv[1]!, '--case', `${db}:${format}`, '--file', files[format]!, '--rows', String(ROWS), '--pg', values.pg!], {
+					const out = execFileSync(process.execPath, [...(values['node-flags'] ?? '').split(' ').filter(Boolean), '--import', 'tsx', process.argv[1]!, '--case', `${db}:${format}`, '--file', files[format]!, '--rows', String(ROWS), '--pg', values.pg!], {
 						encoding: 'utf8',
 						stdio: ['ignore', 'pipe', 'inherit'],
 						maxBuffer: 16 * 1024 * 1024,

@@ -130,3 +130,25 @@ test('a manager of one department can neither see nor change another unit’s ro
 	})
 	expect(status).toBe(403)
 })
+
+test.describe('without JavaScript', () => {
+	test.use({ javaScriptEnabled: false })
+
+	test('a roster CSV is uploaded, previewed and imported with plain forms; a member is moved', async ({ page }) => {
+		await login(page, 'quanly')
+		await page.getByRole('link', { name: 'Sở Văn hóa, Thể thao và Du lịch' }).click()
+		await page.getByRole('link', { name: 'Nhập danh sách', exact: true }).click()
+		// A CSV saved by Excel on Vietnamese Windows: Windows-1258 would be the same; here UTF-8 with BOM and ";".
+		const csv = '\ufeffHọ và tên;Ngày sinh;Mã đơn vị;Chức vụ\r\nPhan Văn Không Script;1988;SVHTTDL;Chuyên viên\r\n'
+		await page.getByLabel('Tệp danh sách').setInputFiles({ name: 'khong-js.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
+		await page.getByRole('button', { name: 'Tải lên và kiểm tra' }).click()
+		await expect(page.getByRole('status')).toHaveText('Tệp hợp lệ. Hãy xem lại số liệu rồi xác nhận nhập.')
+		await page.getByRole('button', { name: 'Xác nhận nhập' }).click()
+		await expect(page.getByRole('status')).toHaveText('Đã nhập xong danh sách.')
+		await page.goto(page.url().replace(/\/imports\/.*$/, '/members?q=khong%20script'))
+		await page.getByRole('link', { name: 'Phan Văn Không Script' }).click()
+		await page.getByLabel('Chuyển đến').selectOption({ index: 1 })
+		await page.getByRole('button', { name: 'Chuyển', exact: true }).click()
+		await expect(page.getByRole('status')).toHaveText('Đã chuyển đơn vị; quá trình sinh hoạt cũ vẫn được lưu.')
+	})
+})

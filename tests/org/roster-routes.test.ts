@@ -8,7 +8,7 @@ import * as jobRoute from '#app/routes/org.$unitId_.imports.$jobId.tsx'
 import * as uploadRoute from '#app/routes/org.$unitId_.imports._index.tsx'
 import * as templateRoute from '#app/routes/org.$unitId_.imports.template[.]xlsx.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
-import { rosterXlsx } from '#tests/factories/roster-files.ts'
+import { rosterCsv, rosterXlsx } from '#tests/factories/roster-files.ts'
 import { createTestDb, type TestDb } from '#tests/setup/db.ts'
 
 let testDb: TestDb
@@ -127,4 +127,34 @@ test('a manager of unit B can neither see nor change unit A’s imports', async 
 	expect(await status(async () => jobRoute.action(args(await requestAs(managerB.id, 'http://localhost/', { method: 'POST' }), { unitId: String(b.id), jobId: sneakyJob })))).toBe(302)
 	expect(await db.user.count({ where: { fullName: 'Người Bốn' } })).toBe(0)
 	expect(await db.importJob.findUniqueOrThrow({ where: { id: jobId } })).toMatchObject({ status: 'PREVIEW' })
+})
+
+test('a large file is checked and imported in the background while its page refreshes itself', async () => {
+	const dept = await createUnit('Sở Lớn')
+	const manager = await createUser({ unitId: dept.id, role: 'MANAGER' })
+	const given = ['An', 'Bình', 'Cường', 'Dũng', 'Hà', 'Lan', 'Mai', 'Nam']
+	const rows = Array.from({ length: 12_000 }, (_, i) => [`Nguyễn Văn ${given[i % 8]}`, '', `nguoi${i}@lon.example.vn`, '', dept.code, 'Chuyên viên', '', 'Có'])
+	const bytes = rosterCsv(rows)
+	expect(bytes.length).toBeGreaterThan(256 * 1024)
+	const redirect = (await upload(manager.id, dept.id, bytes, 'lon.csv')) as Response
+	const jobId = redirect.headers.get('Location')!.split('/').at(-1)!
+	// The response came back before the check finished.
+	expect((await db.importJob.findUniqueOrThrow({ where: { id: jobId } })).status).toBe('VALIDATING')
+	const pageData = async () => (await jobRoute.loader(args(await requestAs(manager.id), { unitId: String(dept.id), jobId }))).json()
+	const metaOf = (data: unknown) => jobRoute.meta({ data, params: {}, matches: [], location: { pathname: '/', search: '', hash: '', state: null, key: '' } } as unknown as Parameters<typeof jobRoute.meta>[0])
+	expect(metaOf({ busy: true, job: { fileName: 'lon.csv' } })).toContainEqual({ httpEquiv: 'refresh', content: '2' })
+	const until = async (status: string) => {
+		for (let i = 0; i < 600; i++) {
+			const data = await pageData()
+			if (data.job.status === status) return data
+			await new Promise((r) => setTimeout(r, 100))
+		}
+		throw new Error(`job never reached ${status}`)
+	}
+	expect((await until('PREVIEW')).job).toMatchObject({ newUsers: 12_000, errors: { total: 0 } })
+	await jobRoute.action(args(await requestAs(manager.id, 'http://localhost/', { method: 'POST' }), { unitId: String(dept.id), jobId }))
+	const done = await until('SUCCEEDED')
+	expect(done.busy).toBe(false)
+	expect(metaOf(done)).not.toContainEqual({ httpEquiv: 'refresh', content: '2' })
+	expect(await db.membership.count({ where: { importJobId: jobId } })).toBe(12_000)
 })
