@@ -117,7 +117,7 @@ function expectStatus(reply: Reply, expected: number, what: string) {
 // ---------------------------------------------------------------------------------------------------------------
 // The closed loop: `users` learners, each sending its next request as soon as the previous one answered.
 
-/** Latencies of one kind of request; `side` holds the untimed requests of the same loop (e.g. quiz start). */
+/** Latencies of one kind of request; `side` holds the other requests of the same loop (e.g. quiz start). */
 type Recorder = { latencies: Array<number>; errors: number; firstError?: string; side: Map<string, Recorder> }
 type PhaseResult = { name: string; seconds: number; main: Recorder; serverCpuMs?: number }
 
@@ -430,11 +430,11 @@ async function main() {
 			// Untimed: back to "in progress", so that this submit completes the course and issues a certificate.
 			await db.enrollment.update({ where: { id: learner.enrollmentId }, data: { status: 'IN_PROGRESS', completedAt: null } })
 			const started = await send(appAgent, port, { method: 'POST', path: `/courses/${SLUG}/quiz?index`, headers, body: '' })
-			record(side(into, 'quiz start (untimed)'), started, (s) => s === 302)
+			record(side(into, 'quiz start (setup)'), started, (s) => s === 302)
 			const location = started.headers.location
 			if (started.status !== 302 || !location) return
 			const page = await send(appAgent, port, { path: location, headers, keepBody: true })
-			record(side(into, 'quiz page (untimed)'), page, (s) => s === 200)
+			record(side(into, 'quiz page (setup)'), page, (s) => s === 200)
 			const text = page.body.toString('utf8')
 			const submitKey = text.match(/name="submitKey" value="([^"]*)"/)?.[1]
 			const ids = [...new Set([...text.matchAll(/name="answer\.([^"]+)"/g)].map((m) => m[1]!))]
@@ -457,13 +457,13 @@ async function main() {
 	const rows: Array<Summary> = [lessonApp, lessonBare, quizSubmit].map((r) => summarize(r.name, r.seconds, r.main, r.serverCpuMs))
 	const sideRows = [...quizSubmit.main.side].map(([name, r]) => summarize(`  ${name}`, quizSubmit.seconds, r))
 	const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-')
-	const cells = (name: string, values: Array<string>) => `${name.padEnd(24)}${values.map((v) => v.padStart(9)).join('')}`
+	const cells = (name: string, columns: Array<string>) => `${name.padEnd(24)}${columns.map((c) => c.padStart(9)).join('')}`
 	const line = (r: Summary) =>
 		cells(r.name, [r.rps.toFixed(0), ms(r.p50), ms(r.p95), ms(r.p99), String(r.count), String(r.errors), Number.isFinite(r.cpuPerRequest) ? r.cpuPerRequest.toFixed(2) : '-', Number.isFinite(r.cpuShare) ? `${r.cpuShare.toFixed(0)}%` : '-'])
 	console.log('')
 	console.log(cells('phase', ['req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'count', 'errors', 'cpu ms', 'cpu']))
 	for (const r of [...rows, ...sideRows]) console.log(line(r))
-	console.log('p50 is the median. Quiz rows count per second of the phase, in which each learner also starts and loads its attempt.')
+	console.log('p50 is the median. Quiz rows: per second of the phase; each loop also starts and loads its attempt (setup, no budget).')
 	console.log('cpu ms: server process CPU time per timed request (for the quiz: per start + page + submit); cpu: of one core.')
 	console.log(`Quiz check: ${submits} submits (warm-up included) → ${passed} attempts passed, ${failedAttempts} failed, ${certificates} certificates issued.`)
 
