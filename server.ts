@@ -1,14 +1,15 @@
-// HTTP server: Express in front of the Remix request handler. Production runs the esbuild bundle
-// (dist/server.js); development (`npm run dev`) runs this file with Vite in middleware mode.
-import crypto from 'node:crypto'
+// HTTP server: Express in front of the Remix request handler, and in front of Express the lesson documents
+// (decision 009). Production runs the esbuild bundle (dist/server.js); development (`npm run dev`) runs this file
+// with Vite in middleware mode.
+import http from 'node:http'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createRequestHandler } from '@remix-run/express'
-import { type ServerBuild } from '@remix-run/node'
+import { createRequestHandler as createFetchHandler, type ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express from 'express'
-import helmet from 'helmet'
-import morgan from 'morgan'
+import { accessLog } from './server/access-log.ts'
+import { securityHeaders } from './server/security-headers.ts'
 
 // Development (Vite middleware, HMR) only when asked for; `npm start` always serves the production build.
 const isDev = process.env.VMS_DEV === '1'
@@ -44,34 +45,16 @@ if (!isDev) {
 		})
 	})
 }
-app.use(compression())
-app.use(morgan(isDev ? 'dev' : 'combined', { skip: (req) => req.path.startsWith('/assets/') }))
+const logRequest = accessLog({ trustProxy: !!process.env.TRUST_PROXY })
+const setSecurityHeaders = securityHeaders({ dev: isDev, hsts: process.env.SECURE_COOKIES === 'true' })
 
 app.use((req, res, next) => {
-	res.locals.cspNonce = crypto.randomBytes(16).toString('base64')
+	if (!req.path.startsWith('/assets/')) logRequest(req, res)
+	res.locals.cspNonce = setSecurityHeaders(res)
 	// The only way app code learns the client address: always overwritten, so a client cannot forge it.
 	req.headers['x-vms-client-ip'] = req.ip ?? req.socket.remoteAddress ?? 'unknown'
 	next()
 })
-
-app.use(
-	helmet({
-		contentSecurityPolicy: {
-			directives: {
-				'script-src': ["'self'", (_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`],
-				'img-src': ["'self'", 'data:'],
-				'font-src': ["'self'"],
-				'form-action': ["'self'"],
-				'frame-ancestors': ["'none'"],
-				...(isDev ? { 'connect-src': ["'self'", 'ws:'], 'style-src': ["'self'", "'unsafe-inline'"] } : { 'style-src': ["'self'"] }),
-				'upgrade-insecure-requests': null,
-			},
-		},
-		// helmet's default no-referrer makes browsers send `Origin: null` on form posts, which fails our CSRF check.
-		referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
-		strictTransportSecurity: process.env.SECURE_COOKIES === 'true',
-	}),
-)
 
 function refuse(res: express.Response, status: number, title: string, text: string) {
 	res
@@ -106,16 +89,18 @@ app.use((req, res, next) => {
 	next()
 })
 
+const build = viteDevServer
+	? () => viteDevServer.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>
+	: ((await import(pathToFileURL(path.resolve('build/server/index.js')).href)) as ServerBuild)
+
+app.use(compression())
+
 if (viteDevServer) {
 	app.use(viteDevServer.middlewares)
 } else {
 	app.use('/assets', express.static('build/client/assets', { immutable: true, maxAge: '1y', fallthrough: false }))
 	app.use(express.static('build/client', { maxAge: '1h' }))
 }
-
-const build = viteDevServer
-	? () => viteDevServer.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>
-	: ((await import(pathToFileURL(path.resolve('build/server/index.js')).href)) as ServerBuild)
 
 app.all(
 	'*',
@@ -125,7 +110,43 @@ app.all(
 	}),
 )
 
-const server = app.listen(port, host, () => {
+// Lesson pages come from rendered documents (app/learning/lesson-document.server.ts, decision 009), answered here
+// before Express: its per-request work cost more than the page. Only plain GETs in production; anything the
+// documents do not take (and development, where the build changes under us) goes to Express and Remix.
+type ServeLessonDocument = typeof import('./app/learning/lesson-document.server.ts').serveLessonDocument
+const LESSON_PATH = /^\/courses\/([^/?]+)\/lessons\/([^/?]+)$/
+const serveLessonDocument =
+	typeof build === 'function' ? undefined : (build.entry.module as unknown as { serveLessonDocument?: ServeLessonDocument }).serveLessonDocument
+const renderRemix = typeof build === 'function' ? undefined : createFetchHandler(build, 'production')
+
+function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+	const lesson = req.method === 'GET' || req.method === 'HEAD' ? LESSON_PATH.exec(req.url ?? '') : null
+	if (!lesson || !serveLessonDocument || !renderRemix) return app(req, res)
+	const origin = `http://${req.headers.host ?? host}`
+	serveLessonDocument({
+		cookie: req.headers.cookie,
+		courseSlug: lesson[1]!,
+		lessonSlug: lesson[2]!,
+		acceptEncoding: req.headers['accept-encoding'],
+		// Not the visitor's cookies: the render must not know who is asking; the viewer says what the page shows.
+		render: (cookie, viewer) => renderRemix(new Request(`${origin}${req.url}`, { headers: { Cookie: cookie } }), { lessonViewer: viewer }),
+	}).then(
+		(page) => {
+			if (!page) return app(req, res)
+			logRequest(req, res)
+			setSecurityHeaders(res)
+			res.writeHead(page.status, { ...page.headers, 'Content-Length': page.body.length })
+			res.end(req.method === 'HEAD' ? undefined : page.body)
+		},
+		(error: unknown) => {
+			console.error(error)
+			app(req, res)
+		},
+	)
+}
+
+const server = http.createServer(handle)
+server.listen(port, host, () => {
 	const address = server.address()
 	const actualPort = typeof address === 'object' && address ? address.port : port
 	console.log(`Văn Minh Số đang chạy tại http://${host === '0.0.0.0' ? 'localhost' : host}:${actualPort}`)

@@ -1,14 +1,25 @@
 // The one Prisma client. It alone decides between embedded PGlite and PostgreSQL (from DATABASE_URL).
-import { createAdapter } from './db-adapters.server.ts'
+import { type PGlite } from '@electric-sql/pglite'
+import { createDatabase, type SqlQuery } from './db-adapters.server.ts'
 import { getEnv } from './env.server.ts'
 import { PrismaClient } from './generated/prisma/client.ts'
 
 export { Prisma } from './generated/prisma/client.ts'
 export type { PrismaClient } from './generated/prisma/client.ts'
 
+const sqlQueries = new WeakMap<PrismaClient, SqlQuery>()
+
+/** A Prisma client on `url`, with its SqlQuery for sql(). Tests and benches make their own with this. */
+export function createPrismaClient(url: string, options: { pglite?: PGlite; poolSize?: number } = {}) {
+	const { adapter, query } = createDatabase(url, options)
+	const client = new PrismaClient({ adapter })
+	sqlQueries.set(client, query)
+	return client
+}
+
 function createClient() {
 	const env = getEnv()
-	return new PrismaClient({ adapter: createAdapter(env.DATABASE_URL, { poolSize: env.DB_POOL_SIZE }) })
+	return createPrismaClient(env.DATABASE_URL, { poolSize: env.DB_POOL_SIZE })
 }
 
 // Kept on globalThis so that dev reloads reuse one client (and one PGlite instance, which allows one opener).
@@ -23,6 +34,13 @@ export function setDbForTests(client: PrismaClient | undefined) {
 
 export function getDb(): PrismaClient {
 	return override ?? (globalForDb.__vmsDb ??= createClient())
+}
+
+/** One raw statement on the current database, bypassing Prisma (hot paths only; see SqlQuery). */
+export const sql: SqlQuery = (statement, values) => {
+	const query = sqlQueries.get(getDb())
+	if (!query) throw new Error('This Prisma client was not made by createPrismaClient: no SQL access.')
+	return query(statement, values)
 }
 
 /** `db.user.findMany(…)` everywhere: resolves to the current client on each access. */

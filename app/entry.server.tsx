@@ -6,6 +6,9 @@ import { renderToPipeableStream } from 'react-dom/server'
 import { checkCertificateConfig } from './certificates/config.server.ts'
 import { NonceContext } from './ui/nonce.ts'
 
+// server.ts serves lesson pages through this before handing a request to Remix.
+export { serveLessonDocument } from './learning/lesson-document.server.ts'
+
 // Runs when the server loads the build: a production server without its certificate signing key stops here.
 checkCertificateConfig()
 

@@ -9,6 +9,7 @@ import {
 	Scripts,
 	ScrollRestoration,
 	useLocation,
+	useMatches,
 	useRouteError,
 	useRouteLoaderData,
 } from '@remix-run/react'
@@ -16,6 +17,7 @@ import { type ReactNode } from 'react'
 import { getGrants } from './auth/permissions.server.ts'
 import { hasAnyRole } from './auth/permissions.ts'
 import { getSession } from './auth/session.server.ts'
+import { AUDIT_ROLES } from './learning/lesson-document.server.ts'
 import stylesheet from './tailwind.css?url'
 import { clientCatalogue } from './ui/i18n.server.ts'
 import { langFromRequest, useLang, useT, type Lang } from './ui/i18n.ts'
@@ -34,8 +36,11 @@ export const meta: MetaFunction = ({ error }) => {
 	return [{ title: `${title} | Văn Minh Số` }]
 }
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
 	const lang = langFromRequest(request)
+	// A lesson page rendered for a kind of viewer (app/learning/lesson-document.server.ts): no session to read.
+	const viewer = context.lessonViewer
+	if (viewer) return json({ lang, messages: clientCatalogue(lang), signedIn: viewer.signedIn, canAudit: viewer.canAudit })
 	const session = await getSession(request)
 	const grants = session ? await getGrants(request, session.user.id) : []
 	const headers = new Headers()
@@ -44,8 +49,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 		{
 			lang,
 			messages: clientCatalogue(lang, { admin: grants.length > 0 }),
-			user: session ? { id: session.user.id, fullName: session.user.fullName } : null,
-			canAudit: hasAnyRole(grants, ['AUDITOR', 'MANAGER', 'YOUTH_ADMIN']),
+			signedIn: !!session,
+			canAudit: hasAnyRole(grants, AUDIT_ROLES),
 		},
 		{ headers },
 	)
@@ -65,7 +70,7 @@ function Header() {
 				</Link>
 				<nav aria-label={t('nav.main')} className="flex flex-wrap items-center gap-3 text-sm">
 					<Link to="/courses">{t('nav.courses')}</Link>
-					{data?.user ? (
+					{data?.signedIn ? (
 						<>
 							<Link to="/my-courses">{t('nav.myCourses')}</Link>
 							<Link to="/certificates">{t('nav.certificates')}</Link>
@@ -96,9 +101,24 @@ function Header() {
 	)
 }
 
+/**
+ * Pages whose route says `handle = { document: true }` are sent without the app's JavaScript: they work as plain
+ * HTML (forms post, links load pages) and are smaller on slow links. In the browser this is always true: a page
+ * that runs React (after client-side navigation) keeps its scripts.
+ */
+function useHydrate() {
+	const matches = useMatches()
+	return typeof document !== 'undefined' || !matches.some((m) => isDocumentHandle(m.handle))
+}
+
+function isDocumentHandle(handle: unknown) {
+	return typeof handle === 'object' && handle !== null && 'document' in handle && handle.document === true
+}
+
 function Document({ lang, children }: { lang: Lang; children: ReactNode }) {
 	const nonce = useNonce()
 	const t = useT()
+	const hydrate = useHydrate()
 	return (
 		<html lang={lang}>
 			<head>
@@ -106,6 +126,7 @@ function Document({ lang, children }: { lang: Lang; children: ReactNode }) {
 				<meta name="viewport" content="width=device-width, initial-scale=1" />
 				<Meta />
 				<Links />
+				<script src="/print-details.js" defer />
 			</head>
 			<body className="flex min-h-screen flex-col bg-gray-50 text-gray-900">
 				<a
@@ -118,8 +139,12 @@ function Document({ lang, children }: { lang: Lang; children: ReactNode }) {
 				<footer className="no-print mt-auto border-t border-gray-300 bg-white">
 					<p className="mx-auto max-w-5xl px-4 py-4 text-sm text-gray-700">{t('footer.text')}</p>
 				</footer>
-				<ScrollRestoration nonce={nonce} />
-				<Scripts nonce={nonce} />
+				{hydrate ? (
+					<>
+						<ScrollRestoration nonce={nonce} />
+						<Scripts nonce={nonce} />
+					</>
+				) : null}
 			</body>
 		</html>
 	)

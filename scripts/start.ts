@@ -32,7 +32,7 @@ function run(command: string, args: Array<string>) {
 	execFileSync(command, args, { stdio: 'inherit', env: process.env })
 }
 
-const SOURCES = ['app', 'content', 'public', 'server.ts', 'vite.config.ts', 'remix.config.js', 'package-lock.json', 'scripts/content-build.ts']
+const SOURCES = ['app', 'content', 'public', 'server.ts', 'server', 'vite.config.ts', 'remix.config.js', 'package-lock.json', 'scripts/content-build.ts']
 
 function sourceFingerprint() {
 	const hash = createHash('sha256')

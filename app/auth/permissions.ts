@@ -13,6 +13,6 @@ export function can(grants: ReadonlyArray<Grant>, unitPath: string, roles: Reado
 	return grants.some((g) => (g.role === 'ADMIN' || roles.includes(g.role)) && grantCovers(g, unitPath))
 }
 
-export function hasAnyRole(grants: ReadonlyArray<Grant>, roles: ReadonlyArray<Role>) {
+export function hasAnyRole(grants: ReadonlyArray<Pick<Grant, 'role'>>, roles: ReadonlyArray<Role>) {
 	return grants.some((g) => g.role === 'ADMIN' || roles.includes(g.role))
 }

@@ -50,10 +50,13 @@ const adapter: Adapter = {
 	},
 }
 
+// lucia extends a session once less than half of this is left (and the root loader sends the new cookie).
+const SESSION_DAYS = 14
+
 let luciaInstance: Lucia<Record<never, never>, UserAttributes> | undefined
 function lucia(): Lucia<Record<never, never>, UserAttributes> {
 	luciaInstance ??= new Lucia<Record<never, never>, UserAttributes>(adapter, {
-		sessionExpiresIn: new TimeSpan(14, 'd'),
+		sessionExpiresIn: new TimeSpan(SESSION_DAYS, 'd'),
 		sessionCookie: {
 			name: SESSION_COOKIE,
 			expires: true,
@@ -73,7 +76,21 @@ type Resolved = { user: SessionUser; sessionId: string; setCookie?: string } | n
 const perRequest = new WeakMap<Request, Promise<Resolved>>()
 
 function readSessionId(request: Request) {
-	return lucia().readSessionCookie(request.headers.get('Cookie') ?? '')
+	return readSessionCookie(request.headers.get('Cookie'))
+}
+
+/** The session id in a Cookie header, if any (not validated). */
+export function readSessionCookie(cookieHeader: string | null | undefined) {
+	return lucia().readSessionCookie(cookieHeader ?? '')
+}
+
+/**
+ * Whether a session row can be used as it is, with nothing to write or send: the user is active and the session
+ * is in the first half of its life (later, lucia extends it and a new cookie must go out). Code that reads the
+ * Session table itself (the lesson page cache) serves only such sessions and leaves the others to getSession.
+ */
+export function isSteadySession(row: { expiresAt: Date; status: UserStatus }, now = Date.now()) {
+	return row.status === 'ACTIVE' && row.expiresAt.getTime() - now > (SESSION_DAYS / 2) * 24 * 60 * 60 * 1000
 }
 
 async function resolve(request: Request): Promise<Resolved> {

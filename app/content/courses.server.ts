@@ -56,6 +56,11 @@ function load(): Loaded {
 	return loaded
 }
 
+/** Changes with every content build: caches of rendered lessons key on it. */
+export function contentStamp() {
+	return load().stamp
+}
+
 function course(slug: string): BuiltCourse | undefined {
 	const state = load()
 	if (!state.index.courses.some((c) => c.slug === slug)) return undefined

@@ -33,14 +33,27 @@ export async function startEnrollment(userId: string, slug: string) {
 	})
 }
 
-/** Records that the learner opened a lesson (the start of its time), without changing an earlier record. */
-export async function openLesson(enrollmentId: string, lessonSlug: string) {
-	await db.lessonProgress.upsert({
-		where: { enrollmentId_lessonSlug: { enrollmentId, lessonSlug } },
-		create: { enrollmentId, lessonSlug },
-		update: {},
-	})
-	await db.enrollment.update({ where: { id: enrollmentId }, data: { lastActivityAt: new Date() } })
+// "Last active" is for managers' lists, where a minute is precise enough; writing it on every page view is not.
+const ACTIVITY_RESOLUTION_MS = 60_000
+
+/**
+ * Records that the learner opened a lesson (the start of its time) and that they were active. Re-reading a lesson
+ * writes nothing: the opening is kept from the first time and the activity only moves after a minute. `seen` is
+ * what the caller already read (the lesson page cache does), to skip even the statements that would change nothing.
+ */
+export async function openLesson(
+	enrollmentId: string,
+	lessonSlug: string,
+	seen?: { opened: boolean; lastActivityAt: Date | null },
+	now = new Date(),
+) {
+	if (!seen?.opened) {
+		await db.lessonProgress.createMany({ data: [{ enrollmentId, lessonSlug, startedAt: now }], skipDuplicates: true })
+	}
+	const stale = new Date(now.getTime() - ACTIVITY_RESOLUTION_MS)
+	if (!seen || !seen.lastActivityAt || seen.lastActivityAt < stale) {
+		await db.enrollment.updateMany({ where: { id: enrollmentId, lastActivityAt: { lt: stale } }, data: { lastActivityAt: now } })
+	}
 }
 
 /** "Hoàn thành bài học": idempotent; the time spent is from opening to the first completion, capped. */

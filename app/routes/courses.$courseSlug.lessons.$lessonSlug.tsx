@@ -1,24 +1,23 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
 import { type ClientLoaderFunctionArgs, Form, Link, useLoaderData } from '@remix-run/react'
-import { useEffect } from 'react'
 import { getCitedSources, getLesson } from '#app/content/courses.server.ts'
 import { LessonContent, loadLessonModule } from '#app/content/mdx.tsx'
 import { SlugSchema } from '#app/content/schema.ts'
 import { getUser, requireUser } from '#app/auth/session.server.ts'
+import { type LessonViewer } from '#app/learning/lesson-document.server.ts'
 import { completeLesson, findEnrollment, openLesson, startEnrollment } from '#app/learning/progress.server.ts'
 import { useT } from '#app/ui/i18n.ts'
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+// Sent without the app's JavaScript, and served from rendered documents (app/learning/lesson-document.server.ts).
+export const handle = { document: true }
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
 	const course = SlugSchema.safeParse(params.courseSlug)
 	const lesson = SlugSchema.safeParse(params.lessonSlug)
 	const found = course.success && lesson.success ? getLesson(course.data, lesson.data) : null
 	if (!found) throw new Response('Not Found', { status: 404 })
 	const { slug, title, minutes, objectives, headings, codeHash, sources } = found.lesson
-	// Opening a lesson starts its clock (time spent is measured on the server) once the learner is enrolled.
-	const user = await getUser(request)
-	const enrollment = user ? await findEnrollment(user.id, found.course.slug) : null
-	if (enrollment) await openLesson(enrollment.id, slug)
-	const done = !!enrollment?.lessons.some((l) => l.lessonSlug === slug && l.completedAt)
+	const learner = context.lessonViewer ? lessonViewerState(context.lessonViewer) : await visitLesson(request, found.course.slug, slug)
 	// No lesson code here: the page carries the lesson as HTML; client-side navigation loads it as a module
 	// (see app/content/mdx.tsx).
 	return json({
@@ -28,8 +27,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		previous: found.previous,
 		next: found.next,
 		sources: getCitedSources(sources),
-		learner: user ? { done } : null,
+		learner,
 	})
+}
+
+/** A rendered-document viewer (no session in the request) as the page sees a learner. */
+function lessonViewerState(viewer: LessonViewer) {
+	return viewer.signedIn ? { done: viewer.done } : null
+}
+
+/** Opening a lesson starts its clock (time spent is measured on the server) once the learner is enrolled. */
+async function visitLesson(request: Request, courseSlug: string, lessonSlug: string) {
+	const user = await getUser(request)
+	if (!user) return null
+	const enrollment = await findEnrollment(user.id, courseSlug)
+	if (enrollment) await openLesson(enrollment.id, lessonSlug)
+	return { done: !!enrollment?.lessons.some((l) => l.lessonSlug === lessonSlug && l.completedAt) }
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -52,32 +65,9 @@ export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
 	return data
 }
 
-/** Closed <details> do not print; open them all while printing so the feedback is on paper too. */
-function useOpenDetailsForPrint() {
-	useEffect(() => {
-		const opened: Array<HTMLDetailsElement> = []
-		const before = () => {
-			for (const d of document.querySelectorAll<HTMLDetailsElement>('.lesson-body details:not([open])')) {
-				d.open = true
-				opened.push(d)
-			}
-		}
-		const after = () => {
-			for (const d of opened.splice(0)) d.open = false
-		}
-		window.addEventListener('beforeprint', before)
-		window.addEventListener('afterprint', after)
-		return () => {
-			window.removeEventListener('beforeprint', before)
-			window.removeEventListener('afterprint', after)
-		}
-	}, [])
-}
-
 export default function LessonPage() {
 	const t = useT()
 	const { course, lesson, position, previous, next, sources, learner } = useLoaderData<typeof loader>()
-	useOpenDetailsForPrint()
 	const base = `/courses/${course.slug}/lessons`
 	return (
 		<article className="lesson" aria-labelledby="lesson-title">

@@ -76,10 +76,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
 		return json({ error: null, answers })
 	}
 	if (form.get('submitKey') !== attempt.idempotencyKey) return json({ error: t('quiz.tampered'), answers: {} }, { status: 400 })
-	await saveAnswers(attempt.id, answers)
 	const all = { ...savedAnswers(attempt), ...answers }
 	const missing = attempt.questionIds.filter((id) => all[id] === undefined).length
-	if (missing) return json({ error: t('quiz.unanswered', { count: missing }), answers: all }, { status: 400 })
+	if (missing) {
+		// Not graded, but what was answered is kept (saved here; submitAttempt stores the answers when it grades).
+		await saveAnswers(attempt.id, answers)
+		return json({ error: t('quiz.unanswered', { count: missing }), answers: all }, { status: 400 })
+	}
 	await submitAttempt(attempt, slug, answers, user.id, request)
 	return redirect(here)
 }

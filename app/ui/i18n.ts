@@ -35,7 +35,11 @@ export function makeTranslator(catalogue: PartialCatalogue = vi): Translate {
 
 /** The language chosen by cookie, else Vietnamese (the product's first language, whatever the browser says). */
 export function langFromRequest(request: Request): Lang {
-	const cookie = request.headers.get('Cookie') ?? ''
+	return langFromCookie(request.headers.get('Cookie'))
+}
+
+export function langFromCookie(cookieHeader: string | null | undefined): Lang {
+	const cookie = cookieHeader ?? ''
 	const match = cookie.match(new RegExp(`(?:^|;\\s*)${LANG_COOKIE}=(\\w+)`))
 	return isLang(match?.[1]) ? match[1] : 'vi'
 }

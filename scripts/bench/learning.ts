@@ -18,6 +18,7 @@
  *   npm run bench:learning
  *   npm run bench:learning -- --seconds 5 --skip-build --pool-size 20
  *   npm run bench:learning -- --keep-db          keep vms_bench afterwards, to look at the rows
+ *   npm run bench:learning -- --profile /tmp/p   write a V8 CPU profile of the app server into /tmp/p
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
@@ -47,6 +48,7 @@ const { values } = parseArgs({
 		'pool-size': { type: 'string' },
 		'skip-build': { type: 'boolean', default: false },
 		'keep-db': { type: 'boolean', default: false },
+		profile: { type: 'string' },
 	},
 })
 
@@ -322,7 +324,9 @@ async function main() {
 	serverEnv.APP_URL ??= `http://127.0.0.1:${port}`
 	if (values['pool-size']) serverEnv.DB_POOL_SIZE = values['pool-size']
 	else delete serverEnv.DB_POOL_SIZE
-	const app = start('app', ['dist/server.js'], serverEnv)
+	// --profile DIR: a V8 CPU profile of the app server, written when it stops (open it in Chrome DevTools).
+	const profile = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values.profile)}`] : []
+	const app = start('app', [...profile, 'dist/server.js'], serverEnv)
 	await waitForHttp(port, '/login', app.child, app.log)
 	console.log(`App: node dist/server.js on 127.0.0.1:${port}, ready in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`)
 	const appAgent = new http.Agent({ keepAlive: true, maxSockets: USERS })
@@ -346,8 +350,6 @@ async function main() {
 			`enroll ${learner.username}`,
 		)
 	}
-	// One learner first: concurrent first starts of a course race in ensureCurrentVersion (upsert → P2002, 500).
-	await enroll(learners[0]!)
 	await each(enroll)
 	console.log(`${USERS} learners logged in over HTTP and enrolled in ${SLUG}`)
 

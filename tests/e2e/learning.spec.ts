@@ -8,6 +8,7 @@ import { DEMO_PASSWORD, expectAccessible, login as fillLogin, logout } from './f
 //   no-JS completion: doanvien, ung-xu-van-minh-hoc-sinh · reload: giaovien, quy-tac-ung-xu-can-bo
 //   double submit: admin, bao-ve-bi-mat-nha-nuoc · unanswered: hocvien, nhan-dien-tin-gia
 //   tampered: hocvien, an-toan-tren-mang · another user's attempt: quanly, van-hanh-trang-co-quan
+//   lesson documents: hocvien and giaovien, cong-dan-so-nhi (only read)
 // Logging in, completing a lesson and grading a quiz write to the database; on a machine busy with disk writes one
 // such step has been seen to take more than the default 5 s, so the pages after them get longer to appear.
 const expect = baseExpect.configure({ timeout: 15_000 })
@@ -448,4 +449,24 @@ test("another user's attempt is not found", async ({ page, browser, baseURL }) =
 	// The owner's attempt is untouched.
 	await page.reload()
 	await expect(page.locator('input[type="radio"]:checked')).toHaveCount(0)
+})
+
+test('a lesson page is a plain document: no app scripts and nothing about who asked, the same bytes for learners alike', async ({ browser, baseURL }) => {
+	// Learner pages come from rendered documents shared by everyone in the same situation (decision 009).
+	const lesson = `/courses/cong-dan-so-nhi/lessons/${builtCourse('cong-dan-so-nhi').lessons[0]!.slug}`
+	const pages: Array<string> = []
+	for (const username of ['hocvien', 'giaovien']) {
+		const context = await browser.newContext({ baseURL })
+		const page = await context.newPage()
+		await login(page, username)
+		const response = await page.request.get(lesson)
+		baseExpect(response.status()).toBe(200)
+		pages.push(await response.text())
+		await context.close()
+	}
+	const [first, second] = pages as [string, string]
+	baseExpect(first).toContain('Hoàn thành bài học')
+	baseExpect(first).not.toContain('Nguyễn Thị Hương')
+	baseExpect(first).not.toMatch(/<script[^>]*type="module"|__remixContext/)
+	baseExpect(second).toBe(first)
 })

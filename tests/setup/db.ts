@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
-import { createAdapter, pgConfig } from '#app/db-adapters.server.ts'
-import { setDbForTests } from '#app/db.server.ts'
-import { PrismaClient } from '#app/generated/prisma/client.ts'
+import { pgConfig } from '#app/db-adapters.server.ts'
+import { createPrismaClient, setDbForTests } from '#app/db.server.ts'
+import { type PrismaClient } from '#app/generated/prisma/client.ts'
 import { PG_TEMPLATE_DB, templatePath } from './global-setup.ts'
 
 export type TestDb = { prisma: PrismaClient; setupMs: number; close: () => Promise<void> }
@@ -20,7 +20,7 @@ export async function createTestDb(): Promise<TestDb> {
 		await admin.end()
 		const url = new URL(pgUrl)
 		url.pathname = `/${name}`
-		const prisma = new PrismaClient({ adapter: createAdapter(url.toString(), { poolSize: 4 }) })
+		const prisma = createPrismaClient(url.toString(), { poolSize: 4 })
 		setDbForTests(prisma)
 		return {
 			prisma,
@@ -37,7 +37,7 @@ export async function createTestDb(): Promise<TestDb> {
 	}
 	const pglite = new PGlite({ loadDataDir: new Blob([readFileSync(templatePath())]) })
 	await pglite.waitReady
-	const prisma = new PrismaClient({ adapter: createAdapter('pglite:memory', { pglite }) })
+	const prisma = createPrismaClient('pglite:memory', { pglite })
 	setDbForTests(prisma)
 	return {
 		prisma,
