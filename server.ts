@@ -4,11 +4,11 @@
 import http from 'node:http'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { createRequestHandler } from '@remix-run/express'
 import { createRequestHandler as createFetchHandler, type ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express from 'express'
 import { accessLog } from './server/access-log.ts'
+import { createRequestHandler } from './server/send-response.ts'
 import { securityHeaders } from './server/security-headers.ts'
 
 // Development (Vite middleware, HMR) only when asked for; `npm start` always serves the production build.

@@ -1,19 +1,23 @@
 // Authorization: every loader and action that touches an org unit calls requireOrgRole (or filters with
 // scopeWhere) so that a grant's subtree is the limit of what a user sees and changes.
 import { json } from '@remix-run/node'
-import { db } from '#app/db.server.ts'
+import { db, sql } from '#app/db.server.ts'
 import { type Role } from '#app/generated/prisma/enums.ts'
 import { can, type Grant } from './permissions.ts'
 import { requireUser, type SessionUser } from './session.server.ts'
 
 const perRequest = new WeakMap<Request, Promise<Array<Grant>>>()
 
+const GRANTS = {
+	name: 'grants-of-user',
+	text: `SELECT g.role::text AS role, g."orgUnitId", u.path FROM "RoleGrant" g JOIN "OrgUnit" u ON u.id = g."orgUnitId" WHERE g."userId" = $1`,
+}
+
 export function getGrants(request: Request, userId: string): Promise<Array<Grant>> {
 	let pending = perRequest.get(request)
 	if (!pending) {
-		pending = db.roleGrant
-			.findMany({ where: { userId }, select: { role: true, orgUnitId: true, orgUnit: { select: { path: true } } } })
-			.then((rows) => rows.map((r) => ({ role: r.role, orgUnitId: r.orgUnitId, path: r.orgUnit.path })))
+		// Read on most pages (the root loader): a prepared statement rather than a Prisma query (decision 009).
+		pending = sql<Grant>(GRANTS, [userId])
 		perRequest.set(request, pending)
 	}
 	return pending

@@ -8,8 +8,10 @@ import { db, type Prisma } from '#app/db.server.ts'
 import { type OrgUnit } from '#app/generated/prisma/client.ts'
 import { type Role } from '#app/generated/prisma/enums.ts'
 import { EXPIRING_DAYS, LIST_LIMIT } from './limits.ts'
-import { type UnitFilter } from './schema.ts'
+import { type CertificateStatusFilter, type UnitFilter } from './schema.ts'
 import { SERIAL_PATTERN } from './serial.ts'
+import { checkSignature } from './sign.server.ts'
+import { certificateState, type CertificateState } from './validity.ts'
 
 export const VIEW_ROLES: ReadonlyArray<Role> = ['MANAGER', 'AUDITOR', 'YOUTH_ADMIN']
 export const MANAGE_ROLES: ReadonlyArray<Role> = ['ADMIN']
@@ -40,53 +42,136 @@ export async function requireCertificate(request: Request, serial: string) {
 	return { user, certificate, isHolder, canManage: paths.some((p) => can(grants, p, MANAGE_ROLES)) }
 }
 
+/** Which rows a status means at `now` (revocation outranks expiry, as in certificateState). */
+function statusWhere(status: CertificateStatusFilter, now: Date): Prisma.CertificateWhereInput {
+	switch (status) {
+		case 'valid':
+			return { revokedAt: null, issuedAt: { lte: now }, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }
+		case 'expired':
+			return { revokedAt: null, expiresAt: { lte: now } }
+		case 'revoked':
+			return { revokedAt: { not: null }, replacedById: null }
+		case 'replaced':
+			return { replacedById: { not: null } }
+		case 'all':
+			return {}
+	}
+}
+
 /** Certificates in a unit's subtree (issued there, or held by its current members), filtered as the manager asked. */
 export function unitCertificatesWhere(unit: Pick<OrgUnit, 'path'>, filter: UnitFilter, now: Date = new Date()): Prisma.CertificateWhereInput {
 	const inSubtree = { path: { startsWith: unit.path } }
 	const and: Array<Prisma.CertificateWhereInput> = [
 		{ OR: [{ orgUnit: inSubtree }, { user: { memberships: { some: { orgUnit: inSubtree, ...activeAt(now) } } } }] },
+		statusWhere(filter.status, now),
 	]
-	if (!filter.expired) and.push({ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] })
-	return {
-		revokedAt: null,
-		AND: and,
-		...(filter.course ? { courseVersion: { course: { slug: filter.course } } } : {}),
-		...(filter.from || filter.to
-			? {
-					issuedAt: {
-						// Calendar days in Vietnam (UTC+7), both ends included.
-						...(filter.from ? { gte: new Date(`${filter.from}T00:00:00+07:00`) } : {}),
-						...(filter.to ? { lte: new Date(`${filter.to}T23:59:59.999+07:00`) } : {}),
-					},
-				}
-			: {}),
+	if (filter.course) and.push({ courseVersion: { course: { slug: filter.course } } })
+	if (filter.from || filter.to) {
+		// Calendar days in Vietnam (UTC+7), both ends included.
+		and.push({
+			issuedAt: {
+				...(filter.from ? { gte: new Date(`${filter.from}T00:00:00+07:00`) } : {}),
+				...(filter.to ? { lte: new Date(`${filter.to}T23:59:59.999+07:00`) } : {}),
+			},
+		})
 	}
+	return { AND: and }
+}
+
+/**
+ * What a ZIP of the filter holds: the listed certificates that may still be printed. Revoked and replaced ones
+ * never are (their PDF is refused one by one too); expired ones are, as a record of training done.
+ */
+export function unitZipWhere(unit: Pick<OrgUnit, 'path'>, filter: UnitFilter, now: Date = new Date()): Prisma.CertificateWhereInput {
+	return { AND: [unitCertificatesWhere(unit, filter, now), { revokedAt: null }] }
+}
+
+const LIST_SELECT = {
+	id: true,
+	serial: true,
+	userId: true,
+	courseVersionId: true,
+	holderName: true,
+	orgUnitId: true,
+	orgName: true,
+	courseTitle: true,
+	source: true,
+	issuedAt: true,
+	expiresAt: true,
+	revokedAt: true,
+	replacedById: true,
+	signature: true,
+} satisfies Prisma.CertificateSelect
+
+export type ListedCertificateState = CertificateState | 'replaced' | 'invalid'
+
+/** A row as a manager's table shows it: its state now, and the serial that replaced it after a reissue. */
+async function listed(rows: Array<Prisma.CertificateGetPayload<{ select: typeof LIST_SELECT }>>, now: Date) {
+	const successorIds = rows.map((r) => r.replacedById).filter((id): id is string => !!id)
+	const successors = successorIds.length
+		? new Map((await db.certificate.findMany({ where: { id: { in: successorIds } }, select: { id: true, serial: true } })).map((c) => [c.id, c.serial]))
+		: new Map<string, string>()
+	return rows.map((c) => {
+		// A row altered outside the application is shown as such (and offers no PDF); rows from before signatures
+		// are signed the first time they are opened, so they are judged by their dates here.
+		const check = checkSignature(c)
+		const state: ListedCertificateState =
+			check !== 'ok' && check !== 'unsigned' ? 'invalid' : c.replacedById ? 'replaced' : certificateState(c, now)
+		return {
+			serial: c.serial,
+			holderName: c.holderName,
+			orgName: c.orgName,
+			courseTitle: c.courseTitle,
+			issuedAt: c.issuedAt,
+			expiresAt: c.expiresAt,
+			revokedAt: c.revokedAt,
+			state,
+			replacedBy: c.replacedById ? (successors.get(c.replacedById) ?? null) : null,
+		}
+	})
 }
 
 export async function listUnitCertificates(unit: Pick<OrgUnit, 'path'>, filter: UnitFilter, now: Date = new Date()) {
 	const where = unitCertificatesWhere(unit, filter, now)
-	const [count, rows] = await Promise.all([
+	const [count, zipCount, rows] = await Promise.all([
 		db.certificate.count({ where }),
-		db.certificate.findMany({
-			where,
-			orderBy: [{ issuedAt: 'desc' }, { serial: 'asc' }],
-			take: LIST_LIMIT,
-			select: { serial: true, holderName: true, orgName: true, courseTitle: true, issuedAt: true, expiresAt: true },
-		}),
+		// Differs from count only when the filter includes revoked or replaced certificates.
+		filter.status === 'valid' || filter.status === 'expired'
+			? null
+			: filter.status === 'all'
+				? db.certificate.count({ where: unitZipWhere(unit, filter, now) })
+				: 0,
+		db.certificate.findMany({ where, orderBy: [{ issuedAt: 'desc' }, { serial: 'asc' }], take: LIST_LIMIT, select: LIST_SELECT }),
 	])
-	return { count, rows }
+	return { count, zipCount: zipCount ?? count, rows: await listed(rows, now) }
 }
 
-/** Not revoked, expiring within `days`: the people to send back to the course before they stop counting. */
-export async function expiringSoon(unit: Pick<OrgUnit, 'path'>, now: Date = new Date(), days = EXPIRING_DAYS) {
+/**
+ * Valid certificates expiring within `days`: the people to send back to the course before they stop counting.
+ * Someone who already holds a later certificate of the same course (they renewed) is not listed.
+ */
+export async function expiringSoon(unit: Pick<OrgUnit, 'path'>, filter: Pick<UnitFilter, 'course'> = {}, now: Date = new Date(), days = EXPIRING_DAYS) {
 	const until = new Date(now.getTime() + days * 24 * 3600_000)
-	const where = unitCertificatesWhere(unit, { expired: false }, now)
-	return db.certificate.findMany({
+	const where = unitCertificatesWhere(unit, { status: 'valid', course: filter.course }, now)
+	const candidates = await db.certificate.findMany({
 		where: { AND: [where, { expiresAt: { gt: now, lte: until } }] },
 		orderBy: [{ expiresAt: 'asc' }, { serial: 'asc' }],
-		take: LIST_LIMIT,
-		select: { serial: true, holderName: true, orgName: true, courseTitle: true, issuedAt: true, expiresAt: true },
+		// More than a page, so that renewed ones can be dropped and a full page still shown.
+		take: LIST_LIMIT * 5,
+		select: { ...LIST_SELECT, courseVersion: { select: { courseId: true } } },
 	})
+	if (!candidates.length) return []
+	const renewals = await db.certificate.findMany({
+		where: {
+			userId: { in: [...new Set(candidates.map((c) => c.userId))] },
+			revokedAt: null,
+			courseVersion: { courseId: { in: [...new Set(candidates.map((c) => c.courseVersion.courseId))] } },
+		},
+		select: { userId: true, issuedAt: true, courseVersion: { select: { courseId: true } } },
+	})
+	const renewed = (c: (typeof candidates)[number]) =>
+		renewals.some((r) => r.userId === c.userId && r.courseVersion.courseId === c.courseVersion.courseId && r.issuedAt > c.issuedAt)
+	return listed(candidates.filter((c) => !renewed(c)).slice(0, LIST_LIMIT), now)
 }
 
 /** The units where a user may list certificates: the top of each of their subtrees (no unit listed twice). */

@@ -15,13 +15,20 @@ const optionalDate = (message: string) =>
 		z.string().regex(ISO_DATE, message).refine(isRealDay, message).optional(),
 	)
 
-/** The manager's filter: course, issue dates (Vietnamese calendar days, inclusive), expired ones or not. */
+/**
+ * What a manager may list by: valid now, expired, revoked, replaced by a reissue (also revoked, but the holder has
+ * the corrected one), or everything. Valid is the default: it is the list an agency is asked for.
+ */
+export const CERT_STATUSES = ['valid', 'expired', 'revoked', 'replaced', 'all'] as const
+export type CertificateStatusFilter = (typeof CERT_STATUSES)[number]
+
+/** The manager's filter: course, issue dates (Vietnamese calendar days, inclusive), status. */
 export const UnitFilterSchema = z
 	.object({
 		course: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[a-z0-9-]{1,80}$/, 'cert.error.course').optional()),
 		from: optionalDate('cert.error.date'),
 		to: optionalDate('cert.error.date'),
-		expired: z.preprocess((v) => v === 'on' || v === '1' || v === 'true', z.boolean()),
+		status: z.preprocess((v) => (v === '' || v === undefined ? 'valid' : v), z.enum(CERT_STATUSES, { error: 'cert.error.status' })),
 	})
 	.refine((f) => !f.from || !f.to || f.from <= f.to, { message: 'cert.error.range', path: ['to'] })
 
@@ -49,9 +56,9 @@ export function parseUnitFilter(params: URLSearchParams): { filter: UnitFilter; 
 		course: params.get('course') ?? undefined,
 		from: params.get('from') ?? undefined,
 		to: params.get('to') ?? undefined,
-		expired: params.get('expired') ?? undefined,
+		status: params.get('status') ?? undefined,
 	})
-	return parsed.success ? { filter: parsed.data, error: null } : { filter: { expired: false }, error: parsed.error.issues[0]?.message ?? null }
+	return parsed.success ? { filter: parsed.data, error: null } : { filter: { status: 'valid' }, error: parsed.error.issues[0]?.message ?? null }
 }
 
 /** The same filter as a query string, for links (ZIP download, back to the list). */
@@ -60,6 +67,6 @@ export function filterQuery(filter: UnitFilter) {
 	if (filter.course) params.set('course', filter.course)
 	if (filter.from) params.set('from', filter.from)
 	if (filter.to) params.set('to', filter.to)
-	if (filter.expired) params.set('expired', 'on')
+	if (filter.status !== 'valid') params.set('status', filter.status)
 	return params.toString()
 }

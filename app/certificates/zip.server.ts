@@ -1,16 +1,19 @@
 // All certificates of a unit as one ZIP, streamed: each PDF is rendered only when the ZIP writer reaches it, and
-// yazl pipes it through with backpressure, so memory holds one PDF at a time whatever the count. Entries are
+// yazl pipes it through with backpressure, so memory holds a few PDFs at a time whatever the count, provided the
+// HTTP layer waits for the socket too (server/send-response.ts; Remix 2's Express adapter does not, see
+// tests/certificates/zip-stream.test.ts). Entries are
 // stored, not deflated: the PDF streams are already compressed, and deflating again saves ≈ 10 % of the size for
 // ≈ 1 ms more per certificate (measured on a 38 KB certificate), a sixth of its rendering time.
 //
 // Content-Length is not sent: the size of each PDF is known only once it is rendered, and rendering everything
 // first would delay the first byte by the whole job. The page shows the count and an estimated size before the
-// download; the browser's download bar shows the bytes as they stream.
+// download; with JavaScript it then shows progress against that estimate (zip-download.tsx), without it the
+// browser's download bar shows the bytes as they stream.
 import { Readable } from 'node:stream'
 import yazl from 'yazl'
 import { db, type Prisma } from '#app/db.server.ts'
 import { type OrgUnit } from '#app/generated/prisma/client.ts'
-import { unitCertificatesWhere } from './access.server.ts'
+import { unitZipWhere } from './access.server.ts'
 import { MAX_ZIP_ENTRIES } from './limits.ts'
 import { certificateFileName } from './names.ts'
 import { renderCertificatePdf } from './pdf.server.ts'
@@ -21,7 +24,7 @@ export type ZipJob = { count: number; skipped: Array<string>; stream: Readable }
 
 /** Counts first: nothing to send (or too much) is answered with a message, never with an empty or endless file. */
 export async function unitZip(unit: Pick<OrgUnit, 'path'>, filter: UnitFilter, now: Date = new Date()) {
-	const where = unitCertificatesWhere(unit, filter, now)
+	const where = unitZipWhere(unit, filter, now)
 	const count = await db.certificate.count({ where })
 	if (count === 0) return { status: 'empty' as const }
 	if (count > MAX_ZIP_ENTRIES) return { status: 'too-many' as const, count }
@@ -51,7 +54,11 @@ export async function certificatesZip(where: Prisma.CertificateWhereInput): Prom
 	}
 	zip.end()
 	// yazl's output is a PassThrough; its typings only say NodeJS.ReadableStream.
-	return { count: authentic.length, skipped: tampered.map((c) => c.serial), stream: zip.outputStream as Readable }
+	const stream = zip.outputStream as Readable
+	// A render that fails is emitted on the ZipFile, which nothing else listens to: unhandled, it would take the
+	// whole process down. Failing the output instead ends this download (the browser reports it) and nothing else.
+	zip.on('error', (error: Error) => stream.destroy(error))
+	return { count: authentic.length, skipped: tampered.map((c) => c.serial), stream }
 }
 
 /** "chung-nhan_SVHTTDL_2026-11-23.zip" */

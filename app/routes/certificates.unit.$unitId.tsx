@@ -1,9 +1,10 @@
 import { type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
-import { expiringSoon, listUnitCertificates, subUnits, VIEW_ROLES } from '#app/certificates/access.server.ts'
+import { expiringSoon, listUnitCertificates, type ListedCertificateState, subUnits, VIEW_ROLES } from '#app/certificates/access.server.ts'
 import { AVERAGE_PDF_BYTES, EXPIRING_DAYS, LIST_LIMIT, MAX_ZIP_ENTRIES } from '#app/certificates/limits.ts'
-import { filterQuery, parseUnitFilter } from '#app/certificates/schema.ts'
+import { CERT_STATUSES, filterQuery, parseUnitFilter } from '#app/certificates/schema.ts'
+import { ZipDownload } from '#app/certificates/zip-download.tsx'
 import { courseOptions } from '#app/learning/assignments.server.ts'
 import { useErrorText, useLang, useT } from '#app/ui/i18n.ts'
 
@@ -13,7 +14,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { unit } = await requireOrgRole(request, Number(params.unitId), VIEW_ROLES)
 	const url = new URL(request.url)
 	const { filter, error } = parseUnitFilter(url.searchParams)
-	const [list, expiring, children] = await Promise.all([listUnitCertificates(unit, filter), expiringSoon(unit), subUnits(unit)])
+	const [list, expiring, children] = await Promise.all([listUnitCertificates(unit, filter), expiringSoon(unit, filter), subUnits(unit)])
 	const row = (c: (typeof list.rows)[number]) => ({
 		serial: c.serial,
 		holderName: c.holderName,
@@ -21,6 +22,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		courseTitle: c.courseTitle,
 		issuedAt: c.issuedAt.toISOString(),
 		expiresAt: c.expiresAt?.toISOString() ?? null,
+		revokedAt: c.revokedAt?.toISOString() ?? null,
+		state: c.state,
+		replacedBy: c.replacedBy,
 	})
 	const zip = url.searchParams.get('zip')
 	return json({
@@ -31,10 +35,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		error: error ?? (zip === 'invalid' ? 'cert.error.date' : null),
 		zipNotice: zip === 'empty' || zip === 'too-many' ? zip : null,
 		count: list.count,
+		// What the ZIP of this filter would hold: revoked and replaced certificates are listed but never sent.
+		zipCount: list.zipCount,
 		rows: list.rows.map(row),
 		expiring: expiring.map(row),
 		courses: courseOptions(),
-		estimateMb: Math.max(0.1, Math.round((list.count * AVERAGE_PDF_BYTES) / 100_000) / 10),
+		estimateBytes: list.zipCount * AVERAGE_PDF_BYTES,
 	})
 }
 
@@ -43,7 +49,7 @@ export default function UnitCertificatesPage() {
 	const lang = useLang()
 	const errorText = useErrorText()
 	const data = useLoaderData<typeof loader>()
-	const { unit, filter, count, rows, expiring } = data
+	const { unit, filter, count, zipCount, rows, expiring } = data
 	const date = (iso: string) => new Date(iso).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' })
 	const number = (n: number) => n.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB')
 	const zipHref = `/certificates/unit/${unit.id}/zip${data.query ? `?${data.query}` : ''}`
@@ -56,7 +62,7 @@ export default function UnitCertificatesPage() {
 
 			{data.zipNotice ? (
 				<p role="alert" className="alert alert-error mb-4">
-					{data.zipNotice === 'empty' ? t('cert.zip.empty') : t('cert.zip.tooMany', { count: number(count), max: number(MAX_ZIP_ENTRIES) })}
+					{data.zipNotice === 'empty' ? t('cert.zip.empty') : t('cert.zip.tooMany', { count: number(zipCount), max: number(MAX_ZIP_ENTRIES) })}
 				</p>
 			) : null}
 			{data.error ? (
@@ -79,7 +85,7 @@ export default function UnitCertificatesPage() {
 					</ul>
 				</nav>
 			) : null}
-			<Form method="get" className="card mb-6 grid gap-4 md:grid-cols-4 md:items-end">
+			<Form method="get" className="card mb-6 grid gap-4 md:grid-cols-5 md:items-end">
 				<div>
 					<label htmlFor="filter-course" className="label">
 						{t('cert.filter.course')}
@@ -106,10 +112,18 @@ export default function UnitCertificatesPage() {
 					<input id="filter-to" name="to" type="date" defaultValue={filter.to ?? ''} className="field" />
 				</div>
 				<div>
-					<label className="mb-2 flex min-h-11 items-center gap-2">
-						<input type="checkbox" name="expired" defaultChecked={filter.expired} className="h-5 w-5" />
-						{t('cert.filter.expired')}
+					<label htmlFor="filter-status" className="label">
+						{t('cert.filter.status')}
 					</label>
+					<select id="filter-status" name="status" defaultValue={filter.status} className="field">
+						{CERT_STATUSES.map((s) => (
+							<option key={s} value={s}>
+								{t(`cert.filter.status.${s}`)}
+							</option>
+						))}
+					</select>
+				</div>
+				<div>
 					<button type="submit" className="btn btn-secondary w-full">
 						{t('cert.filter.submit')}
 					</button>
@@ -121,16 +135,23 @@ export default function UnitCertificatesPage() {
 					{t('cert.unit.list')}
 				</h2>
 				<p className="mb-3">{t('cert.unit.count', { count: number(count) })}</p>
-				{count > 0 && count <= MAX_ZIP_ENTRIES ? (
+				{zipCount > 0 && zipCount <= MAX_ZIP_ENTRIES ? (
 					<div className="mb-4">
-						{/* A plain link: the browser streams the file into its download bar, which shows the progress. */}
-						<a href={zipHref} className="btn" download>
-							{t('cert.zip.button', { count: number(count), size: data.estimateMb.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB') })}
-						</a>
+						<ZipDownload
+							href={zipHref}
+							estimateBytes={data.estimateBytes}
+							label={t('cert.zip.button', {
+								count: number(zipCount),
+								size: Math.max(0.1, Math.round(data.estimateBytes / 100_000) / 10).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB'),
+							})}
+						/>
+						{zipCount < count ? <p className="mt-2 text-sm text-gray-700">{t('cert.zip.onlyPrintable', { count: number(zipCount) })}</p> : null}
 						<p className="mt-2 text-sm text-gray-700">{t('cert.zip.hint')}</p>
 					</div>
-				) : count > MAX_ZIP_ENTRIES ? (
-					<p className="alert alert-error mb-4">{t('cert.zip.tooMany', { count: number(count), max: number(MAX_ZIP_ENTRIES) })}</p>
+				) : zipCount > MAX_ZIP_ENTRIES ? (
+					<p className="alert alert-error mb-4">{t('cert.zip.tooMany', { count: number(zipCount), max: number(MAX_ZIP_ENTRIES) })}</p>
+				) : count > 0 ? (
+					<p className="mb-4 text-sm text-gray-700">{t('cert.zip.noneRevoked')}</p>
 				) : null}
 				{rows.length ? (
 					<>
@@ -153,7 +174,17 @@ export default function UnitCertificatesPage() {
 	)
 }
 
-type Row = { serial: string; holderName: string; orgName: string; courseTitle: string; issuedAt: string; expiresAt: string | null }
+type Row = {
+	serial: string
+	holderName: string
+	orgName: string
+	courseTitle: string
+	issuedAt: string
+	expiresAt: string | null
+	revokedAt: string | null
+	state: ListedCertificateState
+	replacedBy: string | null
+}
 
 function CertificateTable({ rows, date }: { rows: Array<Row>; date: (iso: string) => string }) {
 	const t = useT()
@@ -167,6 +198,7 @@ function CertificateTable({ rows, date }: { rows: Array<Row>; date: (iso: string
 						<th scope="col">{t('cert.col.course')}</th>
 						<th scope="col">{t('cert.col.issuedAt')}</th>
 						<th scope="col">{t('cert.col.expiresAt')}</th>
+						<th scope="col">{t('cert.col.status')}</th>
 						<th scope="col">{t('cert.col.serial')}</th>
 						<th scope="col">{t('cert.col.file')}</th>
 					</tr>
@@ -179,13 +211,20 @@ function CertificateTable({ rows, date }: { rows: Array<Row>; date: (iso: string
 							<td>{c.courseTitle}</td>
 							<td>{date(c.issuedAt)}</td>
 							<td>{c.expiresAt ? date(c.expiresAt) : t('cert.noExpiry')}</td>
+							<td>
+								<StateCell row={c} date={date} />
+							</td>
 							<td className="font-mono text-sm">
 								<Link to={`/certificates/${c.serial}`}>{c.serial}</Link>
 							</td>
 							<td>
-								<a href={`/certificates/${c.serial}/pdf`} download aria-label={t('cert.downloadLabel', { name: c.holderName })}>
-									{t('cert.download')}
-								</a>
+								{c.state === 'valid' || c.state === 'expired' ? (
+									<a href={`/certificates/${c.serial}/pdf`} download aria-label={t('cert.downloadLabel', { name: c.holderName })}>
+										{t('cert.download')}
+									</a>
+								) : (
+									'—'
+								)}
 							</td>
 						</tr>
 					))}
@@ -193,4 +232,25 @@ function CertificateTable({ rows, date }: { rows: Array<Row>; date: (iso: string
 			</table>
 		</div>
 	)
+}
+
+function StateCell({ row, date }: { row: Row; date: (iso: string) => string }) {
+	const t = useT()
+	if (row.state === 'replaced') {
+		return (
+			<>
+				{t('cert.state.replaced')}
+				{row.replacedBy ? (
+					<>
+						{' '}
+						<Link to={`/certificates/${row.replacedBy}`} className="font-mono text-sm">
+							{row.replacedBy}
+						</Link>
+					</>
+				) : null}
+			</>
+		)
+	}
+	if (row.state === 'revoked' && row.revokedAt) return <>{t('cert.state.revokedOn', { date: date(row.revokedAt) })}</>
+	return <>{t(`cert.state.${row.state}`)}</>
 }

@@ -6,9 +6,13 @@
  *   1. drops and recreates the database `vms_bench_certs`, migrates it and seeds one department of 10 divisions with
  *      1,000 staff, each holding one signed certificate (Vietnamese names, some long), and a manager with a session;
  *   2. starts dist/server.js and warms it up with a small ZIP;
- *   3. each run (default 3): bare rendering in a child process (time, peak RSS), then
- *      GET /certificates/unit/:id/zip as the manager (time to the last byte, server RSS sampled every 20 ms);
- *   4. checks the last ZIP (1,000 entries, CRCs, each a PDF), prints the medians, the ratio and the budgets.
+ *   3. each run (default 5): bare rendering in a child process (time, peak RSS) and
+ *      GET /certificates/unit/:id/zip as the manager (time to the last byte, server RSS sampled every 20 ms), in
+ *      alternating order (bare first on odd runs, ZIP first on even ones) so that a load spike or a slow drift of
+ *      the shared machine does not always fall on the same side; each phase prints the load average and how busy
+ *      the whole machine was meanwhile (from /proc/stat: 100 % = every core, steal = time taken by the hypervisor);
+ *   4. checks the last ZIP (1,000 entries, CRCs, each a PDF), prints the median of each side, the ratio of the
+ *      medians and the median of the per-run ratios (each pair ran within seconds, on the same load), and the budgets.
  *
  * Budgets (DESIGN §7 and issue 6): ZIP ≤ 1.3 × bare rendering, < 20 s, server peak RSS < 300 MB. A missed budget is
  * reported, not an exit code; errors exit 1. Never in CI.
@@ -31,7 +35,7 @@ const { values } = parseArgs({
 		phase: { type: 'string', default: 'main' },
 		input: { type: 'string' },
 		count: { type: 'string', default: '1000' },
-		runs: { type: 'string', default: '3' },
+		runs: { type: 'string', default: '5' },
 		pg: { type: 'string', default: 'postgresql://postgres@127.0.0.1:5432' },
 		database: { type: 'string', default: 'vms_bench_certs' },
 		'skip-build': { type: 'boolean', default: false },
@@ -43,7 +47,7 @@ const COUNT = Number(values.count)
 const RUNS = Number(values.runs)
 const DB_NAME = values.database
 if (!Number.isInteger(COUNT) || COUNT < 1 || !Number.isInteger(RUNS) || RUNS < 1 || !/^\w+$/.test(DB_NAME)) {
-	console.error('usage: tsx scripts/bench/certificates.ts [--count 1000] [--runs 3] [--pg postgresql://…] [--skip-build] [--keep-db]')
+	console.error('usage: tsx scripts/bench/certificates.ts [--count 1000] [--runs 5] [--pg postgresql://…] [--skip-build] [--keep-db]')
 	process.exit(1)
 }
 const BUDGET = { ratio: 1.3, seconds: 20, rssMb: 300 }
@@ -121,6 +125,22 @@ function rssOf(pid: number) {
 	const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0)
 	return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 }
 }
+
+/** Machine-wide CPU counters (clock ticks) from the first line of /proc/stat. */
+function machineTicks() {
+	const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
+	const busy = user! + nice! + system! + irq! + softirq!
+	return { busy, steal: steal!, total: busy + idle! + iowait! + steal! }
+}
+
+/** How busy the machine was between two readings: 100 % means every core; what our phase itself used is included. */
+function busySince(before: ReturnType<typeof machineTicks>) {
+	const now = machineTicks()
+	const total = Math.max(1, now.total - before.total)
+	return `machine busy ${(((now.busy - before.busy) / total) * 100).toFixed(0)} %, steal ${(((now.steal - before.steal) / total) * 100).toFixed(0)} %`
+}
+
+const load1 = () => os.loadavg()[0]!.toFixed(1)
 
 /** CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
 function cpuMsOf(pid: number) {
@@ -265,6 +285,11 @@ async function main() {
 		stdio: ['ignore', logFd, logFd],
 	})
 	children.push(server)
+	// On a shared machine a broad `pkill` by someone else ends our server too: say so instead of ECONNREFUSED alone.
+	let stopping = false
+	server.once('exit', (code, signal) => {
+		if (!stopping) console.error(`The benchmark's server exited during the runs (code ${code}, signal ${signal}).`)
+	})
 	for (let i = 0; i < 300 && !readFileSync(log, 'utf8').includes('đang chạy'); i++) {
 		if (server.exitCode !== null) throw new Error(`server exited:\n${readFileSync(log, 'utf8')}`)
 		await new Promise((r) => setTimeout(r, 100))
@@ -275,32 +300,52 @@ async function main() {
 	const idle = rssOf(server.pid!)
 	console.log(`Server: node dist/server.js (NODE_ENV=production), warmed up with a ${warm.headers['x-certificate-count']}-certificate ZIP; RSS ${idle.rss.toFixed(0)} MB`)
 
-	// 3. Runs, alternating so that both phases see the same machine.
-	const bareRuns: Array<BareResult> = []
-	const zipRuns: Array<{ ms: number; cpuMs: number; bytes: number; peakRssMb: number }> = []
-	let last: Download | null = null
-	for (let run = 1; run <= RUNS; run++) {
+	// 3. Runs, alternating which side goes first, so that both phases see the same machine.
+	const bareRuns: Array<BareResult & { load: string; busy: string }> = []
+	const zipRuns: Array<{ ms: number; cpuMs: number; bytes: number; peakRssMb: number; load: string; busy: string }> = []
+	// Filled inside zipRun (a closure, where narrowing would not see the assignment).
+	const kept: { last: Download | null } = { last: null }
+	const bareRun = () => {
+		const load = load1()
+		const ticks = machineTicks()
 		const b = runBare(input)
-		bareRuns.push(b)
+		bareRuns.push({ ...b, load, busy: busySince(ticks) })
+	}
+	const zipRun = async (keepBody: boolean) => {
+		const load = load1()
+		const ticks = machineTicks()
 		let peak = rssOf(server.pid!).rss
 		const cpuBefore = cpuMsOf(server.pid!)
 		const sampler = setInterval(() => (peak = Math.max(peak, rssOf(server.pid!).rss)), 20)
-		const z = await download(port, zipPath, cookie, run === RUNS).finally(() => clearInterval(sampler))
+		const z = await download(port, zipPath, cookie, keepBody).finally(() => clearInterval(sampler))
 		if (z.status !== 200) throw new Error(`ZIP: HTTP ${z.status}`)
 		peak = Math.max(peak, rssOf(server.pid!).rss)
-		const cpuMs = cpuMsOf(server.pid!) - cpuBefore
-		zipRuns.push({ ms: z.ms, cpuMs, bytes: z.bytes, peakRssMb: peak })
-		last = z
+		zipRuns.push({ ms: z.ms, cpuMs: cpuMsOf(server.pid!) - cpuBefore, bytes: z.bytes, peakRssMb: peak, load, busy: busySince(ticks) })
+		if (keepBody) kept.last = z
+	}
+	for (let run = 1; run <= RUNS; run++) {
+		if (run % 2 === 1) {
+			bareRun()
+			await zipRun(run === RUNS)
+		} else {
+			await zipRun(run === RUNS)
+			bareRun()
+		}
+		const b = bareRuns.at(-1)!
+		const z = zipRuns.at(-1)!
 		console.log(
-			`  run ${run}: bare ${(b.ms / 1000).toFixed(2)} s (${mb(b.bytes).toFixed(1)} MB of PDF, peak RSS ${b.peakRssMb.toFixed(0)} MB) · ` +
-				`ZIP ${(z.ms / 1000).toFixed(2)} s (${mb(z.bytes).toFixed(1)} MB, server RSS peak ${peak.toFixed(0)} MB) · ratio ${(z.ms / b.ms).toFixed(2)} ` +
-				`(CPU ${(b.cpuMs / 1000).toFixed(2)} s vs ${(cpuMs / 1000).toFixed(2)} s: ${(cpuMs / b.cpuMs).toFixed(2)})`,
+			`  run ${run} (${run % 2 === 1 ? 'bare first' : 'ZIP first'}): bare ${(b.ms / 1000).toFixed(2)} s, CPU ${(b.cpuMs / 1000).toFixed(2)} s, ` +
+				`${mb(b.bytes).toFixed(1)} MB of PDF, peak RSS ${b.peakRssMb.toFixed(0)} MB [load ${b.load}, ${b.busy}]`,
+		)
+		console.log(
+			`         ZIP ${(z.ms / 1000).toFixed(2)} s, server CPU ${(z.cpuMs / 1000).toFixed(2)} s, ${mb(z.bytes).toFixed(1)} MB, server RSS peak ${z.peakRssMb.toFixed(0)} MB ` +
+				`[load ${z.load}, ${z.busy}] · ratio ${(z.ms / b.ms).toFixed(2)} wall, ${(z.cpuMs / b.cpuMs).toFixed(2)} CPU`,
 		)
 	}
 
 	// 4. The last ZIP is checked entry by entry.
 	const { readZip } = await import('#tests/certificates/zip-read.ts')
-	const entries = readZip(last!.body!)
+	const entries = readZip(kept.last!.body!)
 	const pdfs = entries.filter((e) => e.name.endsWith('.pdf') && e.data.subarray(0, 5).toString('latin1') === '%PDF-')
 	if (entries.length !== COUNT || pdfs.length !== COUNT) throw new Error(`ZIP holds ${entries.length} entries, ${pdfs.length} PDFs; expected ${COUNT}`)
 	const serverPeak = rssOf(server.pid!).peak
@@ -308,6 +353,7 @@ async function main() {
 	const bareMs = median(bareRuns.map((r) => r.ms))
 	const zipMs = median(zipRuns.map((r) => r.ms))
 	const ratio = zipMs / bareMs
+	const pairedRatio = median(zipRuns.map((z, i) => z.ms / bareRuns[i]!.ms))
 	const cpuRatio = median(zipRuns.map((r) => r.cpuMs)) / median(bareRuns.map((r) => r.cpuMs))
 	const zipPeak = Math.max(...zipRuns.map((r) => r.peakRssMb))
 	const check = (ok: boolean) => (ok ? 'ok' : 'MISSED')
@@ -316,12 +362,15 @@ async function main() {
 	console.log(`  bare pdfkit rendering   ${(bareMs / 1000).toFixed(2)} s  (${(bareMs / COUNT).toFixed(1)} ms each), peak RSS ${Math.max(...bareRuns.map((r) => r.peakRssMb)).toFixed(0)} MB`)
 	console.log(`  ZIP over HTTP           ${(zipMs / 1000).toFixed(2)} s  (${(zipMs / COUNT).toFixed(1)} ms each), ${mb(zipRuns.at(-1)!.bytes).toFixed(1)} MB, ${COUNT} valid PDFs`)
 	console.log(`  server RSS              ${idle.rss.toFixed(0)} MB idle, ${zipPeak.toFixed(0)} MB peak while streaming (VmHWM ${serverPeak.toFixed(0)} MB)`)
-	console.log(`  ratio ZIP / bare        ${ratio.toFixed(2)}× wall clock, ${cpuRatio.toFixed(2)}× CPU time (median CPU ${(median(bareRuns.map((r) => r.cpuMs)) / 1000).toFixed(2)} s vs ${(median(zipRuns.map((r) => r.cpuMs)) / 1000).toFixed(2)} s)`)
+	console.log(`  ratio ZIP / bare        ${ratio.toFixed(2)}× wall clock (ratio of the medians; median of the ${RUNS} per-run ratios ${pairedRatio.toFixed(2)}×)`)
+	console.log(`                          ${cpuRatio.toFixed(2)}× CPU time (median CPU ${(median(bareRuns.map((r) => r.cpuMs)) / 1000).toFixed(2)} s vs ${(median(zipRuns.map((r) => r.cpuMs)) / 1000).toFixed(2)} s)`)
+	console.log(`  load average            ${[...bareRuns, ...zipRuns].map((r) => Number(r.load)).reduce((a, b) => Math.min(a, b), Infinity).toFixed(1)}–${[...bareRuns, ...zipRuns].map((r) => Number(r.load)).reduce((a, b) => Math.max(a, b), 0).toFixed(1)} during the runs, now ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`)
 	console.log(
 		`Budgets: ratio ≤ ${BUDGET.ratio}× ${check(ratio <= BUDGET.ratio)} · ZIP < ${BUDGET.seconds} s ${check(zipMs < BUDGET.seconds * 1000)} · ` +
 			`server peak < ${BUDGET.rssMb} MB ${check(zipPeak < BUDGET.rssMb)}`,
 	)
 
+	stopping = true
 	await stop(server)
 	if (!values['keep-db']) await adminSql(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`)
 }

@@ -20,6 +20,7 @@ import UnitPage, { loader as unitLoader } from '#app/routes/certificates.unit.$u
 import { loader as zipLoader } from '#app/routes/certificates.unit.$unitId_.zip.ts'
 import VerifyPage, { loader as verifyLoader } from '#app/routes/verify.$serial.tsx'
 import { loader as verifyFormLoader } from '#app/routes/verify._index.tsx'
+import { viAdmin } from '#app/ui/i18n/vi-admin.ts'
 import { createTestDb, type TestDb } from '#tests/setup/db.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { pdfText } from './pdf-text.ts'
@@ -76,13 +77,17 @@ async function issue(userId: string, versionId: string, at = new Date()) {
 	return db.$transaction((tx) => issueCertificate(tx, { userId, courseVersionId: versionId, source: 'ONLINE', at }))
 }
 
-/** Renders a route component with the loader data it got (as hydration data), inside the app's root data (Vietnamese). */
-function render(Component: ComponentType, id: string, path: string, data: unknown) {
-	const Stub = createRemixStub([{ id: 'root', path: '/', loader: () => ({ lang: 'vi', messages: null }), children: [{ id, path, Component, loader: () => null }] }])
+/**
+ * Renders a route component with the loader data it got (as hydration data), inside the app's root data
+ * (Vietnamese; people who hold a role also get the admin strings, as the root loader sends them).
+ */
+function render(Component: ComponentType, id: string, path: string, data: unknown, messages: typeof viAdmin | null = null) {
+	const root = { lang: 'vi', messages }
+	const Stub = createRemixStub([{ id: 'root', path: '/', loader: () => root, children: [{ id, path, Component, loader: () => null }] }])
 	// The stub's memory router uses useLayoutEffect, which React warns about on the server; nothing of ours.
 	const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined)
 	const html = renderToString(
-		createElement(Stub, { initialEntries: [path.replace(/:\w+/g, 'x')], hydrationData: { loaderData: { root: { lang: 'vi', messages: null }, [id]: data } } }),
+		createElement(Stub, { initialEntries: [path.replace(/:\w+/g, 'x')], hydrationData: { loaderData: { root, [id]: data } } }),
 	)
 	spy.mockRestore()
 	return html.replace(/<!-- -->/g, '')
@@ -254,9 +259,12 @@ test('a ZIP of N certificates holds N valid PDFs named Ho-Ten_SERIAL.pdf, filter
 	}
 	expect(await db.auditEvent.count({ where: { action: 'certificate.zip', actorId: manager.id, orgUnitId: dept.id } })).toBe(1)
 
-	// Without filters: every valid certificate of the subtree (4); with expired ones: 5.
+	// Without filters: every valid certificate of the subtree (4); all statuses: the printable ones, with the
+	// expired one (5), never the revoked one; only the expired one: 1; only revoked ones: nothing to download.
 	expect(readZip(Buffer.from(await (await zipFor('')).arrayBuffer()))).toHaveLength(4)
-	expect(readZip(Buffer.from(await (await zipFor('expired=on')).arrayBuffer()))).toHaveLength(5)
+	expect(readZip(Buffer.from(await (await zipFor('status=all')).arrayBuffer()))).toHaveLength(5)
+	expect(readZip(Buffer.from(await (await zipFor('status=expired')).arrayBuffer()))).toHaveLength(1)
+	expect((await zipFor('status=revoked')).headers.get('Location')).toBe(`/certificates/unit/${dept.id}?status=revoked&zip=empty`)
 	// A certificate altered in the database is left out, and the archive says so.
 	await db.certificate.update({ where: { id: certs[0]!.id }, data: { holderName: 'Người Khác' } })
 	const withTampered = readZip(Buffer.from(await (await zipFor(`course=${slug}&from=2026-05-01&to=2026-05-31`)).arrayBuffer()))
@@ -375,4 +383,106 @@ test('revoking and reissuing are for admins of the unit, need a reason, are audi
 	const revokedNow = await db.certificate.findUniqueOrThrow({ where: { serial: newSerial } })
 	expect(isCertificateValid(revokedNow)).toBe(false)
 	expect(isCertificateValid(revokedNow, new Date(revokedNow.revokedAt!.getTime() - 1))).toBe(true)
+})
+
+test('the manager\'s list shows revoked and replaced certificates with their status, filtered by status, course and dates', async () => {
+	const { dept, division, manager, admin } = await province()
+	const version = await courseVersion()
+	const otherVersion = await courseVersion('Nhận diện tin giả và kiểm chứng thông tin')
+	const slug = (await db.course.findUniqueOrThrow({ where: { id: version.courseId } })).slug
+	const person = async (fullName: string) => (await createUser({ fullName, unitId: division.id })).id
+	const valid = await issue(await person('Nguyễn Văn Còn'), version.id, new Date('2026-05-10T03:00:00Z'))
+	const expired = await issue(await person('Trần Thị Hết'), version.id, new Date(Date.now() - 3 * 365 * DAY))
+	const revoked = await issue(await person('Lê Văn Thu'), version.id, new Date('2026-05-11T03:00:00Z'))
+	const misspelt = await issue(await person('Pham Thi Sai'), version.id, new Date('2026-05-12T03:00:00Z'))
+	const other = await issue(await person('Đỗ Minh Khác'), otherVersion.id, new Date('2026-06-20T03:00:00Z'))
+	const tampered = await issue(await person('Hoàng Văn Sửa'), version.id, new Date('2026-05-13T03:00:00Z'))
+	await db.certificate.update({ where: { id: tampered.id }, data: { holderName: 'Hoàng Văn Sửa Lại' } })
+	const post = async (serial: string, fields: Record<string, string>) =>
+		respond(async () =>
+			certificateAction(args(await requestAs(admin.id, `http://localhost/certificates/${serial}`, { method: 'POST', body: new URLSearchParams(fields) }), { serial })),
+		)
+	await post(revoked.serial, { intent: 'revoke', reason: 'Cấp nhầm người' })
+	const reissued = await post(misspelt.serial, { intent: 'reissue', holderName: 'Phạm Thị Sai', reason: 'Đính chính dấu' })
+	const successor = reissued.headers.get('Location')!.replace('/certificates/', '')
+
+	const list = async (query: string) => {
+		const page = await respond(async () =>
+			unitLoader(args(await requestAs(manager.id, `http://localhost/certificates/unit/${dept.id}?${query}`), { unitId: String(dept.id) })),
+		)
+		const data = (await page.json()) as { count: number; zipCount: number; error: string | null; rows: Array<{ serial: string; state: string; replacedBy: string | null }> }
+		return { data, html: render(UnitPage, 'unit', '/certificates/unit/:unitId', data, viAdmin) }
+	}
+	const states = (rows: Array<{ serial: string; state: string }>) => Object.fromEntries(rows.map((r) => [r.serial, r.state]))
+
+	// Everything, each with its status; the ZIP would hold the printable ones only (valid and expired).
+	const all = await list('status=all')
+	expect(states(all.data.rows)).toEqual({
+		[valid.serial]: 'valid',
+		[expired.serial]: 'expired',
+		[revoked.serial]: 'revoked',
+		[misspelt.serial]: 'replaced',
+		[successor]: 'valid',
+		[other.serial]: 'valid',
+		[tampered.serial]: 'invalid',
+	})
+	expect(all.data).toMatchObject({ count: 7, zipCount: 5 })
+	expect(all.data.rows.find((r) => r.serial === misspelt.serial)!.replacedBy).toBe(successor)
+	expect(all.html).toContain('7 chứng nhận phù hợp')
+	expect(all.html).toContain('Tải tất cả dạng ZIP (5 tệp PDF, khoảng 0,2 MB)')
+	expect(all.html).toContain('Tệp ZIP chỉ gồm 5 chứng nhận còn hiệu lực hoặc đã hết hạn')
+	expect(all.html).toMatch(/Đã thu hồi ngày \d{1,2}\/\d{1,2}\/\d{4}/)
+	expect(all.html).toMatch(new RegExp(`Đã được thay thế bằng <a class="font-mono text-sm"[^>]* href="/certificates/${successor}">${successor}</a>`))
+	expect(all.html).toContain('Không khớp chữ ký số')
+	expect(all.html).toContain('<option value="all" selected="">Tất cả</option>')
+	// A PDF link for the printable rows only.
+	for (const serial of [valid.serial, expired.serial, successor, other.serial]) expect(all.html).toContain(`href="/certificates/${serial}/pdf"`)
+	for (const serial of [revoked.serial, misspelt.serial, tampered.serial]) expect(all.html).not.toContain(`href="/certificates/${serial}/pdf"`)
+
+	// The default is the valid ones (the tampered row's dates say valid, but it is shown as invalid).
+	expect(Object.keys(states((await list('')).data.rows)).sort()).toEqual([valid.serial, successor, other.serial, tampered.serial].sort())
+	expect(states((await list('status=expired')).data.rows)).toEqual({ [expired.serial]: 'expired' })
+	const revokedOnly = await list('status=revoked')
+	expect(states(revokedOnly.data.rows)).toEqual({ [revoked.serial]: 'revoked' })
+	expect(revokedOnly.data.zipCount).toBe(0)
+	expect(revokedOnly.html).toContain('Chứng nhận đã thu hồi hoặc đã được cấp lại không tải về được')
+	expect(revokedOnly.html).not.toContain('Tải tất cả dạng ZIP')
+	expect(states((await list('status=replaced')).data.rows)).toEqual({ [misspelt.serial]: 'replaced' })
+	// Course and dates (Vietnamese calendar days, both ends included) combine with the status.
+	expect(Object.keys(states((await list(`status=all&course=${slug}&from=2026-05-11&to=2026-05-12`)).data.rows)).sort()).toEqual(
+		[revoked.serial, misspelt.serial, successor].sort(),
+	)
+	const unknownStatus = await list('status=deleted')
+	expect(unknownStatus.data.error).toBe('cert.error.status')
+	expect(unknownStatus.html).toContain('Tình trạng chứng nhận không hợp lệ.')
+})
+
+test('expiring soon leaves out people who already renewed, and follows the course filter', async () => {
+	const { dept, division, manager } = await province()
+	const version = await courseVersion()
+	const otherVersion = await courseVersion('Nhận diện tin giả và kiểm chứng thông tin')
+	const tenDaysLeft = new Date(Date.now() - (730 - 10) * DAY)
+	const waiting = await createUser({ fullName: 'Vũ Thị Chưa Học Lại', unitId: division.id })
+	const renewed = await createUser({ fullName: 'Ngô Văn Đã Học Lại', unitId: division.id })
+	const waitingCert = await issue(waiting.id, version.id, tenDaysLeft)
+	await issue(renewed.id, version.id, tenDaysLeft)
+	// A later certificate of the same course (here a newer version of it): renewed, nothing to remind.
+	const newerVersion = await db.courseVersion.create({
+		data: { courseId: version.courseId, version: 2, contentHash: `h${++versionCounter}`, title: version.title, passMark: 80, validityMonths: 24 },
+	})
+	await issue(renewed.id, newerVersion.id)
+	// Another course expiring soon for the same person: still listed, for that course.
+	const otherCert = await issue(renewed.id, otherVersion.id, tenDaysLeft)
+	// Revoked certificates are not "expiring".
+	const revoked = await issue(waiting.id, otherVersion.id, tenDaysLeft)
+	await db.certificate.update({ where: { id: revoked.id }, data: { revokedAt: new Date(), revokeReason: 'Thử' } })
+
+	expect((await expiringSoon(dept)).map((c) => c.serial).sort()).toEqual([waitingCert.serial, otherCert.serial].sort())
+	const slug = (await db.course.findUniqueOrThrow({ where: { id: version.courseId } })).slug
+	const page = await respond(async () =>
+		unitLoader(args(await requestAs(manager.id, `http://localhost/certificates/unit/${dept.id}?course=${slug}`), { unitId: String(dept.id) })),
+	)
+	const data = (await page.json()) as { expiring: Array<{ serial: string; state: string }> }
+	expect(data.expiring.map((c) => c.serial)).toEqual([waitingCert.serial])
+	expect(data.expiring[0]!.state).toBe('valid')
 })

@@ -153,3 +153,13 @@ test('dates print as Vietnamese calendar days whatever the server time zone', ()
 	expect(formatVnDate(new Date('2026-12-31T17:30:00Z'))).toBe('01/01/2027')
 	expect(formatVnDate(new Date('2026-12-31T16:59:59Z'))).toBe('31/12/2026')
 })
+
+test('the rendering reviewed by eye is kept in docs/images: an A4 landscape PNG', () => {
+	// Made with `pdftoppm -png -r 96` from a certificate like sample(); redo it when the layout changes.
+	const png = readFileSync('docs/images/certificate-example.png')
+	expect(png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(true)
+	const width = png.readUInt32BE(16)
+	const height = png.readUInt32BE(20)
+	expect(width).toBeGreaterThan(height)
+	expect(width / height).toBeCloseTo(841.89 / 595.28, 2)
+})

@@ -1,6 +1,7 @@
 import { expect, test } from 'vitest'
 import { asciiName, certificateFileName, maskName } from '#app/certificates/names.ts'
-import { normalizeSerial, SerialSchema } from '#app/certificates/serial.ts'
+import { newSerial } from '#app/certificates/issue.server.ts'
+import { normalizeSerial, SERIAL_PATTERN, SerialSchema } from '#app/certificates/serial.ts'
 import { certificateState, isCertificateValid } from '#app/certificates/validity.ts'
 
 const d = (iso: string) => new Date(iso)
@@ -49,4 +50,14 @@ test('serials are read as people type them; anything else is malformed', () => {
 	for (const bad of ['', 'VMS-2026-7QK3M9XW2', 'VMS-26-7QK3M9XW2D', 'VMS-2026-7QK3M9XW2U', "VMS-2026-7QK3M9XW2D' OR 1=1", 'x'.repeat(200)]) {
 		expect(SerialSchema.safeParse(bad).success).toBe(false)
 	}
+})
+
+test('new serials carry the year and 50 random bits in the typed alphabet, so they cannot be walked', () => {
+	const at = d('2026-11-23T03:00:00Z')
+	const serials = Array.from({ length: 5000 }, () => newSerial(at))
+	for (const serial of serials) expect(serial).toMatch(SERIAL_PATTERN)
+	expect(serials[0]!.startsWith('VMS-2026-')).toBe(true)
+	expect(new Set(serials).size).toBe(serials.length)
+	// Every one of the 32 symbols turns up in every position: nothing fixed or sequential in the random part.
+	for (let position = 9; position < 19; position++) expect(new Set(serials.map((s) => s[position])).size).toBe(32)
 })

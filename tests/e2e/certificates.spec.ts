@@ -102,6 +102,17 @@ test.describe('without JavaScript', () => {
 		await stranger.reload()
 		await expect(stranger.getByRole('heading', { level: 2, name: 'Chứng nhận đã bị thu hồi' })).toBeVisible()
 		await expect(stranger.getByRole('main')).toContainText('Lý do: Kiểm thử thu hồi chứng nhận')
+
+		// The department's list still shows it, with its status, when asked for revoked certificates; no PDF link.
+		await page.goto('/certificates')
+		await page.getByRole('link', { name: 'Ủy ban nhân dân tỉnh Minh Sơn' }).click()
+		await page.getByRole('navigation', { name: 'Xem riêng từng đơn vị trực thuộc' }).getByRole('link', { name: DEPARTMENT }).click()
+		await page.getByLabel('Tình trạng').selectOption({ label: 'Đã thu hồi' })
+		await page.getByRole('button', { name: 'Lọc danh sách' }).click()
+		const row = page.getByRole('row').filter({ hasText: serial })
+		await expect(row).toContainText('Đã thu hồi ngày')
+		await expect(row.getByRole('link', { name: /^Tải PDF/ })).toHaveCount(0)
+		await expect(page.getByRole('link', { name: /^Tải tất cả dạng ZIP/ })).toHaveCount(0)
 	})
 })
 
@@ -118,6 +129,14 @@ test('the certificate pages are accessible; unknown and malformed serials get a 
 	await page.getByRole('link', { name: DEPARTMENT }).click()
 	await expect(page.getByRole('heading', { level: 2, name: 'Sắp hết hạn trong 60 ngày tới' })).toBeVisible()
 	await expectAccessible(page)
+	// With JavaScript the page itself shows the progress, then saves the file once complete.
+	await page.waitForFunction(() => '__remixRouter' in window)
+	const zipButton = page.getByRole('link', { name: /^Tải tất cả dạng ZIP/ })
+	const count = Number((await zipButton.textContent())!.match(/\((\d+) tệp PDF/)![1])
+	const [zip] = await Promise.all([page.waitForEvent('download'), zipButton.click()])
+	expect(zip.suggestedFilename()).toMatch(/^chung-nhan_SVHTTDL_\d{4}-\d{2}-\d{2}\.zip$/)
+	expect(readZip(readFileSync((await zip.path())!))).toHaveLength(count)
+	await expect(page.getByRole('status').filter({ hasText: 'Đã tải xong' })).toHaveText(/^Đã tải xong tệp nén \(\d+,\d MB\)\.$/)
 	// A demo certificate of the department, its page, and its public page.
 	await page.getByRole('table').first().getByRole('link', { name: /^VMS-/ }).first().click()
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Chứng nhận hoàn thành khoá học')
