@@ -18,6 +18,11 @@ const EnvSchema = z.object({
 	CERT_SIGNING_KEY_FILE: z.string().min(1).optional(),
 	/** Issuer and signatory per province (YAML); default config/certificate-issuers.yaml. */
 	CERT_ISSUERS_FILE: z.string().min(1).optional(),
+	/** Outgoing mail (reminders, weekly summaries): smtp://user:password@host:587 or smtps://…:465. Unset: mails wait
+	 * in the outbox (visible to administrators at /admin/outbox). */
+	SMTP_URL: z.string().regex(/^smtps?:\/\//, 'SMTP_URL phải bắt đầu bằng smtp:// hoặc smtps://').optional(),
+	/** Sender of those mails, e.g. "Văn Minh Số <no-reply@minhson.gov.vn>". */
+	SMTP_FROM: z.string().min(3).optional(),
 })
 
 export type Env = z.infer<typeof EnvSchema>

@@ -75,6 +75,7 @@ function Header() {
 							<Link to="/my-courses">{t('nav.myCourses')}</Link>
 							<Link to="/certificates">{t('nav.certificates')}</Link>
 							<Link to="/account">{t('nav.account')}</Link>
+							{data.canAudit ? <Link to="/reports">{t('nav.reports')}</Link> : null}
 							{data.canAudit ? <Link to="/admin/audit">{t('nav.audit')}</Link> : null}
 							<Form method="post" action="/logout">
 								<button type="submit" className="underline underline-offset-2 text-brand-700 cursor-pointer min-h-11">

@@ -10,8 +10,14 @@ import { hashPassword } from '#app/auth/password.server.ts'
 import { db } from '#app/db.server.ts'
 import { seedDemoCertificates } from './demo-certificates.ts'
 import { buildDemoData, DEMO_PASSWORD } from './demo-data.ts'
+import { lastEndedPeriod, takeMonthSnapshot } from '#app/reports/snapshots.server.ts'
+import { seedDemoProgress } from './demo-progress.ts'
 
 const { values } = parseArgs({ options: { 'if-empty': { type: 'boolean', default: false } } })
+
+// The demo province as it stands since the 2025 reorganisation (communes directly under the province), so that
+// month-end snapshots of past months count its staff.
+const DEMO_SINCE = new Date('2025-07-01T00:00:00+07:00')
 
 async function main() {
 	if ((await db.orgUnit.count()) > 0) {
@@ -25,19 +31,23 @@ async function main() {
 	const passwordHash = await hashPassword(DEMO_PASSWORD)
 	await db.$transaction(
 		async (tx) => {
-			await tx.orgUnit.createMany({ data: demo.units })
+			await tx.orgUnit.createMany({ data: demo.units.map((u) => ({ ...u, validFrom: DEMO_SINCE })) })
 			// Ids were given explicitly; move the sequence past them.
 			await tx.$executeRawUnsafe(`SELECT setval(pg_get_serial_sequence('"OrgUnit"', 'id'), (SELECT max(id) FROM "OrgUnit"))`)
 			await tx.user.createMany({ data: demo.users })
 			await tx.password.createMany({ data: demo.accounts.map((a) => ({ userId: a.userId, hash: passwordHash })) })
-			await tx.membership.createMany({ data: demo.memberships })
+			await tx.membership.createMany({ data: demo.memberships.map((m) => ({ ...m, validFrom: DEMO_SINCE })) })
 			await tx.roleGrant.createMany({ data: demo.grants })
 		},
 		{ timeout: 120_000 },
 	)
 	const certificates = await seedDemoCertificates(db, demo)
+	const progress = await seedDemoProgress(db, demo)
+	// Three month-end snapshots, so that the dashboards' monthly line and the periodic reports have figures.
+	const months = [2, 1, 0].map((back) => lastEndedPeriod(new Date(Date.now() - back * 31 * 24 * 3600_000)))
+	for (const month of new Set(months)) await takeMonthSnapshot(month)
 	console.log(
-		`Seeded demo data: ${demo.units.length} units, ${demo.users.length} people, ${demo.accounts.length} demo accounts, ${certificates} certificates (${Math.round(performance.now() - started)} ms).`,
+		`Seeded demo data: ${demo.units.length} units, ${demo.users.length} people, ${demo.accounts.length} demo accounts, ${certificates + progress.certificates} certificates, ${progress.assignments} assignments, ${progress.enrollments} courses in progress (${Math.round(performance.now() - started)} ms).`,
 	)
 }
 

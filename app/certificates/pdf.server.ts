@@ -44,6 +44,12 @@ function sharedFonts() {
 	) as Record<FontName, SharedFont>
 	return fonts
 }
+/** The Vietnamese fonts for other pdfkit documents (the official reports), parsed once with the certificates'. */
+export function vietnamesePdfFonts() {
+	const shared = sharedFonts()
+	return { regular: asSource(shared.regular), italic: asSource(shared.italic), bold: asSource(shared.bold) }
+}
+
 /** pdfkit 0.20 takes fontkit objects wherever it takes a font (anything with `layout`); its typings list only
  * paths and bytes, so the object travels typed as a path. */
 const asSource = (font: SharedFont) => font as unknown as string

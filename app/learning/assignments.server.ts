@@ -1,9 +1,13 @@
 // Assignments are rules ("course C for unit U's subtree, tag T, due D"), never rows per person: who must take a
 // course is derived from the roster when asked, so assigning to 100,000 people writes one row.
 import { audit } from '#app/auth/audit.server.ts'
+import { forbidden, notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
+import { can } from '#app/auth/permissions.ts'
 import { getCourse, listCourses } from '#app/content/courses.server.ts'
 import { db } from '#app/db.server.ts'
+import { type Role } from '#app/generated/prisma/enums.ts'
 import { compareVi } from '#app/ui/collation.ts'
+import { AssignmentIdSchema } from './schema.ts'
 
 export type AssignmentInput = { courseSlug: string; audienceTag?: string; dueAt: Date; recurrenceMonths?: number }
 
@@ -69,6 +73,71 @@ export async function closeAssignment(assignmentId: string, unit: { id: number; 
 			await audit({ actorId, action: 'assignment.close', targetType: 'Assignment', targetId: assignmentId, orgUnitId: unit.id, request }, tx)
 		}
 		return closed.count === 1
+	})
+}
+
+/**
+ * The page's unit and an assignment its viewer may administer. 404 when the assignment does not exist or is not
+ * made inside the page's subtree; 403 when it was made on a unit outside the viewer's grants (another department's
+ * rule, or a parent's rule seen as inherited), whichever page the request names.
+ */
+export async function requireAssignment(request: Request, unitId: number, assignmentId: unknown, roles: ReadonlyArray<Role>) {
+	const access = await requireOrgRole(request, unitId, roles)
+	const id = AssignmentIdSchema.safeParse(assignmentId)
+	if (!id.success) notFound()
+	const assignment = await db.assignment.findUnique({
+		where: { id: id.data },
+		include: { course: { select: { slug: true } }, orgUnit: { select: { id: true, name: true, path: true } } },
+	})
+	if (!assignment) notFound()
+	if (!can(access.grants, assignment.orgUnit.path, roles)) forbidden()
+	if (!assignment.orgUnit.path.startsWith(access.unit.path)) notFound()
+	return { ...access, assignment }
+}
+
+export type AssignmentChange = { audienceTag: string | null; dueAt: Date; recurrenceMonths: number | null }
+export type UpdateOutcome = 'updated' | 'unchanged' | 'closed' | 'not-found'
+
+/**
+ * Changes the audience tag, due date and recurrence of an open assignment made inside `scope`. Course and unit are
+ * the rule's identity and stay: another course or unit is another assignment. The audit row carries before and
+ * after, in the same transaction as the change.
+ */
+export async function updateAssignment(
+	assignmentId: string,
+	change: AssignmentChange,
+	scope: { id: number; path: string },
+	actorId: string,
+	request?: Request,
+): Promise<UpdateOutcome> {
+	return db.$transaction(async (tx) => {
+		// Row lock: two managers saving at once are applied one after the other, and each audit row's "from" is
+		// the state the change really replaced.
+		await tx.$queryRaw`SELECT id FROM "Assignment" WHERE id = ${assignmentId} FOR UPDATE`
+		const current = await tx.assignment.findFirst({
+			where: { id: assignmentId, orgUnit: { path: { startsWith: scope.path } } },
+			include: { course: { select: { slug: true } } },
+		})
+		if (!current) return 'not-found'
+		if (current.closedAt) return 'closed'
+		const before: AssignmentChange = { audienceTag: current.audienceTag, dueAt: current.dueAt, recurrenceMonths: current.recurrenceMonths }
+		const changed = (Object.keys(change) as Array<keyof AssignmentChange>).filter((k) => String(before[k]?.valueOf() ?? null) !== String(change[k]?.valueOf() ?? null))
+		if (changed.length === 0) return 'unchanged'
+		await tx.assignment.update({ where: { id: current.id }, data: change })
+		const json = (v: AssignmentChange) => ({ tag: v.audienceTag, dueAt: v.dueAt.toISOString(), recurrenceMonths: v.recurrenceMonths })
+		await audit(
+			{
+				actorId,
+				action: 'assignment.update',
+				targetType: 'Assignment',
+				targetId: current.id,
+				orgUnitId: current.orgUnitId,
+				request,
+				details: { course: current.course.slug, changed, from: json(before), to: json(change) },
+			},
+			tx,
+		)
+		return 'updated'
 	})
 }
 

@@ -6,23 +6,40 @@ const optionalInt = (min: number, max: number, message: string) =>
 		z.coerce.number({ error: message }).int(message).min(min, message).max(max, message).optional(),
 	)
 
+const audienceTag = z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[a-z0-9-]{1,40}$/, 'assign.error.tag').optional())
+
+const dueAt = z
+	.string({ error: 'assign.error.due' })
+	.regex(/^\d{4}-\d{2}-\d{2}$/, 'assign.error.due')
+	.transform((v, ctx) => {
+		// End of that day in Vietnam (UTC+7): "due 31/12" means until midnight local time.
+		const date = new Date(`${v}T23:59:59+07:00`)
+		// The parser rolls 30/02 over to 02/03 instead of refusing it: the date must read back as typed.
+		const typed = Number.isNaN(date.getTime()) ? null : new Date(date.getTime() + 7 * 3_600_000).toISOString().slice(0, 10)
+		if (typed !== v || date.getUTCFullYear() > 2100) {
+			ctx.addIssue({ code: 'custom', message: 'assign.error.due' })
+			return z.NEVER
+		}
+		return date
+	})
+
+const recurrenceMonths = optionalInt(1, 60, 'assign.error.recurrence')
+
 export const AssignmentSchema = z.object({
 	intent: z.enum(['preview', 'create']),
 	courseSlug: z.string({ error: 'assign.error.course' }).min(1, 'assign.error.course'),
-	audienceTag: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[a-z0-9-]{1,40}$/, 'assign.error.tag').optional()),
-	dueAt: z
-		.string({ error: 'assign.error.due' })
-		.regex(/^\d{4}-\d{2}-\d{2}$/, 'assign.error.due')
-		.transform((v, ctx) => {
-			// End of that day in Vietnam (UTC+7): "due 31/12" means until midnight local time.
-			const date = new Date(`${v}T23:59:59+07:00`)
-			// The parser rolls 30/02 over to 02/03 instead of refusing it: the date must read back as typed.
-			const typed = Number.isNaN(date.getTime()) ? null : new Date(date.getTime() + 7 * 3_600_000).toISOString().slice(0, 10)
-			if (typed !== v || date.getUTCFullYear() > 2100) {
-				ctx.addIssue({ code: 'custom', message: 'assign.error.due' })
-				return z.NEVER
-			}
-			return date
-		}),
-	recurrenceMonths: optionalInt(1, 60, 'assign.error.recurrence'),
+	audienceTag,
+	dueAt,
+	recurrenceMonths,
 })
+
+/** Editing keeps the rule's identity (course and unit): changing those is a new assignment. */
+export const AssignmentEditSchema = z.object({
+	intent: z.enum(['preview', 'update']),
+	audienceTag,
+	dueAt,
+	recurrenceMonths,
+})
+
+/** Assignment ids are cuids; anything else in a URL or a hidden field is refused before a query. */
+export const AssignmentIdSchema = z.string().regex(/^[a-z0-9]{8,40}$/)

@@ -10,7 +10,7 @@ import { compareVi, compareViNames } from '#app/ui/collation.ts'
 import { type ImportMessage } from './import-messages.ts'
 import { type OrgUnit } from '#app/generated/prisma/client.ts'
 import { applyRosterPlan, auditRosterImport, planRoster, type RosterMode } from './roster-import.server.ts'
-import { parseRosterSheets } from './roster-rows.server.ts'
+import { readRosterFile } from './roster-rows.server.ts'
 import { readSpreadsheet } from './spreadsheet.server.ts'
 import { applyTreePlan, parseTreeSheets, planTree } from './tree-import.server.ts'
 
@@ -47,13 +47,30 @@ export function jobProgress(jobId: string) {
 }
 
 // Raw SQL with base64: pglite-prisma-adapter 0.6 cannot bind Bytes parameters ("Invalid input for bytea type").
+// The file travels in pieces: Prisma copies each statement's parameters into its query compiler (WebAssembly, whose
+// memory never shrinks) and keeps them in its debug log, so one 20 MB parameter would stay in the process as
+// several copies. 3 MiB of file per statement keeps that small at the price of a few more statements.
+const FILE_PIECE_BYTES = 3 * 1024 * 1024
+
 async function saveFile(client: Pick<Prisma.TransactionClient, '$executeRaw'>, jobId: string, bytes: Uint8Array) {
-	await client.$executeRaw`UPDATE "ImportJob" SET file = decode(${Buffer.from(bytes).toString('base64')}, 'base64') WHERE id = ${jobId}`
+	// A view of the upload's memory, not a copy.
+	const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+	await client.$executeRaw`UPDATE "ImportJob" SET file = ''::bytea WHERE id = ${jobId}`
+	for (let at = 0; at < view.length; at += FILE_PIECE_BYTES) {
+		const piece = view.subarray(at, at + FILE_PIECE_BYTES).toString('base64')
+		await client.$executeRaw`UPDATE "ImportJob" SET file = file || decode(${piece}, 'base64') WHERE id = ${jobId}`
+	}
 }
 
 async function loadFile(jobId: string) {
-	const rows = await db.$queryRaw<Array<{ file: string | null }>>`SELECT encode(file, 'base64') AS file FROM "ImportJob" WHERE id = ${jobId}`
-	return new Uint8Array(Buffer.from(rows[0]?.file ?? '', 'base64'))
+	const [row] = await db.$queryRaw<Array<{ size: number | null }>>`SELECT length(file) AS size FROM "ImportJob" WHERE id = ${jobId}`
+	const bytes = new Uint8Array(Number(row?.size ?? 0))
+	for (let at = 0; at < bytes.length; at += FILE_PIECE_BYTES) {
+		const [piece] = await db.$queryRaw<Array<{ data: string }>>`
+			SELECT encode(substring(file from ${at + 1} for ${FILE_PIECE_BYTES}), 'base64') AS data FROM "ImportJob" WHERE id = ${jobId}`
+		bytes.set(Buffer.from(piece?.data ?? '', 'base64'), at)
+	}
+	return bytes
 }
 
 export type ImportKind = 'roster' | 'tree'
@@ -73,11 +90,9 @@ type Analysis =
 			apply: (tx: Prisma.TransactionClient, job: { id: string; actorId: string; request?: Request }) => Promise<void>
 	  }
 
-// Its own function so that the cells (the bulk of the memory) can be collected before the database work.
-async function readRoster(bytes: Uint8Array) {
-	const read = await readSpreadsheet(bytes)
-	if (!read.ok) return { ok: false as const, problems: [read.problem] }
-	return parseRosterSheets(read.sheets)
+// Rows are checked as the file is read and only their compact form is kept (roster-rows.server.ts).
+function readRoster(bytes: Uint8Array) {
+	return readRosterFile(bytes)
 }
 
 /** Reads and checks a roster file against the database without writing anything. */
@@ -108,7 +123,8 @@ export async function analyseRoster(
 	const parsed = kept && Date.now() - kept.at <= PARSED_TTL_MS ? kept.parsed : await readRoster(typeof file === 'function' ? await file() : file)
 	if (!parsed.ok) return { ok: false, problems: parsed.problems, rowCount: 0 }
 	if (jobId) progress.set(jobId, { phase: 'checking', done: 0, total: parsed.rows.length })
-	const plan = await planRoster({ rows: parsed.rows, columns: parsed.columns, where: parsed.where, scope, mode, effectiveAt })
+	// A preview needs counts and errors only; the confirm's plan chooses the new people's usernames.
+	const plan = await planRoster({ rows: parsed.rows, columns: parsed.columns, where: parsed.where, scope, mode, effectiveAt, usernames: phase === 'confirm' })
 	if (jobId && phase === 'preview' && parsed.errors.length === 0 && plan.errors.length === 0) keepParsed(jobId, parsed)
 	const rowCount = parsed.rows.length + new Set(parsed.errors.map((e) => e.row)).size
 	return {
@@ -138,7 +154,7 @@ async function readTree(bytes: Uint8Array, scope: ImportScope) {
 export async function analyseTree(bytes: Uint8Array, scope: ImportScope, effectiveAt: Date): Promise<Analysis> {
 	const parsed = await readTree(bytes, scope)
 	if (!parsed.ok) return { ok: false, problems: parsed.problems, rowCount: 0 }
-	const plan = await planTree(parsed.rows, scope, parsed.where)
+	const plan = await planTree(parsed.rows, scope, parsed.where, effectiveAt)
 	const counts = { newUsers: 0, created: plan.creates.length, updated: new Set([...plan.renames, ...plan.moves].map((c) => c.id)).size, unchanged: plan.unchanged, ended: 0 }
 	return {
 		ok: true,
@@ -147,14 +163,16 @@ export async function analyseTree(bytes: Uint8Array, scope: ImportScope, effecti
 		warnings: [],
 		counts,
 		apply: async (tx, job) => {
-			await applyTreePlan(tx, plan, scope, effectiveAt)
+			await applyTreePlan(tx, plan, scope, effectiveAt, job.actorId)
 			await audit({ actorId: job.actorId, action: 'tree.import', targetType: 'ImportJob', targetId: job.id, orgUnitId: scope.id, request: job.request, details: counts }, tx)
 		},
 	}
 }
 
-async function analyse(kind: string, scope: ImportScope, mode: RosterMode, effectiveAt: Date, jobId: string, phase: 'preview' | 'confirm') {
-	return kind === 'tree' ? analyseTree(await loadFile(jobId), scope, effectiveAt) : analyseRoster(() => loadFile(jobId), scope, mode, effectiveAt, jobId, phase)
+/** `bytes`: the upload itself at the preview (no need to read back what was just stored); else read from the job. */
+async function analyse(kind: string, scope: ImportScope, mode: RosterMode, effectiveAt: Date, jobId: string, phase: 'preview' | 'confirm', bytes?: Uint8Array) {
+	const file = bytes ? () => Promise.resolve(bytes) : () => loadFile(jobId)
+	return kind === 'tree' ? analyseTree(await file(), scope, effectiveAt) : analyseRoster(file, scope, mode, effectiveAt, jobId, phase)
 }
 
 export async function startImport(input: {
@@ -200,7 +218,7 @@ export async function startImport(input: {
 		)
 		return created
 	})
-	const work = validateJob(job.id, input.scope)
+	const work = validateJob(job.id, input.scope, input.bytes)
 	if (input.wait || input.bytes.length <= INLINE_BYTES) await work
 	else work.catch((error) => console.error('import check failed', job.id, error))
 	return job.id
@@ -210,16 +228,18 @@ export function startRosterImport(input: Omit<Parameters<typeof startImport>[0],
 	return startImport({ ...input, kind: 'roster' })
 }
 
-async function validateJob(jobId: string, scope: ImportScope) {
+async function validateJob(jobId: string, scope: ImportScope, bytes: Uint8Array) {
 	try {
 		const job = await db.importJob.findUniqueOrThrow({ where: { id: jobId }, select: { kind: true, mode: true, effectiveAt: true } })
-		const analysis = await analyse(job.kind, scope, job.mode as RosterMode, job.effectiveAt!, jobId, 'preview')
+		const analysis = await analyse(job.kind, scope, job.mode as RosterMode, job.effectiveAt!, jobId, 'preview', bytes)
 		if (!analysis.ok) {
-			await db.importJob.update({ where: { id: jobId }, data: { status: 'PREVIEW', errors: store(analysis.problems), file: null, finishedAt: new Date() } })
+			await db.importJob.update({ where: { id: jobId }, data: { status: 'PREVIEW', errors: store(analysis.problems), file: null, finishedAt: new Date() }, select: { id: true } })
 			return
 		}
 		await db.importJob.update({
 			where: { id: jobId },
+			// Only the id back: by default Prisma returns every column, the stored file among them.
+			select: { id: true },
 			data: {
 				status: 'PREVIEW',
 				rowCount: analysis.rowCount,
@@ -233,7 +253,7 @@ async function validateJob(jobId: string, scope: ImportScope) {
 	} catch (error) {
 		console.error('import check failed', jobId, error)
 		await db.importJob
-			.update({ where: { id: jobId }, data: { status: 'FAILED', errors: store([{ key: 'import.failed.unexpected' }]), file: null, finishedAt: new Date() } })
+			.update({ where: { id: jobId }, data: { status: 'FAILED', errors: store([{ key: 'import.failed.unexpected' }]), file: null, finishedAt: new Date() }, select: { id: true } })
 			.catch(() => undefined)
 	} finally {
 		progress.delete(jobId)
@@ -264,7 +284,7 @@ async function runJob(input: { jobId: string; scope: ImportScope; actorId: strin
 		if (!analysis.ok || analysis.errors.length) {
 			// The database changed since the preview (someone added the same person meanwhile): nothing is written.
 			const errors = analysis.ok ? analysis.errors : analysis.problems
-			await db.importJob.update({ where: { id: jobId }, data: { status: 'FAILED', errors: store(errors), file: null, finishedAt: new Date() } })
+			await db.importJob.update({ where: { id: jobId }, data: { status: 'FAILED', errors: store(errors), file: null, finishedAt: new Date() }, select: { id: true } })
 			return
 		}
 		progress.set(jobId, { phase: 'writing', done: 0, total: 1 })
@@ -273,6 +293,7 @@ async function runJob(input: { jobId: string; scope: ImportScope; actorId: strin
 				await analysis.apply(tx, { id: jobId, actorId: input.actorId, request: input.request })
 				await tx.importJob.update({
 					where: { id: jobId },
+					select: { id: true },
 					data: {
 						status: 'SUCCEEDED',
 						rowCount: analysis.rowCount,
@@ -292,7 +313,7 @@ async function runJob(input: { jobId: string; scope: ImportScope; actorId: strin
 	} catch (error) {
 		console.error('import failed', jobId, error)
 		await db.importJob
-			.update({ where: { id: jobId }, data: { status: 'FAILED', errors: store([{ key: 'import.failed.unexpected' }]), file: null, finishedAt: new Date() } })
+			.update({ where: { id: jobId }, data: { status: 'FAILED', errors: store([{ key: 'import.failed.unexpected' }]), file: null, finishedAt: new Date() }, select: { id: true } })
 			.catch(() => undefined)
 	} finally {
 		progress.delete(jobId)

@@ -1,7 +1,6 @@
 // Roster import against the database: who each row is (a new person or someone already there), which
 // memberships to create, update or — in sync mode — end, and then all of it in ONE transaction with set-based
 // SQL, so that 100,000 rows take seconds and a failure leaves nothing behind. Nobody is ever deleted.
-import { randomUUID } from 'node:crypto'
 import { audit } from '#app/auth/audit.server.ts'
 import { db, Prisma } from '#app/db.server.ts'
 import { type OrgTree } from '#app/generated/prisma/enums.ts'
@@ -15,9 +14,13 @@ export type RosterMode = 'upsert' | 'sync'
 
 type Where = Partial<Record<RosterField, { column: string; header: string }>>
 
-type NewUser = { id: string; fullName: string; email: string | null; phone: string | null; birthDate: Date | null; birthYear: number | null; username: string }
+// A new person's details are those of their first row: the plan points at the row instead of copying it. New
+// people and memberships get their ids from the database (gen_random_uuid); a new person's memberships are written
+// with them and find them by their username, unique and chosen here. So a 100,000-row plan stays small.
+type NewUser = { username: string; row: RosterRow }
 type UserUpdate = { id: string; fullName: string; email: string | null; phone: string | null; birthDate: Date | null; birthYear: number | null }
-type NewMembership = { id: string; userId: string; orgUnitId: number; title: string | null; tags: Array<string>; countsInTarget: boolean }
+/** New memberships as columns (one import can create 100,000): who, the row giving title and tags, unit, counted. */
+type NewMemberships<U> = { users: Array<U>; rows: Array<RosterRow>; units: Array<number>; counts: Array<boolean> }
 type MembershipUpdate = { id: string; title: string | null; tags: Array<string>; countsInTarget: boolean }
 
 export type RosterPlan = {
@@ -25,7 +28,10 @@ export type RosterPlan = {
 	warnings: Array<ImportMessage>
 	newUsers: Array<NewUser>
 	userUpdates: Array<UserUpdate>
-	newMemberships: Array<NewMembership>
+	/** Memberships of people already in the database (by id). */
+	newMemberships: NewMemberships<string>
+	/** Memberships of the new people, in the order of `newUsers` (each person's together). */
+	newUserMemberships: NewMemberships<NewUser>
 	membershipUpdates: Array<MembershipUpdate>
 	endMemberships: Array<string>
 	counts: { rows: number; newUsers: number; created: number; updated: number; unchanged: number; ended: number }
@@ -34,7 +40,20 @@ export type RosterPlan = {
 type KnownUser = { id: string; fullName: string; email: string | null; phone: string | null; birthDate: Date | null; birthYear: number | null }
 type ActiveMembership = { id: string; userId: string; orgUnitId: number; path: string; title: string | null; tags: Array<string>; countsInTarget: boolean }
 
-const CHUNK = 20_000
+/**
+ * Rows per statement. Prisma keeps the arguments of its last 100 debug log calls (several per query, whether or not
+ * DEBUG is set), which for these statements are the whole parameter lists; what it keeps stays alive and V8 lets the
+ * heap grow to a multiple of what is alive. 20,000-row statements kept ≈ 80 MB for a 100,000-row import, 5,000-row
+ * ones ≈ 34 MB, 1,000-row ones ≈ 10 MB but took longer; 2,000 is the compromise.
+ */
+const CHUNK = 2_000
+
+function addMembership<U>(list: NewMemberships<U>, user: U, row: RosterRow, unit: number, counts: boolean) {
+	list.users.push(user)
+	list.rows.push(row)
+	list.units.push(unit)
+	list.counts.push(counts)
+}
 
 function chunks<T>(items: Array<T>, size = CHUNK) {
 	const out: Array<Array<T>> = []
@@ -44,19 +63,33 @@ function chunks<T>(items: Array<T>, size = CHUNK) {
 
 /**
  * A PostgreSQL array literal in one text parameter ('{"a",NULL,"b"}'), cast in SQL (::text[], ::int[], ::date[]).
- * Passing 20,000 values as one string instead of a JS array spares Prisma's per-value parameter handling, which
- * dominated the write time of a 100,000-row import.
+ * Passing thousands of values as one string instead of a JS array spares Prisma's per-value parameter handling,
+ * which dominated the write time of a 100,000-row import. Built by one join: appending value by value made a new
+ * string each time (≈ 180 MB of garbage for 100,000 rows).
  */
 function pgArray(values: ReadonlyArray<string | number | boolean | null>) {
-	let out = '{'
-	for (let i = 0; i < values.length; i++) {
-		const v = values[i]
-		if (i) out += ','
-		if (v === null || v === undefined) out += 'NULL'
-		else if (typeof v === 'string') out += `"${v.replace(/["\\]/g, '\\$&')}"`
-		else out += String(v)
-	}
-	return `${out}}`
+	if (values.length === 0) return '{}'
+	// The braces go on the first and last items, so that join makes the one flat string (no copy to add them).
+	const items = values.map(arrayItem)
+	items[0] = `{${items[0]}`
+	items[items.length - 1] = `${items[items.length - 1]}}`
+	return items.join(',')
+}
+
+function arrayItem(v: string | number | boolean | null) {
+	if (v === null || v === undefined) return 'NULL'
+	if (typeof v !== 'string') return String(v)
+	return `"${v.includes('"') || v.includes('\\') ? v.replace(/["\\]/g, '\\$&') : v}"`
+}
+
+/** Tags as the text of a PostgreSQL array, once per list: rows share their lists (roster-rows.server.ts). */
+function tagArrays(lists: ReadonlyArray<ReadonlyArray<string>>) {
+	const text = new Map<ReadonlyArray<string>, string>()
+	return lists.map((tags) => {
+		let t = text.get(tags)
+		if (t === undefined) text.set(tags, (t = pgArray(tags)))
+		return t
+	})
 }
 
 const isoDay = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null)
@@ -86,6 +119,8 @@ export async function planRoster(input: {
 	mode: RosterMode
 	effectiveAt: Date
 	at?: Date
+	/** False for a preview, which shows counts only: usernames are then chosen when the plan is applied. */
+	usernames?: boolean
 }): Promise<RosterPlan> {
 	const { rows, scope, mode } = input
 	const has = new Set(input.columns)
@@ -150,14 +185,14 @@ export async function planRoster(input: {
 		else unknownEmails.push(e)
 	}
 	// Raw SQL with one array parameter: Prisma's `in` with thousands of values costs seconds at 100,000 rows.
-	for (const part of chunks(unknownEmails, 20_000)) {
+	for (const part of chunks(unknownEmails)) {
 		const found = await db.$queryRaw<Array<KnownUser>>`
 			SELECT id, "fullName", email, phone, "birthDate", "birthYear" FROM "User" WHERE email = ANY(${pgArray(part)}::text[])`
 		for (const u of found) byEmail.set(u.email!, u)
 	}
 	const phones = [...new Set(rows.filter((r) => !r.email && r.phone).map((r) => r.phone!))]
 	const byPhone = new Map<string, Array<KnownUser>>()
-	for (const part of chunks(phones, 20_000)) {
+	for (const part of chunks(phones)) {
 		const found = await db.$queryRaw<Array<KnownUser>>`
 			SELECT id, "fullName", email, phone, "birthDate", "birthYear" FROM "User" WHERE phone = ANY(${pgArray(part)}::text[])`
 		for (const u of found) {
@@ -209,7 +244,8 @@ export async function planRoster(input: {
 		warnings,
 		newUsers: [],
 		userUpdates: [],
-		newMemberships: [],
+		newMemberships: { users: [], rows: [], units: [], counts: [] },
+		newUserMemberships: { users: [], rows: [], units: [], counts: [] },
 		membershipUpdates: [],
 		endMemberships: [],
 		counts: { rows: rows.length, newUsers: 0, created: 0, updated: 0, unchanged: 0, ended: 0 },
@@ -218,7 +254,6 @@ export async function planRoster(input: {
 	// Personal details to change, decided after the loop: only people who belong nowhere outside the scope.
 	const personUpdates: Array<{ next: UserUpdate; row: number; name: string }> = []
 	const personOnly = new Map<string, number>()
-	const newUserRows: Array<{ user: Omit<NewUser, 'username'>; row: RosterRow }> = []
 
 	for (const group of groups.values()) {
 		const r = group[0]!
@@ -267,14 +302,12 @@ export async function planRoster(input: {
 		}
 		if (rowFailed) continue
 
-		let userId: string
+		let userId: string | null = null
+		let newUser: NewUser | null = null
 		let personChanged = false
 		if (!user) {
-			userId = randomUUID()
-			newUserRows.push({
-				row: r,
-				user: { id: userId, fullName: r.fullName, email: r.email, phone: r.phone, birthDate: r.birthDate, birthYear: r.birthYear },
-			})
+			newUser = { username: '', row: r }
+			plan.newUsers.push(newUser)
 		} else {
 			userId = user.id
 			const next: UserUpdate = {
@@ -301,9 +334,10 @@ export async function planRoster(input: {
 			const unit = unitByCode.get(g.unitCode)!
 			// The unit's target rule (which tags count) applies on top of the file's "Tính vào chỉ tiêu".
 			const counts = countsUnderRule(unit.targetTags, g.tags, g.countsInTarget)
-			const current = user ? (scopedMemberships.get(userId) ?? []).find((m) => m.orgUnitId === unit.id) : undefined
+			const current = user ? scopedMemberships.get(user.id)?.find((m) => m.orgUnitId === unit.id) : undefined
 			if (!current) {
-				plan.newMemberships.push({ id: randomUUID(), userId, orgUnitId: unit.id, title: g.title, tags: g.tags, countsInTarget: counts })
+				if (newUser) addMembership(plan.newUserMemberships, newUser, g, unit.id, counts)
+				else addMembership(plan.newMemberships, userId!, g, unit.id, counts)
 				plan.counts.created++
 				continue
 			}
@@ -317,14 +351,14 @@ export async function planRoster(input: {
 			if (next.title !== current.title || !sameTags(next.tags, current.tags) || next.countsInTarget !== current.countsInTarget) {
 				plan.membershipUpdates.push(next)
 				plan.counts.updated++
-			} else if (personChanged && g === group[0]) personOnly.set(userId, (personOnly.get(userId) ?? 0) + 1)
+			} else if (personChanged && g === group[0]) personOnly.set(user!.id, (personOnly.get(user!.id) ?? 0) + 1)
 			else plan.counts.unchanged++
 		}
 	}
 
 	// Someone who also belongs outside the scope keeps their personal details: not ours to change.
 	const outsiders = new Set<string>()
-	for (const part of chunks(personUpdates.map((u) => u.next.id), 20_000)) {
+	for (const part of chunks(personUpdates.map((u) => u.next.id))) {
 		const found = await db.$queryRaw<Array<{ userId: string }>>`
 			SELECT DISTINCT m."userId" FROM "Membership" m JOIN "OrgUnit" o ON o.id = m."orgUnitId"
 			WHERE m."userId" = ANY(${pgArray(part)}::text[]) AND ${activeAt(at)} AND NOT (o.path LIKE ${scope.path + '%'} AND o.tree::text = ${scope.tree})`
@@ -351,7 +385,7 @@ export async function planRoster(input: {
 		}
 	}
 
-	plan.newUsers = await assignUsernames(newUserRows.map((n) => n.user))
+	if (input.usernames !== false) await assignUsernames(plan.newUsers)
 	plan.counts.newUsers = plan.newUsers.length
 	errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || (a.column ?? '').localeCompare(b.column ?? ''))
 	return plan
@@ -362,28 +396,34 @@ function asciiName(fullName: string) {
 }
 
 /** "Nguyễn Thị Hương" → "huong.nt", then "huong.nt2", … skipping names already taken in the database. */
-async function assignUsernames(users: Array<Omit<NewUser, 'username'>>): Promise<Array<NewUser>> {
-	const bases = users.map((u) => {
-		const parts = asciiName(u.fullName)
+async function assignUsernames(users: Array<NewUser>, client: Pick<Prisma.TransactionClient, '$queryRaw'> = db) {
+	// Names repeat: each distinct one is turned into its base once.
+	const baseOf = new Map<string, string>()
+	const bases = users.map(({ row: r }) => {
+		const known = baseOf.get(r.fullName)
+		if (known !== undefined) return known
+		const parts = asciiName(r.fullName)
 		const given = parts.at(-1) ?? 'nguoidung'
-		return `${given}.${parts.slice(0, -1).map((p) => p[0]).join('')}`.replace(/\.$/, '').slice(0, 30)
+		const base = `${given}.${parts.slice(0, -1).map((p) => p[0]).join('')}`.replace(/\.$/, '').slice(0, 30)
+		baseOf.set(r.fullName, base)
+		return base
 	})
 	const unique = [...new Set(bases)]
 	const taken = new Set<string>()
 	for (const part of chunks(unique)) {
-		const rows = await db.$queryRaw<Array<{ username: string }>>`
+		const rows = await client.$queryRaw<Array<{ username: string }>>`
 			SELECT username FROM "User" WHERE username IS NOT NULL AND regexp_replace(username, '[0-9]+$', '') = ANY(${pgArray(part)}::text[])`
 		for (const r of rows) taken.add(r.username)
 	}
 	const nextSuffix = new Map<string, number>()
-	return users.map((u, i) => {
+	users.forEach((user, i) => {
 		const base = bases[i]!
 		let n = nextSuffix.get(base) ?? 1
 		let name = n === 1 ? base : `${base}${n}`
 		while (taken.has(name)) name = `${base}${++n}`
 		taken.add(name)
 		nextSuffix.set(base, n)
-		return { ...u, username: name }
+		user.username = name
 	})
 }
 
@@ -394,22 +434,45 @@ export async function applyRosterPlan(
 	options: { effectiveAt: Date; importJobId: string; onProgress?: (done: number, total: number) => void },
 ) {
 	if (plan.errors.length) throw new Error('A plan with errors cannot be applied')
-	const total = plan.newUsers.length + plan.userUpdates.length + plan.newMemberships.length + plan.membershipUpdates.length + plan.endMemberships.length
+	if (plan.newUsers.some((u) => !u.username)) await assignUsernames(plan.newUsers, tx)
+	const total =
+		plan.newUsers.length +
+		plan.newUserMemberships.users.length +
+		plan.userUpdates.length +
+		plan.newMemberships.users.length +
+		plan.membershipUpdates.length +
+		plan.endMemberships.length
 	let done = 0
 	const step = (n: number) => {
 		done += n
 		options.onProgress?.(done, total)
 	}
 	const now = new Date()
+	// New people with their memberships, one statement a chunk: the memberships join the rows just inserted by
+	// username, so that no statement has to look people up in the whole User table.
+	const own = plan.newUserMemberships
+	let m = 0
 	for (const part of chunks(plan.newUsers)) {
+		const inPart = new Set(part)
+		const from = m
+		while (m < own.users.length && inPart.has(own.users[m]!)) m++
 		await tx.$executeRaw`
-			INSERT INTO "User" (id, "fullName", email, username, phone, "birthDate", "birthYear", kind, status, locale, "createdAt", "updatedAt")
-			SELECT v.id, v.name, v.email, v.username, v.phone, v.birth, v.year, 'STAFF'::"UserKind", 'PENDING'::"UserStatus", 'vi', ${now}, ${now}
-			FROM unnest(${pgArray(part.map((u) => u.id))}::text[], ${pgArray(part.map((u) => u.fullName))}::text[], ${pgArray(part.map((u) => u.email))}::text[],
-				${pgArray(part.map((u) => u.username))}::text[], ${pgArray(part.map((u) => u.phone))}::text[],
-				${pgArray(part.map((u) => isoDay(u.birthDate)))}::date[], ${pgArray(part.map((u) => u.birthYear))}::int[])
-				AS v(id, name, email, username, phone, birth, year)`
-		step(part.length)
+			WITH person AS (
+				INSERT INTO "User" (id, "fullName", email, username, phone, "birthDate", "birthYear", kind, status, locale, "createdAt", "updatedAt")
+				SELECT gen_random_uuid()::text, v.name, v.email, v.username, v.phone, v.birth, v.year, 'STAFF'::"UserKind", 'PENDING'::"UserStatus", 'vi', ${now}, ${now}
+				FROM unnest(${pgArray(part.map((u) => u.row.fullName))}::text[], ${pgArray(part.map((u) => u.row.email))}::text[],
+					${pgArray(part.map((u) => u.username))}::text[], ${pgArray(part.map((u) => u.row.phone))}::text[],
+					${pgArray(part.map((u) => isoDay(u.row.birthDate)))}::date[], ${pgArray(part.map((u) => u.row.birthYear))}::int[])
+					AS v(name, email, username, phone, birth, year)
+				RETURNING id, username
+			)
+			INSERT INTO "Membership" (id, "userId", "orgUnitId", title, tags, "countsInTarget", "validFrom", "createdAt", "importJobId")
+			SELECT gen_random_uuid()::text, person.id, v.unit, v.title, v.tags::text[], v.counts, ${options.effectiveAt}, ${now}, ${options.importJobId}
+			FROM unnest(${pgArray(own.users.slice(from, m).map((u) => u.username))}::text[], ${pgArray(own.units.slice(from, m))}::int[],
+				${pgArray(own.rows.slice(from, m).map((r) => r.title))}::text[], ${pgArray(tagArrays(own.rows.slice(from, m).map((r) => r.tags)))}::text[],
+				${pgArray(own.counts.slice(from, m))}::boolean[]) AS v(username, unit, title, tags, counts)
+			JOIN person ON person.username = v.username`
+		step(part.length + m - from)
 	}
 	for (const part of chunks(plan.userUpdates)) {
 		await tx.$executeRaw`
@@ -420,19 +483,22 @@ export async function applyRosterPlan(
 			WHERE u.id = v.id`
 		step(part.length)
 	}
-	for (const part of chunks(plan.newMemberships)) {
+	const memberships = plan.newMemberships
+	for (let start = 0; start < memberships.users.length; start += CHUNK) {
+		const end = Math.min(start + CHUNK, memberships.users.length)
+		const rows = memberships.rows.slice(start, end)
 		await tx.$executeRaw`
 			INSERT INTO "Membership" (id, "userId", "orgUnitId", title, tags, "countsInTarget", "validFrom", "createdAt", "importJobId")
-			SELECT v.id, v.uid, v.unit, v.title, v.tags::text[], v.counts, ${options.effectiveAt}, ${now}, ${options.importJobId}
-			FROM unnest(${pgArray(part.map((m) => m.id))}::text[], ${pgArray(part.map((m) => m.userId))}::text[], ${pgArray(part.map((m) => m.orgUnitId))}::int[],
-				${pgArray(part.map((m) => m.title))}::text[], ${pgArray(part.map((m) => pgArray(m.tags)))}::text[], ${pgArray(part.map((m) => m.countsInTarget))}::boolean[])
-				AS v(id, uid, unit, title, tags, counts)`
-		step(part.length)
+			SELECT gen_random_uuid()::text, v.uid, v.unit, v.title, v.tags::text[], v.counts, ${options.effectiveAt}, ${now}, ${options.importJobId}
+			FROM unnest(${pgArray(memberships.users.slice(start, end))}::text[], ${pgArray(memberships.units.slice(start, end))}::int[],
+				${pgArray(rows.map((r) => r.title))}::text[], ${pgArray(tagArrays(rows.map((r) => r.tags)))}::text[],
+				${pgArray(memberships.counts.slice(start, end))}::boolean[]) AS v(uid, unit, title, tags, counts)`
+		step(end - start)
 	}
 	for (const part of chunks(plan.membershipUpdates)) {
 		await tx.$executeRaw`
 			UPDATE "Membership" m SET title = v.title, tags = v.tags::text[], "countsInTarget" = v.counts
-			FROM unnest(${pgArray(part.map((m) => m.id))}::text[], ${pgArray(part.map((m) => m.title))}::text[], ${pgArray(part.map((m) => pgArray(m.tags)))}::text[],
+			FROM unnest(${pgArray(part.map((m) => m.id))}::text[], ${pgArray(part.map((m) => m.title))}::text[], ${pgArray(tagArrays(part.map((m) => m.tags)))}::text[],
 				${pgArray(part.map((m) => m.countsInTarget))}::boolean[]) AS v(id, title, tags, counts)
 			WHERE m.id = v.id`
 		step(part.length)

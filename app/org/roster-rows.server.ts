@@ -3,7 +3,7 @@
 // roster-import.server.ts. Each problem names its row and column.
 import { foldVi, normalizeName } from '#app/ui/collation.ts'
 import { type ImportMessage } from './import-messages.ts'
-import { type Cell, cellText, columnLetter, HEADER_SEARCH_ROWS, MAX_DATA_ROWS, type Sheet } from './spreadsheet.server.ts'
+import { type Cell, cellText, columnLetter, HEADER_SEARCH_ROWS, MAX_DATA_ROWS, type Merge, scanSpreadsheet, type SheetRow, type SheetVisitor } from './spreadsheet.server.ts'
 import { TAGS } from './tags.ts'
 
 export const ROSTER_FIELDS = ['fullName', 'birthDate', 'email', 'phone', 'unitCode', 'title', 'tags', 'countsInTarget'] as const
@@ -97,89 +97,143 @@ function hasName(fields: Set<string>) {
 	return fields.has('fullName') || (fields.has('familyName') && fields.has('givenName'))
 }
 
-export function parseRosterSheets(sheets: Array<Sheet>): ParsedRoster {
-	// The first sheet that has a recognisable header row: instructions may come first in some workbooks.
-	let best: { sheet: Sheet; index: number; mapping: Mapping } | null = null
-	for (const sheet of sheets) {
-		for (let i = 0; i < Math.min(sheet.rows.length, HEADER_SEARCH_ROWS); i++) {
-			const mapping = mapHeader(sheet.rows[i]!.cells)
-			if (!best || score(mapping) > score(best.mapping)) best = { sheet, index: i, mapping }
-		}
-		if (best && best.sheet === sheet && hasName(new Set(best.mapping.values())) && new Set(best.mapping.values()).has('unitCode')) break
-	}
-	const anyContent = sheets.some((s) => s.rows.some((r) => r.cells.some((c) => c.kind !== 'empty')))
-	if (!anyContent) return { ok: false, problems: [{ key: 'import.file.empty' }] }
-	if (!best || score(best.mapping) === 0) return { ok: false, problems: [{ key: 'import.header.notFound', vars: { columns: requiredList() } }] }
+type Candidate = { sheet: number; index: number; row: number; mapping: Mapping; cells: Array<Cell>; merges: Array<Merge> }
 
-	const { sheet, mapping } = best
-	const headerRow = sheet.rows[best.index]!.row
-	const problems: Array<ImportMessage> = []
-	const fields = new Set(mapping.values())
-	if (!hasName(fields)) problems.push({ key: 'import.header.missing', row: headerRow, vars: { header: ROSTER_HEADERS.fullName } })
-	if (!fields.has('unitCode')) problems.push({ key: 'import.header.missing', row: headerRow, vars: { header: ROSTER_HEADERS.unitCode } })
-	const seen = new Map<string, number>()
-	for (const [i, field] of mapping) {
-		if (field === 'unknown' || field === 'ignored') continue
-		const first = seen.get(field)
-		if (first !== undefined) {
-			problems.push({
-				key: 'import.header.duplicate',
-				row: headerRow,
-				column: columnLetter(i),
-				header: cellText(sheet.rows[best.index]!.cells[i]),
-				vars: { other: columnLetter(first) },
-			})
-		} else seen.set(field, i)
+/**
+ * Reads a roster file row by row (scanSpreadsheet): the header is looked for in the first rows of each sheet, then
+ * every data row becomes a compact RosterRow at once and its cells are dropped. Repeated values (unit codes,
+ * titles, groups, birth dates, names) are shared between rows, so 100,000 rows hold a few tens of megabytes.
+ */
+export async function readRosterFile(bytes: Uint8Array): Promise<ParsedRoster> {
+	const reader = new RosterReader()
+	const outcome = await scanSpreadsheet(bytes, reader)
+	if (!outcome.ok) return { ok: false, problems: [outcome.problem] }
+	return reader.result()
+}
+
+class RosterReader implements SheetVisitor {
+	private sheetIndex = -1
+	/** The first rows of the current sheet, where the header may be. */
+	private top: Array<SheetRow> = []
+	private anyContent = false
+	private best: Candidate | null = null
+	/** What happens to the current sheet's rows once its header rows have been seen. */
+	private state: 'top' | 'data' | 'skip' | 'done' = 'top'
+	private chosen: {
+		headerRow: number
+		headerCells: Array<Cell>
+		mapping: Mapping
+		used: Array<number>
+		col: (field: RosterField | 'familyName' | 'givenName') => number | undefined
+		problems: Array<ImportMessage>
+	} | null = null
+	private rows: Array<RosterRow> = []
+	private errors: Array<ImportMessage> = []
+	private dataRows = 0
+	private tooMany: ImportMessage | null = null
+	private readonly year = new Date().getUTCFullYear()
+	// Values that repeat from row to row, kept once.
+	private readonly strings = new Map<string, string>()
+	private readonly tagLists = new Map<string, ReturnType<typeof parseTags>>()
+	private readonly births = new Map<string, ReturnType<typeof parseBirthDate>>()
+
+	startSheet(index: number) {
+		this.sheetIndex = index
+		this.top = []
+		this.state = 'top'
 	}
-	if (problems.length) {
-		// A header merged across columns loses every title but the first: say so rather than "column missing".
-		for (const m of sheet.merges) {
-			if (m.top <= headerRow && m.bottom >= headerRow && m.right > m.left) {
-				problems.unshift({ key: 'import.cell.merged', row: headerRow, column: columnLetter(m.left - 1), header: cellText(sheet.rows[best.index]!.cells[m.left - 1]), vars: { range: `${columnLetter(m.left - 1)}${m.top}:${columnLetter(m.right - 1)}${m.bottom}` } })
+
+	row(r: SheetRow): void | 'stop' {
+		if (!this.anyContent && r.cells.some((c) => c.kind !== 'empty')) this.anyContent = true
+		if (this.state === 'top') {
+			this.top.push(r)
+			if (this.top.length === HEADER_SEARCH_ROWS) return this.decide()
+			return
+		}
+		if (this.state === 'data') return this.data(r)
+	}
+
+	endSheet({ merges }: { merges: Array<Merge> }): void | 'stop' {
+		if (this.state === 'top' && this.decide() === 'stop') return 'stop'
+		if (this.best?.sheet === this.sheetIndex) this.best.merges = merges
+		if (this.state === 'data' || this.chosen) {
+			this.finish(merges)
+			return 'stop'
+		}
+	}
+
+	/** After the first rows of a sheet: is its header the one, and is it complete enough to read the data? */
+	private decide(): void | 'stop' {
+		for (let i = 0; i < this.top.length; i++) {
+			const mapping = mapHeader(this.top[i]!.cells)
+			if (!this.best || score(mapping) > score(this.best.mapping)) {
+				this.best = { sheet: this.sheetIndex, index: i, row: this.top[i]!.row, mapping, cells: this.top[i]!.cells, merges: [] }
 			}
 		}
-		return { ok: false, problems }
+		const top = this.top
+		this.top = []
+		const best = this.best
+		// The first sheet with a name and a unit code column is the roster: instructions may come first in some workbooks.
+		if (!best || best.sheet !== this.sheetIndex || !isComplete(best.mapping)) {
+			this.state = 'skip'
+			return
+		}
+		const { mapping } = best
+		const problems: Array<ImportMessage> = []
+		const seen = new Map<string, number>()
+		for (const [i, field] of mapping) {
+			if (field === 'unknown' || field === 'ignored') continue
+			const first = seen.get(field)
+			if (first !== undefined) {
+				problems.push({ key: 'import.header.duplicate', row: best.row, column: columnLetter(i), header: cellText(best.cells[i]), vars: { other: columnLetter(first) } })
+			} else seen.set(field, i)
+		}
+		// The first column of each field (looked up several times per row).
+		const firstColumn = new Map<string, number>()
+		for (const [i, field] of mapping) if (!firstColumn.has(field)) firstColumn.set(field, i)
+		const col = (field: string) => firstColumn.get(field)
+		this.chosen = {
+			headerRow: best.row,
+			headerCells: best.cells,
+			mapping,
+			used: [...mapping].filter(([, f]) => f !== 'unknown' && f !== 'ignored').map(([i]) => i),
+			col,
+			problems,
+		}
+		if (problems.length) {
+			// Merged header cells may explain the problem: they are known when the sheet ends.
+			this.state = 'skip'
+			return
+		}
+		this.state = 'data'
+		for (const r of top.slice(best.index + 1)) if (this.data(r) === 'stop') return 'stop'
 	}
 
-	const headerCells = sheet.rows[best.index]!.cells
-	const warnings: Array<ImportMessage> = []
-	for (const [i, field] of mapping) {
-		if (field === 'unknown') warnings.push({ key: 'import.header.unknown', row: headerRow, column: columnLetter(i), header: cellText(headerCells[i]) })
-	}
-	const used = [...mapping].filter(([, f]) => f !== 'unknown' && f !== 'ignored').map(([i]) => i)
-	const col = (field: string) => [...mapping].find(([, f]) => f === field)?.[0]
-
-	const dataRows = sheet.rows.slice(best.index + 1).filter((r) => used.some((i) => r.cells[i] && r.cells[i]!.kind !== 'empty'))
-	if (dataRows.length === 0) return { ok: false, problems: [{ key: 'import.file.onlyHeader', row: headerRow }] }
-	if (dataRows.length > MAX_DATA_ROWS) {
-		return { ok: false, problems: [{ key: 'import.file.tooManyRows', row: dataRows[MAX_DATA_ROWS]!.row, vars: { max: MAX_DATA_ROWS.toLocaleString('vi-VN') } }] }
+	private data(r: SheetRow): void | 'stop' {
+		const { used } = this.chosen!
+		if (!used.some((i) => r.cells[i] && r.cells[i]!.kind !== 'empty')) return
+		if (++this.dataRows > MAX_DATA_ROWS) {
+			this.tooMany = { key: 'import.file.tooManyRows', row: r.row, vars: { max: MAX_DATA_ROWS.toLocaleString('vi-VN') } }
+			this.state = 'done'
+			return 'stop'
+		}
+		const row = this.check(r)
+		if (row) this.rows.push(row)
 	}
 
-	const errors: Array<ImportMessage> = []
-	const at = (row: number, i: number): Pick<ImportMessage, 'row' | 'column' | 'header'> => ({
-		row,
-		column: columnLetter(i),
-		header: cellText(headerCells[i]),
-	})
-
-	// A merged range inside the data leaves every cell but the first empty: refuse it rather than guess.
-	for (const m of sheet.merges) {
-		if (m.bottom < headerRow) continue
-		const hit = used.find((i) => i + 1 >= m.left && i + 1 <= m.right)
-		if (hit === undefined) continue
-		errors.push({
-			...at(Math.max(m.top, headerRow), Math.max(hit, m.left - 1)),
-			key: 'import.cell.merged',
-			vars: { range: `${columnLetter(m.left - 1)}${m.top}:${columnLetter(m.right - 1)}${m.bottom}` },
-		})
+	private once(value: string) {
+		const kept = this.strings.get(value)
+		if (kept !== undefined) return kept
+		this.strings.set(value, value)
+		return value
 	}
 
-	const rows: Array<RosterRow> = []
-	const year = new Date().getUTCFullYear()
-	for (const r of dataRows) {
+	/** One data row: its checked values, or null with its problems added to the errors. */
+	private check(r: SheetRow): RosterRow | null {
+		const { used, col, headerCells } = this.chosen!
 		let rowOk = true
 		const fail = (i: number, message: Omit<ImportMessage, 'row' | 'column' | 'header'>) => {
-			errors.push({ ...at(r.row, i), ...message })
+			this.errors.push({ row: r.row, column: columnLetter(i), header: cellText(headerCells[i]), ...message })
 			rowOk = false
 		}
 		// Cells that cannot be read at all, in any used column.
@@ -189,12 +243,12 @@ export function parseRosterSheets(sheets: Array<Sheet>): ParsedRoster {
 			if (cell.kind === 'invalid') fail(i, { key: cell.reason === 'formula' ? 'import.cell.formula' : 'import.cell.excelError', vars: { value: cell.text.slice(0, 40) } })
 			else if (cell.kind === 'text' && cell.text.length > MAX_TEXT) fail(i, { key: 'import.cell.tooLong', vars: { length: cell.text.length, max: MAX_TEXT } })
 		}
-		if (!rowOk) continue
+		if (!rowOk) return null
 		const text = (i: number | undefined) => (i === undefined ? '' : normalizeName(cellText(r.cells[i])))
 
 		// Name: one column, or family name + given name in two.
 		const nameCol = col('fullName') ?? col('givenName')!
-		const fullName = col('fullName') !== undefined ? text(col('fullName')) : normalizeName(`${text(col('familyName'))} ${text(col('givenName'))}`)
+		const fullName = this.once(col('fullName') !== undefined ? text(col('fullName')) : normalizeName(`${text(col('familyName'))} ${text(col('givenName'))}`))
 		if (!fullName) fail(nameCol, { key: 'import.name.required' })
 		else if (fullName.length > MAX_NAME) fail(nameCol, { key: 'import.name.tooLong', vars: { max: MAX_NAME } })
 		else if (/\d/.test(fullName) || !/\p{L}/u.test(fullName) || /^[=+\-@]/.test(fullName)) fail(nameCol, { key: 'import.name.invalid' })
@@ -202,9 +256,12 @@ export function parseRosterSheets(sheets: Array<Sheet>): ParsedRoster {
 		let birthDate: Date | null = null
 		let birthYear: number | null = null
 		const bCol = col('birthDate')
-		if (bCol !== undefined && r.cells[bCol] && r.cells[bCol]!.kind !== 'empty') {
-			const parsed = parseBirthDate(r.cells[bCol]!, year)
-			if ('error' in parsed) fail(bCol, { key: parsed.error, vars: { value: cellText(r.cells[bCol]).slice(0, 40) } })
+		const bCell = bCol === undefined ? undefined : r.cells[bCol]
+		if (bCol !== undefined && bCell && bCell.kind !== 'empty') {
+			const key = `${bCell.kind}:${cellText(bCell)}`
+			let parsed = this.births.get(key)
+			if (!parsed) this.births.set(key, (parsed = parseBirthDate(bCell, this.year)))
+			if ('error' in parsed) fail(bCol, { key: parsed.error, vars: { value: cellText(bCell).slice(0, 40) } })
 			else {
 				birthDate = parsed.date
 				birthYear = parsed.year
@@ -230,18 +287,25 @@ export function parseRosterSheets(sheets: Array<Sheet>): ParsedRoster {
 		}
 
 		const uCol = col('unitCode')!
-		const unitCode = text(uCol).toUpperCase()
+		const unitCode = this.once(text(uCol).toUpperCase())
 		if (!unitCode) fail(uCol, { key: 'import.unit.required' })
 		else if (unitCode.length > 60) fail(uCol, { key: 'import.unit.tooLong' })
 
 		const tCol = col('title')
-		const title = tCol === undefined ? null : text(tCol) || null
+		const title = tCol === undefined ? null : this.once(text(tCol)) || null
 		if (title && title.length > MAX_NAME) fail(tCol!, { key: 'import.title.tooLong', vars: { max: MAX_NAME } })
 
-		let tags: Array<string> = []
+		let tags: Array<string> = NO_TAGS
 		const gCol = col('tags')
 		if (gCol !== undefined) {
-			const parsed = parseTags(text(gCol))
+			const raw = text(gCol)
+			let parsed = this.tagLists.get(raw)
+			if (!parsed) {
+				parsed = parseTags(raw)
+				// Shared by every row with the same text: frozen, so that no one row's change reaches the others.
+				if ('tags' in parsed) Object.freeze(parsed.tags)
+				this.tagLists.set(raw, parsed)
+			}
 			if ('error' in parsed) fail(gCol, { key: 'import.tags.invalid', vars: { value: parsed.error } })
 			else tags = parsed.tags
 		}
@@ -256,15 +320,73 @@ export function parseRosterSheets(sheets: Array<Sheet>): ParsedRoster {
 				else fail(cCol, { key: 'import.counts.invalid', vars: { value: raw.slice(0, 20) } })
 			}
 		}
-		if (rowOk) rows.push({ row: r.row, fullName, birthDate, birthYear, email, phone, unitCode, title, tags, countsInTarget })
+		return rowOk ? { row: r.row, fullName, birthDate, birthYear, email, phone, unitCode, title, tags, countsInTarget } : null
 	}
-	const columns = ROSTER_FIELDS.filter((f) => (f === 'fullName' ? true : col(f) !== undefined))
-	const where: Partial<Record<RosterField, { column: string; header: string }>> = {}
-	for (const f of ROSTER_FIELDS) {
-		const i = f === 'fullName' ? (col('fullName') ?? col('givenName')) : col(f)
-		if (i !== undefined) where[f] = { column: columnLetter(i), header: cellText(headerCells[i]) }
+
+	/** The chosen sheet ended: merged ranges inside the data are refused, ahead of the row errors of their row. */
+	private finish(merges: Array<Merge>) {
+		this.state = 'done'
+		const chosen = this.chosen!
+		if (chosen.problems.length) return
+		const mergeErrors: Array<ImportMessage> = []
+		// A merged range inside the data leaves every cell but the first empty: refuse it rather than guess.
+		for (const m of merges) {
+			if (m.bottom < chosen.headerRow) continue
+			const hit = chosen.used.find((i) => i + 1 >= m.left && i + 1 <= m.right)
+			if (hit === undefined) continue
+			const i = Math.max(hit, m.left - 1)
+			mergeErrors.push({
+				row: Math.max(m.top, chosen.headerRow),
+				column: columnLetter(i),
+				header: cellText(chosen.headerCells[i]),
+				key: 'import.cell.merged',
+				vars: { range: `${columnLetter(m.left - 1)}${m.top}:${columnLetter(m.right - 1)}${m.bottom}` },
+			})
+		}
+		this.errors = [...mergeErrors, ...this.errors]
 	}
-	return { ok: true, headerRow, columns, rows, errors, warnings, where }
+
+	result(): ParsedRoster {
+		if (this.state === 'top') this.decide()
+		if (this.tooMany) return { ok: false, problems: [this.tooMany] }
+		if (!this.anyContent) return { ok: false, problems: [{ key: 'import.file.empty' }] }
+		const best = this.best
+		if (!best || score(best.mapping) === 0) return { ok: false, problems: [{ key: 'import.header.notFound', vars: { columns: requiredList() } }] }
+		const fields = new Set(best.mapping.values())
+		const problems: Array<ImportMessage> = []
+		if (!hasName(fields)) problems.push({ key: 'import.header.missing', row: best.row, vars: { header: ROSTER_HEADERS.fullName } })
+		if (!fields.has('unitCode')) problems.push({ key: 'import.header.missing', row: best.row, vars: { header: ROSTER_HEADERS.unitCode } })
+		problems.push(...(this.chosen?.problems ?? []))
+		if (problems.length) {
+			// A header merged across columns loses every title but the first: say so rather than "column missing".
+			for (const m of best.merges) {
+				if (m.top <= best.row && m.bottom >= best.row && m.right > m.left) {
+					problems.unshift({ key: 'import.cell.merged', row: best.row, column: columnLetter(m.left - 1), header: cellText(best.cells[m.left - 1]), vars: { range: `${columnLetter(m.left - 1)}${m.top}:${columnLetter(m.right - 1)}${m.bottom}` } })
+				}
+			}
+			return { ok: false, problems }
+		}
+		const chosen = this.chosen!
+		if (this.dataRows === 0) return { ok: false, problems: [{ key: 'import.file.onlyHeader', row: chosen.headerRow }] }
+		const warnings: Array<ImportMessage> = []
+		for (const [i, field] of chosen.mapping) {
+			if (field === 'unknown') warnings.push({ key: 'import.header.unknown', row: chosen.headerRow, column: columnLetter(i), header: cellText(chosen.headerCells[i]) })
+		}
+		const columns = ROSTER_FIELDS.filter((f) => (f === 'fullName' ? true : chosen.col(f) !== undefined))
+		const where: Partial<Record<RosterField, { column: string; header: string }>> = {}
+		for (const f of ROSTER_FIELDS) {
+			const i = f === 'fullName' ? (chosen.col('fullName') ?? chosen.col('givenName')) : chosen.col(f)
+			if (i !== undefined) where[f] = { column: columnLetter(i), header: cellText(chosen.headerCells[i]) }
+		}
+		return { ok: true, headerRow: chosen.headerRow, columns, rows: this.rows, errors: this.errors, warnings, where }
+	}
+}
+
+const NO_TAGS = Object.freeze([]) as unknown as Array<string>
+
+function isComplete(mapping: Mapping) {
+	const fields = new Set(mapping.values())
+	return hasName(fields) && fields.has('unitCode')
 }
 
 function requiredList() {

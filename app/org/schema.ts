@@ -37,6 +37,28 @@ export const EffectiveDateSchema = z
 		return date
 	})
 
+const DAY_MS = 24 * 3600 * 1000
+
+/**
+ * "Ngày hiệu lực" of a change to the org tree, yyyy-mm-dd as the start of that day in Vietnam. Decisions on units
+ * are often recorded after the fact (the 2025 mergers took effect on 1 July), so up to five years back; a closure
+ * may be planned up to a year ahead. Whether a date fits the unit's own history is checked by tree.server.ts.
+ */
+export const UnitDateSchema = z
+	.string({ error: 'tree.error.date' })
+	.regex(/^\d{4}-\d{2}-\d{2}$/, 'tree.error.date')
+	.transform((v, ctx) => {
+		const date = new Date(`${v}T00:00:00+07:00`)
+		// The parser rolls 30/02 over to 02/03: the date must read back as typed.
+		const typed = Number.isNaN(date.getTime()) ? null : new Date(date.getTime() + 7 * 3600 * 1000).toISOString().slice(0, 10)
+		const fromNow = date.getTime() - Date.now()
+		if (typed !== v || fromNow < -5 * 366 * DAY_MS || fromNow > 366 * DAY_MS) {
+			ctx.addIssue({ code: 'custom', message: 'tree.error.date' })
+			return z.NEVER
+		}
+		return date
+	})
+
 export const RosterUploadSchema = z.object({
 	// A file input left empty still sends a part, with no name and no bytes.
 	file: z.instanceof(File, { message: 'import.file.missing' }).refine((f) => f.name !== '' || f.size > 0, 'import.file.missing'),
@@ -81,14 +103,28 @@ export const UnitCreateSchema = z.object({
 		.regex(/^[A-Z0-9][A-Z0-9._-]{0,39}$/, 'tree.error.code'),
 	name: unitName,
 	kind: z.enum(UNIT_KINDS, { error: 'tree.error.kind' }),
-	validFrom: EffectiveDateSchema,
+	validFrom: UnitDateSchema,
 })
 
 export const UnitEditSchema = z.discriminatedUnion('intent', [
-	z.object({ intent: z.literal('rename'), name: unitName, at: EffectiveDateSchema }),
-	z.object({ intent: z.literal('move'), parentId: z.coerce.number({ error: 'tree.error.parent' }).int('tree.error.parent').positive('tree.error.parent'), at: EffectiveDateSchema }),
-	z.object({ intent: z.literal('close'), at: EffectiveDateSchema }),
+	z.object({ intent: z.literal('rename'), name: unitName, at: UnitDateSchema }),
+	z.object({ intent: z.literal('move'), parentId: z.coerce.number({ error: 'tree.error.parent' }).int('tree.error.parent').positive('tree.error.parent'), at: UnitDateSchema }),
+	z.object({ intent: z.literal('close'), at: UnitDateSchema }),
 ])
+
+/** The unit page's "as of" lookup (GET ?at=yyyy-mm-dd); any date the history can answer for. */
+export const UnitAsOfSchema = z
+	.string()
+	.regex(/^\d{4}-\d{2}-\d{2}$/)
+	.transform((v, ctx) => {
+		// End of that day in Vietnam: a change effective on that day is part of the answer.
+		const date = new Date(`${v}T23:59:59.999+07:00`)
+		if (Number.isNaN(date.getTime()) || new Date(date.getTime() + 7 * 3600 * 1000).toISOString().slice(0, 10) !== v || date.getUTCFullYear() < 1945 || date.getUTCFullYear() > 2100) {
+			ctx.addIssue({ code: 'custom', message: 'tree.error.asOf' })
+			return z.NEVER
+		}
+		return date
+	})
 
 export const TrainingEventSchema = z.object({
 	courseSlug: z.string({ error: 'assign.error.course' }).min(1, 'assign.error.course'),

@@ -7,6 +7,7 @@ import { foldVi, normalizeName } from '#app/ui/collation.ts'
 import { type ImportMessage } from './import-messages.ts'
 import { type Cell, cellText, columnLetter, HEADER_SEARCH_ROWS, MAX_DATA_ROWS, type Sheet } from './spreadsheet.server.ts'
 import { PARENT_KINDS, TREE_KINDS } from './tree.server.ts'
+import { changeDateProblem, lockCurrentPeriod, recordChange, recordCreated, vnDay } from './unit-history.server.ts'
 
 type Field = 'code' | 'name' | 'parentCode' | 'kind'
 export const TREE_HEADERS: Record<Field, string> = { code: 'Mã đơn vị', name: 'Tên đơn vị', parentCode: 'Mã đơn vị cấp trên', kind: 'Loại' }
@@ -108,11 +109,24 @@ export type TreePlan = {
 	unchanged: number
 }
 
-export async function planTree(rows: Array<TreeRow>, scope: { id: number; path: string; tree: OrgTree; code: string; kind: OrgKind }, where: TreeWhere): Promise<TreePlan> {
+/**
+ * Checks the file's rows against the tree. Renames and moves take effect on `effectiveAt` (new units start then), so
+ * they must fit each unit's history like the same change made on its page (tree.server.ts).
+ */
+export async function planTree(
+	rows: Array<TreeRow>,
+	scope: { id: number; path: string; tree: OrgTree; code: string; kind: OrgKind },
+	where: TreeWhere,
+	effectiveAt = new Date(),
+): Promise<TreePlan> {
 	const errors: Array<ImportMessage> = []
 	const at = (row: number, f: Field) => ({ row, column: where[f].column, header: where[f].header })
-	const all = await db.orgUnit.findMany({ where: { tree: scope.tree }, select: { id: true, code: true, name: true, kind: true, parentId: true, path: true, depth: true, validTo: true } })
-	const byCode = new Map<string, Existing & { validTo: Date | null }>(all.map((u) => [u.code.toUpperCase(), u]))
+	const all = await db.orgUnit.findMany({ where: { tree: scope.tree }, select: { id: true, code: true, name: true, kind: true, parentId: true, path: true, depth: true, validFrom: true, validTo: true } })
+	// Start of each unit's current period: a change may not take effect before it.
+	const lastChange = new Map(
+		(await db.orgUnitHistory.groupBy({ by: ['orgUnitId'], where: { orgUnit: { tree: scope.tree } }, _max: { validFrom: true } })).map((h) => [h.orgUnitId, h._max.validFrom!]),
+	)
+	const byCode = new Map<string, Existing & { validFrom: Date; validTo: Date | null }>(all.map((u) => [u.code.toUpperCase(), u]))
 	const inFile = new Map<string, TreeRow>()
 	for (const r of rows) {
 		const first = inFile.get(r.code)
@@ -151,20 +165,31 @@ export async function planTree(rows: Array<TreeRow>, scope: { id: number; path: 
 			errors.push({ ...at(r.row, 'kind'), key: 'tree.import.kindChange' })
 			continue
 		}
-		if (!existing) plan.creates.push({ ...r, parentCode })
-		else {
-			let changed = false
-			if (existing.name !== r.name) {
-				plan.renames.push({ id: existing.id, name: r.name })
-				changed = true
-			}
-			const currentParent = all.find((u) => u.id === existing.parentId)
-			if (currentParent?.code.toUpperCase() !== parentCode) {
-				plan.moves.push({ id: existing.id, parentCode })
-				changed = true
-			}
-			if (!changed) plan.unchanged++
+		if (!existing) {
+			plan.creates.push({ ...r, parentCode })
+			continue
 		}
+		const rename = existing.name !== r.name
+		const move = all.find((u) => u.id === existing.parentId)?.code.toUpperCase() !== parentCode
+		if (!rename && !move) {
+			plan.unchanged++
+			continue
+		}
+		if (existing.validTo) {
+			errors.push({ ...at(r.row, 'code'), key: 'tree.outcome.unit-closed' })
+			continue
+		}
+		const problem = changeDateProblem({ validFrom: lastChange.get(existing.id) ?? existing.validFrom }, effectiveAt, 'rename')
+		if (problem) {
+			errors.push({ ...at(r.row, 'code'), key: `tree.outcome.${problem.error}`, vars: problem.since ? { date: formatDay(problem.since) } : undefined })
+			continue
+		}
+		if (move && parent && !inFile.has(parentCode) && vnDay(parent.validFrom) > vnDay(effectiveAt)) {
+			errors.push({ ...at(r.row, 'parentCode'), key: 'tree.outcome.parent-not-open' })
+			continue
+		}
+		if (rename) plan.renames.push({ id: existing.id, name: r.name })
+		if (move) plan.moves.push({ id: existing.id, parentCode })
 	}
 	// A parent chain that loops back (A under B, B under A) can never be built.
 	const parentOf = new Map<string, string>()
@@ -187,8 +212,20 @@ export async function planTree(rows: Array<TreeRow>, scope: { id: number; path: 
 	return plan
 }
 
-/** Parents before children: creates in an order where every parent exists when its child is inserted. */
-export async function applyTreePlan(tx: Prisma.TransactionClient, plan: TreePlan, scope: { tree: OrgTree }, validFrom: Date) {
+/** dd/mm/yyyy in Vietnam, for messages. */
+function formatDay(date: Date) {
+	return vnDay(date).split('-').reverse().join('/')
+}
+
+/**
+ * Parents before children: creates in an order where every parent exists when its child is inserted. Renames and
+ * moves take effect on `validFrom` in each unit's history.
+ */
+export async function applyTreePlan(tx: Prisma.TransactionClient, plan: TreePlan, scope: { tree: OrgTree }, validFrom: Date, actorId: string | null = null) {
+	// Current periods read (and locked) before anything changes: a unit without history yet gets its baseline
+	// from its state before this file.
+	const periods = new Map<number, Awaited<ReturnType<typeof lockCurrentPeriod>>['period']>()
+	for (const id of new Set([...plan.renames, ...plan.moves].map((c) => c.id))) periods.set(id, (await lockCurrentPeriod(tx, id)).period)
 	const known = new Map<string, { id: number; path: string; depth: number }>()
 	const load = async (code: string) => {
 		let u = known.get(code)
@@ -210,6 +247,7 @@ export async function applyTreePlan(tx: Prisma.TransactionClient, plan: TreePlan
 			const unit = await tx.orgUnit.create({ data: { tree: scope.tree, kind: c.kind, code: c.code, name: c.name, parentId: parent.id, path: 'pending', depth: parent.depth + 1, validFrom } })
 			const path = `${parent.path}${unit.id}/`
 			await tx.orgUnit.update({ where: { id: unit.id }, data: { path } })
+			await recordCreated(tx, unit, actorId)
 			known.set(c.code, { id: unit.id, path, depth: parent.depth + 1 })
 		}
 		if (next.length === pending.length) throw new Error('Tree import: parents missing for ' + next.map((n) => n.code).join(', '))
@@ -223,5 +261,9 @@ export async function applyTreePlan(tx: Prisma.TransactionClient, plan: TreePlan
 		const newPath = `${fresh.path}${unit.id}/`
 		await tx.$executeRaw`UPDATE "OrgUnit" SET path = ${newPath} || substr(path, ${unit.path.length + 1}), depth = depth + ${fresh.depth + 1 - unit.depth} WHERE path LIKE ${unit.path + '%'}`
 		await tx.orgUnit.update({ where: { id: unit.id }, data: { parentId: fresh.id } })
+	}
+	for (const [id, period] of periods) {
+		const now = await tx.orgUnit.findUniqueOrThrow({ where: { id }, select: { name: true, parentId: true } })
+		await recordChange(tx, period, { name: now.name, parentId: now.parentId, at: validFrom, actorId })
 	}
 }

@@ -1,12 +1,14 @@
 // Administering the org trees: create, rename, move and close units with effective dates. The GOV tree follows
 // the 2025 structure (province → sở/ban/ngành → phòng; UBND xã/phường directly under the province, with their
 // own phòng); EDU and YOUTH trees live in the same table with their own kinds. Units are never deleted: closing
-// sets validTo, so reports of past periods still find them.
+// sets validTo, so reports of past periods still find them. Renames, moves and closures take an effective date and
+// are kept as periods in OrgUnitHistory (unit-history.server.ts).
 import { type Grant } from '#app/auth/permissions.ts'
 import { audit } from '#app/auth/audit.server.ts'
 import { db, Prisma } from '#app/db.server.ts'
 import { type OrgKind, type OrgTree } from '#app/generated/prisma/enums.ts'
 import { compareVi } from '#app/ui/collation.ts'
+import { changeDateProblem, lockCurrentPeriod, recordChange, recordClosed, recordCreated, vnDay } from './unit-history.server.ts'
 
 /** Which kinds a unit of each kind may sit under (null: a root). */
 export const PARENT_KINDS: Record<OrgKind, ReadonlyArray<OrgKind | null>> = {
@@ -83,7 +85,25 @@ export async function getTree(root: { path: string }, options: { includeClosed?:
 
 export type TreeOutcome =
 	| { ok: true; unitId: number }
-	| { ok: false; error: 'code-taken' | 'bad-kind' | 'bad-parent' | 'forbidden' | 'not-found' | 'cycle' | 'has-members' | 'has-children' | 'closed' }
+	| {
+			ok: false
+			error:
+				| 'code-taken'
+				| 'bad-kind'
+				| 'bad-parent'
+				| 'forbidden'
+				| 'not-found'
+				| 'cycle'
+				| 'has-members'
+				| 'has-children'
+				| 'closed'
+				| 'before-last-change'
+				| 'future'
+				| 'parent-not-open'
+				| 'unit-closed'
+			/** For 'before-last-change': the start of the unit's current period, the earliest date a change may take. */
+			since?: Date
+	  }
 
 type Actor = { actorId: string; grants: ReadonlyArray<Grant>; request?: Request }
 
@@ -99,6 +119,7 @@ export async function createUnit(parentId: number, input: { code: string; name: 
 				data: { tree: parent.tree, kind: input.kind, code: input.code, name: input.name, parentId: parent.id, path: 'pending', depth: parent.depth + 1, validFrom: input.validFrom },
 			})
 			await tx.orgUnit.update({ where: { id: unit.id }, data: { path: `${parent.path}${unit.id}/` } })
+			await recordCreated(tx, unit, actor.actorId)
 			await audit(
 				{ actorId: actor.actorId, action: 'orgunit.create', targetType: 'OrgUnit', targetId: unit.id, orgUnitId: unit.id, request: actor.request, details: { code: input.code, name: input.name, kind: input.kind, parentId: parent.id, validFrom: input.validFrom.toISOString() } },
 				tx,
@@ -115,65 +136,93 @@ async function administered(unitId: number, actor: Actor) {
 	const unit = await db.orgUnit.findUnique({ where: { id: unitId } })
 	if (!unit) return { error: 'not-found' as const }
 	if (!canAdminister(actor.grants, unit.path)) return { error: 'forbidden' as const }
+	// A closed unit, or one with a planned closure, keeps its last name and place.
+	if (unit.validTo) return { error: 'unit-closed' as const }
 	return { unit }
 }
 
-/** A new name from a date; the old name stays in the audit trail (certificates keep the name they were issued with). */
+/**
+ * A new name from its effective date. The history keeps the old name for the dates before, and certificates keep
+ * the name they were issued with.
+ */
 export async function renameUnit(unitId: number, input: { name: string; at: Date }, actor: Actor): Promise<TreeOutcome> {
 	const found = await administered(unitId, actor)
 	if ('error' in found) return { ok: false, error: found.error! }
-	const { unit } = found
-	await db.$transaction(async (tx) => {
+	return db.$transaction(async (tx): Promise<TreeOutcome> => {
+		const { unit, period } = await lockCurrentPeriod(tx, unitId)
+		const problem = changeDateProblem(period, input.at, 'rename')
+		if (problem) return { ok: false, ...problem }
+		if (unit.name === input.name) return { ok: true, unitId }
 		await tx.orgUnit.update({ where: { id: unit.id }, data: { name: input.name } })
+		await recordChange(tx, period, { name: input.name, at: input.at, actorId: actor.actorId })
 		await audit(
 			{ actorId: actor.actorId, action: 'orgunit.rename', targetType: 'OrgUnit', targetId: unit.id, orgUnitId: unit.id, request: actor.request, details: { from: unit.name, to: input.name, at: input.at.toISOString() } },
 			tx,
 		)
+		return { ok: true, unitId: unit.id }
 	})
-	return { ok: true, unitId: unit.id }
 }
 
-/** Moves a unit and its whole subtree under another parent of the same tree (paths rewritten in one statement). */
+/**
+ * Moves a unit and its whole subtree under another parent of the same tree from its effective date (paths
+ * rewritten in one statement; the history keeps the former parent for the dates before).
+ */
 export async function moveUnit(unitId: number, input: { parentId: number; at: Date }, actor: Actor): Promise<TreeOutcome> {
 	const found = await administered(unitId, actor)
 	if ('error' in found) return { ok: false, error: found.error! }
-	const { unit } = found
 	const parent = await db.orgUnit.findUnique({ where: { id: input.parentId } })
-	if (!parent || parent.tree !== unit.tree) return { ok: false, error: 'bad-parent' }
-	if (parent.path.startsWith(unit.path)) return { ok: false, error: 'cycle' }
+	if (!parent || parent.tree !== found.unit.tree) return { ok: false, error: 'bad-parent' }
+	if (parent.path.startsWith(found.unit.path)) return { ok: false, error: 'cycle' }
 	if (!actor.grants.some((g) => parent.path.startsWith(g.path) && (g.role === 'ADMIN' || g.role === 'MANAGER'))) return { ok: false, error: 'forbidden' }
-	if (parent.validTo && parent.validTo <= new Date()) return { ok: false, error: 'closed' }
-	if (!PARENT_KINDS[unit.kind].includes(parent.kind)) return { ok: false, error: 'bad-kind' }
-	const newPath = `${parent.path}${unit.id}/`
-	const delta = parent.depth + 1 - unit.depth
-	await db.$transaction(async (tx) => {
+	if (parent.validTo && (parent.validTo <= new Date() || parent.validTo <= input.at)) return { ok: false, error: 'closed' }
+	if (!PARENT_KINDS[found.unit.kind].includes(parent.kind)) return { ok: false, error: 'bad-kind' }
+	// On the effective date the new parent must already exist, or the history would place the unit under nothing.
+	if (vnDay(parent.validFrom) > vnDay(input.at)) return { ok: false, error: 'parent-not-open' }
+	return db.$transaction(async (tx): Promise<TreeOutcome> => {
+		const { unit, period } = await lockCurrentPeriod(tx, unitId)
+		const problem = changeDateProblem(period, input.at, 'move')
+		if (problem) return { ok: false, ...problem }
+		if (unit.parentId === parent.id) return { ok: true, unitId }
+		// Both read again under the lock: a concurrent move may have changed either path since the checks above.
+		const fresh = await tx.orgUnit.findUniqueOrThrow({ where: { id: parent.id } })
+		if (fresh.path.startsWith(unit.path)) return { ok: false, error: 'cycle' }
+		const newPath = `${fresh.path}${unit.id}/`
+		const delta = fresh.depth + 1 - unit.depth
 		await tx.$executeRaw`
 			UPDATE "OrgUnit" SET path = ${newPath} || substr(path, ${unit.path.length + 1}), depth = depth + ${delta}
 			WHERE path LIKE ${unit.path + '%'}`
-		await tx.orgUnit.update({ where: { id: unit.id }, data: { parentId: parent.id } })
+		await tx.orgUnit.update({ where: { id: unit.id }, data: { parentId: fresh.id } })
+		await recordChange(tx, period, { parentId: fresh.id, at: input.at, actorId: actor.actorId })
 		await audit(
-			{ actorId: actor.actorId, action: 'orgunit.move', targetType: 'OrgUnit', targetId: unit.id, orgUnitId: unit.id, request: actor.request, details: { from: unit.parentId, to: parent.id, at: input.at.toISOString() } },
+			{ actorId: actor.actorId, action: 'orgunit.move', targetType: 'OrgUnit', targetId: unit.id, orgUnitId: unit.id, request: actor.request, details: { from: unit.parentId, to: fresh.id, at: input.at.toISOString() } },
 			tx,
 		)
+		return { ok: true, unitId: unit.id }
 	})
-	return { ok: true, unitId: unit.id }
 }
 
-/** Closes a unit from a date. Refused while it still has open sub-units or active members: move them first. */
+/**
+ * Closes a unit from a date (today, a past date, or a planned date up to a year ahead). Refused while it has sub-units
+ * or members active on or after that date: move them first.
+ */
 export async function closeUnit(unitId: number, input: { at: Date }, actor: Actor): Promise<TreeOutcome> {
 	const found = await administered(unitId, actor)
 	if ('error' in found) return { ok: false, error: found.error! }
-	const { unit } = found
-	const openChildren = await db.orgUnit.count({ where: { parentId: unit.id, OR: [{ validTo: null }, { validTo: { gt: input.at } }] } })
-	if (openChildren) return { ok: false, error: 'has-children' }
-	const members = await db.membership.count({ where: { orgUnitId: unit.id, OR: [{ validTo: null }, { validTo: { gt: input.at } }] } })
-	if (members) return { ok: false, error: 'has-members' }
-	await db.$transaction(async (tx) => {
+	return db.$transaction(async (tx): Promise<TreeOutcome> => {
+		const { unit, period } = await lockCurrentPeriod(tx, unitId)
+		if (unit.validTo) return { ok: false, error: 'unit-closed' }
+		const problem = changeDateProblem(period, input.at, 'close')
+		if (problem) return { ok: false, ...problem }
+		const openChildren = await tx.orgUnit.count({ where: { parentId: unit.id, OR: [{ validTo: null }, { validTo: { gt: input.at } }] } })
+		if (openChildren) return { ok: false, error: 'has-children' }
+		const members = await tx.membership.count({ where: { orgUnitId: unit.id, OR: [{ validTo: null }, { validTo: { gt: input.at } }] } })
+		if (members) return { ok: false, error: 'has-members' }
 		await tx.orgUnit.update({ where: { id: unit.id }, data: { validTo: input.at } })
+		await recordClosed(tx, period, input.at)
 		await audit(
 			{ actorId: actor.actorId, action: 'orgunit.close', targetType: 'OrgUnit', targetId: unit.id, orgUnitId: unit.id, request: actor.request, details: { at: input.at.toISOString() } },
 			tx,
 		)
+		return { ok: true, unitId: unit.id }
 	})
-	return { ok: true, unitId: unit.id }
 }

@@ -1,8 +1,10 @@
-// A small XLSX reader: JSZip for the archive, saxes for the XML, no streams. exceljs's streaming reader (unzipper
-// underneath) occasionally lost a worksheet's rows under load and failed outright when the workbook part came
-// after the worksheets in the archive; reading parts by name has no such order or timing dependence. It returns
+// A small XLSX reader: JSZip for the archive, saxes for the XML. exceljs's streaming reader (unzipper underneath)
+// occasionally lost a worksheet's rows under load and failed outright when the workbook part came after the
+// worksheets in the archive; reading parts by name (each one inflated as a stream) has no such order dependence. It returns
 // the cells a roster needs: text, numbers, dates (by the cell's number format), booleans, errors and formulas
-// without a saved result, plus merged ranges.
+// without a saved result, plus merged ranges. Parts are inflated and parsed chunk by chunk and rows are handed over
+// one at a time (scanXlsxSheets): a 100,000-row sheet is ≈ 40 MB of XML and a million cell objects, which nothing
+// needs to hold at once.
 import JSZip from 'jszip'
 import { SaxesParser } from 'saxes'
 
@@ -14,17 +16,35 @@ export type XlsxCell =
 	| { kind: 'bool'; value: boolean }
 	| { kind: 'invalid'; reason: 'formula' | 'error'; text: string }
 
-export type XlsxSheet = {
-	name: string
-	rows: Array<{ row: number; cells: Array<XlsxCell> }>
-	merges: Array<{ top: number; left: number; bottom: number; right: number }>
-	/** More rows than asked for: reading stopped early. */
-	truncated: boolean
-}
+/** A merged range, 1-based inclusive bounds. */
+export type XlsxMerge = { top: number; left: number; bottom: number; right: number }
 
 const EMPTY: XlsxCell = { kind: 'empty' }
 
-/** Calls `on` for each element open/close and text, with namespace prefixes dropped. */
+type Row = { row: number; cells: Array<XlsxCell> }
+
+/** What a scan of the workbook reports, sheet by sheet, as it reads. */
+export type XlsxVisitor = {
+	startSheet?: (index: number, name: string) => void
+	/** One row of the current sheet; 'stop' ends the whole scan. */
+	row: (row: Row) => void | 'stop'
+	/** The sheet is done; merged ranges (written after the rows) are known now. 'stop' skips the remaining sheets. */
+	endSheet?: (info: { merges: Array<XlsxMerge>; truncated: boolean }) => void | 'stop'
+}
+
+// JSZip streams a part through its workers; the typings only describe the Node stream wrapper around it.
+type PartStream = {
+	on(event: 'data', cb: (chunk: Uint8Array) => void): PartStream
+	on(event: 'end', cb: () => void): PartStream
+	on(event: 'error', cb: (error: Error) => void): PartStream
+	resume(): PartStream
+	pause(): PartStream
+}
+
+/**
+ * Calls `on` for each element open/close and text, with namespace prefixes dropped. The part is inflated in small
+ * chunks and each is parsed as it comes, so neither the part's bytes nor its text exist whole; `stop` ends early.
+ */
 async function sax(
 	file: JSZip.JSZipObject,
 	on: { open?: (name: string, attrs: Record<string, string>) => void; close?: (name: string) => void; text?: (text: string) => void },
@@ -35,13 +55,43 @@ async function sax(
 	if (on.open) parser.on('opentag', (node) => on.open!(local(node.name), node.attributes as Record<string, string>))
 	if (on.close) parser.on('closetag', (node) => on.close!(local(node.name)))
 	if (on.text) parser.on('text', on.text)
-	const bytes = await file.async('uint8array')
 	const decoder = new TextDecoder('utf-8')
-	const CHUNK = 1 << 20
-	for (let i = 0; i < bytes.length && !stop(); i += CHUNK) {
-		parser.write(decoder.decode(bytes.subarray(i, i + CHUNK), { stream: i + CHUNK < bytes.length }))
-	}
-	if (!stop()) parser.close()
+	const stream = (file as unknown as { internalStream(type: 'uint8array'): PartStream }).internalStream('uint8array')
+	await new Promise<void>((resolve, reject) => {
+		let settled = false
+		const settle = (error?: unknown) => {
+			if (settled) return
+			settled = true
+			if (error) reject(error instanceof Error ? error : new Error(String(error)))
+			else resolve()
+		}
+		stream
+			.on('data', (chunk) => {
+				if (settled) return
+				try {
+					parser.write(decoder.decode(chunk, { stream: true }))
+					if (stop()) {
+						stream.pause()
+						settle()
+					}
+				} catch (error) {
+					stream.pause()
+					settle(error)
+				}
+			})
+			.on('error', (error) => settle(error))
+			.on('end', () => {
+				if (settled) return
+				try {
+					parser.write(decoder.decode())
+					if (!stop()) parser.close()
+					settle()
+				} catch (error) {
+					settle(error)
+				}
+			})
+			.resume()
+	})
 }
 
 // Built-in number formats that are dates (ECMA-376 §18.8.30), and custom ones that show a day, month or year.
@@ -67,8 +117,11 @@ function excelDate(serial: number, date1904: boolean) {
 	return new Date(epoch + Math.round(serial * 86_400_000))
 }
 
-/** Reads every worksheet (in workbook order) up to `maxRows` rows each. Throws on XML it cannot parse. */
-export async function readXlsxSheets(zip: JSZip, maxRows: number): Promise<Array<XlsxSheet>> {
+/**
+ * Hands every worksheet's rows (in workbook order, up to `maxRows` rows each) to `visit` as they are read, and
+ * returns how many sheets were read. Throws on XML it cannot parse, possibly after some rows were handed over.
+ */
+export async function scanXlsxSheets(zip: JSZip, maxRows: number, visit: XlsxVisitor): Promise<number> {
 	const workbookFile = zip.file('xl/workbook.xml')
 	if (!workbookFile) throw new Error('no workbook')
 	const sheetRefs: Array<{ name: string; rid: string }> = []
@@ -137,26 +190,29 @@ export async function readXlsxSheets(zip: JSZip, maxRows: number): Promise<Array
 		})
 	}
 
-	const sheets: Array<XlsxSheet> = []
 	const fallback = Object.keys(zip.files).filter((n) => /^xl\/worksheets\/[^/]+\.xml$/.test(n))
 	const parts = sheetRefs.length
 		? sheetRefs.map((s, i) => ({ name: s.name, path: targets.get(s.rid) ?? fallback[i] }))
 		: fallback.map((path, i) => ({ name: `Sheet${i + 1}`, path }))
+	let read = 0
 	for (const part of parts) {
 		const file = part.path ? zip.file(part.path) : null
 		if (!file) continue
-		sheets.push(await readSheet(file, part.name, { shared, dateStyles, date1904, maxRows }))
+		visit.startSheet?.(read++, part.name)
+		const { merges, truncated, stopped } = await readSheet(file, { shared, dateStyles, date1904, maxRows }, (row) => visit.row(row))
+		// A sheet cut short has only the merges seen so far: none are reported rather than some.
+		if (stopped || visit.endSheet?.({ merges: truncated ? [] : merges, truncated }) === 'stop') break
 	}
-	return sheets
+	return read
 }
 
 async function readSheet(
 	file: JSZip.JSZipObject,
-	name: string,
 	ctx: { shared: Array<string>; dateStyles: Array<boolean>; date1904: boolean; maxRows: number },
-): Promise<XlsxSheet> {
-	const sheet: XlsxSheet = { name, rows: [], merges: [], truncated: false }
-	let row: { row: number; cells: Array<XlsxCell> } | null = null
+	onRow: XlsxVisitor['row'],
+) {
+	const sheet = { merges: [] as Array<XlsxMerge>, truncated: false, stopped: false, rows: 0 }
+	let row: Row | null = null
 	let nextRow = 1
 	let cell: { col: number; type: string; style: number; value: string | null; formula: string | null; inline: string } | null = null
 	let nextCol = 0
@@ -239,8 +295,13 @@ async function readSheet(
 				else if (tag === 'rPh') inPhonetic = false
 				else if (tag === 'c') finishCell()
 				else if (tag === 'row' && row) {
-					if (sheet.rows.length >= ctx.maxRows) sheet.truncated = true
-					else sheet.rows.push(row)
+					// The rest of a chunk is still parsed after a stop: nothing more is handed over.
+					if (sheet.stopped || sheet.truncated) row = null
+					else if (sheet.rows >= ctx.maxRows) sheet.truncated = true
+					else {
+						sheet.rows++
+						if (onRow(row) === 'stop') sheet.stopped = true
+					}
 					row = null
 				}
 			},
@@ -251,7 +312,7 @@ async function readSheet(
 				else cell.inline += text
 			},
 		},
-		() => sheet.truncated,
+		() => sheet.truncated || sheet.stopped,
 	)
 	return sheet
 }

@@ -58,6 +58,16 @@ export default function UnitPage() {
 						</>
 					) : null}
 					{canSeeMembers ? (
+						<>
+							<Link to={`/org/${unit.id}/dashboard`} className="btn">
+								{t('dash.link')}
+							</Link>
+							<Link to={`/org/${unit.id}/reports`} className="btn btn-secondary">
+								{t('report.link')}
+							</Link>
+						</>
+					) : null}
+					{canSeeMembers ? (
 						<Link to={`/org/${unit.id}/members`} className="btn btn-secondary">
 							{t('members.manage')}
 						</Link>

@@ -1,10 +1,11 @@
 import { getFormProps, getSelectProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { z } from 'zod'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { getCourse } from '#app/content/courses.server.ts'
-import { closeAssignment, countRequiredPeople, courseOptions, createAssignment, listAssignmentsForUnit } from '#app/learning/assignments.server.ts'
+import { closeAssignment, countRequiredPeople, courseOptions, createAssignment, listAssignmentsForUnit, requireAssignment } from '#app/learning/assignments.server.ts'
 import { AssignmentSchema } from '#app/learning/schema.ts'
 import { TAGS } from '#app/org/tags.ts'
 import { Field, FormErrors } from '#app/ui/form.tsx'
@@ -16,19 +17,31 @@ export const meta: MetaFunction = () => [{ title: 'Giao khoá học | Văn Minh 
 
 const ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
 
+// After an edit or a close (POST → redirect → GET), the list says what happened; only these words are read back.
+const DONE = { updated: 'assign.updated', unchanged: 'assign.unchanged', closed: 'assign.closed' } as const
+const DoneSchema = z.enum(Object.keys(DONE) as [keyof typeof DONE])
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
-	return json({ unit: { id: unit.id, name: unit.name }, assignments: await listAssignmentsForUnit(unit), courses: courseOptions() })
+	const done = DoneSchema.safeParse(new URL(request.url).searchParams.get('done'))
+	return json({
+		unit: { id: unit.id, name: unit.name },
+		assignments: await listAssignmentsForUnit(unit),
+		courses: courseOptions(),
+		done: done.success ? DONE[done.data] : null,
+	})
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
 	const form = await request.formData()
-	const t = translator(langFromRequest(request))
 	if (form.get('intent') === 'close') {
-		const closed = await closeAssignment(String(form.get('assignmentId') ?? ''), unit, user.id, request)
-		return json({ result: null, preview: null, notice: closed ? t('assign.closed') : t('assign.notFound') }, { status: closed ? 200 : 404 })
+		// 403 for a rule outside the viewer's grants, 404 for one not in this page's subtree.
+		const { user, unit, assignment } = await requireAssignment(request, Number(params.unitId), form.get('assignmentId'), ROLES)
+		await closeAssignment(assignment.id, unit, user.id, request)
+		return redirect(`/org/${unit.id}/assignments?done=closed`, 303)
 	}
+	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const t = translator(langFromRequest(request))
 	const submission = parseWithZod(form, { schema: AssignmentSchema })
 	if (submission.status !== 'success') return json({ result: submission.reply(), preview: null, notice: null }, { status: 400 })
 	const value = submission.value
@@ -45,8 +58,10 @@ export default function AssignmentsPage() {
 	const t = useT()
 	const lang = useLang()
 	const errorText = useErrorText()
-	const { unit, assignments, courses } = useLoaderData<typeof loader>()
+	const { unit, assignments, courses, done } = useLoaderData<typeof loader>()
 	const data = useActionData<typeof action>()
+	// The redirect's word describes the last edit; once this page posts (preview, create) its own answer counts.
+	const notice = data ? data.notice : done ? t(done) : null
 	const [form, fields] = useForm<{ courseSlug: string; audienceTag?: string; dueAt: string; recurrenceMonths?: string }>({
 		id: 'assign',
 		lastResult: data?.result,
@@ -58,9 +73,9 @@ export default function AssignmentsPage() {
 				<Link to={`/org/${unit.id}`}>{unit.name}</Link>
 			</p>
 			<h1 className="mb-4 text-2xl font-bold">{t('assign.title')}</h1>
-			{data?.notice ? (
+			{notice ? (
 				<p role="status" className="alert alert-success mb-4">
-					{data.notice}
+					{notice}
 				</p>
 			) : null}
 			<section className="mb-8" aria-labelledby="new-heading">
@@ -133,7 +148,7 @@ export default function AssignmentsPage() {
 							<tbody>
 								{assignments.map((a) => (
 									<tr key={a.id}>
-										<td>{a.courseTitle}</td>
+										<td>{a.inherited ? a.courseTitle : <Link to={`/org/${unit.id}/assignments/${a.id}`}>{a.courseTitle}</Link>}</td>
 										<td>{a.unit.name}</td>
 										<td>{a.audienceTag ? tagLabel(t, a.audienceTag) : t('assign.everyone')}</td>
 										<td>{date(a.dueAt)}</td>

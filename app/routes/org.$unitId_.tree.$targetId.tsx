@@ -3,8 +3,9 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, js
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { forbidden, notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
 import { db } from '#app/db.server.ts'
-import { UnitEditSchema } from '#app/org/schema.ts'
+import { UnitAsOfSchema, UnitEditSchema } from '#app/org/schema.ts'
 import { canAdminister, closeUnit, getTree, isInSubtree, moveUnit, PARENT_KINDS, renameUnit } from '#app/org/tree.server.ts'
+import { unitAsOf, unitHistory, vnDay } from '#app/org/unit-history.server.ts'
 import { langFromRequest, useErrorText, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 
@@ -12,9 +13,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 
 const ROLES = ['MANAGER'] as const
 
-function todayInVietnam() {
-	return new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10)
-}
+const DAY_MS = 24 * 3600 * 1000
+const CHANGE_LABEL = { create: 'tree.change.create', rename: 'tree.change.rename', move: 'tree.change.move', 'rename+move': 'tree.change.renameMove' } as const
 
 async function requireTarget(request: Request, params: LoaderFunctionArgs['params']) {
 	const { user, unit, grants } = await requireOrgRole(request, Number(params.unitId), ROLES)
@@ -31,12 +31,37 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const parents = (await getTree(unit))
 		.filter((n) => PARENT_KINDS[target.kind].includes(n.kind) && !n.path.startsWith(target.path) && n.id !== target.parentId)
 		.map((n) => ({ id: n.id, name: n.name }))
+	// "What was this unit on date D": a GET form, so it works without JavaScript and can be bookmarked.
+	const asked = new URL(request.url).searchParams.get('at')
+	const at = asked ? UnitAsOfSchema.safeParse(asked) : null
+	const asOf = at?.success ? await unitAsOf(target.id, at.data) : null
+	const now = Date.now()
 	return json({
 		unit: { id: unit.id, name: unit.name },
-		target: { id: target.id, name: target.name, code: target.code, kind: target.kind, closed: target.validTo !== null },
+		target: { id: target.id, name: target.name, code: target.code, kind: target.kind, closedFrom: target.validTo ? vnDay(target.validTo) : null },
 		parents,
-		today: todayInVietnam(),
+		history: (await unitHistory(target.id)).map((p) => ({
+			from: vnDay(p.validFrom),
+			to: p.validTo ? vnDay(p.validTo) : null,
+			name: p.name,
+			parentName: p.parentName,
+			change: p.change in CHANGE_LABEL ? p.change : 'create',
+		})),
+		lookup: asked ? { date: asked, valid: Boolean(at?.success), result: asOf && serialiseAsOf(asOf) } : null,
+		// Bounds of the date inputs; the server checks them again (UnitDateSchema, tree.server.ts).
+		dates: { today: vnDay(new Date(now)), min: vnDay(new Date(now - 5 * 365 * DAY_MS)), maxClose: vnDay(new Date(now + 365 * DAY_MS)) },
 	})
+}
+
+function serialiseAsOf(asOf: NonNullable<Awaited<ReturnType<typeof unitAsOf>>>) {
+	if (asOf.state === 'not-yet') return { state: asOf.state, founded: vnDay(asOf.foundedAt) }
+	if (asOf.state === 'closed') return { state: asOf.state, name: asOf.name, closed: vnDay(asOf.closedAt) }
+	return { state: asOf.state, name: asOf.name, path: asOf.ancestors.map((a) => a.name) }
+}
+
+/** yyyy-mm-dd → dd/mm/yyyy, the way dates are read in Vietnam (and in en-GB). */
+function shown(day: string) {
+	return day.split('-').reverse().join('/')
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -52,14 +77,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
 			: v.intent === 'move'
 				? await moveUnit(target.id, { parentId: v.parentId, at: v.at }, actor)
 				: await closeUnit(target.id, { at: v.at }, actor)
-	if (!outcome.ok) return json({ result: submission.reply({ formErrors: [t(`tree.outcome.${outcome.error}`)] }), notice: null }, { status: outcome.error === 'forbidden' ? 403 : 400 })
+	if (!outcome.ok) {
+		const message = t(`tree.outcome.${outcome.error}`, outcome.since ? { date: shown(vnDay(outcome.since)) } : undefined)
+		return json({ result: submission.reply({ formErrors: [message] }), notice: null }, { status: outcome.error === 'forbidden' ? 403 : 400 })
+	}
 	return json({ result: submission.reply(), notice: t(`tree.done.${v.intent}`) })
 }
 
 export default function UnitEditPage() {
 	const t = useT()
 	const errorText = useErrorText()
-	const { unit, target, parents, today } = useLoaderData<typeof loader>()
+	const { unit, target, parents, history, lookup, dates } = useLoaderData<typeof loader>()
 	const data = useActionData<typeof action>()
 	const errors = data?.result && 'error' in data.result ? (data.result.error ?? {}) : {}
 	return (
@@ -70,7 +98,7 @@ export default function UnitEditPage() {
 			<h1 className="mb-1 text-2xl font-bold">{target.name}</h1>
 			<p className="mb-4 text-gray-700">
 				{t('org.col.code')}: {target.code} · {t(`kind.${target.kind}`)}
-				{target.closed ? ` · ${t('tree.closed')}` : null}
+				{target.closedFrom ? ` · ${t('tree.closingOn', { date: shown(target.closedFrom) })}` : null}
 			</p>
 			{data?.notice ? (
 				<p role="status" className="alert alert-success mb-4">
@@ -86,7 +114,7 @@ export default function UnitEditPage() {
 						))}
 				</div>
 			) : null}
-			{target.closed ? null : (
+			{target.closedFrom ? null : (
 				<div className="grid gap-6 lg:grid-cols-3">
 					<Form method="post" className="card">
 						<h2 className="mb-3 text-xl font-semibold">{t('tree.rename')}</h2>
@@ -98,7 +126,10 @@ export default function UnitEditPage() {
 						<label htmlFor="rename-at" className="label">
 							{t('roster.effectiveAt')}
 						</label>
-						<input id="rename-at" name="at" type="date" defaultValue={today} className="field mb-4" />
+						<input id="rename-at" name="at" type="date" defaultValue={dates.today} min={dates.min} max={dates.today} required className="field" aria-describedby="rename-at-hint" />
+						<p id="rename-at-hint" className="mb-4 mt-1 text-sm text-gray-700">
+							{t('tree.changeAtHint')}
+						</p>
 						<button type="submit" className="btn">
 							{t('tree.renameSubmit')}
 						</button>
@@ -120,7 +151,10 @@ export default function UnitEditPage() {
 						<label htmlFor="move-at" className="label">
 							{t('roster.effectiveAt')}
 						</label>
-						<input id="move-at" name="at" type="date" defaultValue={today} className="field mb-4" />
+						<input id="move-at" name="at" type="date" defaultValue={dates.today} min={dates.min} max={dates.today} required className="field" aria-describedby="move-at-hint" />
+						<p id="move-at-hint" className="mb-4 mt-1 text-sm text-gray-700">
+							{t('tree.changeAtHint')}
+						</p>
 						<button type="submit" className="btn btn-secondary">
 							{t('tree.moveSubmit')}
 						</button>
@@ -132,13 +166,68 @@ export default function UnitEditPage() {
 						<label htmlFor="close-at" className="label">
 							{t('tree.closeAt')}
 						</label>
-						<input id="close-at" name="at" type="date" defaultValue={today} className="field mb-4" />
+						<input id="close-at" name="at" type="date" defaultValue={dates.today} min={dates.min} max={dates.maxClose} required className="field" aria-describedby="close-at-hint" />
+						<p id="close-at-hint" className="mb-4 mt-1 text-sm text-gray-700">
+							{t('tree.closeAtHint')}
+						</p>
 						<button type="submit" className="btn btn-secondary">
 							{t('tree.closeSubmit')}
 						</button>
 					</Form>
 				</div>
 			)}
+			<section aria-labelledby="history-heading" className="mt-8">
+				<h2 id="history-heading" className="mb-2 text-xl font-semibold">
+					{t('tree.history')}
+				</h2>
+				<div className="mb-4 overflow-x-auto">
+					<table className="table bg-white">
+						<thead>
+							<tr>
+								<th scope="col">{t('tree.history.from')}</th>
+								<th scope="col">{t('tree.history.to')}</th>
+								<th scope="col">{t('tree.history.name')}</th>
+								<th scope="col">{t('tree.history.parent')}</th>
+								<th scope="col">{t('tree.history.change')}</th>
+							</tr>
+						</thead>
+						<tbody>
+							{history.map((p) => (
+								<tr key={`${p.from}-${p.name}-${p.parentName}`}>
+									<td>{shown(p.from)}</td>
+									<td>{p.to ? shown(p.to) : t('tree.history.now')}</td>
+									<td>{p.name}</td>
+									<td>{p.parentName ?? '—'}</td>
+									<td>{t(CHANGE_LABEL[p.change as keyof typeof CHANGE_LABEL])}</td>
+								</tr>
+							))}
+						</tbody>
+					</table>
+				</div>
+				<Form method="get" className="card max-w-xl">
+					<h3 className="mb-3 text-lg font-semibold">{t('tree.asOf')}</h3>
+					<label htmlFor="as-of" className="label">
+						{t('tree.asOf.date')}
+					</label>
+					<input id="as-of" name="at" type="date" defaultValue={lookup?.date ?? dates.today} required className="field mb-4" />
+					<button type="submit" className="btn btn-secondary">
+						{t('tree.asOf.submit')}
+					</button>
+					{lookup ? (
+						<p role="status" className={`mt-4 ${lookup.valid ? 'alert' : 'alert alert-error'}`}>
+							{!lookup.valid || !lookup.result
+								? t('tree.error.asOf')
+								: lookup.result.state === 'not-yet'
+									? t('tree.asOf.notYet', { date: shown(lookup.date), founded: shown(lookup.result.founded) })
+									: lookup.result.state === 'closed'
+										? t('tree.asOf.closed', { date: shown(lookup.date), name: lookup.result.name, closed: shown(lookup.result.closed) })
+										: lookup.result.path.length
+											? t('tree.asOf.open', { date: shown(lookup.date), name: lookup.result.name, path: lookup.result.path.join(' › ') })
+											: t('tree.asOf.openRoot', { date: shown(lookup.date), name: lookup.result.name })}
+						</p>
+					) : null}
+				</Form>
+			</section>
 		</>
 	)
 }

@@ -13,6 +13,9 @@ export const meta: MetaFunction = () => [{ title: 'Cây tổ chức | Văn Minh 
 
 const ROLES = ['MANAGER'] as const
 
+// Indentation by depth as whole class names (the CSP forbids style attributes; Tailwind only sees literal names).
+const INDENT = ['pl-0', 'pl-5', 'pl-10', 'pl-15', 'pl-20', 'pl-25', 'pl-30', 'pl-35', 'pl-40'] as const
+
 function todayInVietnam() {
 	return new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10)
 }
@@ -101,7 +104,7 @@ export default function TreePage() {
 						{nodes.map((n) => (
 							<tr key={n.id}>
 								<td>
-									<span style={{ paddingLeft: `${n.depth * 1.25}rem` }} className="inline-block">
+									<span className={`inline-block ${INDENT[Math.min(n.depth, INDENT.length - 1)]}`}>
 										<Link to={`/org/${n.id}`}>{n.name}</Link>
 										{n.closed ? ` (${t('tree.closed')})` : null}
 									</span>

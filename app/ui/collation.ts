@@ -15,6 +15,17 @@ export function compareViNames(a: string, b: string) {
 	return collator.compare(givenName(a), givenName(b)) || collator.compare(a, b)
 }
 
+/**
+ * Sorts in compareViNames order, splitting each name once rather than on every comparison: for lists of thousands
+ * of people (a department's completion list) that is most of the sorting time.
+ */
+export function sortByViName<T>(items: Array<T>, name: (item: T) => string): Array<T> {
+	return items
+		.map((item) => ({ item, full: name(item), given: givenName(name(item)) }))
+		.sort((a, b) => collator.compare(a.given, b.given) || collator.compare(a.full, b.full))
+		.map((x) => x.item)
+}
+
 /** NFC, trimmed, single spaces: how every human-entered name is stored. */
 export function normalizeName(value: string) {
 	return value.normalize('NFC').replace(/\s+/g, ' ').trim()

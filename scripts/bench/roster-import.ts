@@ -91,7 +91,9 @@ async function main() {
 				Number(r.peakMb) > 500 ? `memory ${r.peakMb} MB > 500 MB` : null,
 				Number(r.previewMs) >= 200 ? `preview ${r.previewMs} ms ≥ 200 ms` : null,
 			].filter(Boolean)
-			console.log(`${r.db} ${r.format}: ${over.length ? `OVER BUDGET: ${over.join(', ')}` : 'within budget'}`)
+			// Embedded PGlite keeps the database itself in this process: its share is already in "before".
+			const note = r.db === 'pglite' && over.some((o) => o?.startsWith('memory')) ? ` (the database runs in this process: ${r.baseMb} MB before the import, ${Number(r.peakMb) - Number(r.baseMb)} MB more during it)` : ''
+			console.log(`${r.db} ${r.format}: ${over.length ? `OVER BUDGET: ${over.join(', ')}${note}` : 'within budget'}`)
 		}
 		if (failed) process.exitCode = 1
 	} finally {
@@ -214,11 +216,12 @@ async function runCase(name: string, file: string) {
 		const t0 = performance.now()
 		const jobId = await startRosterImport({ bytes, fileName: path.basename(file), scope, actorId: admin.id, mode: 'upsert', effectiveAt: new Date(), wait: true })
 		const t1 = performance.now()
-		const preview = await db.importJob.findUniqueOrThrow({ where: { id: jobId } })
+		// Only what is checked: the whole row would also bring the stored file back into this process.
+		const preview = await db.importJob.findUniqueOrThrow({ where: { id: jobId }, select: { status: true, errors: true } })
 		if (preview.status !== 'PREVIEW' || JSON.stringify(preview.errors).includes('"key"')) throw new Error(`preview failed: ${JSON.stringify(preview.errors).slice(0, 500)}`)
 		await confirmRosterImport({ jobId, scope, actorId: admin.id, wait: true })
 		const t2 = performance.now()
-		const done = await db.importJob.findUniqueOrThrow({ where: { id: jobId } })
+		const done = await db.importJob.findUniqueOrThrow({ where: { id: jobId }, select: { status: true, errors: true } })
 		if (done.status !== 'SUCCEEDED') throw new Error(`import failed: ${JSON.stringify(done.errors).slice(0, 500)}`)
 		const members = await db.membership.count({ where: { importJobId: jobId } })
 		if (members !== ROWS) throw new Error(`expected ${ROWS} memberships, found ${members}`)

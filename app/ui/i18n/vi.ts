@@ -10,6 +10,7 @@ export const vi = {
 	'nav.login': 'Đăng nhập',
 	'nav.logout': 'Đăng xuất',
 	'nav.account': 'Tài khoản của tôi',
+	'nav.reports': 'Tiến độ',
 	'nav.audit': 'Nhật ký quản trị',
 	'nav.language': 'Ngôn ngữ',
 	'nav.switchTo': 'English',

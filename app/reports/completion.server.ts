@@ -1,0 +1,532 @@
+// The completion rule (DESIGN §5) for whole units at once, in SQL: who is required (the roster, the open assignments
+// and their audience tags), who holds a certificate that counts, who is in progress and who is overdue, for a unit's
+// subtree on any date. Every dashboard, export and snapshot reads its numbers from here (or from the rollup and the
+// snapshots, which are computed by this same SQL), so that no two screens disagree. The per-person statement of the
+// rule is app/reports/completion.ts; tests hold the two together.
+//
+// One statement per question, set-based, so that a province of 100,000 people is a few hash joins rather than
+// 100,000 queries. See docs/decisions/012-completion-queries.md for the numbers and for the rollup.
+import { db, sql } from '#app/db.server.ts'
+import { type OrgKind, type OrgTree } from '#app/generated/prisma/enums.ts'
+import { RECERTIFICATION_MONTHS } from '#app/learning/my-courses.server.ts'
+import { compareVi, sortByViName } from '#app/ui/collation.ts'
+import { type CompletionCounts, type Lapse, type PersonStatus, withRate, ZERO_COUNTS } from './completion.ts'
+
+export type UnitRef = { id: number; name: string; code: string; kind: OrgKind; tree: OrgTree; path: string; depth: number; parentId: number | null }
+
+export type UnitRow = CompletionCounts & {
+	unit: UnitRef
+	/** The unit's own members only (people attached to it directly rather than to one of its sub-units). */
+	direct: boolean
+}
+
+export type CourseRow = CompletionCounts & { courseId: string; slug: string; title: string }
+
+export type PersonRow = {
+	userId: string
+	fullName: string
+	/** The units of the subtree where the person is counted (several when they hold several posts in it). */
+	units: Array<{ id: number; name: string }>
+	/** For one course, the person's status; for all courses: completed when every required course is. */
+	status: PersonStatus
+	overdue: boolean
+	/** The earliest due date among the courses not completed (recertification deadlines included). */
+	dueAt: Date | null
+	lastActivityAt: Date | null
+	/** Courses required of the person in this view (1 for a course) and how many are completed, in progress, overdue. */
+	required: number
+	completed: number
+	inProgress: number
+	overdueCount: number
+	/** One course only: the certificate that counts (latest issued) and its expiry. */
+	certificate: { issuedAt: Date; expiresAt: Date | null } | null
+	/** One course only, not completed: why a certificate the person holds does not count. */
+	lapse: Lapse | null
+}
+
+export type Source = 'live' | 'rollup'
+
+export type CompletionQuery = {
+	/** One course, or every course (null / absent): then counts are person × course requirements. */
+	courseId?: string | null
+	/** The instant the rule is applied at. Absent: now, from the rollup when it is fresh enough. */
+	at?: Date
+}
+
+// ——— the SQL ———
+// $1 the scope's materialized path ("/1/7/"; "/" for every tree), $2 the instant as ISO text (timestamps are stored
+// as UTC without time zone, so "…Z"::timestamp is exact), $3 the course id in the one-course variants. One course
+// and all courses are separate statements (and prepared plans): with the course known, the planner reaches that
+// course's certificates through their version index instead of reading every certificate.
+
+const AT = `$2::timestamp(3)`
+
+// A version stops counting when a later version that requires recertification is published (by the date).
+// The recertification deadline is that publication plus RECERTIFICATION_MONTHS, added the way setUTCMonth adds months
+// (decision 006; completion.ts addMonthsUtc), hence the month arithmetic on the first of the month.
+const recertDue = (col: string) =>
+	`date_trunc('month', ${col}) + interval '${RECERTIFICATION_MONTHS} months' + (${col} - date_trunc('month', ${col}))`
+
+// isCertificateValid (app/certificates/validity.ts) spelt out, issuedAt being filtered in the WHERE clause.
+const DATE_VALID = `(c."revokedAt" IS NULL OR c."revokedAt" > ${AT}) AND (c."expiresAt" IS NULL OR c."expiresAt" > ${AT})`
+
+/**
+ * oneCourse: the statement takes $3, a course id. everyone: the scope is a whole tree (rollup, snapshots, a root
+ * unit), so certificates and enrollments are read whole rather than looked up person by person.
+ */
+type Variant = { oneCourse: boolean; everyone?: boolean }
+
+// The person's status for a course, over `required r` joined to `facts h`.
+const DONE = `coalesce(h.completed, false)`
+const IN_PROGRESS = `(NOT ${DONE} AND coalesce(h.open, false))`
+const DUE = `greatest(r.due_at, CASE WHEN NOT ${DONE} AND h.superseded_at IS NOT NULL THEN ${recertDue('h.superseded_at')} END)`
+const ACTIVE_COUNTED = `m."countsInTarget" AND m."validFrom" <= ${AT} AND (m."validTo" IS NULL OR m."validTo" > ${AT})`
+
+/**
+ * Per course (and person, unless `userId` names the one person to look at): a certificate that counts at the date;
+ * of those still valid by their dates but whose version was superseded, when that happened (the holder has until
+ * the recertification deadline); an enrollment started by the date and not finished by it. Certificates and
+ * enrollments are read in one pass; needs the `versions` CTE.
+ */
+function factsOf({ detail, userId, ofRequired }: { detail: boolean; userId: string | null; ofRequired: (column: string) => string }) {
+	const who = (column: string) => (userId ? ` AND ${column} = ${userId}` : ofRequired(column))
+	return `SELECT ${userId ? '' : 'user_id, '}course_id,
+			bool_or(cert AND valid AND superseded_at IS NULL) AS completed,
+			max(superseded_at) FILTER (WHERE cert AND valid) AS superseded_at,
+			bool_or(NOT cert AND open) AS open${
+				detail
+					? `,
+			max(happened_at) FILTER (WHERE cert AND valid AND superseded_at IS NULL) AS completed_at,
+			(array_agg(expires_at ORDER BY happened_at DESC) FILTER (WHERE cert AND valid AND superseded_at IS NULL))[1] AS expires_at,
+			bool_or(cert AND revoked) AS any_revoked,
+			bool_or(cert AND expired) AS any_expired,
+			max(last_activity_at) AS last_activity_at`
+					: ''
+			}
+		FROM (
+			SELECT c."userId" AS user_id, v.course_id, true AS cert, ${DATE_VALID} AS valid, v.superseded_at, NULL::boolean AS open,
+				c."issuedAt" AS happened_at, c."expiresAt" AS expires_at,
+				(c."revokedAt" IS NOT NULL AND c."revokedAt" <= ${AT}) AS revoked,
+				(c."expiresAt" IS NOT NULL AND c."expiresAt" <= ${AT}) AS expired, NULL::timestamp(3) AS last_activity_at
+			FROM "Certificate" c JOIN versions v ON v.id = c."courseVersionId"
+			WHERE c."issuedAt" <= ${AT}${who('c."userId"')}
+			UNION ALL
+			SELECT e."userId", v.course_id, false, NULL, NULL, e."completedAt" IS NULL OR e."completedAt" > ${AT},
+				NULL, NULL, NULL, NULL, ${detail ? 'e."lastActivityAt"' : 'NULL'}
+			FROM "Enrollment" e JOIN versions v ON v.id = e."courseVersionId"
+			WHERE e."startedAt" <= ${AT}${who('e."userId"')}
+		) f
+		GROUP BY ${userId ? 'course_id' : 'user_id, course_id'}`
+}
+
+function baseCtes({ oneCourse, everyone = false }: Variant) {
+	const ofRequired = (column: string) => (everyone ? '' : ` AND ${column} IN (SELECT user_id FROM required)`)
+	return `
+	scope_units AS (
+		SELECT o.id, o.path FROM "OrgUnit" o WHERE starts_with(o.path, $1::text)
+	),
+	unit_courses AS (
+		-- For each unit of the scope and course, the assignments open at the date that reach the unit (made on it or
+		-- on an ancestor): the earliest due date for everyone, and the tagged ones with their due dates.
+		SELECT u.id AS unit_id, a."courseId" AS course_id,
+			min(a."dueAt") FILTER (WHERE a."audienceTag" IS NULL) AS due_all,
+			array_agg(a."audienceTag") FILTER (WHERE a."audienceTag" IS NOT NULL) AS tags,
+			array_agg(a."dueAt") FILTER (WHERE a."audienceTag" IS NOT NULL) AS tag_dues
+		FROM scope_units u
+		CROSS JOIN LATERAL unnest(string_to_array(trim(BOTH '/' FROM u.path), '/')::int[]) AS anc(id)
+		JOIN "Assignment" a ON a."orgUnitId" = anc.id
+		WHERE a."createdAt" <= ${AT} AND (a."closedAt" IS NULL OR a."closedAt" > ${AT})${oneCourse ? ` AND a."courseId" = $3::text` : ''}
+		GROUP BY 1, 2
+	),
+	multi AS (
+		-- People with several counted posts in the scope: the only ones who need deduplicating (see countsBy).
+		SELECT m."userId" AS user_id FROM "Membership" m JOIN scope_units u ON u.id = m."orgUnitId"
+		WHERE ${ACTIVE_COUNTED} GROUP BY 1 HAVING count(*) > 1
+	),
+	required AS (
+		-- One row per counted membership active at the date and course required of it (a tagged assignment needs
+		-- the tag on that membership), with the earliest due date among the assignments that cover it.
+		SELECT m."orgUnitId" AS unit_id, m."userId" AS user_id, uc.course_id, x.user_id IS NOT NULL AS multi,
+			CASE WHEN uc.tags && m.tags
+				THEN least(uc.due_all, (SELECT min(t.due) FROM unnest(uc.tags, uc.tag_dues) AS t(tag, due) WHERE t.tag = ANY (m.tags)))
+				ELSE uc.due_all END AS due_at
+		FROM "Membership" m
+		JOIN unit_courses uc ON uc.unit_id = m."orgUnitId"
+		LEFT JOIN multi x ON x.user_id = m."userId"
+		WHERE ${ACTIVE_COUNTED} AND (uc.due_all IS NOT NULL OR uc.tags && m.tags)
+	),
+	versions AS (
+		SELECT v.id, v."courseId" AS course_id,
+			(SELECT min(w."publishedAt") FROM "CourseVersion" w
+			 WHERE w."courseId" = v."courseId" AND w.version > v.version AND w."requiresRecertification" AND w."publishedAt" <= ${AT}) AS superseded_at
+		FROM "CourseVersion" v${oneCourse ? ` WHERE v."courseId" = $3::text` : ''}
+	),
+	facts AS (
+		-- Per person and course, from their certificates and enrollments in one pass (see factsOf).
+		${factsOf({ detail: false, userId: null, ofRequired })}
+	),
+	status AS (
+		SELECT r.unit_id, r.user_id, r.course_id, r.multi, ${DONE} AS done, ${IN_PROGRESS} AS in_progress, ${DUE} AS due_at
+		FROM required r
+		LEFT JOIN facts h ON h.user_id = r.user_id AND h.course_id = r.course_id
+	)`
+}
+
+/**
+ * Counts per group (`kind`, `group_id`) and optionally per course, from `group_map (unit_id, kind, group_id)`: which
+ * groups a unit's members count in. A person counts once per group: people with a single counted post in the scope
+ * (nearly everyone) are added up per unit first, which is cheap; only people with several posts are deduplicated
+ * group by group, keeping their earliest due date.
+ */
+function countsBy(groupMap: string, byCourse: boolean) {
+	return `
+	group_map AS (${groupMap}),
+	single_counts AS (
+		SELECT s.unit_id, s.course_id, count(*) AS target, count(*) FILTER (WHERE s.done) AS completed,
+			count(*) FILTER (WHERE s.in_progress) AS in_progress, count(*) FILTER (WHERE NOT s.done AND s.due_at < ${AT}) AS overdue
+		FROM status s WHERE NOT s.multi
+		GROUP BY 1, 2
+	),
+	-- Materialized so that the few people with several posts are picked out before their rows are multiplied by groups.
+	multi_status AS MATERIALIZED (
+		SELECT * FROM status WHERE multi
+	),
+	multi_rows AS (
+		SELECT g.kind, g.group_id, s.user_id, s.course_id, bool_or(s.done) AS done, bool_or(s.in_progress) AS in_progress, min(s.due_at) AS due_at
+		FROM multi_status s JOIN group_map g ON g.unit_id = s.unit_id
+		GROUP BY 1, 2, 3, 4
+	),
+	parts AS (
+		SELECT g.kind, g.group_id, c.course_id, c.target, c.completed, c.in_progress, c.overdue
+		FROM single_counts c JOIN group_map g ON g.unit_id = c.unit_id
+		UNION ALL
+		SELECT kind, group_id, course_id, 1, done::int, in_progress::int, (NOT done AND due_at < ${AT})::int FROM multi_rows
+	)
+	SELECT kind, group_id AS "groupId",${byCourse ? ` course_id AS "courseId",` : ''}
+		sum(target)::int AS target, sum(completed)::int AS completed, sum(in_progress)::int AS "inProgress", sum(overdue)::int AS overdue
+	FROM parts
+	GROUP BY 1, 2${byCourse ? ', 3' : ''}`
+}
+
+type CountsRow = { target: number; completed: number; inProgress: number; overdue: number }
+type GroupRow = CountsRow & { kind: 'child' | 'direct' | 'total'; groupId: number | null }
+
+type Statement = { name: string; text: string }
+type Variants = Record<'one' | 'all' | 'oneEveryone' | 'allEveryone', Statement>
+const variants = (name: string, build: (v: Variant) => string): Variants => ({
+	one: { name: `${name}-course`, text: build({ oneCourse: true }) },
+	all: { name: `${name}-all`, text: build({ oneCourse: false }) },
+	oneEveryone: { name: `${name}-course-everyone`, text: build({ oneCourse: true, everyone: true }) },
+	allEveryone: { name: `${name}-all-everyone`, text: build({ oneCourse: false, everyone: true }) },
+})
+
+/** The children of the scope ('child'), the scope's own members ('direct') and the whole scope ('total'). */
+const CHILDREN = variants(
+	'completion-children',
+	(v) => `WITH ${baseCtes(v)},
+	${countsBy(
+		`SELECT u.id AS unit_id, CASE WHEN u.path = $1::text THEN 'direct' ELSE 'child' END AS kind,
+			CASE WHEN u.path = $1::text THEN NULL ELSE split_part(substr(u.path, length($1::text) + 1), '/', 1)::int END AS group_id
+		FROM scope_units u
+		UNION ALL
+		SELECT u.id, 'total', NULL FROM scope_units u`,
+		false,
+	)}`,
+)
+
+/** The scope as a whole, per course. */
+const BY_COURSE = variants('completion-by-course', (v) => `WITH ${baseCtes(v)}, ${countsBy(`SELECT u.id AS unit_id, 'total' AS kind, NULL::int AS group_id FROM scope_units u`, true)}`)
+
+const epoch = (expr: string) => `(extract(epoch FROM ${expr}) * 1000)::float8`
+
+/**
+ * One row per person required in the scope. A people list is the size of a unit, so each person's certificates and
+ * enrollments are looked up through the user indexes, person by person (LATERAL): no sorting of the whole scope.
+ */
+const PEOPLE = variants(
+	'completion-people',
+	(v) => `WITH ${baseCtes(v)},
+	per_course AS (SELECT user_id, course_id, min(due_at) AS due_at FROM required GROUP BY 1, 2),
+	people AS (SELECT user_id, array_agg(course_id) AS course_ids, array_agg(due_at) AS dues FROM per_course GROUP BY 1),
+	person_units AS (SELECT user_id, array_agg(DISTINCT unit_id) AS unit_ids FROM required GROUP BY 1)
+	SELECT p.user_id AS "userId", u."fullName", pu.unit_ids AS "unitIds", s.*
+	FROM people p
+	JOIN person_units pu ON pu.user_id = p.user_id
+	JOIN "User" u ON u.id = p.user_id
+	CROSS JOIN LATERAL (
+		SELECT count(*)::int AS required,
+			count(*) FILTER (WHERE x.done)::int AS completed,
+			count(*) FILTER (WHERE x.in_progress)::int AS "inProgress",
+			count(*) FILTER (WHERE NOT x.done AND x.due_at < ${AT})::int AS overdue,
+			${epoch('min(x.due_at) FILTER (WHERE NOT x.done)')} AS "dueAtMs",
+			${epoch('max(x.last_activity_at)')} AS "lastActivityAtMs",
+			${epoch('max(x.completed_at)')} AS "completedAtMs",
+			${epoch('(array_agg(x.expires_at ORDER BY x.completed_at DESC) FILTER (WHERE x.done))[1]')} AS "expiresAtMs",
+			(array_agg(x.lapse) FILTER (WHERE x.lapse IS NOT NULL))[1] AS lapse
+		FROM (
+			SELECT ${DONE} AS done, ${IN_PROGRESS} AS in_progress, ${DUE} AS due_at, h.last_activity_at, h.completed_at, h.expires_at,
+				CASE WHEN ${DONE} THEN NULL WHEN h.any_revoked THEN 'revoked' WHEN h.superseded_at IS NOT NULL THEN 'superseded'
+					WHEN h.any_expired THEN 'expired' END AS lapse
+			FROM unnest(p.course_ids, p.dues) AS r(course_id, due_at)
+			LEFT JOIN (${factsOf({ detail: true, userId: 'p.user_id', ofRequired: () => '' })}) h ON h.course_id = r.course_id
+		) x
+	) s`,
+)
+
+/**
+ * Every unit of the scope ('subtree': the unit and everything under it; 'direct': its own members) and every course,
+ * as rows ("orgUnitId", direct, "courseId", target, completed, "inProgress", overdue). What the rollup and the
+ * month-end snapshots store; `INSERT … SELECT` puts it straight into their tables. Parameters $1 and $2 only.
+ */
+export const EVERY_UNIT_SQL = `SELECT e."groupId" AS "orgUnitId", e.kind = 'direct' AS direct, e."courseId", e.target, e.completed, e."inProgress", e.overdue
+	FROM (WITH ${baseCtes({ oneCourse: false, everyone: true })},
+	${countsBy(
+		`SELECT u.id AS unit_id, 'subtree' AS kind, anc.id AS group_id
+		FROM scope_units u CROSS JOIN LATERAL unnest(string_to_array(trim(BOTH '/' FROM u.path), '/')::int[]) AS anc(id)
+		WHERE anc.id IN (SELECT id FROM scope_units)
+		UNION ALL
+		SELECT u.id, 'direct', u.id FROM scope_units u`,
+		true,
+	)}) e`
+
+/**
+ * The statement and its parameters for a scope, a date and one course or all. A whole tree (a root unit) reads
+ * certificates and enrollments whole, by hash; anything smaller looks its people up through the user indexes.
+ */
+function statement(set: Variants, scope: { path: string; parentId: number | null }, at: Date, courseId: string | null | undefined): [Statement, Array<unknown>] {
+	const everyone = scope.parentId === null
+	return courseId
+		? [everyone ? set.oneEveryone : set.one, [scope.path, at.toISOString(), courseId]]
+		: [everyone ? set.allEveryone : set.all, [scope.path, at.toISOString()]]
+}
+
+/** The statements themselves, for benches that EXPLAIN them. */
+export const COMPLETION_STATEMENTS = { children: CHILDREN, byCourse: BY_COURSE, people: PEOPLE, everyUnit: { name: 'completion-every-unit', text: EVERY_UNIT_SQL } }
+
+// ——— the rollup ———
+// Province-wide views over every course cannot be recomputed within a page's budget (≈ 900,000 person × course
+// requirements for 100,000 people), so "now" is served from a table holding EVERY_UNIT_SQL's result, replaced as a
+// whole at most every ROLLUP_MAX_AGE_MS. An explicit date, and the people lists, are always computed live.
+
+export const ROLLUP_MAX_AGE_MS = 10 * 60_000
+
+/**
+ * For the whole-province statements (rollup, snapshots), inside their transaction: enough memory for their hash
+ * tables over ~1 million person × course rows not to spill to disk, which the default 4 MB made them do.
+ */
+export const REFRESH_SETTINGS = `SET LOCAL work_mem = '64MB'`
+// Any constant shared by every process: only one of them recomputes at a time, the others keep reading.
+const ROLLUP_LOCK = 11_011_001
+
+/**
+ * Recomputes the rollup as of `at` in one transaction (readers keep the previous rows until it commits). Null when
+ * another process is already at it.
+ */
+export async function refreshCompletionRollup(at = new Date()) {
+	const started = performance.now()
+	return db.$transaction(
+		async (tx) => {
+			const [lock] = await tx.$queryRawUnsafe<Array<{ locked: boolean }>>(`SELECT pg_try_advisory_xact_lock(${ROLLUP_LOCK}) AS locked`)
+			if (!lock?.locked) return null
+			await tx.$executeRawUnsafe(REFRESH_SETTINGS)
+			await tx.$executeRawUnsafe(`DELETE FROM "CompletionRollup"`)
+			const rows = await tx.$executeRawUnsafe(
+				`INSERT INTO "CompletionRollup" ("orgUnitId", direct, "courseId", target, completed, "inProgress", overdue) ${EVERY_UNIT_SQL}`,
+				'/',
+				at.toISOString(),
+			)
+			const durationMs = Math.round(performance.now() - started)
+			await tx.completionRollupState.upsert({ where: { id: 1 }, create: { id: 1, asOf: at, rows, durationMs }, update: { asOf: at, rows, durationMs } })
+			return { asOf: at, rows, durationMs }
+		},
+		{ maxWait: 10_000, timeout: 10 * 60_000 },
+	)
+}
+
+let refreshing: Promise<unknown> | null = null
+
+/** Settles when the background refresh started by a read (if any) is done; for tests and scripts. */
+export function rollupRefreshSettled() {
+	return refreshing ?? Promise.resolve()
+}
+
+/**
+ * The rollup's date when it is younger than ROLLUP_MAX_AGE_MS. Otherwise null (the caller computes live) and a
+ * refresh starts in the background, so that the next view is fast again.
+ */
+async function rollupIfFresh(now = new Date()) {
+	const state = await db.completionRollupState.findUnique({ where: { id: 1 } })
+	if (state && now.getTime() - state.asOf.getTime() <= ROLLUP_MAX_AGE_MS && state.asOf <= now) return { asOf: state.asOf }
+	refreshing ??= refreshCompletionRollup()
+		.catch((error: unknown) => console.error('Không làm mới được bảng tổng hợp hoàn thành (CompletionRollup):', error))
+		.finally(() => {
+			refreshing = null
+		})
+	return null
+}
+
+const ROLLUP_CHILDREN = {
+	name: 'rollup-children',
+	text: `
+		SELECT CASE WHEN o.id = $1::int THEN (CASE WHEN r.direct THEN 'direct' ELSE 'total' END) ELSE 'child' END AS kind,
+			CASE WHEN o.id = $1::int THEN NULL ELSE o.id END AS "groupId",
+			sum(r.target)::int AS target, sum(r.completed)::int AS completed, sum(r."inProgress")::int AS "inProgress", sum(r.overdue)::int AS overdue
+		FROM "CompletionRollup" r JOIN "OrgUnit" o ON o.id = r."orgUnitId"
+		WHERE (o.id = $1::int OR (o."parentId" = $1::int AND NOT r.direct)) AND ($2::text IS NULL OR r."courseId" = $2::text)
+		GROUP BY 1, 2`,
+}
+
+const ROLLUP_COURSES = {
+	name: 'rollup-courses',
+	text: `SELECT "courseId", target, completed, "inProgress", overdue FROM "CompletionRollup" WHERE "orgUnitId" = $1::int AND NOT direct`,
+}
+
+// ——— reading ———
+
+export const UNIT_SELECT = { id: true, name: true, code: true, kind: true, tree: true, path: true, depth: true, parentId: true, validFrom: true, validTo: true } as const
+
+async function findUnit(unitId: number): Promise<UnitRef | null> {
+	const unit = await db.orgUnit.findUnique({ where: { id: unitId }, select: UNIT_SELECT })
+	return unit ? toRef(unit) : null
+}
+
+export function toRef(u: UnitRef & { validFrom?: Date; validTo?: Date | null }): UnitRef {
+	return { id: u.id, name: u.name, code: u.code, kind: u.kind, tree: u.tree, path: u.path, depth: u.depth, parentId: u.parentId }
+}
+
+function counts(row: CountsRow | undefined): CompletionCounts {
+	return row ? withRate({ target: row.target, completed: row.completed, inProgress: row.inProgress, overdue: row.overdue }) : ZERO_COUNTS
+}
+
+/** Highest rate first; units with nobody required last; ties by Vietnamese name. */
+export function rankRows<T extends CompletionCounts & { unit: { name: string } }>(rows: Array<T>) {
+	return rows.sort((a, b) => (b.rate ?? -1) - (a.rate ?? -1) || compareVi(a.unit.name, b.unit.name))
+}
+
+export type ChildRows = { unit: UnitRef; asOf: Date; source: Source; total: CompletionCounts; rows: Array<UnitRow> }
+
+/**
+ * Ranking and drill-down: one row per child unit (not closed by the date, or with people required in it), plus a `direct`
+ * row for people attached to the unit itself when there are any, ranked by rate. `total` is the unit's own figure:
+ * a person in two children counts in each child but once in the total, so the rows may add up to more than it.
+ */
+export async function getChildRows(unitId: number, query: CompletionQuery = {}): Promise<ChildRows | null> {
+	const unit = await findUnit(unitId)
+	if (!unit) return null
+	const children = await db.orgUnit.findMany({ where: { parentId: unit.id }, select: UNIT_SELECT })
+	const fromRollup = query.at ? null : await rollupIfFresh()
+	const asOf = fromRollup?.asOf ?? query.at ?? new Date()
+	const groups = fromRollup
+		? await sql<GroupRow>(ROLLUP_CHILDREN, [unit.id, query.courseId ?? null])
+		: await sql<GroupRow>(...statement(CHILDREN, unit, asOf, query.courseId))
+	const byChild = new Map(groups.filter((r) => r.kind === 'child' && r.groupId !== null).map((r) => [r.groupId!, counts(r)]))
+	const direct = counts(groups.find((r) => r.kind === 'direct'))
+	const total = counts(groups.find((r) => r.kind === 'total'))
+	// Children closed by the date drop out unless people were still required in them. Not their validFrom: a unit's
+	// record is often created after the memberships back-dated into it, and an empty row harms nobody.
+	const rows: Array<UnitRow> = children
+		.filter((c) => c.validTo === null || c.validTo > asOf || byChild.has(c.id))
+		.map((c) => ({ unit: toRef(c), direct: false, ...(byChild.get(c.id) ?? ZERO_COUNTS) }))
+	if (direct.target > 0) rows.push({ unit, direct: true, ...direct })
+	const source: Source = fromRollup ? 'rollup' : 'live'
+	return { unit, asOf, source, total, rows: rankRows(rows) }
+}
+
+export type CourseBreakdown = { unit: UnitRef; asOf: Date; source: Source; total: CompletionCounts; courses: Array<CourseRow> }
+
+/**
+ * The unit's subtree per course (each person once per course), and the total over all courses (person × course
+ * requirements). For the province's root this is the province total. Courses ordered by title.
+ */
+export async function getCourseBreakdown(unitId: number, query: Omit<CompletionQuery, 'courseId'> = {}): Promise<CourseBreakdown | null> {
+	const unit = await findUnit(unitId)
+	if (!unit) return null
+	const fromRollup = query.at ? null : await rollupIfFresh()
+	const asOf = fromRollup?.asOf ?? query.at ?? new Date()
+	const rows = fromRollup
+		? await sql<CountsRow & { courseId: string }>(ROLLUP_COURSES, [unit.id])
+		: await sql<CountsRow & { courseId: string }>(...statement(BY_COURSE, unit, asOf, null))
+	const titles = await courseTitles(rows.map((r) => r.courseId))
+	const courses = rows
+		.map((r) => ({ courseId: r.courseId, slug: titles.get(r.courseId)?.slug ?? r.courseId, title: titles.get(r.courseId)?.title ?? r.courseId, ...counts(r) }))
+		.sort((a, b) => compareVi(a.title, b.title))
+	const total = courses.reduce(
+		(sum, c) => withRate({ target: sum.target + c.target, completed: sum.completed + c.completed, inProgress: sum.inProgress + c.inProgress, overdue: sum.overdue + c.overdue }),
+		ZERO_COUNTS,
+	)
+	return { unit, asOf, source: fromRollup ? 'rollup' : 'live', total, courses }
+}
+
+/** The unit's figure for one course or for all of them (the province total when it is the root). */
+export async function getUnitTotal(unitId: number, query: CompletionQuery = {}) {
+	if (query.courseId) {
+		const result = await getChildRows(unitId, query)
+		return result ? { unit: result.unit, asOf: result.asOf, source: result.source, counts: result.total } : null
+	}
+	const result = await getCourseBreakdown(unitId, query)
+	return result ? { unit: result.unit, asOf: result.asOf, source: result.source, counts: result.total } : null
+}
+
+/** Titles of courses as their latest version names them (the content build may not know load-test or retired courses). */
+export async function courseTitles(courseIds: Array<string>) {
+	if (courseIds.length === 0) return new Map<string, { slug: string; title: string }>()
+	const rows = await db.course.findMany({
+		where: { id: { in: [...new Set(courseIds)] } },
+		select: { id: true, slug: true, versions: { orderBy: { version: 'desc' }, take: 1, select: { title: true } } },
+	})
+	return new Map(rows.map((c) => [c.id, { slug: c.slug, title: c.versions[0]?.title ?? c.slug }]))
+}
+
+type PersonSqlRow = {
+	userId: string
+	fullName: string
+	unitIds: Array<number>
+	required: number
+	completed: number
+	inProgress: number
+	overdue: number
+	dueAtMs: number | null
+	lastActivityAtMs: number | null
+	completedAtMs: number | null
+	expiresAtMs: number | null
+	lapse: Lapse | null
+}
+
+const toDate = (ms: number | null) => (ms === null ? null : new Date(ms))
+
+export type PeopleFilter = 'all' | 'completed' | 'in_progress' | 'not_started' | 'overdue'
+
+/**
+ * The people required in the unit's subtree (always live: a manager who just reminded someone expects to see them
+ * move), in Vietnamese name order (given name first), optionally filtered by status.
+ */
+export async function getUnitPeople(unitId: number, query: CompletionQuery & { filter?: PeopleFilter } = {}) {
+	const unit = await findUnit(unitId)
+	if (!unit) return null
+	const asOf = query.at ?? new Date()
+	const [rows, units] = await Promise.all([
+		sql<PersonSqlRow>(...statement(PEOPLE, unit, asOf, query.courseId)),
+		db.orgUnit.findMany({ where: { path: { startsWith: unit.path } }, select: { id: true, name: true } }),
+	])
+	const names = new Map(units.map((u) => [u.id, u.name]))
+	const oneCourse = !!query.courseId
+	const people: Array<PersonRow> = rows.map((r) => ({
+		userId: r.userId,
+		fullName: r.fullName,
+		units: r.unitIds.map((id) => ({ id, name: names.get(id) ?? '' })).sort((a, b) => compareVi(a.name, b.name)),
+		status: r.completed === r.required ? 'completed' : r.inProgress > 0 || r.completed > 0 ? 'in_progress' : 'not_started',
+		overdue: r.overdue > 0,
+		dueAt: toDate(r.dueAtMs),
+		lastActivityAt: toDate(r.lastActivityAtMs),
+		required: r.required,
+		completed: r.completed,
+		inProgress: r.inProgress,
+		overdueCount: r.overdue,
+		certificate: oneCourse && r.completedAtMs !== null ? { issuedAt: new Date(r.completedAtMs), expiresAt: toDate(r.expiresAtMs) } : null,
+		lapse: oneCourse ? r.lapse : null,
+	}))
+	const filter = query.filter ?? 'all'
+	const kept = filter === 'all' ? people : people.filter((p) => (filter === 'overdue' ? p.overdue : p.status === filter))
+	// Ties (namesakes) keep the database's order; the id makes it stable from one request to the next.
+	return { unit, asOf, people: sortByViName(kept.sort((a, b) => (a.userId < b.userId ? -1 : 1)), (p) => p.fullName) }
+}

@@ -1,0 +1,85 @@
+// What the completion dashboards need around the numbers of completion.server.ts: their filters from the query
+// string (bad values give a message and the default, never an error page), the list of courses, the way up the tree.
+import { z } from 'zod'
+import { type Grant, grantCovers } from '#app/auth/permissions.ts'
+import { db } from '#app/db.server.ts'
+import { compareVi } from '#app/ui/collation.ts'
+import { courseTitles, type PeopleFilter } from './completion.server.ts'
+import { endOfDayVn } from './completion.ts'
+
+/** Who may look at completion numbers of a unit (ADMIN always may). */
+export const DASHBOARD_ROLES = ['MANAGER', 'AUDITOR', 'YOUTH_ADMIN'] as const
+
+// The data begin with the product; a date after today is a question about the future.
+export const EARLIEST_DAY = '2024-01-01'
+
+export const dayVn = (at: Date) => new Date(at.getTime() + 7 * 60 * 60 * 1000).toISOString().slice(0, 10)
+
+export type DashboardFilters = { course: string | null; asOf: string | null; people: PeopleFilter }
+export type FilterProblem = 'dash.error.course' | 'dash.error.asOf' | 'dash.error.people'
+
+const PEOPLE_FILTERS = ['all', 'completed', 'in_progress', 'not_started', 'overdue'] as const
+
+const RawFilters = z.object({
+	course: z.string().optional(),
+	asOf: z.string().optional(),
+	people: z.string().optional(),
+})
+
+/** Reads ?course=&asOf=&people=; each bad value is reported and replaced by its default. */
+export async function readFilters(url: URL, now = new Date()): Promise<{ filters: DashboardFilters; courseId: string | null; at: Date | undefined; problems: Array<FilterProblem> }> {
+	const raw = RawFilters.parse(Object.fromEntries(url.searchParams))
+	const problems: Array<FilterProblem> = []
+	let course: string | null = null
+	let courseId: string | null = null
+	if (raw.course) {
+		const found = /^[a-z0-9-]{1,80}$/.test(raw.course) ? await db.course.findUnique({ where: { slug: raw.course }, select: { id: true } }) : null
+		if (found) {
+			course = raw.course
+			courseId = found.id
+		} else problems.push('dash.error.course')
+	}
+	let asOf: string | null = null
+	let at: Date | undefined
+	if (raw.asOf) {
+		const today = dayVn(now)
+		if (/^\d{4}-\d{2}-\d{2}$/.test(raw.asOf) && raw.asOf >= EARLIEST_DAY && raw.asOf <= today) {
+			try {
+				at = raw.asOf === today ? undefined : endOfDayVn(raw.asOf)
+				asOf = raw.asOf === today ? null : raw.asOf
+			} catch {
+				problems.push('dash.error.asOf')
+			}
+		} else problems.push('dash.error.asOf')
+	}
+	let people: PeopleFilter = 'all'
+	if (raw.people) {
+		if ((PEOPLE_FILTERS as ReadonlyArray<string>).includes(raw.people)) people = raw.people as PeopleFilter
+		else problems.push('dash.error.people')
+	}
+	return { filters: { course, asOf, people }, courseId, at, problems }
+}
+
+/** Courses that exist in the database (started or assigned at least once), by title. */
+export async function courseOptions() {
+	const rows = await db.course.findMany({ select: { id: true } })
+	const titles = await courseTitles(rows.map((r) => r.id))
+	return [...titles.values()].sort((a, b) => compareVi(a.title, b.title))
+}
+
+/** The units above `unit` (root first) that the viewer may also look at, for the breadcrumb. */
+export async function visibleAncestors(unit: { path: string; id: number }, grants: ReadonlyArray<Grant>) {
+	const ids = unit.path
+		.split('/')
+		.filter(Boolean)
+		.map(Number)
+		.filter((id) => id !== unit.id)
+	if (ids.length === 0) return []
+	const rows = await db.orgUnit.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, path: true } })
+	const byId = new Map(rows.map((r) => [r.id, r]))
+	return ids
+		.map((id) => byId.get(id))
+		.filter((u): u is NonNullable<typeof u> => !!u)
+		.filter((u) => grants.some((g) => (g.role === 'ADMIN' || (DASHBOARD_ROLES as ReadonlyArray<string>).includes(g.role)) && grantCovers(g, u.path)))
+		.map((u) => ({ id: u.id, name: u.name }))
+}

@@ -1,0 +1,215 @@
+// "Báo cáo kết quả đào tạo, bồi dưỡng kỹ năng sử dụng internet và ứng xử trên môi trường mạng" for a unit and a
+// period (6 months, a year, or any months), read from month-end snapshots only, so that a report sent once can be
+// produced again with the same numbers. The figures are those of the period's last month; the months before it give
+// the progress line. XLSX (a sheet per level), PDF (the official layout) and CSV are streamed.
+import { PassThrough, type Readable } from 'node:stream'
+import ExcelJS from 'exceljs'
+import PDFDocument from 'pdfkit'
+import { formatVnDate, vietnamesePdfFonts } from '#app/certificates/pdf.server.ts'
+import { db } from '#app/db.server.ts'
+import { type UnitRef, type UnitRow } from './completion.server.ts'
+import { type CompletionCounts, PERIOD_PATTERN } from './completion.ts'
+import { readSnapshots, type SnapshotView } from './snapshots.server.ts'
+
+export const REPORT_TITLE = 'Báo cáo kết quả đào tạo, bồi dưỡng kỹ năng sử dụng internet và ứng xử trên môi trường mạng'
+// Below the unit, at most this many levels get a sheet (province → departments → divisions → …).
+const MAX_LEVELS = 3
+
+export type ReportPeriod = { from: string; to: string; label: string }
+
+/** "h1-2026" (January–June), "year-2026" (December 2025 – November 2026: the annual report is due before 1 December)
+ * or "2026-01..2026-09"; null when malformed or reversed. */
+export function parseReportPeriod(value: string): ReportPeriod | null {
+	const half = /^h1-(\d{4})$/.exec(value)
+	if (half) return { from: `${half[1]}-01`, to: `${half[1]}-06`, label: `6 tháng đầu năm ${half[1]}` }
+	const year = /^year-(\d{4})$/.exec(value)
+	if (year) return { from: `${Number(year[1]) - 1}-12`, to: `${year[1]}-11`, label: `năm ${year[1]} (từ tháng 12/${Number(year[1]) - 1} đến tháng 11/${year[1]})` }
+	const range = /^(\d{4}-\d{2})\.\.(\d{4}-\d{2})$/.exec(value)
+	if (range && PERIOD_PATTERN.test(range[1]!) && PERIOD_PATTERN.test(range[2]!) && range[1]! <= range[2]!) {
+		const [fy, fm] = range[1]!.split('-')
+		const [ty, tm] = range[2]!.split('-')
+		return { from: range[1]!, to: range[2]!, label: `từ tháng ${fm}/${fy} đến tháng ${tm}/${ty}` }
+	}
+	return null
+}
+
+export type Report = {
+	unit: UnitRef
+	period: ReportPeriod
+	course: { id: string; title: string } | null
+	/** The month whose snapshot gives the figures (the last one of the period that has a snapshot). */
+	last: SnapshotView
+	/** Rate month by month over the period (months with a snapshot). */
+	months: Array<{ period: string; rate: number | null }>
+	/** One entry per level below the unit, ranked. */
+	levels: Array<{ depth: number; rows: Array<UnitRow> }>
+	missing: Array<string>
+	notEnded: Array<string>
+}
+
+export type ReportProblem = { kind: 'no-snapshot'; missing: Array<string>; notEnded: Array<string> }
+
+/** The report, or what keeps it from existing (no snapshot in the period). Null when the unit does not exist. */
+export async function buildReport(unitId: number, period: ReportPeriod, course: { id: string; title: string } | null): Promise<Report | ReportProblem | null> {
+	const first = await readSnapshots(unitId, period, { courseId: course?.id ?? null })
+	if (!first) return null
+	const last = first.periods.at(-1)
+	if (!last) return { kind: 'no-snapshot', missing: first.missing, notEnded: first.notEnded }
+	const levels: Report['levels'] = [{ depth: first.unit.depth + 1, rows: last.rows }]
+	const deepest = await db.orgUnit.aggregate({ where: { path: { startsWith: first.unit.path } }, _max: { depth: true } })
+	const maxDepth = Math.min(deepest._max.depth ?? first.unit.depth, first.unit.depth + MAX_LEVELS)
+	for (let depth = first.unit.depth + 2; depth <= maxDepth; depth++) {
+		const level = await readSnapshots(unitId, { from: last.period, to: last.period }, { courseId: course?.id ?? null, depth })
+		const rows = level?.periods[0]?.rows.filter((r) => !r.direct) ?? []
+		if (rows.length) levels.push({ depth, rows })
+	}
+	return {
+		unit: first.unit,
+		period,
+		course,
+		last,
+		months: first.periods.map((p) => ({ period: p.period, rate: p.total.rate })),
+		levels,
+		missing: first.missing,
+		notEnded: first.notEnded,
+	}
+}
+
+export function isReport(value: Report | ReportProblem): value is Report {
+	return !('kind' in value)
+}
+
+const pct = (rate: number | null) => (rate === null ? '–' : `${(rate * 100).toLocaleString('vi-VN', { maximumFractionDigits: 1 })}%`)
+const monthLabel = (period: string) => `${period.slice(5)}/${period.slice(0, 4)}`
+
+/** The summary paragraph, built from the numbers. */
+export function summaryText(report: Report) {
+	const t = report.last.total
+	const units = report.levels[0]?.rows.filter((r) => !r.direct && r.target > 0) ?? []
+	const full = units.filter((r) => r.rate === 1).length
+	const low = units.filter((r) => r.rate !== null && r.rate < 0.5).length
+	const subject = report.course ? `khoá học "${report.course.title}"` : 'các khoá học được giao'
+	const parts = [
+		`Tính đến hết tháng ${monthLabel(report.last.period)}, ${report.unit.name} có ${t.target.toLocaleString('vi-VN')} lượt cán bộ, công chức, viên chức phải hoàn thành ${subject}; đã hoàn thành ${t.completed.toLocaleString('vi-VN')} lượt, đạt ${pct(t.rate)}.`,
+		`Đang học ${t.inProgress.toLocaleString('vi-VN')} lượt, chưa bắt đầu ${t.notStarted.toLocaleString('vi-VN')} lượt; quá hạn chưa hoàn thành ${t.overdue.toLocaleString('vi-VN')} lượt.`,
+	]
+	if (units.length) parts.push(`Trong ${units.length} đơn vị trực thuộc có người phải hoàn thành, ${full} đơn vị đạt 100%, ${low} đơn vị dưới 50%.`)
+	const first = report.months.find((m) => m.rate !== null)
+	if (first && report.months.length > 1 && first.period !== report.last.period) {
+		parts.push(`So với tháng ${monthLabel(first.period)} (${pct(first.rate)}), tỉ lệ hoàn thành ${(report.last.total.rate ?? 0) >= (first.rate ?? 0) ? 'tăng' : 'giảm'} lên ${pct(report.last.total.rate)}.`)
+	}
+	if (report.missing.length) parts.push(`Các tháng chưa có số liệu chốt: ${report.missing.map(monthLabel).join(', ')}.`)
+	return parts.join(' ')
+}
+
+const COLUMNS = ['Đơn vị', 'Phải hoàn thành', 'Đã hoàn thành', 'Tỉ lệ (%)', 'Đang học', 'Chưa bắt đầu', 'Quá hạn']
+
+function rowValues(name: string, c: CompletionCounts) {
+	return [name, c.target, c.completed, c.rate === null ? null : Math.round(c.rate * 1000) / 10, c.inProgress, c.notStarted, c.overdue]
+}
+
+function rowName(row: UnitRow) {
+	return row.direct ? `${row.unit.name} (trực thuộc trực tiếp)` : row.unit.name
+}
+
+/** XLSX: "Tổng hợp" (header, summary, total, courses, months), then one sheet per level. Numbers, never formulas. */
+export function reportXlsx(report: Report): Readable {
+	const out = new PassThrough()
+	const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true })
+	book.creator = 'Văn Minh Số'
+	const header = (sheet: ExcelJS.Worksheet, title: string) => {
+		sheet.addRow([REPORT_TITLE]).font = { bold: true, size: 13 }
+		sheet.addRow([`${report.unit.name} — ${report.period.label}${report.course ? ` — ${report.course.title}` : ''}`])
+		sheet.addRow([`Số liệu chốt cuối tháng ${monthLabel(report.last.period)} (chốt lúc ${formatVnDate(report.last.takenAt)})`])
+		sheet.addRow([title]).font = { bold: true }
+		const head = sheet.addRow(COLUMNS)
+		head.font = { bold: true }
+		head.alignment = { wrapText: true, vertical: 'middle' }
+	}
+	const widths = [{ width: 48 }, ...COLUMNS.slice(1).map(() => ({ width: 15 }))]
+
+	const summary = book.addWorksheet('Tổng hợp', { views: [{ state: 'frozen', ySplit: 5 }] })
+	summary.columns = widths
+	header(summary, 'Tổng hợp theo khoá học')
+	summary.addRow(rowValues(report.course ? report.course.title : 'Tất cả khoá học (lượt người × khoá học)', report.last.total)).font = { bold: true }
+	if (!report.course) for (const c of report.last.courses) summary.addRow(rowValues(c.title, c))
+	summary.addRow([])
+	summary.addRow(['Tỉ lệ hoàn thành theo tháng']).font = { bold: true }
+	for (const m of report.months) summary.addRow([`Tháng ${monthLabel(m.period)}`, null, null, m.rate === null ? null : Math.round(m.rate * 1000) / 10])
+	summary.addRow([])
+	summary.addRow([summaryText(report)]).alignment = { wrapText: true }
+	summary.commit()
+
+	for (const [i, level] of report.levels.entries()) {
+		const sheet = book.addWorksheet(`Cấp ${i + 1}`, { views: [{ state: 'frozen', ySplit: 5 }] })
+		sheet.columns = widths
+		header(sheet, i === 0 ? 'Các đơn vị trực thuộc' : `Các đơn vị cấp ${i + 1} dưới ${report.unit.name}`)
+		for (const row of level.rows) sheet.addRow(rowValues(rowName(row), row)).commit()
+		sheet.commit()
+	}
+	void book.commit().catch((error: unknown) => out.destroy(error instanceof Error ? error : new Error(String(error))))
+	return out
+}
+
+/** CSV (UTF-8 with BOM so that Excel reads Vietnamese): one line per unit and level, for analysts. */
+export function reportCsv(report: Report) {
+	const cell = (v: string | number | null) => (v === null ? '' : typeof v === 'number' ? String(v) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)
+	const lines = [['Cấp', 'Mã đơn vị', ...COLUMNS, 'Tháng'].map(cell).join(',')]
+	lines.push([0, report.unit.code, ...rowValues(report.unit.name, report.last.total), report.last.period].map(cell).join(','))
+	for (const [i, level] of report.levels.entries()) {
+		for (const row of level.rows) lines.push([i + 1, row.unit.code, ...rowValues(rowName(row), row), report.last.period].map(cell).join(','))
+	}
+	return `\uFEFF${lines.join('\r\n')}\r\n`
+}
+
+/** PDF, A4 portrait: unit header and national heading, number and date, title, summary, table, signature block. */
+export function reportPdf(report: Report, now = new Date()): Readable {
+	const fonts = vietnamesePdfFonts()
+	const doc = new PDFDocument({ size: 'A4', margin: 50, font: fonts.regular, lang: 'vi-VN', displayTitle: true, info: { Title: REPORT_TITLE } })
+	const width = doc.page.width - 100
+	const left = 50
+	// Heading: the unit on the left, the national motto on the right.
+	const top = doc.y
+	doc.font(fonts.bold).fontSize(10).text(report.unit.name.toUpperCase(), left, top, { width: width / 2 - 10, align: 'center' })
+	doc.font(fonts.regular).fontSize(10).text(`Số:      /BC-${report.unit.code}`, left, doc.y + 4, { width: width / 2 - 10, align: 'center' })
+	doc.font(fonts.bold).fontSize(10).text('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', left + width / 2, top, { width: width / 2, align: 'center' })
+	doc.font(fonts.bold).text('Độc lập - Tự do - Hạnh phúc', { width: width / 2, align: 'center' })
+	doc.font(fonts.italic).text(`ngày ${formatVnDate(now).replace(/\//g, ' tháng ').replace(/ tháng (\d{4})$/, ' năm $1')}`, { width: width / 2, align: 'center' })
+	doc.moveDown(2)
+	doc.font(fonts.bold).fontSize(13).text('BÁO CÁO', left, doc.y, { width, align: 'center' })
+	doc.fontSize(12).text(`Kết quả đào tạo, bồi dưỡng kỹ năng sử dụng internet và ứng xử trên môi trường mạng ${report.period.label}`, { width, align: 'center' })
+	if (report.course) doc.font(fonts.regular).fontSize(11).text(`Khoá học: ${report.course.title}`, { width, align: 'center' })
+	doc.moveDown()
+	doc.font(fonts.regular).fontSize(11).text(summaryText(report), left, doc.y, { width, align: 'justify' })
+	doc.moveDown()
+
+	// The table of the first level below the unit, then its total.
+	const cols = [190, 60, 60, 50, 50, 50, 35]
+	const rowHeight = 18
+	const drawRow = (values: Array<string>, bold = false) => {
+		if (doc.y + rowHeight * 2 > doc.page.height - 50) doc.addPage()
+		const y = doc.y
+		let x = left
+		doc.font(bold ? fonts.bold : fonts.regular).fontSize(8.5)
+		for (const [i, v] of values.entries()) {
+			doc.text(v, x + 2, y + 4, { width: cols[i]! - 4, align: i === 0 ? 'left' : 'right', lineBreak: false, ellipsis: true })
+			x += cols[i]!
+		}
+		doc.moveTo(left, y + rowHeight).lineTo(left + cols.reduce((a, b) => a + b, 0), y + rowHeight).lineWidth(0.5).stroke('#999999')
+		doc.x = left
+		doc.y = y + rowHeight
+	}
+	const fmt = (c: CompletionCounts) => [c.target, c.completed].map((n) => n.toLocaleString('vi-VN')).concat([pct(c.rate), ...[c.inProgress, c.notStarted, c.overdue].map((n) => n.toLocaleString('vi-VN'))])
+	drawRow(['Đơn vị', 'Phải HT', 'Đã HT', 'Tỉ lệ', 'Đang học', 'Chưa học', 'Quá hạn'], true)
+	for (const row of report.levels[0]?.rows ?? []) drawRow([rowName(row), ...fmt(row)])
+	drawRow([`Tổng ${report.unit.name}`, ...fmt(report.last.total)], true)
+	doc.moveDown(2)
+	if (doc.y + 80 > doc.page.height - 50) doc.addPage()
+	const signY = doc.y
+	doc.font(fonts.bold).fontSize(10).text('Nơi nhận:', left, signY, { width: width / 2 })
+	doc.font(fonts.regular).fontSize(9).text('- Như trên;\n- Lưu: VT.', { width: width / 2 })
+	doc.font(fonts.bold).fontSize(11).text('THỦ TRƯỞNG ĐƠN VỊ', left + width / 2, signY, { width: width / 2, align: 'center' })
+	doc.font(fonts.italic).fontSize(10).text('(Ký, ghi rõ họ tên, đóng dấu)', { width: width / 2, align: 'center' })
+	doc.end()
+	return doc as unknown as Readable
+}

@@ -1,0 +1,161 @@
+import { getFormProps, getSelectProps, useForm } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { notFound } from '#app/auth/permissions.server.ts'
+import { getCourse } from '#app/content/courses.server.ts'
+import { closeAssignment, countRequiredPeople, requireAssignment, updateAssignment } from '#app/learning/assignments.server.ts'
+import { AssignmentEditSchema } from '#app/learning/schema.ts'
+import { TAGS } from '#app/org/tags.ts'
+import { Field, FormErrors } from '#app/ui/form.tsx'
+import { langFromRequest, useErrorText, useLang, useT } from '#app/ui/i18n.ts'
+import { translator } from '#app/ui/i18n.server.ts'
+import { tagLabel } from '#app/ui/labels.ts'
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.assignment.courseTitle ?? 'Giao khoá học'} | Văn Minh Số` }]
+
+const ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
+
+/** The calendar day of a due date in Vietnam (due dates are stored as the end of that day, UTC+7). */
+function dayInVietnam(date: Date) {
+	return new Date(date.getTime() + 7 * 3600 * 1000).toISOString().slice(0, 10)
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const { unit, assignment } = await requireAssignment(request, Number(params.unitId), params.assignmentId, ROLES)
+	return json({
+		unit: { id: unit.id, name: unit.name },
+		assignment: {
+			id: assignment.id,
+			courseTitle: getCourse(assignment.course.slug)?.meta.title ?? assignment.course.slug,
+			unitName: assignment.orgUnit.name,
+			audienceTag: assignment.audienceTag,
+			due: dayInVietnam(assignment.dueAt),
+			recurrenceMonths: assignment.recurrenceMonths,
+			createdAt: assignment.createdAt.toISOString(),
+			closedAt: assignment.closedAt?.toISOString() ?? null,
+			required: await countRequiredPeople(assignment.orgUnit.path, assignment.audienceTag),
+		},
+		// A tag typed in a roster (not in the fixed list) stays selectable for the rule that already uses it.
+		tags: assignment.audienceTag && !(TAGS as ReadonlyArray<string>).includes(assignment.audienceTag) ? [...TAGS, assignment.audienceTag] : [...TAGS],
+	})
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+	const { user, unit, assignment } = await requireAssignment(request, Number(params.unitId), params.assignmentId, ROLES)
+	const t = translator(langFromRequest(request))
+	const form = await request.formData()
+	const back = (done: 'updated' | 'unchanged' | 'closed') => redirect(`/org/${unit.id}/assignments?done=${done}`, 303)
+	if (form.get('intent') === 'close') {
+		if (await closeAssignment(assignment.id, unit, user.id, request)) return back('closed')
+		return json({ result: null, preview: null, error: t('assign.alreadyClosed') }, { status: 409 })
+	}
+	const submission = parseWithZod(form, { schema: AssignmentEditSchema })
+	if (submission.status !== 'success') return json({ result: submission.reply(), preview: null, error: null }, { status: 400 })
+	const { intent, ...value } = submission.value
+	if (intent === 'preview') {
+		return json({ result: submission.reply(), preview: await countRequiredPeople(assignment.orgUnit.path, value.audienceTag ?? null), error: null })
+	}
+	const outcome = await updateAssignment(
+		assignment.id,
+		{ audienceTag: value.audienceTag ?? null, dueAt: value.dueAt, recurrenceMonths: value.recurrenceMonths ?? null },
+		unit,
+		user.id,
+		request,
+	)
+	if (outcome === 'updated' || outcome === 'unchanged') return back(outcome)
+	if (outcome === 'closed') return json({ result: submission.reply({ formErrors: [t('assign.alreadyClosed')] }), preview: null, error: null }, { status: 409 })
+	notFound()
+}
+
+export default function AssignmentEditPage() {
+	const t = useT()
+	const lang = useLang()
+	const errorText = useErrorText()
+	const { unit, assignment, tags } = useLoaderData<typeof loader>()
+	const data = useActionData<typeof action>()
+	const [form, fields] = useForm<{ audienceTag?: string; dueAt: string; recurrenceMonths?: string }>({
+		id: 'assign-edit',
+		lastResult: data?.result,
+		defaultValue: {
+			audienceTag: assignment.audienceTag ?? '',
+			dueAt: assignment.due,
+			recurrenceMonths: assignment.recurrenceMonths == null ? '' : String(assignment.recurrenceMonths),
+		},
+	})
+	const date = (iso: string) => new Date(iso).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' })
+	return (
+		<>
+			<p className="mb-1 text-sm">
+				<Link to={`/org/${unit.id}`}>{unit.name}</Link> › <Link to={`/org/${unit.id}/assignments`}>{t('assign.title')}</Link>
+			</p>
+			<h1 className="mb-1 text-2xl font-bold">{assignment.courseTitle}</h1>
+			<p className="mb-4 text-gray-700">
+				{t('org.col.unit')}: {assignment.unitName} · {t('assign.createdAt')}: {date(assignment.createdAt)} ·{' '}
+				{t('assign.nowRequired', { count: assignment.required })}
+			</p>
+			{data?.error ? (
+				<p role="alert" className="alert alert-error mb-4">
+					{data.error}
+				</p>
+			) : null}
+			{assignment.closedAt ? (
+				<p role="status" className="alert mb-4">
+					{t('assign.closedOn', { date: date(assignment.closedAt) })}
+				</p>
+			) : (
+				<div className="grid gap-6 lg:grid-cols-3">
+					<section aria-labelledby="edit-heading" className="lg:col-span-2">
+						<h2 id="edit-heading" className="mb-2 text-xl font-semibold">
+							{t('assign.edit')}
+						</h2>
+						<Form method="post" {...getFormProps(form)} className="card">
+							<FormErrors id={form.errorId} errors={form.errors} />
+							<p className="mb-4 text-sm text-gray-700">{t('assign.editHint')}</p>
+							<div className="mb-4">
+								<label htmlFor={fields.audienceTag.id} className="label">
+									{t('assign.tag')}
+								</label>
+								<select {...getSelectProps(fields.audienceTag)} className="field">
+									<option value="">{t('assign.everyone')}</option>
+									{tags.map((tag) => (
+										<option key={tag} value={tag}>
+											{tagLabel(t, tag)}
+										</option>
+									))}
+								</select>
+								{fields.audienceTag.errors?.length ? <p className="field-error">{errorText(fields.audienceTag.errors[0])}</p> : null}
+							</div>
+							<Field label={t('assign.due')} meta={fields.dueAt} type="date" />
+							<Field label={t('assign.recurrence')} meta={fields.recurrenceMonths} />
+							{data?.preview != null ? (
+								<p role="status" className="alert alert-success mb-4">
+									{t('assign.preview', { count: data.preview })}
+								</p>
+							) : null}
+							<p className="flex flex-wrap gap-3">
+								<button type="submit" name="intent" value="preview" className="btn btn-secondary">
+									{t('assign.previewButton')}
+								</button>
+								<button type="submit" name="intent" value="update" className="btn">
+									{t('assign.save')}
+								</button>
+							</p>
+						</Form>
+					</section>
+					<section aria-labelledby="close-heading">
+						<h2 id="close-heading" className="mb-2 text-xl font-semibold">
+							{t('assign.closeTitle')}
+						</h2>
+						<Form method="post" className="card">
+							<p className="mb-4 text-sm">{t('assign.closeHint')}</p>
+							<button type="submit" name="intent" value="close" className="btn btn-secondary">
+								{t('assign.closeSubmit')}
+							</button>
+						</Form>
+					</section>
+				</div>
+			)}
+		</>
+	)
+}

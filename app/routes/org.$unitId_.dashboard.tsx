@@ -1,0 +1,268 @@
+import { type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
+import { Form, Link, useLoaderData } from '@remix-run/react'
+import { requireOrgRole } from '#app/auth/permissions.server.ts'
+import { RateBars, RateLine, StatusStack } from '#app/reports/charts.tsx'
+import { getChildRows, getCourseBreakdown } from '#app/reports/completion.server.ts'
+import { type CompletionCounts } from '#app/reports/completion.ts'
+import { courseOptions, DASHBOARD_ROLES, dayVn, EARLIEST_DAY, readFilters, visibleAncestors } from '#app/reports/dashboard.server.ts'
+import { lastEndedPeriod, readSnapshots } from '#app/reports/snapshots.server.ts'
+
+/** The twelve months up to the last one that has ended, as YYYY-MM. */
+function lastTwelveMonths(now = new Date()) {
+	const to = lastEndedPeriod(now)
+	const [year, month] = to.split('-').map(Number) as [number, number]
+	const start = new Date(Date.UTC(year, month - 12, 1))
+	return { from: `${start.getUTCFullYear()}-${String(start.getUTCMonth() + 1).padStart(2, '0')}`, to }
+}
+import { useLang, useT } from '#app/ui/i18n.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Tiến độ hoàn thành | Văn Minh Số' }]
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const { unit, grants } = await requireOrgRole(request, Number(params.unitId), DASHBOARD_ROLES)
+	const url = new URL(request.url)
+	const { filters, courseId, at, problems } = await readFilters(url)
+	const [children, breakdown, courses, ancestors, history] = await Promise.all([
+		getChildRows(unit.id, { courseId, at }),
+		courseId ? null : getCourseBreakdown(unit.id, { at }),
+		courseOptions(),
+		visibleAncestors(unit, grants),
+		readSnapshots(unit.id, lastTwelveMonths(), { courseId }),
+	])
+	if (!children) throw new Response('Not Found', { status: 404 })
+	return json({
+		unit: { id: unit.id, name: unit.name },
+		ancestors,
+		filters,
+		problems,
+		courses,
+		asOf: children.asOf.toISOString(),
+		source: children.source,
+		total: children.total,
+		rows: children.rows.map((r) => ({ id: r.unit.id, name: r.unit.name, direct: r.direct, counts: countsOf(r) })),
+		months: history?.periods.map((p) => ({ period: p.period, rate: p.total.rate })) ?? [],
+		byCourse: breakdown?.courses.map((c) => ({ slug: c.slug, title: c.title, counts: countsOf(c) })) ?? null,
+		today: dayVn(new Date()),
+		earliest: EARLIEST_DAY,
+		query: url.search,
+	})
+}
+
+function countsOf(c: CompletionCounts): CompletionCounts {
+	return { target: c.target, completed: c.completed, inProgress: c.inProgress, notStarted: c.notStarted, overdue: c.overdue, rate: c.rate }
+}
+
+function Percent({ rate }: { rate: number | null }) {
+	return <>{rate === null ? '–' : `${(rate * 100).toLocaleString('vi-VN', { maximumFractionDigits: 1 })}%`}</>
+}
+
+function CountCells({ counts }: { counts: CompletionCounts }) {
+	const n = (v: number) => v.toLocaleString('vi-VN')
+	return (
+		<>
+			<td className="text-right">{n(counts.target)}</td>
+			<td className="text-right">{n(counts.completed)}</td>
+			<td className="text-right font-semibold">
+				<Percent rate={counts.rate} />
+			</td>
+			<td className="text-right">{n(counts.inProgress)}</td>
+			<td className="text-right">{n(counts.notStarted)}</td>
+			<td className="text-right">{n(counts.overdue)}</td>
+		</>
+	)
+}
+
+export default function DashboardPage() {
+	const t = useT()
+	const lang = useLang()
+	const data = useLoaderData<typeof loader>()
+	const { unit, total, filters } = data
+	const keep = (extra: Record<string, string>) => {
+		const params = new URLSearchParams(data.query)
+		for (const [k, v] of Object.entries(extra)) params.set(k, v)
+		return `?${params}`
+	}
+	const asOf = new Date(data.asOf).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' })
+	const courseTitle = data.courses.find((c) => c.slug === filters.course)?.title
+	const heads = (first: string) => (
+		<tr>
+			<th scope="col">{first}</th>
+			<th scope="col" className="text-right">
+				{t('dash.col.target')}
+			</th>
+			<th scope="col" className="text-right">
+				{t('dash.col.completed')}
+			</th>
+			<th scope="col" className="text-right">
+				{t('dash.col.rate')}
+			</th>
+			<th scope="col" className="text-right">
+				{t('dash.col.inProgress')}
+			</th>
+			<th scope="col" className="text-right">
+				{t('dash.col.notStarted')}
+			</th>
+			<th scope="col" className="text-right">
+				{t('dash.col.overdue')}
+			</th>
+		</tr>
+	)
+	return (
+		<>
+			<nav aria-label={t('nav.breadcrumb')} className="mb-1 text-sm">
+				{data.ancestors.map((a) => (
+					<span key={a.id}>
+						<Link to={`/org/${a.id}/dashboard${data.query}`}>{a.name}</Link> ›{' '}
+					</span>
+				))}
+				<Link to={`/org/${unit.id}`}>{unit.name}</Link>
+			</nav>
+			<h1 className="mb-1 text-2xl font-bold">{t('dash.title', { unit: unit.name })}</h1>
+			<p className="mb-4 text-sm text-gray-700">
+				{courseTitle ?? t('dash.allCourses')} · {t(data.source === 'rollup' ? 'dash.asOfRollup' : 'dash.asOf', { date: asOf })}
+			</p>
+			{data.problems.length ? (
+				<div role="alert" className="alert alert-error mb-4">
+					{data.problems.map((p) => (
+						<p key={p}>{t(p)}</p>
+					))}
+				</div>
+			) : null}
+			<Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-3" aria-label={t('dash.filters')}>
+				<div>
+					<label htmlFor="course" className="label">
+						{t('dash.course')}
+					</label>
+					<select id="course" name="course" defaultValue={filters.course ?? ''} className="field">
+						<option value="">{t('dash.allCourses')}</option>
+						{data.courses.map((c) => (
+							<option key={c.slug} value={c.slug}>
+								{c.title}
+							</option>
+						))}
+					</select>
+				</div>
+				<div>
+					<label htmlFor="asOf" className="label">
+						{t('dash.asOfDate')}
+					</label>
+					<input id="asOf" name="asOf" type="date" min={data.earliest} max={data.today} defaultValue={filters.asOf ?? ''} className="field" />
+				</div>
+				<div className="flex items-end">
+					<button type="submit" className="btn">
+						{t('dash.apply')}
+					</button>
+				</div>
+			</Form>
+
+			<section aria-labelledby="summary-heading" className="mb-6">
+				<h2 id="summary-heading" className="mb-2 text-xl font-semibold">
+					{t('dash.summary')}
+				</h2>
+				<p className="mb-2 text-3xl font-bold">
+					<Percent rate={total.rate} />{' '}
+					<span className="text-base font-normal">
+						{t('dash.summaryText', { completed: total.completed.toLocaleString('vi-VN'), target: total.target.toLocaleString('vi-VN') })}
+					</span>
+				</p>
+				<StatusStack
+					title={t('dash.statusChart')}
+					parts={[
+						{ label: t('dash.col.completed'), value: total.completed, className: 'status-completed' },
+						{ label: t('dash.col.inProgress'), value: total.inProgress, className: 'status-progress' },
+						{ label: t('dash.col.notStarted'), value: total.notStarted, className: 'status-none' },
+					]}
+				/>
+				<p className="text-sm">
+					{t('dash.overdueText', { count: total.overdue.toLocaleString('vi-VN') })}{' '}
+					<Link to={`/org/${unit.id}/dashboard/people${keep({ people: 'overdue' })}`}>{t('dash.seeOverdue')}</Link> ·{' '}
+					<Link to={`/org/${unit.id}/dashboard/people${keep({ people: 'all' })}`}>{t('dash.seePeople')}</Link>
+				</p>
+			</section>
+
+			{data.rows.length ? (
+				<section aria-labelledby="ranking-heading" className="mb-6">
+					<h2 id="ranking-heading" className="mb-2 text-xl font-semibold">
+						{t('dash.ranking')}
+					</h2>
+					<RateBars
+						title={t('dash.rankingChart', { unit: unit.name })}
+						description={t('dash.rankingChartDesc')}
+						bars={data.rows.map((r) => ({ label: r.direct ? t('dash.directMembers') : r.name, value: r.counts.rate }))}
+					/>
+					<div className="overflow-x-auto">
+						<table className="table mt-3">
+							<caption className="sr-only">{t('dash.rankingTable')}</caption>
+							<thead>{heads(t('dash.col.unit'))}</thead>
+							<tbody>
+								{data.rows.map((r, i) => (
+									<tr key={`${r.id}-${r.direct}`}>
+										<th scope="row" className="text-left font-normal">
+											{i + 1}.{' '}
+											{r.direct ? (
+												<Link to={`/org/${unit.id}/dashboard/people${data.query}`}>{t('dash.directMembers')}</Link>
+											) : (
+												<Link to={`/org/${r.id}/dashboard${data.query}`}>{r.name}</Link>
+											)}
+										</th>
+										<CountCells counts={r.counts} />
+									</tr>
+								))}
+							</tbody>
+						</table>
+					</div>
+					<p className="mt-1 text-sm text-gray-700">{t('dash.rankingNote')}</p>
+				</section>
+			) : null}
+
+			<section aria-labelledby="months-heading" className="mb-6">
+				<h2 id="months-heading" className="mb-2 text-xl font-semibold">
+					{t('dash.byMonth')}
+				</h2>
+				{data.months.length ? (
+					<>
+						<RateLine
+							title={t('dash.byMonthChart', { unit: unit.name })}
+							description={data.months.map((m) => `${m.period.slice(5)}/${m.period.slice(0, 4)}: ${m.rate === null ? '–' : `${Math.round(m.rate * 100)}%`}`).join('; ')}
+							points={data.months.map((m) => ({ label: `${m.period.slice(5)}/${m.period.slice(2, 4)}`, value: m.rate }))}
+						/>
+						<p className="mt-1 text-sm text-gray-700">
+							{t('dash.byMonthNote')} <Link to={`/org/${unit.id}/reports`}>{t('report.link')}</Link>
+						</p>
+					</>
+				) : (
+					<p>
+						{t('dash.noSnapshots')} <Link to={`/org/${unit.id}/reports`}>{t('report.link')}</Link>
+					</p>
+				)}
+			</section>
+
+			{data.byCourse ? (
+				<section aria-labelledby="courses-heading" className="mb-6">
+					<h2 id="courses-heading" className="mb-2 text-xl font-semibold">
+						{t('dash.byCourse')}
+					</h2>
+					{data.byCourse.length ? (
+						<div className="overflow-x-auto">
+							<table className="table">
+								<thead>{heads(t('dash.course'))}</thead>
+								<tbody>
+									{data.byCourse.map((c) => (
+										<tr key={c.slug}>
+											<th scope="row" className="text-left font-normal">
+												<Link to={keep({ course: c.slug })}>{c.title}</Link>
+											</th>
+											<CountCells counts={c.counts} />
+										</tr>
+									))}
+								</tbody>
+							</table>
+						</div>
+					) : (
+						<p>{t('dash.noAssignments')}</p>
+					)}
+				</section>
+			) : null}
+		</>
+	)
+}

@@ -1,0 +1,219 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { z } from 'zod'
+import { requireOrgRole } from '#app/auth/permissions.server.ts'
+import { can } from '#app/auth/permissions.ts'
+import { getUnitPeople } from '#app/reports/completion.server.ts'
+import { courseOptions, DASHBOARD_ROLES, readFilters } from '#app/reports/dashboard.server.ts'
+import { remindOverdue } from '#app/reports/reminders.server.ts'
+import { useLang, useT } from '#app/ui/i18n.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Danh sách người học | Văn Minh Số' }]
+
+// A province-level list can hold 100,000 people: a page shows this many, in name order.
+const PAGE_SIZE = 200
+// Auditors look; managers also remind.
+const REMIND_ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
+
+const RemindSchema = z.object({
+	scope: z.enum(['selected', 'all']),
+	userId: z.array(z.string().regex(/^[\w-]{1,40}$/)).max(PAGE_SIZE).default([]),
+})
+
+export async function action({ request, params }: ActionFunctionArgs) {
+	const { unit, user } = await requireOrgRole(request, Number(params.unitId), REMIND_ROLES)
+	const url = new URL(request.url)
+	const { courseId, filters } = await readFilters(url)
+	const form = await request.formData()
+	const parsed = RemindSchema.safeParse({ scope: form.get('scope'), userId: form.getAll('userId') })
+	if (!parsed.success) return json({ error: 'dash.remind.invalid' as const, result: null }, { status: 400 })
+	if (parsed.data.scope === 'selected' && parsed.data.userId.length === 0) return json({ error: 'dash.remind.noneSelected' as const, result: null }, { status: 400 })
+	const courses = filters.course ? await courseOptions() : []
+	const result = await remindOverdue({
+		unitId: unit.id,
+		courseId,
+		courseTitle: courses.find((c) => c.slug === filters.course)?.title ?? null,
+		userIds: parsed.data.scope === 'all' ? 'all' : parsed.data.userId,
+		actorId: user.id,
+		request,
+	})
+	return json({ error: null, result })
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const { unit, grants } = await requireOrgRole(request, Number(params.unitId), DASHBOARD_ROLES)
+	const url = new URL(request.url)
+	const { filters, courseId, at, problems } = await readFilters(url)
+	const page = Math.max(1, Math.min(10_000, Number(url.searchParams.get('page')) || 1))
+	const [result, courses] = await Promise.all([getUnitPeople(unit.id, { courseId, at, filter: filters.people }), courseOptions()])
+	if (!result) throw new Response('Not Found', { status: 404 })
+	const people = result.people.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map((p) => ({
+		id: p.userId,
+		name: p.fullName,
+		units: p.units.map((u) => u.name),
+		status: p.status,
+		overdue: p.overdue,
+		dueAt: p.dueAt?.toISOString() ?? null,
+		lastActivityAt: p.lastActivityAt?.toISOString() ?? null,
+		required: p.required,
+		completed: p.completed,
+		lapse: p.lapse,
+	}))
+	return json({
+		unit: { id: unit.id, name: unit.name },
+		filters,
+		problems,
+		courses,
+		people,
+		count: result.people.length,
+		page,
+		pages: Math.max(1, Math.ceil(result.people.length / PAGE_SIZE)),
+		asOf: result.asOf.toISOString(),
+		query: url.search,
+		// Reminders are about today: not offered when looking at a past date.
+		canRemind: can(grants, unit.path, REMIND_ROLES) && !filters.asOf,
+	})
+}
+
+export default function DashboardPeoplePage() {
+	const t = useT()
+	const lang = useLang()
+	const data = useLoaderData<typeof loader>()
+	const actionData = useActionData<typeof action>()
+	const { unit, filters } = data
+	const anyOverdue = data.people.some((p) => p.overdue)
+	const date = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' }) : '–')
+	const pageLink = (page: number) => {
+		const params = new URLSearchParams(data.query)
+		params.set('page', String(page))
+		return `?${params}`
+	}
+	const back = new URLSearchParams(data.query)
+	back.delete('people')
+	back.delete('page')
+	return (
+		<>
+			<p className="mb-1 text-sm">
+				<Link to={`/org/${unit.id}/dashboard${back.size ? `?${back}` : ''}`}>{t('dash.title', { unit: unit.name })}</Link>
+			</p>
+			<h1 className="mb-4 text-2xl font-bold">{t('dash.people.title', { unit: unit.name })}</h1>
+			{data.problems.length ? (
+				<div role="alert" className="alert alert-error mb-4">
+					{data.problems.map((p) => (
+						<p key={p}>{t(p)}</p>
+					))}
+				</div>
+			) : null}
+			<Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-3" aria-label={t('dash.filters')}>
+				<div>
+					<label htmlFor="course" className="label">
+						{t('dash.course')}
+					</label>
+					<select id="course" name="course" defaultValue={filters.course ?? ''} className="field">
+						<option value="">{t('dash.allCourses')}</option>
+						{data.courses.map((c) => (
+							<option key={c.slug} value={c.slug}>
+								{c.title}
+							</option>
+						))}
+					</select>
+				</div>
+				<div>
+					<label htmlFor="people" className="label">
+						{t('dash.people.status')}
+					</label>
+					<select id="people" name="people" defaultValue={filters.people} className="field">
+						{(['all', 'overdue', 'not_started', 'in_progress', 'completed'] as const).map((f) => (
+							<option key={f} value={f}>
+								{t(`dash.people.filter.${f}`)}
+							</option>
+						))}
+					</select>
+				</div>
+				{filters.asOf ? <input type="hidden" name="asOf" value={filters.asOf} /> : null}
+				<div className="flex items-end">
+					<button type="submit" className="btn">
+						{t('dash.apply')}
+					</button>
+				</div>
+			</Form>
+			<p className="mb-2" role="status">
+				{t('dash.people.count', { count: data.count.toLocaleString('vi-VN') })}
+			</p>
+			{actionData?.error ? (
+				<p role="alert" className="alert alert-error mb-4">
+					{t(actionData.error)}
+				</p>
+			) : null}
+			{actionData?.result ? (
+				<p role="status" className="alert alert-success mb-4">
+					{t('dash.remind.done', {
+						queued: actionData.result.queued,
+						withoutEmail: actionData.result.withoutEmail,
+						alreadyToday: actionData.result.alreadyToday,
+					})}
+				</p>
+			) : null}
+			{data.people.length ? (
+				<Form method="post" className="overflow-x-auto">
+					<table className="table">
+						<thead>
+							<tr>
+								{data.canRemind ? <th scope="col">{t('dash.remind.select')}</th> : null}
+								<th scope="col">{t('dash.people.name')}</th>
+								<th scope="col">{t('dash.col.unit')}</th>
+								<th scope="col">{t('dash.people.status')}</th>
+								<th scope="col">{t('dash.people.due')}</th>
+								<th scope="col">{t('dash.people.lastActivity')}</th>
+							</tr>
+						</thead>
+						<tbody>
+							{data.people.map((p) => (
+								<tr key={p.id}>
+									{data.canRemind ? (
+										<td>
+											{p.overdue ? (
+												<input type="checkbox" name="userId" value={p.id} aria-label={t('dash.remind.selectPerson', { name: p.name })} className="h-5 w-5" />
+											) : null}
+										</td>
+									) : null}
+									<th scope="row" className="text-left font-normal">
+										{p.name}
+									</th>
+									<td>{p.units.join('; ')}</td>
+									<td>
+										{t(`dash.people.filter.${p.status}`)}
+										{filters.course ? '' : ` (${p.completed}/${p.required})`}
+										{p.overdue ? <span className="ml-1 inline-block rounded bg-red-700 px-2 py-0.5 text-sm font-semibold text-white">{t('dash.people.overdue')}</span> : null}
+										{p.lapse ? <span className="block text-sm text-gray-700">{t(`dash.lapse.${p.lapse}`)}</span> : null}
+									</td>
+									<td>{date(p.dueAt)}</td>
+									<td>{date(p.lastActivityAt)}</td>
+								</tr>
+							))}
+						</tbody>
+					</table>
+					{data.canRemind && anyOverdue ? (
+						<div className="mt-3 flex flex-wrap gap-3">
+							<button type="submit" name="scope" value="selected" className="btn">
+								{t('dash.remind.selected')}
+							</button>
+							<button type="submit" name="scope" value="all" className="btn btn-secondary">
+								{t('dash.remind.all')}
+							</button>
+						</div>
+					) : null}
+				</Form>
+			) : (
+				<p>{t('dash.people.none')}</p>
+			)}
+			{data.pages > 1 ? (
+				<nav aria-label={t('dash.people.pages')} className="mt-4 flex gap-3">
+					{data.page > 1 ? <Link to={pageLink(data.page - 1)}>← {t('dash.people.previous')}</Link> : null}
+					<span>{t('dash.people.page', { page: data.page, pages: data.pages })}</span>
+					{data.page < data.pages ? <Link to={pageLink(data.page + 1)}>{t('dash.people.next')} →</Link> : null}
+				</nav>
+			) : null}
+		</>
+	)
+}

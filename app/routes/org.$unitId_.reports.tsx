@@ -1,0 +1,176 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
+import { Form, Link, useLoaderData } from '@remix-run/react'
+import { audit } from '#app/auth/audit.server.ts'
+import { requireOrgRole } from '#app/auth/permissions.server.ts'
+import { hasAnyRole } from '#app/auth/permissions.ts'
+import { periodOf } from '#app/reports/completion.ts'
+import { courseOptions, DASHBOARD_ROLES } from '#app/reports/dashboard.server.ts'
+import { buildReport, isReport, parseReportPeriod, summaryText } from '#app/reports/report.server.ts'
+import { readReportRequest } from '#app/reports/report-request.server.ts'
+import { takeMonthSnapshot } from '#app/reports/snapshots.server.ts'
+import { useT } from '#app/ui/i18n.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Báo cáo định kỳ | Văn Minh Số' }]
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const { unit, grants } = await requireOrgRole(request, Number(params.unitId), DASHBOARD_ROLES)
+	const url = new URL(request.url)
+	const courses = await courseOptions()
+	const year = Number(periodOf(new Date()).slice(0, 4))
+	const presets = [year, year - 1].flatMap((y) => [`year-${y}`, `h1-${y}`]).map((value) => ({ value, label: parseReportPeriod(value)!.label }))
+	const base = { unit: { id: unit.id, name: unit.name }, courses, presets, canSnapshot: hasAnyRole(grants.filter((g) => g.role === 'ADMIN'), []) }
+	if (!url.searchParams.has('period')) return json({ ...base, chosen: null, problem: null, preview: null })
+	const chosen = await readReportRequest(url)
+	if ('error' in chosen) return json({ ...base, chosen: null, problem: { error: chosen.error, missing: [] as Array<string>, notEnded: [] as Array<string> }, preview: null })
+	const report = await buildReport(unit.id, chosen.period, chosen.course)
+	if (!report) throw new Response('Not Found', { status: 404 })
+	const query = `?${new URLSearchParams({ period: chosen.value, ...(chosen.course ? { course: chosen.course.slug } : {}) })}`
+	if (!isReport(report)) return json({ ...base, chosen: { ...chosen, query }, problem: { error: 'report.noSnapshot' as const, missing: report.missing, notEnded: report.notEnded }, preview: null })
+	return json({
+		...base,
+		chosen: { ...chosen, query },
+		problem: report.missing.length ? { error: 'report.someMissing' as const, missing: report.missing, notEnded: report.notEnded } : null,
+		preview: {
+			lastPeriod: report.last.period,
+			summary: summaryText(report),
+			rows: (report.levels[0]?.rows ?? []).map((r) => ({ id: r.unit.id, name: r.direct ? `${r.unit.name} (trực thuộc trực tiếp)` : r.unit.name, target: r.target, completed: r.completed, rate: r.rate, overdue: r.overdue })),
+			total: report.last.total,
+			levels: report.levels.length,
+		},
+	})
+}
+
+/** Administrators may take the missing month-end snapshots from here (cron normally does it on the 1st). */
+export async function action({ request, params }: ActionFunctionArgs) {
+	const { unit, user, grants } = await requireOrgRole(request, Number(params.unitId), DASHBOARD_ROLES)
+	if (!grants.some((g) => g.role === 'ADMIN')) throw json({ reason: 'forbidden' }, { status: 403 })
+	const form = await request.formData()
+	const months = form.getAll('month').filter((m): m is string => typeof m === 'string' && /^\d{4}-\d{2}$/.test(m)).slice(0, 24)
+	for (const month of months) {
+		const outcome = await takeMonthSnapshot(month)
+		if (outcome.taken) await audit({ actorId: user.id, action: 'snapshot.take', targetType: 'CompletionSnapshotPeriod', targetId: month, request, details: { rows: outcome.rows } })
+	}
+	const back = form.get('back')
+	return redirect(typeof back === 'string' && back.startsWith('?') ? `/org/${unit.id}/reports${back}` : `/org/${unit.id}/reports`)
+}
+
+export default function ReportsPage() {
+	const t = useT()
+	const data = useLoaderData<typeof loader>()
+	const month = (p: string) => `${p.slice(5)}/${p.slice(0, 4)}`
+	const pct = (rate: number | null) => (rate === null ? '–' : `${(rate * 100).toLocaleString('vi-VN', { maximumFractionDigits: 1 })}%`)
+	return (
+		<>
+			<p className="mb-1 text-sm">
+				<Link to={`/org/${data.unit.id}/dashboard`}>{t('dash.title', { unit: data.unit.name })}</Link>
+			</p>
+			<h1 className="mb-2 text-2xl font-bold">{t('report.title')}</h1>
+			<p className="mb-4 text-sm text-gray-700">{t('report.intro')}</p>
+			<Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-3" aria-label={t('report.choose')}>
+				<div>
+					<label htmlFor="period" className="label">
+						{t('report.period')}
+					</label>
+					<select id="period" name="period" defaultValue={data.chosen?.value ?? data.presets[0]?.value} className="field">
+						{data.presets.map((p) => (
+							<option key={p.value} value={p.value}>
+								{p.label}
+							</option>
+						))}
+					</select>
+				</div>
+				<div>
+					<label htmlFor="course" className="label">
+						{t('dash.course')}
+					</label>
+					<select id="course" name="course" defaultValue={data.chosen?.course?.slug ?? ''} className="field">
+						<option value="">{t('dash.allCourses')}</option>
+						{data.courses.map((c) => (
+							<option key={c.slug} value={c.slug}>
+								{c.title}
+							</option>
+						))}
+					</select>
+				</div>
+				<div className="flex items-end">
+					<button type="submit" className="btn">
+						{t('report.show')}
+					</button>
+				</div>
+			</Form>
+			{data.problem ? (
+				<div role="alert" className={`alert mb-4 ${data.preview ? 'alert-info' : 'alert-error'}`}>
+					<p>{t(data.problem.error)}</p>
+					{data.problem.missing.length ? <p>{t('report.missing', { months: data.problem.missing.map(month).join(', ') })}</p> : null}
+					{data.problem.notEnded.length ? <p>{t('report.notEnded', { months: data.problem.notEnded.map(month).join(', ') })}</p> : null}
+					{data.problem.missing.length && data.canSnapshot ? (
+						<Form method="post" className="mt-2">
+							{data.problem.missing.map((m) => (
+								<input key={m} type="hidden" name="month" value={m} />
+							))}
+							<input type="hidden" name="back" value={data.chosen?.query ?? ''} />
+							<button type="submit" className="btn">
+								{t('report.takeSnapshots')}
+							</button>
+						</Form>
+					) : data.problem.missing.length ? (
+						<p>{t('report.askAdmin')}</p>
+					) : null}
+				</div>
+			) : null}
+			{data.preview && data.chosen ? (
+				<section aria-labelledby="preview-heading">
+					<h2 id="preview-heading" className="mb-2 text-xl font-semibold">
+						{t('report.preview', { month: month(data.preview.lastPeriod) })}
+					</h2>
+					<p className="mb-3 max-w-3xl">{data.preview.summary}</p>
+					<p className="mb-4 flex flex-wrap gap-3">
+						<a className="btn" href={`/org/${data.unit.id}/reports/xlsx${data.chosen.query}`}>
+							{t('report.download.xlsx')}
+						</a>
+						<a className="btn btn-secondary" href={`/org/${data.unit.id}/reports/pdf${data.chosen.query}`}>
+							{t('report.download.pdf')}
+						</a>
+						<a className="btn btn-secondary" href={`/org/${data.unit.id}/reports/csv${data.chosen.query}`}>
+							{t('report.download.csv')}
+						</a>
+					</p>
+					<div className="overflow-x-auto">
+						<table className="table bg-white">
+							<thead>
+								<tr>
+									<th scope="col">{t('dash.col.unit')}</th>
+									<th scope="col" className="text-right">
+										{t('dash.col.target')}
+									</th>
+									<th scope="col" className="text-right">
+										{t('dash.col.completed')}
+									</th>
+									<th scope="col" className="text-right">
+										{t('dash.col.rate')}
+									</th>
+									<th scope="col" className="text-right">
+										{t('dash.col.overdue')}
+									</th>
+								</tr>
+							</thead>
+							<tbody>
+								{data.preview.rows.map((r) => (
+									<tr key={`${r.id}-${r.name}`}>
+										<th scope="row" className="text-left font-normal">
+											{r.name}
+										</th>
+										<td className="text-right">{r.target.toLocaleString('vi-VN')}</td>
+										<td className="text-right">{r.completed.toLocaleString('vi-VN')}</td>
+										<td className="text-right">{pct(r.rate)}</td>
+										<td className="text-right">{r.overdue.toLocaleString('vi-VN')}</td>
+									</tr>
+								))}
+							</tbody>
+						</table>
+					</div>
+				</section>
+			) : null}
+		</>
+	)
+}

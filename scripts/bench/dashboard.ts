@@ -1,0 +1,177 @@
+/**
+ * Completion dashboard benchmark on real PostgreSQL (DESIGN §7: dashboard and drill-down for a province of 100,000
+ * staff and 30 courses, p95 ≤ 100 ms; a snapshot of every unit for a month < 60 s), over the synthetic province of
+ * scripts/gen-load-data.ts (built here, or reused when up to date).
+ *
+ * What a dashboard page calls (app/reports/completion.server.ts), timed in this process through the app's own client:
+ *   - the ranking of the province's departments and communes, for one course and for all courses, and the province
+ *     per course: "now" comes from the rollup, so the rollup's refresh is timed too;
+ *   - drill-down of large units to their sub-units (rollup) and to their people (always live), a different unit and
+ *     course on each run;
+ *   - the same questions "as of" a date (live, what the date filter costs);
+ *   - a month-end snapshot of every unit (a month not taken yet: snapshots never change).
+ * Each case runs twice unmeasured (plans, caches), then --runs times.
+ *
+ *   npm run bench:dashboard                    build or reuse vms_load, run, drop it afterwards
+ *   npm run bench:dashboard -- --keep          keep the load database for the next run
+ *   npm run bench:dashboard -- --runs 50 --url postgresql://postgres@127.0.0.1:5432/vms_load
+ * Never in CI. A missed budget is reported, not an exit code; exits 1 when something fails.
+ */
+import os from 'node:os'
+import { parseArgs } from 'node:util'
+import { z } from 'zod'
+import { createPrismaClient, setDbForTests } from '#app/db.server.ts'
+import { DEFAULT_LOAD_URL, dropLoadData, ensureLoadData } from '../gen-load-data.ts'
+
+const ArgsSchema = z.object({
+	url: z.string().regex(/^postgres(ql)?:\/\/[^/]+\/[A-Za-z_][A-Za-z0-9_]*$/, '--url phải là postgresql://…/<tên cơ sở dữ liệu> (a PostgreSQL URL naming a database)'),
+	runs: z.coerce.number({ error: '--runs phải là số (must be a number)' }).int().min(5, '--runs tối thiểu 5 (at least 5)').max(1000),
+	staff: z.coerce.number({ error: '--staff phải là số (must be a number)' }).int().min(1000).max(1_000_000),
+	keep: z.boolean(),
+})
+
+type Stat = { what: string; source: string; runs: number; p50: number; p95: number; max: number; budget: number | null }
+
+function percentile(sorted: Array<number>, p: number) {
+	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
+}
+
+async function measure(
+	what: string,
+	source: string,
+	runs: number,
+	budget: number | null,
+	fn: (i: number) => Promise<unknown>,
+	warmups = 2,
+): Promise<Stat> {
+	for (let i = 0; i < warmups; i++) await fn(runs + i)
+	const times: Array<number> = []
+	for (let i = 0; i < runs; i++) {
+		const started = performance.now()
+		await fn(i)
+		times.push(performance.now() - started)
+	}
+	times.sort((a, b) => a - b)
+	const stat = { what, source, runs, p50: percentile(times, 50), p95: percentile(times, 95), max: times.at(-1)!, budget }
+	console.log(`  ${what} [${source}]: p50 ${stat.p50.toFixed(1)} ms, p95 ${stat.p95.toFixed(1)} ms, max ${stat.max.toFixed(1)} ms`)
+	return stat
+}
+
+const machine = () => {
+	const cpu = os.cpus()
+	return `${cpu[0]?.model ?? 'cpu'} × ${cpu.length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, load average ${os
+		.loadavg()
+		.map((l) => l.toFixed(1))
+		.join(' ')}`
+}
+
+async function main() {
+	const { values } = parseArgs({
+		options: {
+			url: { type: 'string', default: DEFAULT_LOAD_URL },
+			runs: { type: 'string', default: '30' },
+			staff: { type: 'string', default: '100000' },
+			keep: { type: 'boolean', default: false },
+		},
+	})
+	const parsed = ArgsSchema.safeParse(values)
+	if (!parsed.success) {
+		for (const issue of parsed.error.issues) console.error(issue.message)
+		console.error('usage: npm run bench:dashboard -- [--url postgresql://…/vms_load] [--runs 30] [--staff 100000] [--keep]')
+		process.exit(1)
+	}
+	const { url, runs, staff, keep } = parsed.data
+	console.log(`Machine: ${machine()}`)
+	const load = await ensureLoadData({ url, staff, log: (line) => console.log(line) })
+	console.log(
+		`Input: ${url} ${load.reused ? `(reused, built ${load.builtAt})` : `(built in ${load.seconds} s)`}: ` +
+			Object.entries(load.counts)
+				.map(([k, v]) => `${v.toLocaleString('en')} ${k}`)
+				.join(', '),
+	)
+
+	const prisma = createPrismaClient(url, { poolSize: 4 })
+	setDbForTests(prisma)
+	const stats: Array<Stat> = []
+	let failed = false
+	try {
+		const reports = await import('#app/reports/completion.server.ts')
+		const { takeMonthSnapshot, lastEndedPeriod, snapshotPeriods } = await import('#app/reports/snapshots.server.ts')
+		const { periodEnd } = await import('#app/reports/completion.ts')
+		const { db } = await import('#app/db.server.ts')
+
+		const province = await db.orgUnit.findFirstOrThrow({ where: { parentId: null, tree: 'GOV' }, orderBy: { id: 'asc' } })
+		const courses = (await db.course.findMany({ select: { id: true }, orderBy: { slug: 'asc' } })).map((c) => c.id)
+		// The largest agencies (departments and communes) and the largest divisions, by people on their rosters.
+		const largest = async (depth: number) =>
+			(
+				await db.$queryRawUnsafe<Array<{ id: number; members: number }>>(
+					`SELECT o.id, count(*)::int AS members FROM "OrgUnit" o JOIN "OrgUnit" d ON starts_with(d.path, o.path) JOIN "Membership" m ON m."orgUnitId" = d.id
+					WHERE o.depth = $1 AND m."validTo" IS NULL GROUP BY o.id ORDER BY members DESC LIMIT 20`,
+					depth,
+				)
+			).map((r) => r.id)
+		const agencies = await largest(1)
+		const divisions = await largest(2)
+		const at = new Date()
+		const course = (i: number) => courses[i % courses.length]!
+		// The province-wide courses (assigned to everyone) are the heaviest one-course questions.
+		const broad = (i: number) => courses[i % 6]!
+
+		console.log('\nRollup (what "now" is served from; refreshed in the background when older than 10 minutes):')
+		const refresh = await measure('rollup refresh, every unit × course', 'live', 2, null, () => reports.refreshCompletionRollup(), 0)
+
+		console.log('\nDashboard, now:')
+		stats.push(await measure('province ranking, one course', 'rollup', runs, 100, (i) => reports.getChildRows(province.id, { courseId: course(i) })))
+		stats.push(await measure('province ranking, all courses', 'rollup', runs, 100, () => reports.getChildRows(province.id)))
+		stats.push(await measure('province per course (and total)', 'rollup', runs, 100, () => reports.getCourseBreakdown(province.id)))
+		stats.push(await measure('large agency → sub-units, all courses', 'rollup', runs, 100, (i) => reports.getChildRows(agencies[i % agencies.length]!)))
+		stats.push(await measure('large agency → sub-units, one course', 'rollup', runs, 100, (i) => reports.getChildRows(agencies[i % agencies.length]!, { courseId: broad(i) })))
+		stats.push(await measure('large agency → people, one course', 'live', runs, 100, (i) => reports.getUnitPeople(agencies[i % agencies.length]!, { courseId: broad(i) })))
+		stats.push(await measure('large division → people, one course', 'live', runs, 100, (i) => reports.getUnitPeople(divisions[i % divisions.length]!, { courseId: broad(i) })))
+		stats.push(await measure('large agency → people, all courses', 'live', runs, 100, (i) => reports.getUnitPeople(agencies[i % agencies.length]!)))
+		// What the rollup hides: a fresh rollup must have served every read above.
+		const check = await reports.getChildRows(province.id)
+		if (check?.source !== 'rollup') throw new Error(`expected the rollup to serve "now", got ${check?.source}`)
+
+		console.log('\n"As of" a date (always live):')
+		// Seconds each over the whole province: a few runs are enough to see where they stand.
+		stats.push(await measure('province ranking, one course', 'live', 5, null, (i) => reports.getChildRows(province.id, { courseId: broad(i), at }), 1))
+		stats.push(await measure('province ranking, all courses', 'live', 3, null, () => reports.getChildRows(province.id, { at }), 1))
+		stats.push(await measure('large agency → sub-units, all courses', 'live', runs, null, (i) => reports.getChildRows(agencies[i % agencies.length]!, { at })))
+		stats.push(await measure('large agency → sub-units, one course', 'live', runs, null, (i) => reports.getChildRows(agencies[i % agencies.length]!, { courseId: broad(i), at })))
+
+		console.log('\nMonth-end snapshot of every unit:')
+		let period = lastEndedPeriod(at)
+		for (let i = 0; i < 120 && (await snapshotPeriods(period, period, at)).taken.length > 0; i++) {
+			const d = periodEnd(period)
+			period = lastEndedPeriod(new Date(d.getTime() - 15 * 86_400_000))
+		}
+		const snap = await takeMonthSnapshot(period, at)
+		console.log(`  ${period}: ${snap.rows.toLocaleString('en')} rows for ${snap.units.toLocaleString('en')} units in ${(snap.durationMs / 1000).toFixed(1)} s`)
+		stats.push({ what: `snapshot ${period}, every unit × course`, source: 'live', runs: 1, p50: snap.durationMs, p95: snap.durationMs, max: snap.durationMs, budget: 60_000 })
+		stats.unshift(refresh)
+
+		console.log(`\nAfter: load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`)
+		console.log('\n| question | served from | runs | p50 | p95 | max | budget |')
+		console.log('|---|---|---|---|---|---|---|')
+		const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`)
+		for (const s of stats) {
+			const verdict = s.budget === null ? '—' : s.p95 <= s.budget ? `≤ ${ms(s.budget)} ✓` : `${ms(s.budget)} ✗ OVER`
+			console.log(`| ${s.what} | ${s.source} | ${s.runs} | ${ms(s.p50)} | ${ms(s.p95)} | ${ms(s.max)} | ${verdict} |`)
+		}
+	} catch (error) {
+		failed = true
+		console.error(error)
+	} finally {
+		setDbForTests(undefined)
+		await prisma.$disconnect()
+		if (!keep) {
+			await dropLoadData(url)
+			console.log(`\nDropped ${url} (--keep keeps it for the next run).`)
+		}
+	}
+	if (failed) process.exitCode = 1
+}
+
+await main()

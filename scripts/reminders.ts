@@ -1,0 +1,25 @@
+/**
+ * `npm run reminders` — for cron (every hour is fine; every step is idempotent):
+ *   1. queues each manager's weekly summary (once per ISO week and unit);
+ *   2. sends what waits in the outbox through SMTP_URL (reminders that managers queued, the summaries).
+ * Without SMTP_URL nothing is sent: the mails wait in the outbox and administrators see them at /admin/outbox.
+ *
+ *   npm run reminders
+ *   npm run reminders -- --no-summaries     only deliver
+ */
+import { parseArgs } from 'node:util'
+import { db } from '#app/db.server.ts'
+import { deliverOutbox, queueWeeklySummaries } from '#app/reports/reminders.server.ts'
+
+const { values } = parseArgs({ options: { 'no-summaries': { type: 'boolean', default: false } } })
+
+try {
+	const summaries = values['no-summaries'] ? 0 : await queueWeeklySummaries()
+	const delivery = await deliverOutbox()
+	console.log(`Tóm tắt tuần mới xếp hàng: ${summaries}.`)
+	if (!delivery.configured) console.log(`SMTP_URL chưa được cấu hình: ${delivery.waiting} thư đang chờ trong hộp thư đi (xem /admin/outbox).`)
+	else console.log(`Đã gửi ${delivery.sent} thư, lỗi ${delivery.failed} (còn chờ trước khi gửi: ${delivery.waiting}).`)
+	if (delivery.failed) process.exitCode = 1
+} finally {
+	await db.$disconnect()
+}

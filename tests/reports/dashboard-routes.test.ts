@@ -1,0 +1,94 @@
+// The completion dashboard pages: who may see which unit, what bad filters do, what the pages show.
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { db } from '#app/db.server.ts'
+import { loader as dashboardLoader } from '#app/routes/org.$unitId_.dashboard.tsx'
+import { loader as peopleLoader } from '#app/routes/org.$unitId_.dashboard_.people.tsx'
+import { loader as reportsLoader } from '#app/routes/reports._index.tsx'
+import { assign, certify, createCourse, enroll, join } from '#tests/factories/learning.ts'
+import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
+import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+
+let testDb: TestDb
+let world: Awaited<ReturnType<typeof setUp>>
+
+async function setUp() {
+	const root = await createUnit('Tỉnh Bảng Số Liệu')
+	const a = await createUnit('Sở Alpha', root)
+	const b = await createUnit('Sở Beta', root)
+	const course = await createCourse('bang-so-lieu')
+	await assign(course, root, { dueAt: new Date('2025-06-30T00:00:00Z') })
+	const done = await createUser({ fullName: 'Lê Thị Xong', password: null })
+	const late = await createUser({ fullName: 'Trần Văn Muộn', password: null })
+	const started = await createUser({ fullName: 'Phạm Đang Học', password: null })
+	await join(done, a)
+	await join(late, a)
+	await join(started, b)
+	await certify(done, course.versions[0]!, { issuedAt: new Date('2025-03-01T00:00:00Z') })
+	await enroll(started, course.versions[0]!, { startedAt: new Date('2025-05-01T00:00:00Z') })
+	// Viewers hold roles without being on the roster, so that the numbers are the three people above.
+	const managerA = await createUser()
+	await db.roleGrant.create({ data: { userId: managerA.id, orgUnitId: a.id, role: 'MANAGER' } })
+	const admin = await createUser()
+	await db.roleGrant.create({ data: { userId: admin.id, orgUnitId: root.id, role: 'ADMIN' } })
+	const learner = await createUser()
+	return { root, a, b, managerA, admin, learner }
+}
+
+beforeAll(async () => {
+	testDb = await createTestDb()
+	world = await setUp()
+})
+afterAll(() => testDb.close())
+
+async function dashboard(userId: string | null, unitId: number, search = '') {
+	const request = await requestAs(userId, `http://localhost/org/${unitId}/dashboard${search}`)
+	return dashboardLoader({ request, params: { unitId: String(unitId) }, context: {} })
+}
+
+async function people(userId: string | null, unitId: number, search = '') {
+	const request = await requestAs(userId, `http://localhost/org/${unitId}/dashboard/people${search}`)
+	return peopleLoader({ request, params: { unitId: String(unitId) }, context: {} })
+}
+
+const status = (promise: Promise<unknown>) =>
+	promise.then(
+		() => 200,
+		(thrown: unknown) => (thrown instanceof Response ? thrown.status : -1),
+	)
+
+test('the province admin sees the ranking of departments with the completion rule’s numbers', async () => {
+	const data = await (await dashboard(world.admin.id, world.root.id, '?course=bang-so-lieu')).json()
+	expect(data.problems).toEqual([])
+	expect(data.total).toMatchObject({ target: 3, completed: 1, inProgress: 1, notStarted: 1, overdue: 2 })
+	expect(data.rows.map((r: { name: string; counts: { rate: number | null } }) => [r.name, r.counts.rate])).toEqual([
+		['Sở Alpha', 0.5],
+		['Sở Beta', 0],
+	])
+})
+
+test('a manager of one department sees it and its people, and gets 403 for the other department and the province', async () => {
+	expect(await status(dashboard(world.managerA.id, world.a.id))).toBe(200)
+	expect(await status(dashboard(world.managerA.id, world.b.id))).toBe(403)
+	expect(await status(dashboard(world.managerA.id, world.root.id))).toBe(403)
+	expect(await status(people(world.managerA.id, world.b.id))).toBe(403)
+	expect(await status(dashboard(world.learner.id, world.a.id))).toBe(403)
+	const list = await (await people(world.managerA.id, world.a.id, '?people=overdue')).json()
+	expect(list.people.map((p: { name: string }) => p.name)).toEqual(['Trần Văn Muộn'])
+})
+
+test('bad filters are reported in Vietnamese and replaced by their defaults; the page still answers', async () => {
+	const data = await (await dashboard(world.admin.id, world.root.id, '?course=khong-co&asOf=2099-01-01&people=ai-do')).json()
+	expect(data.problems).toEqual(['dash.error.course', 'dash.error.asOf', 'dash.error.people'])
+	expect(data.filters).toEqual({ course: null, asOf: null, people: 'all' })
+	const past = await (await dashboard(world.admin.id, world.root.id, '?course=bang-so-lieu&asOf=2025-04-01')).json()
+	expect(past.problems).toEqual([])
+	// On 1 April 2025 nobody was overdue yet (due 30 June) and the one certificate was already issued.
+	expect(past.total).toMatchObject({ target: 3, completed: 1, overdue: 0 })
+	expect(await status(dashboard(world.admin.id, 999_999))).toBe(404)
+})
+
+test('"Tiến độ" takes a viewer with one scope straight to its dashboard', async () => {
+	const request = await requestAs(world.managerA.id, 'http://localhost/reports')
+	const response = await reportsLoader({ request, params: {}, context: {} }).catch((r: unknown) => r)
+	expect(response instanceof Response && response.headers.get('Location')).toBe(`/org/${world.a.id}/dashboard`)
+})
