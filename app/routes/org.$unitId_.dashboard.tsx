@@ -14,6 +14,7 @@ function lastTwelveMonths(now = new Date()) {
 	const start = new Date(Date.UTC(year, month - 12, 1))
 	return { from: `${start.getUTCFullYear()}-${String(start.getUTCMonth() + 1).padStart(2, '0')}`, to }
 }
+import { CourseSelect, FilterProblems } from '#app/reports/filters.tsx'
 import { useLang, useT } from '#app/ui/i18n.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Tiến độ hoàn thành | Văn Minh Số' }]
@@ -121,27 +122,9 @@ export default function DashboardPage() {
 			<p className="mb-4 text-sm text-gray-700">
 				{courseTitle ?? t('dash.allCourses')} · {t(data.source === 'rollup' ? 'dash.asOfRollup' : 'dash.asOf', { date: asOf })}
 			</p>
-			{data.problems.length ? (
-				<div role="alert" className="alert alert-error mb-4">
-					{data.problems.map((p) => (
-						<p key={p}>{t(p)}</p>
-					))}
-				</div>
-			) : null}
+			<FilterProblems problems={data.problems} />
 			<Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-3" aria-label={t('dash.filters')}>
-				<div>
-					<label htmlFor="course" className="label">
-						{t('dash.course')}
-					</label>
-					<select id="course" name="course" defaultValue={filters.course ?? ''} className="field">
-						<option value="">{t('dash.allCourses')}</option>
-						{data.courses.map((c) => (
-							<option key={c.slug} value={c.slug}>
-								{c.title}
-							</option>
-						))}
-					</select>
-				</div>
+				<CourseSelect courses={data.courses} value={filters.course} />
 				<div>
 					<label htmlFor="asOf" className="label">
 						{t('dash.asOfDate')}

@@ -6,6 +6,7 @@ import { can } from '#app/auth/permissions.ts'
 import { getUnitPeople } from '#app/reports/completion.server.ts'
 import { courseOptions, DASHBOARD_ROLES, readFilters } from '#app/reports/dashboard.server.ts'
 import { remindOverdue } from '#app/reports/reminders.server.ts'
+import { CourseSelect, FilterProblems } from '#app/reports/filters.tsx'
 import { useLang, useT } from '#app/ui/i18n.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Danh sách người học | Văn Minh Số' }]
@@ -97,27 +98,9 @@ export default function DashboardPeoplePage() {
 				<Link to={`/org/${unit.id}/dashboard${back.size ? `?${back}` : ''}`}>{t('dash.title', { unit: unit.name })}</Link>
 			</p>
 			<h1 className="mb-4 text-2xl font-bold">{t('dash.people.title', { unit: unit.name })}</h1>
-			{data.problems.length ? (
-				<div role="alert" className="alert alert-error mb-4">
-					{data.problems.map((p) => (
-						<p key={p}>{t(p)}</p>
-					))}
-				</div>
-			) : null}
+			<FilterProblems problems={data.problems} />
 			<Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-3" aria-label={t('dash.filters')}>
-				<div>
-					<label htmlFor="course" className="label">
-						{t('dash.course')}
-					</label>
-					<select id="course" name="course" defaultValue={filters.course ?? ''} className="field">
-						<option value="">{t('dash.allCourses')}</option>
-						{data.courses.map((c) => (
-							<option key={c.slug} value={c.slug}>
-								{c.title}
-							</option>
-						))}
-					</select>
-				</div>
+				<CourseSelect courses={data.courses} value={filters.course} />
 				<div>
 					<label htmlFor="people" className="label">
 						{t('dash.people.status')}

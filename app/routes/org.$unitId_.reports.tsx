@@ -8,6 +8,7 @@ import { courseOptions, DASHBOARD_ROLES } from '#app/reports/dashboard.server.ts
 import { buildReport, isReport, parseReportPeriod, summaryText } from '#app/reports/report.server.ts'
 import { readReportRequest } from '#app/reports/report-request.server.ts'
 import { takeMonthSnapshot } from '#app/reports/snapshots.server.ts'
+import { CourseSelect } from '#app/reports/filters.tsx'
 import { useT } from '#app/ui/i18n.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Báo cáo định kỳ | Văn Minh Số' }]
@@ -79,19 +80,7 @@ export default function ReportsPage() {
 						))}
 					</select>
 				</div>
-				<div>
-					<label htmlFor="course" className="label">
-						{t('dash.course')}
-					</label>
-					<select id="course" name="course" defaultValue={data.chosen?.course?.slug ?? ''} className="field">
-						<option value="">{t('dash.allCourses')}</option>
-						{data.courses.map((c) => (
-							<option key={c.slug} value={c.slug}>
-								{c.title}
-							</option>
-						))}
-					</select>
-				</div>
+				<CourseSelect courses={data.courses} value={data.chosen?.course?.slug} />
 				<div className="flex items-end">
 					<button type="submit" className="btn">
 						{t('report.show')}
