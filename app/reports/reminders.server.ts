@@ -3,6 +3,7 @@
 // day (reminder) or the same week (summary) queues nothing more, so a double click or a re-run of cron is harmless.
 import nodemailer from 'nodemailer'
 import { audit } from '#app/auth/audit.server.ts'
+import { formatVnDate } from '#app/certificates/pdf.server.ts'
 import { db } from '#app/db.server.ts'
 import { getEnv } from '#app/env.server.ts'
 import { getUnitPeople, getUnitTotal } from './completion.server.ts'
@@ -10,7 +11,6 @@ import { getUnitPeople, getUnitTotal } from './completion.server.ts'
 const DAY = 24 * 3600_000
 const MAX_ATTEMPTS = 5
 
-const dateVn = (d: Date) => d.toLocaleDateString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' })
 
 function appUrl() {
 	return getEnv().APP_URL?.replace(/\/$/, '') ?? 'http://localhost:3000'
@@ -59,7 +59,7 @@ export async function remindOverdue(input: {
 			alreadyToday++
 			continue
 		}
-		const due = person.dueAt ? ` Hạn hoàn thành là ngày ${dateVn(person.dueAt)}.` : ''
+		const due = person.dueAt ? ` Hạn hoàn thành là ngày ${formatVnDate(person.dueAt)}.` : ''
 		await db.outboxMail.create({
 			data: {
 				to,
@@ -122,7 +122,7 @@ export async function queueWeeklySummaries(now = new Date()) {
 				text: [
 					`Kính gửi ${grant.user.fullName},`,
 					'',
-					`Tiến độ hoàn thành các khoá học được giao của ${grant.orgUnit.name} đến ngày ${dateVn(now)}:`,
+					`Tiến độ hoàn thành các khoá học được giao của ${grant.orgUnit.name} đến ngày ${formatVnDate(now)}:`,
 					`- Đã hoàn thành: ${c.completed}/${c.target} (${rate})`,
 					`- Đang học: ${c.inProgress}; chưa bắt đầu: ${c.notStarted}`,
 					`- Quá hạn chưa hoàn thành: ${c.overdue}`,
