@@ -10,10 +10,9 @@
  *   tsx scripts/start.ts --port 0 --db pglite:/tmp/x   (used by the e2e tests)
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, statSync, watch, writeFileSync } from 'node:fs'
-import path from 'node:path'
+import { existsSync, watch } from 'node:fs'
 import { parseArgs } from 'node:util'
+import { buildIfStale } from './build-if-stale.ts'
 
 const { values } = parseArgs({
 	options: {
@@ -32,30 +31,7 @@ function run(command: string, args: Array<string>) {
 	execFileSync(command, args, { stdio: 'inherit', env: process.env })
 }
 
-const SOURCES = ['app', 'content', 'public', 'server.ts', 'server', 'vite.config.ts', 'remix.config.js', 'package-lock.json', 'scripts/content-build.ts']
-
-function sourceFingerprint() {
-	const hash = createHash('sha256')
-	const walk = (p: string) => {
-		if (!existsSync(p) || p.includes(`${path.sep}generated`)) return
-		const s = statSync(p)
-		if (s.isDirectory()) for (const e of readdirSync(p).sort()) walk(path.join(p, e))
-		else hash.update(`${p}:${s.size}:${s.mtimeMs}\n`)
-	}
-	SOURCES.forEach(walk)
-	return hash.digest('hex')
-}
-
-const STAMP = 'build/.sources'
-if (!values.dev && !values['skip-build']) {
-	const fingerprint = sourceFingerprint()
-	const built = existsSync('dist/server.js') && existsSync(STAMP) && readFileSync(STAMP, 'utf8') === fingerprint
-	if (!built) {
-		console.log('Building the application…')
-		run('npm', ['run', '--silent', 'build'])
-		writeFileSync(STAMP, fingerprint)
-	}
-}
+if (!values.dev && !values['skip-build']) buildIfStale()
 
 if (!existsSync('app/generated/prisma/client.ts')) run('node', ['scripts/prisma-generate.mjs'])
 run('npx', ['tsx', 'scripts/db.ts', 'migrate'])

@@ -21,10 +21,28 @@ export function addMonths(date: Date, months: number) {
 	return d
 }
 
-export async function issueCertificate(
-	tx: Prisma.TransactionClient,
-	input: { userId: string; courseVersionId: string; source: CompletionSource; at: Date },
-) {
+export type CertificateHolder = { fullName: string; unit: { id: number; name: string } | null }
+export type CertificateVersion = { title: string; validityMonths: number | null }
+export type IssueInput = { userId: string; courseVersionId: string; source: CompletionSource; at: Date }
+
+/** The signed row of a new certificate, from what it snapshots: the holder's name and unit, the course title. */
+export function newCertificateFields(input: IssueInput, holder: CertificateHolder, version: CertificateVersion) {
+	const fields = {
+		serial: newSerial(input.at),
+		userId: input.userId,
+		courseVersionId: input.courseVersionId,
+		holderName: normalizeName(holder.fullName),
+		orgUnitId: holder.unit?.id ?? null,
+		orgName: holder.unit?.name ?? '',
+		courseTitle: version.title,
+		source: input.source,
+		issuedAt: input.at,
+		expiresAt: version.validityMonths ? addMonths(input.at, version.validityMonths) : null,
+	}
+	return { ...fields, signature: signCertificate(fields) }
+}
+
+export async function issueCertificate(tx: Prisma.TransactionClient, input: IssueInput) {
 	const [user, version] = await Promise.all([
 		tx.user.findUniqueOrThrow({
 			where: { id: input.userId },
@@ -40,18 +58,6 @@ export async function issueCertificate(
 		}),
 		tx.courseVersion.findUniqueOrThrow({ where: { id: input.courseVersionId } }),
 	])
-	const unit = user.memberships[0]?.orgUnit ?? null
-	const fields = {
-		serial: newSerial(input.at),
-		userId: input.userId,
-		courseVersionId: input.courseVersionId,
-		holderName: normalizeName(user.fullName),
-		orgUnitId: unit?.id ?? null,
-		orgName: unit?.name ?? '',
-		courseTitle: version.title,
-		source: input.source,
-		issuedAt: input.at,
-		expiresAt: version.validityMonths ? addMonths(input.at, version.validityMonths) : null,
-	}
-	return tx.certificate.create({ data: { ...fields, signature: signCertificate(fields) } })
+	const holder = { fullName: user.fullName, unit: user.memberships[0]?.orgUnit ?? null }
+	return tx.certificate.create({ data: newCertificateFields(input, holder, version) })
 }

@@ -88,9 +88,14 @@ export function describeProgress(
 	enrollment: { lessons: Array<{ lessonSlug: string; completedAt: Date | null }> } | null,
 	quizPassed = false,
 ): CourseProgress | null {
+	return progressFromDone(slug, (enrollment?.lessons ?? []).filter((l) => l.completedAt).map((l) => l.lessonSlug), quizPassed)
+}
+
+/** describeProgress from the slugs of the completed lessons (what the quiz's SQL reads). */
+export function progressFromDone(slug: string, doneSlugs: Iterable<string>, quizPassed = false): CourseProgress | null {
 	const course = getCourse(slug)
 	if (!course) return null
-	const done = new Set((enrollment?.lessons ?? []).filter((l) => l.completedAt).map((l) => l.lessonSlug))
+	const done = new Set(doneSlugs)
 	const completedLessons = course.lessons.filter((l) => done.has(l.slug)).map((l) => l.slug)
 	const lessonCount = course.lessons.length
 	// The quiz counts as one more step, so a course is at 100% only when it is complete.

@@ -27,7 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { slug, attempt, quiz, course } = await load(request, params)
 	const drawn = asDrawn(attempt)
 	const questions = presentAttempt(quiz.bank, drawn)
-	const header = { slug, title: course.meta.title, passMark: attempt.enrollment.courseVersion.passMark }
+	const header = { slug, title: course.meta.title, passMark: attempt.passMark }
 	if (!attempt.submittedAt) {
 		return json({ course: header, questions, saved: savedAnswers(attempt), submitKey: attempt.idempotencyKey, result: null, sources: [] as Array<CitedSource> })
 	}
@@ -40,7 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const certificate = attempt.passed
 		? await import('#app/db.server.ts').then(({ db }) =>
 				db.certificate.findFirst({
-					where: { userId: attempt.enrollment.userId, courseVersionId: attempt.enrollment.courseVersionId, revokedAt: null },
+					where: { userId: attempt.userId, courseVersionId: attempt.courseVersionId, revokedAt: null },
 					select: { serial: true },
 				}),
 			)

@@ -29,6 +29,7 @@ import { type AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { buildIfStale } from '../build-if-stale.ts'
 
 const { values } = parseArgs({
 	options: {
@@ -208,10 +209,7 @@ async function main() {
 	console.log(`Machine: ${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length}, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`)
 	console.log(`Node ${process.version}, PostgreSQL ${pgVersion}; input: ${COUNT} certificates, ${RUNS} run(s), medians reported`)
 
-	if (!values['skip-build'] || !existsSync('dist/server.js')) {
-		console.log('Building (npm run build)…')
-		execFileSync('npm', ['run', '--silent', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] })
-	}
+	if (!values['skip-build']) buildIfStale()
 
 	// 1. Database.
 	const setupStarted = performance.now()

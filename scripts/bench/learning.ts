@@ -41,6 +41,7 @@ import { hashPassword } from '#app/auth/password.server.ts'
 import { getCourse, getQuiz } from '#app/content/courses.server.ts'
 import { pgConfig } from '#app/db-adapters.server.ts'
 import { answerIndex } from '#app/learning/quiz.ts'
+import { buildIfStale } from '../build-if-stale.ts'
 
 const { values } = parseArgs({
 	options: {
@@ -293,10 +294,7 @@ async function admin(sql: string) {
 
 async function main() {
 	const built = ['dist/server.js', 'build/server/index.js', 'build/content/index.json']
-	if (!values['skip-build'] && !built.every((f) => existsSync(f))) {
-		console.log('Building (npm run build)…')
-		execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' })
-	}
+	if (!values['skip-build']) buildIfStale()
 	const missing = built.filter((f) => !existsSync(f))
 	if (missing.length) throw new Error(`${missing.join(', ')} missing: run \`npm run build\` (or drop --skip-build).`)
 	const course = getCourse(SLUG)

@@ -4,7 +4,7 @@ import { IncomingMessage, ServerResponse } from 'node:http'
 import { Socket } from 'node:net'
 import { expect, test, vi } from 'vitest'
 import { accessLog } from '../../server/access-log.ts'
-import { securityHeaders } from '../../server/security-headers.ts'
+import { nextNonce, securityHeaders } from '../../server/security-headers.ts'
 
 function exchange(url = '/courses', headers: Record<string, string> = {}) {
 	const req = new IncomingMessage(new Socket())
@@ -32,6 +32,16 @@ test('every response gets a fresh nonce in its CSP and the fixed security header
 	securityHeaders({ dev: true, hsts: true })(secure)
 	expect(secure.getHeader('Strict-Transport-Security')).toBe('max-age=31536000; includeSubDomains')
 	expect(String(secure.getHeader('Content-Security-Policy'))).toContain("connect-src 'self' ws:")
+})
+
+test('nonces drawn from the random block are 16 bytes each and never repeat, across refills', () => {
+	const seen = new Set<string>()
+	for (let i = 0; i < 1000; i++) {
+		const nonce = nextNonce()
+		expect(Buffer.from(nonce, 'base64')).toHaveLength(16)
+		seen.add(nonce)
+	}
+	expect(seen.size).toBe(1000)
 })
 
 test('the access log writes combined-format lines in one batch, after the responses finish', () => {

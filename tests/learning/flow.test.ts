@@ -9,7 +9,8 @@ import { db } from '#app/db.server.ts'
 import { countRequiredPeople, createAssignment, closeAssignment, requiredCoursesFor } from '#app/learning/assignments.server.ts'
 import { getMyCourses } from '#app/learning/my-courses.server.ts'
 import { completeLesson, describeProgress, findEnrollment, startEnrollment } from '#app/learning/progress.server.ts'
-import { asDrawn, startAttempt, submitAttempt } from '#app/learning/quiz.server.ts'
+import { checkSignature } from '#app/certificates/sign.server.ts'
+import { asDrawn, getAttempt, saveAnswers, startAttempt, submitAttempt } from '#app/learning/quiz.server.ts'
 import { answerIndex } from '#app/learning/quiz.ts'
 import { createTestDb, type TestDb } from '#tests/setup/db.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
@@ -154,9 +155,32 @@ test('passing completes the enrollment and issues one audited certificate, howev
 	expect(certificates).toHaveLength(1)
 	expect(certificates[0]).toMatchObject({ holderName: 'Nguyễn Thị Hương', orgName: 'Sở Thử', courseTitle: 'Khoá học mẫu', expiresAt: null })
 	expect(certificates[0]!.serial).toMatch(/^VMS-\d{4}-[0-9A-HJKMNP-TV-Z]{10}$/)
+	// Written by the quiz's own SQL: the stored row (times included, to the millisecond) is what was signed.
+	expect(checkSignature(certificates[0]!)).toBe('ok')
+	expect(certificates[0]!.id).toMatch(/^c[a-z0-9]{24}$/)
+	expect(Math.abs(certificates[0]!.issuedAt.getTime() - attempt.submittedAt!.getTime())).toBe(0)
 	expect((await db.enrollment.findUniqueOrThrow({ where: { id: enrollment.id } })).status).toBe('COMPLETED')
 	expect(await db.auditEvent.count({ where: { action: 'certificate.issue', actorId: user.id } })).toBe(1)
 	expect(asDrawn(attempt).questionIds).toEqual(started.attempt.questionIds)
+})
+
+test('answers saved while answering are merged, kept for the page, and frozen once submitted', async () => {
+	const { user } = await readyLearner()
+	const started = await startAttempt(user.id, 'mau')
+	if (!started.ok) throw new Error('attempt refused')
+	const [id] = started.attempt.questionIds as [string]
+	await saveAnswers(started.attempt.id, { [id]: 2 })
+	await saveAnswers(started.attempt.id, { other: 1 })
+	const saved = await getAttempt(user.id, 'mau', started.attempt.id)
+	expect(saved?.answers).toEqual({ [id]: 2, other: 1 })
+	expect(saved).toMatchObject({ userId: user.id, passMark: expect.any(Number), submittedAt: null })
+	// Someone else's attempt, or the right attempt under another course, is not found.
+	const stranger = await createUser()
+	expect(await getAttempt(stranger.id, 'mau', started.attempt.id)).toBeNull()
+	expect(await getAttempt(user.id, 'khac', started.attempt.id)).toBeNull()
+	await submitAttempt(saved!, 'mau', rightAnswers(saved!), user.id, await req())
+	await saveAnswers(started.attempt.id, { [id]: 0 })
+	expect((await getAttempt(user.id, 'mau', started.attempt.id))?.answers).toEqual({ ...rightAnswers(saved!), other: 1 })
 })
 
 test('a new version that requires recertification makes holders of older versions due again; learners keep their pinned version', async () => {
