@@ -9,7 +9,7 @@ import compression from 'compression'
 import express from 'express'
 import { accessLog } from './server/access-log.ts'
 import { createRequestHandler } from './server/send-response.ts'
-import { securityHeaders } from './server/security-headers.ts'
+import { scriptlessDocumentHeaders, securityHeaders } from './server/security-headers.ts'
 
 // Development (Vite middleware, HMR) only when asked for; `npm start` always serves the production build.
 const isDev = process.env.VMS_DEV === '1'
@@ -119,6 +119,18 @@ const serveLessonDocument =
 	typeof build === 'function' ? undefined : (build.entry.module as unknown as { serveLessonDocument?: ServeLessonDocument }).serveLessonDocument
 const renderRemix = typeof build === 'function' ? undefined : createFetchHandler(build, 'production')
 
+const documentHeaders = scriptlessDocumentHeaders({ dev: isDev, hsts: process.env.SECURE_COOKIES === 'true' })
+// The complete header list of each cached page variant, keyed by its body buffer (one per page and encoding).
+const pageHeaders = new WeakMap<Buffer, Array<string>>()
+function headersOf(page: { headers: Record<string, string>; body: Buffer }) {
+	let list = pageHeaders.get(page.body)
+	if (!list) {
+		list = [...documentHeaders, ...Object.entries(page.headers).flat(), 'Content-Length', String(page.body.length)]
+		pageHeaders.set(page.body, list)
+	}
+	return list
+}
+
 function handle(req: http.IncomingMessage, res: http.ServerResponse) {
 	const lesson = req.method === 'GET' || req.method === 'HEAD' ? LESSON_PATH.exec(req.url ?? '') : null
 	if (!lesson || !serveLessonDocument || !renderRemix) return app(req, res)
@@ -134,8 +146,7 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse) {
 		(page) => {
 			if (!page) return app(req, res)
 			logRequest(req, res)
-			setSecurityHeaders(res)
-			res.writeHead(page.status, { ...page.headers, 'Content-Length': page.body.length })
+			res.writeHead(page.status, headersOf(page))
 			res.end(req.method === 'HEAD' ? undefined : page.body)
 		},
 		(error: unknown) => {

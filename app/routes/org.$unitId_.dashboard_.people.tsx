@@ -46,9 +46,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const url = new URL(request.url)
 	const { filters, courseId, at, problems } = await readFilters(url)
 	const page = Math.max(1, Math.min(10_000, Number(url.searchParams.get('page')) || 1))
-	const [result, courses] = await Promise.all([getUnitPeople(unit.id, { courseId, at, filter: filters.people }), courseOptions()])
+	const [result, courses] = await Promise.all([
+		getUnitPeople(unit.id, { courseId, at, filter: filters.people, page: { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE } }),
+		courseOptions(),
+	])
 	if (!result) throw new Response('Not Found', { status: 404 })
-	const people = result.people.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map((p) => ({
+	const people = result.people.map((p) => ({
 		id: p.userId,
 		name: p.fullName,
 		units: p.units.map((u) => u.name),
@@ -66,9 +69,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		problems,
 		courses,
 		people,
-		count: result.people.length,
+		count: result.total,
 		page,
-		pages: Math.max(1, Math.ceil(result.people.length / PAGE_SIZE)),
+		pages: Math.max(1, Math.ceil(result.total / PAGE_SIZE)),
 		asOf: result.asOf.toISOString(),
 		query: url.search,
 		// Reminders are about today: not offered when looking at a past date.

@@ -127,9 +127,13 @@ async function main() {
 		stats.push(await measure('province per course (and total)', 'rollup', runs, 100, () => reports.getCourseBreakdown(province.id)))
 		stats.push(await measure('large agency → sub-units, all courses', 'rollup', runs, 100, (i) => reports.getChildRows(agencies[i % agencies.length]!)))
 		stats.push(await measure('large agency → sub-units, one course', 'rollup', runs, 100, (i) => reports.getChildRows(agencies[i % agencies.length]!, { courseId: broad(i) })))
-		stats.push(await measure('large agency → people, one course', 'live', runs, 100, (i) => reports.getUnitPeople(agencies[i % agencies.length]!, { courseId: broad(i) })))
-		stats.push(await measure('large division → people, one course', 'live', runs, 100, (i) => reports.getUnitPeople(divisions[i % divisions.length]!, { courseId: broad(i) })))
-		stats.push(await measure('large agency → people, all courses', 'live', runs, 100, (i) => reports.getUnitPeople(agencies[i % agencies.length]!)))
+		// The people page shows PAGE_SIZE (200) people in name order; the overdue filter needs everyone's status.
+		const firstPage = { offset: 0, limit: 200 }
+		stats.push(await measure('large agency → people (page 1), one course', 'live', runs, 100, (i) => reports.getUnitPeople(agencies[i % agencies.length]!, { courseId: broad(i), page: firstPage })))
+		stats.push(await measure('large division → people (page 1), one course', 'live', runs, 100, (i) => reports.getUnitPeople(divisions[i % divisions.length]!, { courseId: broad(i), page: firstPage })))
+		stats.push(await measure('large agency → people (page 1), all courses', 'live', runs, 100, (i) => reports.getUnitPeople(agencies[i % agencies.length]!, { page: firstPage })))
+		stats.push(await measure('large agency → overdue people, one course', 'live', runs, 100, (i) => reports.getUnitPeople(agencies[i % agencies.length]!, { courseId: broad(i), filter: 'overdue', page: firstPage })))
+		stats.push(await measure('large agency → overdue people, all courses', 'live', runs, 100, (i) => reports.getUnitPeople(agencies[i % agencies.length]!, { filter: 'overdue', page: firstPage })))
 		// What the rollup hides: a fresh rollup must have served every read above.
 		const check = await reports.getChildRows(province.id)
 		if (check?.source !== 'rollup') throw new Error(`expected the rollup to serve "now", got ${check?.source}`)
@@ -151,6 +155,28 @@ async function main() {
 		console.log(`  ${period}: ${snap.rows.toLocaleString('en')} rows for ${snap.units.toLocaleString('en')} units in ${(snap.durationMs / 1000).toFixed(1)} s`)
 		stats.push({ what: `snapshot ${period}, every unit × course`, source: 'live', runs: 1, p50: snap.durationMs, p95: snap.durationMs, max: snap.durationMs, budget: 60_000 })
 		stats.unshift(refresh)
+
+		console.log('\nThe report of the whole province for that month, every level (what an admin downloads):')
+		const { buildReport, isReport, parseReportPeriod, reportXlsx, reportPdf } = await import('#app/reports/report.server.ts')
+		const reportPeriod = parseReportPeriod(`${period}..${period}`)
+		if (!reportPeriod) throw new Error(`cannot parse the period ${period}`)
+		const drain = async (stream: NodeJS.ReadableStream) => {
+			let bytes = 0
+			for await (const chunk of stream) bytes += (chunk as Buffer).length
+			return bytes
+		}
+		for (const [format, render] of [['XLSX', reportXlsx], ['PDF', reportPdf]] as const) {
+			let size = 0
+			let units = 0
+			const stat = await measure(`report ${period}, whole province, ${format}`, 'snapshot', 5, format === 'XLSX' ? 10_000 : null, async () => {
+				const report = await buildReport(province.id, reportPeriod, null)
+				if (!report || !isReport(report)) throw new Error(`no report for ${period}`)
+				units = report.levels.reduce((n, level) => n + level.rows.length, 0)
+				size = await drain(render(report))
+			}, 1)
+			console.log(`    ${units.toLocaleString('en')} ranked units, ${(size / 1024).toFixed(0)} KB`)
+			stats.push(stat)
+		}
 
 		console.log(`\nAfter: load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`)
 		console.log('\n| question | served from | runs | p50 | p95 | max | budget |')

@@ -10,6 +10,20 @@ test('pages carry a nonce-based Content-Security-Policy and the other security h
 	expect(headers['x-powered-by']).toBeUndefined()
 })
 
+test('a lesson page, served as a script-less document, carries the same headers with a CSP that allows no inline script', async ({ request }) => {
+	const response = await request.get('/courses/an-toan-tren-mang/lessons/lua-dao-mao-danh')
+	expect(response.status()).toBe(200)
+	const headers = response.headers()
+	expect(headers['content-security-policy']).toMatch(/script-src 'self';/)
+	expect(headers['content-security-policy']).not.toContain('nonce-')
+	expect(headers['content-security-policy']).not.toContain('unsafe-inline')
+	expect(headers['content-security-policy']).toContain("frame-ancestors 'none'")
+	expect(headers['x-content-type-options']).toBe('nosniff')
+	expect(headers['x-frame-options']).toBe('SAMEORIGIN')
+	// Every script the page has is a file of our own origin.
+	expect(await response.text()).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/)
+})
+
 test('a form posted from another site is refused and logs nobody in', async ({ request, baseURL }) => {
 	const response = await request.post('/login', {
 		form: { identifier: 'admin', password: 'VanMinhSo@2026' },

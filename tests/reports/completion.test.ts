@@ -298,6 +298,18 @@ test('the people list: Vietnamese name order, status, due date, last activity, f
 	const all = (await getUnitPeople(root.id, { at }))!.people
 	expect(all.find((p) => p.userId === an.id)).toMatchObject({ status: 'in_progress', required: 2, completed: 1, overdue: false, dueAt: d('2026-06-01'), certificate: null })
 	expect(all.find((p) => p.userId === anh.id)).toMatchObject({ status: 'not_started', required: 2, overdueCount: 1, dueAt: d('2026-03-01') })
+	// A page is the same slice of the same list, whether its statuses are computed for the page only (no filter) or
+	// for everyone (a filter); total counts the whole list.
+	for (const courseId of [course.id, undefined]) {
+		const whole = (await getUnitPeople(root.id, { courseId, at }))!.people
+		for (const [offset, limit] of [[0, 2], [1, 2], [2, 5], [3, 1]] as const) {
+			const page = (await getUnitPeople(root.id, { courseId, at, page: { offset, limit } }))!
+			expect(page.people).toEqual(whole.slice(offset, offset + limit))
+			expect(page.total).toBe(3)
+		}
+	}
+	const overduePage = (await getUnitPeople(root.id, { courseId: course.id, at, filter: 'overdue', page: { offset: 1, limit: 1 } }))!
+	expect([overduePage.people.map((p) => p.fullName), overduePage.total]).toEqual([['Nguyễn Thị Bình'], 2])
 	expect(await getUnitPeople(999_999)).toBeNull()
 })
 
