@@ -157,6 +157,10 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse) {
 }
 
 const server = http.createServer(handle)
+// Longer than a load balancer's idle timeout (60 s is common): with Node's default of 5 s the server closes idle
+// keep-alive connections that the balancer or a browser is about to reuse, and that request fails (a reset or a 502).
+server.keepAliveTimeout = 65_000
+server.headersTimeout = 66_000
 server.listen(port, host, () => {
 	const address = server.address()
 	const actualPort = typeof address === 'object' && address ? address.port : port
