@@ -79,7 +79,8 @@ export function isReport(value: Report | ReportProblem): value is Report {
 	return !('kind' in value)
 }
 
-const pct = (rate: number | null) => (rate === null ? '–' : `${(rate * 100).toLocaleString('vi-VN', { maximumFractionDigits: 1 })}%`)
+// One decimal always (88,0% beside 87,5%), as official tables align them.
+const pct = (rate: number | null) => (rate === null ? '–' : `${(rate * 100).toLocaleString('vi-VN', { minimumFractionDigits: 1, maximumFractionDigits: 1 })}%`)
 const monthLabel = (period: string) => `${period.slice(5)}/${period.slice(0, 4)}`
 
 /** The summary paragraph, built from the numbers. */
@@ -184,15 +185,21 @@ export function reportPdf(report: Report, now = new Date()): Readable {
 	doc.moveDown()
 
 	// The table of the first level below the unit, then its total.
-	const cols = [190, 60, 60, 50, 50, 50, 35]
+	// 495 pt in all; the number columns wide enough for 999.999 and their headers on one line.
+	const cols = [169, 56, 56, 46, 54, 58, 56]
 	const rowHeight = 18
+	const HEADER = ['Đơn vị', 'Phải HT', 'Đã HT', 'Tỉ lệ', 'Đang học', 'Chưa học', 'Quá hạn']
 	const drawRow = (values: Array<string>, bold = false) => {
-		if (doc.y + rowHeight * 2 > doc.page.height - 50) doc.addPage()
+		if (doc.y + rowHeight * 2 > doc.page.height - 50) {
+			// A table that runs on repeats its header at the top of each page.
+			doc.addPage()
+			if (values !== HEADER) drawRow(HEADER, true)
+		}
 		const y = doc.y
 		let x = left
 		doc.font(bold ? fonts.bold : fonts.regular).fontSize(8.5)
 		for (const [i, v] of values.entries()) {
-			doc.text(v, x + 2, y + 4, { width: cols[i]! - 4, align: i === 0 ? 'left' : 'right', lineBreak: false, ellipsis: true })
+			doc.text(v, x + 2, y + 4, { width: cols[i]! - 4, height: rowHeight - 6, align: i === 0 ? 'left' : 'right', ellipsis: true })
 			x += cols[i]!
 		}
 		doc.moveTo(left, y + rowHeight).lineTo(left + cols.reduce((a, b) => a + b, 0), y + rowHeight).lineWidth(0.5).stroke('#999999')
@@ -200,7 +207,7 @@ export function reportPdf(report: Report, now = new Date()): Readable {
 		doc.y = y + rowHeight
 	}
 	const fmt = (c: CompletionCounts) => [c.target, c.completed].map((n) => n.toLocaleString('vi-VN')).concat([pct(c.rate), ...[c.inProgress, c.notStarted, c.overdue].map((n) => n.toLocaleString('vi-VN'))])
-	drawRow(['Đơn vị', 'Phải HT', 'Đã HT', 'Tỉ lệ', 'Đang học', 'Chưa học', 'Quá hạn'], true)
+	drawRow(HEADER, true)
 	for (const row of report.levels[0]?.rows ?? []) drawRow([rowName(row), ...fmt(row)])
 	drawRow([`Tổng ${report.unit.name}`, ...fmt(report.last.total)], true)
 	doc.moveDown(2)

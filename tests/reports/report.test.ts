@@ -102,8 +102,8 @@ test('the XLSX read back equals the dashboard at the month’s end; the PDF and 
 	expect(text).toContain('Sở Ánh Dương')
 	expect(summaryText(report)).toContain('có 4 lượt')
 	// The summary is justified: pdfkit places its words one by one, so the extracted text has no spaces there.
-	expect(text.replace(/\s+/g, '')).toContain('đãhoànthành2lượt,đạt50%')
-	expect(text.replace(/\s+/g, ' ')).toContain('Tổng Tỉnh Báo Cáo 4 2 50% 1 1 2')
+	expect(text.replace(/\s+/g, '')).toContain('đãhoànthành2lượt,đạt50,0%')
+	expect(text.replace(/\s+/g, ' ')).toContain('Tổng Tỉnh Báo Cáo 4 2 50,0% 1 1 2')
 
 	const csv = reportCsv(report).split('\r\n')
 	expect(csv[0]).toBe('\uFEFFCấp,Mã đơn vị,Đơn vị,Phải hoàn thành,Đã hoàn thành,Tỉ lệ (%),Đang học,Chưa bắt đầu,Quá hạn,Tháng')
