@@ -234,6 +234,22 @@ const CHILDREN = variants(
 	)}`,
 )
 
+/**
+ * The units `k` levels below the scope ($3 for all courses, $4 for one): each unit of the subtree counts in its
+ * ancestor at that depth, and the scope as a whole is the 'total'.
+ */
+const LEVEL = variants('completion-level', (v) => {
+	const k = `$${v.oneCourse ? 4 : 3}::int`
+	return `WITH ${baseCtes(v)},
+	${countsBy(
+		`SELECT u.id AS unit_id, 'child' AS kind, split_part(substr(u.path, length($1::text) + 1), '/', ${k})::int AS group_id
+		FROM scope_units u WHERE split_part(substr(u.path, length($1::text) + 1), '/', ${k}) <> ''
+		UNION ALL
+		SELECT u.id, 'total', NULL FROM scope_units u`,
+		false,
+	)}`
+})
+
 /** The scope as a whole, per course. */
 const BY_COURSE = variants('completion-by-course', (v) => `WITH ${baseCtes(v)}, ${countsBy(`SELECT u.id AS unit_id, 'total' AS kind, NULL::int AS group_id FROM scope_units u`, true)}`)
 
@@ -388,6 +404,16 @@ const ROLLUP_CHILDREN = {
 		GROUP BY 1, 2`,
 }
 
+const ROLLUP_LEVEL = {
+	name: 'rollup-level',
+	text: `
+		SELECT CASE WHEN o.id = $1::int THEN 'total' ELSE 'child' END AS kind, CASE WHEN o.id = $1::int THEN NULL ELSE o.id END AS "groupId",
+			sum(r.target)::int AS target, sum(r.completed)::int AS completed, sum(r."inProgress")::int AS "inProgress", sum(r.overdue)::int AS overdue
+		FROM "CompletionRollup" r JOIN "OrgUnit" o ON o.id = r."orgUnitId"
+		WHERE NOT r.direct AND (o.id = $1::int OR (starts_with(o.path, $2::text) AND o.depth = $3::int)) AND ($4::text IS NULL OR r."courseId" = $4::text)
+		GROUP BY 1, 2`,
+}
+
 const ROLLUP_COURSES = {
 	name: 'rollup-courses',
 	text: `SELECT "courseId", target, completed, "inProgress", overdue FROM "CompletionRollup" WHERE "orgUnitId" = $1::int AND NOT direct`,
@@ -442,6 +468,37 @@ export async function getChildRows(unitId: number, query: CompletionQuery = {}):
 	if (direct.target > 0) rows.push({ unit, direct: true, ...direct })
 	const source: Source = fromRollup ? 'rollup' : 'live'
 	return { unit, asOf, source, total, rows: rankRows(rows) }
+}
+
+/** How many levels below a unit its tree goes (the choices of the ranking's "level" filter). */
+export async function levelsBelow(unit: { path: string; depth: number }) {
+	const deepest = await db.orgUnit.aggregate({ where: { path: { startsWith: unit.path } }, _max: { depth: true } })
+	return Math.max(0, (deepest._max.depth ?? unit.depth) - unit.depth)
+}
+
+/**
+ * The ranking of the units `level` levels below the unit (1: its children, as getChildRows). Units there are
+ * counted over their own subtrees; people attached to the levels in between belong to no row, only to the total.
+ */
+export async function getLevelRows(unitId: number, level: number, query: CompletionQuery = {}): Promise<ChildRows | null> {
+	if (level <= 1) return getChildRows(unitId, query)
+	const unit = await findUnit(unitId)
+	if (!unit) return null
+	const units = await db.orgUnit.findMany({ where: { path: { startsWith: unit.path }, depth: unit.depth + level }, select: UNIT_SELECT })
+	const fromRollup = query.at ? null : await rollupIfFresh()
+	const asOf = fromRollup?.asOf ?? query.at ?? new Date()
+	const groups = fromRollup
+		? await sql<GroupRow>(ROLLUP_LEVEL, [unit.id, unit.path, unit.depth + level, query.courseId ?? null])
+		: await sql<GroupRow>(...withLevel(statement(LEVEL, unit, asOf, query.courseId), level))
+	const byUnit = new Map(groups.filter((r) => r.kind === 'child' && r.groupId !== null).map((r) => [r.groupId!, counts(r)]))
+	const rows: Array<UnitRow> = units
+		.filter((u) => u.validTo === null || u.validTo > asOf || byUnit.has(u.id))
+		.map((u) => ({ unit: toRef(u), direct: false, ...(byUnit.get(u.id) ?? ZERO_COUNTS) }))
+	return { unit, asOf, source: fromRollup ? 'rollup' : 'live', total: counts(groups.find((r) => r.kind === 'total')), rows: rankRows(rows) }
+}
+
+function withLevel([statement_, params]: [Statement, Array<unknown>], level: number): [Statement, Array<unknown>] {
+	return [statement_, [...params, level]]
 }
 
 export type CourseBreakdown = { unit: UnitRef; asOf: Date; source: Source; total: CompletionCounts; courses: Array<CourseRow> }

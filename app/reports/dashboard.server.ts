@@ -15,8 +15,11 @@ export const EARLIEST_DAY = '2024-01-01'
 
 export const dayVn = (at: Date) => new Date(at.getTime() + 7 * 60 * 60 * 1000).toISOString().slice(0, 10)
 
-export type DashboardFilters = { course: string | null; asOf: string | null; people: PeopleFilter }
-export type FilterProblem = 'dash.error.course' | 'dash.error.asOf' | 'dash.error.people'
+export type DashboardFilters = { course: string | null; asOf: string | null; people: PeopleFilter; level: number }
+export type FilterProblem = 'dash.error.course' | 'dash.error.asOf' | 'dash.error.people' | 'dash.error.level'
+
+/** The ranking goes at most this many levels down (province → sở → phòng → … is four deep at most). */
+export const MAX_LEVEL = 6
 
 const PEOPLE_FILTERS = ['all', 'completed', 'in_progress', 'not_started', 'overdue'] as const
 
@@ -24,9 +27,10 @@ const RawFilters = z.object({
 	course: z.string().optional(),
 	asOf: z.string().optional(),
 	people: z.string().optional(),
+	level: z.string().optional(),
 })
 
-/** Reads ?course=&asOf=&people=; each bad value is reported and replaced by its default. */
+/** Reads ?course=&asOf=&people=&level=; each bad value is reported and replaced by its default. */
 export async function readFilters(url: URL, now = new Date()): Promise<{ filters: DashboardFilters; courseId: string | null; at: Date | undefined; problems: Array<FilterProblem> }> {
 	const raw = RawFilters.parse(Object.fromEntries(url.searchParams))
 	const problems: Array<FilterProblem> = []
@@ -57,7 +61,12 @@ export async function readFilters(url: URL, now = new Date()): Promise<{ filters
 		if ((PEOPLE_FILTERS as ReadonlyArray<string>).includes(raw.people)) people = raw.people as PeopleFilter
 		else problems.push('dash.error.people')
 	}
-	return { filters: { course, asOf, people }, courseId, at, problems }
+	let level = 1
+	if (raw.level) {
+		if (/^[1-9]$/.test(raw.level) && Number(raw.level) <= MAX_LEVEL) level = Number(raw.level)
+		else problems.push('dash.error.level')
+	}
+	return { filters: { course, asOf, people, level }, courseId, at, problems }
 }
 
 /** Courses that exist in the database (started or assigned at least once), by title. */

@@ -2,9 +2,9 @@ import { type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/nod
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { RateBars, RateLine, StatusStack } from '#app/reports/charts.tsx'
-import { getChildRows, getCourseBreakdown } from '#app/reports/completion.server.ts'
+import { getCourseBreakdown, getLevelRows, levelsBelow } from '#app/reports/completion.server.ts'
 import { type CompletionCounts } from '#app/reports/completion.ts'
-import { courseOptions, DASHBOARD_ROLES, dayVn, EARLIEST_DAY, readFilters, visibleAncestors } from '#app/reports/dashboard.server.ts'
+import { courseOptions, DASHBOARD_ROLES, dayVn, EARLIEST_DAY, MAX_LEVEL, readFilters, visibleAncestors } from '#app/reports/dashboard.server.ts'
 import { lastEndedPeriod, readSnapshots } from '#app/reports/snapshots.server.ts'
 
 /** The twelve months up to the last one that has ended, as YYYY-MM. */
@@ -23,8 +23,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { unit, grants } = await requireOrgRole(request, Number(params.unitId), DASHBOARD_ROLES)
 	const url = new URL(request.url)
 	const { filters, courseId, at, problems } = await readFilters(url)
+	const levels = Math.min(MAX_LEVEL, await levelsBelow(unit))
+	// A level deeper than the tree goes: the deepest there is.
+	const level = Math.max(1, Math.min(filters.level, levels))
 	const [children, breakdown, courses, ancestors, history] = await Promise.all([
-		getChildRows(unit.id, { courseId, at }),
+		getLevelRows(unit.id, level, { courseId, at }),
 		courseId ? null : getCourseBreakdown(unit.id, { at }),
 		courseOptions(),
 		visibleAncestors(unit, grants),
@@ -34,7 +37,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	return json({
 		unit: { id: unit.id, name: unit.name },
 		ancestors,
-		filters,
+		filters: { ...filters, level },
+		levels,
 		problems,
 		courses,
 		asOf: children.asOf.toISOString(),
@@ -83,6 +87,10 @@ export default function DashboardPage() {
 		for (const [k, v] of Object.entries(extra)) params.set(k, v)
 		return `?${params}`
 	}
+	// Drilling into a unit of the ranking keeps the course and date, not the level (it counts from the unit shown).
+	const drillParams = new URLSearchParams(data.query)
+	drillParams.delete('level')
+	const drill = drillParams.size ? `?${drillParams}` : ''
 	const asOf = new Date(data.asOf).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' })
 	const courseTitle = data.courses.find((c) => c.slug === filters.course)?.title
 	const heads = (first: string) => (
@@ -131,6 +139,20 @@ export default function DashboardPage() {
 					</label>
 					<input id="asOf" name="asOf" type="date" min={data.earliest} max={data.today} defaultValue={filters.asOf ?? ''} className="field" />
 				</div>
+				{data.levels > 1 ? (
+					<div>
+						<label htmlFor="level" className="label">
+							{t('dash.level')}
+						</label>
+						<select id="level" name="level" defaultValue={String(filters.level)} className="field">
+							{Array.from({ length: data.levels }, (_, i) => i + 1).map((n) => (
+								<option key={n} value={n}>
+									{n === 1 ? t('dash.level.1') : t('dash.level.n', { n })}
+								</option>
+							))}
+						</select>
+					</div>
+				) : null}
 				<div className="flex items-end">
 					<button type="submit" className="btn">
 						{t('dash.apply')}
@@ -185,7 +207,7 @@ export default function DashboardPage() {
 											{r.direct ? (
 												<Link to={`/org/${unit.id}/dashboard/people${data.query}`}>{t('dash.directMembers')}</Link>
 											) : (
-												<Link to={`/org/${r.id}/dashboard${data.query}`}>{r.name}</Link>
+												<Link to={`/org/${r.id}/dashboard${drill}`}>{r.name}</Link>
 											)}
 										</th>
 										<CountCells counts={r.counts} />
@@ -194,7 +216,9 @@ export default function DashboardPage() {
 							</tbody>
 						</table>
 					</div>
-					<p className="mt-1 text-sm text-gray-700">{t('dash.rankingNote')}</p>
+					<p className="mt-1 text-sm text-gray-700">
+						{t('dash.rankingNote')} {filters.level > 1 ? t('dash.levelNote') : null}
+					</p>
 				</section>
 			) : null}
 

@@ -125,6 +125,8 @@ async function main() {
 		stats.push(await measure('province ranking, one course', 'rollup', runs, 100, (i) => reports.getChildRows(province.id, { courseId: course(i) })))
 		stats.push(await measure('province ranking, all courses', 'rollup', runs, 100, () => reports.getChildRows(province.id)))
 		stats.push(await measure('province per course (and total)', 'rollup', runs, 100, () => reports.getCourseBreakdown(province.id)))
+		stats.push(await measure('province ranking two levels down (every division), one course', 'rollup', runs, 100, (i) => reports.getLevelRows(province.id, 2, { courseId: course(i) })))
+		stats.push(await measure('province ranking two levels down (every division), all courses', 'rollup', runs, 100, () => reports.getLevelRows(province.id, 2)))
 		stats.push(await measure('large agency → sub-units, all courses', 'rollup', runs, 100, (i) => reports.getChildRows(agencies[i % agencies.length]!)))
 		stats.push(await measure('large agency → sub-units, one course', 'rollup', runs, 100, (i) => reports.getChildRows(agencies[i % agencies.length]!, { courseId: broad(i) })))
 		// The people page shows PAGE_SIZE (200) people in name order; the overdue filter needs everyone's status.
@@ -144,6 +146,7 @@ async function main() {
 		stats.push(await measure('province ranking, all courses', 'live', 3, null, () => reports.getChildRows(province.id, { at }), 1))
 		stats.push(await measure('large agency → sub-units, all courses', 'live', runs, null, (i) => reports.getChildRows(agencies[i % agencies.length]!, { at })))
 		stats.push(await measure('large agency → sub-units, one course', 'live', runs, null, (i) => reports.getChildRows(agencies[i % agencies.length]!, { courseId: broad(i), at })))
+		stats.push(await measure('province ranking two levels down, one course', 'live', 5, null, (i) => reports.getLevelRows(province.id, 2, { courseId: broad(i), at }), 1))
 
 		console.log('\nMonth-end snapshot of every unit:')
 		let period = lastEndedPeriod(at)

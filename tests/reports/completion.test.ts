@@ -6,6 +6,7 @@ import { setTargetTags } from '#app/org/targets.server.ts'
 import {
 	getChildRows,
 	getCourseBreakdown,
+	getLevelRows,
 	getUnitPeople,
 	getUnitTotal,
 	refreshCompletionRollup,
@@ -342,4 +343,41 @@ test('the rollup serves "now" with the live numbers, and a stale rollup is recom
 	expect((await getChildRows(root.id))!.source).toBe('live')
 	await rollupRefreshSettled()
 	expect((await getChildRows(root.id))!.source).toBe('rollup')
+})
+
+test('the ranking at a chosen level: each unit two levels down with its own subtree numbers, live and from the rollup', async () => {
+	const { root, a, a1, b } = await province('Cấp Xếp Hạng')
+	const a2 = await createUnit('Phòng A2 Cấp Xếp Hạng', a, 'division')
+	const b1 = await createUnit('Phòng B1 Cấp Xếp Hạng', b, 'division')
+	const course = await createCourse()
+	await assign(course, root, { dueAt: d('2026-06-30') })
+	const people = await Promise.all(['Ngô Văn Một', 'Đỗ Thị Hai', 'Vũ Văn Ba', 'Hồ Thị Bốn', 'Lý Văn Năm'].map(person))
+	for (const [p, unit] of [[0, a1], [1, a1], [2, a2], [3, b1], [4, a]] as const) await join(people[p]!, unit)
+	// In two divisions of the same department: a row each, once in the total.
+	await join(people[0]!, b1)
+	for (const p of [0, 2, 3]) await certify(people[p]!, course.versions[0]!, { issuedAt: d('2026-02-01') })
+
+	const at = d('2026-03-01')
+	for (const query of [{ courseId: course.id, at }, { at }]) {
+		const level = (await getLevelRows(root.id, 2, query))!
+		const expected = new Map<number, { target: number; completed: number }>()
+		for (const department of [a, b]) {
+			for (const row of (await getChildRows(department.id, query))!.rows) if (!row.direct) expected.set(row.unit.id, { target: row.target, completed: row.completed })
+		}
+		expect(new Map(level.rows.map((r) => [r.unit.id, { target: r.target, completed: r.completed }]))).toEqual(expected)
+		expect(level.rows.map((r) => r.unit.id).sort()).toEqual([a1.id, a2.id, b1.id].sort())
+		// Ranked: 100% (A2 and B1: 1 of 1, … ) before A1 (1 of 2); Lý Văn Năm, attached to the department itself, is in no row.
+		expect(level.rows.at(-1)!.unit.id).toBe(a1.id)
+		expect(level.total).toEqual((await getChildRows(root.id, query))!.total)
+		expect(level.total.target).toBe(5)
+	}
+	await refreshCompletionRollup()
+	const fromRollup = (await getLevelRows(root.id, 2, { courseId: course.id }))!
+	expect(fromRollup.source).toBe('rollup')
+	const live = (await getLevelRows(root.id, 2, { courseId: course.id, at: new Date() }))!
+	expect(fromRollup.rows.map((r) => [r.unit.id, r.target, r.completed, r.overdue])).toEqual(live.rows.map((r) => [r.unit.id, r.target, r.completed, r.overdue]))
+	expect(fromRollup.total).toEqual(live.total)
+	// Level 1 is the children's ranking; a level below the leaves has no rows.
+	expect((await getLevelRows(root.id, 1, { at }))!.rows.map((r) => r.unit.id).sort()).toEqual((await getChildRows(root.id, { at }))!.rows.map((r) => r.unit.id).sort())
+	expect((await getLevelRows(root.id, 3, { at }))!.rows).toEqual([])
 })

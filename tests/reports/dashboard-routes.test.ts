@@ -77,9 +77,12 @@ test('a manager of one department sees it and its people, and gets 403 for the o
 })
 
 test('bad filters are reported in Vietnamese and replaced by their defaults; the page still answers', async () => {
-	const data = await (await dashboard(world.admin.id, world.root.id, '?course=khong-co&asOf=2099-01-01&people=ai-do')).json()
-	expect(data.problems).toEqual(['dash.error.course', 'dash.error.asOf', 'dash.error.people'])
-	expect(data.filters).toEqual({ course: null, asOf: null, people: 'all' })
+	const data = await (await dashboard(world.admin.id, world.root.id, '?course=khong-co&asOf=2099-01-01&people=ai-do&level=0')).json()
+	expect(data.problems).toEqual(['dash.error.course', 'dash.error.asOf', 'dash.error.people', 'dash.error.level'])
+	expect(data.filters).toEqual({ course: null, asOf: null, people: 'all', level: 1 })
+	// A level deeper than the tree ranks the deepest level there is (here the departments, one level down).
+	const deep = await (await dashboard(world.admin.id, world.root.id, '?level=4')).json()
+	expect([deep.problems, deep.filters.level, deep.levels, deep.rows.length]).toEqual([[], 1, 1, 2])
 	const past = await (await dashboard(world.admin.id, world.root.id, '?course=bang-so-lieu&asOf=2025-04-01')).json()
 	expect(past.problems).toEqual([])
 	// On 1 April 2025 nobody was overdue yet (due 30 June) and the one certificate was already issued.
