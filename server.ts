@@ -19,7 +19,7 @@ const host = process.env.HOST ?? '127.0.0.1'
 const MAX_BODY_BYTES = 1024 * 1024
 // Uploads (roster, org tree and attendance files) get their own limit; the routes cap each file again.
 const MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-const UPLOAD_PATH = /^\/org\/\d+\/(?:imports(?:\/tree)?|training\/[\w-]+)(?:\.data)?$/
+const UPLOAD_PATH = /^\/org\/\d+\/(?:imports(?:\/tree)?|training\/[\w-]+|classes\/import)(?:\.data)?$/
 
 const viteDevServer = !isDev
 	? undefined

@@ -12,6 +12,7 @@ import { seedDemoCertificates } from './demo-certificates.ts'
 import { buildDemoData, DEMO_PASSWORD } from './demo-data.ts'
 import { lastEndedPeriod, takeMonthSnapshot } from '#app/reports/snapshots.server.ts'
 import { seedDemoProgress } from './demo-progress.ts'
+import { seedDemoSchools } from './demo-schools.ts'
 
 const { values } = parseArgs({ options: { 'if-empty': { type: 'boolean', default: false } } })
 
@@ -41,6 +42,7 @@ async function main() {
 		},
 		{ timeout: 120_000 },
 	)
+	await seedDemoSchools(db)
 	const certificates = await seedDemoCertificates(db, demo)
 	const progress = await seedDemoProgress(db, demo)
 	// Three month-end snapshots, so that the dashboards' monthly line and the periodic reports have figures.

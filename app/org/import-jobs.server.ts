@@ -74,6 +74,8 @@ async function loadFile(jobId: string) {
 }
 
 export type ImportKind = 'roster' | 'tree'
+// Jobs of other kinds (the student import of app/classes) have their own pages; these pages neither list nor run them.
+const KINDS: Array<ImportKind> = ['roster', 'tree']
 /** The unit whose page the import is made from: everything it writes stays inside this unit's subtree. */
 export type ImportScope = Pick<OrgUnit, 'id' | 'path' | 'tree' | 'name' | 'code' | 'kind'>
 
@@ -171,6 +173,7 @@ export async function analyseTree(bytes: Uint8Array, scope: ImportScope, effecti
 
 /** `bytes`: the upload itself at the preview (no need to read back what was just stored); else read from the job. */
 async function analyse(kind: string, scope: ImportScope, mode: RosterMode, effectiveAt: Date, jobId: string, phase: 'preview' | 'confirm', bytes?: Uint8Array) {
+	if (!(KINDS as Array<string>).includes(kind)) throw new Error(`Import job ${jobId} is a ${kind} import, not one this module runs`)
 	const file = bytes ? () => Promise.resolve(bytes) : () => loadFile(jobId)
 	return kind === 'tree' ? analyseTree(await file(), scope, effectiveAt) : analyseRoster(file, scope, mode, effectiveAt, jobId, phase)
 }
@@ -323,7 +326,7 @@ async function runJob(input: { jobId: string; scope: ImportScope; actorId: strin
 /** A job of this unit, for its page; null when it belongs to another unit (so another manager's job is a 404). */
 export async function getImportJob(jobId: string, unitId: number) {
 	const job = await db.importJob.findFirst({
-		where: { id: jobId, orgUnitId: unitId },
+		where: { id: jobId, orgUnitId: unitId, kind: { in: KINDS } },
 		select: {
 			id: true,
 			kind: true,
@@ -353,7 +356,7 @@ export async function getImportJob(jobId: string, unitId: number) {
 
 export async function listImportJobs(unitId: number, take = 20) {
 	return db.importJob.findMany({
-		where: { orgUnitId: unitId },
+		where: { orgUnitId: unitId, kind: { in: KINDS } },
 		orderBy: { createdAt: 'desc' },
 		take,
 		select: { id: true, kind: true, fileName: true, status: true, rowCount: true, newUsers: true, created: true, updated: true, ended: true, createdAt: true },

@@ -87,6 +87,21 @@ export default function UnitPage() {
 							{t('training.manage')}
 						</Link>
 					) : null}
+					{unit.tree === 'EDU' && canEditTree ? (
+						<Link to={`/org/${unit.id}/classes`} className="btn btn-secondary">
+							{t('edu.title')}
+						</Link>
+					) : null}
+					{unit.tree === 'EDU' && (canSeeMembers || canTrain) ? (
+						<Link to={`/org/${unit.id}/school-results`} className="btn btn-secondary">
+							{t('edu.results')}
+						</Link>
+					) : null}
+					{unit.tree === 'EDU' && unit.kind === 'class' && canTrain ? (
+						<Link to={`/teach/${unit.id}`} className="btn btn-secondary">
+							{t('teach.title')}
+						</Link>
+					) : null}
 				</nav>
 			) : null}
 			<section className="mb-8" aria-labelledby="subunits-heading">

@@ -1,0 +1,64 @@
+// The students' entry: type the code shown on the projector (or scan its QR code, which opens /join/<code>).
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { requireStudent } from '#app/classes/access.server.ts'
+import { JoinCodeSchema } from '#app/classes/schema.ts'
+import { joinClassSession, myClasses } from '#app/classes/sessions.server.ts'
+import { useT } from '#app/ui/i18n.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Vào lớp học | Văn Minh Số' }]
+export const handle = { document: true }
+
+export async function loader({ request }: LoaderFunctionArgs) {
+	const user = await requireStudent(request)
+	return json({ fullName: user.fullName, classes: await myClasses(user.id) })
+}
+
+const ERRORS = {
+	invalid: 'join.error.invalid',
+	unknown: 'join.error.unknown',
+	closed: 'join.error.closed',
+	expired: 'join.error.expired',
+	'wrong-class': 'join.error.wrongClass',
+	'rate-limited': 'join.error.rateLimited',
+} as const
+
+export async function action({ request }: ActionFunctionArgs) {
+	const user = await requireStudent(request)
+	const { code } = JoinCodeSchema.parse(Object.fromEntries(await request.formData()))
+	const outcome = await joinClassSession(code, user.id)
+	if (outcome.ok) return redirect(`/join/${outcome.code}`)
+	return json({ error: ERRORS[outcome.error], minutes: outcome.error === 'rate-limited' ? Math.ceil(outcome.retryAfterSeconds / 60) : 0, code: code.slice(0, 20) }, { status: 400 })
+}
+
+export default function JoinPage() {
+	const t = useT()
+	const { fullName, classes } = useLoaderData<typeof loader>()
+	const data = useActionData<typeof action>()
+	return (
+		<div className="mx-auto max-w-md">
+			<p className="mb-1 text-lg">{fullName}</p>
+			{classes.length ? (
+				<p className="mb-4 text-gray-700">
+					{t('join.myClasses')}: {classes.map((c) => `${c.name} — ${c.schoolName}`).join('; ')}
+				</p>
+			) : null}
+			<h1 className="mb-2 text-3xl font-bold">{t('join.title')}</h1>
+			<p className="mb-4 text-lg">{t('join.intro')}</p>
+			{data?.error ? (
+				<p role="alert" className="alert alert-error mb-4 text-lg">
+					{t(data.error, { minutes: data.minutes })}
+				</p>
+			) : null}
+			<Form method="post" className="card">
+				<label htmlFor="join-code" className="label text-lg">
+					{t('join.code')}
+				</label>
+				<input id="join-code" name="code" defaultValue={data?.code ?? ''} autoComplete="off" autoCapitalize="characters" spellCheck={false} maxLength={12} required className="field mb-6 min-h-16 text-center text-3xl uppercase tracking-[0.3em]" />
+				<button type="submit" className="btn min-h-14 w-full text-xl">
+					{t('join.go')}
+				</button>
+			</Form>
+		</div>
+	)
+}

@@ -1,0 +1,63 @@
+// Students log in with the username and PIN on their login card (the card's QR code opens this page with the
+// username filled in). Large fields and buttons: children type on phones.
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { safeRedirect } from '#app/auth/schema.ts'
+import { getUser } from '#app/auth/session.server.ts'
+import { pinLogin } from '#app/classes/pins.server.ts'
+import { PinLoginSchema } from '#app/classes/schema.ts'
+import { useT } from '#app/ui/i18n.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Học sinh đăng nhập | Văn Minh Số' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+	const url = new URL(request.url)
+	const redirectTo = safeRedirect(url.searchParams.get('redirectTo'), '/join')
+	if (await getUser(request)) throw redirect(redirectTo)
+	return json({ username: (url.searchParams.get('u') ?? '').slice(0, 80), redirectTo })
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+	const parsed = PinLoginSchema.safeParse(Object.fromEntries(await request.formData()))
+	if (!parsed.success) return json({ error: 'pin.error.required' as const, minutes: 0 }, { status: 400 })
+	const result = await pinLogin(request, parsed.data.username, parsed.data.pin)
+	if (!result.ok) {
+		if (result.reason === 'rate-limited') return json({ error: 'pin.error.rateLimited' as const, minutes: Math.ceil(result.retryAfterSeconds / 60) }, { status: 429 })
+		return json({ error: 'pin.error.invalid' as const, minutes: 0 }, { status: 401 })
+	}
+	return redirect(safeRedirect(parsed.data.redirectTo, '/join'), { headers: { 'Set-Cookie': result.setCookie } })
+}
+
+export default function PinLoginPage() {
+	const t = useT()
+	const { username, redirectTo } = useLoaderData<typeof loader>()
+	const data = useActionData<typeof action>()
+	return (
+		<div className="mx-auto max-w-md">
+			<h1 className="mb-2 text-3xl font-bold">{t('pin.title')}</h1>
+			<p className="mb-4 text-lg">{t('pin.intro')}</p>
+			{data?.error ? (
+				<p role="alert" className="alert alert-error mb-4 text-lg">
+					{t(data.error, { minutes: data.minutes })}
+				</p>
+			) : null}
+			<Form method="post" className="card" reloadDocument>
+				<input type="hidden" name="redirectTo" value={redirectTo} />
+				<label htmlFor="pin-username" className="label text-lg">
+					{t('pin.username')}
+				</label>
+				<input id="pin-username" name="username" defaultValue={username} autoComplete="username" autoCapitalize="none" spellCheck={false} required className="field mb-4 min-h-14 text-xl" />
+				<label htmlFor="pin-pin" className="label text-lg">
+					{t('pin.pin')}
+				</label>
+				<input id="pin-pin" name="pin" type="password" inputMode="numeric" autoComplete="current-password" required autoFocus={!!username} className="field mb-6 min-h-14 text-2xl tracking-widest" />
+				<button type="submit" className="btn min-h-14 w-full text-xl">
+					{t('pin.submit')}
+				</button>
+			</Form>
+			<p className="mt-6 text-sm">
+				<Link to="/login">{t('pin.staff')}</Link>
+			</p>
+		</div>
+	)
+}

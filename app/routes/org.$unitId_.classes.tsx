@@ -1,0 +1,185 @@
+// The education tree for its managers: an education office's schools by level, a school's classes by school year.
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
+import { createClass, createSchool, currentSchoolYear, listClasses, listSchools, SCHOOL_LEVELS } from '#app/classes/classes.server.ts'
+import { ClassCreateSchema, SchoolCreateSchema } from '#app/classes/schema.ts'
+import { normalizeName } from '#app/ui/collation.ts'
+import { useT } from '#app/ui/i18n.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Trường và lớp | Văn Minh Số' }]
+
+const ROLES = ['MANAGER'] as const
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const { unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	if (unit.tree !== 'EDU') notFound()
+	if (unit.kind === 'class') throw redirect(`/teach/${unit.id}`)
+	const year = currentSchoolYear()
+	return json({
+		unit: { id: unit.id, name: unit.name, kind: unit.kind },
+		schools: unit.kind === 'school' ? [] : await listSchools(unit),
+		classes: unit.kind === 'school' ? await listClasses(unit) : [],
+		years: [year - 1, year, year + 1],
+		levels: SCHOOL_LEVELS,
+		year,
+	})
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	if (unit.tree !== 'EDU') notFound()
+	const form = Object.fromEntries(await request.formData())
+	const actor = { actorId: user.id, request }
+	const parsed = form.intent === 'school' ? SchoolCreateSchema.safeParse(form) : ClassCreateSchema.safeParse(form)
+	if (!parsed.success) return json({ error: parsed.error.issues[0]?.message ?? 'edu.error.name', ok: false }, { status: 400 })
+	const outcome =
+		parsed.data.intent === 'school'
+			? await createSchool(unit, { code: parsed.data.code, name: normalizeName(parsed.data.name), level: parsed.data.level }, actor)
+			: await createClass(unit, { name: parsed.data.name.toUpperCase(), schoolYear: parsed.data.schoolYear }, actor)
+	if (!outcome.ok) return json({ error: outcome.error === 'code-taken' ? 'edu.error.codeTaken' : 'edu.error.parent', ok: false }, { status: 400 })
+	return json({ error: null, ok: true })
+}
+
+export default function EduUnitPage() {
+	const t = useT()
+	const { unit, schools, classes, years, year, levels } = useLoaderData<typeof loader>()
+	const data = useActionData<typeof action>()
+	return (
+		<>
+			<p className="mb-1 text-sm">
+				<Link to={`/org/${unit.id}`}>{unit.name}</Link>
+			</p>
+			<h1 className="mb-2 text-2xl font-bold">{t('edu.title')}</h1>
+			<p className="mb-4 max-w-2xl">{t('edu.intro')}</p>
+			<p className="mb-6 flex flex-wrap gap-3">
+				<Link to={`/org/${unit.id}/classes/import`} className="btn">
+					{t('edu.import')}
+				</Link>
+				<Link to={`/org/${unit.id}/school-results`} className="btn btn-secondary">
+					{t('edu.results')}
+				</Link>
+			</p>
+			{data?.error ? (
+				<p role="alert" className="alert alert-error mb-4">
+					{t(data.error as 'edu.error.name')}
+				</p>
+			) : data?.ok ? (
+				<p role="status" className="alert alert-success mb-4">
+					{t('edu.created')}
+				</p>
+			) : null}
+			{unit.kind === 'school' ? (
+				<section className="mb-8" aria-labelledby="classes-heading">
+					<h2 id="classes-heading" className="mb-2 text-xl font-semibold">
+						{t('edu.classes')}
+					</h2>
+					{classes.length ? (
+						<table className="table mb-4 bg-white">
+							<thead>
+								<tr>
+									<th scope="col">{t('edu.col.name')}</th>
+									<th scope="col">{t('edu.col.year')}</th>
+									<th scope="col">{t('edu.col.students')}</th>
+								</tr>
+							</thead>
+							<tbody>
+								{classes.map((c) => (
+									<tr key={c.id}>
+										<td>
+											<Link to={`/teach/${c.id}`}>{c.name}</Link>
+										</td>
+										<td>{c.schoolYear ? `${c.schoolYear}–${c.schoolYear + 1}` : ''}</td>
+										<td>{c.students}</td>
+									</tr>
+								))}
+							</tbody>
+						</table>
+					) : (
+						<p className="mb-4">{t('edu.noClasses')}</p>
+					)}
+					<Form method="post" className="card max-w-xl">
+						<h3 className="mb-2 font-semibold">{t('edu.newClass')}</h3>
+						<input type="hidden" name="intent" value="class" />
+						<label htmlFor="class-name" className="label">
+							{t('edu.className')}
+						</label>
+						<input id="class-name" name="name" required maxLength={12} className="field mb-3" />
+						<label htmlFor="class-year" className="label">
+							{t('edu.schoolYear')}
+						</label>
+						<select id="class-year" name="schoolYear" defaultValue={year} className="field mb-4">
+							{years.map((y) => (
+								<option key={y} value={y}>{`${y}–${y + 1}`}</option>
+							))}
+						</select>
+						<button type="submit" className="btn">
+							{t('edu.create')}
+						</button>
+					</Form>
+				</section>
+			) : (
+				<section className="mb-8" aria-labelledby="schools-heading">
+					<h2 id="schools-heading" className="mb-2 text-xl font-semibold">
+						{t('edu.schools')}
+					</h2>
+					{schools.length ? (
+						<table className="table mb-4 bg-white">
+							<thead>
+								<tr>
+									<th scope="col">{t('edu.col.name')}</th>
+									<th scope="col">{t('edu.col.code')}</th>
+									<th scope="col">{t('edu.col.level')}</th>
+									<th scope="col">{t('edu.col.classes')}</th>
+									<th scope="col">{t('edu.col.students')}</th>
+								</tr>
+							</thead>
+							<tbody>
+								{schools.map((s) => (
+									<tr key={s.id}>
+										<td>
+											<Link to={`/org/${s.id}/classes`}>{s.name}</Link>
+										</td>
+										<td>{s.code}</td>
+										<td>{t(s.level ? `edu.level.${s.level}` : 'edu.level.none')}</td>
+										<td>{s.classes}</td>
+										<td>{s.students}</td>
+									</tr>
+								))}
+							</tbody>
+						</table>
+					) : (
+						<p className="mb-4">{t('edu.noSchools')}</p>
+					)}
+					{unit.kind === 'education_office' ? (
+						<Form method="post" className="card max-w-xl">
+							<h3 className="mb-2 font-semibold">{t('edu.newSchool')}</h3>
+							<input type="hidden" name="intent" value="school" />
+							<label htmlFor="school-code" className="label">
+								{t('edu.schoolCode')}
+							</label>
+							<input id="school-code" name="code" required maxLength={30} className="field mb-3" />
+							<label htmlFor="school-name" className="label">
+								{t('edu.schoolName')}
+							</label>
+							<input id="school-name" name="name" required maxLength={200} className="field mb-3" />
+							<label htmlFor="school-level" className="label">
+								{t('edu.level')}
+							</label>
+							<select id="school-level" name="level" className="field mb-4">
+								{levels.map((l) => (
+									<option key={l} value={l}>
+										{t(`edu.level.${l}`)}
+									</option>
+								))}
+							</select>
+							<button type="submit" className="btn">
+								{t('edu.create')}
+							</button>
+						</Form>
+					) : null}
+				</section>
+			)}
+		</>
+	)
+}

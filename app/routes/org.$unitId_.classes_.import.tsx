@@ -1,0 +1,145 @@
+// Schools, classes and students from a file: upload → check → preview → confirm (app/classes/student-import.server.ts).
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
+import { currentSchoolYear } from '#app/classes/classes.server.ts'
+import { StudentUploadSchema } from '#app/classes/schema.ts'
+import { confirmStudentImport, getStudentImport, startStudentImport } from '#app/classes/student-import.server.ts'
+import { formatImportMessage } from '#app/org/import-messages.ts'
+import { useT } from '#app/ui/i18n.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Nhập học sinh | Văn Minh Số' }]
+
+const ROLES = ['MANAGER'] as const
+// server.ts lets only the roster paths send 20 MB; everything else stops at 1 MB (see decision 015).
+const MAX_BYTES = 1024 * 1024
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const { unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	if (unit.tree !== 'EDU') notFound()
+	const jobId = new URL(request.url).searchParams.get('job')
+	const job = jobId ? await getStudentImport(jobId.slice(0, 40), unit.id) : null
+	if (jobId && !job) notFound()
+	const year = currentSchoolYear()
+	return json({ unit: { id: unit.id, name: unit.name }, job: job ? { ...job, errors: { total: job.errors.total, items: job.errors.items.slice(0, 200) } } : null, years: [year - 1, year, year + 1], year })
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	if (unit.tree !== 'EDU') notFound()
+	if (!(request.headers.get('Content-Type') ?? '').startsWith('multipart/form-data')) {
+		const jobId = String((await request.formData()).get('job') ?? '').slice(0, 40)
+		await confirmStudentImport({ jobId, scope: unit, actorId: user.id, request })
+		return redirect(`/org/${unit.id}/classes/import?job=${encodeURIComponent(jobId)}`)
+	}
+	let form: FormData
+	try {
+		form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_BYTES }))
+	} catch {
+		return json({ error: 'edu.import.tooLarge' as const }, { status: 413 })
+	}
+	const parsed = StudentUploadSchema.safeParse(Object.fromEntries(form))
+	if (!parsed.success) return json({ error: (parsed.error.issues[0]?.message === 'edu.error.year' ? 'edu.error.year' : 'edu.import.missing') as 'edu.import.missing' }, { status: 400 })
+	const jobId = await startStudentImport({ bytes: new Uint8Array(await parsed.data.file.arrayBuffer()), fileName: parsed.data.file.name || 'hoc-sinh', scope: unit, schoolYear: parsed.data.schoolYear, actorId: user.id, request })
+	return redirect(`/org/${unit.id}/classes/import?job=${jobId}`)
+}
+
+export default function StudentImportPage() {
+	const t = useT()
+	const { unit, job, years, year } = useLoaderData<typeof loader>()
+	const data = useActionData<typeof action>()
+	const errorCount = job?.errors.total ?? 0
+	return (
+		<>
+			<p className="mb-1 text-sm">
+				<Link to={`/org/${unit.id}/classes`}>{unit.name}</Link>
+			</p>
+			<h1 className="mb-2 text-2xl font-bold">{t('edu.import.title')}</h1>
+			<p className="mb-4 max-w-2xl">{t('edu.import.intro')}</p>
+			{data?.error ? (
+				<p role="alert" className="alert alert-error mb-4">
+					{t(data.error)}
+				</p>
+			) : null}
+			{job ? (
+				<section className="mb-8" aria-labelledby="job-heading">
+					<h2 id="job-heading" className="mb-2 text-xl font-semibold">
+						{job.fileName}
+					</h2>
+					<p role="status" className={`alert mb-4 ${job.status === 'FAILED' || errorCount ? 'alert-error' : 'alert-success'}`}>
+						{job.status === 'SUCCEEDED'
+							? t('edu.import.done')
+							: job.status === 'FAILED'
+								? t('edu.import.failed')
+								: job.status === 'RUNNING'
+									? t('edu.import.running')
+									: errorCount
+										? t('edu.import.blocked', { count: errorCount })
+										: t('edu.import.ready')}
+					</p>
+					{!errorCount ? (
+						<dl className="mb-4 grid max-w-xl grid-cols-2 gap-x-6 gap-y-1">
+							<dt>{t('edu.schoolYear')}</dt>
+							<dd className="font-semibold">{`${job.schoolYear}–${job.schoolYear + 1}`}</dd>
+							<dt>{t('edu.import.rows')}</dt>
+							<dd className="font-semibold">{job.rowCount}</dd>
+							<dt>{t('edu.import.newClasses')}</dt>
+							<dd className="font-semibold">{job.newClasses}</dd>
+							<dt>{t('edu.import.newStudents')}</dt>
+							<dd className="font-semibold">{job.newUsers}</dd>
+							<dt>{t('edu.import.memberships')}</dt>
+							<dd className="font-semibold">{job.created}</dd>
+							<dt>{t('edu.import.unchanged')}</dt>
+							<dd className="font-semibold">{job.unchanged}</dd>
+						</dl>
+					) : null}
+					{job.status === 'PREVIEW' && !errorCount ? (
+						<Form method="post">
+							<input type="hidden" name="job" value={job.id} />
+							<button type="submit" className="btn">
+								{t('edu.import.confirm')}
+							</button>
+						</Form>
+					) : null}
+					{errorCount ? (
+						<table className="table bg-white">
+							<thead>
+								<tr>
+									<th scope="col">{t('import.col.row')}</th>
+									<th scope="col">{t('import.col.column')}</th>
+									<th scope="col">{t('import.col.problem')}</th>
+								</tr>
+							</thead>
+							<tbody>
+								{job.errors.items.map((m, i) => (
+									<tr key={i}>
+										<td>{m.row ?? ''}</td>
+										<td>{m.column ? `${m.column}${m.header ? ` (${m.header})` : ''}` : ''}</td>
+										<td>{formatImportMessage(t, { key: m.key, vars: m.vars })}</td>
+									</tr>
+								))}
+							</tbody>
+						</table>
+					) : null}
+				</section>
+			) : null}
+			<Form method="post" encType="multipart/form-data" reloadDocument className="card max-w-2xl">
+				<label htmlFor="students-file" className="label">
+					{t('edu.import.file')}
+				</label>
+				<input id="students-file" name="file" type="file" required accept=".xlsx,.csv,.txt" className="field mb-4" />
+				<label htmlFor="students-year" className="label">
+					{t('edu.schoolYear')}
+				</label>
+				<select id="students-year" name="schoolYear" defaultValue={year} className="field mb-4">
+					{years.map((y) => (
+						<option key={y} value={y}>{`${y}–${y + 1}`}</option>
+					))}
+				</select>
+				<button type="submit" className="btn">
+					{t('edu.import.submit')}
+				</button>
+			</Form>
+		</>
+	)
+}

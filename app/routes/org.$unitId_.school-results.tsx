@@ -1,0 +1,147 @@
+import { type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
+import { educationResults, treeComparison } from '#app/classes/results.server.ts'
+import { useT } from '#app/ui/i18n.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Kết quả học sinh | Văn Minh Số' }]
+
+const ROLES = ['MANAGER', 'AUDITOR', 'TRAINER'] as const
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const { unit, grants } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	if (unit.tree !== 'EDU') notFound()
+	const [results, trees] = await Promise.all([educationResults(unit), unit.parentId === null ? treeComparison(grants) : Promise.resolve([])])
+	return json({ unit: { id: unit.id, name: unit.name }, results, trees })
+}
+
+export default function SchoolResultsPage() {
+	const t = useT()
+	const { unit, results, trees } = useLoaderData<typeof loader>()
+	const rate = (reached: number, students: number) => (students ? `${Math.round((reached / students) * 100)} %` : '—')
+	const head = (first: Array<string>) => (
+		<thead>
+			<tr>
+				{first.map((f) => (
+					<th key={f} scope="col">
+						{f}
+					</th>
+				))}
+				<th scope="col">{t('results.col.students')}</th>
+				<th scope="col">{t('results.col.reached')}</th>
+				<th scope="col">{t('results.col.rate')}</th>
+				<th scope="col">{t('results.col.sessions')}</th>
+				<th scope="col">{t('results.col.completed')}</th>
+			</tr>
+		</thead>
+	)
+	const cells = (c: { students: number; reached: number; sessions: number; completed: number }) => (
+		<>
+			<td>{c.students}</td>
+			<td>{c.reached}</td>
+			<td>{rate(c.reached, c.students)}</td>
+			<td>{c.sessions}</td>
+			<td>{c.completed}</td>
+		</>
+	)
+	return (
+		<>
+			<p className="mb-1 text-sm">
+				<Link to={`/org/${unit.id}`}>{unit.name}</Link>
+			</p>
+			<h1 className="mb-2 text-2xl font-bold">{t('results.title')}</h1>
+			<p className="mb-4 max-w-2xl">{t('results.intro')}</p>
+			<p className="mb-6">
+				<a href={`/org/${unit.id}/school-results.xlsx`} className="btn btn-secondary" download>
+					{t('results.xlsx')}
+				</a>
+			</p>
+			{trees.length ? (
+				<section className="mb-8" aria-labelledby="trees-heading">
+					<h2 id="trees-heading" className="mb-2 text-xl font-semibold">
+						{t('results.trees')}
+					</h2>
+					<table className="table bg-white">
+						<thead>
+							<tr>
+								<th scope="col">{t('results.col.tree')}</th>
+								<th scope="col">{t('results.col.people')}</th>
+								<th scope="col">{t('results.col.peopleDone')}</th>
+								<th scope="col">{t('results.col.rate')}</th>
+							</tr>
+						</thead>
+						<tbody>
+							{trees.map((r) => (
+								<tr key={r.tree}>
+									<td>{t(`results.tree.${r.tree}`)}</td>
+									<td>{r.people}</td>
+									<td>{r.done}</td>
+									<td>{rate(r.done, r.people)}</td>
+								</tr>
+							))}
+						</tbody>
+					</table>
+				</section>
+			) : null}
+			{results.classes.length ? (
+				<>
+					<section className="mb-8" aria-labelledby="school-heading">
+						<h2 id="school-heading" className="mb-2 text-xl font-semibold">
+							{t('results.bySchool')}
+						</h2>
+						<table className="table bg-white">
+							{head([t('results.col.school')])}
+							<tbody>
+								{results.schools.map((s) => (
+									<tr key={s.id}>
+										<td>{s.name}</td>
+										{cells(s)}
+									</tr>
+								))}
+								<tr className="font-semibold">
+									<td>{t('results.total')}</td>
+									{cells(results.total)}
+								</tr>
+							</tbody>
+						</table>
+					</section>
+					<section className="mb-8" aria-labelledby="grade-heading">
+						<h2 id="grade-heading" className="mb-2 text-xl font-semibold">
+							{t('results.byGrade')}
+						</h2>
+						<table className="table bg-white">
+							{head([t('results.col.grade')])}
+							<tbody>
+								{results.grades.map((g) => (
+									<tr key={g.grade}>
+										<td>{g.grade ? t('results.grade', { grade: g.grade }) : '—'}</td>
+										{cells(g)}
+									</tr>
+								))}
+							</tbody>
+						</table>
+					</section>
+					<section aria-labelledby="class-heading">
+						<h2 id="class-heading" className="mb-2 text-xl font-semibold">
+							{t('results.byClass')}
+						</h2>
+						<table className="table bg-white">
+							{head([t('results.col.school'), t('results.col.class')])}
+							<tbody>
+								{results.classes.map((c) => (
+									<tr key={c.id}>
+										<td>{c.schoolName}</td>
+										<td>{c.name}</td>
+										{cells(c)}
+									</tr>
+								))}
+							</tbody>
+						</table>
+					</section>
+				</>
+			) : (
+				<p>{t('results.none')}</p>
+			)}
+		</>
+	)
+}

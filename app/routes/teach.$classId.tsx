@@ -1,0 +1,178 @@
+// A class for its teacher: students and their login cards (print, reset a PIN), start a session, past sessions.
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { requireClassTeacher } from '#app/classes/access.server.ts'
+import { classStudents } from '#app/classes/classes.server.ts'
+import { issuePins } from '#app/classes/pins.server.ts'
+import { ResetPinSchema, StartSessionSchema } from '#app/classes/schema.ts'
+import { listClassSessions, openSessionOf, startClassSession, studentCourseOptions } from '#app/classes/sessions.server.ts'
+import { useLang, useT } from '#app/ui/i18n.ts'
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.klass.name ?? 'Lớp'} | Văn Minh Số` }]
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const { klass } = await requireClassTeacher(request, Number(params.classId))
+	const [students, sessions, open] = await Promise.all([classStudents(klass.id), listClassSessions(klass.id), openSessionOf(klass.id)])
+	return json({ klass: { id: klass.id, name: klass.name, schoolName: klass.schoolName }, students, sessions, openId: open?.id ?? null, courses: studentCourseOptions() })
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+	const { user, klass } = await requireClassTeacher(request, Number(params.classId))
+	const form = Object.fromEntries(await request.formData())
+	if (form.intent === 'reset-pin') {
+		const parsed = ResetPinSchema.safeParse(form)
+		if (!parsed.success) return json({ error: 'teach.error.course' as const, pin: null }, { status: 400 })
+		const pins = await issuePins(klass.id, [parsed.data.userId], { actorId: user.id, request })
+		const pin = pins.get(parsed.data.userId)
+		if (!pin) throw new Response('Not Found', { status: 404 })
+		const student = (await classStudents(klass.id)).find((s) => s.id === parsed.data.userId)
+		return json({ error: null, pin: { name: student?.fullName ?? '', value: pin } })
+	}
+	const parsed = StartSessionSchema.safeParse(form)
+	if (!parsed.success) return json({ error: 'teach.error.course' as const, pin: null }, { status: 400 })
+	const outcome = await startClassSession(klass, parsed.data.courseSlug, { actorId: user.id, request })
+	if (!outcome.ok) {
+		if (outcome.error === 'open' && outcome.eventId) return json({ error: 'teach.error.open' as const, pin: null }, { status: 409 })
+		return json({ error: 'teach.error.course' as const, pin: null }, { status: 400 })
+	}
+	return redirect(`/teach/session/${outcome.eventId}/projector`)
+}
+
+export default function ClassPage() {
+	const t = useT()
+	const lang = useLang()
+	const { klass, students, sessions, openId, courses } = useLoaderData<typeof loader>()
+	const data = useActionData<typeof action>()
+	return (
+		<>
+			<p className="mb-1 text-sm">
+				<Link to="/teach">{t('teach.title')}</Link> › {klass.schoolName}
+			</p>
+			<h1 className="mb-4 text-2xl font-bold">{klass.name}</h1>
+			{data?.error ? (
+				<p role="alert" className="alert alert-error mb-4">
+					{t(data.error)}
+				</p>
+			) : null}
+			{data?.pin ? (
+				<p role="status" className="alert alert-success mb-4 text-lg">
+					{t('teach.pinReset', { name: data.pin.name, pin: data.pin.value })}
+				</p>
+			) : null}
+			<section className="card mb-6 max-w-2xl" aria-labelledby="start-heading">
+				<h2 id="start-heading" className="mb-2 text-xl font-semibold">
+					{t('teach.start')}
+				</h2>
+				{openId ? (
+					<p className="flex flex-wrap gap-3">
+						<a href={`/teach/session/${openId}/projector`} className="btn">
+							{t('session.projector')}
+						</a>
+						<Link to={`/teach/session/${openId}`} className="btn btn-secondary">
+							{t('session.control')}
+						</Link>
+					</p>
+				) : (
+					<Form method="post" reloadDocument>
+						<p className="mb-3">{t('teach.startHint')}</p>
+						<input type="hidden" name="intent" value="start" />
+						<label htmlFor="start-course" className="label">
+							{t('teach.course')}
+						</label>
+						<select id="start-course" name="courseSlug" className="field mb-4" required>
+							<option value="">{t('teach.chooseCourse')}</option>
+							{courses.map((c) => (
+								<option key={c.slug} value={c.slug}>
+									{c.title}
+								</option>
+							))}
+						</select>
+						<button type="submit" className="btn">
+							{t('teach.start')}
+						</button>
+					</Form>
+				)}
+			</section>
+			<section className="mb-8" aria-labelledby="students-heading">
+				<h2 id="students-heading" className="mb-2 text-xl font-semibold">
+					{t('teach.students')} ({students.length})
+				</h2>
+				<Form method="post" action={`/teach/${klass.id}/cards.pdf`} reloadDocument className="mb-3">
+					<p className="mb-2 max-w-2xl text-sm text-gray-700">{t('teach.cardsHint')}</p>
+					<button type="submit" className="btn">
+						{t('teach.cards')}
+					</button>
+				</Form>
+				{students.length ? (
+					<div className="overflow-x-auto">
+						<table className="table bg-white">
+							<thead>
+								<tr>
+									<th scope="col">{t('org.col.name')}</th>
+									<th scope="col">{t('teach.col.birthYear')}</th>
+									<th scope="col">{t('teach.col.username')}</th>
+									<th scope="col">{t('teach.col.card')}</th>
+									<th scope="col">
+										<span className="sr-only">{t('teach.resetPin')}</span>
+									</th>
+								</tr>
+							</thead>
+							<tbody>
+								{students.map((s) => (
+									<tr key={s.id}>
+										<td>{s.fullName}</td>
+										<td>{s.birthYear ?? ''}</td>
+										<td>{s.username}</td>
+										<td>{s.hasPin ? t('teach.cardPrinted') : t('teach.cardNone')}</td>
+										<td>
+											<Form method="post">
+												<input type="hidden" name="intent" value="reset-pin" />
+												<input type="hidden" name="userId" value={s.id} />
+												<button type="submit" className="btn btn-secondary min-h-9 px-2 py-1 text-sm" aria-label={t('teach.resetPinOf', { name: s.fullName })}>
+													{t('teach.resetPin')}
+												</button>
+											</Form>
+										</td>
+									</tr>
+								))}
+							</tbody>
+						</table>
+					</div>
+				) : (
+					<p>{t('teach.noStudents')}</p>
+				)}
+			</section>
+			<section aria-labelledby="sessions-heading">
+				<h2 id="sessions-heading" className="mb-2 text-xl font-semibold">
+					{t('teach.sessions')}
+				</h2>
+				{sessions.length ? (
+					<table className="table bg-white">
+						<thead>
+							<tr>
+								<th scope="col">{t('teach.col.when')}</th>
+								<th scope="col">{t('teach.course')}</th>
+								<th scope="col">{t('teach.col.present')}</th>
+								<th scope="col">{t('teach.col.state')}</th>
+							</tr>
+						</thead>
+						<tbody>
+							{sessions.map((s) => (
+								<tr key={s.id}>
+									<td>{new Date(s.startsAt).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' })}</td>
+									<td>
+										<Link to={`/teach/session/${s.id}`}>{s.title}</Link>
+									</td>
+									<td>{s.closed ? s.present : ''}</td>
+									<td>{t(s.closed ? 'teach.state.closed' : 'teach.state.open')}</td>
+								</tr>
+							))}
+						</tbody>
+					</table>
+				) : (
+					<p>{t('teach.noSessions')}</p>
+				)}
+			</section>
+		</>
+	)
+}

@@ -1,0 +1,56 @@
+import { type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { requireTeacherScope } from '#app/classes/access.server.ts'
+import { teacherClasses } from '#app/classes/classes.server.ts'
+import { db } from '#app/db.server.ts'
+import { useT } from '#app/ui/i18n.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Lớp học của tôi | Văn Minh Số' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+	const { grants } = await requireTeacherScope(request)
+	const managed = grants.filter((g) => g.role === 'ADMIN' || g.role === 'MANAGER').map((g) => g.orgUnitId)
+	const units = managed.length ? await db.orgUnit.findMany({ where: { id: { in: managed }, tree: 'EDU', kind: { in: ['education_office', 'school'] } }, select: { id: true, name: true } }) : []
+	return json({ classes: await teacherClasses(grants), units })
+}
+
+export default function TeachPage() {
+	const t = useT()
+	const { classes, units } = useLoaderData<typeof loader>()
+	return (
+		<>
+			<h1 className="mb-2 text-2xl font-bold">{t('teach.title')}</h1>
+			<p className="mb-4 max-w-2xl">{t('teach.intro')}</p>
+			{classes.length ? (
+				<ul className="mb-8 grid gap-3 sm:grid-cols-2">
+					{classes.map((c) => (
+						<li key={c.id} className="card">
+							<Link to={`/teach/${c.id}`} className="text-lg font-semibold">
+								{c.name}
+							</Link>
+							<span className="block text-sm text-gray-700">{c.schoolName}</span>
+						</li>
+					))}
+				</ul>
+			) : (
+				<p className="mb-8">{t('teach.none')}</p>
+			)}
+			{units.length ? (
+				<section aria-labelledby="units-heading">
+					<h2 id="units-heading" className="mb-2 text-xl font-semibold">
+						{t('teach.manageUnits')}
+					</h2>
+					<ul className="grid gap-2">
+						{units.map((u) => (
+							<li key={u.id} className="flex flex-wrap gap-3">
+								<span className="font-semibold">{u.name}:</span>
+								<Link to={`/org/${u.id}/classes`}>{t('edu.title')}</Link>
+								<Link to={`/org/${u.id}/school-results`}>{t('edu.results')}</Link>
+							</li>
+						))}
+					</ul>
+				</section>
+			) : null}
+		</>
+	)
+}

@@ -1,0 +1,107 @@
+// Ending a class session: the attendance checklist (students who joined are ticked; a class without devices is
+// ticked by hand) and who completed the lesson. Saving closes the session and records everything at once.
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { notFound } from '#app/auth/permissions.server.ts'
+import { requireTeacherScope } from '#app/classes/access.server.ts'
+import { canDrive, closeChecklist, closeClassSession, getClassSession } from '#app/classes/sessions.server.ts'
+import { useT } from '#app/ui/i18n.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Kết thúc buổi học | Văn Minh Số' }]
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const { user, paths } = await requireTeacherScope(request)
+	const event = await getClassSession(paths, String(params.sessionId))
+	if (!event) notFound()
+	return json({
+		session: { id: event.id, title: event.courseTitle, className: event.orgUnit.name, classId: event.orgUnit.id, closed: !!event.closedAt },
+		driver: canDrive(event, user.id),
+		trainerName: event.trainerName,
+		people: await closeChecklist(event),
+	})
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+	const { user, paths } = await requireTeacherScope(request)
+	const event = await getClassSession(paths, String(params.sessionId))
+	if (!event) notFound()
+	const form = await request.formData()
+	const listed = form.getAll('listed').map(String).slice(0, 500)
+	const present = new Set(form.getAll('present').map(String))
+	const completed = new Set(form.getAll('completed').map(String))
+	const outcome = await closeClassSession(event, listed.map((userId) => ({ userId, present: present.has(userId), completed: completed.has(userId) })), { actorId: user.id, request })
+	if (!outcome.ok) return json({ error: outcome.error === 'not-driver' ? ('session.notDriver' as const) : ('session.close.already' as const), name: event.trainerName, done: null }, { status: outcome.error === 'not-driver' ? 403 : 409 })
+	return json({ error: null, name: '', done: { present: outcome.present, completions: outcome.completions } })
+}
+
+export default function CloseSessionPage() {
+	const t = useT()
+	const { session, driver, trainerName, people } = useLoaderData<typeof loader>()
+	const data = useActionData<typeof action>()
+	const closed = session.closed || !!data?.done
+	return (
+		<>
+			<p className="mb-1 text-sm">
+				<Link to={`/teach/${session.classId}`}>{session.className}</Link> › <Link to={`/teach/session/${session.id}`}>{session.title}</Link>
+			</p>
+			<h1 className="mb-2 text-2xl font-bold">{t('session.close.title')}</h1>
+			{data?.done ? (
+				<p role="status" className="alert alert-success mb-4">
+					{t('session.close.done', data.done)}
+				</p>
+			) : null}
+			{data?.error ? (
+				<p role="alert" className="alert alert-error mb-4">
+					{t(data.error, { name: data.name })}
+				</p>
+			) : null}
+			{!driver ? (
+				<p role="status" className="alert alert-info mb-4">
+					{t('session.notDriver', { name: trainerName })}
+				</p>
+			) : null}
+			{session.closed && !data ? (
+				<p role="status" className="alert alert-success mb-4">
+					{t('session.closedNote')}
+				</p>
+			) : null}
+			<p className="mb-4 max-w-2xl">{t('session.close.intro')}</p>
+			<Form method="post">
+				<div className="mb-4 overflow-x-auto">
+					<table className="table bg-white">
+						<thead>
+							<tr>
+								<th scope="col">{t('org.col.name')}</th>
+								<th scope="col">{t('session.col.joined')}</th>
+								<th scope="col">{t('session.close.present')}</th>
+								<th scope="col">{t('session.close.completed')}</th>
+							</tr>
+						</thead>
+						<tbody>
+							{people.map((p) => (
+								<tr key={p.id}>
+									<td>
+										<input type="hidden" name="listed" value={p.id} />
+										{p.fullName}
+									</td>
+									<td>{p.joined ? t('session.yes') : t('session.no')}</td>
+									<td>
+										<input type="checkbox" name="present" value={p.id} defaultChecked={p.present} disabled={closed} className="h-6 w-6" aria-label={t('session.close.presentOf', { name: p.fullName })} />
+									</td>
+									<td>
+										<input type="checkbox" name="completed" value={p.id} defaultChecked={p.completed} disabled={closed} className="h-6 w-6" aria-label={t('session.close.completedOf', { name: p.fullName })} />
+									</td>
+								</tr>
+							))}
+						</tbody>
+					</table>
+				</div>
+				{driver && !closed ? (
+					<button type="submit" className="btn">
+						{t('session.close.submit')}
+					</button>
+				) : null}
+			</Form>
+		</>
+	)
+}

@@ -1,0 +1,171 @@
+// Projector mode: large type, one lesson section (or quick question) per screen, the class code and its QR code;
+// the teacher moves on with the buttons. A plain document (no app scripts) like the lesson pages: forms post and
+// the page comes back with the new step. While it is open, /join/follow.js reloads it when a student joins or answers.
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import QRCode from 'qrcode'
+import { notFound } from '#app/auth/permissions.server.ts'
+import { requireTeacherScope } from '#app/classes/access.server.ts'
+import { SessionSection } from '#app/classes/sections.tsx'
+import { StepSchema } from '#app/classes/schema.ts'
+import { canDrive, getClassSession, liveState, liveStatus, moveToStep } from '#app/classes/sessions.server.ts'
+import { stepSources } from '#app/classes/steps.server.ts'
+import { useT } from '#app/ui/i18n.ts'
+
+export const handle = { document: true }
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+	{ title: `${data?.session.title ?? 'Buổi học'} | Văn Minh Số` },
+]
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const { user, paths } = await requireTeacherScope(request)
+	const event = await getClassSession(paths, String(params.sessionId))
+	if (!event) notFound()
+	const origin = new URL(request.url).origin
+	const joinUrl = `${origin}/join/${event.joinCode}`
+	const live = await liveStatus(event)
+	const step = event.steps[Math.min(event.step, event.steps.length - 1)]!
+	return json({
+		session: { id: event.id, title: event.courseTitle, className: event.orgUnit.name, classId: event.orgUnit.id, code: event.joinCode, open: event.open, stepIndex: event.step, stepCount: event.steps.length },
+		driver: canDrive(event, user.id),
+		followState: liveState(event, live),
+		trainerName: event.trainerName,
+		joinHost: `${origin.replace(/^https?:\/\//, '')}/join`,
+		qr: await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }),
+		counts: { joined: live.joinedCount, total: live.students.length, answered: live.answeredCount, correct: live.correctCount },
+		step:
+			step.kind === 'section'
+				? { kind: 'section' as const, lessonTitle: step.lessonTitle, title: step.title, codeHash: step.codeHash, section: step.section }
+				: step.kind === 'question'
+					? { kind: 'question' as const, lessonTitle: step.lessonTitle, prompt: step.prompt, choices: step.choices, answer: step.answer, explanation: step.explanation }
+					: { kind: 'end' as const },
+		sources: stepSources(step),
+	})
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+	const { user, paths } = await requireTeacherScope(request)
+	const event = await getClassSession(paths, String(params.sessionId))
+	if (!event) notFound()
+	const parsed = StepSchema.safeParse(Object.fromEntries(await request.formData()))
+	if (!parsed.success) return json({ error: 'session.closedNote' as const }, { status: 400 })
+	const to = parsed.data.intent === 'next' ? event.step + 1 : parsed.data.intent === 'prev' ? event.step - 1 : (parsed.data.step ?? event.step)
+	const moved = await moveToStep(event, user.id, to)
+	if (!moved.ok) return json({ error: moved.error === 'not-driver' ? ('session.notDriver' as const) : ('session.closedNote' as const), name: event.trainerName }, { status: moved.error === 'not-driver' ? 403 : 409 })
+	return redirect(`/teach/session/${event.id}/projector`, 303)
+}
+
+export default function ProjectorPage() {
+	const t = useT()
+	const { session, driver, followState, trainerName, joinHost, qr, counts, step, sources } = useLoaderData<typeof loader>()
+	const failed = useActionData<typeof action>()
+	return (
+		<div className="text-2xl">
+			{session.open ? (
+				<div data-follow={`/teach/session/${session.id}/state`} data-state={followState}>
+					<script src="/join/follow.js" defer />
+					<noscript>
+						<meta httpEquiv="refresh" content="5" />
+					</noscript>
+				</div>
+			) : null}
+			<div className="mb-4 flex flex-wrap items-start justify-between gap-4 border-b border-gray-300 pb-4">
+				<div>
+					<p className="text-lg text-gray-700">
+						{session.className} · {session.title}
+					</p>
+					<p className="text-lg text-gray-700">{t('session.step', { n: session.stepIndex + 1, total: session.stepCount })}</p>
+					<p className="mt-2 text-xl font-semibold" role="status">
+						{t('session.joined', { count: counts.joined, total: counts.total })}
+						{step.kind === 'question' ? ` · ${t('session.answered', { count: counts.answered, correct: counts.correct })}` : ''}
+					</p>
+				</div>
+				{session.open ? (
+					<div className="flex items-center gap-4">
+						<div>
+							<p className="text-lg">{t('session.joinAt', { url: joinHost })}</p>
+							<p className="text-6xl font-bold tracking-[0.2em]" aria-label={`${t('session.joinCode')}: ${[...(session.code ?? '')].join(' ')}`}>
+								{session.code}
+							</p>
+						</div>
+						<div className="h-40 w-40 bg-white" role="img" aria-label={t('session.joinCode')} dangerouslySetInnerHTML={{ __html: qr }} />
+					</div>
+				) : (
+					<p role="status" className="alert alert-success">
+						{t('session.closedNote')}
+					</p>
+				)}
+			</div>
+			{failed?.error ? (
+				<p role="alert" className="alert alert-error mb-4">
+					{t(failed.error, { name: trainerName })}
+				</p>
+			) : null}
+			{!driver ? (
+				<p role="status" className="alert alert-info mb-4 text-lg">
+					{t('session.notDriver', { name: trainerName })}
+				</p>
+			) : null}
+			<div className="min-h-[50vh]">
+				{step.kind === 'section' ? (
+					<article aria-labelledby="projector-title">
+						<h1 id="projector-title" className="text-xl text-gray-700">
+							{step.lessonTitle}
+						</h1>
+						<SessionSection codeHash={step.codeHash} index={step.section} sources={sources} className="lesson-body text-3xl leading-relaxed" />
+					</article>
+				) : step.kind === 'question' ? (
+					<section aria-labelledby="projector-question">
+						<p className="text-xl text-gray-700">{t('session.question')}</p>
+						<h1 id="projector-question" className="mb-6 text-4xl font-bold">
+							{step.prompt}
+						</h1>
+						<ol className="grid gap-3 text-3xl">
+							{step.choices.map((c, i) => (
+								<li key={c} className="card">
+									{String.fromCharCode(65 + i)}. {c}
+								</li>
+							))}
+						</ol>
+						<details className="mt-6 text-2xl">
+							<summary className="cursor-pointer">{t('session.answerIs', { answer: String.fromCharCode(65 + step.answer) })}</summary>
+							<p className="mt-2">{step.explanation}</p>
+						</details>
+					</section>
+				) : (
+					<section>
+						<h1 className="mb-4 text-5xl font-bold">{t('session.finished')}</h1>
+						<p>{t('session.finishedHint')}</p>
+					</section>
+				)}
+			</div>
+			{driver && session.open ? (
+				<nav aria-label={t('session.projector')} className="mt-8 flex flex-wrap gap-4 border-t border-gray-300 pt-4">
+					<Form method="post">
+						<input type="hidden" name="intent" value="prev" />
+						<button type="submit" className="btn btn-secondary min-h-16 px-6 text-2xl" disabled={session.stepIndex === 0}>
+							{t('session.prev')}
+						</button>
+					</Form>
+					<Form method="post">
+						<input type="hidden" name="intent" value="next" />
+						<button type="submit" className="btn min-h-16 px-8 text-2xl" disabled={session.stepIndex >= session.stepCount - 1}>
+							{t('session.next')}
+						</button>
+					</Form>
+					<a href={`/teach/session/${session.id}/close`} className="btn btn-secondary min-h-16 px-6 text-2xl">
+						{t('session.end')}
+					</a>
+					<a href={`/teach/session/${session.id}`} className="btn btn-secondary min-h-16 px-6 text-2xl">
+						{t('session.control')}
+					</a>
+				</nav>
+			) : (
+				<p className="mt-8">
+					<a href={`/teach/${session.classId}`}>{session.className}</a>
+				</p>
+			)}
+		</div>
+	)
+}
