@@ -10,7 +10,7 @@ import { db, type Prisma } from '#app/db.server.ts'
 import { type OrgUnit } from '#app/generated/prisma/client.ts'
 import { type ImportMessage } from '#app/org/import-messages.ts'
 import { readStored } from '#app/org/import-jobs.server.ts'
-import { applyRosterPlan, type RosterPlan } from '#app/org/roster-import.server.ts'
+import { applyRosterPlan, emptyRosterPlan, type RosterPlan } from '#app/org/roster-import.server.ts'
 import { parseBirthDate, type RosterRow } from '#app/org/roster-rows.server.ts'
 import { type Cell, cellText, columnLetter, HEADER_SEARCH_ROWS, readSpreadsheet } from '#app/org/spreadsheet.server.ts'
 import { recordCreated } from '#app/org/unit-history.server.ts'
@@ -272,17 +272,9 @@ async function createClassIn(tx: Prisma.TransactionClient, school: Row['school']
 }
 
 function toRosterPlan(plan: Plan, classIds: Map<string, number>): RosterPlan {
-	const rosterPlan: RosterPlan = {
-		errors: [],
-		warnings: [],
-		newUsers: [],
-		userUpdates: [],
-		newMemberships: { users: [], rows: [], units: [], counts: [] },
-		newUserMemberships: { users: [], rows: [], units: [], counts: [] },
-		membershipUpdates: [],
-		endMemberships: [],
-		counts: { rows: plan.rows, newUsers: 0, created: plan.joins.length, updated: 0, unchanged: plan.unchanged, ended: 0 },
-	}
+	const rosterPlan = emptyRosterPlan(plan.rows)
+	rosterPlan.counts.created = plan.joins.length
+	rosterPlan.counts.unchanged = plan.unchanged
 	for (const j of plan.joins) {
 		const row = rosterRow(j.row, j.classKey)
 		const unit = classIds.get(j.classKey)!

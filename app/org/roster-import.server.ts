@@ -110,6 +110,21 @@ function dateVi(d: Date) {
 	return d.toISOString().slice(0, 10).split('-').reverse().join('/')
 }
 
+/** A plan of `rows` rows that changes nothing yet; planners (this one, the student import's) fill it in. */
+export function emptyRosterPlan(rows: number): RosterPlan {
+	return {
+		errors: [],
+		warnings: [],
+		newUsers: [],
+		userUpdates: [],
+		newMemberships: { users: [], rows: [], units: [], counts: [] },
+		newUserMemberships: { users: [], rows: [], units: [], counts: [] },
+		membershipUpdates: [],
+		endMemberships: [],
+		counts: { rows, newUsers: 0, created: 0, updated: 0, unchanged: 0, ended: 0 },
+	}
+}
+
 /** Works out what the import would do; writes nothing. */
 export async function planRoster(input: {
 	rows: Array<RosterRow>
@@ -239,17 +254,7 @@ export async function planRoster(input: {
 		groups.set(key, group)
 	}
 
-	const plan: RosterPlan = {
-		errors,
-		warnings,
-		newUsers: [],
-		userUpdates: [],
-		newMemberships: { users: [], rows: [], units: [], counts: [] },
-		newUserMemberships: { users: [], rows: [], units: [], counts: [] },
-		membershipUpdates: [],
-		endMemberships: [],
-		counts: { rows: rows.length, newUsers: 0, created: 0, updated: 0, unchanged: 0, ended: 0 },
-	}
+	const plan: RosterPlan = { ...emptyRosterPlan(rows.length), errors, warnings }
 	const touched = new Set<string>()
 	// Personal details to change, decided after the loop: only people who belong nowhere outside the scope.
 	const personUpdates: Array<{ next: UserUpdate; row: number; name: string }> = []
