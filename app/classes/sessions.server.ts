@@ -290,16 +290,6 @@ export async function studentView(rawCode: string, userId: string) {
 	return { ...row, code, stepIndex: row.step, stepCount: steps.length, step, open: !row.closed && !row.expired }
 }
 
-const STATE = { name: 'class-session-state', text: `SELECT step, "closedAt" IS NOT NULL AS closed FROM "TrainingEvent" WHERE "joinCode" = $1 AND kind = 'CLASS_SESSION'` }
-
-/** For the students' pages to notice the teacher moving on (polled). */
-export async function sessionState(rawCode: string) {
-	const code = normalizeJoinCode(rawCode)
-	if (!code) return null
-	const [row] = await sql<{ step: number; closed: boolean }>(STATE, [code])
-	return row ?? null
-}
-
 const ANSWER = {
 	name: 'class-session-answer',
 	text: `INSERT INTO "ClassSessionAnswer" (id, "eventId", "userId", step, choice, correct, "answeredAt")

@@ -1,9 +1,14 @@
-// The step a session is on, for the students' pages to follow the teacher (polled by /join/follow.js).
+// The step a session is on, for the students' pages to follow the teacher (polled by /join/follow.js). Only a
+// student who joined learns anything of a session, even that its code exists: codes cannot be probed here.
 import { type LoaderFunctionArgs, json } from '@remix-run/node'
-import { sessionState } from '#app/classes/sessions.server.ts'
+import { getUser } from '#app/auth/session.server.ts'
+import { studentView } from '#app/classes/sessions.server.ts'
 
-export async function loader({ params }: LoaderFunctionArgs) {
-	const state = await sessionState(String(params.code))
-	if (!state) return json({ reason: 'not-found' }, { status: 404, headers: { 'Cache-Control': 'no-store' } })
-	return json({ state: `${state.step}:${state.closed}` }, { headers: { 'Cache-Control': 'no-store' } })
+const headers = { 'Cache-Control': 'no-store' }
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const user = await getUser(request)
+	const view = user ? await studentView(String(params.code), user.id) : null
+	if (!view?.joined) return json({ reason: 'not-found' }, { status: 404, headers })
+	return json({ state: `${view.stepIndex}:${view.closed}` }, { headers })
 }

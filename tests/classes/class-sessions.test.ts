@@ -12,6 +12,7 @@ import { writeContentBuild } from '#app/content/build.server.ts'
 import { checkContent } from '#app/content/check.server.ts'
 import { db } from '#app/db.server.ts'
 import * as projector from '#app/routes/teach.session.$sessionId_.projector.tsx'
+import { loader as followState } from '#app/routes/join.$code_.state.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { pdfText } from '#tests/certificates/pdf-text.ts'
 import { createTestDb, type TestDb } from '#tests/setup/db.ts'
@@ -85,6 +86,15 @@ test('a whole class session: code, wrong class, following, answering, driving, c
 	expect(await joinClassSession(code, an!.id)).toEqual({ ok: true, code })
 	expect(await joinClassSession(code, binh!.id)).toEqual({ ok: true, code })
 	expect(await db.classSessionJoin.count({ where: { eventId: event.id } })).toBe(2)
+	// The state the students' pages poll: for those who joined only; to anyone else a real code looks unknown.
+	const poll = async (userId: string | null, pollCode = code) => {
+		const response = await followState({ request: await requestAs(userId, `http://localhost/join/${pollCode}/state`), params: { code: pollCode }, context: {} })
+		return [response.status, await response.json()]
+	}
+	expect(await poll(an!.id)).toEqual([200, { state: '0:false' }])
+	expect(await poll(outsider.id)).toEqual([404, { reason: 'not-found' }])
+	expect(await poll(null)).toEqual([404, { reason: 'not-found' }])
+	expect(await poll(an!.id, code === 'ZZZZZZ' ? 'YYYYYY' : 'ZZZZZZ')).toEqual([404, { reason: 'not-found' }])
 
 	// Answers only to the question on screen.
 	expect(await answerQuestion(code, an!.id, 1, 0)).toEqual({ ok: false, error: 'moved-on' })
