@@ -5,7 +5,7 @@
 // requests (join, follow, answer) are a few prepared statements, because a whole class sends them at once.
 import { randomInt } from 'node:crypto'
 import { audit } from '#app/auth/audit.server.ts'
-import { hit, type Limit } from '#app/auth/rate-limit.server.ts'
+import { hit, type Limit, peek } from '#app/auth/rate-limit.server.ts'
 import { issueCertificate } from '#app/certificates/issue.server.ts'
 import { listCourses, getCourse } from '#app/content/courses.server.ts'
 import { db, newId, Prisma, sql } from '#app/db.server.ts'
@@ -235,13 +235,6 @@ const JOIN = {
 		SELECT e.id, e.closed, e.expired, EXISTS (SELECT 1 FROM member) AS member FROM e`,
 }
 
-// The wrong-code limit read with the same round trip's neighbour: one statement instead of a Prisma query per join.
-const LIMITED = {
-	name: 'class-session-join-limited',
-	// now(), not UTC: compared the way rate-limit.server.ts writes the row.
-	text: `SELECT (extract(epoch FROM ("resetAt" - now())))::float8 AS "retryAfterSeconds" FROM "RateLimit" WHERE key = $1 AND count >= $2 AND "resetAt" > now()`,
-}
-
 export type JoinOutcome =
 	| { ok: true; code: string }
 	| { ok: false; error: 'invalid' | 'unknown' | 'closed' | 'expired' | 'wrong-class' }
@@ -250,8 +243,8 @@ export type JoinOutcome =
 /** Joins the student to the open session with this code, if it is their class's. Joining twice is harmless. */
 export async function joinClassSession(rawCode: string, userId: string): Promise<JoinOutcome> {
 	const limit = WRONG_CODE_LIMIT(userId)
-	const [blocked] = await sql<{ retryAfterSeconds: number }>(LIMITED, [limit.key, limit.max])
-	if (blocked) return { ok: false, error: 'rate-limited', retryAfterSeconds: Math.max(1, Math.ceil(blocked.retryAfterSeconds)) }
+	const blocked = await peek(limit)
+	if (blocked.blocked) return { ok: false, error: 'rate-limited', retryAfterSeconds: blocked.retryAfterSeconds }
 	const code = normalizeJoinCode(rawCode)
 	const rows = code ? await sql<{ id: string; closed: boolean; expired: boolean; member: boolean }>(JOIN, [code, userId, newId()]) : []
 	const row = rows[0]

@@ -8,6 +8,7 @@ import { SessionSection } from '#app/classes/sections.tsx'
 import { StudentActionSchema } from '#app/classes/schema.ts'
 import { answerQuestion, joinClassSession, studentView } from '#app/classes/sessions.server.ts'
 import { stepSources } from '#app/classes/steps.server.ts'
+import { Follow } from '#app/classes/follow.tsx'
 import { useT } from '#app/ui/i18n.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Buổi học | Văn Minh Số' }]
@@ -109,15 +110,8 @@ export default function StudentSessionPage() {
 	}
 	const { step } = data
 	return (
-		<div className="mx-auto max-w-2xl" data-follow={`/join/${data.code}/state`} data-state={`${data.stepIndex}:${data.closed}`}>
-			{data.open ? (
-				<>
-					<script src="/join/follow.js" defer />
-					<noscript>
-						<meta httpEquiv="refresh" content="8" />
-					</noscript>
-				</>
-			) : null}
+		<div className="mx-auto max-w-2xl">
+			{data.open ? <Follow url={`/join/${data.code}/state`} state={`${data.stepIndex}:${data.closed}`} refreshSeconds={8} /> : null}
 			<p className="mb-2 text-gray-700">
 				{data.className} · {t('join.step', { n: data.stepIndex + 1, total: data.stepCount })}
 			</p>

@@ -5,6 +5,7 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { notFound } from '#app/auth/permissions.server.ts'
 import { requireTeacherScope } from '#app/classes/access.server.ts'
 import { canDrive, getClassSession, liveState, liveStatus } from '#app/classes/sessions.server.ts'
+import { Follow } from '#app/classes/follow.tsx'
 import { useT } from '#app/ui/i18n.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -31,12 +32,7 @@ export default function SessionControlPage() {
 	return (
 		<>
 			{session.open ? (
-				<div data-follow={`/teach/session/${session.id}/state`} data-state={followState}>
-					<script src="/join/follow.js" defer />
-					<noscript>
-						<meta httpEquiv="refresh" content="5" />
-					</noscript>
-				</div>
+				<Follow url={`/teach/session/${session.id}/state`} state={followState} refreshSeconds={5} />
 			) : null}
 			<p className="mb-1 text-sm">
 				<Link to={`/teach/${session.classId}`}>{session.className}</Link>

@@ -10,6 +10,7 @@ import { SessionSection } from '#app/classes/sections.tsx'
 import { StepSchema } from '#app/classes/schema.ts'
 import { canDrive, getClassSession, liveState, liveStatus, moveToStep } from '#app/classes/sessions.server.ts'
 import { stepSources } from '#app/classes/steps.server.ts'
+import { Follow } from '#app/classes/follow.tsx'
 import { useT } from '#app/ui/i18n.ts'
 
 export const handle = { document: true }
@@ -63,12 +64,7 @@ export default function ProjectorPage() {
 	return (
 		<div className="text-2xl">
 			{session.open ? (
-				<div data-follow={`/teach/session/${session.id}/state`} data-state={followState}>
-					<script src="/join/follow.js" defer />
-					<noscript>
-						<meta httpEquiv="refresh" content="5" />
-					</noscript>
-				</div>
+				<Follow url={`/teach/session/${session.id}/state`} state={followState} refreshSeconds={5} />
 			) : null}
 			<div className="mb-4 flex flex-wrap items-start justify-between gap-4 border-b border-gray-300 pb-4">
 				<div>
