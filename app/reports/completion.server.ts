@@ -69,6 +69,8 @@ const recertDue = (col: string) =>
 
 // isCertificateValid (app/certificates/validity.ts) spelt out, issuedAt being filtered in the WHERE clause.
 const DATE_VALID = `(c."revokedAt" IS NULL OR c."revokedAt" > ${AT}) AND (c."expiresAt" IS NULL OR c."expiresAt" > ${AT})`
+// An enrollment started (filtered apart) and not finished by the date.
+const OPEN = `(e."completedAt" IS NULL OR e."completedAt" > ${AT})`
 
 /**
  * oneCourse: the statement takes $3, a course id. everyone: the scope is a whole tree (rollup, snapshots, a root
@@ -86,7 +88,8 @@ const ACTIVE_COUNTED = `m."countsInTarget" AND m."validFrom" <= ${AT} AND (m."va
  * Per course (and person, unless `userId` names the one person to look at): a certificate that counts at the date;
  * of those still valid by their dates but whose version was superseded, when that happened (the holder has until
  * the recertification deadline); an enrollment started by the date and not finished by it. Certificates and
- * enrollments are read in one pass; needs the `versions` CTE.
+ * enrollments are read in one pass; needs the `versions` CTE. Without `detail`, only the rows that can count are read:
+ * certificates valid by their dates and enrollments still open (most enrollments are finished, most rows of the scan).
  */
 function factsOf({ detail, userId, ofRequired }: { detail: boolean; userId: string | null; ofRequired: (column: string) => string }) {
 	const who = (column: string) => (userId ? ` AND ${column} = ${userId}` : ofRequired(column))
@@ -109,18 +112,22 @@ function factsOf({ detail, userId, ofRequired }: { detail: boolean; userId: stri
 				(c."revokedAt" IS NOT NULL AND c."revokedAt" <= ${AT}) AS revoked,
 				(c."expiresAt" IS NOT NULL AND c."expiresAt" <= ${AT}) AS expired, NULL::timestamp(3) AS last_activity_at
 			FROM "Certificate" c JOIN versions v ON v.id = c."courseVersionId"
-			WHERE c."issuedAt" <= ${AT}${who('c."userId"')}
+			WHERE c."issuedAt" <= ${AT}${detail ? '' : ` AND ${DATE_VALID}`}${who('c."userId"')}
 			UNION ALL
-			SELECT e."userId", v.course_id, false, NULL, NULL, e."completedAt" IS NULL OR e."completedAt" > ${AT},
+			SELECT e."userId", v.course_id, false, NULL, NULL, ${OPEN},
 				NULL, NULL, NULL, NULL, ${detail ? 'e."lastActivityAt"' : 'NULL'}
 			FROM "Enrollment" e JOIN versions v ON v.id = e."courseVersionId"
-			WHERE e."startedAt" <= ${AT}${who('e."userId"')}
+			WHERE e."startedAt" <= ${AT}${detail ? '' : ` AND ${OPEN}`}${who('e."userId"')}
 		) f
 		GROUP BY ${userId ? 'course_id' : 'user_id, course_id'}`
 }
 
-function baseCtes({ oneCourse, everyone = false }: Variant) {
-	const ofRequired = (column: string) => (everyone ? '' : ` AND ${column} IN (SELECT user_id FROM required)`)
+// A membership is required to take a course of `unit_courses uc` when an assignment reaches everyone in its unit or
+// one of the assignment's tags is on the membership.
+const REQUIRED_BY = `(uc.due_all IS NOT NULL OR uc.tags && m.tags)`
+
+/** The scope's units and, per unit and course, the assignments that reach it at the date. */
+function scopeCtes({ oneCourse }: Variant) {
 	return `
 	scope_units AS (
 		SELECT o.id, o.path FROM "OrgUnit" o WHERE starts_with(o.path, $1::text)
@@ -137,11 +144,23 @@ function baseCtes({ oneCourse, everyone = false }: Variant) {
 		JOIN "Assignment" a ON a."orgUnitId" = anc.id
 		WHERE a."createdAt" <= ${AT} AND (a."closedAt" IS NULL OR a."closedAt" > ${AT})${oneCourse ? ` AND a."courseId" = $3::text` : ''}
 		GROUP BY 1, 2
-	),
-	multi AS (
+	)`
+}
+
+/**
+ * `onlyIds`: the SQL of a text[] parameter; only those people are looked at (a page of a people list), through the
+ * membership user index instead of every membership of the scope.
+ */
+function baseCtes(v: Variant & { onlyIds?: string }) {
+	const { oneCourse, everyone = false, onlyIds } = v
+	const ofRequired = (column: string) => (everyone ? '' : ` AND ${column} IN (SELECT user_id FROM required)`)
+	const only = onlyIds ? ` AND m."userId" = ANY(${onlyIds})` : ''
+	return `${scopeCtes(v)},
+	multi AS MATERIALIZED (
 		-- People with several counted posts in the scope: the only ones who need deduplicating (see countsBy).
+		-- Materialized: inlined, a generic plan that expects one row may run it again for every membership.
 		SELECT m."userId" AS user_id FROM "Membership" m JOIN scope_units u ON u.id = m."orgUnitId"
-		WHERE ${ACTIVE_COUNTED} GROUP BY 1 HAVING count(*) > 1
+		WHERE ${ACTIVE_COUNTED}${only} GROUP BY 1 HAVING count(*) > 1
 	),
 	required AS (
 		-- One row per counted membership active at the date and course required of it (a tagged assignment needs
@@ -153,7 +172,7 @@ function baseCtes({ oneCourse, everyone = false }: Variant) {
 		FROM "Membership" m
 		JOIN unit_courses uc ON uc.unit_id = m."orgUnitId"
 		LEFT JOIN multi x ON x.user_id = m."userId"
-		WHERE ${ACTIVE_COUNTED} AND (uc.due_all IS NOT NULL OR uc.tags && m.tags)
+		WHERE ${ACTIVE_COUNTED} AND ${REQUIRED_BY}${only}
 	),
 	versions AS (
 		SELECT v.id, v."courseId" AS course_id,
@@ -256,16 +275,16 @@ const BY_COURSE = variants('completion-by-course', (v) => `WITH ${baseCtes(v)}, 
 const epoch = (expr: string) => `(extract(epoch FROM ${expr}) * 1000)::float8`
 
 /**
- * One row per person required in the scope. A people list is the size of a unit, so each person's certificates and
- * enrollments are looked up through the user indexes, person by person (LATERAL): no sorting of the whole scope.
+ * The details of the people whose ids are the statement's last parameter (a page of a people list, or everyone a
+ * filter kept): their courses are found through the membership user index, and each person's certificates and
+ * enrollments through the user indexes, person by person (LATERAL).
  */
-function peopleStatement(v: Variant, only: boolean) {
-	// only: just the people whose ids are the statement's last parameter (a page of the list).
+function peopleStatement(v: Variant) {
 	const ids = `$${v.oneCourse ? 4 : 3}::text[]`
-	return `WITH ${baseCtes(v)},
-	per_course AS (SELECT user_id, course_id, min(due_at) AS due_at FROM required${only ? ` WHERE user_id = ANY(${ids})` : ''} GROUP BY 1, 2),
+	return `WITH ${baseCtes({ ...v, onlyIds: ids })},
+	per_course AS (SELECT user_id, course_id, min(due_at) AS due_at FROM required GROUP BY 1, 2),
 	people AS (SELECT user_id, array_agg(course_id) AS course_ids, array_agg(due_at) AS dues FROM per_course GROUP BY 1),
-	person_units AS (SELECT user_id, array_agg(DISTINCT unit_id) AS unit_ids FROM required${only ? ` WHERE user_id = ANY(${ids})` : ''} GROUP BY 1)
+	person_units AS (SELECT user_id, array_agg(DISTINCT unit_id) AS unit_ids FROM required GROUP BY 1)
 	SELECT p.user_id AS "userId", u."fullName", pu.unit_ids AS "unitIds", s.*
 	FROM people p
 	JOIN person_units pu ON pu.user_id = p.user_id
@@ -289,16 +308,41 @@ function peopleStatement(v: Variant, only: boolean) {
 		) x
 	) s`
 }
-const PEOPLE = variants('completion-people', (v) => peopleStatement(v, false))
-const PEOPLE_PAGE = variants('completion-people-page', (v) => peopleStatement(v, true))
+const PEOPLE = variants('completion-people', peopleStatement)
 
-/** Everyone required in the scope with their name and units, without statuses: what a page of the list is cut from. */
+/**
+ * Everyone required in the scope with their name, without statuses: what a page of the list is cut from.
+ * A membership needs one course required of it, so courses are not multiplied out (`required` would be ~7 rows a
+ * person over all courses).
+ */
 const PEOPLE_NAMES = variants(
 	'completion-people-names',
+	(v) => `WITH ${scopeCtes(v)}
+	SELECT DISTINCT m."userId", u."fullName"
+	FROM "Membership" m
+	JOIN scope_units s ON s.id = m."orgUnitId"
+	JOIN "User" u ON u.id = m."userId"
+	WHERE ${ACTIVE_COUNTED} AND EXISTS (SELECT 1 FROM unit_courses uc WHERE uc.unit_id = m."orgUnitId" AND ${REQUIRED_BY})`,
+)
+
+/**
+ * Everyone required in the scope with their name and how many of their courses are completed, in progress and
+ * overdue: what a filtered list is cut from (set-based, like the unit counts), before the page's details.
+ */
+const PEOPLE_COUNTS = variants(
+	'completion-people-counts',
 	(v) => `WITH ${baseCtes(v)},
-	who AS (SELECT user_id, array_agg(DISTINCT unit_id) AS unit_ids FROM required GROUP BY 1)
-	SELECT w.user_id AS "userId", u."fullName", w.unit_ids AS "unitIds"
-	FROM who w JOIN "User" u ON u.id = w.user_id`,
+	per_course AS (
+		SELECT user_id, course_id, bool_or(done) AS done, bool_or(in_progress) AS in_progress, min(due_at) AS due_at
+		FROM status GROUP BY 1, 2
+	),
+	per_person AS (
+		SELECT user_id, count(*)::int AS required, count(*) FILTER (WHERE done)::int AS completed,
+			count(*) FILTER (WHERE in_progress)::int AS "inProgress", count(*) FILTER (WHERE NOT done AND due_at < ${AT})::int AS overdue
+		FROM per_course GROUP BY 1
+	)
+	SELECT p.user_id AS "userId", u."fullName", p.required, p.completed, p."inProgress", p.overdue
+	FROM per_person p JOIN "User" u ON u.id = p.user_id`,
 )
 
 /**
@@ -329,7 +373,7 @@ function statement(set: Variants, scope: { path: string; parentId: number | null
 }
 
 /** The statements themselves, for benches that EXPLAIN them. */
-export const COMPLETION_STATEMENTS = { children: CHILDREN, byCourse: BY_COURSE, people: PEOPLE, peoplePage: PEOPLE_PAGE, peopleNames: PEOPLE_NAMES, everyUnit: { name: 'completion-every-unit', text: EVERY_UNIT_SQL } }
+export const COMPLETION_STATEMENTS = { children: CHILDREN, byCourse: BY_COURSE, people: PEOPLE, peopleNames: PEOPLE_NAMES, peopleCounts: PEOPLE_COUNTS, everyUnit: { name: 'completion-every-unit', text: EVERY_UNIT_SQL } }
 
 // ——— the rollup ———
 // Province-wide views over every course cannot be recomputed within a page's budget (≈ 900,000 person × course
@@ -582,26 +626,31 @@ export async function getUnitPeople(
 		.then((units) => new Map(units.map((u) => [u.id, u.name])))
 	// Name order, the database's order between namesakes made stable by the id.
 	const inOrder = <T extends { userId: string; fullName: string }>(rows: Array<T>) => sortByViName(rows.sort((a, b) => (a.userId < b.userId ? -1 : 1)), (r) => r.fullName)
-	if (filter === 'all' && query.page) {
-		// A page of everyone: names for all (cheap), statuses for the page only. An agency of 2,400 people over all
-		// courses took ~170 ms of statuses for a page showing 200 of them.
-		const [everyone, names] = await Promise.all([sql<{ userId: string; fullName: string; unitIds: Array<number> }>(...statement(PEOPLE_NAMES, unit, asOf, query.courseId)), unitNames])
-		const page = inOrder(everyone).slice(query.page.offset, query.page.offset + query.page.limit)
-		const [statement_, params] = statement(PEOPLE_PAGE, unit, asOf, query.courseId)
-		const rows = page.length ? await sql<PersonSqlRow>(statement_, [...params, page.map((p) => p.userId)]) : []
-		const byId = new Map(rows.map((r) => [r.userId, r]))
-		const people = page.flatMap((p) => {
-			const row = byId.get(p.userId)
-			return row ? [toPerson(row, names, !!query.courseId)] : []
-		})
-		return { unit, asOf, people, total: everyone.length }
-	}
-	const [rows, names] = await Promise.all([sql<PersonSqlRow>(...statement(PEOPLE, unit, asOf, query.courseId)), unitNames])
-	const people = rows.map((r) => toPerson(r, names, !!query.courseId))
-	const kept = filter === 'all' ? people : people.filter((p) => (filter === 'overdue' ? p.overdue : p.status === filter))
-	const ordered = inOrder(kept)
-	const slice = query.page ? ordered.slice(query.page.offset, query.page.offset + query.page.limit) : ordered
-	return { unit, asOf, people: slice, total: ordered.length }
+	// Who is listed first (names only, or with their counts when a filter needs statuses), in order; then the details
+	// of the page's people only. An agency of 2,400 people over all courses is ~17,000 person × course rows: details
+	// for all of them would cost several times the page's.
+	type Candidate = { userId: string; fullName: string }
+	const candidates =
+		filter === 'all'
+			? sql<Candidate>(...statement(PEOPLE_NAMES, unit, asOf, query.courseId))
+			: sql<Candidate & CountsRow & { required: number }>(...statement(PEOPLE_COUNTS, unit, asOf, query.courseId)).then((rows) =>
+					rows.filter((r) => (filter === 'overdue' ? r.overdue > 0 : statusOf(r) === filter)),
+				)
+	const [listed, names] = await Promise.all([candidates.then(inOrder), unitNames])
+	const shown = query.page ? listed.slice(query.page.offset, query.page.offset + query.page.limit) : listed
+	const [statement_, params] = statement(PEOPLE, unit, asOf, query.courseId)
+	const rows = shown.length ? await sql<PersonSqlRow>(statement_, [...params, shown.map((p) => p.userId)]) : []
+	const byId = new Map(rows.map((r) => [r.userId, r]))
+	const people = shown.flatMap((p) => {
+		const row = byId.get(p.userId)
+		return row ? [toPerson(row, names, !!query.courseId)] : []
+	})
+	return { unit, asOf, people, total: listed.length }
+}
+
+/** All required courses completed; else some started or completed; else not started. */
+function statusOf(r: { required: number; completed: number; inProgress: number }): PersonStatus {
+	return r.completed === r.required ? 'completed' : r.inProgress > 0 || r.completed > 0 ? 'in_progress' : 'not_started'
 }
 
 function toPerson(r: PersonSqlRow, names: Map<number, string>, oneCourse: boolean): PersonRow {
@@ -609,7 +658,7 @@ function toPerson(r: PersonSqlRow, names: Map<number, string>, oneCourse: boolea
 		userId: r.userId,
 		fullName: r.fullName,
 		units: r.unitIds.map((id) => ({ id, name: names.get(id) ?? '' })).sort((a, b) => compareVi(a.name, b.name)),
-		status: r.completed === r.required ? 'completed' : r.inProgress > 0 || r.completed > 0 ? 'in_progress' : 'not_started',
+		status: statusOf(r),
 		overdue: r.overdue > 0,
 		dueAt: toDate(r.dueAtMs),
 		lastActivityAt: toDate(r.lastActivityAtMs),

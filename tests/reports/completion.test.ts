@@ -309,6 +309,16 @@ test('the people list: Vietnamese name order, status, due date, last activity, f
 			expect(page.total).toBe(3)
 		}
 	}
+	// A filter decides from the people's counts (one statement for everyone), the rows come from the details (another):
+	// the two agree on every person, for one course and all.
+	for (const courseId of [course.id, undefined]) {
+		const whole = (await getUnitPeople(root.id, { courseId, at }))!.people
+		for (const filter of ['completed', 'in_progress', 'not_started'] as const) {
+			const kept = (await getUnitPeople(root.id, { courseId, at, filter }))!.people
+			expect(kept).toEqual(whole.filter((p) => p.status === filter))
+		}
+		expect((await getUnitPeople(root.id, { courseId, at, filter: 'overdue' }))!.people).toEqual(whole.filter((p) => p.overdue))
+	}
 	const overduePage = (await getUnitPeople(root.id, { courseId: course.id, at, filter: 'overdue', page: { offset: 1, limit: 1 } }))!
 	expect([overduePage.people.map((p) => p.fullName), overduePage.total]).toEqual([['Nguyễn Thị Bình'], 2])
 	expect(await getUnitPeople(999_999)).toBeNull()
