@@ -78,10 +78,13 @@ const OPEN = `(e."completedAt" IS NULL OR e."completedAt" > ${AT})`
  */
 type Variant = { oneCourse: boolean; everyone?: boolean }
 
-// The person's status for a course, over `required r` joined to `facts h`.
-const DONE = `coalesce(h.completed, false)`
-const IN_PROGRESS = `(NOT ${DONE} AND coalesce(h.open, false))`
-const DUE = `greatest(r.due_at, CASE WHEN NOT ${DONE} AND h.superseded_at IS NOT NULL THEN ${recertDue('h.superseded_at')} END)`
+// The person's status for a course, over `required r` joined to `facts h` (or one relation with both).
+const done = (h = 'h') => `coalesce(${h}.completed, false)`
+const inProgress = (h = 'h') => `(NOT ${done(h)} AND coalesce(${h}.open, false))`
+const due = (r = 'r', h = 'h') => `greatest(${r}.due_at, CASE WHEN NOT ${done(h)} AND ${h}.superseded_at IS NOT NULL THEN ${recertDue(`${h}.superseded_at`)} END)`
+const DONE = done()
+const IN_PROGRESS = inProgress()
+const DUE = due()
 const ACTIVE_COUNTED = `m."countsInTarget" AND m."validFrom" <= ${AT} AND (m."validTo" IS NULL OR m."validTo" > ${AT})`
 
 /**
@@ -91,12 +94,11 @@ const ACTIVE_COUNTED = `m."countsInTarget" AND m."validFrom" <= ${AT} AND (m."va
  * enrollments are read in one pass; needs the `versions` CTE. Without `detail`, only the rows that can count are read:
  * certificates valid by their dates and enrollments still open (most enrollments are finished, most rows of the scan).
  */
-function factsOf({ detail, userId, ofRequired }: { detail: boolean; userId: string | null; ofRequired: (column: string) => string }) {
-	const who = (column: string) => (userId ? ` AND ${column} = ${userId}` : ofRequired(column))
+type FactsInput = { detail: boolean; userId: string | null; ofRequired: (column: string) => string }
+function factsOf(input: FactsInput) {
+	const { detail, userId } = input
 	return `SELECT ${userId ? '' : 'user_id, '}course_id,
-			bool_or(cert AND valid AND superseded_at IS NULL) AS completed,
-			max(superseded_at) FILTER (WHERE cert AND valid) AS superseded_at,
-			bool_or(NOT cert AND open) AS open${
+			${FACT_AGGREGATES}${
 				detail
 					? `,
 			max(happened_at) FILTER (WHERE cert AND valid AND superseded_at IS NULL) AS completed_at,
@@ -106,7 +108,19 @@ function factsOf({ detail, userId, ofRequired }: { detail: boolean; userId: stri
 			max(last_activity_at) AS last_activity_at`
 					: ''
 			}
-		FROM (
+		FROM (${factRows(input)}) f
+		GROUP BY ${userId ? 'course_id' : 'user_id, course_id'}`
+}
+
+// What factsOf folds per course, over `factRows` (rows of other relations may join in with NULL cert).
+const FACT_AGGREGATES = `bool_or(cert AND valid AND superseded_at IS NULL) AS completed,
+			max(superseded_at) FILTER (WHERE cert AND valid) AS superseded_at,
+			bool_or(NOT cert AND open) AS open`
+
+/** The certificates and enrollments factsOf folds: (user_id, course_id, cert, valid, superseded_at, open, …). */
+function factRows({ detail, userId, ofRequired }: FactsInput) {
+	const who = (column: string) => (userId ? ` AND ${column} = ${userId}` : ofRequired(column))
+	return `
 			SELECT c."userId" AS user_id, v.course_id, true AS cert, ${DATE_VALID} AS valid, v.superseded_at, NULL::boolean AS open,
 				c."issuedAt" AS happened_at, c."expiresAt" AS expires_at,
 				(c."revokedAt" IS NOT NULL AND c."revokedAt" <= ${AT}) AS revoked,
@@ -117,9 +131,7 @@ function factsOf({ detail, userId, ofRequired }: { detail: boolean; userId: stri
 			SELECT e."userId", v.course_id, false, NULL, NULL, ${OPEN},
 				NULL, NULL, NULL, NULL, ${detail ? 'e."lastActivityAt"' : 'NULL'}
 			FROM "Enrollment" e JOIN versions v ON v.id = e."courseVersionId"
-			WHERE e."startedAt" <= ${AT}${detail ? '' : ` AND ${OPEN}`}${who('e."userId"')}
-		) f
-		GROUP BY ${userId ? 'course_id' : 'user_id, course_id'}`
+			WHERE e."startedAt" <= ${AT}${detail ? '' : ` AND ${OPEN}`}${who('e."userId"')}`
 }
 
 // A membership is required to take a course of `unit_courses uc` when an assignment reaches everyone in its unit or
@@ -147,32 +159,44 @@ function scopeCtes({ oneCourse }: Variant) {
 	)`
 }
 
+// Facts of the people in `required` only, unless the scope is a whole tree (then everyone's, read by hash).
+const ofRequiredIn = (everyone: boolean) => (column: string) => (everyone ? '' : ` AND ${column} IN (SELECT user_id FROM required)`)
+
 /**
  * `onlyIds`: the SQL of a text[] parameter; only those people are looked at (a page of a people list), through the
- * membership user index instead of every membership of the scope.
+ * membership user index instead of every membership of the scope. `perPerson`: the statement groups by person
+ * itself, so `required.multi` (for countsBy) is not worked out.
  */
-function baseCtes(v: Variant & { onlyIds?: string }) {
-	const { oneCourse, everyone = false, onlyIds } = v
-	const ofRequired = (column: string) => (everyone ? '' : ` AND ${column} IN (SELECT user_id FROM required)`)
+function baseCtes(v: Variant & { onlyIds?: string; perPerson?: boolean }) {
+	const { oneCourse, everyone = false, onlyIds, perPerson = false } = v
+	const ofRequired = ofRequiredIn(everyone)
 	const only = onlyIds ? ` AND m."userId" = ANY(${onlyIds})` : ''
-	return `${scopeCtes(v)},
+	const multi = perPerson
+		? ''
+		: `
 	multi AS MATERIALIZED (
 		-- People with several counted posts in the scope: the only ones who need deduplicating (see countsBy).
 		-- Materialized: inlined, a generic plan that expects one row may run it again for every membership.
-		SELECT m."userId" AS user_id FROM "Membership" m JOIN scope_units u ON u.id = m."orgUnitId"
-		WHERE ${ACTIVE_COUNTED}${only} GROUP BY 1 HAVING count(*) > 1
-	),
+		SELECT m.user_id FROM members m GROUP BY 1 HAVING count(*) > 1
+	),`
+	return `${scopeCtes(v)},
+	members AS MATERIALIZED (
+		-- The counted memberships of the scope active at the date, read once (by unit: a membership then meets each
+		-- of its unit's courses in a hash join rather than an index scan per unit and course).
+		SELECT m."orgUnitId" AS unit_id, m."userId" AS user_id, m.tags FROM "Membership" m JOIN scope_units u ON u.id = m."orgUnitId"
+		WHERE ${ACTIVE_COUNTED}${only}
+	),${multi}
 	required AS (
 		-- One row per counted membership active at the date and course required of it (a tagged assignment needs
 		-- the tag on that membership), with the earliest due date among the assignments that cover it.
-		SELECT m."orgUnitId" AS unit_id, m."userId" AS user_id, uc.course_id, x.user_id IS NOT NULL AS multi,
+		SELECT m.unit_id, m.user_id, uc.course_id, ${perPerson ? 'NULL::boolean' : 'x.user_id IS NOT NULL'} AS multi,
 			CASE WHEN uc.tags && m.tags
 				THEN least(uc.due_all, (SELECT min(t.due) FROM unnest(uc.tags, uc.tag_dues) AS t(tag, due) WHERE t.tag = ANY (m.tags)))
 				ELSE uc.due_all END AS due_at
-		FROM "Membership" m
-		JOIN unit_courses uc ON uc.unit_id = m."orgUnitId"
-		LEFT JOIN multi x ON x.user_id = m."userId"
-		WHERE ${ACTIVE_COUNTED} AND ${REQUIRED_BY}${only}
+		FROM members m
+		JOIN unit_courses uc ON uc.unit_id = m.unit_id
+		${perPerson ? '' : 'LEFT JOIN multi x ON x.user_id = m.user_id'}
+		WHERE ${REQUIRED_BY}
 	),
 	versions AS (
 		SELECT v.id, v."courseId" AS course_id,
@@ -281,7 +305,7 @@ const epoch = (expr: string) => `(extract(epoch FROM ${expr}) * 1000)::float8`
  */
 function peopleStatement(v: Variant) {
 	const ids = `$${v.oneCourse ? 4 : 3}::text[]`
-	return `WITH ${baseCtes({ ...v, onlyIds: ids })},
+	return `WITH ${baseCtes({ ...v, onlyIds: ids, perPerson: true })},
 	per_course AS (SELECT user_id, course_id, min(due_at) AS due_at FROM required GROUP BY 1, 2),
 	people AS (SELECT user_id, array_agg(course_id) AS course_ids, array_agg(due_at) AS dues FROM per_course GROUP BY 1),
 	person_units AS (SELECT user_id, array_agg(DISTINCT unit_id) AS unit_ids FROM required GROUP BY 1)
@@ -331,15 +355,23 @@ const PEOPLE_NAMES = variants(
  */
 const PEOPLE_COUNTS = variants(
 	'completion-people-counts',
-	(v) => `WITH ${baseCtes(v)},
+	(v) => `WITH ${baseCtes({ ...v, perPerson: true })},
 	per_course AS (
-		SELECT user_id, course_id, bool_or(done) AS done, bool_or(in_progress) AS in_progress, min(due_at) AS due_at
-		FROM status GROUP BY 1, 2
+		-- Requirements and facts folded in one pass per person × course (a person with several posts has several
+		-- requirement rows, the earliest due date counts).
+		SELECT user_id, course_id, min(due_at) AS due_at, ${FACT_AGGREGATES}
+		FROM (
+			SELECT user_id, course_id, due_at, NULL::boolean AS cert, NULL::boolean AS valid, NULL::timestamp(3) AS superseded_at, NULL::boolean AS open
+			FROM required
+			UNION ALL
+			SELECT user_id, course_id, NULL, cert, valid, superseded_at, open FROM (${factRows({ detail: false, userId: null, ofRequired: ofRequiredIn(!!v.everyone) })}) f
+		) x
+		GROUP BY 1, 2 HAVING count(due_at) > 0
 	),
 	per_person AS (
-		SELECT user_id, count(*)::int AS required, count(*) FILTER (WHERE done)::int AS completed,
-			count(*) FILTER (WHERE in_progress)::int AS "inProgress", count(*) FILTER (WHERE NOT done AND due_at < ${AT})::int AS overdue
-		FROM per_course GROUP BY 1
+		SELECT p.user_id, count(*)::int AS required, count(*) FILTER (WHERE ${done('p')})::int AS completed,
+			count(*) FILTER (WHERE ${inProgress('p')})::int AS "inProgress", count(*) FILTER (WHERE NOT ${done('p')} AND ${due('p', 'p')} < ${AT})::int AS overdue
+		FROM per_course p GROUP BY 1
 	)
 	SELECT p.user_id AS "userId", u."fullName", p.required, p.completed, p."inProgress", p.overdue
 	FROM per_person p JOIN "User" u ON u.id = p.user_id`,
