@@ -159,7 +159,9 @@ export async function saveAnswers(attemptId: string, answers: Answers) {
 export type SubmitOutcome = { graded: boolean; passed: boolean; completed: boolean; certificateSerial: string | null }
 
 // What grading and a certificate need: the enrollment, its pinned version, completed lessons, and the holder's
-// name and unit at `$2` (the earliest current membership, as issueCertificate).
+// name and unit at `$2`, chosen as issueCertificate does: the earliest current membership that an open assignment of
+// the course covers (someone in a government unit and a chi đoàn gets the certificate where the course was required
+// of them), else the earliest current membership.
 const SUBMIT_CONTEXT = {
 	name: 'quiz-submit-context',
 	text: `SELECT e.status::text AS status, e."courseVersionId", v.version, v.title, v."passMark", v."validityMonths",
@@ -171,7 +173,13 @@ const SUBMIT_CONTEXT = {
 		LEFT JOIN LATERAL (
 			SELECT o.id, o.name FROM "Membership" ms JOIN "OrgUnit" o ON o.id = ms."orgUnitId"
 			WHERE ms."userId" = u.id AND ms."validFrom" <= ${SQL_TIME(2)} AND (ms."validTo" IS NULL OR ms."validTo" > ${SQL_TIME(2)})
-			ORDER BY ms."validFrom" LIMIT 1
+			ORDER BY EXISTS (
+				SELECT 1 FROM "Assignment" a
+				WHERE a."courseId" = v."courseId" AND a."orgUnitId" = ANY (string_to_array(trim(BOTH '/' FROM o.path), '/')::int[])
+					AND a."createdAt" <= ${SQL_TIME(2)} AND (a."closedAt" IS NULL OR a."closedAt" > ${SQL_TIME(2)})
+					AND (a."audienceTag" IS NULL OR a."audienceTag" = ANY (ms.tags))
+			) DESC, ms."validFrom"
+			LIMIT 1
 		) m ON true
 		WHERE e.id = $1`,
 }

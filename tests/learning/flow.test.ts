@@ -217,3 +217,25 @@ test('a new version that requires recertification makes holders of older version
 		process.env.VMS_CONTENT_DIR = path.join(tmp, 'v1')
 	}
 })
+
+test('someone in a government unit and a chi đoàn gets the certificate in the unit whose assignment required the course', async () => {
+	const { dept } = await province()
+	const youthRoot = await db.orgUnit.create({ data: { tree: 'YOUTH', kind: 'youth_union', code: 'TD-THU', name: 'Tỉnh đoàn Thử', path: 'pending', depth: 0 } })
+	const youthRootPath = `/${youthRoot.id}/`
+	await db.orgUnit.update({ where: { id: youthRoot.id }, data: { path: youthRootPath } })
+	const branch = await createUnit('Chi đoàn Thử', { id: youthRoot.id, path: youthRootPath, depth: 0, tree: 'YOUTH' }, 'youth_branch')
+	// The government post is the older one: without an assignment to tell them apart, it would be chosen.
+	const user = await createUser({ fullName: 'Trần Văn Thanh', unitId: dept.id })
+	await db.membership.create({ data: { userId: user.id, orgUnitId: branch.id, validFrom: new Date(Date.now() + 1) } })
+	const officer = await createUser({ unitId: youthRoot.id, role: 'YOUTH_ADMIN' })
+	await createAssignment({ courseSlug: 'mau', dueAt: new Date('2027-06-30T00:00:00Z') }, branch, officer.id, await req())
+	await new Promise((resolve) => setTimeout(resolve, 5))
+	const enrollment = (await startEnrollment(user.id, 'mau'))!
+	await completeLesson(enrollment.id, 'bai-mot')
+	await completeLesson(enrollment.id, 'bai-hai')
+	const started = await startAttempt(user.id, 'mau')
+	if (!started.ok) throw new Error('attempt refused')
+	expect(await submitAttempt(started.attempt, 'mau', rightAnswers(started.attempt), user.id, await req())).toMatchObject({ passed: true, completed: true })
+	const certificate = await db.certificate.findFirstOrThrow({ where: { userId: user.id } })
+	expect([certificate.orgUnitId, certificate.orgName]).toEqual([branch.id, 'Chi đoàn Thử'])
+})
