@@ -10,7 +10,9 @@ const perRequest = new WeakMap<Request, Promise<Array<Grant>>>()
 
 const GRANTS = {
 	name: 'grants-of-user',
-	text: `SELECT g.role::text AS role, g."orgUnitId", u.path FROM "RoleGrant" g JOIN "OrgUnit" u ON u.id = g."orgUnitId" WHERE g."userId" = $1`,
+	// A grant of a role bound to another tree (ROLE_TREE in permissions.ts: YOUTH_ADMIN on a non-youth unit) is ignored.
+	text: `SELECT g.role::text AS role, g."orgUnitId", u.path FROM "RoleGrant" g JOIN "OrgUnit" u ON u.id = g."orgUnitId"
+		WHERE g."userId" = $1 AND (g.role <> 'YOUTH_ADMIN' OR u.tree = 'YOUTH')`,
 }
 
 export function getGrants(request: Request, userId: string): Promise<Array<Grant>> {

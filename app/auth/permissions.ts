@@ -1,5 +1,5 @@
 // Pure permission checks, usable in components to decide what to show. The server twin enforces them.
-import { type Role } from '#app/generated/prisma/enums.ts'
+import { type OrgTree, type Role } from '#app/generated/prisma/enums.ts'
 
 export type Grant = { role: Role; orgUnitId: number; path: string }
 
@@ -15,4 +15,16 @@ export function can(grants: ReadonlyArray<Grant>, unitPath: string, roles: Reado
 
 export function hasAnyRole(grants: ReadonlyArray<Pick<Grant, 'role'>>, roles: ReadonlyArray<Role>) {
 	return grants.some((g) => g.role === 'ADMIN' || roles.includes(g.role))
+}
+
+/**
+ * Roles that belong to one tree: a Youth Union officer's grant means nothing outside the Youth Union's units, so a
+ * YOUTH_ADMIN granted on a government or school unit by mistake opens nothing there (issue 10, decision 017). Code
+ * that creates grants refuses them with roleFitsTree; reading grants (permissions.server.ts) ignores them.
+ */
+export const ROLE_TREE: Partial<Record<Role, OrgTree>> = { YOUTH_ADMIN: 'YOUTH' }
+
+export function roleFitsTree(role: Role, tree: OrgTree) {
+	const only = ROLE_TREE[role]
+	return !only || only === tree
 }

@@ -28,12 +28,15 @@ export async function requireCertificate(request: Request, serial: string) {
 	const cert = await db.certificate.findUnique({
 		where: { serial },
 		include: {
-			orgUnit: { select: { path: true } },
-			user: { select: { memberships: { where: activeAt(now), select: { orgUnit: { select: { path: true } } } } } },
+			orgUnit: { select: { path: true, tree: true } },
+			user: { select: { memberships: { where: activeAt(now), select: { orgUnit: { select: { path: true, tree: true } } } } } },
 		},
 	})
 	if (!cert) throw new Response('Not Found', { status: 404 })
-	const paths = [cert.orgUnit?.path, ...cert.user.memberships.map((m) => m.orgUnit.path)].filter((p): p is string => !!p)
+	// The holder's memberships open the certificate to their managers only within the tree it was issued in: a
+	// government manager does not see what someone learnt as a Youth Union member, nor the other way round (issue 10).
+	const memberships = cert.user.memberships.filter((m) => !cert.orgUnit || m.orgUnit.tree === cert.orgUnit.tree)
+	const paths = [cert.orgUnit?.path, ...memberships.map((m) => m.orgUnit.path)].filter((p): p is string => !!p)
 	const grants = await getGrants(request, user.id)
 	const isHolder = cert.userId === user.id
 	const canView = isHolder || paths.some((p) => can(grants, p, VIEW_ROLES))
@@ -58,11 +61,19 @@ function statusWhere(status: CertificateStatusFilter, now: Date): Prisma.Certifi
 	}
 }
 
-/** Certificates in a unit's subtree (issued there, or held by its current members), filtered as the manager asked. */
-export function unitCertificatesWhere(unit: Pick<OrgUnit, 'path'>, filter: UnitFilter, now: Date = new Date()): Prisma.CertificateWhereInput {
+/**
+ * Certificates in a unit's subtree (issued there, or held by its current members and issued in the same tree),
+ * filtered as the manager asked. Certificates issued in another tree stay there (issue 10: no cross-tree data).
+ */
+export function unitCertificatesWhere(unit: Pick<OrgUnit, 'path' | 'tree'>, filter: UnitFilter, now: Date = new Date()): Prisma.CertificateWhereInput {
 	const inSubtree = { path: { startsWith: unit.path } }
 	const and: Array<Prisma.CertificateWhereInput> = [
-		{ OR: [{ orgUnit: inSubtree }, { user: { memberships: { some: { orgUnit: inSubtree, ...activeAt(now) } } } }] },
+		{
+			OR: [
+				{ orgUnit: inSubtree },
+				{ user: { memberships: { some: { orgUnit: inSubtree, ...activeAt(now) } } }, OR: [{ orgUnitId: null }, { orgUnit: { tree: unit.tree } }] },
+			],
+		},
 		statusWhere(filter.status, now),
 	]
 	if (filter.course) and.push({ courseVersion: { course: { slug: filter.course } } })
@@ -82,7 +93,7 @@ export function unitCertificatesWhere(unit: Pick<OrgUnit, 'path'>, filter: UnitF
  * What a ZIP of the filter holds: the listed certificates that may still be printed. Revoked and replaced ones
  * never are (their PDF is refused one by one too); expired ones are, as a record of training done.
  */
-export function unitZipWhere(unit: Pick<OrgUnit, 'path'>, filter: UnitFilter, now: Date = new Date()): Prisma.CertificateWhereInput {
+export function unitZipWhere(unit: Pick<OrgUnit, 'path' | 'tree'>, filter: UnitFilter, now: Date = new Date()): Prisma.CertificateWhereInput {
 	return { AND: [unitCertificatesWhere(unit, filter, now), { revokedAt: null }] }
 }
 
@@ -131,7 +142,7 @@ async function listed(rows: Array<Prisma.CertificateGetPayload<{ select: typeof 
 	})
 }
 
-export async function listUnitCertificates(unit: Pick<OrgUnit, 'path'>, filter: UnitFilter, now: Date = new Date()) {
+export async function listUnitCertificates(unit: Pick<OrgUnit, 'path' | 'tree'>, filter: UnitFilter, now: Date = new Date()) {
 	const where = unitCertificatesWhere(unit, filter, now)
 	const [count, zipCount, rows] = await Promise.all([
 		db.certificate.count({ where }),
@@ -150,7 +161,7 @@ export async function listUnitCertificates(unit: Pick<OrgUnit, 'path'>, filter: 
  * Valid certificates expiring within `days`: the people to send back to the course before they stop counting.
  * Someone who already holds a later certificate of the same course (they renewed) is not listed.
  */
-export async function expiringSoon(unit: Pick<OrgUnit, 'path'>, filter: Pick<UnitFilter, 'course'> = {}, now: Date = new Date(), days = EXPIRING_DAYS) {
+export async function expiringSoon(unit: Pick<OrgUnit, 'path' | 'tree'>, filter: Pick<UnitFilter, 'course'> = {}, now: Date = new Date(), days = EXPIRING_DAYS) {
 	const until = new Date(now.getTime() + days * 24 * 3600_000)
 	const where = unitCertificatesWhere(unit, { status: 'valid', course: filter.course }, now)
 	const candidates = await db.certificate.findMany({

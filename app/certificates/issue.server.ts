@@ -51,13 +51,33 @@ export async function issueCertificate(tx: Prisma.TransactionClient, input: Issu
 				memberships: {
 					where: { validFrom: { lte: input.at }, OR: [{ validTo: null }, { validTo: { gt: input.at } }] },
 					orderBy: { validFrom: 'asc' },
-					take: 1,
-					select: { orgUnit: { select: { id: true, name: true } } },
+					select: { tags: true, orgUnit: { select: { id: true, name: true, path: true } } },
 				},
 			},
 		}),
 		tx.courseVersion.findUniqueOrThrow({ where: { id: input.courseVersionId } }),
 	])
-	const holder = { fullName: user.fullName, unit: user.memberships[0]?.orgUnit ?? null }
+	const holder = { fullName: user.fullName, unit: await issuingUnit(tx, user.memberships, version.courseId, input.at) }
 	return tx.certificate.create({ data: newCertificateFields(input, holder, version) })
+}
+
+type HolderMembership = { tags: Array<string>; orgUnit: { id: number; name: string; path: string } }
+
+/**
+ * The unit a certificate is issued in: the holder's oldest post that an open assignment of the course covers (for
+ * someone both on a government roster and in a chi đoàn, the post the course was required for, so that each tree
+ * sees the certificates of its own training: issue 10), else their oldest post.
+ */
+async function issuingUnit(tx: Prisma.TransactionClient, memberships: Array<HolderMembership>, courseId: string, at: Date) {
+	if (memberships.length > 1) {
+		const ancestors = [...new Set(memberships.flatMap((m) => m.orgUnit.path.split('/').filter(Boolean).map(Number)))]
+		const assignments = await tx.assignment.findMany({
+			where: { courseId, orgUnitId: { in: ancestors }, createdAt: { lte: at }, OR: [{ closedAt: null }, { closedAt: { gt: at } }] },
+			select: { audienceTag: true, orgUnit: { select: { path: true } } },
+		})
+		const covered = memberships.find((m) => assignments.some((a) => m.orgUnit.path.startsWith(a.orgUnit.path) && (!a.audienceTag || m.tags.includes(a.audienceTag))))
+		if (covered) return { id: covered.orgUnit.id, name: covered.orgUnit.name }
+	}
+	const first = memberships[0]
+	return first ? { id: first.orgUnit.id, name: first.orgUnit.name } : null
 }

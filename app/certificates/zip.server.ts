@@ -23,7 +23,7 @@ import { type UnitFilter } from './schema.ts'
 export type ZipJob = { count: number; skipped: Array<string>; stream: Readable }
 
 /** Counts first: nothing to send (or too much) is answered with a message, never with an empty or endless file. */
-export async function unitZip(unit: Pick<OrgUnit, 'path'>, filter: UnitFilter, now: Date = new Date()) {
+export async function unitZip(unit: Pick<OrgUnit, 'path' | 'tree'>, filter: UnitFilter, now: Date = new Date()) {
 	const where = unitZipWhere(unit, filter, now)
 	const count = await db.certificate.count({ where })
 	if (count === 0) return { status: 'empty' as const }

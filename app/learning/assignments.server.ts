@@ -5,7 +5,8 @@ import { forbidden, notFound, requireOrgRole } from '#app/auth/permissions.serve
 import { can } from '#app/auth/permissions.ts'
 import { getCourse, listCourses } from '#app/content/courses.server.ts'
 import { db } from '#app/db.server.ts'
-import { type Role } from '#app/generated/prisma/enums.ts'
+import { type Audience } from '#app/content/audiences.ts'
+import { type OrgTree, type Role } from '#app/generated/prisma/enums.ts'
 import { compareVi } from '#app/ui/collation.ts'
 import { AssignmentIdSchema } from './schema.ts'
 
@@ -168,6 +169,29 @@ export function courseOptions() {
 	return listCourses()
 		.map((c) => ({ slug: c.slug, title: c.title }))
 		.sort((a, b) => compareVi(a.title, b.title))
+}
+
+export type CourseGroupKey = 'youth' | 'staff' | 'staffForTeams' | 'other'
+
+/**
+ * The catalogue grouped for the assignment form of a unit of `tree`: the tree's own audience first (youth courses on
+ * the Youth Union's units, staff courses on the government's), then on youth units the staff courses, which are for
+ * community digital team members, then the rest. A course for several audiences goes in the first group it fits.
+ */
+export function courseGroups(tree: OrgTree): Array<{ key: CourseGroupKey; courses: Array<{ slug: string; title: string }> }> {
+	const order: Array<{ key: CourseGroupKey; audience: Audience | null }> =
+		tree === 'YOUTH'
+			? [
+					{ key: 'youth', audience: 'youth' },
+					{ key: 'staffForTeams', audience: 'staff' },
+				]
+			: [{ key: 'staff', audience: 'staff' }]
+	const groups = [...order, { key: 'other' as const, audience: null }].map((g) => ({ ...g, courses: [] as Array<{ slug: string; title: string }> }))
+	for (const c of [...listCourses()].sort((a, b) => compareVi(a.title, b.title))) {
+		const group = groups.find((g) => g.audience === null || c.audience.includes(g.audience))!
+		group.courses.push({ slug: c.slug, title: c.title })
+	}
+	return groups.filter((g) => g.courses.length > 0).map(({ key, courses }) => ({ key, courses }))
 }
 
 /** For each course required of the user: the earliest due date among the assignments that cover them. */

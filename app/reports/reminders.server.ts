@@ -101,7 +101,8 @@ export function isoWeek(at: Date) {
 /** One summary per manager (MANAGER or YOUTH_ADMIN grant) and unit, once per ISO week. */
 export async function queueWeeklySummaries(now = new Date()) {
 	const grants = await db.roleGrant.findMany({
-		where: { role: { in: ['MANAGER', 'YOUTH_ADMIN'] } },
+		// A YOUTH_ADMIN grant counts on Youth Union units only (ROLE_TREE in app/auth/permissions.ts).
+		where: { OR: [{ role: 'MANAGER' }, { role: 'YOUTH_ADMIN', orgUnit: { tree: 'YOUTH' } }] },
 		select: { user: { select: { email: true, fullName: true, status: true } }, orgUnit: { select: { id: true, name: true } } },
 	})
 	const week = isoWeek(now)

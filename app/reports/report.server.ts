@@ -1,17 +1,69 @@
 // "Báo cáo kết quả đào tạo, bồi dưỡng kỹ năng sử dụng internet và ứng xử trên môi trường mạng" for a unit and a
 // period (6 months, a year, or any months), read from month-end snapshots only, so that a report sent once can be
 // produced again with the same numbers. The figures are those of the period's last month; the months before it give
-// the progress line. XLSX (a sheet per level), PDF (the official layout) and CSV are streamed.
+// the progress line. XLSX (a sheet per level), PDF (the official layout) and CSV are streamed. A Youth Union unit's
+// report is the same report in the Đoàn's words (reportWording) with its community digital teams added.
 import { PassThrough, type Readable } from 'node:stream'
 import ExcelJS from 'exceljs'
 import PDFDocument from 'pdfkit'
 import { formatVnDate, vietnamesePdfFonts } from '#app/certificates/pdf.server.ts'
 import { db } from '#app/db.server.ts'
+import { type OrgTree } from '#app/generated/prisma/enums.ts'
+import { type CommunityTeams, snapshotCommunityTeams } from './community.server.ts'
 import { type UnitRef, type UnitRow } from './completion.server.ts'
 import { type CompletionCounts, PERIOD_PATTERN } from './completion.ts'
 import { readSnapshots, type SnapshotView } from './snapshots.server.ts'
 
 export const REPORT_TITLE = 'Báo cáo kết quả đào tạo, bồi dưỡng kỹ năng sử dụng internet và ứng xử trên môi trường mạng'
+export const YOUTH_REPORT_TITLE = 'Báo cáo kết quả tập huấn kỹ năng số và ứng xử trên môi trường mạng cho đoàn viên, thanh niên'
+
+/**
+ * The words of a report that depend on the tree it is about (decision 017): the government's and the schools' reports
+ * speak of cán bộ, công chức, viên chức under the national heading and a head of agency's signature; the Youth
+ * Union's of đoàn viên, thanh niên under the Đoàn's heading, signed for its standing committee.
+ */
+export type ReportWording = {
+	title: string
+	/** The PDF's subtitle after "BÁO CÁO", before the period. */
+	subtitle: string
+	/** Who is counted, in the summary ("… có 12 lượt {people} phải hoàn thành"). */
+	people: string
+	/** The units below, in the summary ("Trong 3 {units} có người phải hoàn thành …"). */
+	units: string
+	/** Left heading above the number: the issuing body, upper case, one line each. */
+	issuer: (unit: UnitRef) => Array<string>
+	/** Right heading: the national motto, or the Đoàn's name. */
+	motto: Array<string>
+	/** The signature block: on whose behalf, and who signs. */
+	signature: (unit: UnitRef) => Array<string>
+}
+
+const GOV_WORDING: ReportWording = {
+	title: REPORT_TITLE,
+	subtitle: 'Kết quả đào tạo, bồi dưỡng kỹ năng sử dụng internet và ứng xử trên môi trường mạng',
+	people: 'cán bộ, công chức, viên chức',
+	units: 'đơn vị trực thuộc',
+	issuer: (unit) => [unit.name.toUpperCase()],
+	motto: ['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc'],
+	signature: () => ['THỦ TRƯỞNG ĐƠN VỊ'],
+}
+
+const YOUTH_WORDING: ReportWording = {
+	title: YOUTH_REPORT_TITLE,
+	subtitle: 'Kết quả tập huấn kỹ năng số và ứng xử trên môi trường mạng cho đoàn viên, thanh niên',
+	people: 'đoàn viên, thanh niên',
+	units: 'cơ sở đoàn trực thuộc',
+	// "BCH TỈNH ĐOÀN MINH SƠN / ***", as the Đoàn's documents are headed.
+	issuer: (unit) => [`BCH ${unit.name.toUpperCase()}`, '***'],
+	motto: ['ĐOÀN TNCS HỒ CHÍ MINH'],
+	// A Tỉnh đoàn or đoàn cơ sở signs for its standing committee; a chi đoàn (or a team) for its executive committee.
+	signature: (unit) => [unit.kind === 'youth_union' || unit.kind === 'youth_grassroots' ? 'TM. BAN THƯỜNG VỤ' : 'TM. BAN CHẤP HÀNH', 'BÍ THƯ'],
+}
+
+export function reportWording(tree: OrgTree): ReportWording {
+	return tree === 'YOUTH' ? YOUTH_WORDING : GOV_WORDING
+}
+
 // Below the unit, at most this many levels get a sheet (province → departments → divisions → …).
 const MAX_LEVELS = 3
 
@@ -45,6 +97,8 @@ export type Report = {
 	levels: Array<{ depth: number; rows: Array<UnitRow> }>
 	missing: Array<string>
 	notEnded: Array<string>
+	/** Youth units: the community digital teams of the subtree in the last month (null elsewhere, or without teams). */
+	communityTeams: CommunityTeams | null
 }
 
 export type ReportProblem = { kind: 'no-snapshot'; missing: Array<string>; notEnded: Array<string> }
@@ -63,6 +117,7 @@ export async function buildReport(unitId: number, period: ReportPeriod, course: 
 		const rows = level?.periods[0]?.rows.filter((r) => !r.direct) ?? []
 		if (rows.length) levels.push({ depth, rows })
 	}
+	const communityTeams = first.unit.tree === 'YOUTH' ? await snapshotCommunityTeams(first.unit, last.period, course?.id ?? null) : null
 	return {
 		unit: first.unit,
 		period,
@@ -72,6 +127,7 @@ export async function buildReport(unitId: number, period: ReportPeriod, course: 
 		levels,
 		missing: first.missing,
 		notEnded: first.notEnded,
+		communityTeams,
 	}
 }
 
@@ -85,16 +141,23 @@ const monthLabel = (period: string) => `${period.slice(5)}/${period.slice(0, 4)}
 
 /** The summary paragraph, built from the numbers. */
 export function summaryText(report: Report) {
+	const words = reportWording(report.unit.tree)
 	const t = report.last.total
 	const units = report.levels[0]?.rows.filter((r) => !r.direct && r.target > 0) ?? []
 	const full = units.filter((r) => r.rate === 1).length
 	const low = units.filter((r) => r.rate !== null && r.rate < 0.5).length
 	const subject = report.course ? `khoá học "${report.course.title}"` : 'các khoá học được giao'
 	const parts = [
-		`Tính đến hết tháng ${monthLabel(report.last.period)}, ${report.unit.name} có ${t.target.toLocaleString('vi-VN')} lượt cán bộ, công chức, viên chức phải hoàn thành ${subject}; đã hoàn thành ${t.completed.toLocaleString('vi-VN')} lượt, đạt ${pct(t.rate)}.`,
+		`Tính đến hết tháng ${monthLabel(report.last.period)}, ${report.unit.name} có ${t.target.toLocaleString('vi-VN')} lượt ${words.people} phải hoàn thành ${subject}; đã hoàn thành ${t.completed.toLocaleString('vi-VN')} lượt, đạt ${pct(t.rate)}.`,
 		`Đang học ${t.inProgress.toLocaleString('vi-VN')} lượt, chưa bắt đầu ${t.notStarted.toLocaleString('vi-VN')} lượt; quá hạn chưa hoàn thành ${t.overdue.toLocaleString('vi-VN')} lượt.`,
 	]
-	if (units.length) parts.push(`Trong ${units.length} đơn vị trực thuộc có người phải hoàn thành, ${full} đơn vị đạt 100%, ${low} đơn vị dưới 50%.`)
+	if (units.length) parts.push(`Trong ${units.length} ${words.units} có người phải hoàn thành, ${full} đơn vị đạt 100%, ${low} đơn vị dưới 50%.`)
+	const teams = report.communityTeams
+	if (teams) {
+		parts.push(
+			`Có ${teams.teams.length} tổ công nghệ số cộng đồng, trong đó ${teams.full} tổ có toàn bộ thành viên đã hoàn thành; thành viên các tổ đã hoàn thành ${teams.members.completed.toLocaleString('vi-VN')}/${teams.members.target.toLocaleString('vi-VN')} lượt, đạt ${pct(teams.members.rate)}.`,
+		)
+	}
 	const first = report.months.find((m) => m.rate !== null)
 	if (first && report.months.length > 1 && first.period !== report.last.period) {
 		parts.push(`So với tháng ${monthLabel(first.period)} (${pct(first.rate)}), tỉ lệ hoàn thành ${(report.last.total.rate ?? 0) >= (first.rate ?? 0) ? 'tăng' : 'giảm'} lên ${pct(report.last.total.rate)}.`)
@@ -102,6 +165,9 @@ export function summaryText(report: Report) {
 	if (report.missing.length) parts.push(`Các tháng chưa có số liệu chốt: ${report.missing.map(monthLabel).join(', ')}.`)
 	return parts.join(' ')
 }
+
+export const COMMUNITY_SHEET = 'Tổ công nghệ số'
+const COMMUNITY_CSV_LEVEL = 'to-cong-nghe-so'
 
 const COLUMNS = ['Đơn vị', 'Phải hoàn thành', 'Đã hoàn thành', 'Tỉ lệ (%)', 'Đang học', 'Chưa bắt đầu', 'Quá hạn']
 
@@ -118,8 +184,9 @@ export function reportXlsx(report: Report): Readable {
 	const out = new PassThrough()
 	const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true })
 	book.creator = 'Văn Minh Số'
+	const words = reportWording(report.unit.tree)
 	const header = (sheet: ExcelJS.Worksheet, title: string) => {
-		sheet.addRow([REPORT_TITLE]).font = { bold: true, size: 13 }
+		sheet.addRow([words.title]).font = { bold: true, size: 13 }
 		sheet.addRow([`${report.unit.name} — ${report.period.label}${report.course ? ` — ${report.course.title}` : ''}`])
 		sheet.addRow([`Số liệu chốt cuối tháng ${monthLabel(report.last.period)} (chốt lúc ${formatVnDate(report.last.takenAt)})`])
 		sheet.addRow([title]).font = { bold: true }
@@ -148,6 +215,17 @@ export function reportXlsx(report: Report): Readable {
 		for (const row of level.rows) sheet.addRow(rowValues(rowName(row), row)).commit()
 		sheet.commit()
 	}
+	if (report.communityTeams) {
+		const teams = report.communityTeams
+		const sheet = book.addWorksheet(COMMUNITY_SHEET, { views: [{ state: 'frozen', ySplit: 5 }] })
+		sheet.columns = widths
+		header(sheet, `Tổ công nghệ số cộng đồng: ${teams.teams.length} tổ, ${teams.full} tổ có toàn bộ thành viên đã hoàn thành`)
+		for (const team of teams.teams) sheet.addRow(rowValues(team.unit.name, team)).commit()
+		const total = sheet.addRow(rowValues('Cộng các tổ', teams.members))
+		total.font = { bold: true }
+		total.commit()
+		sheet.commit()
+	}
 	void book.commit().catch((error: unknown) => out.destroy(error instanceof Error ? error : new Error(String(error))))
 	return out
 }
@@ -160,25 +238,31 @@ export function reportCsv(report: Report) {
 	for (const [i, level] of report.levels.entries()) {
 		for (const row of level.rows) lines.push([i + 1, row.unit.code, ...rowValues(rowName(row), row), report.last.period].map(cell).join(','))
 	}
+	// Community teams are units of the levels above too; here they come again under their own "Cấp" word, for filtering.
+	for (const team of report.communityTeams?.teams ?? []) {
+		lines.push([COMMUNITY_CSV_LEVEL, team.unit.code, ...rowValues(team.unit.name, team), report.last.period].map(cell).join(','))
+	}
 	return `\uFEFF${lines.join('\r\n')}\r\n`
 }
 
 /** PDF, A4 portrait: unit header and national heading, number and date, title, summary, table, signature block. */
 export function reportPdf(report: Report, now = new Date()): Readable {
+	const words = reportWording(report.unit.tree)
 	const fonts = vietnamesePdfFonts()
-	const doc = new PDFDocument({ size: 'A4', margin: 50, font: fonts.regular, lang: 'vi-VN', displayTitle: true, info: { Title: REPORT_TITLE } })
+	const doc = new PDFDocument({ size: 'A4', margin: 50, font: fonts.regular, lang: 'vi-VN', displayTitle: true, info: { Title: words.title } })
 	const width = doc.page.width - 100
 	const left = 50
-	// Heading: the unit on the left, the national motto on the right.
+	// Heading: the issuing body on the left, the national motto (or the Đoàn's name) on the right.
 	const top = doc.y
-	doc.font(fonts.bold).fontSize(10).text(report.unit.name.toUpperCase(), left, top, { width: width / 2 - 10, align: 'center' })
+	doc.font(fonts.bold).fontSize(10)
+	for (const [i, line] of words.issuer(report.unit).entries()) doc.text(line, left, i === 0 ? top : doc.y, { width: width / 2 - 10, align: 'center' })
 	doc.font(fonts.regular).fontSize(10).text(`Số:      /BC-${report.unit.code}`, left, doc.y + 4, { width: width / 2 - 10, align: 'center' })
-	doc.font(fonts.bold).fontSize(10).text('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', left + width / 2, top, { width: width / 2, align: 'center' })
-	doc.font(fonts.bold).text('Độc lập - Tự do - Hạnh phúc', { width: width / 2, align: 'center' })
+	doc.font(fonts.bold).fontSize(10)
+	for (const [i, line] of words.motto.entries()) doc.text(line, left + width / 2, i === 0 ? top : doc.y, { width: width / 2, align: 'center', underline: report.unit.tree === 'YOUTH' })
 	doc.font(fonts.italic).text(`ngày ${formatVnDate(now).replace(/\//g, ' tháng ').replace(/ tháng (\d{4})$/, ' năm $1')}`, { width: width / 2, align: 'center' })
 	doc.moveDown(2)
 	doc.font(fonts.bold).fontSize(13).text('BÁO CÁO', left, doc.y, { width, align: 'center' })
-	doc.fontSize(12).text(`Kết quả đào tạo, bồi dưỡng kỹ năng sử dụng internet và ứng xử trên môi trường mạng ${report.period.label}`, { width, align: 'center' })
+	doc.fontSize(12).text(`${words.subtitle} ${report.period.label}`, { width, align: 'center' })
 	if (report.course) doc.font(fonts.regular).fontSize(11).text(`Khoá học: ${report.course.title}`, { width, align: 'center' })
 	doc.moveDown()
 	doc.font(fonts.regular).fontSize(11).text(summaryText(report), left, doc.y, { width, align: 'justify' })
@@ -210,12 +294,23 @@ export function reportPdf(report: Report, now = new Date()): Readable {
 	drawRow(HEADER, true)
 	for (const row of report.levels[0]?.rows ?? []) drawRow([rowName(row), ...fmt(row)])
 	drawRow([`Tổng ${report.unit.name}`, ...fmt(report.last.total)], true)
+	if (report.communityTeams?.teams.length) {
+		const teams = report.communityTeams
+		doc.moveDown()
+		if (doc.y + rowHeight * 4 > doc.page.height - 50) doc.addPage()
+		doc.font(fonts.bold).fontSize(11).text(`Tổ công nghệ số cộng đồng (${teams.full}/${teams.teams.length} tổ đạt 100%)`, left, doc.y, { width })
+		doc.moveDown(0.5)
+		drawRow(HEADER, true)
+		for (const team of teams.teams) drawRow([team.unit.name, ...fmt(team)])
+		drawRow(['Cộng các tổ', ...fmt(teams.members)], true)
+	}
 	doc.moveDown(2)
 	if (doc.y + 80 > doc.page.height - 50) doc.addPage()
 	const signY = doc.y
 	doc.font(fonts.bold).fontSize(10).text('Nơi nhận:', left, signY, { width: width / 2 })
 	doc.font(fonts.regular).fontSize(9).text('- Như trên;\n- Lưu: VT.', { width: width / 2 })
-	doc.font(fonts.bold).fontSize(11).text('THỦ TRƯỞNG ĐƠN VỊ', left + width / 2, signY, { width: width / 2, align: 'center' })
+	doc.font(fonts.bold).fontSize(11)
+	for (const [i, line] of words.signature(report.unit).entries()) doc.text(line, left + width / 2, i === 0 ? signY : doc.y, { width: width / 2, align: 'center' })
 	doc.font(fonts.italic).fontSize(10).text('(Ký, ghi rõ họ tên, đóng dấu)', { width: width / 2, align: 'center' })
 	doc.end()
 	return doc as unknown as Readable

@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { getCourse } from '#app/content/courses.server.ts'
-import { closeAssignment, countRequiredPeople, courseOptions, createAssignment, listAssignmentsForUnit, requireAssignment } from '#app/learning/assignments.server.ts'
+import { closeAssignment, countRequiredPeople, courseGroups, createAssignment, listAssignmentsForUnit, requireAssignment } from '#app/learning/assignments.server.ts'
 import { AssignmentSchema } from '#app/learning/schema.ts'
 import { TAGS } from '#app/org/tags.ts'
 import { Field, FormErrors } from '#app/ui/form.tsx'
@@ -25,9 +25,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
 	const done = DoneSchema.safeParse(new URL(request.url).searchParams.get('done'))
 	return json({
-		unit: { id: unit.id, name: unit.name },
+		unit: { id: unit.id, name: unit.name, tree: unit.tree },
 		assignments: await listAssignmentsForUnit(unit),
-		courses: courseOptions(),
+		courseGroups: courseGroups(unit.tree),
 		done: done.success ? DONE[done.data] : null,
 	})
 }
@@ -58,7 +58,7 @@ export default function AssignmentsPage() {
 	const t = useT()
 	const lang = useLang()
 	const errorText = useErrorText()
-	const { unit, assignments, courses, done } = useLoaderData<typeof loader>()
+	const { unit, assignments, courseGroups, done } = useLoaderData<typeof loader>()
 	const data = useActionData<typeof action>()
 	// The redirect's word describes the last edit; once this page posts (preview, create) its own answer counts.
 	const notice = data ? data.notice : done ? t(done) : null
@@ -90,12 +90,17 @@ export default function AssignmentsPage() {
 						</label>
 						<select {...getSelectProps(fields.courseSlug)} className="field">
 							<option value="">{t('assign.chooseCourse')}</option>
-							{courses.map((c) => (
-								<option key={c.slug} value={c.slug}>
-									{c.title}
-								</option>
+							{courseGroups.map((g) => (
+								<optgroup key={g.key} label={t(`youth.dash.assignGroup.${g.key}`)}>
+									{g.courses.map((c) => (
+										<option key={c.slug} value={c.slug}>
+											{c.title}
+										</option>
+									))}
+								</optgroup>
 							))}
 						</select>
+						{unit.tree === 'YOUTH' ? <p className="mt-1 text-sm text-gray-700">{t('youth.dash.assignHint')}</p> : null}
 						{fields.courseSlug.errors?.length ? <p className="field-error">{errorText(fields.courseSlug.errors[0])}</p> : null}
 					</div>
 					<div className="mb-4">

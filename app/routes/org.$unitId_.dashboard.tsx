@@ -2,6 +2,7 @@ import { type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/nod
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { RateBars, RateLine, StatusStack } from '#app/reports/charts.tsx'
+import { getCommunityTeams } from '#app/reports/community.server.ts'
 import { getCourseBreakdown, getLevelRows, levelsBelow } from '#app/reports/completion.server.ts'
 import { type CompletionCounts } from '#app/reports/completion.ts'
 import { courseOptions, DASHBOARD_ROLES, dayVn, EARLIEST_DAY, MAX_LEVEL, readFilters, visibleAncestors } from '#app/reports/dashboard.server.ts'
@@ -26,16 +27,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const levels = Math.min(MAX_LEVEL, await levelsBelow(unit))
 	// A level deeper than the tree goes: the deepest there is.
 	const level = Math.max(1, Math.min(filters.level, levels))
-	const [children, breakdown, courses, ancestors, history] = await Promise.all([
+	const [children, breakdown, courses, ancestors, history, teams] = await Promise.all([
 		getLevelRows(unit.id, level, { courseId, at }),
 		courseId ? null : getCourseBreakdown(unit.id, { at }),
 		courseOptions(),
 		visibleAncestors(unit, grants),
 		readSnapshots(unit.id, lastTwelveMonths(), { courseId }),
+		// The Youth Union also follows its community digital teams (issue 10); other trees have none.
+		unit.tree === 'YOUTH' ? getCommunityTeams(unit, { courseId, at }) : null,
 	])
 	if (!children) throw new Response('Not Found', { status: 404 })
 	return json({
-		unit: { id: unit.id, name: unit.name },
+		unit: { id: unit.id, name: unit.name, tree: unit.tree },
 		ancestors,
 		filters: { ...filters, level },
 		levels,
@@ -44,7 +47,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		asOf: children.asOf.toISOString(),
 		source: children.source,
 		total: children.total,
-		rows: children.rows.map((r) => ({ id: r.unit.id, name: r.unit.name, direct: r.direct, counts: countsOf(r) })),
+		rows: children.rows.map((r) => ({ id: r.unit.id, name: r.unit.name, kind: r.unit.kind, direct: r.direct, counts: countsOf(r) })),
+		teams: teams
+			? { full: teams.full, members: countsOf(teams.members), rows: teams.teams.map((r) => ({ id: r.unit.id, name: r.unit.name, counts: countsOf(r) })) }
+			: null,
 		months: history?.periods.map((p) => ({ period: p.period, rate: p.total.rate })) ?? [],
 		byCourse: breakdown?.courses.map((c) => ({ slug: c.slug, title: c.title, counts: countsOf(c) })) ?? null,
 		today: dayVn(new Date()),
@@ -55,6 +61,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 function countsOf(c: CompletionCounts): CompletionCounts {
 	return { target: c.target, completed: c.completed, inProgress: c.inProgress, notStarted: c.notStarted, overdue: c.overdue, rate: c.rate }
+}
+
+/** The ranking's heading on a youth unit: đoàn cơ sở or chi đoàn when the ranked units are all of one kind. */
+function youthRankingKey(rows: ReadonlyArray<{ kind: string; direct: boolean }>) {
+	const kinds = new Set(rows.filter((r) => !r.direct).map((r) => r.kind))
+	const only = kinds.size === 1 ? [...kinds][0] : null
+	return only === 'youth_grassroots' || only === 'youth_branch' ? (`youth.dash.ranking.${only}` as const) : ('youth.dash.ranking.mixed' as const)
 }
 
 function Percent({ rate }: { rate: number | null }) {
@@ -93,6 +106,9 @@ export default function DashboardPage() {
 	const drill = drillParams.size ? `?${drillParams}` : ''
 	const asOf = new Date(data.asOf).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' })
 	const courseTitle = data.courses.find((c) => c.slug === filters.course)?.title
+	// The youth tree's words where the government's would be wrong (đoàn viên, not cán bộ).
+	const youth = unit.tree === 'YOUTH'
+	const pct = (rate: number | null) => (rate === null ? '–' : `${(rate * 100).toLocaleString('vi-VN', { maximumFractionDigits: 1 })}%`)
 	const heads = (first: string) => (
 		<tr>
 			<th scope="col">{first}</th>
@@ -126,7 +142,7 @@ export default function DashboardPage() {
 				))}
 				<Link to={`/org/${unit.id}`}>{unit.name}</Link>
 			</nav>
-			<h1 className="mb-1 text-2xl font-bold">{t('dash.title', { unit: unit.name })}</h1>
+			<h1 className="mb-1 text-2xl font-bold">{t(youth ? 'youth.dash.title' : 'dash.title', { unit: unit.name })}</h1>
 			<p className="mb-4 text-sm text-gray-700">
 				{courseTitle ?? t('dash.allCourses')} · {t(data.source === 'rollup' ? 'dash.asOfRollup' : 'dash.asOf', { date: asOf })}
 			</p>
@@ -167,7 +183,7 @@ export default function DashboardPage() {
 				<p className="mb-2 text-3xl font-bold">
 					<Percent rate={total.rate} />{' '}
 					<span className="text-base font-normal">
-						{t('dash.summaryText', { completed: total.completed.toLocaleString('vi-VN'), target: total.target.toLocaleString('vi-VN') })}
+						{t(youth ? 'youth.dash.summaryText' : 'dash.summaryText', { completed: total.completed.toLocaleString('vi-VN'), target: total.target.toLocaleString('vi-VN') })}
 					</span>
 				</p>
 				<StatusStack
@@ -188,27 +204,28 @@ export default function DashboardPage() {
 			{data.rows.length ? (
 				<section aria-labelledby="ranking-heading" className="mb-6">
 					<h2 id="ranking-heading" className="mb-2 text-xl font-semibold">
-						{t('dash.ranking')}
+						{youth ? t(youthRankingKey(data.rows)) : t('dash.ranking')}
 					</h2>
 					<RateBars
-						title={t('dash.rankingChart', { unit: unit.name })}
+						title={t(youth ? 'youth.dash.rankingChart' : 'dash.rankingChart', { unit: unit.name })}
 						description={t('dash.rankingChartDesc')}
-						bars={data.rows.map((r) => ({ label: r.direct ? t('dash.directMembers') : r.name, value: r.counts.rate }))}
+						bars={data.rows.map((r) => ({ label: r.direct ? t(youth ? 'youth.dash.directMembers' : 'dash.directMembers') : r.name, value: r.counts.rate }))}
 					/>
 					<div className="overflow-x-auto">
 						<table className="table mt-3">
 							<caption className="sr-only">{t('dash.rankingTable')}</caption>
-							<thead>{heads(t('dash.col.unit'))}</thead>
+							<thead>{heads(t(youth ? 'youth.dash.col.unit' : 'dash.col.unit'))}</thead>
 							<tbody>
 								{data.rows.map((r, i) => (
 									<tr key={`${r.id}-${r.direct}`}>
 										<th scope="row" className="text-left font-normal">
 											{i + 1}.{' '}
 											{r.direct ? (
-												<Link to={`/org/${unit.id}/dashboard/people${data.query}`}>{t('dash.directMembers')}</Link>
+												<Link to={`/org/${unit.id}/dashboard/people${data.query}`}>{t(youth ? 'youth.dash.directMembers' : 'dash.directMembers')}</Link>
 											) : (
 												<Link to={`/org/${r.id}/dashboard${drill}`}>{r.name}</Link>
 											)}
+											{youth && !r.direct && r.kind === 'community_team' ? <span className="text-sm text-gray-700"> ({t('kind.community_team')})</span> : null}
 										</th>
 										<CountCells counts={r.counts} />
 									</tr>
@@ -217,8 +234,50 @@ export default function DashboardPage() {
 						</table>
 					</div>
 					<p className="mt-1 text-sm text-gray-700">
-						{t('dash.rankingNote')} {filters.level > 1 ? t('dash.levelNote') : null}
+						{t(youth ? 'youth.dash.rankingNote' : 'dash.rankingNote')} {filters.level > 1 ? t('dash.levelNote') : null}
 					</p>
+				</section>
+			) : null}
+
+			{data.teams ? (
+				<section aria-labelledby="teams-heading" className="mb-6">
+					<h2 id="teams-heading" className="mb-2 text-xl font-semibold">
+						{t('youth.dash.teams')}
+					</h2>
+					<p className="mb-1">{t('youth.dash.teamsSummary', { teams: data.teams.rows.length, full: data.teams.full })}</p>
+					<p className="mb-2">
+						{t(filters.course ? 'youth.dash.teamsMembers' : 'youth.dash.teamsMembersAll', {
+							completed: data.teams.members.completed.toLocaleString('vi-VN'),
+							target: data.teams.members.target.toLocaleString('vi-VN'),
+							rate: pct(data.teams.members.rate),
+						})}
+					</p>
+					{data.teams.rows.length ? (
+						<>
+							<RateBars
+								title={t('youth.dash.teamsChart', { unit: unit.name })}
+								description={t('youth.dash.teamsChartDesc')}
+								bars={data.teams.rows.map((r) => ({ label: r.name, value: r.counts.rate }))}
+							/>
+							<div className="overflow-x-auto">
+								<table className="table mt-3">
+									<caption className="sr-only">{t('youth.dash.teamsTable')}</caption>
+									<thead>{heads(t('youth.dash.col.team'))}</thead>
+									<tbody>
+										{data.teams.rows.map((r) => (
+											<tr key={r.id}>
+												<th scope="row" className="text-left font-normal">
+													<Link to={`/org/${r.id}/dashboard${drill}`}>{r.name}</Link>
+												</th>
+												<CountCells counts={r.counts} />
+											</tr>
+										))}
+									</tbody>
+								</table>
+							</div>
+						</>
+					) : null}
+					<p className="mt-1 text-sm text-gray-700">{t('youth.dash.teamsNote')}</p>
 				</section>
 			) : null}
 

@@ -19,7 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const courses = await courseOptions()
 	const year = Number(periodOf(new Date()).slice(0, 4))
 	const presets = [year, year - 1].flatMap((y) => [`year-${y}`, `h1-${y}`]).map((value) => ({ value, label: parseReportPeriod(value)!.label }))
-	const base = { unit: { id: unit.id, name: unit.name }, courses, presets, canSnapshot: hasAnyRole(grants.filter((g) => g.role === 'ADMIN'), []) }
+	const base = { unit: { id: unit.id, name: unit.name, tree: unit.tree }, courses, presets, canSnapshot: hasAnyRole(grants.filter((g) => g.role === 'ADMIN'), []) }
 	if (!url.searchParams.has('period')) return json({ ...base, chosen: null, problem: null, preview: null })
 	const chosen = await readReportRequest(url)
 	if ('error' in chosen) return json({ ...base, chosen: null, problem: { error: chosen.error, missing: [] as Array<string>, notEnded: [] as Array<string> }, preview: null })
@@ -37,6 +37,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 			rows: (report.levels[0]?.rows ?? []).map((r) => ({ id: r.unit.id, name: r.direct ? `${r.unit.name} (trực thuộc trực tiếp)` : r.unit.name, target: r.target, completed: r.completed, rate: r.rate, overdue: r.overdue })),
 			total: report.last.total,
 			levels: report.levels.length,
+			teams: report.communityTeams
+				? { teams: report.communityTeams.teams.length, full: report.communityTeams.full, completed: report.communityTeams.members.completed, target: report.communityTeams.members.target }
+				: null,
 		},
 	})
 }
@@ -63,9 +66,9 @@ export default function ReportsPage() {
 	return (
 		<>
 			<p className="mb-1 text-sm">
-				<Link to={`/org/${data.unit.id}/dashboard`}>{t('dash.title', { unit: data.unit.name })}</Link>
+				<Link to={`/org/${data.unit.id}/dashboard`}>{t(data.unit.tree === 'YOUTH' ? 'youth.dash.title' : 'dash.title', { unit: data.unit.name })}</Link>
 			</p>
-			<h1 className="mb-2 text-2xl font-bold">{t('report.title')}</h1>
+			<h1 className="mb-2 text-2xl font-bold">{t(data.unit.tree === 'YOUTH' ? 'youth.report.title' : 'report.title')}</h1>
 			<p className="mb-4 text-sm text-gray-700">{t('report.intro')}</p>
 			<Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-3" aria-label={t('report.choose')}>
 				<div>
@@ -113,6 +116,16 @@ export default function ReportsPage() {
 						{t('report.preview', { month: month(data.preview.lastPeriod) })}
 					</h2>
 					<p className="mb-3 max-w-3xl">{data.preview.summary}</p>
+					{data.preview.teams ? (
+						<p className="mb-3 max-w-3xl">
+							{t('youth.report.teams', {
+								teams: data.preview.teams.teams,
+								full: data.preview.teams.full,
+								completed: data.preview.teams.completed.toLocaleString('vi-VN'),
+								target: data.preview.teams.target.toLocaleString('vi-VN'),
+							})}
+						</p>
+					) : null}
 					<p className="mb-4 flex flex-wrap gap-3">
 						<a className="btn" href={`/org/${data.unit.id}/reports/xlsx${data.chosen.query}`}>
 							{t('report.download.xlsx')}

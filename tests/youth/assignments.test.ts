@@ -1,0 +1,89 @@
+// Assigning courses on the Youth Union's units (issue 10 item 3): youth courses first, the staff courses grouped
+// apart for community digital team members; staff courses first on government units; a YOUTH_ADMIN assigns on youth
+// units and cannot on government ones.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { writeContentBuild } from '#app/content/build.server.ts'
+import { checkContent } from '#app/content/check.server.ts'
+import { listCourses } from '#app/content/courses.server.ts'
+import { db } from '#app/db.server.ts'
+import { courseGroups } from '#app/learning/assignments.server.ts'
+import * as listRoute from '#app/routes/org.$unitId_.assignments.tsx'
+import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
+import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+
+const tmp = mkdtempSync(path.join(tmpdir(), 'vms-youth-assign-'))
+let testDb: TestDb
+
+beforeAll(async () => {
+	testDb = await createTestDb()
+	// The real catalogue: the grouping is about the courses' audiences.
+	writeContentBuild(await checkContent('content'), tmp)
+	process.env.VMS_CONTENT_DIR = tmp
+}, 120_000)
+afterAll(async () => {
+	delete process.env.VMS_CONTENT_DIR
+	rmSync(tmp, { recursive: true, force: true })
+	await testDb.close()
+})
+
+type Args = Parameters<typeof listRoute.action>[0]
+const args = (request: Request, unitId: number) => ({ request, params: { unitId: String(unitId) }, context: {} }) as Args
+
+function form(fields: Record<string, string>) {
+	const f = new FormData()
+	for (const [k, v] of Object.entries(fields)) f.set(k, v)
+	return f
+}
+
+async function status(run: () => Promise<unknown>) {
+	try {
+		const result = await run()
+		return result instanceof Response ? result.status : 200
+	} catch (thrown) {
+		if (thrown instanceof Response) return thrown.status
+		throw thrown
+	}
+}
+
+test('youth units list youth courses first, then staff courses for the community teams; government units staff first', () => {
+	const audience = new Map(listCourses().map((c): [string, ReadonlyArray<string>] => [c.slug, c.audience]))
+	const youth = courseGroups('YOUTH')
+	expect(youth.map((g) => g.key)).toEqual(['youth', 'staffForTeams', 'other'])
+	expect(youth[0]!.courses.every((c) => audience.get(c.slug)!.includes('youth'))).toBe(true)
+	expect(youth[1]!.courses.every((c) => audience.get(c.slug)!.includes('staff') && !audience.get(c.slug)!.includes('youth'))).toBe(true)
+	expect(youth[0]!.courses.map((c) => c.slug)).toContain('ung-xu-van-minh-hoc-sinh')
+	expect(youth[1]!.courses.map((c) => c.slug)).toContain('bao-ve-bi-mat-nha-nuoc')
+	const gov = courseGroups('GOV')
+	expect(gov[0]!.key).toBe('staff')
+	expect(gov[0]!.courses.map((c) => c.slug)).toContain('an-toan-tren-mang')
+	// Every course is offered exactly once either way.
+	for (const groups of [youth, gov]) expect(groups.flatMap((g) => g.courses).length).toBe(listCourses().length)
+})
+
+test('a YOUTH_ADMIN assigns a youth course on a chi đoàn, and is refused on government units', async () => {
+	const root = await db.orgUnit.create({ data: { tree: 'YOUTH', kind: 'youth_union', code: 'TD-GIAO', name: 'Tỉnh đoàn Giao', path: 'pending', depth: 0 } })
+	const youth = await db.orgUnit.update({ where: { id: root.id }, data: { path: `/${root.id}/` } })
+	const dcs = await createUnit('Đoàn xã Giao', youth, 'youth_grassroots')
+	const branch = await createUnit('Chi đoàn thôn Giao', dcs, 'youth_branch')
+	const member = await createUser({ fullName: 'Đoàn Viên Giao', password: null })
+	await db.membership.create({ data: { userId: member.id, orgUnitId: branch.id } })
+	const officer = await createUser()
+	await db.roleGrant.create({ data: { userId: officer.id, orgUnitId: youth.id, role: 'YOUTH_ADMIN' } })
+	const gov = await createUnit('Tỉnh Giao Chính Quyền')
+
+	const page = await (await listRoute.loader(args(await requestAs(officer.id), branch.id))).json()
+	expect(page.courseGroups[0].key).toBe('youth')
+	const created = await listRoute.action(
+		args(await requestAs(officer.id, 'http://localhost/', { method: 'POST', body: form({ intent: 'create', courseSlug: 'ung-xu-van-minh-hoc-sinh', dueAt: '2027-06-30' }) }), branch.id),
+	)
+	expect(await (created as Response).json()).toMatchObject({ notice: 'Đã giao khoá học: 1 người phải hoàn thành.' })
+	expect(await db.assignment.count({ where: { orgUnitId: branch.id } })).toBe(1)
+	const refused = await status(async () =>
+		listRoute.action(args(await requestAs(officer.id, 'http://localhost/', { method: 'POST', body: form({ intent: 'create', courseSlug: 'an-toan-tren-mang', dueAt: '2027-06-30' }) }), gov.id)),
+	)
+	expect(refused).toBe(403)
+	expect(await db.assignment.count({ where: { orgUnitId: gov.id } })).toBe(0)
+})
