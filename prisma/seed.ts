@@ -13,6 +13,7 @@ import { buildDemoData, DEMO_PASSWORD } from './demo-data.ts'
 import { lastEndedPeriod, takeMonthSnapshot } from '#app/reports/snapshots.server.ts'
 import { seedDemoProgress } from './demo-progress.ts'
 import { seedDemoSchools } from './demo-schools.ts'
+import { seedDemoYouth } from './demo-youth.ts'
 
 const { values } = parseArgs({ options: { 'if-empty': { type: 'boolean', default: false } } })
 
@@ -43,6 +44,7 @@ async function main() {
 		{ timeout: 120_000 },
 	)
 	await seedDemoSchools(db)
+	const youthInvite = await seedDemoYouth(db, demo)
 	const certificates = await seedDemoCertificates(db, demo)
 	const progress = await seedDemoProgress(db, demo)
 	// Three month-end snapshots, so that the dashboards' monthly line and the periodic reports have figures.
@@ -51,6 +53,7 @@ async function main() {
 	console.log(
 		`Seeded demo data: ${demo.units.length} units, ${demo.users.length} people, ${demo.accounts.length} demo accounts, ${certificates + progress.certificates} certificates, ${progress.assignments} assignments, ${progress.enrollments} courses in progress (${Math.round(performance.now() - started)} ms).`,
 	)
+	if (youthInvite) console.log(`Demo youth invite link (Chi đoàn thôn Đông): ${youthInvite.path}`)
 }
 
 if (process.env.NODE_ENV === 'production') {

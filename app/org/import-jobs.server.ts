@@ -140,6 +140,7 @@ export async function analyseRoster(
 				effectiveAt,
 				importJobId: job.id,
 				onProgress: (done, total) => progress.set(job.id, { phase: 'writing', done, total }),
+				userKind: scope.tree === 'YOUTH' ? 'YOUTH' : 'STAFF',
 			})
 			await auditRosterImport(tx, { actorId: job.actorId, scope, jobId: job.id, mode, counts: plan.counts, request: job.request })
 		},

@@ -436,8 +436,10 @@ async function assignUsernames(users: Array<NewUser>, client: Pick<Prisma.Transa
 export async function applyRosterPlan(
 	tx: Prisma.TransactionClient,
 	plan: RosterPlan,
-	options: { effectiveAt: Date; importJobId: string; onProgress?: (done: number, total: number) => void },
+	options: { effectiveAt: Date; importJobId: string; onProgress?: (done: number, total: number) => void; userKind?: 'STAFF' | 'YOUTH' },
 ) {
+	// New people of a youth unit's roster are youth members, not staff (decision 016).
+	const userKind = options.userKind ?? 'STAFF'
 	if (plan.errors.length) throw new Error('A plan with errors cannot be applied')
 	if (plan.newUsers.some((u) => !u.username)) await assignUsernames(plan.newUsers, tx)
 	const total =
@@ -464,7 +466,7 @@ export async function applyRosterPlan(
 		await tx.$executeRaw`
 			WITH person AS (
 				INSERT INTO "User" (id, "fullName", email, username, phone, "birthDate", "birthYear", kind, status, locale, "createdAt", "updatedAt")
-				SELECT gen_random_uuid()::text, v.name, v.email, v.username, v.phone, v.birth, v.year, 'STAFF'::"UserKind", 'PENDING'::"UserStatus", 'vi', ${now}, ${now}
+				SELECT gen_random_uuid()::text, v.name, v.email, v.username, v.phone, v.birth, v.year, ${userKind}::"UserKind", 'PENDING'::"UserStatus", 'vi', ${now}, ${now}
 				FROM unnest(${pgArray(part.map((u) => u.row.fullName))}::text[], ${pgArray(part.map((u) => u.row.email))}::text[],
 					${pgArray(part.map((u) => u.username))}::text[], ${pgArray(part.map((u) => u.row.phone))}::text[],
 					${pgArray(part.map((u) => isoDay(u.row.birthDate)))}::date[], ${pgArray(part.map((u) => u.row.birthYear))}::int[])

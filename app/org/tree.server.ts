@@ -8,6 +8,8 @@ import { audit } from '#app/auth/audit.server.ts'
 import { db, Prisma } from '#app/db.server.ts'
 import { type OrgKind, type OrgTree } from '#app/generated/prisma/enums.ts'
 import { compareVi } from '#app/ui/collation.ts'
+import { setGrassrootsType } from '#app/youth/profile.server.ts'
+import { type GrassrootsType } from '#app/youth/schema.ts'
 import { changeDateProblem, lockCurrentPeriod, recordChange, recordClosed, recordCreated, vnDay } from './unit-history.server.ts'
 
 /** Which kinds a unit of each kind may sit under (null: a root). */
@@ -107,7 +109,11 @@ export type TreeOutcome =
 
 type Actor = { actorId: string; grants: ReadonlyArray<Grant>; request?: Request }
 
-export async function createUnit(parentId: number, input: { code: string; name: string; kind: OrgKind; validFrom: Date }, actor: Actor): Promise<TreeOutcome> {
+export async function createUnit(
+	parentId: number,
+	input: { code: string; name: string; kind: OrgKind; validFrom: Date; grassrootsType?: GrassrootsType },
+	actor: Actor,
+): Promise<TreeOutcome> {
 	const parent = await db.orgUnit.findUnique({ where: { id: parentId } })
 	if (!parent) return { ok: false, error: 'not-found' }
 	if (!actor.grants.some((g) => parent.path.startsWith(g.path) && (g.role === 'ADMIN' || g.role === 'MANAGER'))) return { ok: false, error: 'forbidden' }
@@ -120,6 +126,10 @@ export async function createUnit(parentId: number, input: { code: string; name: 
 			})
 			await tx.orgUnit.update({ where: { id: unit.id }, data: { path: `${parent.path}${unit.id}/` } })
 			await recordCreated(tx, unit, actor.actorId)
+			// A đoàn cơ sở's type (decision 016) is kept with it from the start, like a school's level.
+			if (input.grassrootsType && unit.tree === 'YOUTH' && unit.kind === 'youth_grassroots') {
+				await setGrassrootsType(unit, input.grassrootsType, { actorId: actor.actorId, request: actor.request }, tx)
+			}
 			await audit(
 				{ actorId: actor.actorId, action: 'orgunit.create', targetType: 'OrgUnit', targetId: unit.id, orgUnitId: unit.id, request: actor.request, details: { code: input.code, name: input.name, kind: input.kind, parentId: parent.id, validFrom: input.validFrom.toISOString() } },
 				tx,

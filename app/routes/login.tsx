@@ -28,9 +28,17 @@ export async function action({ request }: ActionFunctionArgs) {
 		const message =
 			result.reason === 'rate-limited'
 				? t('login.rateLimited', { minutes: Math.ceil(result.retryAfterSeconds / 60) })
-				: t(result.reason === 'disabled' ? 'login.disabled' : 'login.invalid')
+				: t(
+						result.reason === 'disabled'
+							? 'login.disabled'
+							: result.reason === 'pending-approval'
+								? 'youth.join.login.pending'
+								: result.reason === 'join-rejected'
+									? 'youth.join.login.rejected'
+									: 'login.invalid',
+					)
 		return json(submission.reply({ formErrors: [message], hideFields: ['password'] }), {
-			status: result.reason === 'rate-limited' ? 429 : 401,
+			status: result.reason === 'rate-limited' ? 429 : result.reason === 'pending-approval' || result.reason === 'join-rejected' ? 403 : 401,
 			headers: result.reason === 'rate-limited' ? { 'Retry-After': String(result.retryAfterSeconds) } : undefined,
 		})
 	}

@@ -4,6 +4,7 @@ import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { can } from '#app/auth/permissions.ts'
 import { getUnitOverview } from '#app/org/units.server.ts'
 import { useT } from '#app/ui/i18n.ts'
+import { countPendingRequests } from '#app/youth/requests.server.ts'
 import { tagLabel } from '#app/ui/labels.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -16,8 +17,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { grants, unit } = await requireOrgRole(request, Number(params.unitId), VIEW_ROLES)
 	const overview = await getUnitOverview(unit.id)
 	if (!overview) throw new Response('Not Found', { status: 404 })
+	// Youth officers manage joining here: invite links and the join requests waiting for them (decision 016).
+	const youthOfficer = unit.tree === 'YOUTH' && can(grants, unit.path, ['YOUTH_ADMIN'])
 	return json({
 		overview,
+		youth: youthOfficer ? { pendingRequests: await countPendingRequests(unit) } : null,
 		canCreateUser: can(grants, unit.path, ['MANAGER', 'YOUTH_ADMIN']),
 		canSeeMembers: can(grants, unit.path, ['MANAGER', 'YOUTH_ADMIN', 'AUDITOR']),
 		canEditTree: can(grants, unit.path, ['MANAGER']),
@@ -29,7 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export default function UnitPage() {
 	const t = useT()
-	const { overview, canCreateUser, canSeeMembers, canEditTree, canTrain, parentVisible } = useLoaderData<typeof loader>()
+	const { overview, canCreateUser, canSeeMembers, canEditTree, canTrain, parentVisible, youth } = useLoaderData<typeof loader>()
 	const { unit, children, members, memberCount } = overview
 	return (
 		<>
@@ -86,6 +90,16 @@ export default function UnitPage() {
 						<Link to={`/org/${unit.id}/training`} className="btn btn-secondary">
 							{t('training.manage')}
 						</Link>
+					) : null}
+					{youth ? (
+						<>
+							<Link to={`/org/${unit.id}/invites`} className="btn btn-secondary">
+								{t('youth.invite.manage')}
+							</Link>
+							<Link to={`/org/${unit.id}/requests`} className="btn btn-secondary">
+								{t('youth.requests.manage', { count: youth.pendingRequests })}
+							</Link>
+						</>
 					) : null}
 					{unit.tree === 'EDU' && canEditTree ? (
 						<Link to={`/org/${unit.id}/classes`} className="btn btn-secondary">

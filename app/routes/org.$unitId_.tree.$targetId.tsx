@@ -8,6 +8,8 @@ import { canAdminister, closeUnit, getTree, isInSubtree, moveUnit, PARENT_KINDS,
 import { unitAsOf, unitHistory, vnDay } from '#app/org/unit-history.server.ts'
 import { langFromRequest, useErrorText, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
+import { grassrootsTypes, setGrassrootsType } from '#app/youth/profile.server.ts'
+import { GRASSROOTS_TYPES, YouthProfileSchema } from '#app/youth/schema.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.target.name ?? 'Đơn vị'} | Văn Minh Số` }]
 
@@ -36,7 +38,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const at = asked ? UnitAsOfSchema.safeParse(asked) : null
 	const asOf = at?.success ? await unitAsOf(target.id, at.data) : null
 	const now = Date.now()
+	const grassroots = target.tree === 'YOUTH' && target.kind === 'youth_grassroots' ? { type: (await grassrootsTypes([target.id])).get(target.id) ?? null } : null
 	return json({
+		grassroots,
 		unit: { id: unit.id, name: unit.name },
 		target: { id: target.id, name: target.name, code: target.code, kind: target.kind, closedFrom: target.validTo ? vnDay(target.validTo) : null },
 		parents,
@@ -67,7 +71,16 @@ function shown(day: string) {
 export async function action({ request, params }: ActionFunctionArgs) {
 	const { user, grants, target } = await requireTarget(request, params)
 	const t = translator(langFromRequest(request))
-	const submission = parseWithZod(await request.formData(), { schema: UnitEditSchema })
+	const formData = await request.formData()
+	if (formData.get('intent') === 'youth-profile') {
+		// The type of a đoàn cơ sở (decision 016), kept apart from the dated name and place changes.
+		const profile = parseWithZod(formData, { schema: YouthProfileSchema })
+		if (profile.status !== 'success') return json({ result: profile.reply(), notice: null }, { status: 400 })
+		const done = await setGrassrootsType(target, profile.value.grassrootsType, { actorId: user.id, request })
+		if (!done.ok) return json({ result: profile.reply({ formErrors: [t('tree.outcome.bad-kind')] }), notice: null }, { status: 400 })
+		return json({ result: profile.reply(), notice: t('youth.invite.grassroots.saved') })
+	}
+	const submission = parseWithZod(formData, { schema: UnitEditSchema })
 	if (submission.status !== 'success') return json({ result: submission.reply(), notice: null }, { status: 400 })
 	const actor = { actorId: user.id, grants, request }
 	const v = submission.value
@@ -87,7 +100,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function UnitEditPage() {
 	const t = useT()
 	const errorText = useErrorText()
-	const { unit, target, parents, history, lookup, dates } = useLoaderData<typeof loader>()
+	const { unit, target, parents, history, lookup, dates, grassroots } = useLoaderData<typeof loader>()
 	const data = useActionData<typeof action>()
 	const errors = data?.result && 'error' in data.result ? (data.result.error ?? {}) : {}
 	return (
@@ -113,6 +126,26 @@ export default function UnitEditPage() {
 							<p key={String(e)}>{errorText(String(e))}</p>
 						))}
 				</div>
+			) : null}
+			{grassroots && !target.closedFrom ? (
+				<Form method="post" className="card mb-6 max-w-xl">
+					<h2 className="mb-3 text-xl font-semibold">{t('youth.invite.grassroots.label')}</h2>
+					<input type="hidden" name="intent" value="youth-profile" />
+					<label htmlFor="grassrootsType" className="label">
+						{t('youth.invite.grassroots.label')}
+					</label>
+					<select id="grassrootsType" name="grassrootsType" className="field mb-4" defaultValue={grassroots.type ?? ''} required>
+						<option value="">{t('youth.invite.grassroots.none')}</option>
+						{GRASSROOTS_TYPES.map((g) => (
+							<option key={g} value={g}>
+								{t(`youth.invite.grassroots.${g}`)}
+							</option>
+						))}
+					</select>
+					<button type="submit" className="btn btn-secondary">
+						{t('youth.invite.grassroots.save')}
+					</button>
+				</Form>
 			) : null}
 			{target.closedFrom ? null : (
 				<div className="grid gap-6 lg:grid-cols-3">

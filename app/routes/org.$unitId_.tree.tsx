@@ -8,6 +8,8 @@ import { canAdminister, childKinds, createUnit, getTree, isInSubtree } from '#ap
 import { Field, FormErrors } from '#app/ui/form.tsx'
 import { langFromRequest, useErrorText, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
+import { grassrootsTypes } from '#app/youth/profile.server.ts'
+import { GRASSROOTS_TYPES, GrassrootsChoiceSchema } from '#app/youth/schema.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Cây tổ chức | Văn Minh Số' }]
 
@@ -24,7 +26,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { unit, grants } = await requireOrgRole(request, Number(params.unitId), ROLES)
 	const includeClosed = new URL(request.url).searchParams.get('closed') === '1'
 	const nodes = await getTree(unit, { includeClosed })
+	const types = await grassrootsTypes(nodes.filter((n) => n.kind === 'youth_grassroots').map((n) => n.id))
 	return json({
+		youthTree: unit.tree === 'YOUTH',
 		unit: { id: unit.id, name: unit.name },
 		nodes: nodes.map((n) => ({
 			id: n.id,
@@ -34,6 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 			depth: n.depth - unit.depth,
 			closed: n.validTo !== null && n.validTo <= new Date(),
 			memberCount: n.memberCount,
+			grassrootsType: types.get(n.id) ?? null,
 			editable: canAdminister(grants, n.path),
 			childKinds: n.validTo ? [] : childKinds({ tree: unit.tree, kind: n.kind }),
 		})),
@@ -44,12 +49,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
 	const { user, unit, grants } = await requireOrgRole(request, Number(params.unitId), ROLES)
 	const t = translator(langFromRequest(request))
-	const submission = parseWithZod(await request.formData(), { schema: UnitCreateSchema })
+	const formData = await request.formData()
+	const submission = parseWithZod(formData, { schema: UnitCreateSchema })
 	if (submission.status !== 'success') return json({ result: submission.reply(), notice: null }, { status: 400 })
 	const { parentId, ...input } = submission.value
+	// The type of a đoàn cơ sở (decision 016): optional, ignored for other kinds.
+	const grassroots = GrassrootsChoiceSchema.safeParse(formData.get('grassrootsType') ?? undefined)
+	if (!grassroots.success) return json({ result: submission.reply({ fieldErrors: { grassrootsType: ['youth.invite.error.grassrootsType'] } }), notice: null }, { status: 400 })
 	// The parent must be inside this page's subtree as well as inside the actor's grants (checked by createUnit).
 	const parentInPage = await isInSubtree(unit, parentId)
-	const outcome = parentInPage ? await createUnit(parentId, input, { actorId: user.id, grants, request }) : ({ ok: false, error: 'forbidden' } as const)
+	const outcome = parentInPage ? await createUnit(parentId, { ...input, grassrootsType: grassroots.data }, { actorId: user.id, grants, request }) : ({ ok: false, error: 'forbidden' } as const)
 	if (!outcome.ok) {
 		const field = outcome.error === 'code-taken' ? 'code' : outcome.error === 'bad-kind' ? 'kind' : 'parentId'
 		return json({ result: submission.reply({ fieldErrors: { [field]: [t(`tree.outcome.${outcome.error}`)] } }), notice: null }, { status: outcome.error === 'forbidden' ? 403 : 400 })
@@ -60,10 +69,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function TreePage() {
 	const t = useT()
 	const errorText = useErrorText()
-	const { unit, nodes, today } = useLoaderData<typeof loader>()
+	const { unit, nodes, today, youthTree } = useLoaderData<typeof loader>()
 	const data = useActionData<typeof action>()
 	const [params] = useSearchParams()
-	const [form, fields] = useForm<{ parentId: string; code: string; name: string; kind: string; validFrom: string }>({
+	const [form, fields] = useForm<{ parentId: string; code: string; name: string; kind: string; validFrom: string; grassrootsType: string }>({
 		id: 'unit-create',
 		lastResult: data?.result,
 		defaultValue: { validFrom: today },
@@ -110,7 +119,10 @@ export default function TreePage() {
 									</span>
 								</td>
 								<td>{n.code}</td>
-								<td>{t(`kind.${n.kind}`)}</td>
+								<td>
+									{t(`kind.${n.kind}`)}
+									{n.grassrootsType ? ` · ${t(`youth.invite.grassroots.${n.grassrootsType}`)}` : null}
+								</td>
 								<td>{n.memberCount}</td>
 								<td>{n.editable ? <Link to={`/org/${unit.id}/tree/${n.id}`}>{t('tree.edit')}</Link> : null}</td>
 							</tr>
@@ -157,6 +169,25 @@ export default function TreePage() {
 							</select>
 							{fields.kind.errors?.length ? <p className="field-error">{errorText(fields.kind.errors[0])}</p> : null}
 						</div>
+						{youthTree ? (
+							<div className="mb-4">
+								<label htmlFor={fields.grassrootsType.id} className="label">
+									{t('youth.invite.grassroots.label')}
+								</label>
+								<select {...getSelectProps(fields.grassrootsType)} className="field" aria-describedby={`${fields.grassrootsType.id}-hint`}>
+									<option value="">{t('youth.invite.grassroots.none')}</option>
+									{GRASSROOTS_TYPES.map((g) => (
+										<option key={g} value={g}>
+											{t(`youth.invite.grassroots.${g}`)}
+										</option>
+									))}
+								</select>
+								<p id={`${fields.grassrootsType.id}-hint`} className="mt-1 text-sm text-gray-700">
+									{t('youth.invite.grassroots.hint')}
+								</p>
+								{fields.grassrootsType.errors?.length ? <p className="field-error">{errorText(fields.grassrootsType.errors[0])}</p> : null}
+							</div>
+						) : null}
 						<Field label={t('tree.validFrom')} meta={fields.validFrom} type="date" />
 						<button type="submit" className="btn">
 							{t('tree.createSubmit')}

@@ -12,7 +12,7 @@ export function Field({
 }: {
 	label: string
 	meta: FieldMetadata<string>
-	type?: 'text' | 'password' | 'email' | 'date'
+	type?: 'text' | 'password' | 'email' | 'date' | 'tel' | 'number'
 	autoComplete?: string
 	hint?: ReactNode
 }) {

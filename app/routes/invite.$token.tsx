@@ -1,0 +1,153 @@
+// The public page behind a youth invite link or QR code (decision 016): register a new account, or, signed in, ask to
+// join with the account one has. Made for phones; works without JavaScript.
+import { getFormProps, useForm } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useParams } from '@remix-run/react'
+import { getUser } from '#app/auth/session.server.ts'
+import { Field, FormErrors } from '#app/ui/form.tsx'
+import { langFromRequest, useT } from '#app/ui/i18n.ts'
+import { translator } from '#app/ui/i18n.server.ts'
+import { publicInvite } from '#app/youth/invites.server.ts'
+import { linkWithInvite, registerWithInvite, type JoinError } from '#app/youth/join.server.ts'
+import { LinkSchema, RegisterSchema } from '#app/youth/schema.ts'
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+	{ title: `${data?.invite ? `Tham gia ${data.invite.unit.name}` : 'Liên kết mời'} | Văn Minh Số` },
+	// The token is a secret of the unit: kept out of search engines. (Other sites get only our origin as referrer,
+	// by the site-wide policy; `no-referrer` here would make form posts send `Origin: null`, refused as CSRF.)
+	{ name: 'robots', content: 'noindex' },
+]
+
+/** dd/mm/yyyy of the instant in Vietnam. */
+function vnDate(d: Date) {
+	return new Date(d.getTime() + 7 * 3600 * 1000).toISOString().slice(0, 10).split('-').reverse().join('/')
+}
+
+function statusOf(error: JoinError) {
+	if (error === 'unknown') return 404
+	if (error === 'rate-limited') return 429
+	if (error === 'expired' || error === 'exhausted' || error === 'revoked' || error === 'unit-closed') return 410
+	return 409
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const [invite, user] = await Promise.all([publicInvite(String(params.token)), getUser(request)])
+	const headers = { 'Cache-Control': 'no-store' }
+	if (!invite) return json({ invite: null, state: 'unknown' as const, signedIn: null }, { status: 404, headers })
+	return json(
+		{
+			invite: { unit: invite.unit, expiresOn: vnDate(invite.expiresAt) },
+			state: invite.state,
+			signedIn: user ? { name: user.fullName } : null,
+		},
+		{ status: invite.state === 'ok' ? 200 : 410, headers },
+	)
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+	const token = String(params.token)
+	const t = translator(langFromRequest(request))
+	const formData = await request.formData()
+	const invite = await publicInvite(token)
+	const unit = invite?.unit.name ?? ''
+	if (formData.get('intent') === 'link') {
+		const user = await getUser(request)
+		const submission = parseWithZod(formData, { schema: LinkSchema })
+		if (!user || submission.status !== 'success') return json({ sent: null, result: submission.reply({ formErrors: [t('youth.join.signInToLink')] }) }, { status: 401 })
+		const outcome = await linkWithInvite(request, token, user.id)
+		if (!outcome.ok) return json({ sent: null, result: submission.reply({ formErrors: [t(`youth.join.error.${outcome.error}`, { unit, minutes: 15 })] }) }, { status: statusOf(outcome.error) })
+		return json({ sent: { kind: 'linked' as const, identifier: '', unit }, result: null })
+	}
+	const submission = parseWithZod(formData, { schema: RegisterSchema })
+	if (submission.status !== 'success') return json({ sent: null, result: submission.reply({ hideFields: ['password', 'confirm'] }) }, { status: 400 })
+	const outcome = await registerWithInvite(request, token, submission.value)
+	if (!outcome.ok) {
+		const minutes = Math.ceil((outcome.retryAfterSeconds ?? 60) / 60)
+		return json(
+			{ sent: null, result: submission.reply({ formErrors: [t(`youth.join.error.${outcome.error}`, { unit, minutes })], hideFields: ['password', 'confirm'] }) },
+			{ status: statusOf(outcome.error), headers: outcome.retryAfterSeconds ? { 'Retry-After': String(outcome.retryAfterSeconds) } : undefined },
+		)
+	}
+	return json({ sent: { kind: 'new' as const, identifier: submission.value.phone ?? submission.value.email ?? '', unit }, result: null })
+}
+
+export default function InvitePage() {
+	const t = useT()
+	const { invite, state, signedIn } = useLoaderData<typeof loader>()
+	const data = useActionData<typeof action>()
+	const params = useParams()
+	const [form, fields] = useForm<{ fullName: string; birthYear: string; phone: string; email: string; password: string; confirm: string }>({
+		id: 'youth-register',
+		lastResult: data?.result,
+		shouldRevalidate: 'onBlur',
+	})
+	if (data?.sent) {
+		return (
+			<div className="mx-auto max-w-md">
+				<h1 className="mb-4 text-2xl font-bold">{t('youth.join.sent.title')}</h1>
+				<p role="status" className="alert alert-success mb-4">
+					{data.sent.kind === 'new' ? t('youth.join.sent.new', { identifier: data.sent.identifier }) : t('youth.join.sent.linked', { unit: data.sent.unit })}
+				</p>
+				<p>
+					<Link to={data.sent.kind === 'new' ? '/login' : '/'} className="btn">
+						{data.sent.kind === 'new' ? t('youth.join.toLogin') : t('youth.join.toHome')}
+					</Link>
+				</p>
+			</div>
+		)
+	}
+	if (!invite || state !== 'ok') {
+		return (
+			<div className="mx-auto max-w-md">
+				<h1 className="mb-4 text-2xl font-bold">{invite ? t('youth.join.title', { unit: invite.unit.name }) : t('youth.join.invalidTitle')}</h1>
+				<p role="alert" className="alert alert-error">
+					{t(`youth.join.error.${state === 'ok' ? 'unknown' : state}`)}
+				</p>
+			</div>
+		)
+	}
+	const loginBack = `/login?${new URLSearchParams({ redirectTo: `/invite/${encodeURIComponent(params.token ?? '')}` })}`
+	return (
+		<div className="mx-auto max-w-md">
+			<h1 className="mb-2 text-2xl font-bold">{t('youth.join.title', { unit: invite.unit.name })}</h1>
+			<p className="mb-1">{t('youth.join.lead', { unit: invite.unit.name, parent: invite.unit.parentName ?? '' })}</p>
+			<p className="mb-4 text-sm text-gray-700">{t('youth.join.expiresOn', { date: invite.expiresOn })}</p>
+			{signedIn ? (
+				<Form method="post" {...getFormProps(form)} className="card">
+					<h2 className="mb-2 text-xl font-semibold">{t('youth.join.link.title')}</h2>
+					<FormErrors id={form.errorId} errors={form.errors} />
+					<p className="mb-4">{t('youth.join.link.text', { name: signedIn.name, unit: invite.unit.name })}</p>
+					<input type="hidden" name="intent" value="link" />
+					<button type="submit" className="btn min-h-12 w-full">
+						{t('youth.join.link.submit')}
+					</button>
+				</Form>
+			) : (
+				<>
+					<Form method="post" {...getFormProps(form)} className="card">
+						<h2 className="mb-2 text-xl font-semibold">{t('youth.join.register.title')}</h2>
+						<FormErrors id={form.errorId} errors={form.errors} />
+						<input type="hidden" name="intent" value="register" />
+						<Field label={t('youth.join.fullName')} meta={fields.fullName} autoComplete="name" />
+						<Field label={t('youth.join.birthYear')} meta={fields.birthYear} type="number" autoComplete="bday-year" />
+						<p id="contact-hint" className="mb-3 text-sm text-gray-700">
+							{t('youth.join.register.hint')}
+						</p>
+						<Field label={t('youth.join.phone')} meta={fields.phone} type="tel" autoComplete="tel" />
+						<Field label={t('youth.join.email')} meta={fields.email} type="email" autoComplete="email" />
+						<Field label={t('youth.join.password')} meta={fields.password} type="password" autoComplete="new-password" />
+						<Field label={t('youth.join.confirm')} meta={fields.confirm} type="password" autoComplete="new-password" />
+						<button type="submit" className="btn min-h-12 w-full">
+							{t('youth.join.submit')}
+						</button>
+					</Form>
+					<p className="mt-4">
+						{t('youth.join.haveAccount')} <Link to={loginBack}>{t('youth.join.signInToLink')}</Link>
+					</p>
+				</>
+			)}
+		</div>
+	)
+}
+
