@@ -49,8 +49,10 @@ export async function readFilters(url: URL, now = new Date()): Promise<{ filters
 		const today = dayVn(now)
 		if (/^\d{4}-\d{2}-\d{2}$/.test(raw.asOf) && raw.asOf >= EARLIEST_DAY && raw.asOf <= today) {
 			try {
-				at = raw.asOf === today ? undefined : endOfDayVn(raw.asOf)
-				asOf = raw.asOf === today ? null : raw.asOf
+				// Today asked for explicitly is computed live up to now: the blank date is "now" from the rollup, which
+				// may be minutes old (decision 012); someone who just assigned a course or approved members asks this way.
+				at = raw.asOf === today ? now : endOfDayVn(raw.asOf)
+				asOf = raw.asOf
 			} catch {
 				problems.push('dash.error.asOf')
 			}

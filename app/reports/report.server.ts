@@ -10,7 +10,7 @@ import { formatVnDate, vietnamesePdfFonts } from '#app/certificates/pdf.server.t
 import { db } from '#app/db.server.ts'
 import { type OrgTree } from '#app/generated/prisma/enums.ts'
 import { type CommunityTeams, snapshotCommunityTeams } from './community.server.ts'
-import { type UnitRef, type UnitRow } from './completion.server.ts'
+import { type CourseRow, type UnitRef, type UnitRow } from './completion.server.ts'
 import { type CompletionCounts, PERIOD_PATTERN } from './completion.ts'
 import { readSnapshots, type SnapshotView } from './snapshots.server.ts'
 
@@ -179,25 +179,99 @@ function rowName(row: UnitRow) {
 	return row.direct ? `${row.unit.name} (trực thuộc trực tiếp)` : row.unit.name
 }
 
+// Four lines above the table (title, unit and period, where the numbers come from, the sheet's title), then the column
+// header, frozen.
+const SHEET_VIEW = { views: [{ state: 'frozen' as const, ySplit: 5 }] }
+const WIDTHS = [{ width: 48 }, ...COLUMNS.slice(1).map(() => ({ width: 15 }))]
+type SheetHeader = (sheet: ExcelJS.Worksheet, title: string) => void
+
+function sheetHeader(lines: [string, string, string]): SheetHeader {
+	return (sheet, title) => {
+		sheet.addRow([lines[0]]).font = { bold: true, size: 13 }
+		sheet.addRow([lines[1]])
+		sheet.addRow([lines[2]])
+		sheet.addRow([title]).font = { bold: true }
+		const head = sheet.addRow(COLUMNS)
+		head.font = { bold: true }
+		head.alignment = { wrapText: true, vertical: 'middle' }
+	}
+}
+
+function communitySheet(book: ExcelJS.stream.xlsx.WorkbookWriter, header: SheetHeader, teams: CommunityTeams) {
+	const sheet = book.addWorksheet(COMMUNITY_SHEET, SHEET_VIEW)
+	sheet.columns = WIDTHS
+	header(sheet, `Tổ công nghệ số cộng đồng: ${teams.teams.length} tổ, ${teams.full} tổ có toàn bộ thành viên đã hoàn thành`)
+	for (const team of teams.teams) sheet.addRow(rowValues(team.unit.name, team)).commit()
+	const total = sheet.addRow(rowValues('Cộng các tổ', teams.members))
+	total.font = { bold: true }
+	total.commit()
+	sheet.commit()
+}
+
+/** The dashboard's figures at a moment (now, from the rollup or live; or its "as of" date), not a month's snapshot. */
+export type CurrentFigures = {
+	unit: UnitRef
+	course: { title: string } | null
+	asOf: Date
+	/** How many levels below the unit the ranking is. */
+	level: number
+	total: CompletionCounts
+	rows: Array<UnitRow>
+	courses: Array<CourseRow> | null
+	communityTeams: CommunityTeams | null
+}
+
+/**
+ * What the dashboard shows, as XLSX ("Tổng hợp", "Xếp hạng", the community teams): for a unit that needs today's
+ * numbers before a month's snapshot exists. Said plainly to be a moment's figures, not the month's closing ones.
+ */
+export function currentFiguresXlsx(figures: CurrentFigures): Readable {
+	const out = new PassThrough()
+	const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true })
+	book.creator = 'Văn Minh Số'
+	const words = reportWording(figures.unit.tree)
+	const header = sheetHeader([
+		words.title,
+		`${figures.unit.name}${figures.course ? ` — ${figures.course.title}` : ''}`,
+		`Số liệu tại thời điểm ${formatVnDateTime(figures.asOf)} (giờ Việt Nam), chưa phải số liệu chốt cuối tháng`,
+	])
+	const summary = book.addWorksheet('Tổng hợp', SHEET_VIEW)
+	summary.columns = WIDTHS
+	header(summary, 'Tổng hợp theo khoá học')
+	summary.addRow(rowValues(figures.course ? figures.course.title : 'Tất cả khoá học (lượt người × khoá học)', figures.total)).font = { bold: true }
+	for (const c of figures.courses ?? []) summary.addRow(rowValues(c.title, c))
+	summary.commit()
+	const ranking = book.addWorksheet('Xếp hạng', SHEET_VIEW)
+	ranking.columns = WIDTHS
+	header(ranking, figures.level === 1 ? 'Các đơn vị trực thuộc' : `Các đơn vị cấp ${figures.level} dưới ${figures.unit.name}`)
+	for (const row of figures.rows) ranking.addRow(rowValues(rowName(row), row)).commit()
+	ranking.commit()
+	if (figures.communityTeams) communitySheet(book, header, figures.communityTeams)
+	void book.commit().catch((error: unknown) => out.destroy(error instanceof Error ? error : new Error(String(error))))
+	return out
+}
+
+/** "14:05 ngày 23/11/2026", in Vietnam's time (UTC+7, no daylight saving). */
+function formatVnDateTime(at: Date) {
+	const vn = new Date(at.getTime() + 7 * 3600_000)
+	const two = (n: number) => String(n).padStart(2, '0')
+	return `${two(vn.getUTCHours())}:${two(vn.getUTCMinutes())} ngày ${two(vn.getUTCDate())}/${two(vn.getUTCMonth() + 1)}/${vn.getUTCFullYear()}`
+}
+
 /** XLSX: "Tổng hợp" (header, summary, total, courses, months), then one sheet per level. Numbers, never formulas. */
 export function reportXlsx(report: Report): Readable {
 	const out = new PassThrough()
 	const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true })
 	book.creator = 'Văn Minh Số'
 	const words = reportWording(report.unit.tree)
-	const header = (sheet: ExcelJS.Worksheet, title: string) => {
-		sheet.addRow([words.title]).font = { bold: true, size: 13 }
-		sheet.addRow([`${report.unit.name} — ${report.period.label}${report.course ? ` — ${report.course.title}` : ''}`])
-		sheet.addRow([`Số liệu chốt cuối tháng ${monthLabel(report.last.period)} (chốt lúc ${formatVnDate(report.last.takenAt)})`])
-		sheet.addRow([title]).font = { bold: true }
-		const head = sheet.addRow(COLUMNS)
-		head.font = { bold: true }
-		head.alignment = { wrapText: true, vertical: 'middle' }
-	}
-	const widths = [{ width: 48 }, ...COLUMNS.slice(1).map(() => ({ width: 15 }))]
+	const header = sheetHeader([
+		words.title,
+		`${report.unit.name} — ${report.period.label}${report.course ? ` — ${report.course.title}` : ''}`,
+		`Số liệu chốt cuối tháng ${monthLabel(report.last.period)} (chốt lúc ${formatVnDate(report.last.takenAt)})`,
+	])
 
-	const summary = book.addWorksheet('Tổng hợp', { views: [{ state: 'frozen', ySplit: 5 }] })
-	summary.columns = widths
+	const summary = book.addWorksheet('Tổng hợp', SHEET_VIEW)
+	summary.columns = WIDTHS
 	header(summary, 'Tổng hợp theo khoá học')
 	summary.addRow(rowValues(report.course ? report.course.title : 'Tất cả khoá học (lượt người × khoá học)', report.last.total)).font = { bold: true }
 	if (!report.course) for (const c of report.last.courses) summary.addRow(rowValues(c.title, c))
@@ -209,23 +283,13 @@ export function reportXlsx(report: Report): Readable {
 	summary.commit()
 
 	for (const [i, level] of report.levels.entries()) {
-		const sheet = book.addWorksheet(`Cấp ${i + 1}`, { views: [{ state: 'frozen', ySplit: 5 }] })
-		sheet.columns = widths
+		const sheet = book.addWorksheet(`Cấp ${i + 1}`, SHEET_VIEW)
+		sheet.columns = WIDTHS
 		header(sheet, i === 0 ? 'Các đơn vị trực thuộc' : `Các đơn vị cấp ${i + 1} dưới ${report.unit.name}`)
 		for (const row of level.rows) sheet.addRow(rowValues(rowName(row), row)).commit()
 		sheet.commit()
 	}
-	if (report.communityTeams) {
-		const teams = report.communityTeams
-		const sheet = book.addWorksheet(COMMUNITY_SHEET, { views: [{ state: 'frozen', ySplit: 5 }] })
-		sheet.columns = widths
-		header(sheet, `Tổ công nghệ số cộng đồng: ${teams.teams.length} tổ, ${teams.full} tổ có toàn bộ thành viên đã hoàn thành`)
-		for (const team of teams.teams) sheet.addRow(rowValues(team.unit.name, team)).commit()
-		const total = sheet.addRow(rowValues('Cộng các tổ', teams.members))
-		total.font = { bold: true }
-		total.commit()
-		sheet.commit()
-	}
+	if (report.communityTeams) communitySheet(book, header, report.communityTeams)
 	void book.commit().catch((error: unknown) => out.destroy(error instanceof Error ? error : new Error(String(error))))
 	return out
 }

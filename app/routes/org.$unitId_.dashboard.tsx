@@ -197,7 +197,10 @@ export default function DashboardPage() {
 				<p className="text-sm">
 					{t('dash.overdueText', { count: total.overdue.toLocaleString('vi-VN') })}{' '}
 					<Link to={`/org/${unit.id}/dashboard/people${keep({ people: 'overdue' })}`}>{t('dash.seeOverdue')}</Link> ·{' '}
-					<Link to={`/org/${unit.id}/dashboard/people${keep({ people: 'all' })}`}>{t('dash.seePeople')}</Link>
+					<Link to={`/org/${unit.id}/dashboard/people${keep({ people: 'all' })}`}>{t('dash.seePeople')}</Link> ·{' '}
+					<a href={`/org/${unit.id}/dashboard.xlsx${data.query}`} download>
+						{t('dash.downloadXlsx')}
+					</a>
 				</p>
 			</section>
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { expect as baseExpect, devices, test, type Page } from '@playwright/test'
+import ExcelJS from 'exceljs'
 import { expectAccessible, login } from './fixtures.ts'
 
 // Joining a chi đoàn through an invite (decision 016), as the people involved would do it: the demo youth officer
@@ -160,6 +161,13 @@ test('an officer invites, a young person registers on a phone, is approved, comp
 	await expect(page).toHaveURL(new RegExp(`course=${SLUG}`))
 	await expect(page.getByText(`đã hoàn thành: 1 / ${required + 1} đoàn viên, thanh niên phải hoàn thành`)).toBeVisible()
 	await expectAccessible(page)
+	// And in the export of these figures, read back as a spreadsheet.
+	const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Tải số liệu hiện tại (XLSX)' }).click()])
+	const book = new ExcelJS.Workbook()
+	await book.xlsx.load(new Uint8Array(readFileSync((await download.path())!)).buffer)
+	const summary = book.getWorksheet('Tổng hợp')!
+	expect(summary.getRow(1).getCell(1).value).toBe('Báo cáo kết quả tập huấn kỹ năng số và ứng xử trên môi trường mạng cho đoàn viên, thanh niên')
+	expect([summary.getRow(6).getCell(2).value, summary.getRow(6).getCell(3).value]).toEqual([required + 1, 1])
 	await page.getByRole('link', { name: 'Xem từng người' }).click()
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Người phải hoàn thành: ${BRANCH}`)
 	await page.getByRole('combobox', { name: 'Tình trạng' }).selectOption('completed')

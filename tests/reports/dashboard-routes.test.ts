@@ -1,8 +1,10 @@
 // The completion dashboard pages: who may see which unit, what bad filters do, what the pages show.
+import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { db } from '#app/db.server.ts'
 import { loader as dashboardLoader } from '#app/routes/org.$unitId_.dashboard.tsx'
 import { loader as peopleLoader } from '#app/routes/org.$unitId_.dashboard_.people.tsx'
+import { loader as xlsxLoader } from '#app/routes/org.$unitId_.dashboard[.]xlsx.ts'
 import { loader as reportsLoader } from '#app/routes/reports._index.tsx'
 import { assign, certify, createCourse, enroll, join } from '#tests/factories/learning.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
@@ -94,4 +96,41 @@ test('"Tiến độ" takes a viewer with one scope straight to its dashboard', a
 	const request = await requestAs(world.managerA.id, 'http://localhost/reports')
 	const response = await reportsLoader({ request, params: {}, context: {} }).catch((r: unknown) => r)
 	expect(response instanceof Response && response.headers.get('Location')).toBe(`/org/${world.a.id}/dashboard`)
+})
+
+async function figuresXlsx(userId: string | null, unitId: number, search = '') {
+	const request = await requestAs(userId, `http://localhost/org/${unitId}/dashboard.xlsx${search}`)
+	return xlsxLoader({ request, params: { unitId: String(unitId) }, context: {} })
+}
+
+test('the current figures download as XLSX with the dashboard’s numbers, scoped, audited; bad filters go back to the page', async () => {
+	const search = '?course=bang-so-lieu'
+	const data = await (await dashboard(world.admin.id, world.root.id, search)).json()
+	const response = await figuresXlsx(world.admin.id, world.root.id, search)
+	expect(response.headers.get('Content-Type')).toContain('spreadsheetml')
+	const book = new ExcelJS.Workbook()
+	await book.xlsx.load(await response.arrayBuffer())
+	expect(book.worksheets.map((w) => w.name)).toEqual(['Tổng hợp', 'Xếp hạng'])
+	const values = (row: ExcelJS.Row) => (row.values as Array<unknown>).slice(1)
+	expect(String(book.getWorksheet('Tổng hợp')!.getRow(3).getCell(1).value)).toMatch(/^Số liệu tại thời điểm \d\d:\d\d ngày \d\d\/\d\d\/\d{4}/)
+	const total = data.total
+	expect(values(book.getWorksheet('Tổng hợp')!.getRow(6)).slice(1)).toEqual([total.target, total.completed, Math.round(total.rate! * 1000) / 10, total.inProgress, total.notStarted, total.overdue])
+	const ranking = book.getWorksheet('Xếp hạng')!
+	const rows = [6, 7].map((i) => values(ranking.getRow(i)))
+	expect(rows).toEqual(
+		data.rows.map((r) => [
+			r.name,
+			r.counts.target,
+			r.counts.completed,
+			Math.round(r.counts.rate! * 1000) / 10,
+			r.counts.inProgress,
+			r.counts.notStarted,
+			r.counts.overdue,
+		]),
+	)
+	expect(await db.auditEvent.count({ where: { action: 'report.export', actorId: world.admin.id, targetId: String(world.root.id) } })).toBeGreaterThan(0)
+	expect(await status(figuresXlsx(world.managerA.id, world.b.id))).toBe(403)
+	expect(await status(figuresXlsx(null, world.a.id))).not.toBe(200)
+	const bad = await figuresXlsx(world.admin.id, world.root.id, '?level=abc')
+	expect([bad.status, bad.headers.get('Location')]).toEqual([303, `http://localhost/org/${world.root.id}/dashboard?level=abc`])
 })

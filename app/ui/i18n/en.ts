@@ -787,6 +787,7 @@ export const en: Record<MessageKey, string> = {
 	'dash.overdueText': 'Overdue and not completed: {count}.',
 	'dash.seeOverdue': 'See the overdue list',
 	'dash.seePeople': 'See each person',
+	'dash.downloadXlsx': 'Download the current figures (XLSX)',
 	'dash.ranking': 'Ranking of sub-units',
 	'dash.rankingChart': 'Completion rate of the sub-units of {unit}',
 	'dash.rankingChartDesc': 'One bar per unit, as long as its share of required people who completed; the dashed line is 100%. The table below has all the figures.',

@@ -392,6 +392,7 @@ export const viAdmin = {
 	'dash.overdueText': 'Quá hạn chưa hoàn thành: {count}.',
 	'dash.seeOverdue': 'Xem danh sách quá hạn',
 	'dash.seePeople': 'Xem từng người',
+	'dash.downloadXlsx': 'Tải số liệu hiện tại (XLSX)',
 	'dash.ranking': 'Xếp hạng các đơn vị trực thuộc',
 	'dash.rankingChart': 'Tỉ lệ hoàn thành của các đơn vị trực thuộc {unit}',
 	'dash.rankingChartDesc': 'Mỗi thanh là một đơn vị, dài theo tỉ lệ người đã hoàn thành trên số người phải hoàn thành; vạch đứt là mức 100%. Bảng bên dưới có đủ số liệu.',

@@ -1,0 +1,51 @@
+// The dashboard's figures as they are now (or at its "as of" date) as XLSX, with the same filters as the page: for a
+// unit that must send numbers before the month's snapshot exists. Scoped like the page, streamed, audited.
+import { Readable } from 'node:stream'
+import { type LoaderFunctionArgs } from '@remix-run/node'
+import { audit } from '#app/auth/audit.server.ts'
+import { requireOrgRole } from '#app/auth/permissions.server.ts'
+import { getCommunityTeams } from '#app/reports/community.server.ts'
+import { courseTitles, getCourseBreakdown, getLevelRows, levelsBelow } from '#app/reports/completion.server.ts'
+import { DASHBOARD_ROLES, dayVn, MAX_LEVEL, readFilters } from '#app/reports/dashboard.server.ts'
+import { currentFiguresXlsx } from '#app/reports/report.server.ts'
+import { attachment, XLSX_TYPE } from '#app/org/roster-files.server.ts'
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const { unit, user } = await requireOrgRole(request, Number(params.unitId), DASHBOARD_ROLES)
+	const url = new URL(request.url)
+	const { filters, courseId, at, problems } = await readFilters(url)
+	// Bad filters: back to the page, which says what is wrong.
+	if (problems.length) return Response.redirect(new URL(`/org/${unit.id}/dashboard${url.search}`, url), 303)
+	const level = Math.max(1, Math.min(filters.level, MAX_LEVEL, await levelsBelow(unit)))
+	const [ranking, breakdown, teams, titles] = await Promise.all([
+		getLevelRows(unit.id, level, { courseId, at }),
+		courseId ? null : getCourseBreakdown(unit.id, { at }),
+		unit.tree === 'YOUTH' ? getCommunityTeams(unit, { courseId, at }) : null,
+		courseTitles(courseId ? [courseId] : []),
+	])
+	if (!ranking) throw new Response('Not Found', { status: 404 })
+	const course = courseId ? (titles.get(courseId) ?? null) : null
+	await audit({
+		actorId: user.id,
+		action: 'report.export',
+		targetType: 'OrgUnit',
+		targetId: unit.id,
+		orgUnitId: unit.id,
+		request,
+		details: { format: 'xlsx', figures: 'current', asOf: ranking.asOf.toISOString(), course: course?.slug ?? null, level },
+	})
+	const body = currentFiguresXlsx({
+		unit: ranking.unit,
+		course,
+		asOf: ranking.asOf,
+		level,
+		total: ranking.total,
+		rows: ranking.rows,
+		courses: breakdown?.courses ?? null,
+		communityTeams: teams,
+	})
+	const name = `So-lieu_${unit.code}_${dayVn(ranking.asOf)}${course ? `_${course.slug}` : ''}.xlsx`
+	return new Response(Readable.toWeb(body) as unknown as ReadableStream<Uint8Array>, {
+		headers: { 'Content-Type': XLSX_TYPE, 'Content-Disposition': attachment(name), 'Cache-Control': 'private, no-store' },
+	})
+}
