@@ -179,6 +179,9 @@ export async function planRoster(input: {
 		list.push({ id: r.membershipId, userId: r.userId, orgUnitId: r.orgUnitId, path: r.path, title: r.title, tags: r.tags, countsInTarget: r.countsInTarget })
 		scopedMemberships.set(r.userId, list)
 	}
+	// Someone found by e-mail, phone or name outside the importer's scope (another agency, another tree) is named in
+	// no message: an importer learns nothing about people they do not manage.
+	const inScope = (u: KnownUser) => scopedUsers.has(u.id)
 	const byName = new Map<string, Array<KnownUser>>()
 	for (const u of scopedUsers.values()) {
 		const key = fold(u.fullName)
@@ -278,10 +281,11 @@ export async function planRoster(input: {
 		const phoneUser = phoneUsers.length === 1 ? phoneUsers[0] : undefined
 		let user: KnownUser | undefined = emailUser ?? phoneUser
 		if (emailUser && phoneUser && emailUser.id !== phoneUser.id) {
-			fail({ ...cell(r.row, 'phone'), key: 'import.db.phoneOtherPerson', vars: { name: phoneUser.fullName } })
+			fail(inScope(phoneUser) ? { ...cell(r.row, 'phone'), key: 'import.db.phoneOtherPerson', vars: { name: phoneUser.fullName } } : { ...cell(r.row, 'phone'), key: 'import.db.phoneOutside' })
 		}
 		if (user && fold(user.fullName) !== fold(r.fullName)) {
-			fail({ ...cell(r.row, emailUser ? 'email' : 'phone'), key: 'import.db.otherPerson', vars: { name: user.fullName } })
+			const column = emailUser ? 'email' : 'phone'
+			fail(inScope(user) ? { ...cell(r.row, column), key: 'import.db.otherPerson', vars: { name: user.fullName } } : { ...cell(r.row, column), key: 'import.db.otherOutside' })
 		}
 		if (!user && !rowFailed) {
 			// Same name (and birth date when both sides have one); without dates, only inside the same unit.
@@ -297,13 +301,19 @@ export async function planRoster(input: {
 			} else if (candidates.length === 1) {
 				const c = candidates[0]!
 				if (r.email && c.email && c.email !== r.email) {
-					fail({ ...cell(r.row, 'email'), key: 'import.db.sameNameOtherEmail', vars: { name: c.fullName, email: c.email } })
+					fail(
+						inScope(c)
+							? { ...cell(r.row, 'email'), key: 'import.db.sameNameOtherEmail', vars: { name: c.fullName, email: c.email } }
+							: { ...cell(r.row, 'email'), key: 'import.db.sameNameOutside' },
+					)
 				} else user = c
 			}
 		}
 		if (user && r.email && !emailUser) {
 			const clash = byEmail.get(r.email)
-			if (clash && clash.id !== user.id) fail({ ...cell(r.row, 'email'), key: 'import.db.otherPerson', vars: { name: clash.fullName } })
+			if (clash && clash.id !== user.id) {
+				fail(inScope(clash) ? { ...cell(r.row, 'email'), key: 'import.db.otherPerson', vars: { name: clash.fullName } } : { ...cell(r.row, 'email'), key: 'import.db.otherOutside' })
+			}
 		}
 		if (rowFailed) continue
 

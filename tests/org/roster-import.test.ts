@@ -94,7 +94,9 @@ test('CSV exports in UTF-8 with BOM, UTF-16 and Windows-1258 with semicolons rea
 
 test('errors name the row and column, block the confirm, and nothing is written', async () => {
 	const ctx = await setup('C')
-	await db.user.create({ data: { fullName: 'Hoàng Văn Có Sẵn', email: 'taken@example.vn' } })
+	// On the manager's roster, so the message may name them (someone outside it is never named: the re-check test below).
+	const taken = await db.user.create({ data: { fullName: 'Hoàng Văn Có Sẵn', email: 'taken@example.vn' } })
+	await db.membership.create({ data: { userId: taken.id, orgUnitId: ctx.division.id } })
 	const before = await counts()
 	const file = await rosterXlsx([
 		['Đúng Người', '01/01/1980', 'ok@example.vn', '', ctx.dept.code, '', '', ''],
@@ -168,7 +170,7 @@ test('a confirm re-checks the file: a clash added after the preview fails the im
 	await confirmRosterImport({ jobId, scope: ctx.scope, actorId: ctx.manager.id, wait: true })
 	const job = await getImportJob(jobId, ctx.dept.id)
 	expect(job?.status).toBe('FAILED')
-	expect(job?.errors.items.map((e) => formatImportMessage(t, e))).toEqual(['Dòng 3, cột C (Email): Đã được dùng cho một người khác trong hệ thống: Ai Đó Khác.'])
+	expect(job?.errors.items.map((e) => formatImportMessage(t, e))).toEqual(['Dòng 3, cột C (Email): Đã được dùng cho một người khác, ngoài phạm vi bạn quản lý; hãy kiểm tra lại với người này.'])
 	expect(await counts()).toEqual(before)
 	// Another unit's page cannot show this job.
 	expect(await getImportJob(jobId, ctx.other.id)).toBeNull()

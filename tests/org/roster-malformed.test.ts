@@ -166,8 +166,9 @@ cases.push(
 	{ name: 'the same person twice in one unit', file: dupe([goodRow(1), goodRow(2), goodRow(1)]), expect: { key: 'import.dup.row', row: 4, column: 'A' } },
 	{ name: 'one e-mail for two names', file: dupe([goodRow(1), [...goodRow(2).slice(0, 2), 'tot1@example.vn', ...goodRow(2).slice(3)]]), expect: { key: 'import.dup.otherName', row: 3, column: 'C' } },
 	{ name: 'one phone for two names', file: dupe([withPhone(goodRow(1), '0911111111'), withPhone(goodRow(2), '0911111111')]), expect: { key: 'import.dup.otherName', row: 3, column: 'D' } },
-	{ name: 'an e-mail of someone else in the database', file: dupe([[...goodRow(1).slice(0, 2), 'da.co@example.vn', ...goodRow(1).slice(3)]]), expect: { key: 'import.db.otherPerson', row: 2, column: 'C' } },
-	{ name: 'a phone of someone else in the database', file: dupe([withPhone(goodRow(1), '0987654321')]), expect: { key: 'import.db.otherPerson', row: 2, column: 'D' } },
+	// That person is on no roster the importer manages: the message must not name them.
+	{ name: 'an e-mail of someone else in the database', file: dupe([[...goodRow(1).slice(0, 2), 'da.co@example.vn', ...goodRow(1).slice(3)]]), expect: { key: 'import.db.otherOutside', row: 2, column: 'C' } },
+	{ name: 'a phone of someone else in the database', file: dupe([withPhone(goodRow(1), '0987654321')]), expect: { key: 'import.db.otherOutside', row: 2, column: 'D' } },
 	{ name: 'a name shared by two people of the unit', file: dupe([['Trùng Tên Nhau', '', '', '', 'CODE', '', '', '']]), expect: { key: 'import.db.ambiguous', row: 2, column: 'A' } },
 )
 function withPhone(row: Array<ExcelJS.CellValue>, phone: string) {
