@@ -20,8 +20,10 @@ export async function createUserInUnit(
 	if (clash) return { ok: false, field: clash.username === input.username ? 'username' : 'email' }
 	const fullName = normalizeName(input.fullName)
 	return db.$transaction(async (tx) => {
+		// Someone added to a Youth Union unit is a youth member; anywhere else (teachers included) staff.
+		const { tree } = await tx.orgUnit.findUniqueOrThrow({ where: { id: unitId }, select: { tree: true } })
 		const user = await tx.user.create({
-			data: { fullName, username: input.username, email, status: 'PENDING', kind: 'STAFF' },
+			data: { fullName, username: input.username, email, status: 'PENDING', kind: tree === 'YOUTH' ? 'YOUTH' : 'STAFF' },
 		})
 		await tx.membership.create({
 			data: { userId: user.id, orgUnitId: unitId, title: input.title ? normalizeName(input.title) : null, tags: input.tags },

@@ -44,3 +44,19 @@ test('a taken username or e-mail is refused and nothing is written', async () =>
 	})
 	expect(await counts()).toEqual(before)
 })
+
+test('an account created on a Youth Union unit is a youth member, on a government unit staff', async () => {
+	const gov = await createUnit('Sở G')
+	const youthRoot = await db.orgUnit.create({ data: { tree: 'YOUTH', kind: 'youth_union', code: 'TD-G', name: 'Tỉnh đoàn G', path: 'pending', depth: 0 } })
+	const root = await db.orgUnit.update({ where: { id: youthRoot.id }, data: { path: `/${youthRoot.id}/` } })
+	const branch = await createUnit('Chi đoàn G', root, 'youth_branch')
+	const officer = await createUser({ unitId: root.id, role: 'YOUTH_ADMIN' })
+	const manager = await createUser({ unitId: gov.id, role: 'MANAGER' })
+	await createUserInUnit({ fullName: 'Đoàn Viên Mới', username: 'doan.vien.g', tags: [] }, branch.id, officer.id, await requestAs(officer.id))
+	await createUserInUnit({ fullName: 'Cán Bộ Mới', username: 'can.bo.g', tags: [] }, gov.id, manager.id, await requestAs(manager.id))
+	const kinds = await db.user.findMany({ where: { username: { in: ['doan.vien.g', 'can.bo.g'] } }, select: { username: true, kind: true }, orderBy: { username: 'asc' } })
+	expect(kinds).toEqual([
+		{ username: 'can.bo.g', kind: 'STAFF' },
+		{ username: 'doan.vien.g', kind: 'YOUTH' },
+	])
+})
