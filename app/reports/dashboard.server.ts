@@ -4,7 +4,8 @@ import { z } from 'zod'
 import { type Grant, grantCovers } from '#app/auth/permissions.ts'
 import { db } from '#app/db.server.ts'
 import { compareVi } from '#app/ui/collation.ts'
-import { courseTitles, type PeopleFilter } from './completion.server.ts'
+import { getCommunityTeams } from './community.server.ts'
+import { courseTitles, getCourseBreakdown, getLevelRows, levelsBelow, type PeopleFilter, type UnitRef } from './completion.server.ts'
 import { endOfDayVn } from './completion.ts'
 
 /** Who may look at completion numbers of a unit (ADMIN always may). */
@@ -93,4 +94,21 @@ export async function visibleAncestors(unit: { path: string; id: number }, grant
 		.filter((u): u is NonNullable<typeof u> => !!u)
 		.filter((u) => grants.some((g) => (g.role === 'ADMIN' || (DASHBOARD_ROLES as ReadonlyArray<string>).includes(g.role)) && grantCovers(g, u.path)))
 		.map((u) => ({ id: u.id, name: u.name }))
+}
+
+/**
+ * What the dashboard and its XLSX show of a unit for the filters: the ranking at the chosen level (a level deeper
+ * than the tree goes is the deepest there is), the per-course breakdown over all courses, and the community teams
+ * of a youth unit.
+ */
+export async function dashboardFigures(unit: UnitRef, filters: Pick<DashboardFilters, 'level'>, courseId: string | null, at: Date | undefined) {
+	const levels = Math.min(MAX_LEVEL, await levelsBelow(unit))
+	const level = Math.max(1, Math.min(filters.level, levels))
+	const [ranking, breakdown, teams] = await Promise.all([
+		getLevelRows(unit.id, level, { courseId, at }),
+		courseId ? null : getCourseBreakdown(unit.id, { at }),
+		// The Youth Union also follows its community digital teams (issue 10); other trees have none.
+		unit.tree === 'YOUTH' ? getCommunityTeams(unit, { courseId, at }) : null,
+	])
+	return { levels, level, ranking, breakdown, teams }
 }

@@ -251,11 +251,11 @@ export function currentFiguresXlsx(figures: CurrentFigures): Readable {
 	return out
 }
 
-/** "14:05 ngày 23/11/2026", in Vietnam's time (UTC+7, no daylight saving). */
+/** "14:05 ngày 23/11/2026", in Vietnam's time (UTC+7, no daylight saving); the date as formatVnDate writes it. */
 function formatVnDateTime(at: Date) {
 	const vn = new Date(at.getTime() + 7 * 3600_000)
 	const two = (n: number) => String(n).padStart(2, '0')
-	return `${two(vn.getUTCHours())}:${two(vn.getUTCMinutes())} ngày ${two(vn.getUTCDate())}/${two(vn.getUTCMonth() + 1)}/${vn.getUTCFullYear()}`
+	return `${two(vn.getUTCHours())}:${two(vn.getUTCMinutes())} ngày ${formatVnDate(at)}`
 }
 
 /** XLSX: "Tổng hợp" (header, summary, total, courses, months), then one sheet per level. Numbers, never formulas. */

@@ -2,10 +2,8 @@ import { type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/nod
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { RateBars, RateLine, StatusStack } from '#app/reports/charts.tsx'
-import { getCommunityTeams } from '#app/reports/community.server.ts'
-import { getCourseBreakdown, getLevelRows, levelsBelow } from '#app/reports/completion.server.ts'
 import { type CompletionCounts } from '#app/reports/completion.ts'
-import { courseOptions, DASHBOARD_ROLES, dayVn, EARLIEST_DAY, MAX_LEVEL, readFilters, visibleAncestors } from '#app/reports/dashboard.server.ts'
+import { courseOptions, DASHBOARD_ROLES, dashboardFigures, dayVn, EARLIEST_DAY, readFilters, visibleAncestors } from '#app/reports/dashboard.server.ts'
 import { lastEndedPeriod, readSnapshots } from '#app/reports/snapshots.server.ts'
 
 /** The twelve months up to the last one that has ended, as YYYY-MM. */
@@ -24,17 +22,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { unit, grants } = await requireOrgRole(request, Number(params.unitId), DASHBOARD_ROLES)
 	const url = new URL(request.url)
 	const { filters, courseId, at, problems } = await readFilters(url)
-	const levels = Math.min(MAX_LEVEL, await levelsBelow(unit))
-	// A level deeper than the tree goes: the deepest there is.
-	const level = Math.max(1, Math.min(filters.level, levels))
-	const [children, breakdown, courses, ancestors, history, teams] = await Promise.all([
-		getLevelRows(unit.id, level, { courseId, at }),
-		courseId ? null : getCourseBreakdown(unit.id, { at }),
+	const [{ levels, level, ranking: children, breakdown, teams }, courses, ancestors, history] = await Promise.all([
+		dashboardFigures(unit, filters, courseId, at),
 		courseOptions(),
 		visibleAncestors(unit, grants),
 		readSnapshots(unit.id, lastTwelveMonths(), { courseId }),
-		// The Youth Union also follows its community digital teams (issue 10); other trees have none.
-		unit.tree === 'YOUTH' ? getCommunityTeams(unit, { courseId, at }) : null,
 	])
 	if (!children) throw new Response('Not Found', { status: 404 })
 	return json({

@@ -4,9 +4,8 @@ import { Readable } from 'node:stream'
 import { type LoaderFunctionArgs } from '@remix-run/node'
 import { audit } from '#app/auth/audit.server.ts'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
-import { getCommunityTeams } from '#app/reports/community.server.ts'
-import { courseTitles, getCourseBreakdown, getLevelRows, levelsBelow } from '#app/reports/completion.server.ts'
-import { DASHBOARD_ROLES, dayVn, MAX_LEVEL, readFilters } from '#app/reports/dashboard.server.ts'
+import { courseTitles } from '#app/reports/completion.server.ts'
+import { DASHBOARD_ROLES, dashboardFigures, dayVn, readFilters } from '#app/reports/dashboard.server.ts'
 import { currentFiguresXlsx } from '#app/reports/report.server.ts'
 import { attachment, XLSX_TYPE } from '#app/org/roster-files.server.ts'
 
@@ -16,13 +15,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { filters, courseId, at, problems } = await readFilters(url)
 	// Bad filters: back to the page, which says what is wrong.
 	if (problems.length) return Response.redirect(new URL(`/org/${unit.id}/dashboard${url.search}`, url), 303)
-	const level = Math.max(1, Math.min(filters.level, MAX_LEVEL, await levelsBelow(unit)))
-	const [ranking, breakdown, teams, titles] = await Promise.all([
-		getLevelRows(unit.id, level, { courseId, at }),
-		courseId ? null : getCourseBreakdown(unit.id, { at }),
-		unit.tree === 'YOUTH' ? getCommunityTeams(unit, { courseId, at }) : null,
-		courseTitles(courseId ? [courseId] : []),
-	])
+	const [{ level, ranking, breakdown, teams }, titles] = await Promise.all([dashboardFigures(unit, filters, courseId, at), courseTitles(courseId ? [courseId] : [])])
 	if (!ranking) throw new Response('Not Found', { status: 404 })
 	const course = courseId ? (titles.get(courseId) ?? null) : null
 	await audit({
