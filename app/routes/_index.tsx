@@ -2,8 +2,9 @@ import { type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/nod
 import { Link, useLoaderData, useSearchParams } from '@remix-run/react'
 import { getGrants } from '#app/auth/permissions.server.ts'
 import { getUser } from '#app/auth/session.server.ts'
+import { type CourseCard, getMyCourses } from '#app/learning/my-courses.server.ts'
 import { getHome } from '#app/org/home.server.ts'
-import { useT } from '#app/ui/i18n.ts'
+import { useLang, useT } from '#app/ui/i18n.ts'
 import { tagLabel } from '#app/ui/labels.ts'
 
 export const meta: MetaFunction = () => [
@@ -16,14 +17,16 @@ export const meta: MetaFunction = () => [
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await getUser(request)
-	if (!user) return json({ user: null, home: null })
+	if (!user) return json({ user: null, home: null, required: null })
 	const grants = await getGrants(request, user.id)
-	return json({ user: { fullName: user.fullName }, home: await getHome(user.id, grants) })
+	// The same cards as /my-courses (one query, one rule): a learner's first page is what they must do next.
+	const [home, courses] = await Promise.all([getHome(user.id, grants), getMyCourses(user.id, user.kind)])
+	return json({ user: { fullName: user.fullName }, home, required: courses.required })
 }
 
 export default function HomePage() {
-	const { user, home } = useLoaderData<typeof loader>()
-	return user && home ? <Dashboard fullName={user.fullName} home={home} /> : <Landing />
+	const { user, home, required } = useLoaderData<typeof loader>()
+	return user && home ? <Dashboard fullName={user.fullName} home={home} required={required ?? []} /> : <Landing />
 }
 
 function Landing() {
@@ -57,7 +60,7 @@ function Landing() {
 
 type Home = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>['home']>
 
-function Dashboard({ fullName, home }: { fullName: string; home: Home }) {
+function Dashboard({ fullName, home, required }: { fullName: string; home: Home; required: Array<CourseCard> }) {
 	const t = useT()
 	const [params] = useSearchParams()
 	return (
@@ -68,6 +71,7 @@ function Dashboard({ fullName, home }: { fullName: string; home: Home }) {
 					{t('activate.done')}
 				</p>
 			) : null}
+			<RequiredCourses cards={required} />
 			{home.managed.length ? (
 				<section className="mb-6" aria-labelledby="managed-heading">
 					<h2 id="managed-heading" className="mb-2 text-xl font-semibold">
@@ -103,8 +107,57 @@ function Dashboard({ fullName, home }: { fullName: string; home: Home }) {
 				) : (
 					<p className="mb-3">{t('dash.noMemberships')}</p>
 				)}
-				<p className="text-gray-700">{t('dash.learnerIntro')}</p>
 			</section>
 		</>
+	)
+}
+
+/** The learner's required courses, most urgent first (as /my-courses sorts them), each with its one next step. */
+function RequiredCourses({ cards }: { cards: Array<CourseCard> }) {
+	const t = useT()
+	const lang = useLang()
+	const date = (iso: string) =>
+		new Date(iso).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' })
+	return (
+		<section className="mb-6" aria-labelledby="required-heading">
+			<h2 id="required-heading" className="mb-2 text-xl font-semibold">
+				{t('dash.required')}
+			</h2>
+			{cards.length ? (
+				<ul className="mb-3 grid gap-3 sm:grid-cols-2">
+					{cards.map((c) => {
+						const next =
+							c.status === 'not-started'
+								? { to: `/courses/${c.slug}`, label: t('learn.start') }
+								: c.resumeLesson
+									? { to: `/courses/${c.slug}/lessons/${c.resumeLesson}`, label: t('learn.resume') }
+									: { to: `/courses/${c.slug}/quiz`, label: t('learn.goQuiz') }
+						return (
+							<li key={c.slug} className="card">
+								<h3 className="mb-1 text-lg font-semibold">
+									<Link to={`/courses/${c.slug}`}>{c.title}</Link>
+								</h3>
+								<p className="mb-2 text-sm text-gray-700">
+									{t(`learn.status.${c.status}`)}
+									{c.status === 'in-progress' ? ` · ${t('learn.percentDone', { percent: c.percent })}` : ''}
+									{c.dueAt ? ` · ${t('learn.dueAt', { date: date(c.dueAt) })}` : ''}
+								</p>
+								{c.overdue ? <p className="mb-2 inline-block rounded bg-red-700 px-2 py-0.5 text-sm font-semibold text-white">{t('learn.overdue')}</p> : null}
+								<p>
+									<Link to={next.to} className="btn">
+										{next.label}
+									</Link>
+								</p>
+							</li>
+						)
+					})}
+				</ul>
+			) : (
+				<p className="mb-3">{t('dash.noRequired')}</p>
+			)}
+			<p>
+				<Link to="/my-courses">{t('dash.myCoursesLink')}</Link>
+			</p>
+		</section>
 	)
 }

@@ -1,0 +1,86 @@
+// Issue 18 item 1: a learner's home page lists the required courses /my-courses lists (same cards), with due dates
+// as dd/mm/yyyy, the overdue mark and the one next step (start, continue the lesson, take the quiz).
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { createRemixStub } from '@remix-run/testing'
+import { within } from '@testing-library/dom'
+import { JSDOM } from 'jsdom'
+import { renderToString } from 'react-dom/server'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { writeContentBuild } from '#app/content/build.server.ts'
+import { checkContent } from '#app/content/check.server.ts'
+import { getCourse } from '#app/content/courses.server.ts'
+import { createAssignment } from '#app/learning/assignments.server.ts'
+import { getMyCourses } from '#app/learning/my-courses.server.ts'
+import { completeLesson, startEnrollment } from '#app/learning/progress.server.ts'
+import HomePage, { loader } from '#app/routes/_index.tsx'
+import { vi } from '#app/ui/i18n/vi.ts'
+import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
+import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+
+const tmp = mkdtempSync(path.join(tmpdir(), 'vms-home-'))
+let testDb: TestDb
+
+// React Router's links warn about useLayoutEffect on the server; the page itself renders there in production too.
+const consoleError = console.error
+beforeAll(async () => {
+	console.error = (...args: Array<unknown>) => {
+		if (!String(args[0]).includes('useLayoutEffect')) consoleError(...args)
+	}
+	testDb = await createTestDb()
+	writeContentBuild(await checkContent('tests/fixtures/content/valid'), tmp)
+	process.env.VMS_CONTENT_DIR = tmp
+})
+afterAll(async () => {
+	console.error = consoleError
+	delete process.env.VMS_CONTENT_DIR
+	rmSync(tmp, { recursive: true, force: true })
+	await testDb.close()
+})
+
+async function renderHome(userId: string) {
+	const response = await loader({ request: await requestAs(userId), params: {}, context: {} })
+	const data = await response.json()
+	const root = { lang: 'vi', messages: null }
+	const Stub = createRemixStub([{ id: 'root', path: '/', loader: () => root, children: [{ id: 'page', index: true, Component: HomePage, loader: () => data }] }])
+	// Rendered on the server as the page is (the content build's esbuild cannot run under a jsdom environment).
+	const html = renderToString(<Stub initialEntries={['/']} hydrationData={{ loaderData: { root, page: data } }} />)
+	return { data, screen: within(new JSDOM(html).window.document.body) }
+}
+
+test('a learner with an overdue required course sees it on the home page with its due date and next step', async () => {
+	const root = await createUnit('Tỉnh Trang Chủ')
+	const dept = await createUnit('Sở Trang Chủ', root)
+	const manager = await createUser({ unitId: dept.id, role: 'MANAGER' })
+	const learner = await createUser({ fullName: 'Lê Văn Học', unitId: dept.id })
+	await createAssignment({ courseSlug: 'mau', dueAt: new Date('2025-03-04T16:59:59Z') }, dept, manager.id, await requestAs(null))
+
+	const { data, screen } = await renderHome(learner.id)
+	// The same cards as /my-courses: not a second query with its own idea of "required".
+	expect(data.required).toEqual((await getMyCourses(learner.id, 'STAFF')).required)
+	const section = screen.getByRole('region', { name: 'Khoá học bắt buộc của bạn' })
+	const title = getCourse('mau')!.meta.title
+	expect(within(section).getByRole('link', { name: title })).toHaveAttribute('href', '/courses/mau')
+	expect(section).toHaveTextContent('Hạn hoàn thành 04/03/2025')
+	expect(within(section).getByText('Quá hạn')).toBeInTheDocument()
+	expect(within(section).getByRole('link', { name: 'Bắt đầu học' })).toHaveAttribute('href', '/courses/mau')
+	expect(screen.queryByText(/sẽ hiện ở đây khi đơn vị giao khoá học/)).toBeNull()
+	expect(screen.getByRole('link', { name: 'Xem tất cả khoá học của tôi' })).toHaveAttribute('href', '/my-courses')
+
+	// Started: the next step is the first lesson not done; every lesson done: the quiz.
+	const enrollment = (await startEnrollment(learner.id, 'mau'))!
+	const lessons = getCourse('mau')!.lessons
+	const started = (await renderHome(learner.id)).screen
+	expect(started.getByRole('link', { name: 'Tiếp tục học' })).toHaveAttribute('href', `/courses/mau/lessons/${lessons[0]!.slug}`)
+	for (const lesson of lessons) await completeLesson(enrollment.id, lesson.slug)
+	const lessonsDone = (await renderHome(learner.id)).screen
+	expect(lessonsDone.getByRole('link', { name: 'Làm bài kiểm tra' })).toHaveAttribute('href', '/courses/mau/quiz')
+})
+
+test('a person with nothing required is told so, not that courses will appear later', async () => {
+	const unit = await createUnit('Tỉnh Không Giao')
+	const person = await createUser({ unitId: unit.id })
+	const { screen } = await renderHome(person.id)
+	expect(screen.getByText('Hiện bạn chưa được giao khoá học bắt buộc nào.')).toBeInTheDocument()
+})
