@@ -6,6 +6,7 @@ import path from 'node:path'
 import { type Document, LineCounter, parseDocument } from 'yaml'
 import { type z } from 'zod'
 import { compileLesson, isLocalImage, type LessonAsset, type MdNode, sha256, visit } from './compile.server.ts'
+import { type BankBias, bankBiasProblems, measureBank, measureScenarios, type ScenarioBias, type ScenarioShape } from './form-bias.ts'
 import {
 	COMPONENT_NAMES,
 	ComponentAttributeSchemas,
@@ -45,8 +46,19 @@ export type CheckedLesson = {
 
 export type CheckedCourse = { slug: string; dir: string; meta: Course; lessons: Array<CheckedLesson>; quiz: Quiz; hash: string }
 
+/** How recognisable the keys of a course are by their form (docs/content-authoring.md, "Form bias"). */
+export type CourseFormBias = {
+	course: string
+	quizFile: string
+	/** Absent when quiz.yaml could not be read. */
+	bank?: BankBias
+	scenarios: ScenarioBias
+}
+
 export type ContentCheck = {
 	problems: Array<Problem>
+	/** Every course folder's measures, also for courses that have problems. */
+	formBias: Array<CourseFormBias>
 	sources: Array<LegalSource>
 	/** Courses that passed every check, ready to be written by the build. */
 	courses: Array<CheckedCourse>
@@ -237,6 +249,7 @@ type LessonContext = {
 	problems: Array<Problem>
 	citations: Array<Citation>
 	links: Array<LinkRef>
+	scenarios: Array<ScenarioShape>
 	courseDir: string
 }
 
@@ -326,6 +339,12 @@ function checkComponent(node: MdNode, ancestors: Array<MdNode>, ctx: LessonConte
 		}
 		if (best !== 1) {
 			ctx.problems.push({ file: ctx.file, line, message: `<Scenario> cần đúng một <Option verdict="best"> (đang có ${best}).` })
+		}
+		// Measured for form bias only when well formed; a malformed one is already reported above.
+		const labels = options.map((o) => (o.attributes ?? []).find((a) => a.name === 'label')?.value).filter((l) => typeof l === 'string')
+		if (best === 1 && labels.length === options.length) {
+			const bestAt = options.findIndex((o) => (o.attributes ?? []).some((a) => a.name === 'verdict' && a.value === 'best'))
+			ctx.scenarios.push({ file: ctx.file, line, labels, best: bestAt })
 		}
 	}
 
@@ -439,7 +458,7 @@ async function checkCourse(
 	problems: Array<Problem>,
 	citations: Array<Citation>,
 	links: Array<LinkRef>,
-): Promise<{ course?: CheckedCourse; lessonSlugs: Set<string> }> {
+): Promise<{ course?: CheckedCourse; lessonSlugs: Set<string>; formBias: CourseFormBias }> {
 	const before = problems.length
 	const courseFile = path.join(dir, 'course.yaml')
 	if (!SlugSchema.safeParse(folder).success) {
@@ -466,6 +485,7 @@ async function checkCourse(
 	const files = readdirSync(dir).sort()
 	const lessons: Array<CheckedLesson> = []
 	const lessonSlugs = new Set<string>()
+	const scenarios: Array<ScenarioShape> = []
 	const orders = new Map<number, string>()
 	for (const name of files.filter((f) => f.endsWith('.mdx'))) {
 		const file = path.join(dir, name)
@@ -480,14 +500,18 @@ async function checkCourse(
 		if (orders.has(order)) problems.push({ file, line: 1, message: `Số thứ tự ${match[1]} trùng với ${orders.get(order)}.` })
 		lessonSlugs.add(slug)
 		orders.set(order, name)
-		const lesson = await checkLesson(file, order, slug, { registry, problems, citations, links, courseDir: dir })
+		const lesson = await checkLesson(file, order, slug, { registry, problems, citations, links, scenarios, courseDir: dir })
 		if (lesson) lessons.push(lesson)
 	}
 	if (!lessonSlugs.size) problems.push({ file: dir, line: 1, message: 'Khoá học chưa có bài học nào (tệp NN-ten-bai.mdx).' })
 
 	const quizFile = path.join(dir, 'quiz.yaml')
 	const quiz = readYamlFile(QuizSchema, quizFile, problems)
+	const formBias: CourseFormBias = { course: folder, quizFile, scenarios: measureScenarios(scenarios) }
 	if (quiz) {
+		formBias.bank = measureBank(quiz.data.bank)
+		const line = lineAt(quiz.parsed, ['bank'], 0)
+		for (const message of bankBiasProblems(formBias.bank)) problems.push({ file: quizFile, line, message: `bank: ${message}` })
 		const ids = new Map<string, number>()
 		quiz.data.bank.forEach((question, i) => {
 			const line = lineAt(quiz.parsed, ['bank', i, 'id'], 0)
@@ -510,11 +534,11 @@ async function checkCourse(
 		})
 	}
 
-	if (!course || !quiz || problems.length > before) return { lessonSlugs }
+	if (!course || !quiz || problems.length > before) return { lessonSlugs, formBias }
 	const hash = sha256(
 		[courseFile, quizFile, ...lessons.map((l) => l.file)].map((f) => `${path.basename(f)}\n${readFileSync(f, 'utf8')}`).join('\n\0'),
 	)
-	return { course: { slug: folder, dir, meta: course.data, lessons, quiz: quiz.data, hash }, lessonSlugs }
+	return { course: { slug: folder, dir, meta: course.data, lessons, quiz: quiz.data, hash }, lessonSlugs, formBias }
 }
 
 /** Folders starting with "_" or "." (the template, drafts) are not courses. */
@@ -532,12 +556,14 @@ export async function checkContent(root = 'content'): Promise<ContentCheck> {
 	const citations: Array<Citation> = []
 	const links: Array<LinkRef> = []
 	const courses: Array<CheckedCourse> = []
+	const formBias: Array<CourseFormBias> = []
 	const lessonsByCourse = new Map<string, Set<string>>()
 
 	for (const folder of courseFolders(root)) {
 		const dir = path.join(root, 'courses', folder)
 		const result = await checkCourse(dir, folder, registry, problems, citations, links)
 		lessonsByCourse.set(folder, result.lessonSlugs)
+		formBias.push(result.formBias)
 		if (result.course) courses.push(result.course)
 	}
 
@@ -559,7 +585,7 @@ export async function checkContent(root = 'content'): Promise<ContentCheck> {
 		.filter((s) => s.citations.length)
 
 	problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line)
-	return { problems, sources: [...registry.values()], courses: good, staleCitations }
+	return { problems, formBias, sources: [...registry.values()], courses: good, staleCitations }
 }
 
 export function formatProblem(p: Problem) {
