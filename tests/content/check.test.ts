@@ -1,268 +1,183 @@
-import path from "node:path";
-import { expect, test } from "vitest";
-import { checkContent } from "#app/content/check.server.ts";
+import path from 'node:path'
+import { expect, test } from 'vitest'
+import { checkContent } from '#app/content/check.server.ts'
 
-const FIXTURES = "tests/fixtures/content";
+const FIXTURES = 'tests/fixtures/content'
 
 /** Every problem of one fixture, with the file relative to the fixture's root. */
 async function problemsOf(name: string) {
-  const root = path.join(FIXTURES, name);
-  const result = await checkContent(root);
-  return result.problems.map((p) => ({
-    ...p,
-    file: path.relative(root, p.file),
-  }));
+	const root = path.join(FIXTURES, name)
+	const result = await checkContent(root)
+	return result.problems.map((p) => ({ ...p, file: path.relative(root, p.file) }))
 }
 
-const COURSE = "courses/mau/course.yaml";
-const LESSON = "courses/mau/01-bai-mot.mdx";
-const QUIZ = "courses/mau/quiz.yaml";
+const COURSE = 'courses/mau/course.yaml'
+const LESSON = 'courses/mau/01-bai-mot.mdx'
+const QUIZ = 'courses/mau/quiz.yaml'
 
-test("a valid tree has no problems and yields its compiled course", async () => {
-  const result = await checkContent(path.join(FIXTURES, "valid"));
-  expect(result.problems).toEqual([]);
-  expect(result.courses).toHaveLength(1);
-  const [course] = result.courses;
-  expect(course?.lessons.map((l) => [l.order, l.slug])).toEqual([
-    [1, "bai-mot"],
-    [2, "bai-hai"],
-  ]);
-  expect(course?.lessons[0]).toMatchObject({
-    headings: [{ depth: 2, text: "Mở đầu", id: "mo-dau" }],
-    sources: ["luat-mau-2025"],
-    assets: [{ name: expect.stringMatching(/^[a-f0-9]{16}\.png$/) }],
-  });
-  expect(course?.hash).toMatch(/^[a-f0-9]{64}$/);
-  expect(result.staleCitations).toEqual([]);
-});
+test('a valid tree has no problems and yields its compiled course', async () => {
+	const result = await checkContent(path.join(FIXTURES, 'valid'))
+	expect(result.problems).toEqual([])
+	expect(result.courses).toHaveLength(1)
+	const [course] = result.courses
+	expect(course?.lessons.map((l) => [l.order, l.slug])).toEqual([
+		[1, 'bai-mot'],
+		[2, 'bai-hai'],
+	])
+	expect(course?.lessons[0]).toMatchObject({
+		headings: [{ depth: 2, text: 'Mở đầu', id: 'mo-dau' }],
+		sources: ['luat-mau-2025'],
+		assets: [{ name: expect.stringMatching(/^[a-f0-9]{16}\.png$/) }],
+	})
+	expect(course?.hash).toMatch(/^[a-f0-9]{64}$/)
+	expect(result.staleCitations).toEqual([])
+})
 
-test("a missing required field is reported with its path", async () => {
-  expect(await problemsOf("missing-field")).toEqual([
-    { file: COURSE, line: 1, message: "title: thiếu trường bắt buộc." },
-  ]);
-});
+test('a missing required field is reported with its path', async () => {
+	expect(await problemsOf('missing-field')).toEqual([{ file: COURSE, line: 1, message: 'title: thiếu trường bắt buộc.' }])
+})
 
-test("a YAML syntax error is reported at its line", async () => {
-  expect(await problemsOf("bad-yaml")).toEqual([
-    {
-      file: COURSE,
-      line: 11,
-      message:
-        'Lỗi cú pháp YAML: kiểm tra thụt lề của dòng này (các mục "- " cùng danh sách phải thẳng hàng) và dấu ":"; văn bản có ": " phải đặt trong dấu nháy (A block sequence may not be used as an implicit map key).',
-    },
-  ]);
-});
+test('a YAML syntax error is reported at its line', async () => {
+	expect(await problemsOf('bad-yaml')).toEqual([
+		{
+			file: COURSE,
+			line: 11,
+			message:
+				'Lỗi cú pháp YAML: kiểm tra thụt lề của dòng này (các mục "- " cùng danh sách phải thẳng hàng) và dấu ":"; văn bản có ": " phải đặt trong dấu nháy (A block sequence may not be used as an implicit map key).',
+		},
+	])
+})
 
-test("an unknown MDX component is refused and the allowed ones are listed", async () => {
-  expect(await problemsOf("unknown-component")).toEqual([
-    {
-      file: LESSON,
-      line: 10,
-      message:
-        "Thành phần <Quiz> không được hỗ trợ. Chỉ dùng: <Cite>, <Scenario>, <Option>, <Callout>, <KeyTakeaways>, <Checklist>, <Example>.",
-    },
-  ]);
-});
+test('an unknown MDX component is refused and the allowed ones are listed', async () => {
+	expect(await problemsOf('unknown-component')).toEqual([
+		{
+			file: LESSON,
+			line: 10,
+			message:
+				'Thành phần <Quiz> không được hỗ trợ. Chỉ dùng: <Cite>, <Scenario>, <Option>, <Callout>, <KeyTakeaways>, <Checklist>, <Example>.',
+		},
+	])
+})
 
-test("a replaced source cited as current is refused", async () => {
-  expect(await problemsOf("replaced-source-cited")).toEqual([
-    {
-      file: LESSON,
-      line: 10,
-      message:
-        'Nguồn "luat-mau-2018" đã bị thay thế bởi "luat-mau-2025": không được trích dẫn như văn bản hiện hành (dùng historical nếu chỉ nhắc lịch sử).',
-    },
-  ]);
-});
+test('a replaced source cited as current is refused', async () => {
+	expect(await problemsOf('replaced-source-cited')).toEqual([
+		{
+			file: LESSON,
+			line: 10,
+			message:
+				'Nguồn "luat-mau-2018" đã bị thay thế bởi "luat-mau-2025": không được trích dẫn như văn bản hiện hành (dùng historical nếu chỉ nhắc lịch sử).',
+		},
+	])
+})
 
-test("a replaced source in a question or in legalBasis is refused too", async () => {
-  expect(await problemsOf("replaced-source-in-quiz")).toEqual([
-    {
-      file: QUIZ,
-      line: 25,
-      message:
-        'Nguồn "luat-mau-2018" đã bị thay thế bởi "luat-mau-2025": câu hỏi "q02" phải trích dẫn văn bản đang có hiệu lực.',
-    },
-  ]);
-  expect(await problemsOf("replaced-source-in-legal-basis")).toEqual([
-    {
-      file: COURSE,
-      line: 12,
-      message:
-        'Nguồn "luat-mau-2018" đã bị thay thế bởi "luat-mau-2025": không được dùng làm căn cứ pháp lý (legalBasis) của khoá học.',
-    },
-  ]);
-});
+test('a replaced source in a question or in legalBasis is refused too', async () => {
+	expect(await problemsOf('replaced-source-in-quiz')).toEqual([
+		{
+			file: QUIZ,
+			line: 25,
+			message: 'Nguồn "luat-mau-2018" đã bị thay thế bởi "luat-mau-2025": câu hỏi "q02" phải trích dẫn văn bản đang có hiệu lực.',
+		},
+	])
+	expect(await problemsOf('replaced-source-in-legal-basis')).toEqual([
+		{
+			file: COURSE,
+			line: 12,
+			message: 'Nguồn "luat-mau-2018" đã bị thay thế bởi "luat-mau-2025": không được dùng làm căn cứ pháp lý (legalBasis) của khoá học.',
+		},
+	])
+})
 
-test("a replaced source marked historical is accepted and listed for information", async () => {
-  const root = path.join(FIXTURES, "historical-citation");
-  const result = await checkContent(root);
-  expect(result.problems).toEqual([]);
-  expect(
-    result.staleCitations.map((s) => [
-      s.source.id,
-      s.citations.map((c) => [
-        path.relative(root, c.file),
-        c.line,
-        c.historical,
-      ]),
-    ])
-  ).toEqual([["luat-mau-2018", [[LESSON, 10, true]]]]);
-});
+test('a replaced source marked historical is accepted and listed for information', async () => {
+	const root = path.join(FIXTURES, 'historical-citation')
+	const result = await checkContent(root)
+	expect(result.problems).toEqual([])
+	expect(result.staleCitations.map((s) => [s.source.id, s.citations.map((c) => [path.relative(root, c.file), c.line, c.historical])])).toEqual([
+		['luat-mau-2018', [[LESSON, 10, true]]],
+	])
+})
 
-test("a bank smaller than 3 × draw is refused", async () => {
-  expect(await problemsOf("small-bank")).toEqual([
-    {
-      file: QUIZ,
-      line: 5,
-      message:
-        "bank: ngân hàng có 3 câu hỏi, cần ít nhất 3 × draw = 6 câu (draw: 2).",
-    },
-  ]);
-});
+test('a bank smaller than 3 × draw is refused', async () => {
+	expect(await problemsOf('small-bank')).toEqual([
+		{ file: QUIZ, line: 5, message: 'bank: ngân hàng có 3 câu hỏi, cần ít nhất 3 × draw = 6 câu (draw: 2).' },
+	])
+})
 
-test("a Cite of a source missing from the registry is refused", async () => {
-  expect(await problemsOf("unknown-source")).toEqual([
-    {
-      file: LESSON,
-      line: 10,
-      message:
-        '<Cite>: không có nguồn "luat-khong-co" trong legal-sources.yaml.',
-    },
-  ]);
-});
+test('a Cite of a source missing from the registry is refused', async () => {
+	expect(await problemsOf('unknown-source')).toEqual([
+		{ file: LESSON, line: 10, message: '<Cite>: không có nguồn "luat-khong-co" trong legal-sources.yaml.' },
+	])
+})
 
-test("a link to a lesson that does not exist is refused", async () => {
-  expect(await problemsOf("broken-link")).toEqual([
-    {
-      file: LESSON,
-      line: 14,
-      message:
-        'Liên kết hỏng "/courses/mau/lessons/bai-khong-co": khoá học "mau" không có bài "bai-khong-co".',
-    },
-  ]);
-});
+test('a link to a lesson that does not exist is refused', async () => {
+	expect(await problemsOf('broken-link')).toEqual([
+		{ file: LESSON, line: 14, message: 'Liên kết hỏng "/courses/mau/lessons/bai-khong-co": khoá học "mau" không có bài "bai-khong-co".' },
+	])
+})
 
-test("an image without alt text is refused", async () => {
-  expect(await problemsOf("no-alt")).toEqual([
-    {
-      file: LESSON,
-      line: 28,
-      message:
-        'Ảnh "./hinh.png" thiếu mô tả (alt): viết ![mô tả ngắn nội dung ảnh](./hinh.png).',
-    },
-  ]);
-});
+test('an image without alt text is refused', async () => {
+	expect(await problemsOf('no-alt')).toEqual([
+		{ file: LESSON, line: 28, message: 'Ảnh "./hinh.png" thiếu mô tả (alt): viết ![mô tả ngắn nội dung ảnh](./hinh.png).' },
+	])
+})
 
-test("a Scenario needs exactly one best Option and 2 to 4 Options", async () => {
-  expect(await problemsOf("scenario-without-best")).toEqual([
-    {
-      file: LESSON,
-      line: 12,
-      message: '<Scenario> cần đúng một <Option verdict="best"> (đang có 0).',
-    },
-  ]);
-  expect(await problemsOf("scenario-one-option")).toEqual([
-    {
-      file: LESSON,
-      line: 12,
-      message: "<Scenario> cần từ 2 đến 4 <Option> (đang có 1).",
-    },
-  ]);
-});
+test('a Scenario needs exactly one best Option and 2 to 4 Options', async () => {
+	expect(await problemsOf('scenario-without-best')).toEqual([
+		{ file: LESSON, line: 12, message: '<Scenario> cần đúng một <Option verdict="best"> (đang có 0).' },
+	])
+	expect(await problemsOf('scenario-one-option')).toEqual([{ file: LESSON, line: 12, message: '<Scenario> cần từ 2 đến 4 <Option> (đang có 1).' }])
+})
 
-test("an Example must be good or bad, not both", async () => {
-  expect(await problemsOf("example-good-and-bad")).toEqual([
-    {
-      file: LESSON,
-      line: 28,
-      message: "<Example>: cần đúng một trong hai thuộc tính good hoặc bad.",
-    },
-  ]);
-});
+test('an Example must be good or bad, not both', async () => {
+	expect(await problemsOf('example-good-and-bad')).toEqual([
+		{ file: LESSON, line: 28, message: '<Example>: cần đúng một trong hai thuộc tính good hoặc bad.' },
+	])
+})
 
-test("MDX that does not compile is reported at the unclosed tag", async () => {
-  expect(await problemsOf("mdx-syntax-error")).toEqual([
-    {
-      file: LESSON,
-      line: 12,
-      message:
-        "Thẻ <Scenario> chưa được đóng: thêm </Scenario> (và một dòng trống trước nó).",
-    },
-  ]);
-});
+test('MDX that does not compile is reported at the unclosed tag', async () => {
+	expect(await problemsOf('mdx-syntax-error')).toEqual([
+		{ file: LESSON, line: 12, message: 'Thẻ <Scenario> chưa được đóng: thêm </Scenario> (và một dòng trống trước nó).' },
+	])
+})
 
-test("duplicate question ids, a slug that is not the folder, and questions without explanation or cite are refused", async () => {
-  expect(await problemsOf("duplicate-question-id")).toEqual([
-    {
-      file: QUIZ,
-      line: 27,
-      message: 'Mã câu hỏi "q01" bị trùng (đã dùng ở dòng 5).',
-    },
-  ]);
-  expect(await problemsOf("slug-mismatch")).toEqual([
-    {
-      file: COURSE,
-      line: 1,
-      message: 'slug "mau-khac" phải trùng tên thư mục "mau".',
-    },
-  ]);
-  expect(await problemsOf("question-without-explanation")).toEqual([
-    {
-      file: QUIZ,
-      line: 16,
-      message:
-        "bank[1].explanation: mỗi câu hỏi cần lời giải thích (explanation).",
-    },
-  ]);
-  expect(await problemsOf("question-without-cite")).toEqual([
-    {
-      file: QUIZ,
-      line: 27,
-      message:
-        "bank[2].cite: mỗi câu hỏi cần trích dẫn văn bản (cite: { source: … }).",
-    },
-  ]);
-});
+test('duplicate question ids, a slug that is not the folder, and questions without explanation or cite are refused', async () => {
+	expect(await problemsOf('duplicate-question-id')).toEqual([{ file: QUIZ, line: 27, message: 'Mã câu hỏi "q01" bị trùng (đã dùng ở dòng 5).' }])
+	expect(await problemsOf('slug-mismatch')).toEqual([{ file: COURSE, line: 1, message: 'slug "mau-khac" phải trùng tên thư mục "mau".' }])
+	expect(await problemsOf('question-without-explanation')).toEqual([
+		{ file: QUIZ, line: 16, message: 'bank[1].explanation: mỗi câu hỏi cần lời giải thích (explanation).' },
+	])
+	expect(await problemsOf('question-without-cite')).toEqual([
+		{ file: QUIZ, line: 27, message: 'bank[2].cite: mỗi câu hỏi cần trích dẫn văn bản (cite: { source: … }).' },
+	])
+})
 
-test("a replaced source without replacedBy is refused without making its neighbours unknown", async () => {
-  expect(await problemsOf("replaced-without-successor")).toEqual([
-    {
-      file: "legal-sources.yaml",
-      line: 9,
-      message:
-        "sources[1].replacedBy: bắt buộc khi status là replaced hoặc superseded (id của văn bản thay thế).",
-    },
-  ]);
-});
+test('a replaced source without replacedBy is refused without making its neighbours unknown', async () => {
+	expect(await problemsOf('replaced-without-successor')).toEqual([
+		{ file: 'legal-sources.yaml', line: 9, message: 'sources[1].replacedBy: bắt buộc khi status là replaced hoặc superseded (id của văn bản thay thế).' },
+	])
+})
 
-test("a bank whose keys are found by form (always the longest, mostly one letter) is refused with its shares", async () => {
-  expect(await problemsOf("biased-bank")).toEqual(
-    [
-      "Đáp án đúng là phương án dài nhất ở 12/12 câu, 100% (giới hạn 35%): người học chỉ cần chọn phương án dài nhất. Viết lại để đáp án không nhận ra được qua độ dài (phương án sai cũng cụ thể, đầy đủ như đáp án).",
-      "Đáp án A chiếm 6/12 câu, 50% (giới hạn 40%): chia đều đáp án cho A, B, C, D.",
-      "Đáp án B chiếm 5/12 câu, 42% (giới hạn 40%): chia đều đáp án cho A, B, C, D.",
-      "Đáp án C chỉ chiếm 1/12 câu, 8% (tối thiểu 10%): chia đều đáp án cho A, B, C, D.",
-      "Đáp án D chỉ chiếm 0/12 câu, 0% (tối thiểu 10%): chia đều đáp án cho A, B, C, D.",
-    ].map((message) => ({ file: QUIZ, line: 3, message: `bank: ${message}` }))
-  );
-});
+test('a bank whose keys are found by form (always the longest, mostly one letter) is refused with its shares', async () => {
+	expect(await problemsOf('biased-bank')).toEqual(
+		[
+			'Đáp án đúng là phương án dài nhất ở 12/12 câu, 100% (giới hạn 35%): người học chỉ cần chọn phương án dài nhất. Viết lại để đáp án không nhận ra được qua độ dài (phương án sai cũng cụ thể, đầy đủ như đáp án).',
+			'Đáp án A chiếm 6/12 câu, 50% (giới hạn 40%): chia đều đáp án cho A, B, C, D.',
+			'Đáp án B chiếm 5/12 câu, 42% (giới hạn 40%): chia đều đáp án cho A, B, C, D.',
+			'Đáp án C chỉ chiếm 1/12 câu, 8% (tối thiểu 10%): chia đều đáp án cho A, B, C, D.',
+			'Đáp án D chỉ chiếm 0/12 câu, 0% (tối thiểu 10%): chia đều đáp án cho A, B, C, D.',
+		].map((message) => ({ file: QUIZ, line: 3, message: `bank: ${message}` })),
+	)
+})
 
-test("a balanced bank passes and its measures are reported with the Scenarios of its lessons", async () => {
-  const result = await checkContent(path.join(FIXTURES, "balanced-bank"));
-  expect(result.problems).toEqual([]);
-  expect(result.formBias).toEqual([
-    {
-      course: "mau",
-      quizFile: path.join(FIXTURES, "balanced-bank", QUIZ),
-      bank: {
-        questions: 12,
-        longestKeys: 3,
-        shortestKeys: 3,
-        letters: { A: 3, B: 3, C: 3, D: 3 },
-      },
-      // The fixture's one Scenario has two options and its best one ("Làm đúng") is the longer label.
-      scenarios: { scenarios: 1, longestBest: 1, expectedByChance: 0.5 },
-    },
-  ]);
-});
+test('a balanced bank passes and its measures are reported with the Scenarios of its lessons', async () => {
+	const result = await checkContent(path.join(FIXTURES, 'balanced-bank'))
+	expect(result.problems).toEqual([])
+	expect(result.formBias).toEqual([
+		{
+			course: 'mau',
+			quizFile: path.join(FIXTURES, 'balanced-bank', QUIZ),
+			bank: { questions: 12, longestKeys: 3, shortestKeys: 3, letters: { A: 3, B: 3, C: 3, D: 3 } },
+			// The fixture's one Scenario has two options and its best one ("Làm đúng") is the longer label.
+			scenarios: { scenarios: 1, longestBest: 1, expectedByChance: 0.5 },
+		},
+	])
+})
