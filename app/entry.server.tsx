@@ -4,6 +4,7 @@ import { RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 import { checkCertificateConfig } from './certificates/config.server.ts'
+import { checkPublicUrlConfig } from './public-url.server.ts'
 import { NonceContext } from './ui/nonce.ts'
 
 // server.ts serves lesson pages through this before handing a request to Remix.
@@ -11,6 +12,8 @@ export { serveLessonDocument } from './learning/lesson-document.server.ts'
 
 // Runs when the server loads the build: a production server without its certificate signing key stops here.
 checkCertificateConfig()
+// …and one without its public address (APP_URL), which every printed link and QR code carries.
+checkPublicUrlConfig()
 
 // React 18.3's Node renderer encodes into 2,048-byte buffers and, when a multi-byte character (most Vietnamese
 // letters) does not fit at the end of one, still flushes the whole buffer: 1–3 NUL bytes land in the HTML, even

@@ -1,18 +1,18 @@
 // Certificate rows → what the PDF prints and what the verify page says, with the signature checked on the way.
 // Rows issued before signing existed are signed the first time they are shown (backfill).
 import { db } from '#app/db.server.ts'
-import { getEnv } from '#app/env.server.ts'
 import { type Certificate } from '#app/generated/prisma/client.ts'
+import { publicUrl } from '#app/public-url.server.ts'
 import { issuerFor, rootKey } from './issuers.server.ts'
 import { type CertificatePdfData } from './pdf.server.ts'
 import { checkSignature, signCertificate } from './sign.server.ts'
 
 export type Root = { tree: string; code: string }
 
-/** The public address printed in the QR code: from APP_URL so that the same row always gives the same PDF. */
-export function verifyUrl(serial: string) {
-	const base = (getEnv().APP_URL ?? 'http://localhost:3000').replace(/\/+$/, '')
-	return `${base}/verify/${serial}`
+/** The public address printed in the QR code (app/public-url.server.ts): with APP_URL set, the same row always gives
+ * the same PDF; without it, the address the downloader reached us at. */
+export function verifyUrl(serial: string, request?: Request | null) {
+	return publicUrl(`/verify/${serial}`, request)
 }
 
 /** Tree roots of the units certificates were issued in (by unit id), for choosing the issuer. */
@@ -31,7 +31,7 @@ export async function rootsOf(orgUnitIds: Array<number | null>): Promise<Map<num
 	return result
 }
 
-export function pdfDataOf(cert: Certificate, root: Root | null): CertificatePdfData {
+export function pdfDataOf(cert: Certificate, root: Root | null, request?: Request | null): CertificatePdfData {
 	return {
 		serial: cert.serial,
 		holderName: cert.holderName,
@@ -39,7 +39,7 @@ export function pdfDataOf(cert: Certificate, root: Root | null): CertificatePdfD
 		courseTitle: cert.courseTitle,
 		issuedAt: cert.issuedAt,
 		expiresAt: cert.expiresAt,
-		verifyUrl: verifyUrl(cert.serial),
+		verifyUrl: verifyUrl(cert.serial, request),
 		issuer: issuerFor(rootKey(root), cert.issuedAt),
 	}
 }
@@ -48,8 +48,8 @@ export function rootOfCert(roots: Map<number, Root>, cert: Pick<Certificate, 'or
 	return cert.orgUnitId ? (roots.get(cert.orgUnitId) ?? null) : null
 }
 
-export async function pdfDataFor(cert: Certificate) {
-	return pdfDataOf(cert, rootOfCert(await rootsOf([cert.orgUnitId]), cert))
+export async function pdfDataFor(cert: Certificate, request?: Request | null) {
+	return pdfDataOf(cert, rootOfCert(await rootsOf([cert.orgUnitId]), cert), request)
 }
 
 /** The serial of the certificate that replaced this one (a reissue), if any. */

@@ -23,21 +23,22 @@ import { type UnitFilter } from './schema.ts'
 export type ZipJob = { count: number; skipped: Array<string>; stream: Readable }
 
 /** Counts first: nothing to send (or too much) is answered with a message, never with an empty or endless file. */
-export async function unitZip(unit: Pick<OrgUnit, 'path' | 'tree'>, filter: UnitFilter, now: Date = new Date()) {
+export async function unitZip(unit: Pick<OrgUnit, 'path' | 'tree'>, filter: UnitFilter, now: Date = new Date(), request?: Request | null) {
 	const where = unitZipWhere(unit, filter, now)
 	const count = await db.certificate.count({ where })
 	if (count === 0) return { status: 'empty' as const }
 	if (count > MAX_ZIP_ENTRIES) return { status: 'too-many' as const, count }
-	return { status: 'ok' as const, job: await certificatesZip(where) }
+	return { status: 'ok' as const, job: await certificatesZip(where, request) }
 }
 
-export async function certificatesZip(where: Prisma.CertificateWhereInput): Promise<ZipJob> {
+/** `request` gives the public address printed in the QR codes when APP_URL is not set (app/public-url.server.ts). */
+export async function certificatesZip(where: Prisma.CertificateWhereInput, request?: Request | null): Promise<ZipJob> {
 	const rows = await db.certificate.findMany({ where, orderBy: [{ orgName: 'asc' }, { holderName: 'asc' }, { serial: 'asc' }], take: MAX_ZIP_ENTRIES + 1 })
 	if (rows.length > MAX_ZIP_ENTRIES) throw new Error(`ZIP of more than ${MAX_ZIP_ENTRIES} certificates`)
 	const [{ authentic, tampered }, roots] = await Promise.all([authenticateMany(rows), rootsOf(rows.map((r) => r.orgUnitId))])
 	const zip = new yazl.ZipFile()
 	for (const cert of authentic) {
-		const data = pdfDataOf(cert, rootOfCert(roots, cert))
+		const data = pdfDataOf(cert, rootOfCert(roots, cert), request)
 		// Rendered into one buffer (≈ 40 KB) when yazl asks, then handed over as a single chunk: streaming pdfkit's
 		// output directly meant dozens of tiny chunks per PDF through every stream stage and socket write.
 		zip.addReadStreamLazy(certificateFileName(cert.holderName, cert.serial), { compress: false, mtime: cert.issuedAt }, (callback) => {

@@ -6,15 +6,12 @@ import { audit } from '#app/auth/audit.server.ts'
 import { formatVnDate } from '#app/certificates/pdf.server.ts'
 import { db } from '#app/db.server.ts'
 import { getEnv } from '#app/env.server.ts'
+import { publicOrigin } from '#app/public-url.server.ts'
 import { getUnitPeople, getUnitTotal } from './completion.server.ts'
 
 const DAY = 24 * 3600_000
 const MAX_ATTEMPTS = 5
 
-
-function appUrl() {
-	return getEnv().APP_URL?.replace(/\/$/, '') ?? 'http://localhost:3000'
-}
 
 /** Whether the same mail (recipient and subject) was queued since `since`. */
 async function queuedSince(to: string, subject: string, since: Date) {
@@ -38,6 +35,8 @@ export async function remindOverdue(input: {
 }): Promise<ReminderResult> {
 	const now = input.now ?? new Date()
 	const result = await getUnitPeople(input.unitId, { courseId: input.courseId, filter: 'overdue', at: now })
+	// The manager's click has a request: without APP_URL the links name the address the manager is using.
+	const origin = publicOrigin(input.request)
 	if (!result) return { queued: 0, withoutEmail: 0, alreadyToday: 0, notOverdue: input.userIds === 'all' ? 0 : input.userIds.length }
 	const wanted = input.userIds === 'all' ? null : new Set(input.userIds)
 	const overdue = result.people.filter((p) => !wanted || wanted.has(p.userId))
@@ -68,7 +67,7 @@ export async function remindOverdue(input: {
 					`Kính gửi ${person.fullName},`,
 					'',
 					`Theo kế hoạch đào tạo của ${result.unit.name}, anh/chị chưa hoàn thành ${input.courseTitle ? `khoá học "${input.courseTitle}"` : `${person.required - person.completed} khoá học được giao`}.${due}`,
-					`Mời anh/chị vào mục "Khoá học của tôi" để tiếp tục: ${appUrl()}/my-courses`,
+					`Mời anh/chị vào mục "Khoá học của tôi" để tiếp tục: ${origin}/my-courses`,
 					'',
 					'Văn Minh Số',
 				].join('\n'),
@@ -98,8 +97,9 @@ export function isoWeek(at: Date) {
 	return `${d.getUTCFullYear()}-W${String(week).padStart(2, '0')}`
 }
 
-/** One summary per manager (MANAGER or YOUTH_ADMIN grant) and unit, once per ISO week. */
-export async function queueWeeklySummaries(now = new Date()) {
+/** One summary per manager (MANAGER or YOUTH_ADMIN grant) and unit, once per ISO week. Cron has no request: the
+ * links use APP_URL, and without it nothing is queued (a clear error rather than links to a private address). */
+export async function queueWeeklySummaries(now = new Date(), origin = publicOrigin()) {
 	const grants = await db.roleGrant.findMany({
 		// A YOUTH_ADMIN grant counts on Youth Union units only (ROLE_TREE in app/auth/permissions.ts).
 		where: { OR: [{ role: 'MANAGER' }, { role: 'YOUTH_ADMIN', orgUnit: { tree: 'YOUTH' } }] },
@@ -128,7 +128,7 @@ export async function queueWeeklySummaries(now = new Date()) {
 					`- Đang học: ${c.inProgress}; chưa bắt đầu: ${c.notStarted}`,
 					`- Quá hạn chưa hoàn thành: ${c.overdue}`,
 					'',
-					`Xem chi tiết và nhắc người quá hạn: ${appUrl()}/org/${grant.orgUnit.id}/dashboard/people?people=overdue`,
+					`Xem chi tiết và nhắc người quá hạn: ${origin}/org/${grant.orgUnit.id}/dashboard/people?people=overdue`,
 					'',
 					'Văn Minh Số',
 				].join('\n'),

@@ -15,7 +15,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	// A revoked certificate must not circulate again; an altered row must not be printed as genuine.
 	if (certificate.revokedAt) return refuse(410, t('cert.pdf.revoked'))
 	if (!(await ensureAuthentic(certificate))) return refuse(409, t('cert.pdf.invalid'))
-	const pdf = await renderCertificatePdf(await pdfDataFor(certificate))
+	const pdf = await renderCertificatePdf(await pdfDataFor(certificate, request))
 	// A copy typed as ArrayBuffer-backed, which the DOM's BodyInit insists on (≈ 40 KB).
 	return new Response(new Uint8Array(pdf), {
 		headers: {

@@ -13,7 +13,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const query = filterQuery(filter)
 	const back = (reason: string) => redirect(`/certificates/unit/${unit.id}?${query ? `${query}&` : ''}zip=${reason}`, 303)
 	if (error) return back('invalid')
-	const result = await unitZip(unit, filter)
+	const result = await unitZip(unit, filter, new Date(), request)
 	if (result.status !== 'ok') return back(result.status)
 	const { job } = result
 	await audit({

@@ -3,6 +3,7 @@ import { type ActionFunctionArgs } from '@remix-run/node'
 import { notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
 import { issueImportCodes } from '#app/org/import-jobs.server.ts'
 import { attachment, codesPdf, codesWorkbook, XLSX_TYPE } from '#app/org/roster-files.server.ts'
+import { publicUrl } from '#app/public-url.server.ts'
 import { langFromRequest } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 
@@ -12,7 +13,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const issued = await issueImportCodes({ jobId: String(params.jobId), unitId: unit.id, actorId: user.id, request })
 	if (!issued) notFound()
 	const t = translator(langFromRequest(request))
-	const activateUrl = `${new URL(request.url).origin}/activate`
+	const activateUrl = publicUrl('/activate', request)
 	const headers = { 'Cache-Control': 'no-store' }
 	if (format === 'xlsx') {
 		return new Response(codesWorkbook(t, issued.cards, issued.expiresAt, activateUrl), {

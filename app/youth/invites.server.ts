@@ -6,7 +6,7 @@ import QRCode from 'qrcode'
 import { audit } from '#app/auth/audit.server.ts'
 import { can, type Grant } from '#app/auth/permissions.ts'
 import { db } from '#app/db.server.ts'
-import { getEnv } from '#app/env.server.ts'
+import { publicUrl } from '#app/public-url.server.ts'
 import { INVITABLE_KINDS } from './schema.ts'
 
 export const YOUTH_ROLES = ['YOUTH_ADMIN'] as const
@@ -19,10 +19,9 @@ export function newInviteToken() {
 	return randomBytes(16).toString('base64url')
 }
 
-/** The public address of an invite: APP_URL when set (links printed on paper must not name an internal host). */
+/** The public address of an invite (app/public-url.server.ts). */
 export function inviteUrl(request: Request, token: string) {
-	const origin = getEnv().APP_URL?.replace(/\/$/, '') ?? new URL(request.url).origin
-	return `${origin}/invite/${token}`
+	return publicUrl(`/invite/${token}`, request)
 }
 
 export function inviteQrSvg(url: string) {

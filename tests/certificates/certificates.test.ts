@@ -222,6 +222,22 @@ test('PDF download: the holder and the managers of their unit may; others get 40
 	expect((await download(learner.id)).status).toBe(410)
 })
 
+test('without APP_URL the PDF and the ZIP print the address the downloader reached, never localhost:3000 (issue 18 item 4)', async () => {
+	const { division, dept, manager } = await province()
+	const version = await courseVersion()
+	const learner = await createUser({ fullName: 'Phan Văn Mã', unitId: division.id })
+	const cert = await issue(learner.id, version.id)
+	const origin = 'https://vanminhso.so-thu.example'
+	const pdf = await respond(async () => pdfLoader(args(await requestAs(learner.id, `${origin}/certificates/${cert.serial}/pdf`), { serial: cert.serial })))
+	const text = pdfText(Buffer.from(await pdf.arrayBuffer()))
+	expect(text).toContain(`${origin}/verify/${cert.serial}`)
+	expect(text).not.toContain('localhost')
+	const zip = await respond(async () => zipLoader(args(await requestAs(manager.id, `${origin}/certificates/unit/${dept.id}/zip`), { unitId: String(dept.id) })))
+	const entries = readZip(Buffer.from(await zip.arrayBuffer()))
+	const entry = entries.find((e) => e.name.includes(cert.serial))!
+	expect(pdfText(entry.data)).toContain(`${origin}/verify/${cert.serial}`)
+})
+
 test('a ZIP of N certificates holds N valid PDFs named Ho-Ten_SERIAL.pdf, filtered by course and dates, audited', async () => {
 	const { dept, division, manager } = await province()
 	const version = await courseVersion()

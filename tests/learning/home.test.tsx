@@ -15,7 +15,6 @@ import { createAssignment } from '#app/learning/assignments.server.ts'
 import { getMyCourses } from '#app/learning/my-courses.server.ts'
 import { completeLesson, startEnrollment } from '#app/learning/progress.server.ts'
 import HomePage, { loader } from '#app/routes/_index.tsx'
-import { vi } from '#app/ui/i18n/vi.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { createTestDb, type TestDb } from '#tests/setup/db.ts'
 

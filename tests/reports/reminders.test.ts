@@ -2,6 +2,7 @@
 import net from 'node:net'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { db } from '#app/db.server.ts'
+import { APP_URL_MISSING } from '#app/public-url.server.ts'
 import { deliverOutbox, isoWeek, queueWeeklySummaries, remindOverdue } from '#app/reports/reminders.server.ts'
 import { assign, certify, createCourse, join } from '#tests/factories/learning.ts'
 import { createUnit, requestAs } from '#tests/factories/org.ts'
@@ -33,7 +34,8 @@ async function world() {
 
 test('"remind all" mails each overdue person with an address once a day, and says who could not be reached', async () => {
 	const w = await world()
-	const request = await requestAs(w.manager.id)
+	// Without APP_URL the link names the address the manager reached the site at, never localhost:3000.
+	const request = await requestAs(w.manager.id, 'https://vms.so-thu.example/org/1/dashboard/people')
 	const input = { unitId: w.dept.id, courseId: w.course.id, courseTitle: 'Khoá nhắc việc', userIds: 'all' as const, actorId: w.manager.id, request }
 	expect(await remindOverdue(input)).toEqual({ queued: 1, withoutEmail: 1, alreadyToday: 0, notOverdue: 0 })
 	const mails = await db.outboxMail.findMany({ where: { to: w.late.email! } })
@@ -41,6 +43,7 @@ test('"remind all" mails each overdue person with an address once a day, and say
 	expect(mails[0]!.subject).toBe('Nhắc hoàn thành khoá học: Khoá nhắc việc')
 	expect(mails[0]!.text).toContain('Kính gửi Ngô Thị Trễ')
 	expect(mails[0]!.text).toContain('31/01/2025')
+	expect(mails[0]!.text).toContain('https://vms.so-thu.example/my-courses')
 	expect(await remindOverdue(input)).toEqual({ queued: 0, withoutEmail: 1, alreadyToday: 1, notOverdue: 0 })
 	expect(await db.auditEvent.count({ where: { action: 'reminder.queue', targetId: String(w.dept.id) } })).toBe(2)
 })
@@ -64,13 +67,17 @@ test('weekly summaries: one per manager and unit per ISO week, with the unit’s
 	const w = await world()
 	const now = new Date('2026-11-23T02:00:00Z')
 	expect(isoWeek(now)).toBe('2026-W48')
-	await queueWeeklySummaries(now)
+	// Cron has no request: without APP_URL it refuses rather than mailing links to a private address.
+	await expect(queueWeeklySummaries(now)).rejects.toThrow(APP_URL_MISSING)
+	expect(await db.outboxMail.count({ where: { to: w.manager.email! } })).toBe(0)
+	await queueWeeklySummaries(now, 'https://vanminhso.minhson.gov.vn')
 	const first = await db.outboxMail.findMany({ where: { to: w.manager.email! } })
 	expect(first).toHaveLength(1)
 	expect(first[0]!.subject).toBe('Tóm tắt tuần 2026-W48: tiến độ hoàn thành của Sở Nhắc')
 	expect(first[0]!.text).toContain('Đã hoàn thành: 1/3')
 	expect(first[0]!.text).toContain('Quá hạn chưa hoàn thành: 2')
-	await queueWeeklySummaries(new Date('2026-11-26T02:00:00Z'))
+	expect(first[0]!.text).toContain('https://vanminhso.minhson.gov.vn/org/')
+	await queueWeeklySummaries(new Date('2026-11-26T02:00:00Z'), 'https://vanminhso.minhson.gov.vn')
 	expect(await db.outboxMail.count({ where: { to: w.manager.email! } })).toBe(1)
 })
 
