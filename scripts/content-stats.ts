@@ -49,13 +49,14 @@ table(
 	),
 )
 
-console.log('\nTình huống (Scenario) trong bài học: phương án tốt nhất có nhãn dài nhất\n')
+console.log('\nTình huống (Scenario) trong bài học: phương án tốt nhất có nhãn dài nhất, ngắn nhất\n')
 table(
-	['khoá học', 'tình huống', 'tốt nhất = dài nhất', 'kỳ vọng nếu ngẫu nhiên'],
+	['khoá học', 'tình huống', 'tốt nhất = dài nhất', 'tốt nhất = ngắn nhất', 'kỳ vọng nếu ngẫu nhiên (mỗi loại)'],
 	formBias.map(({ course, scenarios }) => [
 		course,
 		String(scenarios.scenarios),
 		share(scenarios.longestBest, scenarios.scenarios),
+		share(scenarios.shortestBest, scenarios.scenarios),
 		scenarios.expectedByChance.toFixed(1),
 	]),
 )

@@ -104,16 +104,20 @@ export type ScenarioBias = {
 	scenarios: number
 	/** Scenarios whose best option has the strictly longest label. */
 	longestBest: number
+	/** Scenarios whose best option has the strictly shortest label (the same tell the other way round). */
+	shortestBest: number
 	/** The number expected if the best option's place in length order were random: the sum of 1/options. */
 	expectedByChance: number
 }
 
 export function measureScenarios(scenarios: ReadonlyArray<ScenarioShape>): ScenarioBias {
 	let longestBest = 0
+	let shortestBest = 0
 	let expectedByChance = 0
 	for (const scenario of scenarios) {
 		if (scenario.best >= 0 && strictExtreme(scenario.labels, 1) === scenario.best) longestBest++
+		if (scenario.best >= 0 && strictExtreme(scenario.labels, -1) === scenario.best) shortestBest++
 		if (scenario.labels.length) expectedByChance += 1 / scenario.labels.length
 	}
-	return { scenarios: scenarios.length, longestBest, expectedByChance }
+	return { scenarios: scenarios.length, longestBest, shortestBest, expectedByChance }
 }

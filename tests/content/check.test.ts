@@ -27,7 +27,7 @@ test('a valid tree has no problems and yields its compiled course', async () => 
 	expect(course?.lessons[0]).toMatchObject({
 		headings: [{ depth: 2, text: 'Mở đầu', id: 'mo-dau' }],
 		sources: ['luat-mau-2025'],
-		assets: [{ name: expect.stringMatching(/^[a-f0-9]{16}\.png$/) }],
+		assets: [{ name: expect.stringMatching(/^[a-f0-9]{16}\.png$/) }, { name: expect.stringMatching(/^[a-f0-9]{16}\.svg$/) }],
 	})
 	expect(course?.hash).toMatch(/^[a-f0-9]{64}$/)
 	expect(result.staleCitations).toEqual([])
@@ -54,7 +54,7 @@ test('an unknown MDX component is refused and the allowed ones are listed', asyn
 			file: LESSON,
 			line: 10,
 			message:
-				'Thành phần <Quiz> không được hỗ trợ. Chỉ dùng: <Cite>, <Scenario>, <Option>, <Callout>, <KeyTakeaways>, <Checklist>, <Example>.',
+				'Thành phần <Quiz> không được hỗ trợ. Chỉ dùng: <Cite>, <Scenario>, <Option>, <Callout>, <KeyTakeaways>, <Checklist>, <Example>, <Figure>, <Exercise>, <Answer>.',
 		},
 	])
 })
@@ -114,9 +114,9 @@ test('a link to a lesson that does not exist is refused', async () => {
 	])
 })
 
-test('an image without alt text is refused', async () => {
+test('a figure without alt text is refused', async () => {
 	expect(await problemsOf('no-alt')).toEqual([
-		{ file: LESSON, line: 28, message: 'Ảnh "./hinh.png" thiếu mô tả (alt): viết ![mô tả ngắn nội dung ảnh](./hinh.png).' },
+		{ file: LESSON, line: 28, message: '<Figure> alt: thiếu mô tả ảnh bằng tiếng Việt cho người không nhìn thấy ảnh (alt="…").' },
 	])
 })
 
@@ -177,7 +177,7 @@ test('a balanced bank passes and its measures are reported with the Scenarios of
 			quizFile: path.join(FIXTURES, 'balanced-bank', QUIZ),
 			bank: { questions: 12, longestKeys: 3, shortestKeys: 3, letters: { A: 3, B: 3, C: 3, D: 3 } },
 			// The fixture's one Scenario has two options and its best one ("Làm đúng") is the longer label.
-			scenarios: { scenarios: 1, longestBest: 1, expectedByChance: 0.5 },
+			scenarios: { scenarios: 1, longestBest: 1, shortestBest: 0, expectedByChance: 0.5 },
 		},
 	])
 })

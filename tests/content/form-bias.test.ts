@@ -54,7 +54,7 @@ test('a bank under 12 questions is measured but not judged', () => {
 	).toHaveLength(5)
 })
 
-test('Scenarios count when the best option has the strictly longest label, against the chance of their option counts', () => {
+test('Scenarios count when the best option has the strictly longest or shortest label, against the chance of their option counts', () => {
 	expect(
 		measureScenarios([
 			{
@@ -75,10 +75,12 @@ test('Scenarios count when the best option has the strictly longest label, again
 				labels: ['Kể với bố', 'Kể với mẹ', 'Im'],
 				best: 1,
 			},
+			{ file: 'a.mdx', line: 30, labels: ['Báo', 'Trả lời lại'], best: 0 },
 		]),
 	).toEqual({
-		scenarios: 3,
+		scenarios: 4,
 		longestBest: 1,
-		expectedByChance: 1 / 2 + 1 / 4 + 1 / 3,
+		shortestBest: 1,
+		expectedByChance: 1 / 2 + 1 / 4 + 1 / 3 + 1 / 2,
 	})
 })
