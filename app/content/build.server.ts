@@ -4,10 +4,12 @@
 //   courses/<slug>.json      course meta + lessons (code, frontmatter, headings, hashes)
 //   quizzes/<slug>.json      the question bank with answers: server-only, never sent to the browser
 //   legal-sources.json       the registry
-//   assets/<hash>.<ext>      images used by lessons
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+//   assets/<hash>.<ext>      images used by lessons (an SVG also as .svg.br and .svg.gz)
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import { type CheckedCourse, type ContentCheck } from './check.server.ts'
+import { type LessonAsset } from './compile.server.ts'
 import { type BuiltCourse, type BuiltIndex, type CourseSummary } from './schema.ts'
 
 export type BuildStats = {
@@ -17,6 +19,18 @@ export type BuildStats = {
 	/** The largest file written, and the largest lesson module (what one lesson page downloads). */
 	largest: { file: string; bytes: number }
 	largestLesson: { lesson: string; bytes: number }
+}
+
+/**
+ * An image as the server sends it. SVG is text: it is also written compressed once (brotli 11, gzip 9), as the
+ * client assets are, so the server sends those bytes (routes/content.assets.$file.ts).
+ */
+function writeAsset(asset: LessonAsset, target: string) {
+	copyFileSync(asset.source, target)
+	if (path.extname(target) !== '.svg') return
+	const body = readFileSync(asset.source)
+	writeFileSync(`${target}.br`, brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }))
+	writeFileSync(`${target}.gz`, gzipSync(body, { level: 9 }))
 }
 
 function builtCourse(course: CheckedCourse): BuiltCourse {
@@ -69,7 +83,7 @@ export function writeContentBuild(check: ContentCheck, outDir = 'build/content')
 				index.modules[lesson.codeHash] = { course: course.slug, lesson: lesson.slug }
 				const bytes = Buffer.byteLength(lesson.code)
 				if (bytes > stats.largestLesson.bytes) stats.largestLesson = { lesson: `${course.slug}/${lesson.slug}`, bytes }
-				for (const asset of lesson.assets) copyFileSync(asset.source, path.join(tmp, 'assets', asset.name))
+				for (const asset of lesson.assets) writeAsset(asset, path.join(tmp, 'assets', asset.name))
 			}
 			stats.courses++
 			stats.lessons += course.lessons.length

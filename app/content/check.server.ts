@@ -5,16 +5,17 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { type Document, LineCounter, parseDocument } from 'yaml'
 import { type z } from 'zod'
-import { compileLesson, isLocalImage, type LessonAsset, type MdNode, sha256, visit } from './compile.server.ts'
+import { compileLesson, type LessonAsset, type MdNode, sha256, visit } from './compile.server.ts'
+import { checkExercise, checkFigure, type ImageCredits, lessonImagesProblem, markdownImageProblem } from './figures.server.ts'
 import { type BankBias, bankBiasProblems, measureBank, measureScenarios, type ScenarioBias, type ScenarioShape } from './form-bias.ts'
 import {
 	COMPONENT_NAMES,
 	ComponentAttributeSchemas,
-	IMAGE_TYPES,
 	type Course,
 	CourseSchema,
 	type ComponentName,
 	type Heading,
+	ImageCreditsFileSchema,
 	type LegalSource,
 	LegalSourceSchema,
 	LegalSourcesFileSchema,
@@ -239,6 +240,22 @@ function loadRegistry(root: string, problems: Array<Problem>): Registry {
 	return registry
 }
 
+/** content/image-credits.yaml (optional until a lesson shows an image): who made each image, under what terms. */
+function loadImageCredits(root: string, problems: Array<Problem>): ImageCredits {
+	const file = path.join(root, 'image-credits.yaml')
+	const credits: ImageCredits = new Map()
+	if (!existsSync(file)) return credits
+	const loaded = readYamlFile(ImageCreditsFileSchema, file, problems)
+	loaded?.data.images.forEach((credit, i) => {
+		const image = path.resolve(root, credit.file)
+		const line = lineAt(loaded.parsed, ['images', i, 'file'], 0)
+		if (credits.has(image)) problems.push({ file, line, message: `Ảnh "${credit.file}" được ghi hai lần.` })
+		if (!existsSync(image)) problems.push({ file, line, message: `Không có tệp ảnh "${credit.file}" (đường dẫn tính từ thư mục content/).` })
+		credits.set(image, credit)
+	})
+	return credits
+}
+
 // ---------------------------------------------------------------- lessons
 
 type LinkRef = { file: string; line: number; url: string; course: string; lesson?: string }
@@ -249,6 +266,7 @@ type LessonContext = {
 	problems: Array<Problem>
 	citations: Array<Citation>
 	links: Array<LinkRef>
+	credits: ImageCredits
 	scenarios: Array<ScenarioShape>
 	courseDir: string
 }
@@ -348,6 +366,11 @@ function checkComponent(node: MdNode, ancestors: Array<MdNode>, ctx: LessonConte
 		}
 	}
 
+	if (name === 'Figure' && parsed.success && typeof attributes.src === 'string') {
+		ctx.problems.push(...checkFigure(node, attributes.src, { file: ctx.file, courseDir: ctx.courseDir, credits: ctx.credits }))
+	}
+	if (name === 'Exercise' || name === 'Answer') ctx.problems.push(...checkExercise(node, ancestors, ctx.file))
+
 	if (name === 'Option' && !ancestors.some((a) => isJsx(a) && a.name === 'Scenario')) {
 		ctx.problems.push({ file: ctx.file, line, message: '<Option> chỉ được đặt bên trong <Scenario>.' })
 	}
@@ -374,7 +397,7 @@ function checkLessonTree(tree: MdNode, ctx: LessonContext) {
 		if (node.type === 'mdxjsEsm' && node.position) {
 			ctx.problems.push({ file: ctx.file, line: lineOf(node), message: 'Bài học không dùng import/export; chỉ dùng các thành phần có sẵn.' })
 		}
-		if (node.type === 'image') checkImage(node, ctx)
+		if (node.type === 'image') ctx.problems.push(markdownImageProblem(node, ctx.file))
 		if ((node.type === 'link' || node.type === 'definition') && node.url?.startsWith('/')) {
 			const match = node.url.match(INTERNAL_LINK)
 			if (match?.[1]) ctx.links.push({ file: ctx.file, line: lineOf(node), url: node.url, course: match[1], lesson: match[2] })
@@ -387,24 +410,6 @@ function checkLessonTree(tree: MdNode, ctx: LessonContext) {
 			}
 		}
 	})
-}
-
-function checkImage(node: MdNode, ctx: LessonContext) {
-	const url = node.url ?? ''
-	const line = lineOf(node)
-	if (!node.alt?.trim()) {
-		ctx.problems.push({ file: ctx.file, line, message: `Ảnh "${url}" thiếu mô tả (alt): viết ![mô tả ngắn nội dung ảnh](${url}).` })
-	}
-	if (!isLocalImage(url)) {
-		ctx.problems.push({ file: ctx.file, line, message: `Ảnh "${url}" phải là tệp đặt cạnh bài học (ví dụ ./hinh.png), không lấy từ trang khác.` })
-		return
-	}
-	const ext = path.extname(url).toLowerCase()
-	if (!(ext in IMAGE_TYPES)) {
-		ctx.problems.push({ file: ctx.file, line, message: `Ảnh "${url}": chỉ nhận ${Object.keys(IMAGE_TYPES).join(', ')}.` })
-	} else if (!existsSync(path.resolve(ctx.courseDir, url))) {
-		ctx.problems.push({ file: ctx.file, line, message: `Không tìm thấy tệp ảnh "${url}" cạnh bài học.` })
-	}
 }
 
 const FRONTMATTER = /^---\r?\n([\s\S]*?)\r?\n---(?:\r?\n|$)/
@@ -434,6 +439,8 @@ async function checkLesson(file: string, order: number, slug: string, ctx: Omit<
 		problems.push({ file, line: compiled.line, message: compiled.message })
 		return undefined
 	}
+	const weight = lessonImagesProblem(file, compiled.assets)
+	if (weight) problems.push(weight)
 	if (!frontmatter || problems.length > before) return undefined
 	return {
 		slug,
@@ -458,6 +465,7 @@ async function checkCourse(
 	problems: Array<Problem>,
 	citations: Array<Citation>,
 	links: Array<LinkRef>,
+	credits: ImageCredits,
 ): Promise<{ course?: CheckedCourse; lessonSlugs: Set<string>; formBias: CourseFormBias }> {
 	const before = problems.length
 	const courseFile = path.join(dir, 'course.yaml')
@@ -500,7 +508,7 @@ async function checkCourse(
 		if (orders.has(order)) problems.push({ file, line: 1, message: `Số thứ tự ${match[1]} trùng với ${orders.get(order)}.` })
 		lessonSlugs.add(slug)
 		orders.set(order, name)
-		const lesson = await checkLesson(file, order, slug, { registry, problems, citations, links, scenarios, courseDir: dir })
+		const lesson = await checkLesson(file, order, slug, { registry, problems, citations, links, credits, scenarios, courseDir: dir })
 		if (lesson) lessons.push(lesson)
 	}
 	if (!lessonSlugs.size) problems.push({ file: dir, line: 1, message: 'Khoá học chưa có bài học nào (tệp NN-ten-bai.mdx).' })
@@ -553,6 +561,7 @@ export function courseFolders(root: string) {
 export async function checkContent(root = 'content'): Promise<ContentCheck> {
 	const problems: Array<Problem> = []
 	const registry = loadRegistry(root, problems)
+	const credits = loadImageCredits(root, problems)
 	const citations: Array<Citation> = []
 	const links: Array<LinkRef> = []
 	const courses: Array<CheckedCourse> = []
@@ -561,7 +570,7 @@ export async function checkContent(root = 'content'): Promise<ContentCheck> {
 
 	for (const folder of courseFolders(root)) {
 		const dir = path.join(root, 'courses', folder)
-		const result = await checkCourse(dir, folder, registry, problems, citations, links)
+		const result = await checkCourse(dir, folder, registry, problems, citations, links, credits)
 		lessonsByCourse.set(folder, result.lessonSlugs)
 		formBias.push(result.formBias)
 		if (result.course) courses.push(result.course)

@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { bundleMDX } from 'mdx-bundler'
-import { type Heading, IMAGE_TYPES } from './schema.ts'
+import { inspectImage } from './images.server.ts'
+import { FIGURE_SRC, type Heading, IMAGE_TYPES } from './schema.ts'
 
 /** The parts of an mdast / mdx node we read; the real trees carry more. */
 export type MdPoint = { line: number; column: number }
@@ -26,8 +27,8 @@ export type MdNode = {
 	data?: { hProperties?: Record<string, unknown> }
 }
 
-/** An image next to the lesson, served from build/content/assets/<name>. */
-export type LessonAsset = { name: string; source: string }
+/** An image of the lesson (a <Figure>), served from build/content/assets/<name>; servedBytes is what it adds to the page. */
+export type LessonAsset = { name: string; source: string; servedBytes: number }
 
 export type CompiledLesson =
 	| { ok: true; code: string; codeHash: string; headings: Array<Heading>; assets: Array<LessonAsset> }
@@ -64,14 +65,9 @@ export function visit(node: MdNode, fn: (node: MdNode, ancestors: Array<MdNode>)
 	for (const child of node.children ?? []) visit(child, fn, [...ancestors, node])
 }
 
-/** Relative image paths (`./hinh.png`), the only kind a lesson may embed; everything else is left as written. */
-export function isLocalImage(url: string) {
-	return !/^[a-z][a-z0-9+.-]*:|^\/\/|^\/|^#/i.test(url)
-}
-
 /**
  * Bundles one lesson. `inspect` sees the Markdown tree before anything is rewritten (the checker's hook).
- * Headings of depth 2–3 get stable ids for the table of contents; local images become asset URLs.
+ * Headings of depth 2–3 get stable ids for the table of contents; a <Figure>'s image becomes an asset URL with its size.
  */
 export async function compileLesson({
 	source,
@@ -101,14 +97,24 @@ export async function compileLesson({
 	}
 	const assetsPlugin = () => (tree: MdNode) => {
 		visit(tree, (node) => {
-			if (node.type !== 'image' || !node.url || !isLocalImage(node.url)) return
-			const file = path.resolve(cwd, node.url)
+			if (!(node.type === 'mdxJsxFlowElement' || node.type === 'mdxJsxTextElement') || node.name !== 'Figure') return
+			const src = node.attributes?.find((a) => a.type === 'mdxJsxAttribute' && a.name === 'src')
+			if (!src || typeof src.value !== 'string' || !FIGURE_SRC.test(src.value)) return
+			const file = path.resolve(cwd, src.value)
 			const ext = path.extname(file).toLowerCase()
 			if (!(ext in IMAGE_TYPES) || !existsSync(file)) return
+			const image = inspectImage(file)
+			// The checker reports why; an unsafe or unreadable image never gets a URL.
+			if (!image.ok) return
 			// Named by content so the URL can be cached for ever.
 			const name = `${sha256(readFileSync(file)).slice(0, 16)}${ext}`
-			assets.push({ name, source: file })
-			node.url = `${ASSET_URL_PREFIX}${name}`
+			assets.push({ name, source: file, servedBytes: image.info.servedBytes })
+			src.value = `${ASSET_URL_PREFIX}${name}`
+			// Known before the image arrives, so the text below it does not move when it does.
+			node.attributes?.push(
+				{ type: 'mdxJsxAttribute', name: 'width', value: String(image.info.width) },
+				{ type: 'mdxJsxAttribute', name: 'height', value: String(image.info.height) },
+			)
 		})
 	}
 

@@ -151,5 +151,45 @@ export function Example({ good, author, channel, note, children }: Attributes<'E
 	)
 }
 
+/**
+ * An illustration with its caption. The build rewrites `src` to the image's content-hashed URL and adds its
+ * intrinsic `width` and `height` (compile.server.ts), so the browser keeps its place before it arrives; the image
+ * loads only when it comes near the screen (or when the <details> holding it opens).
+ */
+export function Figure({ src, alt, caption, width, height }: Attributes<'Figure'> & { width?: string; height?: string }) {
+	return (
+		<figure className="figure">
+			<img src={src} alt={alt} width={width} height={height} loading="lazy" decoding="async" />
+			<figcaption>{caption}</figcaption>
+		</figure>
+	)
+}
+
+/** The answer of an Exercise: closed until the learner asks for it, without JavaScript. */
+export function Answer({ children }: { children?: ReactNode }) {
+	const t = useT()
+	return (
+		<details className="exercise-answer">
+			<summary>{t('mdx.exercise.answer')}</summary>
+			<div className="exercise-answer-body">{children}</div>
+		</details>
+	)
+}
+
+/** A practice task (look at a picture, decide) whose Answer is revealed after the learner has tried. */
+export function Exercise({ title, children }: Attributes<'Exercise'> & { children?: ReactNode }) {
+	const t = useT()
+	const id = useId()
+	return (
+		<section className="exercise" aria-labelledby={id}>
+			<p className="exercise-kicker">{t('mdx.exercise.label')}</p>
+			<h3 id={id} className="exercise-title">
+				{title}
+			</h3>
+			{children}
+		</section>
+	)
+}
+
 /** The map handed to every compiled lesson; the checker refuses any other capitalised tag. */
-export const mdxComponents = { Cite, Scenario, Option, Callout, KeyTakeaways, Checklist, Example }
+export const mdxComponents = { Cite, Scenario, Option, Callout, KeyTakeaways, Checklist, Example, Figure, Exercise, Answer }

@@ -177,6 +177,6 @@ export function getCitedSources(ids: ReadonlyArray<string>): Array<CitedSource> 
 
 /** An image of a lesson, by its content-hash name. */
 export function getAssetPath(name: string) {
-	if (!/^[a-f0-9]{16}\.(png|jpe?g|webp|gif)$/.test(name)) return null
+	if (!/^[a-f0-9]{16}\.(svg|png|jpe?g|webp|gif)$/.test(name)) return null
 	return path.join(load().dir, 'assets', name)
 }

@@ -112,6 +112,9 @@ export type Verdict = (typeof VERDICTS)[number]
 export const CALLOUT_TYPES = ['info', 'tip', 'warning', 'law'] as const
 export type CalloutType = (typeof CALLOUT_TYPES)[number]
 
+/** `<Figure src>`: a file of the course's images/ folder, named like a slug. */
+export const FIGURE_SRC = /^\.\/images\/[a-z0-9]+(?:-[a-z0-9]+)*\.(?:svg|png|jpe?g|webp|gif)$/
+
 export const ComponentAttributeSchemas = {
 	Cite: z.strictObject({ source: SlugSchema, article: Text.optional(), historical: flag('historical') }),
 	Scenario: z.strictObject({ title: Text }),
@@ -122,18 +125,51 @@ export const ComponentAttributeSchemas = {
 	Example: z
 		.strictObject({ good: flag('good'), bad: flag('bad'), author: Text, channel: Text, note: Text.optional() })
 		.refine((e) => (e.good ? 1 : 0) + (e.bad ? 1 : 0) === 1, 'cần đúng một trong hai thuộc tính good hoặc bad'),
+	Figure: z.strictObject({
+		src: z
+			.string({ error: (issue) => (issue.input === undefined ? 'thiếu tệp ảnh (src="./images/ten-anh.svg")' : undefined) })
+			.regex(FIGURE_SRC, 'phải là một tệp trong thư mục images/ của khoá học, tên chữ thường không dấu (ví dụ "./images/tin-nhan-gia.svg")'),
+		alt: z
+			.string({ error: (issue) => (issue.input === undefined ? 'thiếu mô tả ảnh bằng tiếng Việt cho người không nhìn thấy ảnh (alt="…")' : undefined) })
+			.trim()
+			.min(15, 'mô tả quá ngắn: nói ảnh cho thấy gì, như khi đọc cho người không nhìn thấy (ít nhất 15 ký tự)'),
+		caption: z
+			.string({ error: (issue) => (issue.input === undefined ? 'thiếu chú thích hiện dưới ảnh (caption="…")' : undefined) })
+			.trim()
+			.min(1, 'thiếu chú thích hiện dưới ảnh (caption="…")'),
+	}),
+	Exercise: z.strictObject({ title: Text }),
+	Answer: z.strictObject({}),
 } as const
 export type ComponentName = keyof typeof ComponentAttributeSchemas
 export const COMPONENT_NAMES = Object.keys(ComponentAttributeSchemas) as Array<ComponentName>
 
-/** Images a lesson may embed (served from build/content/assets/), by extension. SVG is left out: it can carry script. */
+/** Images a lesson may embed (served from build/content/assets/), by extension. SVG passes only the checker's allow-list (images.server.ts). */
 export const IMAGE_TYPES: Record<string, string> = {
+	'.svg': 'image/svg+xml',
 	'.png': 'image/png',
 	'.jpg': 'image/jpeg',
 	'.jpeg': 'image/jpeg',
 	'.webp': 'image/webp',
 	'.gif': 'image/gif',
 }
+
+/**
+ * content/image-credits.yaml: who made each lesson image and under what terms. An image a lesson shows must be
+ * listed; `original` means drawn for this project, `free-licence` needs the licence, its author and where it came from.
+ */
+export const ImageCreditSchema = z
+	.strictObject({
+		file: z.string().regex(/^courses\/[a-z0-9-]+\/images\/[^/]+$/, 'phải có dạng courses/<khoá>/images/<tệp>'),
+		origin: z.enum(['original', 'free-licence']),
+		author: Text,
+		licence: Text,
+		source: z.url('phải là một địa chỉ https://…').optional(),
+		note: Text.optional(),
+	})
+	.refine((c) => c.origin !== 'free-licence' || c.source, { path: ['source'], error: 'bắt buộc với ảnh có giấy phép tự do: ghi nơi lấy ảnh' })
+export type ImageCredit = z.infer<typeof ImageCreditSchema>
+export const ImageCreditsFileSchema = z.strictObject({ images: z.array(ImageCreditSchema) })
 
 /** The heading list of a lesson, for its table of contents. */
 export const HeadingSchema = z.object({ depth: z.union([z.literal(2), z.literal(3)]), text: z.string(), id: z.string() })

@@ -5,14 +5,41 @@ import { type LoaderFunctionArgs } from '@remix-run/node'
 import { getAssetPath } from '#app/content/courses.server.ts'
 import { IMAGE_TYPES } from '#app/content/schema.ts'
 
-export async function loader({ params }: LoaderFunctionArgs) {
+/**
+ * An SVG opened on its own is a document: this policy (enforced together with the app's own) lets it run no script,
+ * load nothing and behave as a sandboxed page. content:check already refuses SVGs with scripts, handlers, outside
+ * references or embedded HTML (app/content/images.server.ts); this is the second lock.
+ */
+const SVG_CSP = "default-src 'none'; script-src 'none'; sandbox"
+
+const CACHE_FOREVER = 'public, max-age=31536000, immutable'
+
+function pickEncoding(acceptEncoding: string | null) {
+	const accepts = acceptEncoding ?? ''
+	return /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : null
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
 	const file = getAssetPath(params.file ?? '')
-	const body = file ? await readFile(file).catch(() => null) : null
-	if (!file || !body) throw new Response('Not Found', { status: 404 })
-	return new Response(body, {
-		headers: {
-			'Content-Type': IMAGE_TYPES[path.extname(file)] ?? 'application/octet-stream',
-			'Cache-Control': 'public, max-age=31536000, immutable',
-		},
-	})
+	if (!file) throw new Response('Not Found', { status: 404 })
+	const ext = path.extname(file)
+	const type = IMAGE_TYPES[ext] ?? 'application/octet-stream'
+	if (ext === '.svg') {
+		// Sent as compressed by the build (brotli 11), not compressed again per request.
+		const encoding = pickEncoding(request.headers.get('Accept-Encoding'))
+		const body = await readFile(encoding === 'br' ? `${file}.br` : encoding === 'gzip' ? `${file}.gz` : file).catch(() => null)
+		if (!body) throw new Response('Not Found', { status: 404 })
+		return new Response(body, {
+			headers: {
+				'Content-Type': type,
+				...(encoding ? { 'Content-Encoding': encoding } : {}),
+				Vary: 'Accept-Encoding',
+				'Cache-Control': CACHE_FOREVER,
+				'Content-Security-Policy': SVG_CSP,
+			},
+		})
+	}
+	const body = await readFile(file).catch(() => null)
+	if (!body) throw new Response('Not Found', { status: 404 })
+	return new Response(body, { headers: { 'Content-Type': type, 'Cache-Control': CACHE_FOREVER } })
 }

@@ -92,8 +92,16 @@ test('the server renders a lesson from the build alone, in the reader\'s languag
 	expect(html).toContain('<h2 id="mo-dau">Mở đầu</h2>')
 	expect(html).toContain('>Điều 1, Luật Mẫu No. 1/2025/QH15</a>')
 	expect(html).toContain('Situation')
-	const image = html.match(/<img src="\/content\/assets\/([a-f0-9]{16}\.png)" alt="Sơ đồ một bước"/)
+	// A figure: the build's content-hashed URL, its intrinsic size (no layout shift), lazy, with its caption.
+	const image = html.match(
+		/<figure class="figure"><img src="\/content\/assets\/([a-f0-9]{16}\.png)" alt="Sơ đồ một bước của quy trình mẫu" width="1" height="1" loading="lazy" decoding="async"\/><figcaption>Quy trình mẫu chỉ có một bước.<\/figcaption><\/figure>/,
+	)
 	expect(image?.[1] && existsSync(path.join(out, 'assets', image[1]))).toBe(true)
+	// An SVG is also stored compressed, as the server sends it.
+	const svg = html.match(/<img src="\/content\/assets\/([a-f0-9]{16}\.svg)" alt="Hai ô chữ nhật nối với nhau bằng một mũi tên" width="200" height="60"/)?.[1]
+	expect(svg && ['', '.br', '.gz'].every((ext) => existsSync(path.join(out, 'assets', `${svg}${ext}`)))).toBe(true)
+	// An exercise keeps its answer closed until asked for, without JavaScript.
+	expect(html).toMatch(/<section class="exercise"[^>]*><p class="exercise-kicker">Exercise<\/p>.*<details class="exercise-answer"><summary>Show the answer<\/summary><div class="exercise-answer-body"><p>Hai bước/s)
 })
 
 test('a build with problems writes nothing and leaves the last good build in place', async () => {

@@ -197,6 +197,8 @@ export const en: Record<MessageKey, string> = {
 	'mdx.example.bad': 'Bad example',
 	'mdx.example.mock': 'mock post by {author} on {channel}',
 	'mdx.example.why': 'Why:',
+	'mdx.exercise.label': 'Exercise',
+	'mdx.exercise.answer': 'Show the answer',
 
 	'legal.title': 'Cited documents',
 	'legal.lead': 'The legal documents and references our courses cite, with their status. A replaced document is only mentioned as history.',

@@ -198,6 +198,8 @@ export const vi = {
 	'mdx.example.bad': 'Ví dụ không nên làm',
 	'mdx.example.mock': 'bài đăng mô phỏng của {author} trên {channel}',
 	'mdx.example.why': 'Vì sao:',
+	'mdx.exercise.label': 'Bài tập',
+	'mdx.exercise.answer': 'Xem lời giải',
 
 	'legal.title': 'Văn bản được trích dẫn',
 	'legal.lead': 'Danh mục văn bản pháp luật và tài liệu mà các khoá học trích dẫn, kèm tình trạng hiệu lực. Văn bản đã bị thay thế chỉ được nhắc tới như lịch sử.',
