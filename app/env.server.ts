@@ -1,12 +1,36 @@
 // Process environment, validated once at boot so a misconfiguration fails loudly at start rather than mid-request.
 import { z } from 'zod'
+import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from './db-url.server.ts'
+
+function refineWith(check: (value: string) => void) {
+	return (value: string, ctx: z.RefinementCtx) => {
+		try {
+			check(value)
+		} catch (error) {
+			ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) })
+		}
+	}
+}
+
+function checkSmtpUrl(value: string) {
+	let url: URL
+	try {
+		url = new URL(value)
+	} catch {
+		throw new Error('SMTP_URL viết sai (ví dụ đúng: smtp://người_dùng:mật_khẩu@mail.example.gov.vn:587) (malformed SMTP_URL)')
+	}
+	if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new Error('SMTP_URL phải bắt đầu bằng smtp:// hoặc smtps:// (SMTP_URL must be smtp:// or smtps://)')
+	if (!url.hostname) throw new Error('SMTP_URL thiếu tên máy chủ thư (SMTP_URL has no host)')
+}
+
+/** A misconfigured environment: the CLIs print the message alone, the server stops with it. */
+export class EnvError extends Error {
+	override name = 'EnvError'
+}
 
 const EnvSchema = z.object({
 	NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-	DATABASE_URL: z
-		.string()
-		.regex(/^(pglite:|postgres(ql)?:\/\/)/, 'DATABASE_URL phải bắt đầu bằng pglite: hoặc postgresql://')
-		.default('pglite:./.data/db'),
+	DATABASE_URL: z.string().superRefine(refineWith(parseDatabaseUrl)).default(DEFAULT_DATABASE_URL),
 	/** Public origin used in links (certificates, e-mails). */
 	APP_URL: z.string().url().optional(),
 	/** Set to "true" when served over HTTPS (adds Secure to cookies and HSTS). */
@@ -20,7 +44,7 @@ const EnvSchema = z.object({
 	CERT_ISSUERS_FILE: z.string().min(1).optional(),
 	/** Outgoing mail (reminders, weekly summaries): smtp://user:password@host:587 or smtps://…:465. Unset: mails wait
 	 * in the outbox (visible to administrators at /admin/outbox). */
-	SMTP_URL: z.string().regex(/^smtps?:\/\//, 'SMTP_URL phải bắt đầu bằng smtp:// hoặc smtps://').optional(),
+	SMTP_URL: z.string().superRefine(refineWith(checkSmtpUrl)).optional(),
 	/** Sender of those mails, e.g. "Văn Minh Số <no-reply@minhson.gov.vn>". */
 	SMTP_FROM: z.string().min(3).optional(),
 })
@@ -32,7 +56,7 @@ export function getEnv(): Env {
 	if (cached) return cached
 	const parsed = EnvSchema.safeParse(process.env)
 	if (!parsed.success) {
-		throw new Error(
+		throw new EnvError(
 			`Cấu hình môi trường không hợp lệ: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
 		)
 	}
