@@ -5,12 +5,14 @@
 // next chunk is read only once the socket has drained, and a client that goes away cancels the body (the ZIP
 // stops rendering). React Router 7 does the same (remix-run/react-router#15049), so this file goes with the move.
 //
-// Everything else is the adapter's own code: requests are still built by its `createRemixRequest` (host and
-// port from the trusted headers, abort signal on a closed connection, streamed bodies).
+// The request is built here too (`remixRequest`), for its body: the adapter hands Remix the raw request stream,
+// so the size limits could only look at Content-Length (a chunked body went through whole, and `formData()` kept
+// all of it in memory), and a client that left mid-body ended the stream normally (a cut-short form was parsed).
+// Here the body is counted as it arrives and errors past the route's limit; the 413 is answered at once.
 import { type Writable } from 'node:stream'
-import { createRemixRequest } from '@remix-run/express/dist/server.js'
 import { type AppLoadContext, createRequestHandler as createRemixHandler, type ServerBuild } from '@remix-run/node'
 import type express from 'express'
+import { limitedBody, refuseTooLarge } from './body-limit.ts'
 
 type GetLoadContext = (req: express.Request, res: express.Response) => AppLoadContext | Promise<AppLoadContext>
 
@@ -19,22 +21,65 @@ export function createRequestHandler({
 	build,
 	getLoadContext,
 	mode = process.env.NODE_ENV,
+	bodyLimit = () => Number.POSITIVE_INFINITY,
 }: {
 	build: ServerBuild | (() => Promise<ServerBuild>)
 	getLoadContext?: GetLoadContext
 	mode?: string
+	/** Bytes the request's body may have; past that it is refused with a 413 as it arrives. */
+	bodyLimit?: (req: express.Request) => number
 }): express.RequestHandler {
 	const handle = createRemixHandler(build, mode)
 	return async (req, res, next) => {
 		try {
-			const request = createRemixRequest(req, res)
+			const request = remixRequest(req, res, bodyLimit(req))
 			const context = await getLoadContext?.(req, res)
-			await sendResponse(res, await handle(request, context))
+			const response = await handle(request, context)
+			// The body was refused while the app read it: the 413 (or 400) has been sent, whatever the app answered.
+			if (res.headersSent) await response.body?.cancel()
+			else await sendResponse(res, response)
 		} catch (error) {
 			// Express 4 does not catch rejected promises: hand the error on, as the adapter does.
 			next(error)
 		}
 	}
+}
+
+/**
+ * The Fetch API request Remix gets: the URL from the (trusted) Host headers, an abort signal for a client that
+ * leaves before its answer, and for a body, `limitedBody`: refused past `limit` bytes with a 413 answered at once,
+ * and the request's signal aborted so the app stops and logs nothing.
+ */
+export function remixRequest(req: express.Request, res: express.Response, limit: number) {
+	// req.hostname follows the "trust proxy" setting (X-Forwarded-Host); the port comes from that header or Host.
+	const portOf = (value: string | undefined) => {
+		const port = Number.parseInt(value?.split(':')[1] ?? '', 10)
+		return Number.isSafeInteger(port) ? port : null
+	}
+	const port = portOf(req.get('X-Forwarded-Host')) ?? portOf(req.get('host'))
+	const url = new URL(`${req.protocol}://${req.hostname}${port ? `:${port}` : ''}${req.originalUrl}`)
+	const headers = new Headers()
+	for (const [name, value] of Object.entries(req.headers)) {
+		if (value === undefined) continue
+		for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one)
+	}
+	const controller = new AbortController()
+	let answered = false
+	res.once('finish', () => (answered = true))
+	res.once('close', () => {
+		if (!answered) controller.abort()
+	})
+	const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers, signal: controller.signal }
+	if (req.method !== 'GET' && req.method !== 'HEAD') {
+		init.body = limitedBody(req, limit, {
+			onRefused: (error) => {
+				controller.abort()
+				refuseTooLarge(res, error.limit)
+			},
+		})
+		init.duplex = 'half'
+	}
+	return new Request(url.href, init)
 }
 
 /** Status, headers, then the body at the pace of the client. */
