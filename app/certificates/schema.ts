@@ -37,6 +37,8 @@ export type UnitFilter = z.infer<typeof UnitFilterSchema>
 export const RevokeSchema = z.object({
 	intent: z.literal('revoke'),
 	reason: z.string({ error: 'cert.error.reason' }).trim().min(5, 'cert.error.reason').max(500, 'cert.error.reason'),
+	// Absent: the page asks for confirmation first (works without JavaScript); "yes": revoke.
+	confirm: z.literal('yes').optional(),
 })
 
 export const ReissueSchema = z.object({

@@ -20,7 +20,6 @@ export type VerifiedDetails = {
 	issuedAt: string
 	expiresAt: string | null
 	revokedAt: string | null
-	revokeReason: string | null
 	replacedBy: string | null
 }
 
@@ -50,7 +49,6 @@ export async function verifyCertificate(input: string, at: Date = new Date()): P
 		issuedAt: cert.issuedAt.toISOString(),
 		expiresAt: cert.expiresAt?.toISOString() ?? null,
 		revokedAt: cert.revokedAt?.toISOString() ?? null,
-		revokeReason: cert.revokeReason,
 		replacedBy,
 	}
 }

@@ -41,6 +41,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	if (submission.status !== 'success') return json({ intent: submission.payload.intent, result: submission.reply(), notice: null }, { status: 400 })
 	const value = submission.value
 	if (value.intent === 'revoke') {
+		// First the page says what will happen and asks again; only the confirming POST revokes (and is audited).
+		if (value.confirm !== 'yes') return json({ intent: 'revoke-confirm' as const, reason: value.reason, result: submission.reply(), notice: null })
 		const done = await revokeCertificate(certificate, value.reason, user, request)
 		return json({ intent: 'revoke', result: submission.reply({ resetForm: true }), notice: done ? t('cert.revoke.done') : t('cert.revoke.already') })
 	}
@@ -115,8 +117,38 @@ export default function CertificatePage() {
 					<Link to="/my-courses">{t('learn.my.title')}</Link>
 				</p>
 			</article>
-			{c.canManage ? <ManageForms holderName={c.holderName} /> : null}
+			{c.canManage ? (
+				data?.intent === 'revoke-confirm' && 'reason' in data && typeof data.reason === 'string' ? (
+					<ConfirmRevoke serial={c.serial} holderName={c.holderName} reason={data.reason} />
+				) : (
+					<ManageForms holderName={c.holderName} />
+				)
+			) : null}
 		</>
+	)
+}
+
+function ConfirmRevoke({ serial, holderName, reason }: { serial: string; holderName: string; reason: string }) {
+	const t = useT()
+	return (
+		<section className="no-print mx-auto mt-8 max-w-2xl" aria-labelledby="confirm-heading">
+			<Form method="post" className="card border-2 border-red-700">
+				<h2 id="confirm-heading" className="mb-2 text-xl font-semibold">
+					{t('cert.revoke.confirmTitle')}
+				</h2>
+				<p className="mb-2">{t('cert.revoke.confirmText', { serial, name: holderName, reason })}</p>
+				<p className="alert alert-error mb-4">{t('cert.revoke.confirmEffect')}</p>
+				<input type="hidden" name="intent" value="revoke" />
+				<input type="hidden" name="reason" value={reason} />
+				<input type="hidden" name="confirm" value="yes" />
+				<p className="flex flex-wrap items-center gap-4">
+					<button type="submit" className="btn bg-red-700 hover:bg-red-800">
+						{t('cert.revoke.confirmSubmit')}
+					</button>
+					<Link to={`/certificates/${serial}`}>{t('cert.revoke.cancel')}</Link>
+				</p>
+			</Form>
+		</section>
 	)
 }
 
@@ -153,6 +185,7 @@ function ManageForms({ holderName }: { holderName: string }) {
 				<FormErrors id={revokeForm.errorId} errors={revokeForm.errors} />
 				<input type="hidden" name="intent" value="revoke" />
 				<Field label={t('cert.revoke.reason')} meta={revokeFields.reason} autoComplete="off" />
+				<p className="mb-3 text-sm text-gray-700">{t('cert.revoke.hint')}</p>
 				<button type="submit" className="btn bg-red-700 hover:bg-red-800">
 					{t('cert.revoke.submit')}
 				</button>

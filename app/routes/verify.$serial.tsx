@@ -49,7 +49,7 @@ export default function VerifyPage() {
 					{result.status === 'expired' && result.expiresAt ? <p>{t('verify.text.expired', { date: date(result.expiresAt) })}</p> : null}
 					{result.status === 'revoked' && result.revokedAt ? (
 						<>
-							<p>{t('verify.text.revoked', { date: date(result.revokedAt), reason: result.revokeReason ?? '—' })}</p>
+							<p>{t('verify.text.revoked', { date: date(result.revokedAt) })}</p>
 							{result.replacedBy ? (
 								<p>
 									<Link to={`/verify/${result.replacedBy}`}>{t('verify.text.replaced', { serial: result.replacedBy })}</Link>

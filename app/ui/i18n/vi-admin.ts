@@ -2,6 +2,12 @@
 // the browser bundle, which every learner downloads: the root loader sends this part to users who hold a role.
 export const viAdmin = {
 	'assign.title': 'Giao khoá học',
+	'cert.revoke.confirmTitle': 'Xác nhận thu hồi chứng nhận',
+	'cert.revoke.confirmText': 'Bạn sắp thu hồi chứng nhận số {serial} của {name}. Lý do: {reason}',
+	'cert.revoke.confirmEffect': 'Chứng nhận sẽ không còn hợp lệ và không tải được nữa; trang tra cứu công khai sẽ ghi “đã bị thu hồi” kèm ngày, không ghi lý do. Không hoàn tác được.',
+	'cert.revoke.confirmSubmit': 'Xác nhận thu hồi',
+	'cert.revoke.cancel': 'Huỷ, giữ chứng nhận',
+	'cert.revoke.hint': 'Trang sẽ hỏi lại trước khi thu hồi.',
 	'assign.new': 'Giao khoá học mới',
 	'assign.course': 'Khoá học',
 	'assign.chooseCourse': '— Chọn khoá học —',

@@ -374,7 +374,7 @@ export const vi = {
 	'verify.status.malformed': 'Số hiệu không đúng định dạng',
 	'verify.text.valid': 'Chứng nhận do Văn Minh Số cấp, chữ ký số hợp lệ và đang còn hiệu lực.',
 	'verify.text.expired': 'Chứng nhận là thật nhưng đã hết hạn ngày {date}.',
-	'verify.text.revoked': 'Chứng nhận đã bị thu hồi ngày {date}. Lý do: {reason}',
+	'verify.text.revoked': 'Chứng nhận đã bị thu hồi ngày {date}.',
 	'verify.text.replaced': 'Chứng nhận này đã được thay thế bằng chứng nhận số {serial}.',
 	'verify.text.invalid': 'Dữ liệu của chứng nhận này không khớp với chữ ký số: không nên tin vào giấy tờ mang số hiệu này. Hãy liên hệ cơ quan cấp.',
 	'verify.text.notFound': 'Không có chứng nhận nào mang số hiệu {serial}. Hãy kiểm tra lại từng ký tự.',
