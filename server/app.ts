@@ -6,7 +6,7 @@ import compression from 'compression'
 import express from 'express'
 import { accessLog } from './access-log.ts'
 import { checkRequestEdge } from './body-limit.ts'
-import { refuse } from './refuse.ts'
+import { errorHandler, refuse } from './refuse.ts'
 import { securityHeaders } from './security-headers.ts'
 
 export type AppOptions = {
@@ -77,10 +77,16 @@ export function createApp({ handler, clientDir, vite, dev, trustProxy, hsts, log
 	if (vite) {
 		app.use(vite)
 	} else {
-		app.use('/assets', express.static(assetsDir, { immutable: true, maxAge: '1y', fallthrough: false }))
-		app.use(express.static(clientDir, { maxAge: '1h' }))
+		// A path that is not a file here (a directory, `..`, anything encoded) is a plain 404: Express's own error
+		// would name the absolute path and, without NODE_ENV=production, print the stack.
+		app.use('/assets', express.static(assetsDir, { immutable: true, maxAge: '1y', fallthrough: false, redirect: false }), ((_error, _req, res, _next) => {
+			refuse(res, 404, 'Không tìm thấy trang', 'Địa chỉ này không tồn tại hoặc đã bị chuyển đi.')
+		}) as express.ErrorRequestHandler)
+		app.use(express.static(clientDir, { maxAge: '1h', redirect: false }))
 	}
 
 	app.all('*', handler)
+	// Whatever reaches Express as an error (the Remix handler's own failures included) gets a page without a stack.
+	app.use(errorHandler)
 	return app
 }

@@ -1,5 +1,6 @@
 // The plain Vietnamese pages the HTTP layer answers with before (or instead of) Remix: a request refused at the
-// edge (cross-site form, body too large).
+// edge (cross-site form, body too large) and any error that reaches Express. Express's own
+// error page prints the stack and absolute paths whenever NODE_ENV is not "production"; this one never does.
 import type express from 'express'
 
 const escape = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)
@@ -16,4 +17,26 @@ export function refuse(res: express.Response, status: number, title: string, tex
 	if (res.headersSent) return
 	if (close) res.set('Connection', 'close')
 	res.status(status).type('html').send(refusalPage(title, text))
+}
+
+const PAGES: Record<number, [string, string]> = {
+	400: ['Yêu cầu không hợp lệ', 'Địa chỉ hoặc dữ liệu gửi lên không đúng định dạng. Không có dữ liệu nào bị thay đổi.'],
+	403: ['Không được phép truy cập', 'Bạn không có quyền xem địa chỉ này.'],
+	404: ['Không tìm thấy trang', 'Địa chỉ này không tồn tại hoặc đã bị chuyển đi.'],
+	405: ['Phương thức không được hỗ trợ', 'Địa chỉ này không nhận loại yêu cầu đó.'],
+	500: ['Đã có lỗi xảy ra', 'Máy chủ gặp lỗi khi xử lý yêu cầu. Vui lòng thử lại sau ít phút.'],
+}
+
+/** Express's last error handler: a status and a Vietnamese page, never a stack trace or a file path. */
+export const errorHandler: express.ErrorRequestHandler = (error: unknown, _req, res, next) => {
+	const given = typeof error === 'object' && error ? Number((error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode) : NaN
+	const status = given >= 400 && given < 500 ? given : 500
+	if (status === 500) console.error(error)
+	if (res.headersSent) {
+		// Too late for a page: end the response so the client sees it cut short, as Express would.
+		next(error)
+		return
+	}
+	const [title, text] = PAGES[status] ?? PAGES[400]!
+	refuse(res, status, title, text)
 }

@@ -8,6 +8,7 @@ import { type AddressInfo, connect } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { type ServerBuild, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node'
+import type express from 'express'
 import { createApp } from '../../server/app.ts'
 import { bodyLimitFor } from '../../server/body-limit.ts'
 import { createRequestHandler } from '../../server/send-response.ts'
@@ -55,10 +56,11 @@ export function clientDir() {
 	return dir
 }
 
-export async function startEdgeServer(seen: Array<Seen> = []) {
+export async function startEdgeServer(seen: Array<Seen> = [], { handler }: { handler?: express.RequestHandler } = {}) {
+	const dir = clientDir()
 	const app = createApp({
-		handler: createRequestHandler({ build: fakeBuild(seen), mode: 'production', bodyLimit: bodyLimitFor }),
-		clientDir: clientDir(),
+		handler: handler ?? createRequestHandler({ build: fakeBuild(seen), mode: 'production', bodyLimit: bodyLimitFor }),
+		clientDir: dir,
 		dev: false,
 		hsts: false,
 		logRequest: () => {},
@@ -70,6 +72,7 @@ export async function startEdgeServer(seen: Array<Seen> = []) {
 	return {
 		port,
 		seen,
+		clientDir: dir,
 		close: async () => {
 			server.closeAllConnections()
 			await new Promise((r) => server.close(r))

@@ -1,0 +1,62 @@
+// What Express answers for paths that are not files and for errors: a Vietnamese page, never a stack trace or an
+// absolute path, whether NODE_ENV is "production" or unset (Express shows stacks whenever it is not "production").
+import http from 'node:http'
+import { afterEach, expect, test } from 'vitest'
+import { startEdgeServer } from './edge-server.ts'
+
+/** GET with the path sent as written (fetch would resolve the dot segments first). */
+function get(port: number, path: string) {
+	return new Promise<{ status: number; text: string }>((resolve, reject) => {
+		http
+			.get({ host: '127.0.0.1', port, path }, (response) => {
+				let text = ''
+				response.setEncoding('utf8')
+				response.on('data', (chunk: string) => (text += chunk))
+				response.on('end', () => resolve({ status: response.statusCode ?? 0, text }))
+			})
+			.on('error', reject)
+	})
+}
+
+const PROBES = [
+	'/assets/..%2f..%2fserver%2findex.js',
+	'/assets/..%2F..%2Fpackage.json',
+	'/assets/%2e%2e/%2e%2e/package.json',
+	'/assets/..%5c..%5cpackage.json',
+	'/assets/',
+	'/assets',
+	'/assets/nope.js',
+	'/assets/%E0%A4%A',
+	'/assets/%00',
+	'/assets/app-123.js/',
+]
+
+let close: (() => Promise<void>) | undefined
+const saved = process.env.NODE_ENV
+afterEach(async () => {
+	await close?.()
+	if (saved === undefined) delete process.env.NODE_ENV
+	else process.env.NODE_ENV = saved
+})
+
+for (const mode of ['production', undefined]) {
+	test(`NODE_ENV=${mode ?? '(unset)'}: asset paths that are not files get a 404 page naming no file, a failing handler a 500 page without its stack`, async () => {
+		if (mode === undefined) delete process.env.NODE_ENV
+		else process.env.NODE_ENV = mode
+		const server = await startEdgeServer([], {
+			handler: (req, _res, next) => next(new Error(`boom in ${process.cwd()}/app/secret.server.ts for ${req.path}`)),
+		})
+		close = server.close
+		expect((await get(server.port, '/assets/app-123.js')).status).toBe(200)
+		for (const probe of PROBES) {
+			const { status, text } = await get(server.port, probe)
+			expect([probe, status]).toEqual([probe, 404])
+			expect(text, probe).toContain('Không tìm thấy trang')
+			for (const leak of [server.clientDir, process.cwd(), 'node_modules', 'Error', '    at ']) expect(text, probe).not.toContain(leak)
+		}
+		const { status, text } = await get(server.port, '/org/1')
+		expect(status).toBe(500)
+		expect(text).toContain('Đã có lỗi xảy ra')
+		for (const leak of [process.cwd(), 'boom', '    at ']) expect(text).not.toContain(leak)
+	})
+}
