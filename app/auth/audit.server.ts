@@ -1,6 +1,7 @@
 // One way to record administrative writes. Pass the transaction client so that the audit row commits or rolls
 // back with the change it describes.
-import { db, type Prisma } from '#app/db.server.ts'
+import { db, pgArray, Prisma } from '#app/db.server.ts'
+import { type Grant } from './permissions.ts'
 import { clientIp } from './rate-limit.server.ts'
 
 export type AuditInput = {
@@ -30,4 +31,33 @@ export function auditRow(input: AuditInput) {
 
 export async function audit(input: AuditInput, client: AuditClient = db) {
 	await client.auditEvent.create({ data: auditRow(input) })
+}
+
+export type AuditRow = { id: string; actorId: string | null; action: string; targetType: string; targetId: string | null; orgUnitId: number | null; ip: string | null; at: Date }
+
+/**
+ * The events a viewer may read: visibility follows what the event is about, never "no unit, so everyone". An event
+ * tied to a unit is visible inside that unit's subtrees of the viewer's grants; a certificate's event follows the
+ * certificate's issuing unit, a person's event the units the person belongs to; an event about the province as a
+ * whole (a month-end snapshot) only to an administrator of a whole tree.
+ */
+export async function listAuditEvents(grants: ReadonlyArray<Grant>, take = 200): Promise<Array<AuditRow>> {
+	const paths = pgArray(grants.map((g) => g.path))
+	const wholeTree = grants.some((g) => g.role === 'ADMIN' && g.path.split('/').filter(Boolean).length === 1)
+	return db.$queryRaw<Array<AuditRow>>`
+		SELECT e.id, e."actorId", e.action, e."targetType", e."targetId", e."orgUnitId", e.ip, e.at
+		FROM "AuditEvent" e
+		WHERE CASE
+			WHEN e."orgUnitId" IS NOT NULL THEN EXISTS (
+				SELECT 1 FROM "OrgUnit" o WHERE o.id = e."orgUnitId" AND o.path LIKE ANY (SELECT p || '%' FROM unnest(${paths}::text[]) p))
+			WHEN e."targetType" = 'Certificate' THEN EXISTS (
+				SELECT 1 FROM "Certificate" c JOIN "OrgUnit" o ON o.id = c."orgUnitId"
+				WHERE c.serial = e."targetId" AND o.path LIKE ANY (SELECT p || '%' FROM unnest(${paths}::text[]) p))
+			WHEN e."targetType" = 'User' THEN EXISTS (
+				SELECT 1 FROM "Membership" m JOIN "OrgUnit" o ON o.id = m."orgUnitId"
+				WHERE m."userId" = e."targetId" AND o.path LIKE ANY (SELECT p || '%' FROM unnest(${paths}::text[]) p))
+			ELSE ${wholeTree}
+		END
+		ORDER BY e.at DESC
+		LIMIT ${take}`
 }

@@ -3,7 +3,7 @@ import { db } from '#app/db.server.ts'
 import { joinStatusOf } from '#app/youth/join.server.ts'
 import { normalizePhone } from '#app/youth/schema.ts'
 import { verifyAgainstDummy, verifyPassword } from './password.server.ts'
-import { clientIp, hit, LOGIN_LIMITS, peek, reset } from './rate-limit.server.ts'
+import { clientIp, LOGIN_LIMITS, release, reset, take } from './rate-limit.server.ts'
 import { normalizeIdentifier } from './schema.ts'
 import { startSession } from './session.server.ts'
 
@@ -24,29 +24,41 @@ export function findUserByIdentifier(identifier: string) {
 	})
 }
 
+/**
+ * The key the per-account limit counts on: the account itself when the identifier names one (its username, e-mail
+ * and every spelling of its phone share one counter), else the identifier in its normal form.
+ */
+function accountKey(identifier: string, userId: string | undefined) {
+	if (userId) return `user:${userId}`
+	const phone = identifier.includes('@') ? null : normalizePhone(identifier)
+	return `id:${phone ?? identifier}`
+}
+
 export async function authenticate(request: Request, rawIdentifier: string, password: string): Promise<LoginResult> {
 	const identifier = normalizeIdentifier(rawIdentifier)
-	const accountLimit = LOGIN_LIMITS.perAccount(identifier)
-	const ipLimit = LOGIN_LIMITS.perIp(clientIp(request))
-	const [account, ip] = await Promise.all([peek(accountLimit), peek(ipLimit)])
-	if (account.blocked || ip.blocked) {
-		return { ok: false, reason: 'rate-limited', retryAfterSeconds: Math.max(account.retryAfterSeconds, ip.retryAfterSeconds) }
-	}
 	const user = await findUserByIdentifier(identifier)
+	const accountLimit = LOGIN_LIMITS.perAccount(accountKey(identifier, user?.id))
+	const ipLimit = LOGIN_LIMITS.perIp(clientIp(request))
+	// The attempt takes its slots BEFORE the password is checked, in one atomic statement each: parallel attempts
+	// cannot all pass a check made before any of them was counted.
+	const [a, i] = await Promise.all([take(accountLimit), take(ipLimit)])
+	if (!a.allowed || !i.allowed) {
+		return { ok: false, reason: 'rate-limited', retryAfterSeconds: Math.max(a.allowed ? 0 : a.retryAfterSeconds, i.allowed ? 0 : i.retryAfterSeconds) }
+	}
 	const valid = user?.password ? await verifyPassword(user.password.hash, password) : await verifyAgainstDummy(password)
 	if (!user || !valid) {
-		const [a, i] = await Promise.all([hit(accountLimit), hit(ipLimit)])
 		if (a.blocked || i.blocked) {
 			return { ok: false, reason: 'rate-limited', retryAfterSeconds: Math.max(a.retryAfterSeconds, i.retryAfterSeconds) }
 		}
 		return { ok: false, reason: 'invalid' }
 	}
+	// A right password gives the slots back: an office behind one address signs in all morning.
+	await Promise.all([reset(accountLimit.key), release(ipLimit)])
 	if (user.status === 'DISABLED') return { ok: false, reason: 'disabled' }
 	if (user.status !== 'ACTIVE') {
 		// Only told once the password is right, so that the answer reveals nothing to someone guessing.
 		const join = await joinStatusOf(user.id)
 		return { ok: false, reason: join ?? 'invalid' }
 	}
-	await reset(accountLimit.key)
 	return { ok: true, userId: user.id, setCookie: await startSession(user.id) }
 }

@@ -17,6 +17,21 @@ export async function hit(limit: Limit): Promise<LimitState> {
 	return toState(limit, rows[0])
 }
 
+/**
+ * Takes one slot before the guarded work (a password or PIN check): `allowed` is false once the window's slots are
+ * used up, so that attempts made at the same moment are counted one by one by the database, never all let through.
+ * `blocked` tells that this attempt used the last slot.
+ */
+export async function take(limit: Limit): Promise<LimitState & { allowed: boolean }> {
+	const state = await hit(limit)
+	return { ...state, allowed: state.count <= limit.max }
+}
+
+/** Gives back a slot taken by take() when the attempt turned out legitimate. */
+export async function release(limit: Limit) {
+	await db.$executeRaw`UPDATE "RateLimit" SET "count" = greatest("count" - 1, 0) WHERE "key" = ${limit.key} AND "resetAt" > now()`
+}
+
 // Asked before every login and every class join: a prepared statement, and the window compared with the database's
 // clock, the one hit() wrote it with.
 const PEEK = {

@@ -202,7 +202,7 @@ async function completeByClass(tx: Prisma.TransactionClient, userId: string, cou
 	if (enrollment) await tx.enrollment.update({ where: { id: enrollment.id }, data: { status: 'COMPLETED', source: 'CLASS', completedAt: at, lastActivityAt: at } })
 	else await tx.enrollment.create({ data: { userId, courseVersionId, status: 'COMPLETED', source: 'CLASS', startedAt: at, lastActivityAt: at, completedAt: at } })
 	const certificate = await issueCertificate(tx, { userId, courseVersionId, source: 'CLASS', at })
-	await audit({ actorId: null, action: 'certificate.issue', targetType: 'Certificate', targetId: certificate.serial, details: { source: 'CLASS' } }, tx)
+	await audit({ actorId: null, action: 'certificate.issue', targetType: 'Certificate', targetId: certificate.serial, orgUnitId: certificate.orgUnitId, details: { source: 'CLASS' } }, tx)
 	return true
 }
 

@@ -216,8 +216,8 @@ const SUBMIT = {
 			FROM completed
 			RETURNING serial
 		), audited AS (
-			INSERT INTO "AuditEvent" (id, "actorId", action, "targetType", "targetId", ip, at, details)
-			SELECT $17::text, $9::text, 'certificate.issue', 'Certificate', serial, $18::text, ${SQL_TIME(5)}, $19::jsonb FROM certificate
+			INSERT INTO "AuditEvent" (id, "actorId", action, "targetType", "targetId", "orgUnitId", ip, at, details)
+			SELECT $17::text, $9::text, 'certificate.issue', 'Certificate', serial, $12::int, $18::text, ${SQL_TIME(5)}, $19::jsonb FROM certificate
 		)
 		SELECT (SELECT count(*) FROM claimed)::int AS claimed, (SELECT serial FROM certificate) AS serial`,
 }

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto'
 import { issueActivationCodes } from '#app/auth/activation.server.ts'
 import { audit } from '#app/auth/audit.server.ts'
+import { accountRefusal, type Actor, personFacts } from '#app/auth/people.server.ts'
 import { db, type Prisma } from '#app/db.server.ts'
 import { compareVi, compareViNames } from '#app/ui/collation.ts'
 import { type ImportMessage } from './import-messages.ts'
@@ -118,6 +119,7 @@ export async function analyseRoster(
 	effectiveAt: Date,
 	jobId?: string,
 	phase: 'preview' | 'confirm' = 'preview',
+	importerId?: string,
 ): Promise<Analysis> {
 	if (jobId) progress.set(jobId, { phase: 'reading', done: 0, total: 0 })
 	const kept = jobId && phase === 'confirm' ? parsedRosters.get(jobId) : undefined
@@ -126,7 +128,7 @@ export async function analyseRoster(
 	if (!parsed.ok) return { ok: false, problems: parsed.problems, rowCount: 0 }
 	if (jobId) progress.set(jobId, { phase: 'checking', done: 0, total: parsed.rows.length })
 	// A preview needs counts and errors only; the confirm's plan chooses the new people's usernames.
-	const plan = await planRoster({ rows: parsed.rows, columns: parsed.columns, where: parsed.where, scope, mode, effectiveAt, usernames: phase === 'confirm' })
+	const plan = await planRoster({ rows: parsed.rows, columns: parsed.columns, where: parsed.where, scope, mode, effectiveAt, usernames: phase === 'confirm', importerId })
 	if (jobId && phase === 'preview' && parsed.errors.length === 0 && plan.errors.length === 0) keepParsed(jobId, parsed)
 	const rowCount = parsed.rows.length + new Set(parsed.errors.map((e) => e.row)).size
 	return {
@@ -173,10 +175,10 @@ export async function analyseTree(bytes: Uint8Array, scope: ImportScope, effecti
 }
 
 /** `bytes`: the upload itself at the preview (no need to read back what was just stored); else read from the job. */
-async function analyse(kind: string, scope: ImportScope, mode: RosterMode, effectiveAt: Date, jobId: string, phase: 'preview' | 'confirm', bytes?: Uint8Array) {
+async function analyse(kind: string, scope: ImportScope, mode: RosterMode, effectiveAt: Date, jobId: string, phase: 'preview' | 'confirm', importerId: string, bytes?: Uint8Array) {
 	if (!(KINDS as Array<string>).includes(kind)) throw new Error(`Import job ${jobId} is a ${kind} import, not one this module runs`)
 	const file = bytes ? () => Promise.resolve(bytes) : () => loadFile(jobId)
-	return kind === 'tree' ? analyseTree(await file(), scope, effectiveAt) : analyseRoster(file, scope, mode, effectiveAt, jobId, phase)
+	return kind === 'tree' ? analyseTree(await file(), scope, effectiveAt) : analyseRoster(file, scope, mode, effectiveAt, jobId, phase, importerId)
 }
 
 export async function startImport(input: {
@@ -234,8 +236,8 @@ export function startRosterImport(input: Omit<Parameters<typeof startImport>[0],
 
 async function validateJob(jobId: string, scope: ImportScope, bytes: Uint8Array) {
 	try {
-		const job = await db.importJob.findUniqueOrThrow({ where: { id: jobId }, select: { kind: true, mode: true, effectiveAt: true } })
-		const analysis = await analyse(job.kind, scope, job.mode as RosterMode, job.effectiveAt!, jobId, 'preview', bytes)
+		const job = await db.importJob.findUniqueOrThrow({ where: { id: jobId }, select: { kind: true, mode: true, effectiveAt: true, actorId: true } })
+		const analysis = await analyse(job.kind, scope, job.mode as RosterMode, job.effectiveAt!, jobId, 'preview', job.actorId, bytes)
 		if (!analysis.ok) {
 			await db.importJob.update({ where: { id: jobId }, data: { status: 'PREVIEW', errors: store(analysis.problems), file: null, finishedAt: new Date() }, select: { id: true } })
 			return
@@ -284,7 +286,7 @@ async function runJob(input: { jobId: string; scope: ImportScope; actorId: strin
 	const { jobId, scope } = input
 	try {
 		const job = await db.importJob.findUniqueOrThrow({ where: { id: jobId }, select: { kind: true, mode: true, effectiveAt: true } })
-		const analysis = await analyse(job.kind, scope, job.mode as RosterMode, job.effectiveAt!, jobId, 'confirm')
+		const analysis = await analyse(job.kind, scope, job.mode as RosterMode, job.effectiveAt!, jobId, 'confirm', input.actorId)
 		if (!analysis.ok || analysis.errors.length) {
 			// The database changed since the preview (someone added the same person meanwhile): nothing is written.
 			const errors = analysis.ok ? analysis.errors : analysis.problems
@@ -366,9 +368,11 @@ export async function listImportJobs(unitId: number, take = 20) {
 
 /**
  * Activation cards for the people an import brought in who have not activated yet. Printing issues new codes
- * (only hashes are stored, so old ones cannot be shown again) and so invalidates cards printed before.
+ * (only hashes are stored, so old ones cannot be shown again) and so invalidates cards printed before. Only people
+ * whose every membership and grant lies inside the issuer's scope get a card (people.server.ts): a code sets the
+ * password, so it is never issued for someone another unit manages, nor for a youth registrant awaiting approval.
  */
-export async function issueImportCodes(input: { jobId: string; unitId: number; actorId: string; request?: Request }) {
+export async function issueImportCodes(input: { jobId: string; unitId: number; actor: Actor; request?: Request }) {
 	const job = await db.importJob.findFirst({ where: { id: input.jobId, orgUnitId: input.unitId, status: 'SUCCEEDED' }, select: { id: true } })
 	if (!job) return null
 	const memberships = await db.membership.findMany({
@@ -376,13 +380,20 @@ export async function issueImportCodes(input: { jobId: string; unitId: number; a
 		select: { user: { select: { id: true, fullName: true, username: true, email: true } }, orgUnit: { select: { name: true } } },
 	})
 	const seen = new Set<string>()
-	const people = memberships.filter((m) => (seen.has(m.user.id) ? false : (seen.add(m.user.id), true)))
+	const found = memberships.filter((m) => (seen.has(m.user.id) ? false : (seen.add(m.user.id), true)))
+	const facts = await personFacts(found.map((p) => p.user.id))
+	const people = found.filter((p) => {
+		const person = facts.get(p.user.id)
+		return person !== undefined && accountRefusal(input.actor, person) === null
+	})
+	const withheld = found.length - people.length
 	people.sort((a, b) => compareVi(a.orgUnit.name, b.orgUnit.name) || compareViNames(a.user.fullName, b.user.fullName))
+	const actorId = input.actor.userId
 	const { codes, expiresAt } = await db.$transaction(
 		async (tx) => {
-			const issued = await issueActivationCodes(people.map((p) => p.user.id), input.actorId, tx)
+			const issued = await issueActivationCodes(people.map((p) => p.user.id), actorId, tx)
 			await audit(
-				{ actorId: input.actorId, action: 'activation.issue', targetType: 'ImportJob', targetId: job.id, orgUnitId: input.unitId, request: input.request, details: { count: people.length } },
+				{ actorId, action: 'activation.issue', targetType: 'ImportJob', targetId: job.id, orgUnitId: input.unitId, request: input.request, details: { count: people.length, withheld } },
 				tx,
 			)
 			return issued
@@ -390,5 +401,5 @@ export async function issueImportCodes(input: { jobId: string; unitId: number; a
 		{ timeout: 5 * 60 * 1000 },
 	)
 	const cards = people.map((p, i) => ({ fullName: p.user.fullName, username: p.user.username, email: p.user.email, unitName: p.orgUnit.name, code: codes[i]!.code }))
-	return { cards, expiresAt }
+	return { cards, expiresAt, withheld }
 }

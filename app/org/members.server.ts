@@ -2,6 +2,8 @@
 // to another unit (the old membership ends, a new one starts: history is kept) and ending a membership.
 // Every function takes the unit whose page is used and never reaches outside its subtree.
 import { audit } from '#app/auth/audit.server.ts'
+import { accountRefusal, actorFor, membershipRefusal, personFacts } from '#app/auth/people.server.ts'
+import { type Grant } from '#app/auth/permissions.ts'
 import { db, Prisma } from '#app/db.server.ts'
 import { compareVi, compareViNames, foldVi } from '#app/ui/collation.ts'
 import { type MEMBER_STATUSES } from './schema.ts'
@@ -95,7 +97,10 @@ export async function getMember(scope: Scope, membershipId: string) {
 	return { membership, history }
 }
 
-type Actor = { actorId: string; request?: Request }
+/** Who acts: their grants that count on the members' pages decide which people they may change (people.server.ts). */
+type Actor = { actorId: string; request?: Request; grants: ReadonlyArray<Grant> }
+
+const MEMBER_ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
 
 function isActive(m: { validFrom: Date; validTo: Date | null }, at = new Date()) {
 	return m.validFrom <= at && (m.validTo === null || m.validTo > at)
@@ -122,7 +127,7 @@ export async function updateMember(scope: Scope, membershipId: string, input: { 
 	})
 }
 
-export type MoveOutcome = 'moved' | 'not-found' | 'not-active' | 'same-unit' | 'bad-target'
+export type MoveOutcome = 'moved' | 'not-found' | 'not-active' | 'same-unit' | 'bad-target' | 'protected'
 
 /** Ends the membership at `at` and starts one in the target unit, with the same title, tags and target flag. */
 export async function moveMember(scope: Scope, membershipId: string, input: { toUnitId: number; at: Date }, actor: Actor): Promise<MoveOutcome> {
@@ -131,6 +136,8 @@ export async function moveMember(scope: Scope, membershipId: string, input: { to
 		if (!current) return 'not-found'
 		if (!isActive(current) || input.at < current.validFrom || (current.validTo && current.validTo <= input.at)) return 'not-active'
 		if (current.orgUnitId === input.toUnitId) return 'same-unit'
+		const person = (await personFacts([current.userId], new Date(), tx)).get(current.userId)
+		if (!person || membershipRefusal(actorFor(actor.actorId, actor.grants, MEMBER_ROLES), person, current.id, 'move')) return 'protected'
 		const target = await tx.orgUnit.findFirst({ where: { id: input.toUnitId, path: { startsWith: scope.path }, validTo: null } })
 		if (!target) return 'bad-target'
 		await tx.membership.update({ where: { id: current.id }, data: { validTo: input.at } })
@@ -153,20 +160,31 @@ export async function moveMember(scope: Scope, membershipId: string, input: { to
 	})
 }
 
+export type EndOutcome = { ended: true; disabled: boolean } | { ended: false; reason: 'not-active' | 'protected' | 'self' }
+
 /**
  * Ends a membership (the person left the unit); never deletes it. When the person then belongs nowhere, the
- * account is disabled and signed out too: someone who left the organisation should not keep learning as staff.
+ * account is disabled and signed out too — someone who left the organisation should not keep learning as staff —
+ * but only when the account is the actor's to touch (people.server.ts): a person who also holds a grant or a
+ * membership outside the actor's scope keeps their account, and nobody can end the membership of someone whose
+ * grant is at or above their own, or their own last one.
  */
-export async function endMember(scope: Scope, membershipId: string, at: Date, actor: Actor) {
+export async function endMember(scope: Scope, membershipId: string, at: Date, actor: Actor): Promise<EndOutcome> {
 	return db.$transaction(async (tx) => {
 		const current = await tx.membership.findFirst({ where: { id: membershipId, orgUnit: { path: { startsWith: scope.path } } } })
-		if (!current || at < current.validFrom || (current.validTo && current.validTo <= at)) return { ended: false, disabled: false }
+		if (!current || at < current.validFrom || (current.validTo && current.validTo <= at)) return { ended: false, reason: 'not-active' } as const
+		// Locked: two managers ending this person's last two memberships at once must not both leave the account open.
+		await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${current.userId} FOR UPDATE`
+		const person = (await personFacts([current.userId], new Date(), tx)).get(current.userId)
+		const who = actorFor(actor.actorId, actor.grants, MEMBER_ROLES)
+		const refusal = person ? membershipRefusal(who, person, current.id, 'end') : 'grant-at-or-above'
+		if (refusal) return { ended: false, reason: refusal === 'self' ? 'self' : 'protected' } as const
 		await tx.membership.update({ where: { id: current.id }, data: { validTo: at } })
 		const others = await tx.membership.count({
 			where: { userId: current.userId, id: { not: current.id }, OR: [{ validTo: null }, { validTo: { gt: at } }] },
 		})
 		let disabled = false
-		if (others === 0) {
+		if (others === 0 && person && accountRefusal(who, person) === null) {
 			await tx.user.update({ where: { id: current.userId }, data: { status: 'DISABLED' } })
 			await tx.session.deleteMany({ where: { userId: current.userId } })
 			disabled = true
@@ -183,6 +201,6 @@ export async function endMember(scope: Scope, membershipId: string, at: Date, ac
 			},
 			tx,
 		)
-		return { ended: true, disabled }
+		return { ended: true, disabled } as const
 	})
 }

@@ -2,7 +2,8 @@
 // memberships to create, update or — in sync mode — end, and then all of it in ONE transaction with set-based
 // SQL, so that 100,000 rows take seconds and a failure leaves nothing behind. Nobody is ever deleted.
 import { audit } from '#app/auth/audit.server.ts'
-import { db, Prisma } from '#app/db.server.ts'
+import { linkRefusal, personFacts } from '#app/auth/people.server.ts'
+import { db, pgArray, Prisma } from '#app/db.server.ts'
 import { type OrgTree } from '#app/generated/prisma/enums.ts'
 import { foldVi } from '#app/ui/collation.ts'
 import { type ImportMessage } from './import-messages.ts'
@@ -61,27 +62,6 @@ function chunks<T>(items: Array<T>, size = CHUNK) {
 	return out
 }
 
-/**
- * A PostgreSQL array literal in one text parameter ('{"a",NULL,"b"}'), cast in SQL (::text[], ::int[], ::date[]).
- * Passing thousands of values as one string instead of a JS array spares Prisma's per-value parameter handling,
- * which dominated the write time of a 100,000-row import. Built by one join: appending value by value made a new
- * string each time (≈ 180 MB of garbage for 100,000 rows).
- */
-function pgArray(values: ReadonlyArray<string | number | boolean | null>) {
-	if (values.length === 0) return '{}'
-	// The braces go on the first and last items, so that join makes the one flat string (no copy to add them).
-	const items = values.map(arrayItem)
-	items[0] = `{${items[0]}`
-	items[items.length - 1] = `${items[items.length - 1]}}`
-	return items.join(',')
-}
-
-function arrayItem(v: string | number | boolean | null) {
-	if (v === null || v === undefined) return 'NULL'
-	if (typeof v !== 'string') return String(v)
-	return `"${v.includes('"') || v.includes('\\') ? v.replace(/["\\]/g, '\\$&') : v}"`
-}
-
 /** Tags as the text of a PostgreSQL array, once per list: rows share their lists (roster-rows.server.ts). */
 function tagArrays(lists: ReadonlyArray<ReadonlyArray<string>>) {
 	const text = new Map<ReadonlyArray<string>, string>()
@@ -136,6 +116,8 @@ export async function planRoster(input: {
 	at?: Date
 	/** False for a preview, which shows counts only: usernames are then chosen when the plan is applied. */
 	usernames?: boolean
+	/** Who imports: a sync never ends the importer's own membership. */
+	importerId?: string
 }): Promise<RosterPlan> {
 	const { rows, scope, mode } = input
 	const has = new Set(input.columns)
@@ -262,6 +244,8 @@ export async function planRoster(input: {
 	// Personal details to change, decided after the loop: only people who belong nowhere outside the scope.
 	const personUpdates: Array<{ next: UserUpdate; row: number; name: string }> = []
 	const personOnly = new Map<string, number>()
+	// Existing accounts the file would add to a unit: allowed only for people who belong nowhere outside (people.server.ts).
+	const linking = new Map<string, Pick<ImportMessage, 'row' | 'column' | 'header'>>()
 
 	for (const group of groups.values()) {
 		const r = group[0]!
@@ -352,7 +336,10 @@ export async function planRoster(input: {
 			const current = user ? scopedMemberships.get(user.id)?.find((m) => m.orgUnitId === unit.id) : undefined
 			if (!current) {
 				if (newUser) addMembership(plan.newUserMemberships, newUser, g, unit.id, counts)
-				else addMembership(plan.newMemberships, userId!, g, unit.id, counts)
+				else {
+					addMembership(plan.newMemberships, userId!, g, unit.id, counts)
+					if (!linking.has(userId!)) linking.set(userId!, cell(g.row, r.email ? 'email' : r.phone ? 'phone' : 'fullName'))
+				}
 				plan.counts.created++
 				continue
 			}
@@ -368,6 +355,17 @@ export async function planRoster(input: {
 				plan.counts.updated++
 			} else if (personChanged && g === group[0]) personOnly.set(user!.id, (personOnly.get(user!.id) ?? 0) + 1)
 			else plan.counts.unchanged++
+		}
+	}
+
+	// Someone who belongs to a unit outside the scope, holds a grant there, or waits for a youth unit's approval is
+	// not taken over by a file: the row is refused without naming anyone, and nothing is written.
+	const importer = { userId: input.importerId ?? null, grants: [{ role: 'MANAGER' as const, path: scope.path }], scope: scope.path }
+	for (const part of chunks([...linking.keys()])) {
+		const facts = await personFacts(part, at)
+		for (const id of part) {
+			const person = facts.get(id)
+			if (person && linkRefusal(importer, person)) errors.push({ ...linking.get(id)!, key: 'import.db.belongsElsewhere' })
 		}
 	}
 
@@ -391,8 +389,21 @@ export async function planRoster(input: {
 	}
 
 	if (mode === 'sync') {
+		const missing: Array<ActiveMembership> = []
 		for (const list of scopedMemberships.values()) {
-			for (const m of list) if (!touched.has(m.id)) plan.endMemberships.push(m.id)
+			for (const m of list) if (!touched.has(m.id)) missing.push(m)
+		}
+		// A file never ends the importer's own membership nor that of anyone holding a grant (a manager, the head of
+		// the unit, an administrator): those are ended one by one on the member's page, where the rules can be seen.
+		const holders = new Set<string>()
+		for (const part of chunks([...new Set(missing.map((m) => m.userId))])) {
+			for (const person of (await personFacts(part, at)).values()) if (person.grants.length) holders.add(person.userId)
+		}
+		for (const m of missing) {
+			const name = scopedUsers.get(m.userId)?.fullName ?? ''
+			if (m.userId === input.importerId) warnings.push({ key: 'import.warn.keptSelf', vars: { name } })
+			else if (holders.has(m.userId)) warnings.push({ key: 'import.warn.keptGrant', vars: { name } })
+			else plan.endMemberships.push(m.id)
 		}
 		plan.counts.ended = plan.endMemberships.length
 		if (plan.counts.ended > 0 && plan.counts.ended * 2 > scoped.length) {

@@ -155,7 +155,7 @@ async function complete(tx: Prisma.TransactionClient, userId: string, courseVers
 	if (enrollment) await tx.enrollment.update({ where: { id: enrollment.id }, data: { status: 'COMPLETED', source: 'IN_PERSON', completedAt: at, lastActivityAt: at } })
 	else await tx.enrollment.create({ data: { userId, courseVersionId, status: 'COMPLETED', source: 'IN_PERSON', startedAt: at, lastActivityAt: at, completedAt: at } })
 	const certificate = await issueCertificate(tx, { userId, courseVersionId, source: 'IN_PERSON', at })
-	await audit({ actorId: null, action: 'certificate.issue', targetType: 'Certificate', targetId: certificate.serial, details: { source: 'IN_PERSON' } }, tx)
+	await audit({ actorId: null, action: 'certificate.issue', targetType: 'Certificate', targetId: certificate.serial, orgUnitId: certificate.orgUnitId, details: { source: 'IN_PERSON' } }, tx)
 	return true
 }
 

@@ -1,6 +1,7 @@
 import { type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
-import { requireAnyRole, scopeWhere } from '#app/auth/permissions.server.ts'
+import { listAuditEvents } from '#app/auth/audit.server.ts'
+import { requireAnyRole } from '#app/auth/permissions.server.ts'
 import { db } from '#app/db.server.ts'
 import { useLang, useT } from '#app/ui/i18n.ts'
 
@@ -10,16 +11,7 @@ const ROLES = ['AUDITOR', 'MANAGER', 'YOUTH_ADMIN'] as const
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const { grants } = await requireAnyRole(request, ROLES)
-	// Events about units in the viewer's subtrees; a whole-tree grant also sees events tied to no unit.
-	const scoped = await db.orgUnit.findMany({ where: scopeWhere(grants, ROLES), select: { id: true } })
-	const rootGrant = grants.some((g) => g.path.split('/').filter(Boolean).length === 1)
-	const events = await db.auditEvent.findMany({
-		where: {
-			OR: [{ orgUnitId: { in: scoped.map((u) => u.id) } }, ...(rootGrant ? [{ orgUnitId: null }] : [])],
-		},
-		orderBy: { at: 'desc' },
-		take: 200,
-	})
+	const events = await listAuditEvents(grants)
 	const actors = await db.user.findMany({
 		where: { id: { in: [...new Set(events.map((e) => e.actorId).filter((x) => x !== null))] } },
 		select: { id: true, fullName: true },

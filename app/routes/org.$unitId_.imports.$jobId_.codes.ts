@@ -1,16 +1,20 @@
 // POST only: printing cards issues new activation codes, which is a write (and must not happen on a prefetch).
 import { type ActionFunctionArgs } from '@remix-run/node'
+import { actorFor } from '#app/auth/people.server.ts'
 import { notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
 import { issueImportCodes } from '#app/org/import-jobs.server.ts'
-import { attachment, codesPdf, codesWorkbook, XLSX_TYPE } from '#app/org/roster-files.server.ts'
 import { publicUrl } from '#app/public-url.server.ts'
+import { attachment, codesPdf, codesWorkbook, XLSX_TYPE } from '#app/org/roster-files.server.ts'
 import { langFromRequest } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 
+const ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
+
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ['MANAGER', 'YOUTH_ADMIN'])
+	const { user, unit, grants } = await requireOrgRole(request, Number(params.unitId), ROLES)
 	const format = (await request.formData()).get('format') === 'xlsx' ? 'xlsx' : 'pdf'
-	const issued = await issueImportCodes({ jobId: String(params.jobId), unitId: unit.id, actorId: user.id, request })
+	const actor = actorFor(user.id, grants, ROLES, unit.path)
+	const issued = await issueImportCodes({ jobId: String(params.jobId), unitId: unit.id, actor, request })
 	if (!issued) notFound()
 	const t = translator(langFromRequest(request))
 	const activateUrl = publicUrl('/activate', request)

@@ -43,12 +43,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { user, unit, grants } = await requireOrgRole(request, Number(params.unitId), ROLES)
 	const t = translator(langFromRequest(request))
 	const submission = parseWithZod(await request.formData(), { schema: MemberActionSchema })
 	if (submission.status !== 'success') return json({ result: submission.reply(), notice: null }, { status: 400 })
 	const value = submission.value
-	const actor = { actorId: user.id, request }
+	const actor = { actorId: user.id, request, grants }
 	const membershipId = String(params.membershipId)
 	if (value.intent === 'update') {
 		const other = parseTags(value.otherTags ?? '')
@@ -65,7 +65,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
 		return json({ result: submission.reply(), notice: t('members.moved') })
 	}
 	const outcome = await endMember(unit, membershipId, value.at, actor)
-	if (!outcome.ended) return json({ result: submission.reply({ formErrors: [t('members.move.not-active')] }), notice: null }, { status: 400 })
+	if (!outcome.ended) {
+		const key = outcome.reason === 'not-active' ? 'members.move.not-active' : outcome.reason === 'self' ? 'members.end.self' : 'members.move.protected'
+		return json({ result: submission.reply({ formErrors: [t(key)] }), notice: null }, { status: outcome.reason === 'not-active' ? 400 : 403 })
+	}
 	return json({ result: submission.reply(), notice: outcome.disabled ? t('members.endedDisabled') : t('members.ended') })
 }
 

@@ -17,12 +17,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { user, klass } = await requireClassTeacher(request, Number(params.classId))
+	const { user, grants, klass } = await requireClassTeacher(request, Number(params.classId))
 	const form = Object.fromEntries(await request.formData())
 	if (form.intent === 'reset-pin') {
 		const parsed = ResetPinSchema.safeParse(form)
 		if (!parsed.success) return json({ error: 'teach.error.course' as const, pin: null }, { status: 400 })
-		const pins = await issuePins(klass.id, [parsed.data.userId], { actorId: user.id, request })
+		const pins = await issuePins(klass.id, [parsed.data.userId], { actorId: user.id, request, grants })
 		const pin = pins.get(parsed.data.userId)
 		if (!pin) throw new Response('Not Found', { status: 404 })
 		const student = (await classStudents(klass.id)).find((s) => s.id === parsed.data.userId)

@@ -7,9 +7,9 @@ import { issuePins } from '#app/classes/pins.server.ts'
 import { attachment } from '#app/org/roster-files.server.ts'
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { user, klass } = await requireClassTeacher(request, Number(params.classId))
+	const { user, grants, klass } = await requireClassTeacher(request, Number(params.classId))
 	const students = (await classStudents(klass.id)).filter((s) => s.username)
-	const pins = await issuePins(klass.id, students.map((s) => s.id), { actorId: user.id, request })
+	const pins = await issuePins(klass.id, students.map((s) => s.id), { actorId: user.id, request, grants })
 	const cards = students.filter((s) => pins.has(s.id)).map((s) => ({ fullName: s.fullName, className: klass.name, username: s.username!, pin: pins.get(s.id)! }))
 	const pdf = await loginCardsPdf(cards, { origin: new URL(request.url).origin, schoolName: klass.schoolName, title: `Thẻ đăng nhập — ${klass.name}` })
 	return new Response(new Uint8Array(pdf), {

@@ -2,6 +2,7 @@
 // one or many at once. Approval makes the person a counted member of the request's unit from now on (and lets a new
 // account sign in); rejection only marks the request. Every decision is audited.
 import { audit } from '#app/auth/audit.server.ts'
+import { accountRefusal, actorFor, personFacts } from '#app/auth/people.server.ts'
 import { can, type Grant } from '#app/auth/permissions.ts'
 import { db, Prisma } from '#app/db.server.ts'
 import { YOUTH_ROLES } from './invites.server.ts'
@@ -98,7 +99,16 @@ export async function decideRequests(
 			for (const r of pending) {
 				if (input.decision === 'approve') {
 					await tx.joinRequest.update({ where: { id: r.id }, data: { status: 'APPROVED', decidedById: actor.actorId, decidedAt: now } })
-					if (r.userStatus === 'PENDING') await tx.user.update({ where: { id: r.userId }, data: { status: 'ACTIVE' } })
+					// Approval admits the registrant: it activates their account only when that account is the approver's
+					// to touch (no membership or grant elsewhere: people.server.ts); otherwise the membership is added and the
+					// account stays as its own unit left it.
+					if (r.userStatus === 'PENDING') {
+						const person = (await personFacts([r.userId], now, tx)).get(r.userId)
+						const approver = actorFor(actor.actorId, actor.grants, YOUTH_ROLES)
+						if (person && accountRefusal(approver, { ...person, awaitingApproval: false }) === null) {
+							await tx.user.update({ where: { id: r.userId }, data: { status: 'ACTIVE' } })
+						}
+					}
 					// Imported meanwhile into the same unit: one membership is enough.
 					const member = await tx.membership.count({ where: { userId: r.userId, orgUnitId: r.orgUnitId, validFrom: { lte: now }, OR: [{ validTo: null }, { validTo: { gt: now } }] } })
 					if (!member) await tx.membership.create({ data: { userId: r.userId, orgUnitId: r.orgUnitId, countsInTarget: true, validFrom: now } })

@@ -155,7 +155,7 @@ test('wrong codes are rate-limited per student', async () => {
 
 test('login cards: PINs are argon2-hashed, log in once printed, guessing is limited, and the PDF holds the names', async () => {
 	const { a, teacher, students } = await school('Lê Lợi')
-	const pins = await issuePins(a.id, students.map((s) => s.id), { actorId: teacher.id })
+	const pins = await issuePins(a.id, students.map((s) => s.id), { actorId: teacher.id, grants: [{ role: 'TRAINER' as const, orgUnitId: a.id, path: a.path }] })
 	expect(pins.size).toBe(3)
 	const stored = await db.loginPin.findUniqueOrThrow({ where: { userId: students[0]!.id } })
 	expect(stored.pinHash).toMatch(/^\$argon2id\$/)
@@ -175,7 +175,7 @@ test('login cards: PINs are argon2-hashed, log in once printed, guessing is limi
 	expect(text).toContain(pins.get(students[1]!.id)!)
 	expect(text).toContain('Lớp 5A (2026–2027)')
 	// A reset replaces the PIN: the old one no longer works.
-	const again = await issuePins(a.id, [students[1]!.id], { actorId: teacher.id })
+	const again = await issuePins(a.id, [students[1]!.id], { actorId: teacher.id, grants: [{ role: 'TRAINER' as const, orgUnitId: a.id, path: a.path }] })
 	expect(again.get(students[1]!.id)).toBeDefined()
 	const other = await requestAs(null, 'http://localhost/join/login', { headers: { 'x-vms-client-ip': '198.51.100.10' } })
 	if (again.get(students[1]!.id) !== pins.get(students[1]!.id)) expect(await pinLogin(other, students[1]!.username!, pins.get(students[1]!.id)!)).toEqual({ ok: false, reason: 'invalid' })

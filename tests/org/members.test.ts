@@ -62,7 +62,7 @@ test('editing, moving and ending a membership are audited, keep history and neve
 	const manager = await createUser({ unitId: dept.id, role: 'MANAGER' })
 	const joined = await person('Hoàng Văn Chuyển', a.id)
 	const m = await db.membership.update({ where: { id: joined.id }, data: { validFrom: new Date(Date.now() - 30 * 24 * 3600 * 1000) } })
-	const actor = { actorId: manager.id }
+	const actor = { actorId: manager.id, grants: [{ role: 'MANAGER' as const, orgUnitId: dept.id, path: dept.path }] }
 	expect(await updateMember(dept, m.id, { title: 'Chuyên viên chính', tags: ['leader'], countsInTarget: false }, actor)).toBe(true)
 	expect(await db.auditEvent.count({ where: { action: 'membership.update', targetId: m.id } })).toBe(1)
 	const at = new Date(Date.now() - 24 * 3600 * 1000)
@@ -75,7 +75,7 @@ test('editing, moving and ending a membership are audited, keep history and neve
 		[b.id, null, 'Chuyên viên chính', false],
 	])
 	expect(await moveMember(dept, m.id, { toUnitId: b.id, at }, actor)).toBe('not-active')
-	expect(await endMember(dept, history[1]!.id, new Date(Date.now() - 48 * 3600 * 1000), actor)).toEqual({ ended: false, disabled: false })
+	expect(await endMember(dept, history[1]!.id, new Date(Date.now() - 48 * 3600 * 1000), actor)).toEqual({ ended: false, reason: 'not-active' })
 	expect(await endMember(dept, history[1]!.id, new Date(), actor)).toEqual({ ended: true, disabled: true })
 	expect(await db.user.findUniqueOrThrow({ where: { id: m.userId } })).toMatchObject({ status: 'DISABLED' })
 	expect(await db.membership.count({ where: { userId: m.userId } })).toBe(2)

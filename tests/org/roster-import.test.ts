@@ -137,14 +137,15 @@ test('sync ends the memberships of people missing from the file at the chosen da
 	await confirmRosterImport({ jobId: a.jobId, scope: ctx.scope, actorId: ctx.manager.id, wait: true })
 	const usersBefore = await db.user.count()
 	const leaving = new Date('2026-12-31T17:00:00Z')
-	// "Người Hai" moves to the department; "Người Ba" leaves. The manager's own membership is not in the file either.
+	// "Người Hai" moves to the department; "Người Ba" leaves. The manager's own membership is not in the file either,
+	// and a file never ends it (issue 16): it is kept with a warning.
 	const second = await rosterXlsx([
 		['Người Một', '01/01/1981', 'mot.d@example.vn', '', ctx.dept.code, 'Chuyên viên chính', '', ''],
 		['Người Hai', '01/01/1982', 'hai.d@example.vn', '', ctx.dept.code, '', '', ''],
 	])
 	const b = await importFile(second, ctx, 'sync', leaving)
-	expect(b.preview).toMatchObject({ created: 1, updated: 1, ended: 3, newUsers: 0 })
-	expect(b.preview.warnings.items.map((w) => w.key)).toContain('import.warn.manyEnded')
+	expect(b.preview).toMatchObject({ created: 1, updated: 1, ended: 2, newUsers: 0 })
+	expect(b.preview.warnings.items.map((w) => w.key)).toContain('import.warn.keptSelf')
 	await confirmRosterImport({ jobId: b.jobId, scope: ctx.scope, actorId: ctx.manager.id, wait: true })
 	expect(await db.user.count()).toBe(usersBefore)
 	const hai = await db.membership.findMany({ where: { user: { email: 'hai.d@example.vn' } }, orderBy: { createdAt: 'asc' } })
@@ -155,6 +156,7 @@ test('sync ends the memberships of people missing from the file at the chosen da
 	const ba = await db.membership.findFirstOrThrow({ where: { user: { email: 'ba.d@example.vn' } } })
 	expect(ba.validTo?.toISOString()).toBe(leaving.toISOString())
 	expect(await db.membership.findFirstOrThrow({ where: { user: { email: 'mot.d@example.vn' } } })).toMatchObject({ title: 'Chuyên viên chính', validTo: null })
+	expect(await db.membership.findFirstOrThrow({ where: { userId: ctx.manager.id } })).toMatchObject({ validTo: null })
 })
 
 test('a confirm re-checks the file: a clash added after the preview fails the import with nothing written', async () => {

@@ -23,7 +23,8 @@ beforeAll(async () => {
 afterAll(() => testDb.close())
 
 const d = (iso: string) => new Date(iso.length === 10 ? `${iso}T00:00:00.000Z` : iso)
-const actor = { actorId: 'test-admin' }
+// An administrator of every tree: these tests are about figures, not about who may act (tests/auth/people.test.ts).
+const actor = { actorId: 'test-admin', grants: [{ role: 'ADMIN' as const, orgUnitId: 0, path: '/' }] }
 
 async function province(name: string) {
 	const root = await createUnit(`Tỉnh ${name}`)

@@ -639,6 +639,8 @@ export const en: Record<MessageKey, string> = {
 	'members.chooseUnit': '— Choose a unit —',
 	'members.moveSubmit': 'Move',
 	'members.moved': 'Moved; the previous membership stays in the history.',
+	'members.move.protected': 'You cannot move or end the membership of someone who holds a grant at or above your own.',
+	'members.end.self': 'You cannot end your own last membership (the account would be locked); ask your superior.',
 	'members.move.not-active': 'This membership is not active on the chosen date.',
 	'members.move.same-unit': 'This person is already in that unit.',
 	'members.move.bad-target': 'The target unit is outside your scope or closed.',
