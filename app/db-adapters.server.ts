@@ -8,23 +8,46 @@ import { PrismaPg } from '@prisma/adapter-pg'
 import { DriverAdapterError } from '@prisma/driver-adapter-utils'
 import pg from 'pg'
 import { PrismaPGlite } from 'pglite-prisma-adapter'
+import { lockDataDir } from './db-lock.server.ts'
+import { parseDatabaseUrl } from './db-url.server.ts'
 
-export const DEFAULT_DATABASE_URL = 'pglite:./.data/db'
+export { DEFAULT_DATABASE_URL } from './db-url.server.ts'
 
 export function isPostgresUrl(url: string) {
-	return /^postgres(ql)?:\/\//.test(url)
+	return parseDatabaseUrl(url).kind === 'postgres'
 }
 
-/** The PGlite data directory of a `pglite:<dir>` URL, or undefined for `pglite:memory`. */
+/** The PGlite data directory of a `pglite:<dir>` URL, or undefined for `pglite:memory`. Throws on other URLs. */
 export function pgliteDataDir(url: string): string | undefined {
-	const dir = url.replace(/^pglite:/, '')
-	return dir === '' || dir === 'memory' ? undefined : dir
+	const target = parseDatabaseUrl(url)
+	if (target.kind !== 'pglite') throw new Error(`${url.split(':')[0]}: not an embedded database URL`)
+	return target.dir
 }
 
-function openPglite(dataDir: string | undefined) {
+/** Opens an embedded database; a directory is locked first (db-lock.server.ts) and unlocked when closed. */
+export async function openPglite(dataDir: string | undefined): Promise<PGlite> {
+	if (!dataDir) return new PGlite()
 	// PGlite creates only the last path segment of its directory.
-	if (dataDir) mkdirSync(dataDir, { recursive: true })
-	return new PGlite(dataDir)
+	mkdirSync(dataDir, { recursive: true })
+	const lock = await lockDataDir(dataDir)
+	let db: PGlite
+	try {
+		db = new PGlite(dataDir)
+		await db.waitReady
+	} catch (error) {
+		await lock.release()
+		throw error
+	}
+	const close = db.close.bind(db)
+	return Object.assign(db, {
+		close: async () => {
+			try {
+				await close()
+			} finally {
+				await lock.release()
+			}
+		},
+	})
 }
 
 // adapter-pg 6.19 cannot decode the PG type `name` (oid 19) that the migration engine reads
@@ -116,7 +139,8 @@ export type SqlQuery = <Row>(statement: { name: string; text: string }, values: 
 /** The adapter for `new PrismaClient({ adapter })` and a SqlQuery on the same database. Pass `pglite` to use an
  * already open instance (tests). */
 export function createDatabase(url: string, options: { pglite?: PGlite; poolSize?: number } = {}) {
-	if (isPostgresUrl(url)) {
+	const target = options.pglite ? ({ kind: 'pglite', dir: undefined } as const) : parseDatabaseUrl(url)
+	if (target.kind === 'postgres') {
 		const pool = new pg.Pool(pgConfig(url, options.poolSize))
 		// An idle connection that the server ends (restart, pg_terminate_backend) is dropped from the pool; without a
 		// listener its error event would end the process.
@@ -125,10 +149,26 @@ export function createDatabase(url: string, options: { pglite?: PGlite; poolSize
 			(await pool.query({ name: statement.name, text: statement.text, values: [...values] })).rows as Array<Row>
 		return { adapter: new PrismaPg(pool), query }
 	}
-	const db = options.pglite ?? openPglite(pgliteDataDir(url))
+	// Opened (and the directory locked) at once, so that a locked directory fails the first query, not a later one;
+	// reopened after a $disconnect closed it.
+	let opening: Promise<PGlite> | undefined
+	const open = () => {
+		if (!opening) {
+			opening = options.pglite ? Promise.resolve(options.pglite) : openPglite(target.dir)
+			opening.catch(() => (opening = undefined))
+		}
+		return opening
+	}
+	open()
 	const query: SqlQuery = async <Row>(statement: { name: string; text: string }, values: ReadonlyArray<unknown>) =>
-		(await db.query<Row>(statement.text, [...values])).rows
-	return { adapter: pgliteAdapter(db, options), query }
+		(await (await open()).query<Row>(statement.text, [...values])).rows
+	const close = async () => {
+		if (options.pglite || !opening) return
+		const db = await opening.catch(() => undefined)
+		opening = undefined
+		await db?.close()
+	}
+	return { adapter: pgliteAdapter(open, close), query }
 }
 
 /** The adapter alone (scripts that only use Prisma). */
@@ -136,18 +176,17 @@ export function createAdapter(url: string, options: { pglite?: PGlite; poolSize?
 	return createDatabase(url, options).adapter
 }
 
-function pgliteAdapter(db: PGlite, options: { pglite?: PGlite }) {
-	const factory = new PrismaPGlite(db)
-	return Object.assign(factory, {
+function pgliteAdapter(open: () => Promise<PGlite>, close: () => Promise<void>) {
+	return {
+		provider: 'postgres' as const,
+		adapterName: 'pglite-prisma-adapter',
 		connect: async () => {
-			const connection = await PrismaPGlite.prototype.connect.call(factory)
+			const connection = await new PrismaPGlite(await open()).connect()
 			patchPgliteErrors(connection)
 			// The adapter's dispose() does nothing, which would keep the process alive and the data dir open.
-			return Object.assign(connection, {
-				dispose: () => (options.pglite ? Promise.resolve() : db.close()),
-			})
+			return Object.assign(connection, { dispose: close })
 		},
-	})
+	}
 }
 
 // Both adapters run migration scripts wrongly: adapter-pg splits on every ";" (breaking $$ bodies) and
@@ -185,7 +224,8 @@ async function pgliteMigrationConnection(db: PGlite) {
 
 /** The migration-capable adapter used by prisma.config.ts (migrate deploy / diff). */
 export function createMigrationAdapter(url: string) {
-	if (isPostgresUrl(url)) {
+	const target = parseDatabaseUrl(url)
+	if (target.kind === 'postgres') {
 		const factory = new PrismaPg(pgConfig(url))
 		const wrap = async <T extends { executeScript(s: string): Promise<void>; underlyingDriver(): unknown }>(
 			p: Promise<T>,
@@ -198,12 +238,11 @@ export function createMigrationAdapter(url: string) {
 			connectToShadowDb: () => wrap(PrismaPg.prototype.connectToShadowDb.call(factory)),
 		})
 	}
-	const dataDir = pgliteDataDir(url)
-	let main: PGlite | undefined
+	let main: Promise<PGlite> | undefined
 	return {
 		provider: 'postgres' as const,
 		adapterName: 'pglite-prisma-adapter',
-		connect: async () => pgliteMigrationConnection((main ??= openPglite(dataDir))),
+		connect: async () => pgliteMigrationConnection(await (main ??= openPglite(target.dir))),
 		// Always a throw-away in-memory database, never the main one.
 		connectToShadowDb: async () => pgliteMigrationConnection(new PGlite()),
 	}

@@ -3,17 +3,24 @@ import { createReadableStreamFromReadable, type AppLoadContext, type EntryContex
 import { RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
-import { checkCertificateConfig } from './certificates/config.server.ts'
+import { startupChecks } from './startup.server.ts'
 import { checkPublicUrlConfig } from './public-url.server.ts'
 import { NonceContext } from './ui/nonce.ts'
 
 // server.ts serves lesson pages through this before handing a request to Remix.
 export { serveLessonDocument } from './learning/lesson-document.server.ts'
 
-// Runs when the server loads the build: a production server without its certificate signing key stops here.
-checkCertificateConfig()
-// …and one without its public address (APP_URL), which every printed link and QR code carries.
+// A server without its public address (APP_URL), which every printed link and QR code carries, stops here…
 checkPublicUrlConfig()
+// …and, when the server loads the build, before it listens: a production server without its certificate signing
+// key, a second server on the same embedded data directory, or a database whose certificates were signed by keys
+// this server does not hold stops here with one clear line.
+try {
+	await startupChecks()
+} catch (error) {
+	console.error(error instanceof Error ? error.message : error)
+	process.exit(1)
+}
 
 // React 18.3's Node renderer encodes into 2,048-byte buffers and, when a multi-byte character (most Vietnamese
 // letters) does not fit at the end of one, still flushes the whole buffer: 1–3 NUL bytes land in the HTML, even

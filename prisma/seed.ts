@@ -7,6 +7,7 @@
  */
 import { parseArgs } from 'node:util'
 import { hashPassword } from '#app/auth/password.server.ts'
+import { checkDatabase, runCli } from '../scripts/cli.ts'
 import { db } from '#app/db.server.ts'
 import { seedDemoCertificates } from './demo-certificates.ts'
 import { buildDemoData, DEMO_PASSWORD } from './demo-data.ts'
@@ -59,9 +60,9 @@ async function main() {
 if (process.env.NODE_ENV === 'production') {
 	console.log('NODE_ENV=production: no demo data is seeded. Create the first administrator with `npm run admin:create`.')
 } else {
-	try {
+	// One clear line on failure (a locked data directory, an unreachable database), like the scripts/ tools.
+	await runCli(async () => {
+		await checkDatabase()
 		await main()
-	} finally {
-		await db.$disconnect()
-	}
+	})
 }

@@ -12,27 +12,33 @@ import { issueActivationCode } from '#app/auth/activation.server.ts'
 import { audit } from '#app/auth/audit.server.ts'
 import { db } from '#app/db.server.ts'
 import { normalizeName } from '#app/ui/collation.ts'
-
-const { values } = parseArgs({
-	options: {
-		name: { type: 'string' },
-		username: { type: 'string' },
-		email: { type: 'string' },
-		province: { type: 'string' },
-		code: { type: 'string' },
-	},
-})
+import { checkDatabase, CliError, runCli } from './cli.ts'
 
 function fail(message: string): never {
-	console.error(message)
-	process.exit(1)
+	throw new CliError(message)
 }
 
-const fullName = values.name ? normalizeName(values.name) : fail('Thiếu --name (họ và tên).')
-const username = values.username?.trim().toLowerCase() ?? fail('Thiếu --username.')
-if (!/^[a-z0-9._-]{3,40}$/.test(username)) fail('--username chỉ gồm chữ thường không dấu, số, dấu chấm, gạch ngang, gạch dưới (3–40 ký tự).')
+await runCli(async () => {
+	let values
+	try {
+		values = parseArgs({
+			options: {
+				name: { type: 'string' },
+				username: { type: 'string' },
+				email: { type: 'string' },
+				province: { type: 'string' },
+				code: { type: 'string' },
+			},
+		}).values
+	} catch (error) {
+		fail(`${error instanceof Error ? error.message : error}\nusage: npm run admin:create -- --name "Họ Tên" --username ten.dang.nhap [--province "Tên" --code MÃ]`)
+	}
 
-try {
+	const fullName = values.name ? normalizeName(values.name) : fail('Thiếu --name (họ và tên).')
+	const username = values.username?.trim().toLowerCase() ?? fail('Thiếu --username.')
+	if (!/^[a-z0-9._-]{3,40}$/.test(username)) fail('--username chỉ gồm chữ thường không dấu, số, dấu chấm, gạch ngang, gạch dưới (3–40 ký tự).')
+
+	await checkDatabase()
 	const result = await db.$transaction(async (tx) => {
 		let root = await tx.orgUnit.findFirst({ where: { tree: 'GOV', parentId: null } })
 		if (!root) {
@@ -51,6 +57,4 @@ try {
 	})
 	console.log(`Đã tạo quản trị ${fullName} (${username}) cho ${result.root.name}.`)
 	console.log(`Mã kích hoạt (một lần, hết hạn ${result.code.expiresAt.toISOString().slice(0, 10)}): ${result.code.code}`)
-} finally {
-	await db.$disconnect()
-}
+})

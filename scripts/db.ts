@@ -10,15 +10,13 @@
  * Diffs always run against an in-memory PGlite shadow database: pointed at real PostgreSQL, Prisma 6.19's
  * adapter leaves shadow databases behind.
  */
-import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import pg from 'pg'
-import {
-	DEFAULT_DATABASE_URL,
-	isPostgresUrl,
-	pgConfig,
-	pgliteDataDir,
-} from '../app/db-adapters.server.ts'
+import { pgConfig } from '../app/db-adapters.server.ts'
+import { DataDirLockedError, dataDirHolder, lockDataDir } from '../app/db-lock.server.ts'
+import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '../app/db-url.server.ts'
+import { checkDatabase, CliError, runCli } from './cli.ts'
 
 const url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL
 const env = { ...process.env, DATABASE_URL: url, CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' }
@@ -40,11 +38,21 @@ const DIFF_ARGS = [
 	'prisma/schema.prisma',
 ]
 
-export function migrate() {
+/** Refuses at once, naming the holder, when another process has the embedded directory open. */
+async function refuseIfLocked(dir: string | undefined) {
+	const holder = dir ? await dataDirHolder(dir) : null
+	if (dir && holder) throw new DataDirLockedError(dir, holder === 'unknown' ? null : holder)
+}
+
+export async function migrate() {
+	const target = parseDatabaseUrl(url)
+	// Our own one-line reason first: through Prisma an unreachable server reads "External error id#0".
+	if (target.kind === 'pglite') await refuseIfLocked(target.dir)
+	else await checkDatabase()
 	const r = prisma(['migrate', 'deploy'])
 	if (r.status !== 0) {
 		process.stderr.write(r.stdout + r.stderr)
-		throw new Error('Không áp dụng được migration (prisma migrate deploy thất bại).')
+		throw new CliError('Không áp dụng được migration (prisma migrate deploy thất bại; xem thông báo ở trên). (Migration failed.)')
 	}
 	const summary = r.stdout.split('\n').filter((l) => /migration/i.test(l) && !/config|schema loaded/i.test(l))
 	console.log(summary.join('\n').trim() || 'Migrations applied.')
@@ -52,14 +60,11 @@ export function migrate() {
 
 function newMigration(rawName: string | undefined) {
 	const name = (rawName ?? '').replace(/[^a-zA-Z0-9_]/g, '_')
-	if (!name) {
-		console.error('usage: npm run db:new-migration -- <name>')
-		process.exit(1)
-	}
+	if (!name) throw new CliError('usage: npm run db:new-migration -- <name>')
 	const r = prisma([...DIFF_ARGS, '--script'], { DATABASE_URL: 'pglite:memory' })
 	if (r.status !== 0) {
 		process.stderr.write(r.stderr)
-		process.exit(1)
+		throw new CliError('prisma migrate diff thất bại (xem ở trên). (Diff failed.)')
 	}
 	if (/^-- This is an empty migration\.\s*$/.test(r.stdout.trim())) {
 		console.log('No schema changes.')
@@ -79,50 +84,60 @@ function check() {
 		return
 	}
 	process.stderr.write(r.stdout + r.stderr)
-	console.error(
+	throw new CliError(
 		r.status === 2
 			? 'schema.prisma differs from prisma/migrations: run `npm run db:new-migration -- <name>`.'
 			: 'Drift check failed.',
+		r.status || 1,
 	)
-	process.exit(r.status ?? 1)
 }
 
 async function dropAll() {
-	if (isPostgresUrl(url)) {
+	const target = parseDatabaseUrl(url)
+	if (target.kind === 'postgres') {
 		const client = new pg.Client(pgConfig(url))
 		await client.connect()
 		await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;')
 		await client.end()
-	} else {
-		const dir = pgliteDataDir(url)
-		if (dir) rmSync(dir, { recursive: true, force: true })
+	} else if (target.dir && existsSync(target.dir)) {
+		// Never under a running server: hold the directory's lock while deleting it.
+		const lock = await lockDataDir(target.dir)
+		try {
+			rmSync(target.dir, { recursive: true, force: true })
+		} finally {
+			await lock.release()
+		}
 	}
 }
 
 function seed() {
-	execFileSync('npx', ['tsx', 'prisma/seed.ts'], { env, stdio: 'inherit' })
+	const r = spawnSync('npx', ['tsx', 'prisma/seed.ts'], { env, stdio: 'inherit' })
+	if (r.status !== 0) throw new CliError('Nạp dữ liệu thất bại (xem ở trên). (Seeding failed.)', r.status || 1)
 }
 
-const [command, arg] = process.argv.slice(2)
-switch (command) {
-	case 'migrate':
-		migrate()
-		break
-	case 'new':
-		newMigration(arg)
-		break
-	case 'check':
-		check()
-		break
-	case 'reset':
-		await dropAll()
-		migrate()
-		seed()
-		break
-	case 'seed':
-		seed()
-		break
-	default:
-		console.error('usage: tsx scripts/db.ts migrate|new NAME|check|reset|seed')
-		process.exit(1)
-}
+await runCli(async () => {
+	const [command, arg] = process.argv.slice(2)
+	// A mistyped DATABASE_URL must not become an embedded database in a folder named after it.
+	parseDatabaseUrl(url)
+	switch (command) {
+		case 'migrate':
+			await migrate()
+			break
+		case 'new':
+			newMigration(arg)
+			break
+		case 'check':
+			check()
+			break
+		case 'reset':
+			await dropAll()
+			await migrate()
+			seed()
+			break
+		case 'seed':
+			seed()
+			break
+		default:
+			throw new CliError('usage: tsx scripts/db.ts migrate|new NAME|check|reset|seed')
+	}
+})

@@ -8,18 +8,24 @@
  *   npm run reminders -- --no-summaries     only deliver
  */
 import { parseArgs } from 'node:util'
-import { db } from '#app/db.server.ts'
+import { getEnv } from '#app/env.server.ts'
 import { deliverOutbox, queueWeeklySummaries } from '#app/reports/reminders.server.ts'
+import { checkDatabase, CliError, runCli } from './cli.ts'
 
-const { values } = parseArgs({ options: { 'no-summaries': { type: 'boolean', default: false } } })
-
-try {
+await runCli(async () => {
+	let values
+	try {
+		values = parseArgs({ options: { 'no-summaries': { type: 'boolean', default: false } } }).values
+	} catch (error) {
+		throw new CliError(`${error instanceof Error ? error.message : error}\nusage: npm run reminders [-- --no-summaries]`)
+	}
+	// The environment first (a bad SMTP_URL is a configuration error, not a failed mail), then the database.
+	getEnv()
+	await checkDatabase()
 	const summaries = values['no-summaries'] ? 0 : await queueWeeklySummaries()
 	const delivery = await deliverOutbox()
 	console.log(`Tóm tắt tuần mới xếp hàng: ${summaries}.`)
 	if (!delivery.configured) console.log(`SMTP_URL chưa được cấu hình: ${delivery.waiting} thư đang chờ trong hộp thư đi (xem /admin/outbox).`)
 	else console.log(`Đã gửi ${delivery.sent} thư, lỗi ${delivery.failed} (còn chờ trước khi gửi: ${delivery.waiting}).`)
-	if (delivery.failed) process.exitCode = 1
-} finally {
-	await db.$disconnect()
-}
+	return delivery.failed ? 1 : 0
+})

@@ -11,9 +11,9 @@
  */
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
-import { db } from '#app/db.server.ts'
 import { PERIOD_PATTERN } from '#app/reports/completion.ts'
 import { lastEndedPeriod, SnapshotError, takeMonthSnapshot } from '#app/reports/snapshots.server.ts'
+import { checkDatabase, CliError, runCli } from './cli.ts'
 
 const ArgsSchema = z.object({
 	month: z
@@ -22,20 +22,17 @@ const ArgsSchema = z.object({
 		.optional(),
 })
 
-async function main() {
+await runCli(async () => {
 	let raw
 	try {
 		raw = parseArgs({ options: { month: { type: 'string' } } }).values
 	} catch (error) {
-		console.error(`${error instanceof Error ? error.message : error}\nusage: npm run snapshot [-- --month YYYY-MM]`)
-		return 1
+		throw new CliError(`${error instanceof Error ? error.message : error}\nusage: npm run snapshot [-- --month YYYY-MM]`)
 	}
 	const args = ArgsSchema.safeParse(raw)
-	if (!args.success) {
-		console.error(args.error.issues.map((i) => i.message).join('\n'))
-		return 1
-	}
+	if (!args.success) throw new CliError(args.error.issues.map((i) => i.message).join('\n'))
 	const period = args.data.month ?? lastEndedPeriod()
+	await checkDatabase()
 	try {
 		const outcome = await takeMonthSnapshot(period)
 		const what = `${outcome.rows.toLocaleString('en')} rows, ${outcome.units.toLocaleString('en')} units, as of ${outcome.asOf.toISOString()}`
@@ -44,13 +41,7 @@ async function main() {
 				? `Đã chốt số liệu tháng ${period} (snapshot taken): ${what}, ${(outcome.durationMs / 1000).toFixed(1)} s.`
 				: `Tháng ${period} đã được chốt trước đó, không thay đổi gì (already taken): ${what}.`,
 		)
-		return 0
 	} catch (error) {
-		console.error(error instanceof SnapshotError ? error.message : error)
-		return 1
-	} finally {
-		await db.$disconnect()
+		throw error instanceof SnapshotError ? new CliError(error.message) : error
 	}
-}
-
-process.exitCode = await main()
+})

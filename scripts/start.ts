@@ -9,34 +9,48 @@
  *   npm run dev                            Vite dev server with hot reload
  *   tsx scripts/start.ts --port 0 --db pglite:/tmp/x   (used by the e2e tests)
  */
-import { execFileSync, spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, watch } from 'node:fs'
 import { parseArgs } from 'node:util'
+import { DataDirLockedError, dataDirHolder } from '#app/db-lock.server.ts'
+import { parseDatabaseUrl } from '#app/db-url.server.ts'
 import { buildIfStale } from './build-if-stale.ts'
+import { CliError, runCli } from './cli.ts'
 
-const { values } = parseArgs({
-	options: {
-		dev: { type: 'boolean', default: false },
-		port: { type: 'string' },
-		db: { type: 'string' },
-		'skip-build': { type: 'boolean', default: false },
-	},
-})
-
-if (values.db) process.env.DATABASE_URL = values.db
-if (values.port) process.env.PORT = values.port
 const started = performance.now()
-
+let values: { dev?: boolean; port?: string; db?: string; 'skip-build'?: boolean } = {}
 function run(command: string, args: Array<string>) {
-	execFileSync(command, args, { stdio: 'inherit', env: process.env })
+	const r = spawnSync(command, args, { stdio: 'inherit', env: process.env })
+	// The step printed its own reason.
+	if (r.status !== 0) throw new CliError(`Dừng khởi động: "${[command, ...args].join(' ')}" không thành công. (Start aborted.)`, r.status || 1)
 }
 
-if (!values.dev && !values['skip-build']) buildIfStale()
-
-if (!existsSync('app/generated/prisma/client.ts')) run('node', ['scripts/prisma-generate.mjs'])
-run('npx', ['tsx', 'scripts/db.ts', 'migrate'])
-run('npx', ['tsx', 'prisma/seed.ts', '--if-empty'])
-console.log(`Ready in ${((performance.now() - started) / 1000).toFixed(1)} s; starting the server…`)
+await runCli(async () => {
+	try {
+		values = parseArgs({
+			options: {
+				dev: { type: 'boolean', default: false },
+				port: { type: 'string' },
+				db: { type: 'string' },
+				'skip-build': { type: 'boolean', default: false },
+			},
+		}).values
+	} catch (error) {
+		throw new CliError(`${error instanceof Error ? error.message : error}\nusage: npm start [-- --port N --db URL --skip-build]`)
+	}
+	if (values.db) process.env.DATABASE_URL = values.db
+	if (values.port) process.env.PORT = values.port
+	// Before building: a mistyped URL, or an embedded directory another process has open, stops here.
+	const target = parseDatabaseUrl(process.env.DATABASE_URL)
+	const holder = target.kind === 'pglite' && target.dir ? await dataDirHolder(target.dir) : null
+	if (holder && target.kind === 'pglite') throw new DataDirLockedError(target.dir!, holder === 'unknown' ? null : holder)
+	if (!values.dev && !values['skip-build']) buildIfStale()
+	if (!existsSync('app/generated/prisma/client.ts')) run('node', ['scripts/prisma-generate.mjs'])
+	run('npx', ['tsx', 'scripts/db.ts', 'migrate'])
+	run('npx', ['tsx', 'prisma/seed.ts', '--if-empty'])
+	console.log(`Ready in ${((performance.now() - started) / 1000).toFixed(1)} s; starting the server…`)
+})
+if (process.exitCode) process.exit()
 
 if (values.dev) {
 	// Editing a lesson, a quiz or the registry rebuilds the content bundle; the server reads the new build on the
