@@ -32,17 +32,19 @@ const PROBES = [
 ]
 
 let close: (() => Promise<void>) | undefined
-const saved = process.env.NODE_ENV
+// Typed as a union by the app's env declarations; here it is any string, or absent.
+const env = process.env as Record<string, string | undefined>
+const saved = env.NODE_ENV
 afterEach(async () => {
 	await close?.()
-	if (saved === undefined) delete process.env.NODE_ENV
-	else process.env.NODE_ENV = saved
+	env.NODE_ENV = saved
+	if (saved === undefined) delete env.NODE_ENV
 })
 
 for (const mode of ['production', undefined]) {
 	test(`NODE_ENV=${mode ?? '(unset)'}: asset paths that are not files get a 404 page naming no file, a failing handler a 500 page without its stack`, async () => {
-		if (mode === undefined) delete process.env.NODE_ENV
-		else process.env.NODE_ENV = mode
+		env.NODE_ENV = mode
+		if (mode === undefined) delete env.NODE_ENV
 		const server = await startEdgeServer([], {
 			handler: (req, _res, next) => next(new Error(`boom in ${process.cwd()}/app/secret.server.ts for ${req.path}`)),
 		})
