@@ -47,8 +47,25 @@ export function normalizeIdentifier(value: string) {
 	return value.normalize('NFC').trim().toLowerCase()
 }
 
-/** Only same-site relative paths may be redirect targets (no open redirects). */
+// A stand-in origin: only whether a target stays on it matters, never which host the site is served from.
+const SITE = 'https://site.invalid'
+
+/**
+ * A redirect target that stays on this site, or `fallback`. The value is resolved by the WHATWG URL parser, as a
+ * browser would resolve the Location header: it drops tabs and newlines anywhere, reads `\` as `/`, and collapses
+ * dot segments, so `/\t/evil.example`, `/\\evil`, `/.//evil` or `/%2e/..//evil` would each leave the site if the raw
+ * text were sent. What is returned is the parser's own serialisation (path, query, fragment): percent-encoded ASCII
+ * that is a valid header value and starts with a single "/".
+ */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = '/') {
-	if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback
-	return to
+	if (typeof to !== 'string' || !to.startsWith('/') || to.length > 2048) return fallback
+	let url: URL
+	try {
+		url = new URL(to, SITE)
+	} catch {
+		return fallback
+	}
+	const target = `${url.pathname}${url.search}${url.hash}`
+	if (url.origin !== SITE || !target.startsWith('/') || target.startsWith('//') || target.includes('\\')) return fallback
+	return target
 }
