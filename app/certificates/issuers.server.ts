@@ -6,6 +6,7 @@ import path from 'node:path'
 import { parse } from 'yaml'
 import { z } from 'zod'
 import { getEnv } from '#app/env.server.ts'
+import { type OrgTree } from '#app/generated/prisma/enums.ts'
 
 export const DEFAULT_ISSUERS_FILE = 'config/certificate-issuers.yaml'
 
@@ -18,10 +19,14 @@ const SignerSchema = z.strictObject({
 	signatureImage: Text.regex(/\.(png|jpe?g)$/i, 'phải là tệp .png hoặc .jpg').optional(),
 })
 
+const UNIT_KEY = /^(GOV|EDU|YOUTH):[^\s:]+$/
+
 const IssuerSchema = z.strictObject({
 	authority: Text.optional(),
 	organisation: Text,
 	place: Text,
+	// The unit whose head signs ("GOV:SVHTTDL"): administrators see the signer checked against its roster.
+	signingUnit: z.string().regex(UNIT_KEY, 'phải có dạng GOV:MÃ, EDU:MÃ hoặc YOUTH:MÃ').optional(),
 	signers: z.array(SignerSchema).min(1),
 })
 
@@ -31,14 +36,20 @@ const IssuersFileSchema = z.strictObject({
 		.record(z.string(), IssuerSchema)
 		.superRefine((issuers, ctx) => {
 			for (const key of Object.keys(issuers)) {
-				if (!/^(GOV|EDU|YOUTH):[^\s:]+$/.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'khoá phải có dạng GOV:MÃ, EDU:MÃ hoặc YOUTH:MÃ' })
+				if (!UNIT_KEY.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'khoá phải có dạng GOV:MÃ, EDU:MÃ hoặc YOUTH:MÃ' })
 			}
 		})
 		.default({}),
 })
 
 export type Signer = { from: Date; name: string; title: string; image: Buffer | null }
-export type Issuer = { authority: string | null; organisation: string; place: string; signers: Array<Signer> }
+export type Issuer = {
+	authority: string | null
+	organisation: string
+	place: string
+	signingUnit: { tree: OrgTree; code: string } | null
+	signers: Array<Signer>
+}
 export type IssuerConfig = { fallback: Issuer; byRoot: Map<string, Issuer> }
 
 /** What one certificate prints: the issuer and the signatory in office on its issue date. */
@@ -54,6 +65,7 @@ export function parseIssuers(text: string, baseDir: string): IssuerConfig {
 		authority: raw.authority?.normalize('NFC') ?? null,
 		organisation: raw.organisation.normalize('NFC'),
 		place: raw.place.normalize('NFC'),
+		signingUnit: raw.signingUnit ? { tree: raw.signingUnit.split(':')[0] as OrgTree, code: raw.signingUnit.slice(raw.signingUnit.indexOf(':') + 1) } : null,
 		signers: raw.signers
 			.map((s) => {
 				const file = s.signatureImage ? path.resolve(baseDir, s.signatureImage) : null
@@ -94,8 +106,14 @@ export function rootKey(root: { tree: string; code: string } | null) {
 	return root ? `${root.tree}:${root.code}` : null
 }
 
+/** The configured issuer of a tree root (or the default), with every signatory: what the administrators' page shows. */
+export function issuerEntry(key: string | null, config: IssuerConfig = getIssuers()): { issuer: Issuer; isDefault: boolean } {
+	const own = key ? config.byRoot.get(key) : undefined
+	return own ? { issuer: own, isDefault: false } : { issuer: config.fallback, isDefault: true }
+}
+
 export function issuerFor(key: string | null, issuedAt: Date, config: IssuerConfig = getIssuers()): IssuerSnapshot {
-	const issuer = (key && config.byRoot.get(key)) || config.fallback
+	const issuer = issuerEntry(key, config).issuer
 	// The signatory in office on the issue date; before the first listed one, that first one.
 	const signer = issuer.signers.filter((s) => s.from.getTime() <= issuedAt.getTime()).at(-1) ?? issuer.signers[0]!
 	return {

@@ -4,8 +4,10 @@ import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { expiringSoon, listUnitCertificates, type ListedCertificateState, subUnits, VIEW_ROLES } from '#app/certificates/access.server.ts'
 import { AVERAGE_PDF_BYTES, EXPIRING_DAYS, LIST_LIMIT, MAX_ZIP_ENTRIES } from '#app/certificates/limits.ts'
 import { CERT_STATUSES, filterQuery, parseUnitFilter } from '#app/certificates/schema.ts'
+import { type SignerOverview, signerOverview } from '#app/certificates/signers.server.ts'
 import { ZipDownload } from '#app/certificates/zip-download.tsx'
 import { courseOptions } from '#app/learning/assignments.server.ts'
+import { formatVnDate } from '#app/ui/dates.ts'
 import { useErrorText, useLang, useT } from '#app/ui/i18n.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Chứng nhận — ${data?.unit.name ?? 'Đơn vị'} | Văn Minh Số` }]
@@ -14,7 +16,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { unit } = await requireOrgRole(request, Number(params.unitId), VIEW_ROLES)
 	const url = new URL(request.url)
 	const { filter, error } = parseUnitFilter(url.searchParams)
-	const [list, expiring, children] = await Promise.all([listUnitCertificates(unit, filter), expiringSoon(unit, filter), subUnits(unit)])
+	const [list, expiring, children, signer] = await Promise.all([
+		listUnitCertificates(unit, filter),
+		expiringSoon(unit, filter),
+		subUnits(unit),
+		signerOverview(unit),
+	])
 	const row = (c: (typeof list.rows)[number]) => ({
 		serial: c.serial,
 		holderName: c.holderName,
@@ -41,6 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		expiring: expiring.map(row),
 		courses: courseOptions(),
 		estimateBytes: list.zipCount * AVERAGE_PDF_BYTES,
+		signer,
 	})
 }
 
@@ -50,7 +58,7 @@ export default function UnitCertificatesPage() {
 	const errorText = useErrorText()
 	const data = useLoaderData<typeof loader>()
 	const { unit, filter, count, zipCount, rows, expiring } = data
-	const date = (iso: string) => new Date(iso).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' })
+	const date = (iso: string) => formatVnDate(iso)
 	const number = (n: number) => n.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB')
 	const zipHref = `/certificates/unit/${unit.id}/zip${data.query ? `?${data.query}` : ''}`
 	return (
@@ -170,7 +178,62 @@ export default function UnitCertificatesPage() {
 				<p className="mb-3 text-gray-700">{t('cert.expiring.intro')}</p>
 				{expiring.length ? <CertificateTable rows={expiring} date={date} /> : <p>{t('cert.expiring.none')}</p>}
 			</section>
+
+			<Signers signer={data.signer} date={date} />
 		</>
+	)
+}
+
+/** Who signs this tree's certificates, from the issuer configuration, checked against the signing unit's roster. */
+function Signers({ signer, date }: { signer: SignerOverview; date: (iso: string) => string }) {
+	const t = useT()
+	const title = (text: string) => text.replace(/\n/g, ' ')
+	return (
+		<section className="mt-8" aria-labelledby="signer-heading">
+			<h2 id="signer-heading" className="mb-2 text-xl font-semibold">
+				{t('cert.signer.title')}
+			</h2>
+			<p className="mb-2">
+				{t('cert.signer.issuer', { root: signer.rootName ?? '—', organisation: signer.organisation })}
+				{signer.isDefault ? ` ${t('cert.signer.default')}` : ''}
+			</p>
+			<p className="mb-2 font-semibold">{t('cert.signer.current', { title: title(signer.current.title), name: signer.current.name, date: date(signer.current.from) })}</p>
+			{signer.signingUnit === null || signer.roster === null ? (
+				<p className="alert alert-error mb-2">{t('cert.signer.noUnit')}</p>
+			) : signer.roster.found ? (
+				<p className="alert alert-success mb-2">
+					{t('cert.signer.onRoster', { unit: signer.signingUnit.name, name: signer.current.name, title: signer.roster.title ?? '—' })}
+				</p>
+			) : (
+				<p role="alert" className="alert alert-error mb-2">
+					{t('cert.signer.notOnRoster', { unit: signer.signingUnit.name, name: signer.current.name })}
+				</p>
+			)}
+			{signer.signers.length > 1 ? (
+				<div className="mb-2 overflow-x-auto">
+					<table className="table bg-white">
+						<caption className="sr-only">{t('cert.signer.history')}</caption>
+						<thead>
+							<tr>
+								<th scope="col">{t('cert.signer.col.from')}</th>
+								<th scope="col">{t('cert.signer.col.title')}</th>
+								<th scope="col">{t('cert.signer.col.name')}</th>
+							</tr>
+						</thead>
+						<tbody>
+							{signer.signers.map((s) => (
+								<tr key={s.from}>
+									<td>{date(s.from)}</td>
+									<td>{title(s.title)}</td>
+									<td>{s.name}</td>
+								</tr>
+							))}
+						</tbody>
+					</table>
+				</div>
+			) : null}
+			<p className="text-sm text-gray-700">{t('cert.signer.source')}</p>
+		</section>
 	)
 }
 

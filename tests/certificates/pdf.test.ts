@@ -38,7 +38,7 @@ test('the PDF carries every Vietnamese string exactly, with an embedded Vietname
 		'https://vanminhso.minhson.gov.vn/verify/VMS-2026-7QK3M9XW2D',
 		'Minh Sơn, ngày 05 tháng 02 năm 2026',
 		'GIÁM ĐỐC',
-		'Hoàng Minh Tuấn',
+		'Nguyễn Ngọc Hương',
 	]) {
 		expect(lines).toContain(expected)
 	}

@@ -2,6 +2,18 @@
 // the browser bundle, which every learner downloads: the root loader sends this part to users who hold a role.
 export const viAdmin = {
 	'assign.title': 'Giao khoá học',
+	'cert.signer.title': 'Người ký chứng nhận',
+	'cert.signer.issuer': 'Chứng nhận cấp trong {root} do {organisation} cấp.',
+	'cert.signer.default': '(Theo mục mặc định của tệp cấu hình: cây tổ chức này chưa có mục riêng.)',
+	'cert.signer.current': 'Người ký hiện nay: {title} {name} (từ ngày {date}).',
+	'cert.signer.onRoster': 'Đã đối chiếu với danh sách thành viên của {unit}: {name} — {title}.',
+	'cert.signer.notOnRoster': 'Không thấy {name} trong danh sách thành viên hiện tại của {unit}. Hãy kiểm tra tệp cấu hình config/certificate-issuers.yaml trước khi cấp thêm chứng nhận.',
+	'cert.signer.noUnit': 'Tệp cấu hình chưa ghi đơn vị của người ký (signingUnit) nên chưa đối chiếu được với danh sách thành viên.',
+	'cert.signer.history': 'Các người ký theo thời gian',
+	'cert.signer.col.from': 'Từ ngày',
+	'cert.signer.col.title': 'Chức danh',
+	'cert.signer.col.name': 'Họ tên',
+	'cert.signer.source': 'Người ký lấy từ tệp cấu hình config/certificate-issuers.yaml; đổi người ký bằng cách thêm một người với ngày bắt đầu, chứng nhận đã cấp giữ người ký cũ.',
 	'cert.revoke.confirmTitle': 'Xác nhận thu hồi chứng nhận',
 	'cert.revoke.confirmText': 'Bạn sắp thu hồi chứng nhận số {serial} của {name}. Lý do: {reason}',
 	'cert.revoke.confirmEffect': 'Chứng nhận sẽ không còn hợp lệ và không tải được nữa; trang tra cứu công khai sẽ ghi “đã bị thu hồi” kèm ngày, không ghi lý do. Không hoàn tác được.',
