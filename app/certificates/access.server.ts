@@ -7,6 +7,7 @@ import { requireUser } from '#app/auth/session.server.ts'
 import { db, type Prisma } from '#app/db.server.ts'
 import { type OrgUnit } from '#app/generated/prisma/client.ts'
 import { type Role } from '#app/generated/prisma/enums.ts'
+import { compareVi } from '#app/ui/collation.ts'
 import { EXPIRING_DAYS, LIST_LIMIT } from './limits.ts'
 import { type CertificateStatusFilter, type UnitFilter } from './schema.ts'
 import { SERIAL_PATTERN } from './serial.ts'
@@ -191,12 +192,17 @@ export async function certificateUnitsOf(grants: ReadonlyArray<Grant>) {
 	const tops = relevant.filter((g) => !relevant.some((o) => o !== g && o.path !== g.path && g.path.startsWith(o.path)))
 	const ids = [...new Set(tops.map((g) => g.orgUnitId))]
 	if (!ids.length) return []
-	return db.orgUnit.findMany({ where: { id: { in: ids } }, select: { id: true, name: true }, orderBy: { path: 'asc' } })
+	const units = await db.orgUnit.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })
+	return units.sort((x, y) => compareVi(x.name, y.name))
 }
 
-/** Direct sub-units, so that a manager can narrow the list (and the ZIP) to one of them. */
-export function subUnits(unit: Pick<OrgUnit, 'id'>) {
-	return db.orgUnit.findMany({ where: { parentId: unit.id, validTo: null }, select: { id: true, name: true }, orderBy: { name: 'asc' } })
+/**
+ * Direct sub-units, so that a manager can narrow the list (and the ZIP) to one of them; in Vietnamese alphabetical
+ * order (the database's byte order put "Trần Hưng Đạo" before "Đông Hải").
+ */
+export async function subUnits(unit: Pick<OrgUnit, 'id'>) {
+	const units = await db.orgUnit.findMany({ where: { parentId: unit.id, validTo: null }, select: { id: true, name: true } })
+	return units.sort((x, y) => compareVi(x.name, y.name))
 }
 
 /** The learner's own certificates, newest first, replaced ones left out (their successor is listed). */

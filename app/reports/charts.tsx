@@ -8,13 +8,48 @@ export type Bar = { label: string; value: number | null; note?: string }
 
 const percent = (value: number | null) => (value === null ? '–' : `${Math.round(value * 100)}%`)
 
+// How many characters of a unit's name fit in one line of the label column (about 7 px a character at the
+// chart's label size, in a 252 px column).
+const LABEL_LINE_CHARS = 34
+
+/**
+ * A long unit name on several lines, cut at spaces ("Ủy ban nhân dân phường Trần Hưng Đạo" would otherwise run off
+ * the left edge of the picture); a word longer than a line is cut where it must.
+ */
+export function wrapLabel(label: string, lineChars = LABEL_LINE_CHARS): Array<string> {
+	const lines: Array<string> = []
+	let line = ''
+	for (const word of label.split(/\s+/).filter(Boolean)) {
+		if (!line) line = word
+		else if (line.length + 1 + word.length <= lineChars) line += ` ${word}`
+		else {
+			lines.push(line)
+			line = word
+		}
+		while (line.length > lineChars) {
+			lines.push(line.slice(0, lineChars))
+			line = line.slice(lineChars)
+		}
+	}
+	if (line) lines.push(line)
+	return lines.length ? lines : ['']
+}
+
 /** Horizontal bars of rates (0–1), one per row, labelled with the value; a dashed line at `goal` (e.g. 100%). */
 export function RateBars({ title, description, bars, goal = 1 }: { title: string; description: string; bars: Array<Bar>; goal?: number }) {
 	const id = useId()
-	const rowHeight = 28
+	const lineHeight = 16
 	const labelWidth = 260
 	const barWidth = 360
-	const height = bars.length * rowHeight + 24
+	// Each row is as tall as its label: one line is the former 28 px row, each further line adds 16 px.
+	const rows = bars.map((bar) => ({ bar, lines: wrapLabel(bar.label) }))
+	const tops: Array<number> = []
+	let y = 4
+	for (const r of rows) {
+		tops.push(y)
+		y += 28 + (r.lines.length - 1) * lineHeight
+	}
+	const height = y + 20
 	const width = labelWidth + barWidth + 60
 	return (
 		<svg viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby={`${id}-t ${id}-d`} className="chart w-full max-w-3xl">
@@ -28,15 +63,21 @@ export function RateBars({ title, description, bars, goal = 1 }: { title: string
 					</text>
 				</g>
 			))}
-			{bars.map((bar, i) => {
-				const y = i * rowHeight + 4
+			{rows.map(({ bar, lines }, i) => {
+				const top = tops[i]!
 				const w = Math.max(0, Math.min(1, bar.value ?? 0)) * barWidth
+				// The bar sits beside the middle of its label.
+				const y = top + ((lines.length - 1) * lineHeight) / 2
 				return (
 					<g key={`${bar.label}-${i}`}>
-						<text x={labelWidth - 8} y={y + 15} textAnchor="end" className="chart-label">
-							{bar.label.length > 38 ? `${bar.label.slice(0, 37)}…` : bar.label}
+						<text x={labelWidth - 8} y={top + 15} textAnchor="end" className="chart-label">
+							{lines.map((line, n) => (
+								<tspan key={n} x={labelWidth - 8} dy={n === 0 ? 0 : lineHeight}>
+									{line}
+								</tspan>
+							))}
 						</text>
-						<rect x={labelWidth} y={y} width={w} height={rowHeight - 10} className={bar.value !== null && bar.value >= goal ? 'chart-bar-done' : 'chart-bar'} />
+						<rect x={labelWidth} y={y} width={w} height={18} className={bar.value !== null && bar.value >= goal ? 'chart-bar-done' : 'chart-bar'} />
 						<text x={labelWidth + w + 6} y={y + 14} className="chart-value">
 							{percent(bar.value)}
 							{bar.note ? ` ${bar.note}` : ''}

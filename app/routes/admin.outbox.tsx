@@ -3,7 +3,8 @@ import { useLoaderData } from '@remix-run/react'
 import { requireAnyRole } from '#app/auth/permissions.server.ts'
 import { db } from '#app/db.server.ts'
 import { getEnv } from '#app/env.server.ts'
-import { useLang, useT } from '#app/ui/i18n.ts'
+import { formatVnDateTime } from '#app/ui/dates.ts'
+import { useT } from '#app/ui/i18n.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Hộp thư đi | Văn Minh Số' }]
 
@@ -19,9 +20,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function OutboxPage() {
 	const t = useT()
-	const lang = useLang()
 	const { configured, mails } = useLoaderData<typeof loader>()
-	const when = (iso: string) => new Date(iso).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' })
+	const when = (iso: string) => formatVnDateTime(iso)
 	return (
 		<>
 			<h1 className="mb-2 text-2xl font-bold">{t('outbox.title')}</h1>

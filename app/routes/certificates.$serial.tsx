@@ -8,7 +8,8 @@ import { reissueCertificate, revokeCertificate } from '#app/certificates/revoke.
 import { CertificateActionSchema } from '#app/certificates/schema.ts'
 import { certificateState } from '#app/certificates/validity.ts'
 import { Field, FormErrors } from '#app/ui/form.tsx'
-import { langFromRequest, useLang, useT } from '#app/ui/i18n.ts'
+import { formatVnDate } from '#app/ui/dates.ts'
+import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Chứng nhận hoàn thành | Văn Minh Số' }]
@@ -56,10 +57,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function CertificatePage() {
 	const t = useT()
-	const lang = useLang()
 	const c = useLoaderData<typeof loader>()
 	const data = useActionData<typeof action>()
-	const date = (iso: string) => new Date(iso).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' })
+	const date = (iso: string) => formatVnDate(iso)
 	return (
 		<>
 			{data?.notice ? (

@@ -4,7 +4,8 @@ import { getGrants } from '#app/auth/permissions.server.ts'
 import { requireUser } from '#app/auth/session.server.ts'
 import { certificateUnitsOf, myCertificates } from '#app/certificates/access.server.ts'
 import { certificateState } from '#app/certificates/validity.ts'
-import { useLang, useT } from '#app/ui/i18n.ts'
+import { formatVnDate } from '#app/ui/dates.ts'
+import { useT } from '#app/ui/i18n.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Chứng nhận | Văn Minh Số' }]
 
@@ -25,9 +26,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function CertificatesPage() {
 	const t = useT()
-	const lang = useLang()
 	const { mine, units } = useLoaderData<typeof loader>()
-	const date = (iso: string) => new Date(iso).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' })
+	const date = (iso: string) => formatVnDate(iso)
 	return (
 		<>
 			<h1 className="mb-4 text-2xl font-bold">{t('cert.my.title')}</h1>

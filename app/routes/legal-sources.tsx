@@ -2,7 +2,8 @@ import { type MetaFunction, json } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { citationName } from '#app/content/components.tsx'
 import { listLegalSources } from '#app/content/courses.server.ts'
-import { type Lang, useLang, useT } from '#app/ui/i18n.ts'
+import { formatIsoDay } from '#app/ui/dates.ts'
+import { useT } from '#app/ui/i18n.ts'
 
 export async function loader() {
 	const sources = listLegalSources()
@@ -26,13 +27,10 @@ export async function loader() {
 	})
 }
 
-function formatDate(iso: string, lang: Lang) {
-	return new Date(`${iso}T00:00:00Z`).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'UTC' })
-}
+
 
 export default function LegalSourcesPage() {
 	const t = useT()
-	const lang = useLang()
 	const { sources } = useLoaderData<typeof loader>()
 	return (
 		<>
@@ -60,8 +58,8 @@ export default function LegalSourcesPage() {
 								</th>
 								<td>{s.issuer}</td>
 								<td className="text-sm">
-									{s.issued ? <span className="block">{t('legal.issued', { date: formatDate(s.issued, lang) })}</span> : null}
-									{s.effective ? <span className="block">{t('legal.effective', { date: formatDate(s.effective, lang) })}</span> : null}
+									{s.issued ? <span className="block">{t('legal.issued', { date: formatIsoDay(s.issued) })}</span> : null}
+									{s.effective ? <span className="block">{t('legal.effective', { date: formatIsoDay(s.effective) })}</span> : null}
 								</td>
 								<td>
 									<span className={`status-badge status-${s.status}`}>{t(`legal.status.${s.status}`)}</span>

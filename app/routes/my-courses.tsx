@@ -3,7 +3,8 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { requireUser } from '#app/auth/session.server.ts'
 import { type CourseCard } from '#app/learning/my-courses.server.ts'
 import { getMyCourses } from '#app/learning/my-courses.server.ts'
-import { useLang, useT } from '#app/ui/i18n.ts'
+import { formatVnDate } from '#app/ui/dates.ts'
+import { useT } from '#app/ui/i18n.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Khoá học của tôi | Văn Minh Số' }]
 
@@ -48,8 +49,7 @@ function Section({ id, title, empty, cards }: { id: string; title: string; empty
 
 function Card({ card }: { card: CourseCard }) {
 	const t = useT()
-	const lang = useLang()
-	const date = (iso: string) => new Date(iso).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' })
+	const date = (iso: string) => formatVnDate(iso)
 	const statusText = t(`learn.status.${card.status}`)
 	return (
 		<article className="card h-full">

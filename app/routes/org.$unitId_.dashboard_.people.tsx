@@ -7,7 +7,8 @@ import { getUnitPeople } from '#app/reports/completion.server.ts'
 import { courseOptions, DASHBOARD_ROLES, readFilters } from '#app/reports/dashboard.server.ts'
 import { remindOverdue } from '#app/reports/reminders.server.ts'
 import { CourseSelect, FilterProblems } from '#app/reports/filters.tsx'
-import { useLang, useT } from '#app/ui/i18n.ts'
+import { formatVnDate } from '#app/ui/dates.ts'
+import { useT } from '#app/ui/i18n.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Danh sách người học | Văn Minh Số' }]
 
@@ -81,12 +82,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export default function DashboardPeoplePage() {
 	const t = useT()
-	const lang = useLang()
 	const data = useLoaderData<typeof loader>()
 	const actionData = useActionData<typeof action>()
 	const { unit, filters } = data
 	const anyOverdue = data.people.some((p) => p.overdue)
-	const date = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' }) : '–')
+	const date = (iso: string | null) => (iso ? formatVnDate(iso) : '–')
 	const pageLink = (page: number) => {
 		const params = new URLSearchParams(data.query)
 		params.set('page', String(page))

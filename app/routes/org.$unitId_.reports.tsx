@@ -5,11 +5,12 @@ import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { hasAnyRole } from '#app/auth/permissions.ts'
 import { periodOf } from '#app/reports/completion.ts'
 import { courseOptions, DASHBOARD_ROLES } from '#app/reports/dashboard.server.ts'
-import { buildReport, isReport, parseReportPeriod, summaryText } from '#app/reports/report.server.ts'
+import { buildReport, isReport, summaryText } from '#app/reports/report.server.ts'
 import { readReportRequest } from '#app/reports/report-request.server.ts'
 import { takeMonthSnapshot } from '#app/reports/snapshots.server.ts'
 import { CourseSelect } from '#app/reports/filters.tsx'
-import { useT } from '#app/ui/i18n.ts'
+import { langFromRequest, useT } from '#app/ui/i18n.ts'
+import { translator } from '#app/ui/i18n.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Báo cáo định kỳ | Văn Minh Số' }]
 
@@ -18,7 +19,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const url = new URL(request.url)
 	const courses = await courseOptions()
 	const year = Number(periodOf(new Date()).slice(0, 4))
-	const presets = [year, year - 1].flatMap((y) => [`year-${y}`, `h1-${y}`]).map((value) => ({ value, label: parseReportPeriod(value)!.label }))
+	// The labels in the viewer's language (parseReportPeriod's label is the Vietnamese one printed in the report).
+	const tr = translator(langFromRequest(request))
+	const presets = [year, year - 1].flatMap((y) => [
+		{ value: `year-${y}`, label: tr('report.preset.year', { year: y, previous: y - 1 }) },
+		{ value: `h1-${y}`, label: tr('report.preset.h1', { year: y }) },
+	])
 	const base = { unit: { id: unit.id, name: unit.name, tree: unit.tree }, courses, presets, canSnapshot: hasAnyRole(grants.filter((g) => g.role === 'ADMIN'), []) }
 	if (!url.searchParams.has('period')) return json({ ...base, chosen: null, problem: null, preview: null })
 	const chosen = await readReportRequest(url)

@@ -2,6 +2,7 @@ import { type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/nod
 import { Link, useLoaderData } from '@remix-run/react'
 import { notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
 import { educationResults, treeComparison } from '#app/classes/results.server.ts'
+import { formatPercent } from '#app/ui/dates.ts'
 import { useT } from '#app/ui/i18n.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Kết quả học sinh | Văn Minh Số' }]
@@ -18,7 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export default function SchoolResultsPage() {
 	const t = useT()
 	const { unit, results, trees } = useLoaderData<typeof loader>()
-	const rate = (reached: number, students: number) => (students ? `${Math.round((reached / students) * 100)} %` : '—')
+	const rate = (reached: number, students: number) => (students ? formatPercent(reached / students, 'vi', 0) : '—')
 	const head = (first: Array<string>) => (
 		<thead>
 			<tr>

@@ -11,7 +11,8 @@ import { notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
 import { MAX_UPLOAD_BYTES } from '#app/org/import-jobs.server.ts'
 import { formatImportMessage } from '#app/org/import-messages.ts'
 import { attendanceSheet, getEvent, readAttendanceFile, recordAttendance } from '#app/org/training.server.ts'
-import { langFromRequest, useLang, useT } from '#app/ui/i18n.ts'
+import { formatVnDateTime } from '#app/ui/dates.ts'
+import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.event.title ?? 'Tập huấn'} | Văn Minh Số` }]
@@ -68,7 +69,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function TrainingEventPage() {
 	const t = useT()
-	const lang = useLang()
 	const { unit, event, people } = useLoaderData<typeof loader>()
 	const data = useActionData<typeof action>()
 	return (
@@ -78,7 +78,7 @@ export default function TrainingEventPage() {
 			</p>
 			<h1 className="mb-1 text-2xl font-bold">{event.title}</h1>
 			<p className="mb-4 text-gray-700">
-				{event.courseTitle} · {new Date(event.startsAt).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' })} ·{' '}
+				{event.courseTitle} · {formatVnDateTime(event.startsAt)} ·{' '}
 				{event.unitName} · {t('training.trainer')}: {event.trainerName}
 				{event.location ? ` · ${event.location}` : null}
 			</p>

@@ -7,7 +7,8 @@ import { courseOptions } from '#app/learning/assignments.server.ts'
 import { TrainingEventSchema } from '#app/org/schema.ts'
 import { createEvent, listEvents, trainerOptions } from '#app/org/training.server.ts'
 import { Field, FormErrors } from '#app/ui/form.tsx'
-import { langFromRequest, useErrorText, useLang, useT } from '#app/ui/i18n.ts'
+import { formatVnDateTime } from '#app/ui/dates.ts'
+import { langFromRequest, useErrorText, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Tập huấn | Văn Minh Số' }]
@@ -44,7 +45,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function TrainingListPage() {
 	const t = useT()
-	const lang = useLang()
 	const errorText = useErrorText()
 	const { unit, events, courses, trainers, me, today } = useLoaderData<typeof loader>()
 	const data = useActionData<typeof action>()
@@ -53,7 +53,7 @@ export default function TrainingListPage() {
 		lastResult: data?.result,
 		defaultValue: { date: today, time: '08:00', trainerId: me },
 	})
-	const when = (iso: string) => new Date(iso).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' })
+	const when = (iso: string) => formatVnDateTime(iso)
 	return (
 		<>
 			<p className="mb-1 text-sm">

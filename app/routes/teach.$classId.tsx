@@ -6,7 +6,8 @@ import { classStudents } from '#app/classes/classes.server.ts'
 import { issuePins } from '#app/classes/pins.server.ts'
 import { ResetPinSchema, StartSessionSchema } from '#app/classes/schema.ts'
 import { listClassSessions, openSessionOf, startClassSession, studentCourseOptions } from '#app/classes/sessions.server.ts'
-import { useLang, useT } from '#app/ui/i18n.ts'
+import { formatVnDateTime } from '#app/ui/dates.ts'
+import { useT } from '#app/ui/i18n.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.klass.name ?? 'Lớp'} | Văn Minh Số` }]
 
@@ -40,7 +41,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function ClassPage() {
 	const t = useT()
-	const lang = useLang()
 	const { klass, students, sessions, openId, courses } = useLoaderData<typeof loader>()
 	const data = useActionData<typeof action>()
 	return (
@@ -159,7 +159,7 @@ export default function ClassPage() {
 						<tbody>
 							{sessions.map((s) => (
 								<tr key={s.id}>
-									<td>{new Date(s.startsAt).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' })}</td>
+									<td>{formatVnDateTime(s.startsAt)}</td>
 									<td>
 										<Link to={`/teach/session/${s.id}`}>{s.title}</Link>
 									</td>

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { requireTeacherScope } from '#app/classes/access.server.ts'
 import { teacherClasses } from '#app/classes/classes.server.ts'
 import { db } from '#app/db.server.ts'
+import { compareVi } from '#app/ui/collation.ts'
 import { useT } from '#app/ui/i18n.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Lớp học của tôi | Văn Minh Số' }]
@@ -11,7 +12,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	const { grants } = await requireTeacherScope(request)
 	const managed = grants.filter((g) => g.role === 'ADMIN' || g.role === 'MANAGER').map((g) => g.orgUnitId)
 	const units = managed.length ? await db.orgUnit.findMany({ where: { id: { in: managed }, tree: 'EDU', kind: { in: ['education_office', 'school'] } }, select: { id: true, name: true } }) : []
-	return json({ classes: await teacherClasses(grants), units })
+	return json({ classes: await teacherClasses(grants), units: units.sort((x, y) => compareVi(x.name, y.name)) })
 }
 
 export default function TeachPage() {

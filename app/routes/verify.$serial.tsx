@@ -3,7 +3,8 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { clientIp, hit } from '#app/auth/rate-limit.server.ts'
 import { SerialForm } from '#app/certificates/serial-form.tsx'
 import { VERIFY_LIMIT, verifyCertificate } from '#app/certificates/verify.server.ts'
-import { useLang, useT } from '#app/ui/i18n.ts'
+import { formatVnDate } from '#app/ui/dates.ts'
+import { useT } from '#app/ui/i18n.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Xác minh chứng nhận | Văn Minh Số' }, { name: 'robots', content: 'noindex' }]
 
@@ -28,9 +29,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export default function VerifyPage() {
 	const t = useT()
-	const lang = useLang()
 	const { result } = useLoaderData<typeof loader>()
-	const date = (iso: string) => new Date(iso).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' })
+	const date = (iso: string) => formatVnDate(iso)
 	const tone = result.status === 'valid' ? 'alert-success' : 'alert-error'
 	return (
 		<>

@@ -6,6 +6,7 @@ import QRCode from 'qrcode'
 import { audit } from '#app/auth/audit.server.ts'
 import { can, type Grant } from '#app/auth/permissions.ts'
 import { db } from '#app/db.server.ts'
+import { compareVi } from '#app/ui/collation.ts'
 import { publicUrl } from '#app/public-url.server.ts'
 import { INVITABLE_KINDS } from './schema.ts'
 
@@ -39,11 +40,12 @@ export function inviteState(invite: { expiresAt: Date; maxUses: number; uses: nu
 /** Units of a subtree that invites can be made for: open chi đoàn and community teams of the YOUTH tree. */
 export async function invitableUnits(root: { path: string }) {
 	const now = new Date()
-	return db.orgUnit.findMany({
+	const units = await db.orgUnit.findMany({
 		where: { tree: 'YOUTH', kind: { in: [...INVITABLE_KINDS] }, path: { startsWith: root.path }, OR: [{ validTo: null }, { validTo: { gt: now } }] },
 		select: { id: true, name: true, kind: true, parent: { select: { name: true } } },
-		orderBy: [{ path: 'asc' }],
 	})
+	// The page lists them as "name (parent)": Vietnamese alphabetical order of that.
+	return units.sort((a, b) => compareVi(a.name, b.name) || compareVi(a.parent?.name ?? '', b.parent?.name ?? ''))
 }
 
 export type CreateInviteOutcome =
