@@ -28,7 +28,7 @@ export function refuseTooLarge(res: express.Response, limit: number) {
 		413,
 		'Dữ liệu gửi lên quá lớn',
 		`Nội dung gửi lên vượt quá giới hạn cho phép (${limit / 1024 / 1024} MB). Không có dữ liệu nào bị thay đổi.`,
-		{ close: true },
+		{ unread: true },
 	)
 }
 

@@ -9,13 +9,27 @@ export function refusalPage(title: string, text: string) {
 	return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(title)}</title></head><body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem"><main><h1>${escape(title)}</h1><p>${escape(text)}</p><p><a href="/">Về trang chủ</a></p></main></body></html>`
 }
 
+/** How long a refused request may go on sending its body (read and dropped) before its connection is cut. */
+export const LINGER_MS = 2000
+
 /**
- * Answers with a Vietnamese page. `close` ends the connection after the answer: for a body that is not going to
- * be read, so that the client stops sending it and the connection cannot be reused mid-body.
+ * Answers with a Vietnamese page. `unread`: the request's body will not be used. It is read and dropped, for at
+ * most LINGER_MS after the answer, then the connection is closed. Closing at once would reset a connection
+ * whose client is still sending, and a reset can destroy the answer before the client reads it (nginx's
+ * "lingering close" for the same reason).
  */
-export function refuse(res: express.Response, status: number, title: string, text: string, { close = false } = {}) {
+export function refuse(res: express.Response, status: number, title: string, text: string, { unread = false } = {}) {
 	if (res.headersSent) return
-	if (close) res.set('Connection', 'close')
+	if (unread) {
+		const req = res.req
+		res.once('finish', () => {
+			if (req.complete) return
+			req.resume()
+			const timer = setTimeout(() => req.socket.destroy(), LINGER_MS)
+			req.once('end', () => clearTimeout(timer))
+			req.socket.once('close', () => clearTimeout(timer))
+		})
+	}
 	res.status(status).type('html').send(refusalPage(title, text))
 }
 

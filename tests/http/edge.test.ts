@@ -18,7 +18,6 @@ test('a chunked body past the 1 MB form limit is refused with the Vietnamese 413
 	expect(answer.status).toBe(413)
 	expect(answer.text).toContain('Dữ liệu gửi lên quá lớn')
 	expect(answer.text).toContain('(1 MB)')
-	expect(answer.text).toMatch(/connection: close/i)
 	// The server stopped taking the body long before its end (what is in flight is the sockets' buffers).
 	expect(answer.sent).toBeLessThan(100 * 1024 * 1024)
 	await new Promise((r) => setTimeout(r, 100))
