@@ -1,5 +1,6 @@
-// What a request body may be, decided before any app code reads it: its size, counted as the bytes arrive, so a
-// chunked body without Content-Length is bounded too.
+// What a request body may be, decided before any app code reads it: its size (counted as the bytes arrive, so a
+// chunked body without Content-Length is bounded too), its encoding (an action takes HTML forms, nothing else), and
+// no NUL byte in a URL or an urlencoded form (PostgreSQL refuses NUL in text: it would be a 500 deep inside).
 import { type IncomingMessage } from 'node:http'
 import type express from 'express'
 import { refuse } from './refuse.ts'
@@ -22,6 +23,12 @@ export class BodyTooLargeError extends Error {
 	}
 }
 
+export class BodyNulError extends Error {
+	constructor() {
+		super('NUL byte in an urlencoded request body')
+	}
+}
+
 export function refuseTooLarge(res: express.Response, limit: number) {
 	refuse(
 		res,
@@ -32,27 +39,57 @@ export function refuseTooLarge(res: express.Response, limit: number) {
 	)
 }
 
-const hasBody = (req: IncomingMessage) => req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0
+export function refuseNul(res: express.Response) {
+	refuse(res, 400, 'Yêu cầu không hợp lệ', 'Dữ liệu gửi lên chứa ký tự rỗng (NUL), không thể là nội dung của một biểu mẫu. Không có dữ liệu nào bị thay đổi.', {
+		unread: true,
+	})
+}
 
-/** A declared length over the limit is refused at once; the body itself is counted as it is read (`limitedBody`). */
+const hasBody = (req: IncomingMessage) => req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0
+const mediaType = (req: IncomingMessage) => (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+
+/**
+ * The checks that need no body: NUL in the URL (%00), a declared length over the limit, an encoding other than an
+ * HTML form's (for every method but GET, HEAD and OPTIONS). The body itself is counted as it is read (`limitedBody`).
+ */
 export const checkRequestEdge: express.RequestHandler = (req, res, next) => {
-	if (req.method === 'GET' || req.method === 'HEAD' || !hasBody(req)) return next()
+	if (/%00/.test(req.url) || req.url.includes('\0')) {
+		return refuse(res, 400, 'Địa chỉ không hợp lệ', 'Địa chỉ chứa ký tự rỗng (%00), không thể là một trang của hệ thống.')
+	}
+	if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next()
 	const limit = bodyLimitFor(req)
-	if (Number(req.headers['content-length'] ?? 0) > limit) return refuseTooLarge(res, limit)
+	if (hasBody(req) && Number(req.headers['content-length'] ?? 0) > limit) return refuseTooLarge(res, limit)
+	// Even without a body: a browser's form always says what it is, and formData() throws on anything else.
+	const type = mediaType(req)
+	if (type !== 'application/x-www-form-urlencoded' && !(type === 'multipart/form-data' && isUpload(req))) {
+		return refuse(
+			res,
+			415,
+			'Định dạng dữ liệu không được hỗ trợ',
+			'Trang này chỉ nhận dữ liệu từ biểu mẫu (application/x-www-form-urlencoded; tệp tải lên chỉ ở các trang nhập tệp). Không có dữ liệu nào bị thay đổi.',
+			{ unread: true },
+		)
+	}
 	next()
 }
 
 /**
  * The request's body as a web stream that errors (never ends early) once more than `limit` bytes have arrived,
- * or when the client leaves before its end: a cut-short body must not be parsed as a complete form. Bytes are
- * pulled only as fast as the reader takes them, and after a refusal the rest is read and dropped.
+ * or on a NUL byte in an urlencoded body (raw or as %00), or when the client leaves before its end: a cut-short
+ * body must not be parsed as a complete form. Bytes are pulled only as fast as the reader takes them, and after a
+ * refusal the rest is read and dropped.
  */
 export function limitedBody(
 	req: IncomingMessage,
 	limit: number,
-	{ onRefused }: { onRefused?: (error: BodyTooLargeError) => void } = {},
+	{
+		refuseNul = mediaType(req) === 'application/x-www-form-urlencoded',
+		onRefused,
+	}: { refuseNul?: boolean; onRefused?: (error: BodyTooLargeError | BodyNulError) => void } = {},
 ) {
 	let received = 0
+	// The end of the previous chunk, for a %00 split across two chunks.
+	let tail = ''
 	let done = false
 	let detach = () => {}
 	return new ReadableStream<Uint8Array>(
@@ -69,10 +106,15 @@ export function limitedBody(
 				}
 				const onData = (chunk: Buffer) => {
 					received += chunk.length
-					if (received > limit) {
-						const error = new BodyTooLargeError(limit)
+					const refusal = (error: BodyTooLargeError | BodyNulError) => {
 						onRefused?.(error)
-						return finish(error)
+						finish(error)
+					}
+					if (received > limit) return refusal(new BodyTooLargeError(limit))
+					if (refuseNul) {
+						const text = tail + chunk.toString('latin1')
+						if (text.includes('\0') || /%00/.test(text)) return refusal(new BodyNulError())
+						tail = text.slice(-2)
 					}
 					controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))
 					if ((controller.desiredSize ?? 0) <= 0) req.pause()

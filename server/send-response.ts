@@ -12,7 +12,7 @@
 import { type Writable } from 'node:stream'
 import { type AppLoadContext, createRequestHandler as createRemixHandler, type ServerBuild } from '@remix-run/node'
 import type express from 'express'
-import { limitedBody, refuseTooLarge } from './body-limit.ts'
+import { BodyNulError, BodyTooLargeError, limitedBody, refuseNul, refuseTooLarge } from './body-limit.ts'
 
 type GetLoadContext = (req: express.Request, res: express.Response) => AppLoadContext | Promise<AppLoadContext>
 
@@ -47,8 +47,8 @@ export function createRequestHandler({
 
 /**
  * The Fetch API request Remix gets: the URL from the (trusted) Host headers, an abort signal for a client that
- * leaves before its answer, and for a body, `limitedBody`: refused past `limit` bytes with a 413 answered at once,
- * and the request's signal aborted so the app stops and logs nothing.
+ * leaves before its answer, and for a body, `limitedBody`: refused past `limit` bytes (413) or for a NUL byte in an
+ * urlencoded form (400), answered at once, and the request's signal aborted so the app stops and logs nothing.
  */
 export function remixRequest(req: express.Request, res: express.Response, limit: number) {
 	// req.hostname follows the "trust proxy" setting (X-Forwarded-Host); the port comes from that header or Host.
@@ -74,7 +74,8 @@ export function remixRequest(req: express.Request, res: express.Response, limit:
 		init.body = limitedBody(req, limit, {
 			onRefused: (error) => {
 				controller.abort()
-				refuseTooLarge(res, error.limit)
+				if (error instanceof BodyTooLargeError) refuseTooLarge(res, error.limit)
+				else if (error instanceof BodyNulError) refuseNul(res)
 			},
 		})
 		init.duplex = 'half'

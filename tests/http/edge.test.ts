@@ -58,3 +58,54 @@ test('a declared Content-Length past the limit is refused before anything is rea
 	// The server answers and closes without reading: fetch may see the answer or the reset, never a 200.
 	if (response instanceof Response) expect(response.status).toBe(413)
 })
+
+test('a NUL byte in a path, a query or an urlencoded form (even split across chunks) is a Vietnamese 400, and the action never gets the form', async () => {
+	for (const path of ['/org/%00', '/org/1%00/members', '/courses?q=a%00b', '/verify/ABC%00']) {
+		const response = await fetch(url(path))
+		expect([path, response.status]).toEqual([path, 400])
+		expect(await response.text()).toContain('ký tự rỗng')
+	}
+	seen.length = 0
+	const post = (body: BodyInit) =>
+		fetch(url('/login'), { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body, duplex: 'half' } as RequestInit)
+	const whole = await post('identifier=a%00b&password=x')
+	expect(whole.status).toBe(400)
+	expect(await whole.text()).toContain('ký tự rỗng (NUL)')
+	const split = await post(
+		new ReadableStream({
+			start(controller) {
+				controller.enqueue(new TextEncoder().encode('identifier=abc%0'))
+				controller.enqueue(new TextEncoder().encode('0&password=x'))
+				controller.close()
+			},
+		}),
+	)
+	expect(split.status).toBe(400)
+	expect(seen.every((s) => s.fields === undefined)).toBe(true)
+	// A percent sign typed in a field is sent as %25: "%2500" is not a NUL.
+	const typed = await post('identifier=100%2500&password=x')
+	expect(typed.status).toBe(200)
+	expect(seen.at(-1)!.fields).toEqual({ identifier: '100%00', password: 'x' })
+})
+
+test('an action takes only what an HTML form sends: JSON, text and multipart outside the upload pages get a Vietnamese 415', async () => {
+	seen.length = 0
+	const cases: Array<[string, string, BodyInit]> = [
+		['/login', 'application/json', JSON.stringify({ identifier: 'a', password: 'b' })],
+		['/login', 'text/plain', 'identifier=a\r\npassword=b'],
+		['/set-language', 'text/plain;charset=UTF-8', 'lang=en'],
+		['/org/1/members/5', 'application/xml', '<a/>'],
+		['/login', 'multipart/form-data; boundary=XX', '--XX\r\nContent-Disposition: form-data; name="identifier"\r\n\r\na\r\n--XX--\r\n'],
+	]
+	for (const [path, type, body] of cases) {
+		const response = await fetch(url(path), { method: 'POST', headers: { 'Content-Type': type }, body })
+		expect([path, type, response.status]).toEqual([path, type, 415])
+		expect(await response.text()).toContain('Định dạng dữ liệu không được hỗ trợ')
+	}
+	expect(seen).toEqual([])
+	const plain = await fetch(url('/login'), { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded;charset=UTF-8' }, body: 'identifier=a' })
+	expect(plain.status).toBe(200)
+	// Without a body too: a browser's form always names its encoding, and formData() would throw (a 500) without one.
+	for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) expect([method, (await fetch(url('/logout'), { method })).status]).toEqual([method, 415])
+	expect((await fetch(url('/logout'), { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })).status).toBe(200)
+})
