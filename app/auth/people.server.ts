@@ -42,13 +42,16 @@ function insideActor(actor: Actor, path: string) {
 }
 
 /**
- * True when the person's grant is at or above the actor's: no grant of the actor's lies strictly above it, and none
- * on the same unit outranks it. A peer (another manager of the same department) is "at" the actor's level.
+ * True when the person's grant is at or above the actor's: it lies on or above a unit the actor holds a grant on,
+ * and no grant of the actor's lies strictly above it or outranks it on the same unit. A peer (another manager of the
+ * same department) is "at" the actor's level; a grant beside the actor's (another department) is neither — it is
+ * outside the actor's scope, which accountRefusal checks.
  */
 export function grantAtOrAbove(actor: Actor, grant: { role: Role; path: string }) {
-	return !actor.grants.some(
+	const dominated = actor.grants.some(
 		(a) => (grant.path.startsWith(a.path) && grant.path !== a.path) || (grant.path === a.path && RANK[a.role] > RANK[grant.role]),
 	)
+	return !dominated && actor.grants.some((a) => a.path.startsWith(grant.path))
 }
 
 /** May the actor touch this person's ACCOUNT (status, password, activation code, PIN, admission)? */

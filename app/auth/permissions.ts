@@ -28,3 +28,8 @@ export function roleFitsTree(role: Role, tree: OrgTree) {
 	const only = ROLE_TREE[role]
 	return !only || only === tree
 }
+
+/** An administrator of a whole tree (a grant on a root unit): the only one who may act for the province as a whole. */
+export function wholeTreeAdmin(grants: ReadonlyArray<Pick<Grant, 'role' | 'path'>>) {
+	return grants.some((g) => g.role === 'ADMIN' && g.path.split('/').filter(Boolean).length === 1)
+}

@@ -22,6 +22,17 @@ export function lastEndedPeriod(now = new Date()) {
 	return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`
 }
 
+/** How far back a month-end snapshot may still be taken from the web page: older months had no one to report them. */
+export const SNAPSHOT_MONTHS_BACK = 36
+
+/** The months a snapshot may be taken for from the web page: the last ended month and the SNAPSHOT_MONTHS_BACK - 1 before it. */
+export function snapshotRange(now = new Date()) {
+	const to = lastEndedPeriod(now)
+	const [year, month] = to.split('-').map(Number) as [number, number]
+	const index = year * 12 + (month - 1) - (SNAPSHOT_MONTHS_BACK - 1)
+	return { from: `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`, to }
+}
+
 function checkPeriod(period: string, now: Date) {
 	if (!PERIOD_PATTERN.test(period)) throw new SnapshotError('bad-period', `Kỳ không hợp lệ: "${period}" — cần dạng YYYY-MM (invalid period, expected YYYY-MM).`)
 	if (periodEnd(period) >= now) {

@@ -24,6 +24,8 @@ function vnDate(d: Date) {
 	return new Date(d.getTime() + 7 * 3600 * 1000).toISOString().slice(0, 10).split('-').reverse().join('/')
 }
 
+const KNOWN_CONTACT = new Set<JoinError>(['account-exists', 'already-member', 'already-pending', 'rejected'])
+
 function statusOf(error: JoinError) {
 	if (error === 'unknown') return 404
 	if (error === 'rate-limited') return 429
@@ -62,6 +64,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const submission = parseWithZod(formData, { schema: RegisterSchema })
 	if (submission.status !== 'success') return json({ sent: null, result: submission.reply({ hideFields: ['password', 'confirm'] }) }, { status: 400 })
 	const outcome = await registerWithInvite(request, token, submission.value)
+	const sent = { sent: { kind: 'new' as const, identifier: submission.value.phone ?? submission.value.email ?? '', unit }, result: null }
+	// A phone or e-mail that already has an account gets the very answer a new one gets (issue 16): the form must not
+	// tell a stranger who is registered. Nothing was written and no use of the invite was taken; the page says what
+	// an existing account holder should do.
+	if (!outcome.ok && KNOWN_CONTACT.has(outcome.error)) return json(sent)
 	if (!outcome.ok) {
 		const minutes = Math.ceil((outcome.retryAfterSeconds ?? 60) / 60)
 		return json(
@@ -69,7 +76,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 			{ status: statusOf(outcome.error), headers: outcome.retryAfterSeconds ? { 'Retry-After': String(outcome.retryAfterSeconds) } : undefined },
 		)
 	}
-	return json({ sent: { kind: 'new' as const, identifier: submission.value.phone ?? submission.value.email ?? '', unit }, result: null })
+	return json(sent)
 }
 
 export default function InvitePage() {

@@ -2,22 +2,24 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, js
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { audit } from '#app/auth/audit.server.ts'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
-import { hasAnyRole } from '#app/auth/permissions.ts'
+import { wholeTreeAdmin } from '#app/auth/permissions.ts'
 import { periodOf } from '#app/reports/completion.ts'
 import { courseOptions, DASHBOARD_ROLES } from '#app/reports/dashboard.server.ts'
 import { buildReport, isReport, summaryText } from '#app/reports/report.server.ts'
 import { readReportRequest } from '#app/reports/report-request.server.ts'
-import { takeMonthSnapshot } from '#app/reports/snapshots.server.ts'
+import { snapshotRange, takeMonthSnapshot } from '#app/reports/snapshots.server.ts'
 import { CourseSelect } from '#app/reports/filters.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
+
+const monthVi = (period: string) => `${period.slice(5)}/${period.slice(0, 4)}`
 
 export const meta: MetaFunction = () => [{ title: 'Báo cáo định kỳ | Văn Minh Số' }]
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { unit, grants } = await requireOrgRole(request, Number(params.unitId), DASHBOARD_ROLES)
 	const url = new URL(request.url)
-	const courses = await courseOptions()
+	const courses = await courseOptions(unit)
 	const year = Number(periodOf(new Date()).slice(0, 4))
 	// The labels in the viewer's language (parseReportPeriod's label is the Vietnamese one printed in the report).
 	const tr = translator(langFromRequest(request))
@@ -25,7 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		{ value: `year-${y}`, label: tr('report.preset.year', { year: y, previous: y - 1 }) },
 		{ value: `h1-${y}`, label: tr('report.preset.h1', { year: y }) },
 	])
-	const base = { unit: { id: unit.id, name: unit.name, tree: unit.tree }, courses, presets, canSnapshot: hasAnyRole(grants.filter((g) => g.role === 'ADMIN'), []) }
+	const base = { unit: { id: unit.id, name: unit.name, tree: unit.tree }, courses, presets, canSnapshot: wholeTreeAdmin(grants) }
 	if (!url.searchParams.has('period')) return json({ ...base, chosen: null, problem: null, preview: null })
 	const chosen = await readReportRequest(url)
 	if ('error' in chosen) return json({ ...base, chosen: null, problem: { error: chosen.error, missing: [] as Array<string>, notEnded: [] as Array<string> }, preview: null })
@@ -50,12 +52,25 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	})
 }
 
-/** Administrators may take the missing month-end snapshots from here (cron normally does it on the 1st). */
+/**
+ * An administrator of a whole tree may take the missing month-end snapshots from here (the queue normally does it on
+ * the 1st). Snapshots are permanent and cover the whole province, so an administrator of a smaller subtree may not,
+ * and only ended months of the last SNAPSHOT_MONTHS_BACK months are accepted (issue 16).
+ */
 export async function action({ request, params }: ActionFunctionArgs) {
 	const { unit, user, grants } = await requireOrgRole(request, Number(params.unitId), DASHBOARD_ROLES)
-	if (!grants.some((g) => g.role === 'ADMIN')) throw json({ reason: 'forbidden' }, { status: 403 })
+	if (!wholeTreeAdmin(grants)) throw json({ reason: 'forbidden' }, { status: 403 })
+	const t = translator(langFromRequest(request))
 	const form = await request.formData()
-	const months = form.getAll('month').filter((m): m is string => typeof m === 'string' && /^\d{4}-\d{2}$/.test(m)).slice(0, 24)
+	const months = form.getAll('month').map(String).slice(0, 24)
+	const range = snapshotRange()
+	const wrong = months.find((m) => !/^\d{4}-(0[1-9]|1[0-2])$/.test(m) || m < range.from || m > range.to)
+	if (wrong !== undefined || months.length === 0) {
+		throw new Response(t('report.snapshot.badMonth', { month: wrong ?? '', from: monthVi(range.from), to: monthVi(range.to) }), {
+			status: 400,
+			headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+		})
+	}
 	for (const month of months) {
 		const outcome = await takeMonthSnapshot(month)
 		if (outcome.taken) await audit({ actorId: user.id, action: 'snapshot.take', targetType: 'CompletionSnapshotPeriod', targetId: month, request, details: { rows: outcome.rows } })

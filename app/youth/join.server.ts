@@ -79,6 +79,8 @@ export async function registerWithInvite(request: Request, token: string, input:
 	if (state !== 'ok') return { ok: false, error: state }
 	const now = new Date()
 
+	// Hashed before anything is looked up, so that a known contact takes as long to answer as a new one.
+	const hash = await hashPassword(input.password)
 	const contacts: Array<Prisma.UserWhereInput> = []
 	if (input.email) contacts.push({ email: input.email })
 	if (input.phone) contacts.push({ phone: input.phone }, { username: input.phone })
@@ -94,7 +96,6 @@ export async function registerWithInvite(request: Request, token: string, input:
 		return { ok: false, error: 'account-exists' }
 	}
 
-	const hash = await hashPassword(input.password)
 	try {
 		return await db.$transaction(async (tx) => {
 			const unitId = await takeUse(tx, invite.id)

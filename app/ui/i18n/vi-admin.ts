@@ -492,6 +492,7 @@ export const viAdmin = {
 	'report.someMissing': 'Một số tháng trong kỳ chưa có số liệu chốt; báo cáo dùng tháng gần nhất đã chốt.',
 	'report.missing': 'Tháng đã qua nhưng chưa chốt số liệu: {months}.',
 	'report.notEnded': 'Tháng chưa kết thúc: {months}.',
+	'report.snapshot.badMonth': 'Tháng "{month}" không chốt được: chỉ chốt số liệu cho tháng đã kết thúc, từ {from} đến {to}.',
 	'report.takeSnapshots': 'Chốt số liệu các tháng còn thiếu',
 	'report.askAdmin': 'Số liệu được chốt tự động đầu mỗi tháng; đề nghị quản trị viên tỉnh chốt các tháng còn thiếu.',
 	'dash.byMonth': 'Tiến độ theo tháng',

@@ -456,7 +456,7 @@ export const vi = {
 	'youth.join.link.text': 'Bạn đang đăng nhập là {name}. Yêu cầu tham gia {unit} sẽ được gửi tới bí thư chi đoàn; các đơn vị bạn đang thuộc giữ nguyên.',
 	'youth.join.link.submit': 'Tham gia chi đoàn bằng tài khoản này',
 	'youth.join.sent.title': 'Đã gửi yêu cầu tham gia',
-	'youth.join.sent.new': 'Bí thư chi đoàn sẽ xem và duyệt yêu cầu của bạn. Khi được duyệt, hãy đăng nhập bằng {identifier} và mật khẩu vừa đặt.',
+	'youth.join.sent.new': 'Bí thư chi đoàn sẽ xem và duyệt yêu cầu của bạn. Khi được duyệt, hãy đăng nhập bằng {identifier} và mật khẩu vừa đặt. Nếu {identifier} đã có tài khoản từ trước, yêu cầu này không được tạo: hãy đăng nhập bằng tài khoản đó rồi mở lại liên kết để tham gia.',
 	'youth.join.sent.linked': 'Bí thư chi đoàn sẽ xem và duyệt yêu cầu của bạn. Khi được duyệt, {unit} sẽ có trong danh sách đơn vị của bạn.',
 	'youth.join.toLogin': 'Đến trang đăng nhập',
 	'youth.join.toHome': 'Về trang chủ',
