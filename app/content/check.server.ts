@@ -527,6 +527,17 @@ async function checkCourse(
 			if (first !== undefined) {
 				problems.push({ file: quizFile, line, message: `Mã câu hỏi "${question.id}" bị trùng (đã dùng ở dòng ${first}).` })
 			} else ids.set(question.id, line)
+			const named = namedLegalDocument(question.explanation)
+			if (!question.cite) {
+				if (named) {
+					problems.push({
+						file: quizFile,
+						line: lineAt(quiz.parsed, ['bank', i, 'explanation'], 0),
+						message: `Câu hỏi "${question.id}": lời giải thích nêu văn bản pháp luật ("${named}") nên phải trích dẫn văn bản đó (cite: { source: … }); nếu là lời khuyên nghề nghiệp, bỏ tên văn bản khỏi lời giải thích.`,
+					})
+				}
+				return
+			}
 			const citeLine = lineAt(quiz.parsed, ['bank', i, 'cite', 'source'], 0)
 			citations.push({ file: quizFile, line: citeLine, source: question.cite.source, historical: false, where: `câu ${question.id}` })
 			const source = registry.get(question.cite.source)
@@ -538,6 +549,12 @@ async function checkCourse(
 					line: citeLine,
 					message: `Nguồn "${source.id}" ${notInForce(source)}: câu hỏi "${question.id}" phải trích dẫn văn bản đang có hiệu lực.`,
 				})
+			} else if (named && source.kind === 'reference') {
+				problems.push({
+					file: quizFile,
+					line: citeLine,
+					message: `Câu hỏi "${question.id}": lời giải thích nêu văn bản pháp luật ("${named}") nhưng trích dẫn "${source.id}", một tài liệu tham khảo: trích dẫn văn bản pháp luật đó.`,
+				})
 			}
 		})
 	}
@@ -547,6 +564,16 @@ async function checkCourse(
 		[courseFile, quizFile, ...lessons.map((l) => l.file)].map((f) => `${path.basename(f)}\n${readFileSync(f, 'utf8')}`).join('\n\0'),
 	)
 	return { course: { slug: folder, dir, meta: course.data, lessons, quiz: quiz.data, hash }, lessonSlugs, formBias }
+}
+
+// An explanation that names a legal document states a legal rule, and a legal rule must be cited (issue 19: a legal
+// source only for a legal point, craft advice cites a guide or nothing). Names as they are written: capitalised, or a
+// number form; lower-case "quyết định" (to decide) and "luật" in "pháp luật" are ordinary words and not matched.
+const LEGAL_DOCUMENT = /(?<!\p{L})(?:Bộ luật|Luật|[Nn]ghị định|Nghị quyết|Quyết định(?= số| \d)|Chỉ thị|Thông tư|Công văn|Bộ Quy tắc|Điều \d+|NĐ|QĐ|BLHS)(?!\p{L})/u
+
+/** The first legal document an explanation names ("Nghị định", "Điều 5", "BLHS"), or undefined. */
+export function namedLegalDocument(text: string) {
+	return text.normalize('NFC').match(LEGAL_DOCUMENT)?.[0]
 }
 
 /** Folders starting with "_" or "." (the template, drafts) are not courses. */

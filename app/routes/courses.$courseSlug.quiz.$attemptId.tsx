@@ -35,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const graded = grade(quiz.bank, drawn, savedAnswers(attempt), header.passMark)
 	const review = graded.questions.map((g) => {
 		const q = quiz.bank.find((b) => b.id === g.id)!
-		return { ...g, explanation: q.explanation, cite: q.cite }
+		return { ...g, explanation: q.explanation, cite: q.cite ?? null }
 	})
 	const certificate = attempt.passed
 		? await import('#app/db.server.ts').then(({ db }) =>
@@ -51,7 +51,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		saved: savedAnswers(attempt),
 		submitKey: null,
 		result: { score: graded.score, correct: graded.correct, total: graded.total, passed: graded.passed, review, certificate: certificate?.serial ?? null },
-		sources: getCitedSources([...new Set(review.map((r) => r.cite.source))]),
+		sources: getCitedSources([...new Set(review.flatMap((r) => (r.cite ? [r.cite.source] : [])))]),
 	})
 }
 
@@ -204,9 +204,12 @@ function Result() {
 								<p className="mt-2">
 									<span className="font-semibold">{t('quiz.explanation')}:</span> {r.explanation}
 								</p>
-								<p className="mt-1 text-sm">
-									{t('quiz.source')}: <Cite source={r.cite.source} article={r.cite.article} />
-								</p>
+								{/* Craft advice may cite nothing (docs/content-authoring.md): then no "Căn cứ" line at all. */}
+								{r.cite ? (
+									<p className="mt-1 text-sm">
+										{t('quiz.source')}: <Cite source={r.cite.source} article={r.cite.article} />
+									</p>
+								) : null}
 							</li>
 						)
 					})}

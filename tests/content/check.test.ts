@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { expect, test } from 'vitest'
-import { checkContent } from '#app/content/check.server.ts'
+import { checkContent, namedLegalDocument } from '#app/content/check.server.ts'
 
 const FIXTURES = 'tests/fixtures/content'
 
@@ -139,15 +139,54 @@ test('MDX that does not compile is reported at the unclosed tag', async () => {
 	])
 })
 
-test('duplicate question ids, a slug that is not the folder, and questions without explanation or cite are refused', async () => {
+test('duplicate question ids, a slug that is not the folder, and questions without explanation are refused', async () => {
 	expect(await problemsOf('duplicate-question-id')).toEqual([{ file: QUIZ, line: 27, message: 'Mã câu hỏi "q01" bị trùng (đã dùng ở dòng 5).' }])
 	expect(await problemsOf('slug-mismatch')).toEqual([{ file: COURSE, line: 1, message: 'slug "mau-khac" phải trùng tên thư mục "mau".' }])
 	expect(await problemsOf('question-without-explanation')).toEqual([
 		{ file: QUIZ, line: 16, message: 'bank[1].explanation: mỗi câu hỏi cần lời giải thích (explanation).' },
 	])
+})
+
+test('craft advice may cite nothing, but an explanation that names a legal document must cite a legal document', async () => {
+	// q01 cites its law; q02 is craft advice without cite (accepted); q03 names a law without citing; q04 names a
+	// decree and cites a reference.
 	expect(await problemsOf('question-without-cite')).toEqual([
-		{ file: QUIZ, line: 27, message: 'bank[2].cite: mỗi câu hỏi cần trích dẫn văn bản (cite: { source: … }).' },
+		{
+			file: QUIZ,
+			line: 34,
+			message:
+				'Câu hỏi "q03": lời giải thích nêu văn bản pháp luật ("Điều 3") nên phải trích dẫn văn bản đó (cite: { source: … }); nếu là lời khuyên nghề nghiệp, bỏ tên văn bản khỏi lời giải thích.',
+		},
+		{
+			file: QUIZ,
+			line: 45,
+			message: 'Câu hỏi "q04": lời giải thích nêu văn bản pháp luật ("Nghị định") nhưng trích dẫn "cam-nang-mau", một tài liệu tham khảo: trích dẫn văn bản pháp luật đó.',
+		},
 	])
+})
+
+test('legal documents are recognised by their names, not by ordinary words', () => {
+	for (const [text, named] of [
+		['Theo Luật An ninh mạng 2025, …', 'Luật'],
+		['Bộ luật Hình sự quy định …', 'Bộ luật'],
+		['nghị định hướng dẫn quy định chi tiết', 'nghị định'],
+		['Quyết định số 423/QĐ-BVHTTDL', 'Quyết định'],
+		['theo QĐ 423', 'QĐ'],
+		['Điều 7 cấm …', 'Điều 7'],
+		['tinh thần của Bộ Quy tắc ứng xử', 'Bộ Quy tắc'],
+		['BLHS 2015', 'BLHS'],
+	] as const) {
+		expect(namedLegalDocument(text), text).toBe(named)
+	}
+	for (const text of [
+		'Lan quyết định gọi lại cho ngân hàng.',
+		'Quyết định nhanh thường là quyết định sai.',
+		'Không vi phạm pháp luật nhưng thiếu tôn trọng.',
+		'Điều quan trọng nhất là giữ bình tĩnh.',
+		'Tiêu đề ngắn, đoạn mở đầu trả lời 5W1H.',
+	]) {
+		expect(namedLegalDocument(text), text).toBeUndefined()
+	}
 })
 
 test('a replaced source without replacedBy is refused without making its neighbours unknown', async () => {
