@@ -6,6 +6,7 @@
 //
 // One statement per question, set-based, so that a province of 100,000 people is a few hash joins rather than
 // 100,000 queries. See docs/decisions/012-completion-queries.md for the numbers and for the rollup.
+import { getCourse } from '#app/content/courses.server.ts'
 import { db, sql } from '#app/db.server.ts'
 import { type OrgKind, type OrgTree } from '#app/generated/prisma/enums.ts'
 import { RECERTIFICATION_MONTHS } from '#app/learning/my-courses.server.ts'
@@ -619,7 +620,8 @@ export async function courseTitles(courseIds: Array<string>) {
 		where: { id: { in: [...new Set(courseIds)] } },
 		select: { id: true, slug: true, versions: { orderBy: { version: 'desc' }, take: 1, select: { title: true } } },
 	})
-	return new Map(rows.map((c) => [c.id, { slug: c.slug, title: c.versions[0]?.title ?? c.slug }]))
+	// A course assigned but never started has no version row yet: its title is the catalogue's, never its slug.
+	return new Map(rows.map((c) => [c.id, { slug: c.slug, title: c.versions[0]?.title ?? getCourse(c.slug)?.meta.title ?? c.slug }]))
 }
 
 type PersonSqlRow = {

@@ -72,10 +72,18 @@ export async function readFilters(url: URL, now = new Date()): Promise<{ filters
 	return { filters: { course, asOf, people, level }, courseId, at, problems }
 }
 
-/** Courses that exist in the database (started or assigned at least once), by title. */
-export async function courseOptions() {
-	const rows = await db.course.findMany({ select: { id: true } })
-	const titles = await courseTitles(rows.map((r) => r.id))
+/**
+ * The courses a unit's figures can be about, by title: those assigned (now or once) to the unit, to a unit above it
+ * (which covers it) or to a unit below it. A department is not offered the pupils' courses another tree assigned.
+ */
+export async function courseOptions(unit: { path: string }) {
+	const above = unit.path.split('/').filter(Boolean).map(Number)
+	const rows = await db.assignment.findMany({
+		where: { OR: [{ orgUnitId: { in: above } }, { orgUnit: { path: { startsWith: unit.path } } }] },
+		distinct: ['courseId'],
+		select: { courseId: true },
+	})
+	const titles = await courseTitles(rows.map((r) => r.courseId))
 	return [...titles.values()].sort((a, b) => compareVi(a.title, b.title))
 }
 

@@ -24,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { filters, courseId, at, problems } = await readFilters(url)
 	const [{ levels, level, ranking: children, breakdown, teams }, courses, ancestors, history] = await Promise.all([
 		dashboardFigures(unit, filters, courseId, at),
-		courseOptions(),
+		courseOptions(unit),
 		visibleAncestors(unit, grants),
 		readSnapshots(unit.id, lastTwelveMonths(), { courseId }),
 	])

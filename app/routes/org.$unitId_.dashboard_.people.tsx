@@ -30,7 +30,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const parsed = RemindSchema.safeParse({ scope: form.get('scope'), userId: form.getAll('userId') })
 	if (!parsed.success) return json({ error: 'dash.remind.invalid' as const, result: null }, { status: 400 })
 	if (parsed.data.scope === 'selected' && parsed.data.userId.length === 0) return json({ error: 'dash.remind.noneSelected' as const, result: null }, { status: 400 })
-	const courses = filters.course ? await courseOptions() : []
+	const courses = filters.course ? await courseOptions(unit) : []
 	const result = await remindOverdue({
 		unitId: unit.id,
 		courseId,
@@ -49,7 +49,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const page = Math.max(1, Math.min(10_000, Number(url.searchParams.get('page')) || 1))
 	const [result, courses] = await Promise.all([
 		getUnitPeople(unit.id, { courseId, at, filter: filters.people, page: { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE } }),
-		courseOptions(),
+		courseOptions(unit),
 	])
 	if (!result) throw new Response('Not Found', { status: 404 })
 	const people = result.people.map((p) => ({
