@@ -1,5 +1,5 @@
 import { z } from 'zod'
-
+import { startsLikeFormula } from '#app/ui/csv.ts'
 import { TAGS } from './tags.ts'
 
 const optionalText = (max: number) =>
@@ -89,7 +89,14 @@ export const MemberActionSchema = z.discriminatedUnion('intent', [
 const unitName = z
 	.string({ error: 'tree.error.name' })
 	.transform((v) => v.normalize('NFC').replace(/\s+/g, ' ').trim())
-	.pipe(z.string().min(2, 'tree.error.name').max(200, 'tree.error.name'))
+	.pipe(
+		z
+			.string()
+			.min(2, 'tree.error.name')
+			.max(200, 'tree.error.name')
+			// Unit names reach CSV reports: one a spreadsheet reads as a formula is refused here (and neutralised there).
+			.refine((v) => !startsLikeFormula(v), 'tree.error.nameFormula'),
+	)
 
 export const UNIT_KINDS = ['province', 'department', 'division', 'commune', 'education_office', 'school', 'class', 'youth_union', 'youth_grassroots', 'youth_branch', 'community_team'] as const
 

@@ -4,6 +4,7 @@
 import { db, type Prisma } from '#app/db.server.ts'
 import { type OrgKind, type OrgTree } from '#app/generated/prisma/enums.ts'
 import { foldVi, normalizeName } from '#app/ui/collation.ts'
+import { startsLikeFormula } from '#app/ui/csv.ts'
 import { type ImportMessage } from './import-messages.ts'
 import { type Cell, cellText, columnLetter, HEADER_SEARCH_ROWS, MAX_DATA_ROWS, type Sheet } from './spreadsheet.server.ts'
 import { PARENT_KINDS, TREE_KINDS } from './tree.server.ts'
@@ -90,6 +91,7 @@ export function parseTreeSheets(
 		const kind = parseKind(kindText, tree)
 		if (!/^[A-Z0-9][A-Z0-9._-]{0,39}$/.test(code)) errors.push({ ...at('code'), key: code ? 'tree.import.badCode' : 'import.unit.required', vars: { code: code.slice(0, 40) } })
 		else if (name.length < 2 || name.length > 200) errors.push({ ...at('name'), key: 'tree.error.name' })
+		else if (startsLikeFormula(name)) errors.push({ ...at('name'), key: 'tree.error.nameFormula' })
 		else if (!kind) errors.push({ ...at('kind'), key: 'tree.import.badKind', vars: { value: kindText.slice(0, 40) } })
 		else rows.push({ row: r.row, code, name, parentCode, kind })
 	}

@@ -9,6 +9,7 @@ import PDFDocument from 'pdfkit'
 import { formatVnDate, vietnamesePdfFonts } from '#app/certificates/pdf.server.ts'
 import { db } from '#app/db.server.ts'
 import { type OrgTree } from '#app/generated/prisma/enums.ts'
+import { csvLine } from '#app/ui/csv.ts'
 import { type CommunityTeams, snapshotCommunityTeams } from './community.server.ts'
 import { type CourseRow, type UnitRef, type UnitRow } from './completion.server.ts'
 import { type CompletionCounts, PERIOD_PATTERN } from './completion.ts'
@@ -296,15 +297,14 @@ export function reportXlsx(report: Report): Readable {
 
 /** CSV (UTF-8 with BOM so that Excel reads Vietnamese): one line per unit and level, for analysts. */
 export function reportCsv(report: Report) {
-	const cell = (v: string | number | null) => (v === null ? '' : typeof v === 'number' ? String(v) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)
-	const lines = [['Cấp', 'Mã đơn vị', ...COLUMNS, 'Tháng'].map(cell).join(',')]
-	lines.push([0, report.unit.code, ...rowValues(report.unit.name, report.last.total), report.last.period].map(cell).join(','))
+	const lines = [csvLine(['Cấp', 'Mã đơn vị', ...COLUMNS, 'Tháng'])]
+	lines.push(csvLine([0, report.unit.code, ...rowValues(report.unit.name, report.last.total), report.last.period]))
 	for (const [i, level] of report.levels.entries()) {
-		for (const row of level.rows) lines.push([i + 1, row.unit.code, ...rowValues(rowName(row), row), report.last.period].map(cell).join(','))
+		for (const row of level.rows) lines.push(csvLine([i + 1, row.unit.code, ...rowValues(rowName(row), row), report.last.period]))
 	}
 	// Community teams are units of the levels above too; here they come again under their own "Cấp" word, for filtering.
 	for (const team of report.communityTeams?.teams ?? []) {
-		lines.push([COMMUNITY_CSV_LEVEL, team.unit.code, ...rowValues(team.unit.name, team), report.last.period].map(cell).join(','))
+		lines.push(csvLine([COMMUNITY_CSV_LEVEL, team.unit.code, ...rowValues(team.unit.name, team), report.last.period]))
 	}
 	return `\uFEFF${lines.join('\r\n')}\r\n`
 }

@@ -745,6 +745,7 @@ export const en: Record<MessageKey, string> = {
 	'tree.asOf.notYet': 'On {date} the unit did not exist yet (founded on {founded}).',
 	'tree.asOf.closed': 'On {date} the unit «{name}» was closed (since {closed}).',
 	'tree.error.name': 'A unit name needs 2 to 200 characters.',
+	'tree.error.nameFormula': 'A unit name may not start with =, +, -, @ (spreadsheets read it as a formula). Remove that sign from the start of the name.',
 	'tree.error.code': 'A unit code has only unaccented capital letters, digits, dots, hyphens and underscores (at most 40).',
 	'tree.error.kind': 'Choose the kind of unit.',
 	'tree.error.parent': 'Choose the parent unit.',

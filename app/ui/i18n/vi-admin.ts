@@ -347,6 +347,7 @@ export const viAdmin = {
 	'tree.asOf.notYet': 'Ngày {date}: đơn vị chưa được thành lập (thành lập từ ngày {founded}).',
 	'tree.asOf.closed': 'Ngày {date}: đơn vị «{name}» đã giải thể (từ ngày {closed}).',
 	'tree.error.name': 'Tên đơn vị cần từ 2 đến 200 ký tự.',
+	'tree.error.nameFormula': 'Tên đơn vị không được bắt đầu bằng dấu =, +, -, @ (bảng tính sẽ hiểu là công thức). Hãy bỏ dấu đó ở đầu tên.',
 	'tree.error.code': 'Mã đơn vị chỉ gồm chữ in hoa không dấu, số, dấu chấm, gạch ngang, gạch dưới (tối đa 40 ký tự).',
 	'tree.error.kind': 'Vui lòng chọn loại đơn vị.',
 	'tree.error.parent': 'Vui lòng chọn đơn vị cấp trên.',
