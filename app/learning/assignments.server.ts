@@ -142,7 +142,10 @@ export async function updateAssignment(
 	})
 }
 
-/** Assignments that reach a unit: made on it, on an ancestor, or inside its subtree; open ones first. */
+/**
+ * Assignments that reach a unit: made on it, on an ancestor, or inside its subtree; open ones first. "Required" is
+ * always counted within the unit looked at: an assignment made on the province counts the department's people here.
+ */
 export async function listAssignmentsForUnit(unit: { id: number; path: string }) {
 	const rows = await db.assignment.findMany({
 		where: { OR: [{ orgUnitId: { in: pathIds(unit.path) } }, { orgUnit: { path: { startsWith: unit.path } } }] },
@@ -150,18 +153,21 @@ export async function listAssignmentsForUnit(unit: { id: number; path: string })
 		orderBy: [{ closedAt: { sort: 'desc', nulls: 'first' } }, { dueAt: 'asc' }],
 	})
 	return Promise.all(
-		rows.map(async (a) => ({
-			id: a.id,
-			courseSlug: a.course.slug,
-			courseTitle: getCourse(a.course.slug)?.meta.title ?? a.course.slug,
-			unit: { id: a.orgUnit.id, name: a.orgUnit.name },
-			inherited: a.orgUnitId !== unit.id && unit.path.startsWith(a.orgUnit.path),
-			audienceTag: a.audienceTag,
-			dueAt: a.dueAt.toISOString(),
-			recurrenceMonths: a.recurrenceMonths,
-			closedAt: a.closedAt?.toISOString() ?? null,
-			required: await countRequiredPeople(a.orgUnit.path, a.audienceTag),
-		})),
+		rows.map(async (a) => {
+			const inherited = a.orgUnitId !== unit.id && unit.path.startsWith(a.orgUnit.path)
+			return {
+				id: a.id,
+				courseSlug: a.course.slug,
+				courseTitle: getCourse(a.course.slug)?.meta.title ?? a.course.slug,
+				unit: { id: a.orgUnit.id, name: a.orgUnit.name },
+				inherited,
+				audienceTag: a.audienceTag,
+				dueAt: a.dueAt.toISOString(),
+				recurrenceMonths: a.recurrenceMonths,
+				closedAt: a.closedAt?.toISOString() ?? null,
+				required: await countRequiredPeople(inherited ? unit.path : a.orgUnit.path, a.audienceTag),
+			}
+		}),
 	)
 }
 
@@ -171,27 +177,40 @@ export function courseOptions() {
 		.sort((a, b) => compareVi(a.title, b.title))
 }
 
-export type CourseGroupKey = 'youth' | 'staff' | 'staffForTeams' | 'other'
+export type CourseGroupKey = 'youth' | 'staff' | 'staffForTeams' | 'pupils' | 'teachers'
+
+// Who a tree's members are: the government's units hold civil servants; schools hold pupils and their teachers (staff);
+// the Youth Union holds its members and, in community digital teams, staff. A course for nobody there is not offered.
+const TREE_GROUPS: Record<OrgTree, Array<{ key: CourseGroupKey; audiences: ReadonlyArray<Audience> }>> = {
+	GOV: [{ key: 'staff', audiences: ['staff'] }],
+	EDU: [
+		{ key: 'pupils', audiences: ['student-primary', 'student-secondary'] },
+		{ key: 'teachers', audiences: ['staff'] },
+	],
+	YOUTH: [
+		{ key: 'youth', audiences: ['youth'] },
+		{ key: 'staffForTeams', audiences: ['staff'] },
+	],
+}
 
 /**
- * The catalogue grouped for the assignment form of a unit of `tree`: the tree's own audience first (youth courses on
- * the Youth Union's units, staff courses on the government's), then on youth units the staff courses, which are for
- * community digital team members, then the rest. A course for several audiences goes in the first group it fits.
+ * The catalogue grouped for the assignment form of a unit of `tree`, by the audiences its members belong to: the
+ * tree's own audience first (youth courses on the Youth Union's units, staff courses on the government's), then on
+ * youth units the staff courses for community digital team members. A course for several audiences goes in the first
+ * group it fits; a course for none of the tree's audiences (pupils' courses for a department) is not offered.
  */
 export function courseGroups(tree: OrgTree): Array<{ key: CourseGroupKey; courses: Array<{ slug: string; title: string }> }> {
-	const order: Array<{ key: CourseGroupKey; audience: Audience | null }> =
-		tree === 'YOUTH'
-			? [
-					{ key: 'youth', audience: 'youth' },
-					{ key: 'staffForTeams', audience: 'staff' },
-				]
-			: [{ key: 'staff', audience: 'staff' }]
-	const groups = [...order, { key: 'other' as const, audience: null }].map((g) => ({ ...g, courses: [] as Array<{ slug: string; title: string }> }))
+	const groups = TREE_GROUPS[tree].map((g) => ({ ...g, courses: [] as Array<{ slug: string; title: string }> }))
 	for (const c of [...listCourses()].sort((a, b) => compareVi(a.title, b.title))) {
-		const group = groups.find((g) => g.audience === null || c.audience.includes(g.audience))!
-		group.courses.push({ slug: c.slug, title: c.title })
+		const group = groups.find((g) => g.audiences.some((a) => c.audience.includes(a)))
+		group?.courses.push({ slug: c.slug, title: c.title })
 	}
 	return groups.filter((g) => g.courses.length > 0).map(({ key, courses }) => ({ key, courses }))
+}
+
+/** Whether the course is offered to units of the tree (the same rule as the form's list). */
+export function courseOfferedTo(tree: OrgTree, slug: string) {
+	return courseGroups(tree).some((g) => g.courses.some((c) => c.slug === slug))
 }
 
 /** For each course required of the user: the earliest due date among the assignments that cover them. */

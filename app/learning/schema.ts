@@ -33,6 +33,15 @@ export const AssignmentSchema = z.object({
 	recurrenceMonths,
 })
 
+/** "How many people would this reach?" needs the course and the audience, not yet a due date. */
+export const AssignmentPreviewSchema = z.object({
+	intent: z.literal('preview'),
+	courseSlug: z.string({ error: 'assign.error.course' }).min(1, 'assign.error.course'),
+	audienceTag,
+	dueAt: dueAt.optional(),
+	recurrenceMonths,
+})
+
 /** Editing keeps the rule's identity (course and unit): changing those is a new assignment. */
 export const AssignmentEditSchema = z.object({
 	intent: z.enum(['preview', 'update']),

@@ -5,9 +5,18 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { getCourse } from '#app/content/courses.server.ts'
-import { closeAssignment, countRequiredPeople, courseGroups, createAssignment, listAssignmentsForUnit, requireAssignment } from '#app/learning/assignments.server.ts'
-import { AssignmentSchema } from '#app/learning/schema.ts'
+import {
+	closeAssignment,
+	countRequiredPeople,
+	courseGroups,
+	courseOfferedTo,
+	createAssignment,
+	listAssignmentsForUnit,
+	requireAssignment,
+} from '#app/learning/assignments.server.ts'
+import { AssignmentPreviewSchema, AssignmentSchema } from '#app/learning/schema.ts'
 import { TAGS } from '#app/org/tags.ts'
+import { formatVnDate } from '#app/ui/dates.ts'
 import { Field, FormErrors } from '#app/ui/form.tsx'
 import { langFromRequest, useErrorText, useLang, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
@@ -42,16 +51,30 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	}
 	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
 	const t = translator(langFromRequest(request))
-	const submission = parseWithZod(form, { schema: AssignmentSchema })
-	if (submission.status !== 'success') return json({ result: submission.reply(), preview: null, notice: null }, { status: 400 })
+	// A preview asks how many people the course and audience reach: the due date can come after.
+	const submission = parseWithZod(form, { schema: form.get('intent') === 'preview' ? AssignmentPreviewSchema : AssignmentSchema })
+	if (submission.status !== 'success') return json({ result: submission.reply(), preview: null, notice: null, created: null }, { status: 400 })
 	const value = submission.value
-	if (!getCourse(value.courseSlug)) {
-		return json({ result: submission.reply({ fieldErrors: { courseSlug: [t('assign.error.course')] } }), preview: null, notice: null }, { status: 400 })
+	const course = getCourse(value.courseSlug)
+	if (!course) {
+		return json({ result: submission.reply({ fieldErrors: { courseSlug: [t('assign.error.course')] } }), preview: null, notice: null, created: null }, { status: 400 })
+	}
+	if (!courseOfferedTo(unit.tree, value.courseSlug)) {
+		return json({ result: submission.reply({ fieldErrors: { courseSlug: [t('assign.error.audience')] } }), preview: null, notice: null, created: null }, { status: 400 })
 	}
 	const required = await countRequiredPeople(unit.path, value.audienceTag ?? null)
-	if (value.intent === 'preview') return json({ result: submission.reply(), preview: required, notice: null })
-	await createAssignment(value, unit, user.id, request)
-	return json({ result: submission.reply({ resetForm: true }), preview: null, notice: t('assign.created', { count: required }) })
+	if (value.intent === 'preview' || !value.dueAt) return json({ result: submission.reply(), preview: required, notice: null, created: null })
+	const created = await createAssignment({ ...value, dueAt: value.dueAt }, unit, user.id, request)
+	// The form keeps what was typed (the next assignment is often the same course for another audience or date) and
+	// says exactly what was created.
+	const notice = t('assign.createdDetail', {
+		course: course.meta.title,
+		unit: unit.name,
+		audience: value.audienceTag ? tagLabel(t, value.audienceTag) : t('assign.everyone'),
+		date: formatVnDate(value.dueAt),
+		count: required,
+	})
+	return json({ result: submission.reply(), preview: null, notice, created: { id: created.id } })
 }
 
 export default function AssignmentsPage() {
@@ -76,6 +99,12 @@ export default function AssignmentsPage() {
 			{notice ? (
 				<p role="status" className="alert alert-success mb-4">
 					{notice}
+					{data?.created ? (
+						<>
+							{' '}
+							<Link to={`/org/${unit.id}/assignments/${data.created.id}`}>{t('assign.viewCreated')}</Link>
+						</>
+					) : null}
 				</p>
 			) : null}
 			<section className="mb-8" aria-labelledby="new-heading">

@@ -51,7 +51,7 @@ async function status(run: () => Promise<unknown>) {
 test('youth units list youth courses first, then staff courses for the community teams; government units staff first', () => {
 	const audience = new Map(listCourses().map((c): [string, ReadonlyArray<string>] => [c.slug, c.audience]))
 	const youth = courseGroups('YOUTH')
-	expect(youth.map((g) => g.key)).toEqual(['youth', 'staffForTeams', 'other'])
+	expect(youth.map((g) => g.key)).toEqual(['youth', 'staffForTeams'])
 	expect(youth[0]!.courses.every((c) => audience.get(c.slug)!.includes('youth'))).toBe(true)
 	expect(youth[1]!.courses.every((c) => audience.get(c.slug)!.includes('staff') && !audience.get(c.slug)!.includes('youth'))).toBe(true)
 	expect(youth[0]!.courses.map((c) => c.slug)).toContain('ung-xu-van-minh-hoc-sinh')
@@ -59,8 +59,12 @@ test('youth units list youth courses first, then staff courses for the community
 	const gov = courseGroups('GOV')
 	expect(gov[0]!.key).toBe('staff')
 	expect(gov[0]!.courses.map((c) => c.slug)).toContain('an-toan-tren-mang')
-	// Every course is offered exactly once either way.
-	for (const groups of [youth, gov]) expect(groups.flatMap((g) => g.courses).length).toBe(listCourses().length)
+	// Offered by the audiences of the tree's members (issue 18 item 14): a department sees staff courses only, no
+	// pupils' course; a chi đoàn no course for pupils only. No course appears twice.
+	expect(gov.map((g) => g.key)).toEqual(['staff'])
+	expect(gov.flatMap((g) => g.courses).map((c) => c.slug).sort()).toEqual(listCourses().filter((c) => c.audience.includes('staff')).map((c) => c.slug).sort())
+	expect(gov[0]!.courses.map((c) => c.slug)).not.toContain('cong-dan-so-nhi')
+	for (const groups of [youth, gov]) expect(new Set(groups.flatMap((g) => g.courses.map((c) => c.slug))).size).toBe(groups.flatMap((g) => g.courses).length)
 })
 
 test('a YOUTH_ADMIN assigns a youth course on a chi đoàn, and is refused on government units', async () => {
@@ -79,7 +83,7 @@ test('a YOUTH_ADMIN assigns a youth course on a chi đoàn, and is refused on go
 	const created = await listRoute.action(
 		args(await requestAs(officer.id, 'http://localhost/', { method: 'POST', body: form({ intent: 'create', courseSlug: 'ung-xu-van-minh-hoc-sinh', dueAt: '2027-06-30' }) }), branch.id),
 	)
-	expect(await (created as Response).json()).toMatchObject({ notice: 'Đã giao khoá học: 1 người phải hoàn thành.' })
+	expect((await (created as Response).json()).notice).toMatch(/^Đã giao khoá học «.+» cho Chi đoàn thôn Giao \(Tất cả thành viên\), hạn hoàn thành 30\/06\/2027: 1 người phải hoàn thành\./)
 	expect(await db.assignment.count({ where: { orgUnitId: branch.id } })).toBe(1)
 	const refused = await status(async () =>
 		listRoute.action(args(await requestAs(officer.id, 'http://localhost/', { method: 'POST', body: form({ intent: 'create', courseSlug: 'an-toan-tren-mang', dueAt: '2027-06-30' }) }), gov.id)),
