@@ -34,8 +34,12 @@ export async function getUnitOverview(unitId: number) {
 		select: { id: true, name: true, code: true, kind: true },
 	})
 	const counts = await countMembersInSubtrees([unit.id, ...children.map((c) => c.id)])
+	const active = { ...activeMembershipWhere(), orgUnit: { path: { startsWith: unit.path } } }
+	// The table lists posts (one row a membership): a person in two units has two rows, so its length is compared
+	// with the number of posts, and the number of people is said beside it.
+	const postCount = await db.membership.count({ where: active })
 	const memberships = await db.membership.findMany({
-		where: { ...activeMembershipWhere(), orgUnit: { path: { startsWith: unit.path } } },
+		where: active,
 		select: {
 			id: true,
 			title: true,
@@ -52,6 +56,7 @@ export async function getUnitOverview(unitId: number) {
 			.map((c) => ({ ...c, memberCount: counts.get(c.id) ?? 0 }))
 			.sort((a, b) => compareVi(a.name, b.name)),
 		memberCount: counts.get(unit.id) ?? 0,
+		postCount,
 		members: memberships.slice(0, MEMBER_PAGE),
 	}
 }

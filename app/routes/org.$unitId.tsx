@@ -34,7 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export default function UnitPage() {
 	const t = useT()
 	const { overview, canCreateUser, canSeeMembers, canEditTree, canTrain, parentVisible, youth } = useLoaderData<typeof loader>()
-	const { unit, children, members, memberCount } = overview
+	const { unit, children, members, memberCount, postCount } = overview
 	return (
 		<>
 			{unit.parent && parentVisible ? (
@@ -141,7 +141,7 @@ export default function UnitPage() {
 				</h2>
 				{members.length ? (
 					<>
-						<p className="mb-2 text-sm text-gray-700">{t('org.showing', { shown: members.length, total: memberCount })}</p>
+						<p className="mb-2 text-sm text-gray-700">{t('org.showing', { shown: members.length, total: postCount, people: memberCount })}</p>
 						<div className="overflow-x-auto">
 							<table className="table bg-white">
 								<thead>

@@ -103,7 +103,7 @@ export const en: Record<MessageKey, string> = {
 	'org.col.status': 'Status',
 	'org.col.unit': 'Unit',
 	'org.col.code': 'Code',
-	'org.showing': 'Showing {shown} of {total} members of this unit and its sub-units.',
+	'org.showing': 'Showing {shown} of {total} rows: each row is one post of one person in this unit or a sub-unit; {people} people, someone with several posts has several rows.',
 	'org.parent': 'Parent unit',
 	'org.newUser': 'Create an account',
 	'org.newUser.intro': 'New accounts are activated with a one-time code. The code is shown only once: print it or write it down.',

@@ -104,7 +104,7 @@ export const vi = {
 	'org.col.status': 'Trạng thái',
 	'org.col.unit': 'Đơn vị',
 	'org.col.code': 'Mã',
-	'org.showing': 'Hiển thị {shown} / {total} thành viên trong toàn bộ đơn vị và các đơn vị trực thuộc.',
+	'org.showing': 'Hiển thị {shown} / {total} dòng: mỗi dòng là một chức vụ (vị trí) của một người ở đơn vị này hoặc đơn vị trực thuộc; {people} người, một người giữ nhiều chức vụ có nhiều dòng.',
 	'org.parent': 'Đơn vị cấp trên',
 	'org.newUser': 'Tạo tài khoản mới',
 	'org.newUser.intro': 'Tài khoản mới cần được kích hoạt bằng mã một lần. Mã chỉ hiện một lần: hãy in hoặc chép lại.',
