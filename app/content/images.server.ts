@@ -13,8 +13,11 @@ import { brotliCompressSync, constants } from 'node:zlib'
 export const MAX_IMAGE_BYTES = 40 * 1024
 /** The images of one lesson as served (SVG compressed): the page itself takes ~30 KB of the 100 KB budget. */
 export const MAX_LESSON_IMAGE_BYTES = 60 * 1024
-/** Width of the lesson column on a 360 px phone (the smallest screen we design for), in CSS px. */
-export const PHONE_COLUMN_PX = 328
+/**
+ * The narrowest place a figure is shown on a 360 px phone (the smallest screen we design for), in CSS px: inside an
+ * Exercise box, 360 − 2 × 16 (page) − 2 × 10 (box border and padding, tailwind.css) − 2 × 1 (image border).
+ */
+export const PHONE_COLUMN_PX = 306
 /** Text in a figure must stay at least this big on that phone, in CSS px. */
 export const MIN_TEXT_PX = 11
 
@@ -161,8 +164,8 @@ export function checkSvg(text: string): { problems: Array<ImageProblem>; width?:
 	}
 	if (!root) problems.push({ line: 1, message: 'không phải ảnh SVG: thiếu phần tử <svg>' })
 	if (root?.width && root.height && root.viewBoxWidth) {
-		// On a phone the image is shown at most as wide as the column; text shrinks with it.
-		const scale = Math.min(root.width, PHONE_COLUMN_PX) / root.viewBoxWidth
+		// On a phone a figure fills the column (tailwind.css .figure img), whatever its own width; text scales with it.
+		const scale = PHONE_COLUMN_PX / root.viewBoxWidth
 		const smallest = fontSizes.reduce<(typeof fontSizes)[number] | undefined>((min, f) => (!min || f.px < min.px ? f : min), undefined)
 		if (smallest && smallest.px * scale < MIN_TEXT_PX) {
 			at(

@@ -66,10 +66,10 @@ test('a DOCTYPE (entities can load files) and a missing xmlns or viewBox are ref
 })
 
 test('text that would be smaller than 11 px on a 360 px phone is refused', () => {
-	// 1000 units shown 328 px wide: 20 units become 6.6 px.
+	// 1000 units shown 306 px wide: 20 units become 6.1 px.
 	const wide = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1000 200"><text font-size="20">Nhỏ quá</text><text font-size="40">Vừa</text></svg>'
 	expect(checkSvg(wide).problems).toEqual([
-		{ line: 1, message: 'chữ cỡ 20 sẽ chỉ còn 6.6 px trên điện thoại rộng 360 px (cần ít nhất 11 px): tăng font-size hoặc thu hẹp viewBox' },
+		{ line: 1, message: 'chữ cỡ 20 sẽ chỉ còn 6.1 px trên điện thoại rộng 360 px (cần ít nhất 11 px): tăng font-size hoặc thu hẹp viewBox' },
 	])
 })
 
