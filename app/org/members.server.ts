@@ -160,7 +160,7 @@ export async function moveMember(scope: Scope, membershipId: string, input: { to
 	})
 }
 
-export type EndOutcome = { ended: true; disabled: boolean } | { ended: false; reason: 'not-active' | 'protected' | 'self' }
+export type EndOutcome = { ended: true; disabled: boolean } | { ended: false; reason: 'not-found' | 'not-active' | 'protected' | 'self' }
 
 /**
  * Ends a membership (the person left the unit); never deletes it. When the person then belongs nowhere, the
@@ -172,7 +172,8 @@ export type EndOutcome = { ended: true; disabled: boolean } | { ended: false; re
 export async function endMember(scope: Scope, membershipId: string, at: Date, actor: Actor): Promise<EndOutcome> {
 	return db.$transaction(async (tx) => {
 		const current = await tx.membership.findFirst({ where: { id: membershipId, orgUnit: { path: { startsWith: scope.path } } } })
-		if (!current || at < current.validFrom || (current.validTo && current.validTo <= at)) return { ended: false, reason: 'not-active' } as const
+		if (!current) return { ended: false, reason: 'not-found' } as const
+		if (at < current.validFrom || (current.validTo && current.validTo <= at)) return { ended: false, reason: 'not-active' } as const
 		// Locked: two managers ending this person's last two memberships at once must not both leave the account open.
 		await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${current.userId} FOR UPDATE`
 		const person = (await personFacts([current.userId], new Date(), tx)).get(current.userId)

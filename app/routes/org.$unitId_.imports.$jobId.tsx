@@ -19,7 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
 	const job = await getImportJob(String(params.jobId), unit.id)
 	if (!job) notFound()
-	const busy = (job.status === 'VALIDATING' || job.status === 'RUNNING') && !job.stale
+	const busy = job.status === 'VALIDATING' || job.status === 'RUNNING'
 	return json({
 		unit: { id: unit.id, name: unit.name },
 		busy,
@@ -30,6 +30,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
 	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
 	const jobId = String(params.jobId)
+	// A job of another unit is not found, as on the page itself (issue 16's matrix).
+	if (!(await getImportJob(jobId, unit.id))) throw new Response('Not Found', { status: 404 })
 	await confirmRosterImport({ jobId, scope: unit, actorId: user.id, request })
 	// Whatever happened (done, running, refused because already confirmed), the job page tells it.
 	return redirect(`/org/${unit.id}/imports/${jobId}`)
@@ -56,11 +58,7 @@ export default function ImportJobPage() {
 				{job.effectiveAt ? ` · ${t('roster.effectiveAt')}: ${new Date(job.effectiveAt).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' })}` : null}
 			</p>
 			<p role="status" className={`alert mb-4 ${job.status === 'FAILED' || errorCount ? 'alert-error' : 'alert-success'}`}>
-				{job.stale
-					? t('import.stale')
-					: job.status === 'PREVIEW' && errorCount
-						? t('import.blocked', { count: errorCount })
-						: t(`import.state.${job.status}`)}
+				{job.status === 'PREVIEW' && errorCount ? t('import.blocked', { count: errorCount }) : t(`import.state.${job.status}`)}
 			</p>
 			{busy ? (
 				<div className="mb-6">

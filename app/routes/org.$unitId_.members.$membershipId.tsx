@@ -65,6 +65,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 		return json({ result: submission.reply(), notice: t('members.moved') })
 	}
 	const outcome = await endMember(unit, membershipId, value.at, actor)
+	if (!outcome.ended && outcome.reason === 'not-found') notFound()
 	if (!outcome.ended) {
 		const key = outcome.reason === 'not-active' ? 'members.move.not-active' : outcome.reason === 'self' ? 'members.end.self' : 'members.move.protected'
 		return json({ result: submission.reply({ formErrors: [t(key)] }), notice: null }, { status: outcome.reason === 'not-active' ? 400 : 403 })
