@@ -8,7 +8,7 @@ import { isUtf8 } from 'node:buffer'
 import { parse as parseCsv } from 'csv-parse/sync'
 import JSZip from 'jszip'
 import { type ImportMessage } from './import-messages.ts'
-import { scanXlsxSheets } from './xlsx-reader.server.ts'
+import { MAX_PART_INFLATED_BYTES, scanXlsxSheets, XlsxTooLargeError } from './xlsx-reader.server.ts'
 
 /** Data rows an import may hold: a province has ≈ 100,000 staff, so twice that leaves room. */
 export const MAX_DATA_ROWS = 200_000
@@ -16,8 +16,6 @@ export const MAX_DATA_ROWS = 200_000
 export const HEADER_SEARCH_ROWS = 20
 /** Excel's own limit for one cell; longer values cannot come from a real sheet. */
 const MAX_CELL_CHARS = 32_767
-/** Decompressed size of one XLSX part; beyond this the file is a zip bomb, not a roster. */
-const MAX_XLSX_PART_BYTES = 256 * 1024 * 1024
 
 export type Cell =
 	| { kind: 'empty' }
@@ -277,8 +275,10 @@ async function scanXlsx(bytes: Uint8Array, visit: SheetVisitor): Promise<ScanOut
 		const isDocx = zip.file('word/document.xml') !== null
 		return { ok: false, problem: { key: isOdf ? 'import.file.ods' : isDocx ? 'import.file.docx' : 'import.file.notXlsx' } }
 	}
+	// An honest directory that states a part too large is refused at once; a lying one (or zip64 sizes, which JSZip
+	// reads as negative numbers) is caught while the parts are inflated (xlsx-reader.server.ts counts the bytes).
 	for (const entry of Object.values(zip.files) as Array<ZipEntry>) {
-		if ((entry._data?.uncompressedSize ?? 0) > MAX_XLSX_PART_BYTES) return { ok: false, problem: { key: 'import.file.tooBig' } }
+		if ((entry._data?.uncompressedSize ?? 0) > MAX_PART_INFLATED_BYTES) return { ok: false, problem: { key: 'import.file.tooBig' } }
 	}
 
 	let sheets: number
@@ -298,9 +298,9 @@ async function scanXlsx(bytes: Uint8Array, visit: SheetVisitor): Promise<ScanOut
 			row: (row) => guard(() => visit.row(row)),
 			endSheet: ({ merges }) => guard(() => visit.endSheet?.({ merges })),
 		})
-	} catch {
+	} catch (error) {
 		if (failure) throw (failure as { error: unknown }).error
-		return { ok: false, problem: { key: 'import.file.notXlsx' } }
+		return { ok: false, problem: { key: error instanceof XlsxTooLargeError ? 'import.file.tooBig' : 'import.file.notXlsx' } }
 	}
 	if (sheets === 0) return { ok: false, problem: { key: 'import.file.noSheet' } }
 	return { ok: true, sheets }

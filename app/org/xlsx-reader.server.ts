@@ -32,6 +32,31 @@ export type XlsxVisitor = {
 	endSheet?: (info: { merges: Array<XlsxMerge>; truncated: boolean }) => void | 'stop'
 }
 
+/** Inflated bytes one part may have: a 200,000-row sheet is ≈ 80 MB of XML; beyond this the file is a zip bomb. */
+export const MAX_PART_INFLATED_BYTES = 256 * 1024 * 1024
+/** Inflated bytes of all the parts read from one file, together. */
+export const MAX_FILE_INFLATED_BYTES = 512 * 1024 * 1024
+/**
+ * Longest run of XML without a tag: a cell holds at most 32,767 characters. The parser keeps such a run (text, a
+ * tag's name or attributes) in memory until the next tag, so whitespace inflating to hundreds of MB would.
+ */
+const MAX_RUN_BYTES = 4 * 1024 * 1024
+/** Longest run of inflating and parsing before other requests get the event loop. */
+const SLICE_MS = 15
+
+/**
+ * A part inflated past the limits while it was read. The sizes the archive's directory states are never trusted:
+ * a lying directory, or zip64 sizes that JSZip reads as negative numbers, claimed a 2 GiB sheet was small.
+ */
+export class XlsxTooLargeError extends Error {
+	constructor() {
+		super('an XLSX part inflates past the limit')
+	}
+}
+
+/** Inflated bytes left for the parts of one file. */
+type InflateBudget = { left: number }
+
 // JSZip streams a part through its workers; the typings only describe the Node stream wrapper around it.
 type PartStream = {
 	on(event: 'data', cb: (chunk: Uint8Array) => void): PartStream
@@ -44,13 +69,20 @@ type PartStream = {
 /**
  * Calls `on` for each element open/close and text, with namespace prefixes dropped. The part is inflated in small
  * chunks and each is parsed as it comes, so neither the part's bytes nor its text exist whole; `stop` ends early.
+ * The inflated bytes are counted as they come and the reading stops with XlsxTooLargeError past the part's limit,
+ * the file's `budget` or MAX_RUN_BYTES without a tag; every SLICE_MS the stream pauses for a turn of the event loop, so that a large import
+ * does not hold up the web requests.
  */
 async function sax(
 	file: JSZip.JSZipObject,
 	on: { open?: (name: string, attrs: Record<string, string>) => void; close?: (name: string) => void; text?: (text: string) => void },
+	budget: InflateBudget,
 	stop: () => boolean = () => false,
 ) {
 	const parser = new SaxesParser()
+	let sinceTag = 0
+	parser.on('opentagstart', () => (sinceTag = 0))
+	parser.on('closetag', () => (sinceTag = 0))
 	const local = (name: string) => name.slice(name.indexOf(':') + 1)
 	if (on.open) parser.on('opentag', (node) => on.open!(local(node.name), node.attributes as Record<string, string>))
 	if (on.close) parser.on('closetag', (node) => on.close!(local(node.name)))
@@ -65,18 +97,37 @@ async function sax(
 			if (error) reject(error instanceof Error ? error : new Error(String(error)))
 			else resolve()
 		}
+		let inflated = 0
+		let sliceStart = performance.now()
 		stream
 			.on('data', (chunk) => {
 				if (settled) return
+				inflated += chunk.length
+				budget.left -= chunk.length
+				sinceTag += chunk.length
+				if (inflated > MAX_PART_INFLATED_BYTES || budget.left < 0 || sinceTag > MAX_RUN_BYTES) {
+					stream.pause()
+					settle(new XlsxTooLargeError())
+					return
+				}
 				try {
 					parser.write(decoder.decode(chunk, { stream: true }))
 					if (stop()) {
 						stream.pause()
 						settle()
+						return
 					}
 				} catch (error) {
 					stream.pause()
 					settle(error)
+					return
+				}
+				if (performance.now() - sliceStart > SLICE_MS) {
+					stream.pause()
+					setImmediate(() => {
+						sliceStart = performance.now()
+						if (!settled) stream.resume()
+					})
 				}
 			})
 			.on('error', (error) => settle(error))
@@ -122,6 +173,7 @@ function excelDate(serial: number, date1904: boolean) {
  * returns how many sheets were read. Throws on XML it cannot parse, possibly after some rows were handed over.
  */
 export async function scanXlsxSheets(zip: JSZip, maxRows: number, visit: XlsxVisitor): Promise<number> {
+	const budget: InflateBudget = { left: MAX_FILE_INFLATED_BYTES }
 	const workbookFile = zip.file('xl/workbook.xml')
 	if (!workbookFile) throw new Error('no workbook')
 	const sheetRefs: Array<{ name: string; rid: string }> = []
@@ -131,7 +183,7 @@ export async function scanXlsxSheets(zip: JSZip, maxRows: number, visit: XlsxVis
 			if (name === 'sheet') sheetRefs.push({ name: a.name ?? '', rid: a['r:id'] ?? a.id ?? '' })
 			if (name === 'workbookPr') date1904 = a.date1904 === '1' || a.date1904 === 'true'
 		},
-	})
+	}, budget)
 	const targets = new Map<string, string>()
 	const rels = zip.file('xl/_rels/workbook.xml.rels')
 	if (rels) {
@@ -139,7 +191,7 @@ export async function scanXlsxSheets(zip: JSZip, maxRows: number, visit: XlsxVis
 			open: (name, a) => {
 				if (name === 'Relationship' && a.Id && a.Target) targets.set(a.Id, a.Target.startsWith('/') ? a.Target.slice(1) : `xl/${a.Target.replace(/^\.\//, '')}`)
 			},
-		})
+		}, budget)
 	}
 
 	const shared: Array<string> = []
@@ -167,7 +219,7 @@ export async function scanXlsxSheets(zip: JSZip, maxRows: number, visit: XlsxVis
 			text: (t) => {
 				if (inT) text += t
 			},
-		})
+		}, budget)
 	}
 
 	const dateStyles: Array<boolean> = []
@@ -187,7 +239,7 @@ export async function scanXlsxSheets(zip: JSZip, maxRows: number, visit: XlsxVis
 			close: (name) => {
 				if (name === 'cellXfs') inCellXfs = false
 			},
-		})
+		}, budget)
 	}
 
 	const fallback = Object.keys(zip.files).filter((n) => /^xl\/worksheets\/[^/]+\.xml$/.test(n))
@@ -199,7 +251,7 @@ export async function scanXlsxSheets(zip: JSZip, maxRows: number, visit: XlsxVis
 		const file = part.path ? zip.file(part.path) : null
 		if (!file) continue
 		visit.startSheet?.(read++, part.name)
-		const { merges, truncated, stopped } = await readSheet(file, { shared, dateStyles, date1904, maxRows }, (row) => visit.row(row))
+		const { merges, truncated, stopped } = await readSheet(file, { shared, dateStyles, date1904, maxRows, budget }, (row) => visit.row(row))
 		// A sheet cut short has only the merges seen so far: none are reported rather than some.
 		if (stopped || visit.endSheet?.({ merges: truncated ? [] : merges, truncated }) === 'stop') break
 	}
@@ -208,7 +260,7 @@ export async function scanXlsxSheets(zip: JSZip, maxRows: number, visit: XlsxVis
 
 async function readSheet(
 	file: JSZip.JSZipObject,
-	ctx: { shared: Array<string>; dateStyles: Array<boolean>; date1904: boolean; maxRows: number },
+	ctx: { shared: Array<string>; dateStyles: Array<boolean>; date1904: boolean; maxRows: number; budget: InflateBudget },
 	onRow: XlsxVisitor['row'],
 ) {
 	const sheet = { merges: [] as Array<XlsxMerge>, truncated: false, stopped: false, rows: 0 }
@@ -312,6 +364,7 @@ async function readSheet(
 				else cell.inline += text
 			},
 		},
+		ctx.budget,
 		() => sheet.truncated || sheet.stopped,
 	)
 	return sheet
