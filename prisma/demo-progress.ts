@@ -6,6 +6,8 @@ import { newSerial } from '#app/certificates/issue.server.ts'
 import { signCertificate } from '#app/certificates/sign.server.ts'
 import { getCourse } from '#app/content/courses.server.ts'
 import { ensureCurrentVersion } from '#app/learning/versions.server.ts'
+import { periodOf, periodsBetween } from '#app/reports/completion.ts'
+import { lastEndedPeriod, takeMonthSnapshot } from '#app/reports/snapshots.server.ts'
 import { type buildDemoData } from './demo-data.ts'
 
 const DAY = 24 * 3600_000
@@ -13,6 +15,9 @@ const DAY = 24 * 3600_000
 // the people who run social media owe, whose deadline has passed.
 const CODE_OF_CONDUCT = 'quy-tac-ung-xu-can-bo'
 const FAKE_NEWS = 'nhan-dien-tin-gia'
+// The code of conduct was assigned this long before the day of seeding and certificates came in over that time, so
+// that the demo has a history: a month-end snapshot for every month since, and figures in both half-year reports.
+const HISTORY_DAYS = 400
 
 export async function seedDemoProgress(db: PrismaClient, demo: ReturnType<typeof buildDemoData>, now = new Date()) {
 	if (!getCourse(CODE_OF_CONDUCT) || !getCourse(FAKE_NEWS)) return { assignments: 0, certificates: 0, enrollments: 0 }
@@ -22,7 +27,7 @@ export async function seedDemoProgress(db: PrismaClient, demo: ReturnType<typeof
 	const fakeNews = (await ensureCurrentVersion(FAKE_NEWS))!
 	await db.assignment.createMany({
 		data: [
-			{ courseId: conduct.course.id, orgUnitId: province.id, dueAt: new Date(now.getTime() + 60 * DAY), createdById: admin, createdAt: new Date(now.getTime() - 90 * DAY) },
+			{ courseId: conduct.course.id, orgUnitId: province.id, dueAt: new Date(now.getTime() + 60 * DAY), createdById: admin, createdAt: new Date(now.getTime() - HISTORY_DAYS * DAY) },
 			{ courseId: fakeNews.course.id, orgUnitId: province.id, audienceTag: 'social-media', dueAt: new Date(now.getTime() - 20 * DAY), createdById: admin, createdAt: new Date(now.getTime() - 120 * DAY) },
 		],
 	})
@@ -45,7 +50,8 @@ export async function seedDemoProgress(db: PrismaClient, demo: ReturnType<typeof
 			const position = (i + 0.5) / people.length
 			const version = conduct.version
 			if (position < share) {
-				const issuedAt = new Date(now.getTime() - Math.round(5 + position * 80) * DAY)
+				// Spread over the months since the assignment: the early completers of a department finished long ago.
+				const issuedAt = new Date(now.getTime() - Math.round(5 + position * (HISTORY_DAYS - 20)) * DAY)
 				const membership = staff.find((m) => m.userId === userId)!
 				const fields = {
 					serial: newSerial(issuedAt),
@@ -73,4 +79,18 @@ export async function seedDemoProgress(db: PrismaClient, demo: ReturnType<typeof
 		}
 	}
 	return { assignments: 2, certificates, enrollments }
+}
+
+/**
+ * The month-end snapshots the monthly job would have taken since the demo's first assignment: each computed by the
+ * real snapshot code (takeMonthSnapshot) as of that month's last instant, from the demo's dated certificates and
+ * enrollments, so that the monthly line and the half-year and annual reports have figures. Nothing is invented.
+ */
+export async function seedDemoSnapshots(db: PrismaClient, now = new Date()) {
+	const first = await db.assignment.findFirst({ orderBy: { createdAt: 'asc' }, select: { createdAt: true } })
+	if (!first) return []
+	const last = lastEndedPeriod(now)
+	const months = periodsBetween(periodOf(first.createdAt), last)
+	for (const month of months) await takeMonthSnapshot(month, now)
+	return months
 }

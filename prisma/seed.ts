@@ -11,8 +11,7 @@ import { checkDatabase, runCli } from '../scripts/cli.ts'
 import { db } from '#app/db.server.ts'
 import { seedDemoCertificates } from './demo-certificates.ts'
 import { buildDemoData, DEMO_PASSWORD } from './demo-data.ts'
-import { lastEndedPeriod, takeMonthSnapshot } from '#app/reports/snapshots.server.ts'
-import { seedDemoProgress } from './demo-progress.ts'
+import { seedDemoProgress, seedDemoSnapshots } from './demo-progress.ts'
 import { seedDemoSchools } from './demo-schools.ts'
 import { seedDemoYouth } from './demo-youth.ts'
 
@@ -48,11 +47,11 @@ async function main() {
 	const youthInvite = await seedDemoYouth(db, demo)
 	const certificates = await seedDemoCertificates(db, demo)
 	const progress = await seedDemoProgress(db, demo)
-	// Three month-end snapshots, so that the dashboards' monthly line and the periodic reports have figures.
-	const months = [2, 1, 0].map((back) => lastEndedPeriod(new Date(Date.now() - back * 31 * 24 * 3600_000)))
-	for (const month of new Set(months)) await takeMonthSnapshot(month)
+	// Every month-end snapshot since the first assignment, so that the monthly line and the periodic reports (half
+	// year and year) have figures, computed from the demo's dated progress by the real snapshot code.
+	const months = await seedDemoSnapshots(db)
 	console.log(
-		`Seeded demo data: ${demo.units.length} units, ${demo.users.length} people, ${demo.accounts.length} demo accounts, ${certificates + progress.certificates} certificates, ${progress.assignments} assignments, ${progress.enrollments} courses in progress (${Math.round(performance.now() - started)} ms).`,
+		`Seeded demo data: ${demo.units.length} units, ${demo.users.length} people, ${demo.accounts.length} demo accounts, ${certificates + progress.certificates} certificates, ${progress.assignments} assignments, ${progress.enrollments} courses in progress, ${months.length} month-end snapshots (${Math.round(performance.now() - started)} ms).`,
 	)
 	if (youthInvite) console.log(`Demo youth invite link (Chi đoàn thôn Đông): ${youthInvite.path}`)
 }
