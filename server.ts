@@ -86,6 +86,12 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse) {
 	)
 }
 
+// The job queue (app/jobs, decision 020): imports, rollup refresh, mail delivery, snapshots, reminders, retention.
+// Through the build's entry module, so that the routes that send jobs and the workers share one queue.
+type EntryJobs = { startJobServer?: () => Promise<void> }
+const entry = (typeof build === 'function' ? (await build()).entry.module : build.entry.module) as unknown as EntryJobs
+await entry.startJobServer?.()
+
 const server = http.createServer(handle)
 // Longer than a load balancer's idle timeout (60 s is common): with Node's default of 5 s the server closes idle
 // keep-alive connections that the balancer or a browser is about to reuse, and that request fails (a reset or a 502).

@@ -147,7 +147,7 @@ export function createDatabase(url: string, options: { pglite?: PGlite; poolSize
 		pool.on('error', (error) => console.error(`PostgreSQL: idle connection lost (${error.message})`))
 		const query: SqlQuery = async <Row>(statement: { name: string; text: string }, values: ReadonlyArray<unknown>) =>
 			(await pool.query({ name: statement.name, text: statement.text, values: [...values] })).rows as Array<Row>
-		return { adapter: new PrismaPg(pool), query }
+		return { adapter: new PrismaPg(pool), query, raw: { kind: 'postgres' as const, pool } }
 	}
 	// Opened (and the directory locked) at once, so that a locked directory fails the first query, not a later one;
 	// reopened after a $disconnect closed it.
@@ -168,7 +168,7 @@ export function createDatabase(url: string, options: { pglite?: PGlite; poolSize
 		opening = undefined
 		await db?.close()
 	}
-	return { adapter: pgliteAdapter(open, close), query }
+	return { adapter: pgliteAdapter(open, close), query, raw: { kind: 'pglite' as const, open } }
 }
 
 /** The adapter alone (scripts that only use Prisma). */

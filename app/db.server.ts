@@ -9,13 +9,23 @@ export { Prisma } from './generated/prisma/client.ts'
 export type { PrismaClient } from './generated/prisma/client.ts'
 
 const sqlQueries = new WeakMap<PrismaClient, SqlQuery>()
+type RawDatabase = ReturnType<typeof createDatabase>['raw']
+const rawDatabases = new WeakMap<PrismaClient, RawDatabase>()
 
 /** A Prisma client on `url`, with its SqlQuery for sql(). Tests and benches make their own with this. */
 export function createPrismaClient(url: string, options: { pglite?: PGlite; poolSize?: number } = {}) {
-	const { adapter, query } = createDatabase(url, options)
+	const { adapter, query, raw } = createDatabase(url, options)
 	const client = new PrismaClient({ adapter })
 	sqlQueries.set(client, query)
+	rawDatabases.set(client, raw)
 	return client
+}
+
+/** The driver under the current client (the pg pool, or the PGlite instance): for the job queue (app/jobs). */
+export function rawDatabase(client: PrismaClient = getDb()): RawDatabase {
+	const raw = rawDatabases.get(client)
+	if (!raw) throw new Error('This Prisma client was not made by createPrismaClient: no driver access.')
+	return raw
 }
 
 function createClient() {

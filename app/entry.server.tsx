@@ -9,6 +9,7 @@ import { NonceContext } from './ui/nonce.ts'
 
 // server.ts serves lesson pages through this before handing a request to Remix.
 export { serveLessonDocument } from './learning/lesson-document.server.ts'
+export { startJobServer } from './jobs/start.server.ts'
 
 // A server without its public address (APP_URL), which every printed link and QR code carries, stops here…
 checkPublicUrlConfig()

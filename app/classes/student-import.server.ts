@@ -9,7 +9,8 @@ import { audit } from '#app/auth/audit.server.ts'
 import { db, type Prisma } from '#app/db.server.ts'
 import { type OrgUnit } from '#app/generated/prisma/client.ts'
 import { type ImportMessage } from '#app/org/import-messages.ts'
-import { readStored } from '#app/org/import-jobs.server.ts'
+import { jobRequest, readStored, waitForImport } from '#app/org/import-jobs.server.ts'
+import { sendJob } from '#app/jobs/queue.server.ts'
 import { applyRosterPlan, emptyRosterPlan, type RosterPlan } from '#app/org/roster-import.server.ts'
 import { parseBirthDate, type RosterRow } from '#app/org/roster-rows.server.ts'
 import { type Cell, cellText, columnLetter, HEADER_SEARCH_ROWS, readSpreadsheet } from '#app/org/spreadsheet.server.ts'
@@ -179,11 +180,8 @@ function store(messages: Array<ImportMessage>) {
 	return { total: messages.length, items: messages.slice(0, 5000) }
 }
 
-/** Upload: checks the file and keeps it in an ImportJob for the confirm (nothing else is written). */
-export async function startStudentImport(input: { bytes: Uint8Array; fileName: string; scope: StudentScope; schoolYear: number; actorId: string; request?: Request }) {
-	const planned = await planStudents(input.bytes, input.scope, input.schoolYear)
-	const errors = planned.ok ? planned.plan.errors : planned.problems
-	const counts = planned.ok ? countsOf(planned.plan) : null
+/** Upload: keeps the file in an ImportJob and has the queue check it (`students.validate`); nothing else is written. */
+export async function startStudentImport(input: { bytes: Uint8Array; fileName: string; scope: StudentScope; schoolYear: number; actorId: string; request?: Request; wait?: boolean }) {
 	const job = await db.$transaction(async (tx) => {
 		const created = await tx.importJob.create({
 			data: {
@@ -192,9 +190,45 @@ export async function startStudentImport(input: { bytes: Uint8Array; fileName: s
 				orgUnitId: input.scope.id,
 				// The school year the classes are for travels in `mode`, which the roster import uses for its own modes.
 				mode: `year:${input.schoolYear}`,
-				status: 'PREVIEW',
+				status: 'VALIDATING',
 				fileHash: createHash('sha256').update(input.bytes).digest('hex'),
 				actorId: input.actorId,
+				startedAt: new Date(),
+			},
+			select: { id: true },
+		})
+		await tx.$executeRaw`UPDATE "ImportJob" SET file = decode(${Buffer.from(input.bytes).toString('base64')}, 'base64') WHERE id = ${created.id}`
+		await audit({ actorId: input.actorId, action: 'students.upload', targetType: 'ImportJob', targetId: created.id, orgUnitId: input.scope.id, request: input.request, details: { fileName: input.fileName.slice(0, 200), bytes: input.bytes.length } }, tx)
+		return created
+	})
+	await sendJob('students.validate', { jobId: job.id })
+	await waitForImport(job.id, input.wait ? undefined : INLINE_WAIT_MS)
+	return job.id
+}
+
+/** At most 1 MB (the route's limit): the browser waits for the check and usually for the write. */
+const INLINE_WAIT_MS = 20_000
+const SCOPE_SELECT = { id: true, path: true, name: true, code: true, kind: true, tree: true, depth: true } as const
+
+async function storedFile(jobId: string) {
+	const [row] = await db.$queryRaw<Array<{ data: string | null; mode: string }>>`SELECT encode(file, 'base64') AS data, mode FROM "ImportJob" WHERE id = ${jobId}`
+	return { bytes: new Uint8Array(Buffer.from(row?.data ?? '', 'base64')), schoolYear: Number(row?.mode.replace('year:', '')) }
+}
+
+/** The queue's `students.validate` job; does nothing unless the job is still VALIDATING. */
+export async function validateStudentJob(jobId: string) {
+	const job = await db.importJob.findUnique({ where: { id: jobId }, select: { status: true, kind: true, orgUnitId: true } })
+	const scope = job?.orgUnitId ? await db.orgUnit.findUnique({ where: { id: job.orgUnitId }, select: SCOPE_SELECT }) : null
+	if (!job || job.kind !== KIND || job.status !== 'VALIDATING' || !scope) return
+	try {
+		const { bytes, schoolYear } = await storedFile(jobId)
+		const planned = await planStudents(bytes, scope, schoolYear)
+		const errors = planned.ok ? planned.plan.errors : planned.problems
+		const counts = planned.ok ? countsOf(planned.plan) : null
+		await db.importJob.updateMany({
+			where: { id: jobId, status: 'VALIDATING' },
+			data: {
+				status: 'PREVIEW',
 				rowCount: planned.ok ? planned.plan.rows : 0,
 				newUsers: counts?.newUsers ?? 0,
 				created: counts?.created ?? 0,
@@ -202,16 +236,16 @@ export async function startStudentImport(input: { bytes: Uint8Array; fileName: s
 				updated: counts?.newClasses ?? 0,
 				errors: store(errors),
 				warnings: store([]),
-				finishedAt: errors.length ? new Date() : null,
+				// A file with errors can never be confirmed: no reason to keep children's data in it.
+				...(errors.length ? { file: null, finishedAt: new Date() } : {}),
 			},
-			select: { id: true },
 		})
-		// A file with errors can never be confirmed: no reason to keep children's data in it.
-		if (!errors.length) await tx.$executeRaw`UPDATE "ImportJob" SET file = decode(${Buffer.from(input.bytes).toString('base64')}, 'base64') WHERE id = ${created.id}`
-		await audit({ actorId: input.actorId, action: 'students.upload', targetType: 'ImportJob', targetId: created.id, orgUnitId: input.scope.id, request: input.request, details: { fileName: input.fileName.slice(0, 200), bytes: input.bytes.length, errors: errors.length } }, tx)
-		return created
-	})
-	return job.id
+	} catch (error) {
+		console.error('student import check failed', jobId, error)
+		await db.importJob
+			.updateMany({ where: { id: jobId, status: 'VALIDATING' }, data: { status: 'FAILED', errors: store([{ key: 'import.failed.unexpected' }]), file: null, finishedAt: new Date() } })
+			.catch(() => undefined)
+	}
 }
 
 export async function getStudentImport(jobId: string, unitId: number) {
@@ -223,18 +257,29 @@ export async function getStudentImport(jobId: string, unitId: number) {
 	return { ...job, schoolYear: Number(job.mode?.replace('year:', '')), newClasses: job.updated, errors: readStored(job.errors) }
 }
 
-/** PREVIEW → RUNNING once; the file is read and checked again against the database, then written in one transaction. */
-export async function confirmStudentImport(input: { jobId: string; scope: StudentScope; actorId: string; request?: Request }) {
+/** PREVIEW → RUNNING once; the queue's `students.run` job then re-checks the file and writes it in one transaction. */
+export async function confirmStudentImport(input: { jobId: string; scope: StudentScope; actorId: string; request?: Request; wait?: boolean }) {
 	const claimed = await db.importJob.updateMany({ where: { id: input.jobId, orgUnitId: input.scope.id, kind: KIND, status: 'PREVIEW', file: { not: null } }, data: { status: 'RUNNING', startedAt: new Date() } })
 	if (claimed.count !== 1) return false
-	const fail = (errors: Array<ImportMessage>) => db.importJob.update({ where: { id: input.jobId }, data: { status: 'FAILED', errors: store(errors), file: null, finishedAt: new Date() }, select: { id: true } })
+	await sendJob('students.run', { jobId: input.jobId, actorId: input.actorId, ip: input.request?.headers.get('x-vms-client-ip') ?? null })
+	await waitForImport(input.jobId, input.wait ? undefined : INLINE_WAIT_MS)
+	return true
+}
+
+/** The queue's `students.run` job; does nothing unless the job is still RUNNING. */
+export async function runStudentJob(input: { jobId: string; actorId: string; ip?: string | null }) {
+	const job = await db.importJob.findUnique({ where: { id: input.jobId }, select: { status: true, kind: true, orgUnitId: true } })
+	const scope = job?.orgUnitId ? await db.orgUnit.findUnique({ where: { id: job.orgUnitId }, select: SCOPE_SELECT }) : null
+	if (!job || job.kind !== KIND || job.status !== 'RUNNING' || !scope) return
+	const request = jobRequest(input.ip)
+	const fail = (errors: Array<ImportMessage>) =>
+		db.importJob.updateMany({ where: { id: input.jobId, status: 'RUNNING' }, data: { status: 'FAILED', errors: store(errors), file: null, finishedAt: new Date() } })
 	try {
-		const [row] = await db.$queryRaw<Array<{ data: string; mode: string }>>`SELECT encode(file, 'base64') AS data, mode FROM "ImportJob" WHERE id = ${input.jobId}`
-		const schoolYear = Number(row!.mode.replace('year:', ''))
-		const planned = await planStudents(new Uint8Array(Buffer.from(row!.data, 'base64')), input.scope, schoolYear)
+		const { bytes, schoolYear } = await storedFile(input.jobId)
+		const planned = await planStudents(bytes, scope, schoolYear)
 		if (!planned.ok || planned.plan.errors.length) {
 			await fail(planned.ok ? planned.plan.errors : planned.problems)
-			return true
+			return
 		}
 		const { plan, classByCode } = planned
 		const counts = countsOf(plan)
@@ -246,12 +291,13 @@ export async function confirmStudentImport(input: { jobId: string; scope: Studen
 				await applyRosterPlan(tx, rosterPlan, { effectiveAt: new Date(), importJobId: input.jobId })
 				// The roster writer makes staff accounts; these are students (no e-mail, login cards instead).
 				await tx.$executeRaw`UPDATE "User" SET kind = 'STUDENT' WHERE id IN (SELECT "userId" FROM "Membership" WHERE "importJobId" = ${input.jobId}) AND email IS NULL`
-				await tx.importJob.update({
-					where: { id: input.jobId },
-					select: { id: true },
+				// Still RUNNING, or everything rolls back: a job already resolved by another process is not written twice.
+				const finished = await tx.importJob.updateMany({
+					where: { id: input.jobId, status: 'RUNNING' },
 					data: { status: 'SUCCEEDED', newUsers: counts.newUsers, created: counts.created, unchanged: counts.unchanged, updated: counts.newClasses, errors: store([]), file: null, finishedAt: new Date() },
 				})
-				await audit({ actorId: input.actorId, action: 'students.import', targetType: 'ImportJob', targetId: input.jobId, orgUnitId: input.scope.id, request: input.request, details: { ...counts, schoolYear } }, tx)
+				if (finished.count !== 1) throw new Error(`Student import ${input.jobId} is no longer RUNNING; its writes are rolled back`)
+				await audit({ actorId: input.actorId, action: 'students.import', targetType: 'ImportJob', targetId: input.jobId, orgUnitId: scope.id, request, details: { ...counts, schoolYear } }, tx)
 			},
 			{ timeout: 10 * 60 * 1000 },
 		)
@@ -259,7 +305,6 @@ export async function confirmStudentImport(input: { jobId: string; scope: Studen
 		console.error('student import failed', input.jobId, error)
 		await fail([{ key: 'import.failed.unexpected' }]).catch(() => undefined)
 	}
-	return true
 }
 
 async function createClassIn(tx: Prisma.TransactionClient, school: Row['school'], shortName: string, schoolYear: number, actorId: string) {

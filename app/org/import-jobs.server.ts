@@ -2,11 +2,15 @@
 // confirm → RUNNING → SUCCEEDED or FAILED. The uploaded bytes wait in the ImportJob row between preview and
 // confirm (app processes keep no files) and are re-read and re-checked at confirm, because the database may
 // have changed meanwhile. The writes happen in one transaction that also marks the job SUCCEEDED.
+// The check and the write are jobs of the queue (app/jobs, decision 020): whichever instance is free runs them, their
+// progress is in the row, and a job whose process died is marked FAILED by the others (app/jobs/import-progress).
 import { createHash } from 'node:crypto'
 import { issueActivationCodes } from '#app/auth/activation.server.ts'
 import { audit } from '#app/auth/audit.server.ts'
 import { accountRefusal, type Actor, personFacts } from '#app/auth/people.server.ts'
 import { db, type Prisma } from '#app/db.server.ts'
+import { type ImportPhase, reportProgress } from '#app/jobs/import-progress.server.ts'
+import { sendJob } from '#app/jobs/queue.server.ts'
 import { compareVi, compareViNames } from '#app/ui/collation.ts'
 import { type ImportMessage } from './import-messages.ts'
 import { type OrgUnit } from '#app/generated/prisma/client.ts'
@@ -17,15 +21,15 @@ import { applyTreePlan, parseTreeSheets, planTree } from './tree-import.server.t
 
 /** Largest upload accepted (server.ts must let these bodies through: see the upload exception there). */
 export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-/** Below this many bytes or rows the work is done while the browser waits; above it, in the background. */
+/** Below this many bytes or rows the browser waits for the job to finish; above it, the job page shows progress. */
 const INLINE_BYTES = 256 * 1024
 const INLINE_ROWS = 3000
+/** How long a request waits for a small job before showing the job page with its progress instead. */
+const INLINE_WAIT_MS = 20_000
 /** Imports at least this large refresh the planner statistics of the roster tables. */
 const ANALYZE_ROWS = 10_000
 /** Errors kept with the job; a file with more is wrong throughout and the first ones tell why. */
 const MAX_STORED_MESSAGES = 5000
-/** A job still VALIDATING or RUNNING after this long was cut off by a restart (its transaction rolled back). */
-const STALE_MS = 30 * 60 * 1000
 
 type Stored = { total: number; items: Array<ImportMessage> }
 
@@ -38,13 +42,6 @@ export function readStored(value: Prisma.JsonValue | null | undefined): Stored {
 		return { total: Number(value.total ?? value.items.length), items: value.items as unknown as Array<ImportMessage> }
 	}
 	return { total: 0, items: [] }
-}
-
-// Progress of work running in this process; the job page reads it on each refresh.
-const progress = new Map<string, { phase: 'reading' | 'checking' | 'writing'; done: number; total: number }>()
-
-export function jobProgress(jobId: string) {
-	return progress.get(jobId) ?? null
 }
 
 // Raw SQL with base64: pglite-prisma-adapter 0.6 cannot bind Bytes parameters ("Invalid input for bytea type").
@@ -121,12 +118,12 @@ export async function analyseRoster(
 	phase: 'preview' | 'confirm' = 'preview',
 	importerId?: string,
 ): Promise<Analysis> {
-	if (jobId) progress.set(jobId, { phase: 'reading', done: 0, total: 0 })
+	if (jobId) reportProgress(jobId, 'reading', 0, 0)
 	const kept = jobId && phase === 'confirm' ? parsedRosters.get(jobId) : undefined
 	if (jobId) parsedRosters.delete(jobId)
 	const parsed = kept && Date.now() - kept.at <= PARSED_TTL_MS ? kept.parsed : await readRoster(typeof file === 'function' ? await file() : file)
 	if (!parsed.ok) return { ok: false, problems: parsed.problems, rowCount: 0 }
-	if (jobId) progress.set(jobId, { phase: 'checking', done: 0, total: parsed.rows.length })
+	if (jobId) reportProgress(jobId, 'checking', 0, parsed.rows.length)
 	// A preview needs counts and errors only; the confirm's plan chooses the new people's usernames.
 	const plan = await planRoster({ rows: parsed.rows, columns: parsed.columns, where: parsed.where, scope, mode, effectiveAt, usernames: phase === 'confirm', importerId })
 	if (jobId && phase === 'preview' && parsed.errors.length === 0 && plan.errors.length === 0) keepParsed(jobId, parsed)
@@ -141,7 +138,7 @@ export async function analyseRoster(
 			await applyRosterPlan(tx, plan, {
 				effectiveAt,
 				importJobId: job.id,
-				onProgress: (done, total) => progress.set(job.id, { phase: 'writing', done, total }),
+				onProgress: (done, total) => reportProgress(job.id, 'writing', done, total),
 				userKind: scope.tree === 'YOUTH' ? 'YOUTH' : 'STAFF',
 			})
 			await auditRosterImport(tx, { actorId: job.actorId, scope, jobId: job.id, mode, counts: plan.counts, request: job.request })
@@ -224,28 +221,70 @@ export async function startImport(input: {
 		)
 		return created
 	})
-	const work = validateJob(job.id, input.scope, input.bytes)
-	if (input.wait || input.bytes.length <= INLINE_BYTES) await work
-	else work.catch((error) => console.error('import check failed', job.id, error))
+	keepUpload(job.id, input.bytes)
+	await sendJob('import.validate', { jobId: job.id })
+	if (input.wait || input.bytes.length <= INLINE_BYTES) await waitForImport(job.id, input.wait ? undefined : INLINE_WAIT_MS)
 	return job.id
+}
+
+/**
+ * The upload, kept by the process that received it until its check starts (at most a minute): when the same process
+ * runs the check — the usual case — it does not read back the file it just stored. Another process reads the row.
+ */
+const uploads = new Map<string, { at: number; bytes: Uint8Array }>()
+const UPLOAD_TTL_MS = 60_000
+
+function keepUpload(jobId: string, bytes: Uint8Array) {
+	const now = Date.now()
+	for (const [id, entry] of uploads) if (now - entry.at > UPLOAD_TTL_MS) uploads.delete(id)
+	uploads.set(jobId, { at: now, bytes })
+}
+
+function takeUpload(jobId: string) {
+	const kept = uploads.get(jobId)
+	uploads.delete(jobId)
+	return kept && Date.now() - kept.at <= UPLOAD_TTL_MS ? kept.bytes : undefined
+}
+
+/** Until the job is no longer VALIDATING or RUNNING (or the time is up: the page then shows its progress). */
+export async function waitForImport(jobId: string, timeoutMs = 30 * 60_000) {
+	const until = Date.now() + timeoutMs
+	for (let pause = 20; Date.now() < until; pause = Math.min(pause * 2, 250)) {
+		const job = await db.importJob.findUnique({ where: { id: jobId }, select: { status: true } })
+		if (!job || (job.status !== 'VALIDATING' && job.status !== 'RUNNING')) return job?.status ?? null
+		await new Promise((resolve) => setTimeout(resolve, pause))
+	}
+	return null
+}
+
+const SCOPE_SELECT = { id: true, path: true, tree: true, name: true, code: true, kind: true } as const
+
+/** A request's client address for the audit of work done later by a job. */
+export function jobRequest(ip: string | null | undefined) {
+	return ip ? new Request('http://job.invalid/', { headers: { 'x-vms-client-ip': ip } }) : undefined
 }
 
 export function startRosterImport(input: Omit<Parameters<typeof startImport>[0], 'kind'>) {
 	return startImport({ ...input, kind: 'roster' })
 }
 
-async function validateJob(jobId: string, scope: ImportScope, bytes: Uint8Array) {
+/** The queue's `import.validate` job: checks the stored file. Does nothing unless the job is still VALIDATING. */
+export async function validateImportJob(jobId: string) {
+	const job = await db.importJob.findUnique({
+		where: { id: jobId },
+		select: { kind: true, mode: true, effectiveAt: true, actorId: true, status: true, orgUnitId: true },
+	})
+	const scope = job?.orgUnitId ? await db.orgUnit.findUnique({ where: { id: job.orgUnitId }, select: SCOPE_SELECT }) : null
+	if (!job || job.status !== 'VALIDATING' || !scope || !(KINDS as Array<string>).includes(job.kind)) return
 	try {
-		const job = await db.importJob.findUniqueOrThrow({ where: { id: jobId }, select: { kind: true, mode: true, effectiveAt: true, actorId: true } })
-		const analysis = await analyse(job.kind, scope, job.mode as RosterMode, job.effectiveAt!, jobId, 'preview', job.actorId, bytes)
+		const analysis = await analyse(job.kind, scope, job.mode as RosterMode, job.effectiveAt!, jobId, 'preview', job.actorId, takeUpload(jobId))
 		if (!analysis.ok) {
-			await db.importJob.update({ where: { id: jobId }, data: { status: 'PREVIEW', errors: store(analysis.problems), file: null, finishedAt: new Date() }, select: { id: true } })
+			await db.importJob.updateMany({ where: { id: jobId, status: 'VALIDATING' }, data: { status: 'PREVIEW', errors: store(analysis.problems), file: null, finishedAt: new Date() } })
 			return
 		}
-		await db.importJob.update({
-			where: { id: jobId },
-			// Only the id back: by default Prisma returns every column, the stored file among them.
-			select: { id: true },
+		// Conditional: a job marked FAILED meanwhile (found abandoned) stays so.
+		await db.importJob.updateMany({
+			where: { id: jobId, status: 'VALIDATING' },
 			data: {
 				status: 'PREVIEW',
 				rowCount: analysis.rowCount,
@@ -259,10 +298,8 @@ async function validateJob(jobId: string, scope: ImportScope, bytes: Uint8Array)
 	} catch (error) {
 		console.error('import check failed', jobId, error)
 		await db.importJob
-			.update({ where: { id: jobId }, data: { status: 'FAILED', errors: store([{ key: 'import.failed.unexpected' }]), file: null, finishedAt: new Date() }, select: { id: true } })
+			.updateMany({ where: { id: jobId, status: 'VALIDATING' }, data: { status: 'FAILED', errors: store([{ key: 'import.failed.unexpected' }]), file: null, finishedAt: new Date() } })
 			.catch(() => undefined)
-	} finally {
-		progress.delete(jobId)
 	}
 }
 
@@ -274,32 +311,34 @@ export async function confirmImport(input: { jobId: string; scope: ImportScope; 
 	})
 	if (claimed.count !== 1) return false
 	const job = await db.importJob.findUniqueOrThrow({ where: { id: input.jobId }, select: { rowCount: true } })
-	const work = runJob(input)
-	if (input.wait || job.rowCount <= INLINE_ROWS) await work
-	else work.catch((error) => console.error('import failed', input.jobId, error))
+	await sendJob('import.run', { jobId: input.jobId, actorId: input.actorId, ip: input.request?.headers.get('x-vms-client-ip') ?? null })
+	if (input.wait || job.rowCount <= INLINE_ROWS) await waitForImport(input.jobId, input.wait ? undefined : INLINE_WAIT_MS)
 	return true
 }
 
 export const confirmRosterImport = confirmImport
 
-async function runJob(input: { jobId: string; scope: ImportScope; actorId: string; request?: Request }) {
-	const { jobId, scope } = input
+/** The queue's `import.run` job: re-checks and writes a confirmed import. Does nothing unless it is still RUNNING. */
+export async function runImportJob(input: { jobId: string; actorId: string; ip?: string | null }) {
+	const { jobId } = input
+	const job = await db.importJob.findUnique({ where: { id: jobId }, select: { kind: true, mode: true, effectiveAt: true, status: true, orgUnitId: true } })
+	const scope = job?.orgUnitId ? await db.orgUnit.findUnique({ where: { id: job.orgUnitId }, select: SCOPE_SELECT }) : null
+	if (!job || job.status !== 'RUNNING' || !scope || !(KINDS as Array<string>).includes(job.kind)) return
 	try {
-		const job = await db.importJob.findUniqueOrThrow({ where: { id: jobId }, select: { kind: true, mode: true, effectiveAt: true } })
 		const analysis = await analyse(job.kind, scope, job.mode as RosterMode, job.effectiveAt!, jobId, 'confirm', input.actorId)
 		if (!analysis.ok || analysis.errors.length) {
 			// The database changed since the preview (someone added the same person meanwhile): nothing is written.
 			const errors = analysis.ok ? analysis.errors : analysis.problems
-			await db.importJob.update({ where: { id: jobId }, data: { status: 'FAILED', errors: store(errors), file: null, finishedAt: new Date() }, select: { id: true } })
+			await db.importJob.updateMany({ where: { id: jobId, status: 'RUNNING' }, data: { status: 'FAILED', errors: store(errors), file: null, finishedAt: new Date() } })
 			return
 		}
-		progress.set(jobId, { phase: 'writing', done: 0, total: 1 })
+		reportProgress(jobId, 'writing', 0, 1)
 		await db.$transaction(
 			async (tx) => {
-				await analysis.apply(tx, { id: jobId, actorId: input.actorId, request: input.request })
-				await tx.importJob.update({
-					where: { id: jobId },
-					select: { id: true },
+				await analysis.apply(tx, { id: jobId, actorId: input.actorId, request: jobRequest(input.ip) })
+				// Still RUNNING, or everything rolls back: a job already resolved by another process is not written twice.
+				const finished = await tx.importJob.updateMany({
+					where: { id: jobId, status: 'RUNNING' },
 					data: {
 						status: 'SUCCEEDED',
 						rowCount: analysis.rowCount,
@@ -310,6 +349,7 @@ async function runJob(input: { jobId: string; scope: ImportScope; actorId: strin
 						finishedAt: new Date(),
 					},
 				})
+				if (finished.count !== 1) throw new Error(`Import job ${jobId} is no longer RUNNING; its writes are rolled back`)
 			},
 			{ timeout: 20 * 60 * 1000, maxWait: 60 * 1000 },
 		)
@@ -319,10 +359,8 @@ async function runJob(input: { jobId: string; scope: ImportScope; actorId: strin
 	} catch (error) {
 		console.error('import failed', jobId, error)
 		await db.importJob
-			.update({ where: { id: jobId }, data: { status: 'FAILED', errors: store([{ key: 'import.failed.unexpected' }]), file: null, finishedAt: new Date() }, select: { id: true } })
+			.updateMany({ where: { id: jobId, status: 'RUNNING' }, data: { status: 'FAILED', errors: store([{ key: 'import.failed.unexpected' }]), file: null, finishedAt: new Date() } })
 			.catch(() => undefined)
-	} finally {
-		progress.delete(jobId)
 	}
 }
 
@@ -348,13 +386,16 @@ export async function getImportJob(jobId: string, unitId: number) {
 			createdAt: true,
 			startedAt: true,
 			finishedAt: true,
+			progressPhase: true,
+			progressDone: true,
+			progressTotal: true,
 		},
 	})
 	if (!job) return null
-	const live = jobProgress(job.id)
-	const busy = job.status === 'VALIDATING' || job.status === 'RUNNING'
-	const stale = busy && !live && job.startedAt !== null && Date.now() - job.startedAt.getTime() > STALE_MS
-	return { ...job, errors: readStored(job.errors), warnings: readStored(job.warnings), progress: live, stale }
+	const { progressPhase, progressDone, progressTotal, ...rest } = job
+	// From the row, written by whichever instance runs the job: every instance shows the same progress.
+	const progress = progressPhase ? { phase: progressPhase as ImportPhase, done: progressDone, total: progressTotal } : null
+	return { ...rest, errors: readStored(job.errors), warnings: readStored(job.warnings), progress }
 }
 
 export async function listImportJobs(unitId: number, take = 20) {

@@ -7,6 +7,7 @@
 // One statement per question, set-based, so that a province of 100,000 people is a few hash joins rather than
 // 100,000 queries. See docs/decisions/012-completion-queries.md for the numbers and for the rollup.
 import { getCourse } from '#app/content/courses.server.ts'
+import { jobsSettled, sendJob } from '#app/jobs/queue.server.ts'
 import { db, sql } from '#app/db.server.ts'
 import { type OrgKind, type OrgTree } from '#app/generated/prisma/enums.ts'
 import { RECERTIFICATION_MONTHS } from '#app/learning/my-courses.server.ts'
@@ -425,14 +426,21 @@ const ROLLUP_LOCK = 11_011_001
 
 /**
  * Recomputes the rollup as of `at` in one transaction (readers keep the previous rows until it commits). Null when
- * another process is already at it.
+ * another process is already at it, or when `unlessNewerThan` is given and the rollup already is: checked AFTER
+ * taking the lock, so that a refresh asked for while another ran does not recompute the province right after it.
  */
-export async function refreshCompletionRollup(at = new Date()) {
-	const started = performance.now()
+export async function refreshCompletionRollup(at = new Date(), { unlessNewerThan }: { unlessNewerThan?: Date } = {}) {
 	return db.$transaction(
 		async (tx) => {
 			const [lock] = await tx.$queryRawUnsafe<Array<{ locked: boolean }>>(`SELECT pg_try_advisory_xact_lock(${ROLLUP_LOCK}) AS locked`)
 			if (!lock?.locked) return null
+			if (unlessNewerThan) {
+				const state = await tx.completionRollupState.findUnique({ where: { id: 1 }, select: { asOf: true } })
+				if (state && state.asOf >= unlessNewerThan) return null
+			}
+			// Timed from here: the wait for the lock is not the refresh's cost.
+			const started = performance.now()
+			at = unlessNewerThan ? new Date() : at
 			await tx.$executeRawUnsafe(REFRESH_SETTINGS)
 			await tx.$executeRawUnsafe(`DELETE FROM "CompletionRollup"`)
 			const rows = await tx.$executeRawUnsafe(
@@ -448,26 +456,28 @@ export async function refreshCompletionRollup(at = new Date()) {
 	)
 }
 
-let refreshing: Promise<unknown> | null = null
+/** The queue's `rollup.refresh` job (one waiting and one running at most, decision 020). */
+export const ROLLUP_JOB = 'rollup.refresh'
 
-/** Settles when the background refresh started by a read (if any) is done; for tests and scripts. */
+/** Settles when the background refresh asked for by reads (if any) is done; for tests and scripts. */
 export function rollupRefreshSettled() {
-	return refreshing ?? Promise.resolve()
+	return jobsSettled(ROLLUP_JOB)
 }
 
 /**
- * The rollup's date when it is younger than ROLLUP_MAX_AGE_MS. Otherwise null (the caller computes live) and a
- * refresh starts in the background, so that the next view is fast again.
+ * What "now" is served from: the rollup whatever its age, as long as there is one (the page states its time). A
+ * rollup older than ROLLUP_MAX_AGE_MS asks the queue for one refresh in the background; the request itself never
+ * computes a whole tree. Null only before the very first refresh of a new database: the caller then computes live.
  */
 async function rollupIfFresh(now = new Date()) {
 	const state = await db.completionRollupState.findUnique({ where: { id: 1 } })
-	if (state && now.getTime() - state.asOf.getTime() <= ROLLUP_MAX_AGE_MS && state.asOf <= now) return { asOf: state.asOf }
-	refreshing ??= refreshCompletionRollup()
-		.catch((error: unknown) => console.error('Không làm mới được bảng tổng hợp hoàn thành (CompletionRollup):', error))
-		.finally(() => {
-			refreshing = null
-		})
-	return null
+	const fresh = state && now.getTime() - state.asOf.getTime() <= ROLLUP_MAX_AGE_MS && state.asOf <= now
+	if (!fresh) {
+		await sendJob(ROLLUP_JOB, { requestedAt: now.toISOString() }).catch((error: unknown) =>
+			console.error('Không yêu cầu được việc làm mới bảng tổng hợp hoàn thành (CompletionRollup):', error),
+		)
+	}
+	return state ? { asOf: state.asOf } : null
 }
 
 const ROLLUP_CHILDREN = {

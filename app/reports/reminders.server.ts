@@ -1,6 +1,8 @@
 // Reminders to overdue learners (a manager's click, for one person or all of them) and a weekly summary to each
-// manager, queued in OutboxMail and sent by `npm run reminders` (cron) through SMTP_URL. Queueing twice the same
-// day (reminder) or the same week (summary) queues nothing more, so a double click or a re-run of cron is harmless.
+// manager, queued in OutboxMail and sent by the job queue's `outbox.deliver` (or `npm run reminders`) through SMTP_URL.
+// Each mail has a key — recipient, kind, period (a Vietnam day for reminders, an ISO week for summaries) — unique in
+// the database and inserted with ON CONFLICT DO NOTHING: a double click, two cron runs or two instances at once
+// queue one mail.
 import nodemailer from 'nodemailer'
 import { audit } from '#app/auth/audit.server.ts'
 import { formatVnDate } from '#app/certificates/pdf.server.ts'
@@ -10,12 +12,14 @@ import { publicOrigin } from '#app/public-url.server.ts'
 import { getUnitPeople, getUnitTotal } from './completion.server.ts'
 
 const DAY = 24 * 3600_000
-const MAX_ATTEMPTS = 5
+export const MAX_ATTEMPTS = 5
+/** After a failed attempt the mail waits 5, 10, 20, 40 minutes; a claimed mail is not picked again for 10 minutes. */
+const BACKOFF_MS = 5 * 60_000
+const CLAIM_MS = 10 * 60_000
 
-
-/** Whether the same mail (recipient and subject) was queued since `since`. */
-async function queuedSince(to: string, subject: string, since: Date) {
-	return (await db.outboxMail.count({ where: { to, subject, createdAt: { gte: since } } })) > 0
+/** The day in Vietnam (UTC+7, no daylight saving) as YYYY-MM-DD: a reminder's period. */
+export function vnDay(at: Date) {
+	return new Date(at.getTime() + 7 * 3600_000).toISOString().slice(0, 10)
 }
 
 export type ReminderResult = { queued: number; withoutEmail: number; alreadyToday: number; notOverdue: number }
@@ -45,36 +49,35 @@ export async function remindOverdue(input: {
 		(await db.user.findMany({ where: { id: { in: overdue.map((p) => p.userId) } }, select: { id: true, email: true } })).map((u) => [u.id, u.email]),
 	)
 	const subject = `Nhắc hoàn thành khoá học: ${input.courseTitle ?? 'các khoá học được giao'}`
-	let queued = 0
+	const kind = `reminder:${input.courseId ?? 'all'}`
+	const period = vnDay(now)
 	let withoutEmail = 0
-	let alreadyToday = 0
+	const mails: Array<{ to: string; subject: string; text: string; kind: string; period: string }> = []
 	for (const person of overdue) {
 		const to = emails.get(person.userId)
 		if (!to) {
 			withoutEmail++
 			continue
 		}
-		if (await queuedSince(to, subject, new Date(now.getTime() - DAY))) {
-			alreadyToday++
-			continue
-		}
 		const due = person.dueAt ? ` Hạn hoàn thành là ngày ${formatVnDate(person.dueAt)}.` : ''
-		await db.outboxMail.create({
-			data: {
-				to,
-				subject,
-				text: [
+		mails.push({
+			to,
+			subject,
+			kind,
+			period,
+			text: [
 					`Kính gửi ${person.fullName},`,
 					'',
 					`Theo kế hoạch đào tạo của ${result.unit.name}, anh/chị chưa hoàn thành ${input.courseTitle ? `khoá học "${input.courseTitle}"` : `${person.required - person.completed} khoá học được giao`}.${due}`,
 					`Mời anh/chị vào mục "Khoá học của tôi" để tiếp tục: ${origin}/my-courses`,
 					'',
 					'Văn Minh Số',
-				].join('\n'),
-			},
+			].join('\n'),
 		})
-		queued++
 	}
+	// Two people sharing an address get one mail; a mail already queued today is skipped by the unique key.
+	const queued = (await db.outboxMail.createMany({ data: mails, skipDuplicates: true })).count
+	const alreadyToday = mails.length - queued
 	await audit({
 		actorId: input.actorId,
 		action: 'reminder.queue',
@@ -111,15 +114,20 @@ export async function queueWeeklySummaries(now = new Date(), origin = publicOrig
 		const to = grant.user.email
 		if (!to || grant.user.status !== 'ACTIVE') continue
 		const subject = `Tóm tắt tuần ${week}: tiến độ hoàn thành của ${grant.orgUnit.name}`
-		if (await queuedSince(to, subject, new Date(now.getTime() - 7 * DAY))) continue
+		const kind = `summary:${grant.orgUnit.id}`
+		// Saves computing the figures of a summary already queued; the unique key is what makes it once.
+		if (await db.outboxMail.findUnique({ where: { to_kind_period: { to, kind, period: week } }, select: { id: true } })) continue
 		const total = await getUnitTotal(grant.orgUnit.id, { at: now })
 		if (!total || total.counts.target === 0) continue
 		const c = total.counts
 		const rate = c.rate === null ? '–' : `${(c.rate * 100).toLocaleString('vi-VN', { maximumFractionDigits: 1 })}%`
-		await db.outboxMail.create({
+		const inserted = await db.outboxMail.createMany({
+			skipDuplicates: true,
 			data: {
 				to,
 				subject,
+				kind,
+				period: week,
 				text: [
 					`Kính gửi ${grant.user.fullName},`,
 					'',
@@ -134,34 +142,43 @@ export async function queueWeeklySummaries(now = new Date(), origin = publicOrig
 				].join('\n'),
 			},
 		})
-		queued++
+		queued += inserted.count
 	}
 	return queued
 }
 
 /**
- * Sends what is waiting in the outbox through SMTP_URL (smtp://user:pass@host:587 or smtps://…). Each mail is
- * claimed before it is sent, so two runs at once do not send it twice; a failure is kept with its error and retried
- * on the next run, up to MAX_ATTEMPTS.
+ * Sends what is due in the outbox through SMTP_URL (smtp://user:pass@host:587 or smtps://…). Each mail is claimed
+ * before it is sent (attempt counted, next attempt pushed CLAIM_MS away), so two runs at once do not send it twice;
+ * a failure is kept with its error and retried after a growing pause (BACKOFF_MS × 2^(attempt-1)), up to
+ * MAX_ATTEMPTS. A process killed between sending and marking sent sends that mail again after CLAIM_MS: delivery
+ * is at least once (SMTP has no way to ask whether a mail arrived).
  */
-export async function deliverOutbox({ limit = 500 } = {}) {
+export async function deliverOutbox({ limit = 500, now = new Date() } = {}) {
 	const url = getEnv().SMTP_URL
+	const due = { sentAt: null, attempts: { lt: MAX_ATTEMPTS }, OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }] }
 	const waiting = await db.outboxMail.count({ where: { sentAt: null, attempts: { lt: MAX_ATTEMPTS } } })
 	if (!url) return { configured: false, waiting, sent: 0, failed: 0 }
 	const from = getEnv().SMTP_FROM ?? 'Văn Minh Số <no-reply@localhost>'
 	const transport = nodemailer.createTransport(url)
-	const mails = await db.outboxMail.findMany({ where: { sentAt: null, attempts: { lt: MAX_ATTEMPTS } }, orderBy: { createdAt: 'asc' }, take: limit })
+	const mails = await db.outboxMail.findMany({ where: due, orderBy: { createdAt: 'asc' }, take: limit })
 	let sent = 0
 	let failed = 0
 	for (const mail of mails) {
-		const claimed = await db.outboxMail.updateMany({ where: { id: mail.id, sentAt: null, attempts: mail.attempts }, data: { attempts: mail.attempts + 1 } })
+		const claimed = await db.outboxMail.updateMany({
+			where: { id: mail.id, sentAt: null, attempts: mail.attempts },
+			data: { attempts: mail.attempts + 1, nextAttemptAt: new Date(Date.now() + CLAIM_MS) },
+		})
 		if (claimed.count === 0) continue
 		try {
 			await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html ?? undefined })
-			await db.outboxMail.update({ where: { id: mail.id }, data: { sentAt: new Date(), lastError: null } })
+			await db.outboxMail.update({ where: { id: mail.id }, data: { sentAt: new Date(), lastError: null, nextAttemptAt: null } })
 			sent++
 		} catch (error) {
-			await db.outboxMail.update({ where: { id: mail.id }, data: { lastError: error instanceof Error ? error.message.slice(0, 500) : String(error) } })
+			await db.outboxMail.update({
+				where: { id: mail.id },
+				data: { lastError: error instanceof Error ? error.message.slice(0, 500) : String(error), nextAttemptAt: new Date(Date.now() + BACKOFF_MS * 2 ** mail.attempts) },
+			})
 			failed++
 		}
 	}

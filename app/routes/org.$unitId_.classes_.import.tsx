@@ -8,7 +8,11 @@ import { confirmStudentImport, getStudentImport, startStudentImport } from '#app
 import { formatImportMessage } from '#app/org/import-messages.ts'
 import { useT } from '#app/ui/i18n.ts'
 
-export const meta: MetaFunction = () => [{ title: 'Nhập học sinh | Văn Minh Số' }]
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+	{ title: 'Nhập học sinh | Văn Minh Số' },
+	// The queue is still checking or writing the file: the page refreshes itself, without JavaScript too.
+	...(data?.job && (data.job.status === 'VALIDATING' || data.job.status === 'RUNNING') ? [{ httpEquiv: 'refresh', content: '2' } as const] : []),
+]
 
 const ROLES = ['MANAGER'] as const
 // server.ts lets only the roster paths send 20 MB; everything else stops at 1 MB (see decision 015).
@@ -71,7 +75,7 @@ export default function StudentImportPage() {
 							? t('edu.import.done')
 							: job.status === 'FAILED'
 								? t('edu.import.failed')
-								: job.status === 'RUNNING'
+								: job.status === 'RUNNING' || job.status === 'VALIDATING'
 									? t('edu.import.running')
 									: errorCount
 										? t('edu.import.blocked', { count: errorCount })

@@ -350,10 +350,31 @@ test('the rollup serves "now" with the live numbers, and a stale rollup is recom
 	}
 	expect((await getChildRows(root.id))!.total).toMatchObject({ target: 5, completed: 3, overdue: 2 })
 
-	await db.completionRollupState.update({ where: { id: 1 }, data: { asOf: d('2026-01-01') } })
-	expect((await getChildRows(root.id))!.source).toBe('live')
+	// Stale (issue 17 item 8): twelve dashboards at once are all served the last rollup with its time, none computes
+	// the tree, and the queue refreshes it once in the background.
+	const stale = d('2026-01-01')
+	await db.completionRollupState.update({ where: { id: 1 }, data: { asOf: stale } })
+	const reads = await Promise.all(Array.from({ length: 12 }, () => getChildRows(root.id)))
+	for (const read of reads) expect([read!.source, read!.asOf]).toEqual(['rollup', stale])
 	await rollupRefreshSettled()
-	expect((await getChildRows(root.id))!.source).toBe('rollup')
+	const after = (await getChildRows(root.id))!
+	expect(after.source).toBe('rollup')
+	expect(Date.now() - after.asOf.getTime()).toBeLessThan(60_000)
+	expect(after.total).toMatchObject({ target: 5, completed: 3, overdue: 2 })
+	const ran = await db.$queryRawUnsafe<Array<{ n: number }>>(
+		`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'rollup.refresh' AND state = 'completed' AND output IS NOT NULL`,
+	)
+	expect(ran[0]!.n).toBe(1)
+})
+
+test('a refresh asked for while another ran rechecks freshness after taking the lock and does not run again', async () => {
+	const first = (await refreshCompletionRollup())!
+	const askedBefore = new Date(first.asOf.getTime() - 1)
+	expect(await refreshCompletionRollup(new Date(), { unlessNewerThan: askedBefore })).toBeNull()
+	expect((await db.completionRollupState.findUnique({ where: { id: 1 } }))!.asOf).toEqual(first.asOf)
+	// Older than asked for: it runs.
+	const second = await refreshCompletionRollup(new Date(), { unlessNewerThan: new Date(Date.now() + 1000) })
+	expect(second!.asOf.getTime()).toBeGreaterThan(first.asOf.getTime())
 })
 
 test('the ranking at a chosen level: each unit two levels down with its own subtree numbers, live and from the rollup', async () => {

@@ -81,6 +81,26 @@ test('weekly summaries: one per manager and unit per ISO week, with the unit’s
 	expect(await db.outboxMail.count({ where: { to: w.manager.email! } })).toBe(1)
 })
 
+test('two runs at once (two cron jobs, two instances, a double click on "nhắc") queue one mail per recipient, kind and period', async () => {
+	const w = await world()
+	const origin = 'https://vanminhso.minhson.gov.vn'
+	const now = new Date('2026-12-07T01:00:00Z')
+	// Before the unique key each run checked, found nothing, and inserted: 2 runs, 2 mails each (issue 17 item 3).
+	const runs = await Promise.all([queueWeeklySummaries(now, origin), queueWeeklySummaries(now, origin), queueWeeklySummaries(now, origin)])
+	expect(runs.every((n) => n >= 0)).toBe(true)
+	expect(await db.outboxMail.count({ where: { to: w.manager.email! } })).toBe(1)
+	const request = await requestAs(w.manager.id)
+	const input = { unitId: w.dept.id, courseId: w.course.id, courseTitle: 'Khoá bấm hai lần', userIds: 'all' as const, actorId: w.manager.id, request }
+	const clicks = await Promise.all([remindOverdue(input), remindOverdue(input)])
+	expect(clicks.map((c) => c.queued).sort()).toEqual([0, 1])
+	expect(clicks.map((c) => c.alreadyToday).sort()).toEqual([0, 1])
+	expect(await db.outboxMail.findMany({ where: { to: w.late.email! }, select: { kind: true, period: true } })).toEqual([
+		{ kind: `reminder:${w.course.id}`, period: new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10) },
+	])
+	// The database itself refuses a second row with the same key, whoever inserts it.
+	await expect(db.outboxMail.create({ data: { to: w.manager.email!, subject: 'x', text: 'x', kind: `summary:${w.dept.id}`, period: '2026-W50' } })).rejects.toThrow()
+})
+
 /** A minimal SMTP server that accepts every mail and records its envelope and data. */
 function smtpServer() {
 	const received: Array<{ to: Array<string>; data: string }> = []
@@ -143,5 +163,43 @@ test('delivery: without SMTP_URL mails wait; with it each is sent once and marke
 	} finally {
 		delete env.SMTP_URL
 		smtp.close()
+	}
+})
+
+// Last: the mails it leaves failed would count as waiting in the tests above.
+test('a failed delivery waits longer each time and stops after 5 attempts', async () => {
+	const w = await world()
+	await remindOverdue({ unitId: w.dept.id, courseId: w.course.id, courseTitle: 'Khoá thư lỗi', userIds: 'all', actorId: w.manager.id, request: await requestAs(w.manager.id) })
+	const { getEnv } = await import('#app/env.server.ts')
+	const env = getEnv()
+	// Nothing listens on this port: every attempt fails at once.
+	const closed = net.createServer()
+	await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+	const port = (closed.address() as net.AddressInfo).port
+	await new Promise((resolve) => closed.close(resolve))
+	env.SMTP_URL = `smtp://127.0.0.1:${port}`
+	try {
+		const mail = () => db.outboxMail.findFirstOrThrow({ where: { to: w.late.email! } })
+		let at = new Date()
+		const pauses: Array<number> = []
+		for (let attempt = 1; attempt <= 6; attempt++) {
+			const before = await mail()
+			const result = await deliverOutbox({ now: at })
+			const after = await mail()
+			if (attempt === 6) {
+				expect(after.attempts).toBe(5)
+				expect(result.failed).toBe(0)
+				break
+			}
+			expect(after.attempts).toBe(before.attempts + 1)
+			expect(after.lastError).toBeTruthy()
+			// Not due before its pause has passed.
+			expect((await deliverOutbox({ now: new Date(after.nextAttemptAt!.getTime() - 1000) })).failed).toBe(0)
+			pauses.push(Math.round((after.nextAttemptAt!.getTime() - Date.now()) / 60_000))
+			at = new Date(after.nextAttemptAt!.getTime() + 1000)
+		}
+		expect(pauses).toEqual([5, 10, 20, 40, 80])
+	} finally {
+		delete env.SMTP_URL
 	}
 })

@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
 import { pgConfig } from '#app/db-adapters.server.ts'
 import { createPrismaClient, setDbForTests } from '#app/db.server.ts'
+import { stopQueue } from '#app/jobs/queue.server.ts'
 import { type PrismaClient } from '#app/generated/prisma/client.ts'
 import { PG_TEMPLATE_DB, templatePath } from './global-setup.ts'
 
@@ -26,6 +27,8 @@ export async function createTestDb(): Promise<TestDb> {
 			prisma,
 			setupMs: Math.round(performance.now() - started),
 			close: async () => {
+				// The queue's workers first (waiting for their jobs): none may run on a database that is gone.
+				await stopQueue(prisma)
 				setDbForTests(undefined)
 				await prisma.$disconnect()
 				const again = new pg.Client(pgConfig(pgUrl))
@@ -43,6 +46,7 @@ export async function createTestDb(): Promise<TestDb> {
 		prisma,
 		setupMs: Math.round(performance.now() - started),
 		close: async () => {
+			await stopQueue(prisma)
 			setDbForTests(undefined)
 			await prisma.$disconnect()
 			await pglite.close()

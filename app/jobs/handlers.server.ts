@@ -1,0 +1,82 @@
+// Every background job of the app, with its retry and schedule (decision 020). Each one is idempotent: it starts by
+// checking the state it is meant to change (a job row still VALIDATING or RUNNING, a month not yet taken, a mail not
+// yet sent, a key not yet queued), so that a retry after a crash, or a second instance, changes nothing twice.
+import { validateStudentJob, runStudentJob } from '#app/classes/student-import.server.ts'
+import { getEnv } from '#app/env.server.ts'
+import { runImportJob, validateImportJob } from '#app/org/import-jobs.server.ts'
+import { refreshCompletionRollup, ROLLUP_JOB, ROLLUP_MAX_AGE_MS } from '#app/reports/completion.server.ts'
+import { deliverOutbox, queueWeeklySummaries } from '#app/reports/reminders.server.ts'
+import { lastEndedPeriod, takeMonthSnapshot } from '#app/reports/snapshots.server.ts'
+import { withHeartbeat } from './import-progress.server.ts'
+import { defineJob, sendJob } from './queue.server.ts'
+import { applyRetention } from './retention.server.ts'
+
+// A 20 MB roster takes minutes; an import is never retried by pg-boss (its state is in the ImportJob row, and a run
+// whose process died is resolved by resolveAbandonedImports within a minute).
+const IMPORT = { retryLimit: 0, expireInSeconds: 60 * 60 } as const
+
+defineJob<{ jobId: string }>({ name: 'import.validate', ...IMPORT, run: ({ jobId }) => withHeartbeat(jobId, () => validateImportJob(jobId)) })
+defineJob<{ jobId: string; actorId: string; ip?: string | null }>({ name: 'import.run', ...IMPORT, run: (data) => withHeartbeat(data.jobId, () => runImportJob(data)) })
+defineJob<{ jobId: string }>({ name: 'students.validate', ...IMPORT, run: ({ jobId }) => withHeartbeat(jobId, () => validateStudentJob(jobId)) })
+defineJob<{ jobId: string; actorId: string; ip?: string | null }>({ name: 'students.run', ...IMPORT, run: (data) => withHeartbeat(data.jobId, () => runStudentJob(data)) })
+
+defineJob<{ requestedAt?: string }>({
+	name: ROLLUP_JOB,
+	policy: 'stately',
+	retryLimit: 2,
+	retryDelay: 60,
+	expireInSeconds: 15 * 60,
+	// Skipped when a refresh that ended meanwhile already gave the asker a rollup it would have called fresh.
+	run: ({ requestedAt }) =>
+		refreshCompletionRollup(new Date(), requestedAt ? { unlessNewerThan: new Date(Date.parse(requestedAt) - ROLLUP_MAX_AGE_MS) } : {}),
+})
+
+defineJob({
+	name: 'outbox.deliver',
+	policy: 'stately',
+	cron: '* * * * *',
+	expireInSeconds: 15 * 60,
+	run: async () => {
+		const result = await deliverOutbox()
+		// Failed mails are retried by the next runs after their backoff (deliverOutbox); the job itself succeeded.
+		return result
+	},
+})
+
+defineJob({
+	name: 'reminders.weekly',
+	policy: 'stately',
+	// Monday 07:00 in Vietnam: each manager's summary of the week that starts.
+	cron: '0 7 * * 1',
+	retryLimit: 3,
+	retryDelay: 15 * 60,
+	expireInSeconds: 30 * 60,
+	run: async () => {
+		// Summaries link to the site: without APP_URL there is no address to give (development) and nothing is queued.
+		if (!getEnv().APP_URL) return { skipped: 'APP_URL unset' }
+		const queued = await queueWeeklySummaries()
+		await sendJob('outbox.deliver')
+		return { queued }
+	},
+})
+
+defineJob({
+	name: 'snapshot.month',
+	policy: 'stately',
+	// Every day at 00:15 in Vietnam: on the 1st it takes the month that just ended; other days find it taken (or
+	// take it, if the 1st was missed) and change nothing.
+	cron: '15 0 * * *',
+	retryLimit: 3,
+	retryDelay: 10 * 60,
+	expireInSeconds: 30 * 60,
+	run: () => takeMonthSnapshot(lastEndedPeriod()),
+})
+
+defineJob({
+	name: 'retention',
+	policy: 'stately',
+	cron: '30 2 * * *',
+	retryLimit: 2,
+	retryDelay: 30 * 60,
+	run: () => applyRetention(),
+})
