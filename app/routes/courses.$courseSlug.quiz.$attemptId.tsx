@@ -1,5 +1,6 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useFetcher, useLoaderData, useSearchParams } from '@remix-run/react'
+import { useEffect } from 'react'
 import { getUser, requireUser } from '#app/auth/session.server.ts'
 import { Cite, CitedSourcesContext } from '#app/content/components.tsx'
 import { type CitedSource } from '#app/content/schema.ts'
@@ -12,6 +13,7 @@ import { translator } from '#app/ui/i18n.server.ts'
 export const meta: MetaFunction = () => [{ title: 'Bài kiểm tra | Văn Minh Số' }]
 
 const LETTERS = ['A', 'B', 'C', 'D']
+const NONE: Array<string> = []
 
 async function load(request: Request, params: { courseSlug?: string; attemptId?: string }) {
 	const user = await requireUser(request)
@@ -69,19 +71,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const { user, slug, attempt } = await load(request, params)
 	const t = translator(langFromRequest(request))
 	const { answers, problems } = readAnswers(asDrawn(attempt), form.entries())
-	if (problems.length) return json({ error: t('quiz.tampered'), answers: {} }, { status: 400 })
+	if (problems.length) return json({ error: t('quiz.tampered'), answers: {}, missing: NONE }, { status: 400 })
 	if (attempt.submittedAt) return redirect(here)
 	if (form.get('intent') === 'save') {
 		await saveAnswers(attempt.id, answers)
-		return json({ error: null, answers })
+		return json({ error: null, answers, missing: NONE })
 	}
-	if (form.get('submitKey') !== attempt.idempotencyKey) return json({ error: t('quiz.tampered'), answers: {} }, { status: 400 })
+	if (form.get('submitKey') !== attempt.idempotencyKey) return json({ error: t('quiz.tampered'), answers: {}, missing: NONE }, { status: 400 })
 	const all = { ...savedAnswers(attempt), ...answers }
-	const missing = attempt.questionIds.filter((id) => all[id] === undefined).length
-	if (missing) {
-		// Not graded, but what was answered is kept (saved here; submitAttempt stores the answers when it grades).
+	const missing = attempt.questionIds.filter((id) => all[id] === undefined)
+	if (missing.length) {
+		// Not graded, but what was answered is kept (saved here; submitAttempt stores the answers when it grades). The
+		// page comes back with the unanswered questions marked and the first one focused (autofocus: no JS needed).
 		await saveAnswers(attempt.id, answers)
-		return json({ error: t('quiz.unanswered', { count: missing }), answers: all }, { status: 400 })
+		return json({ error: t('quiz.unanswered', { count: missing.length }), answers: all, missing }, { status: 400 })
 	}
 	await submitAttempt(attempt, slug, answers, user.id, request)
 	return redirect(here)
@@ -103,6 +106,14 @@ export default function AttemptPage() {
 			.map(([id, v]) => [id!, Number(v)]),
 	)
 	const chosen: Record<string, number> = { ...data.saved, ...restored, ...actionData?.answers }
+	const missing = new Set(actionData?.missing ?? [])
+	const numberOf = new Map(data.questions.map((q, i) => [q.id, i + 1]))
+	const firstMissing = data.questions.find((q) => missing.has(q.id))?.id ?? null
+	// With JavaScript the form is posted without a page load, so autofocus (which acts when the page loads) is
+	// repeated here on each refused submission.
+	useEffect(() => {
+		if (firstMissing) document.querySelector<HTMLInputElement>(`#q-${firstMissing} input`)?.focus()
+	}, [actionData, firstMissing])
 	return (
 		<div className="max-w-3xl">
 			<p className="mb-1 text-sm">
@@ -110,19 +121,37 @@ export default function AttemptPage() {
 			</p>
 			<h1 className="mb-4 text-2xl font-bold">{t('quiz.title')}</h1>
 			{actionData?.error ? (
-				<p role="alert" className="alert alert-error mb-4">
-					{actionData.error}
-				</p>
+				<div role="alert" className="alert alert-error mb-4">
+					<p>{actionData.error}</p>
+					{missing.size ? (
+						<p>
+							{t('quiz.unansweredList')}{' '}
+							{data.questions
+								.filter((q) => missing.has(q.id))
+								.map((q, i) => (
+									<span key={q.id}>
+										{i ? ', ' : ''}
+										<a href={`#q-${q.id}`}>{t('quiz.question', { n: numberOf.get(q.id)! })}</a>
+									</span>
+								))}
+						</p>
+					) : null}
+				</div>
 			) : null}
 			<Form method="post" replace>
 				<input type="hidden" name="submitKey" value={data.submitKey ?? ''} />
 				<ol className="space-y-6">
 					{data.questions.map((q, i) => (
-						<li key={q.id} className="card">
-							<fieldset>
+						<li key={q.id} id={`q-${q.id}`} className={`card scroll-mt-4 ${missing.has(q.id) ? 'border-2 border-red-700 bg-red-50' : ''}`}>
+							<fieldset aria-invalid={missing.has(q.id) || undefined} aria-describedby={missing.has(q.id) ? `q-${q.id}-missing` : undefined}>
 								<legend className="mb-2 font-semibold">
 									{t('quiz.question', { n: i + 1 })}. {q.prompt}
 								</legend>
+								{missing.has(q.id) ? (
+									<p id={`q-${q.id}-missing`} className="mb-2 font-semibold text-red-800">
+										{t('quiz.unansweredMark')}
+									</p>
+								) : null}
 								{q.choices.map((c, j) => (
 									<label key={c.value} className="flex min-h-11 items-start gap-3 py-1">
 										<input
@@ -130,6 +159,7 @@ export default function AttemptPage() {
 											name={`answer.${q.id}`}
 											value={c.value}
 											defaultChecked={chosen[q.id] === c.value}
+											autoFocus={q.id === firstMissing && j === 0}
 											className="mt-1 h-5 w-5 shrink-0"
 											onChange={() => fetcher.submit({ intent: 'save', [`answer.${q.id}`]: String(c.value) }, { method: 'post' })}
 										/>

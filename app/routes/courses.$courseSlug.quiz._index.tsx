@@ -5,7 +5,8 @@ import { getCourse, getQuiz } from '#app/content/courses.server.ts'
 import { describeProgress, findEnrollment } from '#app/learning/progress.server.ts'
 import { attemptGate, startAttempt } from '#app/learning/quiz.server.ts'
 import { db } from '#app/db.server.ts'
-import { langFromRequest, useLang, useT } from '#app/ui/i18n.ts'
+import { formatVnDateTime } from '#app/ui/dates.ts'
+import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.course.title ?? 'Bài kiểm tra'} | Văn Minh Số` }]
@@ -27,6 +28,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	return json({
 		course: { slug, title: course.meta.title, passMark: enrollment?.courseVersion.passMark ?? course.meta.passMark },
 		draw: quiz.draw,
+		// Stated before the first attempt; the cool-down default is the one attemptGate applies.
+		rules: quiz.maxAttempts ? { maxAttempts: quiz.maxAttempts, cooldownMinutes: quiz.cooldownMinutes ?? 60 } : null,
 		enrolled: !!enrollment,
 		completed: enrollment?.status === 'COMPLETED',
 		openAttemptId: open?.id ?? null,
@@ -55,18 +58,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function QuizStartPage() {
 	const t = useT()
-	const lang = useLang()
 	const data = useLoaderData<typeof loader>()
 	const actionData = useActionData<typeof action>()
-	const when = (iso: string) =>
-		new Date(iso).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' })
+	const when = (iso: string) => formatVnDateTime(iso)
 	return (
 		<div className="max-w-3xl">
 			<p className="mb-1 text-sm">
 				<Link to={`/courses/${data.course.slug}`}>{data.course.title}</Link>
 			</p>
 			<h1 className="mb-3 text-2xl font-bold">{t('quiz.title')}</h1>
-			<p className="mb-4">{t('quiz.intro', { count: data.draw, passMark: data.course.passMark })}</p>
+			<p className="mb-2">{t('quiz.intro', { count: data.draw, passMark: data.course.passMark })}</p>
+			<p className="mb-4" id="quiz-rules">
+				{data.rules ? t('quiz.rules.limit', { max: data.rules.maxAttempts, minutes: data.rules.cooldownMinutes }) : t('quiz.rules.unlimited')}
+			</p>
 			{actionData?.error ? (
 				<p role="alert" className="alert alert-error mb-4">
 					{actionData.error}
