@@ -45,13 +45,35 @@ export async function measureLessonPage(browser: Browser, baseURL: string, pathn
 		await page.evaluate(() => document.querySelectorAll('details').forEach((d) => d.setAttribute('open', '')))
 		const images = page.locator('.lesson-body img')
 		const imageCount = await images.count()
-		for (let i = 0; i < imageCount; i++) await images.nth(i).scrollIntoViewIfNeeded()
+		// One at a time, waiting for each: scrolled away before the browser's lazy-load check ran, an image is never fetched.
+		for (let i = 0; i < imageCount; i++) {
+			const image = images.nth(i)
+			await image.scrollIntoViewIfNeeded()
+			await image.evaluate(
+				(img: HTMLImageElement) =>
+					img.complete ||
+					new Promise((resolve) => {
+						img.addEventListener('load', resolve, { once: true })
+						img.addEventListener('error', resolve, { once: true })
+						setTimeout(resolve, 10_000)
+					}),
+			)
+		}
 		await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight))
 		await page.waitForLoadState('networkidle')
 		// Only the lesson's own pictures: an image the layout hides (display: none) would never load.
-		await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('.lesson-body img')].every((img) => img.complete), undefined, {
-			timeout: 15_000,
-		})
+		const loaded = await page
+			.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('.lesson-body img')].every((img) => img.complete), undefined, {
+				timeout: 15_000,
+			})
+			.then(
+				() => true,
+				() => false,
+			)
+		if (!loaded) {
+			const pending = await page.evaluate(() => [...document.querySelectorAll<HTMLImageElement>('.lesson-body img')].filter((i) => !i.complete).map((i) => i.src))
+			throw new Error(`${pathname}: images still loading after 15 s: ${pending.join(', ')}`)
+		}
 
 		const weight: PageWeight = { path: pathname, html: 0, css: 0, js: 0, fonts: 0, images: 0, other: 0, total: 0, imageCount, responses: [] }
 		for (const r of responses) {
