@@ -692,6 +692,36 @@ export async function getUnitPeople(
 	return { unit, asOf, people, total: listed.length }
 }
 
+/** Above this many memberships in scope the dashboard does not count people by status (see getPeopleSummary). */
+export const PEOPLE_SUMMARY_LIMIT = 5_000
+
+export type PeopleSummary = { people: number; completed: number; inProgress: number; notStarted: number; overdue: number }
+
+/**
+ * The people behind a unit's figures, with each person's status decided exactly as the people list decides it (the
+ * same per-person statement and statusOf; "overdue": some required course overdue). A person owes one "lượt" per
+ * required course, so these differ from the course-place counts of the rollup. The statement reads every requirement
+ * of the scope: null when the scope has more than `limit` memberships (a province), where it would cost seconds.
+ */
+export async function getPeopleSummary(unitId: number, query: CompletionQuery & { limit?: number } = {}): Promise<PeopleSummary | null> {
+	const unit = await findUnit(unitId)
+	if (!unit) return null
+	const asOf = query.at ?? new Date()
+	const memberships = await db.membership.count({
+		where: { orgUnit: { path: { startsWith: unit.path } }, validFrom: { lte: asOf }, OR: [{ validTo: null }, { validTo: { gt: asOf } }] },
+	})
+	if (memberships > (query.limit ?? PEOPLE_SUMMARY_LIMIT)) return null
+	const rows = await sql<CountsRow & { required: number }>(...statement(PEOPLE_COUNTS, unit, asOf, query.courseId))
+	const summary: PeopleSummary = { people: 0, completed: 0, inProgress: 0, notStarted: 0, overdue: 0 }
+	for (const r of rows) {
+		summary.people++
+		const status = statusOf(r)
+		summary[status === 'completed' ? 'completed' : status === 'in_progress' ? 'inProgress' : 'notStarted']++
+		if (r.overdue > 0) summary.overdue++
+	}
+	return summary
+}
+
 /** All required courses completed; else some started or completed; else not started. */
 function statusOf(r: { required: number; completed: number; inProgress: number }): PersonStatus {
 	return r.completed === r.required ? 'completed' : r.inProgress > 0 || r.completed > 0 ? 'in_progress' : 'not_started'

@@ -2,6 +2,7 @@ import { type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/nod
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { RateBars, RateLine, StatusStack } from '#app/reports/charts.tsx'
+import { getPeopleSummary, PEOPLE_SUMMARY_LIMIT } from '#app/reports/completion.server.ts'
 import { type CompletionCounts } from '#app/reports/completion.ts'
 import { courseOptions, DASHBOARD_ROLES, dashboardFigures, dayVn, EARLIEST_DAY, readFilters, visibleAncestors } from '#app/reports/dashboard.server.ts'
 import { lastEndedPeriod, readSnapshots } from '#app/reports/snapshots.server.ts'
@@ -22,11 +23,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { unit, grants } = await requireOrgRole(request, Number(params.unitId), DASHBOARD_ROLES)
 	const url = new URL(request.url)
 	const { filters, courseId, at, problems } = await readFilters(url)
-	const [{ levels, level, ranking: children, breakdown, teams }, courses, ancestors, history] = await Promise.all([
+	const [{ levels, level, ranking: children, breakdown, teams }, courses, ancestors, history, people] = await Promise.all([
 		dashboardFigures(unit, filters, courseId, at),
 		courseOptions(unit),
 		visibleAncestors(unit, grants),
 		readSnapshots(unit.id, lastTwelveMonths(), { courseId }),
+		// People by status, as the people list counts them: the headline's course places are not people.
+		getPeopleSummary(unit.id, { courseId, at }),
 	])
 	if (!children) throw new Response('Not Found', { status: 404 })
 	return json({
@@ -39,6 +42,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		asOf: children.asOf.toISOString(),
 		source: children.source,
 		total: children.total,
+		people,
+		peopleLimit: PEOPLE_SUMMARY_LIMIT,
 		rows: children.rows.map((r) => ({ id: r.unit.id, name: r.unit.name, kind: r.unit.kind, direct: r.direct, counts: countsOf(r) })),
 		teams: teams
 			? { full: teams.full, members: countsOf(teams.members), rows: teams.teams.map((r) => ({ id: r.unit.id, name: r.unit.name, counts: countsOf(r) })) }
@@ -178,6 +183,23 @@ export default function DashboardPage() {
 						{t(youth ? 'youth.dash.summaryText' : 'dash.summaryText', { completed: total.completed.toLocaleString('vi-VN'), target: total.target.toLocaleString('vi-VN') })}
 					</span>
 				</p>
+				{data.people ? (
+					<>
+						<p className="mb-1 font-semibold">
+							{t('dash.peopleLine', { people: data.people.people.toLocaleString('vi-VN'), target: total.target.toLocaleString('vi-VN') })}
+						</p>
+						<p className="mb-3 text-sm">
+							{t('dash.peopleStatus', {
+								completed: data.people.completed.toLocaleString('vi-VN'),
+								inProgress: data.people.inProgress.toLocaleString('vi-VN'),
+								notStarted: data.people.notStarted.toLocaleString('vi-VN'),
+								overdue: data.people.overdue.toLocaleString('vi-VN'),
+							})}
+						</p>
+					</>
+				) : (
+					<p className="mb-3 text-sm">{t('dash.peopleTooMany', { limit: data.peopleLimit.toLocaleString('vi-VN') })}</p>
+				)}
 				<StatusStack
 					title={t('dash.statusChart')}
 					parts={[
@@ -231,6 +253,7 @@ export default function DashboardPage() {
 					<p className="mt-1 text-sm text-gray-700">
 						{t(youth ? 'youth.dash.rankingNote' : 'dash.rankingNote')} {filters.level > 1 ? t('dash.levelNote') : null}
 					</p>
+					<p className="mt-1 text-sm text-gray-700">{t('dash.rankingRule')}</p>
 				</section>
 			) : null}
 

@@ -76,7 +76,9 @@ async function assignToDepartment(page: Page, courseTitle: string, due: string) 
 	await expect(preview).toBeVisible()
 	const count = Number((await preview.textContent())!.match(/(\d+) người/)![1])
 	await page.getByRole('button', { name: 'Giao khoá học' }).click()
-	await expect(page.getByRole('status')).toHaveText(`Đã giao khoá học: ${count} người phải hoàn thành.`)
+	// It says what was created (issue 18 item 14) and the form keeps the values.
+	await expect(page.getByRole('status').first()).toContainText(`: ${count} người phải hoàn thành.`)
+	await expect(page.getByRole('status').first()).toContainText('Đã giao khoá học «')
 	return count
 }
 
@@ -193,7 +195,9 @@ test('a manager assigns a course to their department after a preview, and bad in
 	expect(count).toBeGreaterThan(12)
 	await expect(assignmentRows(page)).toHaveCount(before)
 	await page.getByRole('button', { name: 'Giao khoá học' }).click()
-	await expect(page.getByRole('status')).toHaveText(`Đã giao khoá học: ${count} người phải hoàn thành.`)
+	// It says what was created (issue 18 item 14) and the form keeps the values.
+	await expect(page.getByRole('status').first()).toContainText(`: ${count} người phải hoàn thành.`)
+	await expect(page.getByRole('status').first()).toContainText('Đã giao khoá học «')
 	await expect(assignmentRows(page)).toHaveCount(before + 1)
 	const row = assignmentRows(page).filter({ hasText: course })
 	await expect(row.getByRole('cell')).toHaveText([course, DEPARTMENT, 'Tất cả thành viên', date.shown, String(count), 'Đóng'])

@@ -74,8 +74,8 @@ test('an officer invites, a young person registers on a phone, is approved, comp
 	await page.getByLabel('Khoá học', { exact: true }).selectOption({ label: course.meta.title })
 	await page.getByLabel('Hạn hoàn thành').fill(`${year}-12-15`)
 	await page.getByRole('button', { name: 'Giao khoá học' }).click()
-	await expect(page.getByRole('status')).toHaveText(/^Đã giao khoá học: \d+ người phải hoàn thành\.$/)
-	const required = Number((await page.getByRole('status').textContent())!.match(/(\d+) người/)![1])
+	await expect(page.getByRole('status').first()).toHaveText(/^Đã giao khoá học «.+» cho .+, hạn hoàn thành \d\d\/\d\d\/\d{4}: \d+ người phải hoàn thành\. Các ô bên dưới vẫn giữ giá trị vừa nhập\. Xem việc giao vừa tạo$/)
+	const required = Number((await page.getByRole('status').first().textContent())!.match(/(\d+) người phải/)![1])
 
 	// The young person, on a phone.
 	const phone = await browser.newContext({ ...devices['Pixel 7'], baseURL, locale: 'vi-VN' })
@@ -159,7 +159,7 @@ test('an officer invites, a young person registers on a phone, is approved, comp
 	await page.getByLabel('Tính đến ngày (để trống: hôm nay)').fill(vnToday())
 	await page.getByRole('button', { name: 'Xem số liệu' }).click()
 	await expect(page).toHaveURL(new RegExp(`course=${SLUG}`))
-	await expect(page.getByText(`đã hoàn thành: 1 / ${required + 1} đoàn viên, thanh niên phải hoàn thành`)).toBeVisible()
+	await expect(page.getByText(`đã hoàn thành: 1 / ${required + 1} lượt khoá học bắt buộc của đoàn viên, thanh niên`)).toBeVisible()
 	await expectAccessible(page)
 	// And in the export of these figures, read back as a spreadsheet.
 	const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Tải số liệu hiện tại (XLSX)' }).click()])
