@@ -166,9 +166,20 @@ export function createDatabase(url: string, options: { pglite?: PGlite; poolSize
 		if (options.pglite || !opening) return
 		const db = await opening.catch(() => undefined)
 		opening = undefined
+		openDatabases.delete(close)
 		await db?.close()
 	}
+	openDatabases.add(close)
 	return { adapter: pgliteAdapter(open, close), query, raw: { kind: 'pglite' as const, open } }
+}
+
+// Embedded databases this process opened: an open PGlite keeps a finished script alive, and a script that used
+// only sql() never gets Prisma's dispose() to close it.
+const openDatabases = new Set<() => Promise<void>>()
+
+/** Closes (and unlocks) every embedded database this process opened; for scripts that are done. */
+export async function closeEmbeddedDatabases() {
+	await Promise.all([...openDatabases].map((close) => close()))
 }
 
 /** The adapter alone (scripts that only use Prisma). */

@@ -40,6 +40,8 @@ const EnvSchema = z.object({
 	CERT_SIGNING_KEY: z.string().min(1).optional(),
 	/** Or a file holding that PEM key. */
 	CERT_SIGNING_KEY_FILE: z.string().min(1).optional(),
+	/** Public keys (<key id>.pem) that still verify certificates after a rotation; default <key file's dir>/public. */
+	CERT_PUBLIC_KEYS_DIR: z.string().min(1).optional(),
 	/** Issuer and signatory per province (YAML); default config/certificate-issuers.yaml. */
 	CERT_ISSUERS_FILE: z.string().min(1).optional(),
 	/** Outgoing mail (reminders, weekly summaries): smtp://user:password@host:587 or smtps://…:465. Unset: mails wait

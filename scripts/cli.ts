@@ -6,9 +6,7 @@
  *   await runCli(async () => { await checkDatabase(); …; return 0 })
  */
 import pg from 'pg'
-import { DataDirLockedError } from '#app/db-lock.server.ts'
-import { DatabaseUrlError, parseDatabaseUrl } from '#app/db-url.server.ts'
-import { EnvError } from '#app/env.server.ts'
+import { parseDatabaseUrl } from '#app/db-url.server.ts'
 
 /** A refusal the tool explains itself (bad arguments, nothing to do): printed as is. */
 export class CliError extends Error {
@@ -20,6 +18,9 @@ export class CliError extends Error {
 		super(message)
 	}
 }
+
+// Errors whose message already says what happened and what to do, in both languages: printed as they are.
+const EXPLAINED = new Set(['CliError', 'DataDirLockedError', 'DatabaseUrlError', 'EnvError', 'MissingSigningKeysError'])
 
 const NETWORK_CODES: Record<string, string> = {
 	ECONNREFUSED: 'máy chủ từ chối kết nối (connection refused)',
@@ -45,6 +46,7 @@ const PG_CODES: Record<string, string> = {
 	'28000': 'người dùng không được phép kết nối (authorization failed)',
 	'3D000': 'cơ sở dữ liệu không tồn tại (database does not exist)',
 	'42P01': 'thiếu bảng: hãy chạy npm run db:migrate (table missing: run npm run db:migrate)',
+	'42703': 'cơ sở dữ liệu chưa được cập nhật: hãy chạy npm run db:migrate (schema out of date: run npm run db:migrate)',
 	'57P01': 'máy chủ đã ngắt kết nối (server terminated the connection)',
 	'57P03': 'máy chủ đang khởi động hoặc dừng (server starting up or shutting down)',
 }
@@ -75,11 +77,8 @@ function databaseName() {
 
 /** The one line printed for an error. */
 export function describeError(error: unknown): string {
-	if (error instanceof CliError || error instanceof DataDirLockedError || error instanceof DatabaseUrlError || error instanceof EnvError) {
-		return error.message
-	}
 	for (const e of walk(error)) {
-		if (e instanceof DataDirLockedError || e instanceof DatabaseUrlError || e instanceof EnvError) return e.message
+		if (e instanceof Error && EXPLAINED.has(e.name)) return e.message
 		const code = typeof e.code === 'string' ? e.code : undefined
 		const kind = typeof e.kind === 'string' ? e.kind : undefined
 		const message = typeof e.message === 'string' ? e.message.split('\n')[0]! : ''
@@ -137,6 +136,10 @@ export async function runCli(main: () => Promise<number | void>): Promise<void> 
 	// for that, and without letting that fail the tool.
 	try {
 		await (globalThis as { __vmsDb?: { $disconnect(): Promise<void> } }).__vmsDb?.$disconnect()
+		// …and close the embedded database, which a tool that used only sql() would otherwise leave open (and the
+		// process alive).
+		const { closeEmbeddedDatabases } = await import('#app/db-adapters.server.ts')
+		await closeEmbeddedDatabases()
 	} catch {
 		// nothing to close
 	}

@@ -3,7 +3,7 @@
 // Revocation is deliberately outside the signature: it is a later event recorded on the row, not something the
 // certificate itself asserts.
 import { sign, verify } from 'node:crypto'
-import { getSigningKey, type SigningKey } from './keys.server.ts'
+import { getKeyring, getSigningKey, type Keyring, type SigningKey } from './keys.server.ts'
 
 export type SignedFields = {
 	serial: string
@@ -46,12 +46,13 @@ export function signCertificate(c: SignedFields, key: SigningKey = getSigningKey
 
 export type SignatureCheck = 'ok' | 'mismatch' | 'unsigned' | 'unknown-key'
 
-export function checkSignature(c: SignedFields & { signature: string | null }, key: SigningKey = getSigningKey()): SignatureCheck {
+/** Checked with the key the signature names: the active one or one retired by a rotation (decision 018). */
+export function checkSignature(c: SignedFields & { signature: string | null }, keys: SigningKey | Keyring = getKeyring()): SignatureCheck {
 	if (!c.signature) return 'unsigned'
 	const match = /^ed25519:([0-9a-f]{16}):([A-Za-z0-9_-]{86})$/.exec(c.signature)
 	if (!match) return 'mismatch'
-	// One key today; a rotated-out key would be looked up here by its id.
-	if (match[1] !== key.keyId) return 'unknown-key'
-	const ok = verify(null, Buffer.from(canonicalJson(c), 'utf8'), key.publicKey, Buffer.from(match[2]!, 'base64url'))
+	const publicKey = 'verifiers' in keys ? keys.verifiers.get(match[1]!) : match[1] === keys.keyId ? keys.publicKey : undefined
+	if (!publicKey) return 'unknown-key'
+	const ok = verify(null, Buffer.from(canonicalJson(c), 'utf8'), publicKey, Buffer.from(match[2]!, 'base64url'))
 	return ok ? 'ok' : 'mismatch'
 }
