@@ -31,7 +31,7 @@ const BUDGET_MB = 50
 
 if (!values['skip-build']) buildIfStale()
 const dir = mkdtempSync(path.join(os.tmpdir(), 'vms-bench-bodies-'))
-const env = { ...process.env, DATABASE_URL: `pglite:${dir}/db`, NODE_ENV: 'development', PORT: '0', HOST: '127.0.0.1' }
+const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `pglite:${dir}/db`, NODE_ENV: 'development', PORT: '0', HOST: '127.0.0.1' }
 for (const args of [['tsx', 'scripts/db.ts', 'migrate'], ['tsx', 'prisma/seed.ts', '--if-empty']]) {
 	const run = spawnSync('npx', args, { env, stdio: ['ignore', 'ignore', 'inherit'] })
 	if (run.status !== 0) throw new Error(`${args.join(' ')} failed`)
