@@ -203,9 +203,9 @@ export default function DashboardPage() {
 				<StatusStack
 					title={t('dash.statusChart')}
 					parts={[
-						{ label: t('dash.col.completed'), value: total.completed, className: 'status-completed' },
-						{ label: t('dash.col.inProgress'), value: total.inProgress, className: 'status-progress' },
-						{ label: t('dash.col.notStarted'), value: total.notStarted, className: 'status-none' },
+						{ label: t('dash.places.completed'), value: total.completed, className: 'status-completed' },
+						{ label: t('dash.places.inProgress'), value: total.inProgress, className: 'status-progress' },
+						{ label: t('dash.places.notStarted'), value: total.notStarted, className: 'status-none' },
 					]}
 				/>
 				<p className="text-sm">
