@@ -1,5 +1,5 @@
-// One-time activation codes for accounts created by an admin or a roster import. The code is shown once;
-// only its SHA-256 is stored, so a database leak does not leak usable codes.
+// One-time activation codes for accounts created by an admin or a roster import. A code is checked by its SHA-256;
+// an admin's code is shown once, an import's codes are also kept sealed for reprinting (activation-batches.server.ts).
 import { createHash, randomInt } from 'node:crypto'
 import { db, type Prisma } from '#app/db.server.ts'
 import { hashPassword } from './password.server.ts'
@@ -9,7 +9,7 @@ import { normalizeIdentifier } from './schema.ts'
 const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789'
 export const ACTIVATION_DAYS = 30
 
-function hashCode(code: string) {
+export function hashCode(code: string) {
 	return createHash('sha256').update(code).digest('hex')
 }
 
@@ -35,23 +35,6 @@ export async function issueActivationCode(userId: string, createdById: string | 
 	return { code, expiresAt }
 }
 
-/**
- * The same for many people at once (printing the cards of a roster import): one statement per chunk instead of
- * two per person. Returns the codes in clear, once, in the order of `userIds`.
- */
-export async function issueActivationCodes(userIds: Array<string>, createdById: string | null, tx: Tx = db) {
-	const expiresAt = new Date(Date.now() + ACTIVATION_DAYS * 24 * 3600 * 1000)
-	const codes = userIds.map((userId) => ({ userId, code: generateCode() }))
-	for (let i = 0; i < codes.length; i += 5000) {
-		const part = codes.slice(i, i + 5000)
-		await tx.activationCode.deleteMany({ where: { userId: { in: part.map((c) => c.userId) }, usedAt: null } })
-		await tx.activationCode.createMany({
-			data: part.map((c) => ({ userId: c.userId, codeHash: hashCode(c.code), expiresAt, createdById })),
-		})
-	}
-	return { codes, expiresAt }
-}
-
 /** Sets the password and activates the account when the code matches this user and is still valid. */
 export async function activateAccount(identifier: string, code: string, password: string) {
 	const id = normalizeIdentifier(identifier)
@@ -64,7 +47,8 @@ export async function activateAccount(identifier: string, code: string, password
 	const passwordHash = await hashPassword(password)
 	return db.$transaction(async (tx) => {
 		// Conditional update: two concurrent activations with one code cannot both succeed.
-		const used = await tx.activationCode.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: new Date() } })
+		// The sealed copy of a printed code (activation-batches.server.ts) goes with its use.
+		const used = await tx.activationCode.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: new Date(), sealed: null } })
 		if (used.count !== 1) return null
 		await tx.password.upsert({
 			where: { userId: row.userId },

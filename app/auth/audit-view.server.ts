@@ -12,6 +12,8 @@ import { type Grant } from './permissions.ts'
 /** Every action the application records; the filter offers these, and each has its sentence in the catalogues. */
 export const AUDIT_ACTIONS = [
 	'activation.issue',
+	'activation.print',
+	'activation.reissue',
 	'assignment.create',
 	'assignment.update',
 	'assignment.close',
@@ -194,6 +196,7 @@ export async function describeAuditEvents(rows: ReadonlyArray<AuditRow>, t: Tran
 			names.count = num(d.queued)
 			names.course = courseName(str(d.course))
 		}
+		if (r.action === 'activation.reissue') names.voided = num(d.voided)
 		if (r.action === 'report.export') names.format = (str(d.format) ?? '').toUpperCase()
 		if (r.action === 'training.attendance') names.count = num(d.present)
 		const known = isAuditAction(r.action)

@@ -5,7 +5,7 @@
 // The check and the write are jobs of the queue (app/jobs, decision 020): whichever instance is free runs them, their
 // progress is in the row, and a job whose process died is marked FAILED by the others (app/jobs/import-progress).
 import { createHash } from 'node:crypto'
-import { issueActivationCodes } from '#app/auth/activation.server.ts'
+import { batchCounts, currentBatch, dropDeadSealedCodes, issueBatch, openBatch, voidBatch } from '#app/auth/activation-batches.server.ts'
 import { audit } from '#app/auth/audit.server.ts'
 import { accountRefusal, type Actor, personFacts } from '#app/auth/people.server.ts'
 import { db, type Prisma } from '#app/db.server.ts'
@@ -408,16 +408,13 @@ export async function listImportJobs(unitId: number, take = 20) {
 }
 
 /**
- * Activation cards for the people an import brought in who have not activated yet. Printing issues new codes
- * (only hashes are stored, so old ones cannot be shown again) and so invalidates cards printed before. Only people
- * whose every membership and grant lies inside the issuer's scope get a card (people.server.ts): a code sets the
- * password, so it is never issued for someone another unit manages, nor for a youth registrant awaiting approval.
+ * The people an import brought in who may get an activation card from this actor: not activated yet, and with every
+ * membership and grant inside the issuer's scope (people.server.ts). A code sets the password, so it is never issued
+ * for someone another unit manages, nor for a youth registrant awaiting approval; those are counted as `withheld`.
  */
-export async function issueImportCodes(input: { jobId: string; unitId: number; actor: Actor; request?: Request }) {
-	const job = await db.importJob.findFirst({ where: { id: input.jobId, orgUnitId: input.unitId, status: 'SUCCEEDED' }, select: { id: true } })
-	if (!job) return null
+async function codePeople(jobId: string, actor: Actor) {
 	const memberships = await db.membership.findMany({
-		where: { importJobId: job.id, user: { status: 'PENDING' } },
+		where: { importJobId: jobId, user: { status: 'PENDING' } },
 		select: { user: { select: { id: true, fullName: true, username: true, email: true } }, orgUnit: { select: { name: true } } },
 	})
 	const seen = new Set<string>()
@@ -425,22 +422,86 @@ export async function issueImportCodes(input: { jobId: string; unitId: number; a
 	const facts = await personFacts(found.map((p) => p.user.id))
 	const people = found.filter((p) => {
 		const person = facts.get(p.user.id)
-		return person !== undefined && accountRefusal(input.actor, person) === null
+		return person !== undefined && accountRefusal(actor, person) === null
 	})
-	const withheld = found.length - people.length
 	people.sort((a, b) => compareVi(a.orgUnit.name, b.orgUnit.name) || compareViNames(a.user.fullName, b.user.fullName))
+	return { people, withheld: found.length - people.length }
+}
+
+type CodesInput = { jobId: string; unitId: number; actor: Actor; request?: Request }
+
+async function succeededJob(input: Pick<CodesInput, 'jobId' | 'unitId'>) {
+	return db.importJob.findFirst({ where: { id: input.jobId, orgUnitId: input.unitId, status: 'SUCCEEDED', kind: 'roster' }, select: { id: true } })
+}
+
+/** What the job page says about the cards: the batch printed (if any), its codes used and live, and who is withheld. */
+export async function importCodesStatus(input: Pick<CodesInput, 'jobId' | 'unitId' | 'actor'>) {
+	const job = await succeededJob(input)
+	if (!job) return null
+	const { people, withheld } = await codePeople(job.id, input.actor)
+	const batch = await currentBatch(job.id)
+	if (!batch) return { batch: null, eligible: people.length, withheld }
+	const counts = await batchCounts(batch.id)
+	const { codes, unreadable } = await openBatch(batch.id)
+	// Eligible people without a live code in this batch: their code was used meanwhile is not "missing".
+	const activated = people.filter((p) => !codes.has(p.user.id)).length
+	return { batch: { issuedAt: batch.issuedAt, expiresAt: batch.expiresAt, ...counts, unreadable, missing: Math.max(0, activated - unreadable) }, eligible: people.length, withheld }
+}
+
+/**
+ * The activation cards of an import (PDF and XLSX show the same ones). The first download issues the job's batch;
+ * later ones print that batch again — the same codes, read back from their sealed copies — so printing never voids
+ * cards already handed out. Only `reissueImportCodes` replaces a batch.
+ */
+export async function issueImportCodes(input: CodesInput) {
+	const job = await succeededJob(input)
+	if (!job) return null
+	await dropDeadSealedCodes()
+	const { people, withheld } = await codePeople(job.id, input.actor)
 	const actorId = input.actor.userId
-	const { codes, expiresAt } = await db.$transaction(
+	const result = await db.$transaction(
 		async (tx) => {
-			const issued = await issueActivationCodes(people.map((p) => p.user.id), actorId, tx)
-			await audit(
-				{ actorId, action: 'activation.issue', targetType: 'ImportJob', targetId: job.id, orgUnitId: input.unitId, request: input.request, details: { count: people.length, withheld } },
-				tx,
-			)
-			return issued
+			// One batch per job even when two downloads start together: the second waits here and prints the first's.
+			await tx.$queryRaw`SELECT id FROM "ImportJob" WHERE id = ${job.id} FOR UPDATE`
+			const existing = await currentBatch(job.id, tx)
+			if (existing) {
+				const { codes, unreadable } = await openBatch(existing.id, tx)
+				const count = people.filter((p) => codes.has(p.user.id)).length
+				await audit({ actorId, action: 'activation.print', targetType: 'ImportJob', targetId: job.id, orgUnitId: input.unitId, request: input.request, details: { count, withheld, batch: existing.id } }, tx)
+				return { codes, expiresAt: existing.expiresAt, unreadable }
+			}
+			const { batch, codes } = await issueBatch(tx, { importJobId: job.id, orgUnitId: input.unitId, issuedById: actorId, userIds: people.map((p) => p.user.id) })
+			await audit({ actorId, action: 'activation.issue', targetType: 'ImportJob', targetId: job.id, orgUnitId: input.unitId, request: input.request, details: { count: people.length, withheld, batch: batch.id } }, tx)
+			return { codes, expiresAt: batch.expiresAt, unreadable: 0 }
 		},
 		{ timeout: 5 * 60 * 1000 },
 	)
-	const cards = people.map((p, i) => ({ fullName: p.user.fullName, username: p.user.username, email: p.user.email, unitName: p.orgUnit.name, code: codes[i]!.code }))
-	return { cards, expiresAt, withheld }
+	const cards = people
+		.filter((p) => result.codes.has(p.user.id))
+		.map((p) => ({ fullName: p.user.fullName, username: p.user.username, email: p.user.email, unitName: p.orgUnit.name, code: result.codes.get(p.user.id)! }))
+	return { cards, expiresAt: result.expiresAt, withheld, unreadable: result.unreadable }
+}
+
+/**
+ * Replaces the job's batch by a new one: every printed code not yet used stops working. Confirmed by the number of
+ * codes it voids, as the page showed it; when that number changed meanwhile nothing happens and the new one is returned.
+ */
+export async function reissueImportCodes(input: CodesInput & { expectedVoided: number }) {
+	const job = await succeededJob(input)
+	if (!job) return null
+	const { people, withheld } = await codePeople(job.id, input.actor)
+	const actorId = input.actor.userId
+	return db.$transaction(
+		async (tx) => {
+			await tx.$queryRaw`SELECT id FROM "ImportJob" WHERE id = ${job.id} FOR UPDATE`
+			const existing = await currentBatch(job.id, tx)
+			const live = existing ? await tx.activationCode.count({ where: { batchId: existing.id, usedAt: null, expiresAt: { gt: new Date() } } }) : 0
+			if (live !== input.expectedVoided) return { ok: false as const, voided: live }
+			const voided = existing ? await voidBatch(tx, existing.id) : 0
+			const { batch } = await issueBatch(tx, { importJobId: job.id, orgUnitId: input.unitId, issuedById: actorId, userIds: people.map((p) => p.user.id) })
+			await audit({ actorId, action: 'activation.reissue', targetType: 'ImportJob', targetId: job.id, orgUnitId: input.unitId, request: input.request, details: { count: people.length, voided, withheld, batch: batch.id } }, tx)
+			return { ok: true as const, voided, count: people.length }
+		},
+		{ timeout: 5 * 60 * 1000 },
+	)
 }

@@ -1,7 +1,9 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
-import { Form, Link, useLoaderData } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { z } from 'zod'
+import { actorFor } from '#app/auth/people.server.ts'
 import { requireOrgRole, notFound } from '#app/auth/permissions.server.ts'
-import { confirmRosterImport, getImportJob } from '#app/org/import-jobs.server.ts'
+import { confirmRosterImport, getImportJob, importCodesStatus, reissueImportCodes } from '#app/org/import-jobs.server.ts'
 import { formatImportMessage } from '#app/org/import-messages.ts'
 import { useLang, useT } from '#app/ui/i18n.ts'
 
@@ -16,22 +18,41 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ]
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { user, unit, grants } = await requireOrgRole(request, Number(params.unitId), ROLES)
 	const job = await getImportJob(String(params.jobId), unit.id)
 	if (!job) notFound()
 	const busy = job.status === 'VALIDATING' || job.status === 'RUNNING'
+	const codes =
+		job.status === 'SUCCEEDED' && job.kind === 'roster' && job.newUsers > 0
+			? await importCodesStatus({ jobId: job.id, unitId: unit.id, actor: actorFor(user.id, grants, ROLES, unit.path) })
+			: null
 	return json({
 		unit: { id: unit.id, name: unit.name },
 		busy,
+		codes,
 		job: { ...job, errors: { total: job.errors.total, items: job.errors.items.slice(0, SHOWN) } },
 	})
 }
 
+const ReissueForm = z.object({ intent: z.literal('reissue'), voids: z.coerce.number().int().min(0), understood: z.literal('yes').optional() })
+
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { user, unit, grants } = await requireOrgRole(request, Number(params.unitId), ROLES)
 	const jobId = String(params.jobId)
 	// A job of another unit is not found, as on the page itself (issue 16's matrix).
 	if (!(await getImportJob(jobId, unit.id))) throw new Response('Not Found', { status: 404 })
+	// The confirm button posts an empty form; a body that is not a form is that too.
+	const form = await request.formData().catch(() => new FormData())
+	if (form.get('intent') === 'reissue') {
+		const parsed = ReissueForm.safeParse(Object.fromEntries(form))
+		if (!parsed.success) return json({ reissue: { error: 'codes.reissue.changed' as const, count: 0 } }, { status: 400 })
+		if (parsed.data.understood !== 'yes') return json({ reissue: { error: 'codes.reissue.unchecked' as const, count: parsed.data.voids } }, { status: 400 })
+		const actor = actorFor(user.id, grants, ROLES, unit.path)
+		const done = await reissueImportCodes({ jobId, unitId: unit.id, actor, request, expectedVoided: parsed.data.voids })
+		if (!done) notFound()
+		if (!done.ok) return json({ reissue: { error: 'codes.reissue.changed' as const, count: done.voided } }, { status: 409 })
+		return json({ reissue: { done: true as const, count: done.count, voided: done.voided } })
+	}
 	await confirmRosterImport({ jobId, scope: unit, actorId: user.id, request })
 	// Whatever happened (done, running, refused because already confirmed), the job page tells it.
 	return redirect(`/org/${unit.id}/imports/${jobId}`)
@@ -40,7 +61,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function ImportJobPage() {
 	const t = useT()
 	const lang = useLang()
-	const { unit, job, busy } = useLoaderData<typeof loader>()
+	const { unit, job, busy, codes } = useLoaderData<typeof loader>()
+	const acted = useActionData<typeof action>()
+	const reissue = acted && 'reissue' in acted ? acted.reissue : null
+	const day = (d: string) => new Date(d).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' })
 	const errorCount = job.errors.total
 	const canConfirm = job.status === 'PREVIEW' && errorCount === 0
 	const isTree = job.kind === 'tree'
@@ -104,13 +128,26 @@ export default function ImportJobPage() {
 					</button>
 				</Form>
 			) : null}
-			{job.status === 'SUCCEEDED' && !isTree && job.newUsers > 0 ? (
+			{codes ? (
 				<section className="card mb-6 max-w-2xl" aria-labelledby="codes-heading">
 					<h2 id="codes-heading" className="mb-2 text-xl font-semibold">
 						{t('codes.title')}
 					</h2>
 					<p className="mb-3">{t('codes.intro')}</p>
-					<Form method="post" action={`/org/${unit.id}/imports/${job.id}/codes`} reloadDocument className="flex flex-wrap gap-3">
+					{reissue && 'done' in reissue ? (
+						<p role="status" className="alert alert-success mb-3">
+							{t('codes.reissue.done', { count: reissue.count, voided: reissue.voided })}
+						</p>
+					) : null}
+					<p className="mb-2" data-testid="codes-batch">
+						{codes.batch
+							? t('codes.batch', { issued: day(codes.batch.issuedAt), expires: day(codes.batch.expiresAt), issuedCount: codes.batch.issued, used: codes.batch.used, live: codes.batch.live })
+							: t('codes.notIssued', { count: codes.eligible })}
+					</p>
+					{codes.withheld ? <p className="alert alert-warning mb-2">{t('codes.withheld', { count: codes.withheld })}</p> : null}
+					{codes.batch?.missing ? <p className="alert alert-warning mb-2">{t('codes.missing', { count: codes.batch.missing })}</p> : null}
+					{codes.batch?.unreadable ? <p className="alert alert-warning mb-2">{t('codes.unreadable', { count: codes.batch.unreadable })}</p> : null}
+					<Form method="post" action={`/org/${unit.id}/imports/${job.id}/codes`} reloadDocument className="mt-3 flex flex-wrap gap-3">
 						<button type="submit" name="format" value="pdf" className="btn">
 							{t('codes.pdf')}
 						</button>
@@ -118,6 +155,28 @@ export default function ImportJobPage() {
 							{t('codes.xlsx')}
 						</button>
 					</Form>
+					{codes.batch ? (
+						<details className="mt-4" open={reissue !== null && 'error' in reissue}>
+							<summary className="cursor-pointer font-semibold">{t('codes.reissue.title')}</summary>
+							<Form method="post" className="mt-2">
+								<p className="mb-2">{t('codes.reissue.intro', { count: codes.batch.live })}</p>
+								{reissue && 'error' in reissue ? (
+									<p role="alert" id="reissue-error" className="alert alert-error mb-2">
+										{t(reissue.error, { count: reissue.count })}
+									</p>
+								) : null}
+								<input type="hidden" name="intent" value="reissue" />
+								<input type="hidden" name="voids" value={codes.batch.live} />
+								<label className="mb-3 flex items-start gap-2">
+									<input type="checkbox" name="understood" value="yes" required className="mt-1" aria-describedby={reissue && 'error' in reissue ? 'reissue-error' : undefined} />
+									<span>{t('codes.reissue.check', { count: codes.batch.live })}</span>
+								</label>
+								<button type="submit" className="btn btn-danger">
+									{t('codes.reissue.submit')}
+								</button>
+							</Form>
+						</details>
+					) : null}
 				</section>
 			) : null}
 			{errorCount ? (

@@ -96,8 +96,9 @@ test('upload → preview → confirm → print cards through the routes, with co
 	const pdf = await codesRoute.action(args(await requestAs(manager.id, 'http://localhost/', { method: 'POST', body: codesForm('pdf') }), { unitId: String(dept.id), jobId }))
 	const bytes = Buffer.from(await pdf.arrayBuffer())
 	expect(bytes.subarray(0, 5).toString()).toBe('%PDF-')
-	// Each printing issues new codes and is audited.
-	expect(await db.auditEvent.count({ where: { action: 'activation.issue', targetId: jobId } })).toBe(2)
+	// The first download issues the batch, the second prints the same codes again; both are audited.
+	expect(await db.auditEvent.count({ where: { action: 'activation.issue', targetId: jobId } })).toBe(1)
+	expect(await db.auditEvent.count({ where: { action: 'activation.print', targetId: jobId } })).toBe(1)
 })
 
 test('a manager of unit B can neither see nor change unit A’s imports', async () => {
