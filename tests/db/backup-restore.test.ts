@@ -55,6 +55,7 @@ describe.each<Mode>([
 			copyFileSync('config/certificate-issuers.yaml', issuersFile)
 
 			let url: string
+			let memory: PGlite | undefined
 			const dbName = `vms_drill_${process.pid}`
 			if (postgres) {
 				await pgAdmin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
@@ -65,14 +66,14 @@ describe.each<Mode>([
 			} else {
 				url = `pglite:${path.join(root, 'data', 'db')}`
 				mkdirSync(path.join(root, 'data'))
-				const seedDb = new PGlite(path.join(root, 'data', 'db'), { loadDataDir: new Blob([readFileSync(templatePath())]) })
-				await seedDb.waitReady
-				await seedDb.close()
+				// Seeded in memory (a PGlite directory on disk is slow to write through Prisma), then written out below.
+				memory = new PGlite({ loadDataDir: new Blob([readFileSync(templatePath())]) })
+				await memory.waitReady
 			}
 			const env = { ...process.env, DATABASE_URL: url, NODE_ENV: 'development', CERT_SIGNING_KEY_FILE: keyFile, CERT_ISSUERS_FILE: issuersFile, VMS_DEBUG: '' }
 
 			// Seed: certificates signed by key A, a rotation, more signed by key B.
-			const client = createPrismaClient(url, { poolSize: 2 })
+			const client = memory ? createPrismaClient('pglite:memory', { pglite: memory }) : createPrismaClient(url, { poolSize: 2 })
 			setDbForTests(client)
 			const sign = async (cert: Awaited<ReturnType<typeof certify>>, pem: string) =>
 				client.certificate.update({ where: { id: cert.id }, data: { signature: signCertificate(cert, signingKeyFromPem(pem)) } })
@@ -96,6 +97,12 @@ describe.each<Mode>([
 			expect(new Set(keyIds)).toEqual(new Set([signingKeyFromPem(keyA).keyId, signingKeyFromPem(keyB).keyId]))
 			setDbForTests(undefined)
 			await client.$disconnect()
+			if (memory) {
+				const written = new PGlite(path.join(root, 'data', 'db'), { loadDataDir: await memory.dumpDataDir('none') })
+				await written.waitReady
+				await written.close()
+				await memory.close()
+			}
 
 			// Backup.
 			const archive = path.join(root, 'backup.tar')
