@@ -88,8 +88,15 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse) {
 
 // The job queue (app/jobs, decision 020): imports, rollup refresh, mail delivery, snapshots, reminders, retention.
 // Through the build's entry module, so that the routes that send jobs and the workers share one queue.
-type EntryJobs = { startJobServer?: () => Promise<void> }
+type EntryJobs = { startJobServer?: () => Promise<void>; startupChecks?: () => Promise<void> }
 const entry = (typeof build === 'function' ? (await build()).entry.module : build.entry.module) as unknown as EntryJobs
+// Refuse to start with one clear line (no key, a locked data directory, certificates signed by unknown keys).
+try {
+	await entry.startupChecks?.()
+} catch (error) {
+	console.error(error instanceof Error ? error.message : error)
+	process.exit(1)
+}
 await entry.startJobServer?.()
 
 const server = http.createServer(handle)

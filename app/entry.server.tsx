@@ -13,15 +13,10 @@ export { startJobServer } from './jobs/start.server.ts'
 
 // A server without its public address (APP_URL), which every printed link and QR code carries, stops here…
 checkPublicUrlConfig()
-// …and, when the server loads the build, before it listens: a production server without its certificate signing
-// key, a second server on the same embedded data directory, or a database whose certificates were signed by keys
-// this server does not hold stops here with one clear line.
-try {
-	await startupChecks()
-} catch (error) {
-	console.error(error instanceof Error ? error.message : error)
-	process.exit(1)
-}
+// …and server.ts runs startupChecks before it listens (a top-level await here is refused by the SSR build target):
+// a production server without its certificate signing key, a second server on the same embedded data directory,
+// or a database whose certificates were signed by keys this server does not hold stops there with one clear line.
+export { startupChecks }
 
 // React 18.3's Node renderer encodes into 2,048-byte buffers and, when a multi-byte character (most Vietnamese
 // letters) does not fit at the end of one, still flushes the whole buffer: 1–3 NUL bytes land in the HTML, even
