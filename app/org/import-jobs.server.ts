@@ -13,6 +13,7 @@ import { type ImportPhase, reportProgress } from '#app/jobs/import-progress.serv
 import { sendJob } from '#app/jobs/queue.server.ts'
 import { compareVi, compareViNames } from '#app/ui/collation.ts'
 import { type ImportMessage } from './import-messages.ts'
+import { type ImportPreview, readPreview, rosterPreview } from './import-preview.ts'
 import { type OrgUnit } from '#app/generated/prisma/client.ts'
 import { applyRosterPlan, auditRosterImport, planRoster, type RosterMode } from './roster-import.server.ts'
 import { readRosterFile } from './roster-rows.server.ts'
@@ -86,6 +87,8 @@ type Analysis =
 			errors: Array<ImportMessage>
 			warnings: Array<ImportMessage>
 			counts: Counts
+			/** What the page shows beyond counts (import-preview.ts); roster imports only. */
+			preview?: ImportPreview
 			/** Writes the checked plan; called inside the import's one transaction. */
 			apply: (tx: Prisma.TransactionClient, job: { id: string; actorId: string; request?: Request }) => Promise<void>
 	  }
@@ -128,12 +131,17 @@ export async function analyseRoster(
 	const plan = await planRoster({ rows: parsed.rows, columns: parsed.columns, where: parsed.where, scope, mode, effectiveAt, usernames: phase === 'confirm', importerId })
 	if (jobId && phase === 'preview' && parsed.errors.length === 0 && plan.errors.length === 0) keepParsed(jobId, parsed)
 	const rowCount = parsed.rows.length + new Set(parsed.errors.map((e) => e.row)).size
+	// The importer confirmed ending the people the preview listed, by their number: a different number now (someone
+	// joined or left meanwhile) would end people nobody saw, so the import stops instead.
+	const confirmed = jobId && phase === 'confirm' && mode === 'sync' ? await db.importJob.findUnique({ where: { id: jobId }, select: { ended: true } }) : null
+	const endedChanged: Array<ImportMessage> = confirmed && confirmed.ended !== plan.counts.ended ? [{ key: 'import.sync.endedChanged', vars: { before: confirmed.ended, now: plan.counts.ended } }] : []
 	return {
 		ok: true,
 		rowCount,
-		errors: [...parsed.errors, ...plan.errors].sort((a, b) => (a.row ?? 0) - (b.row ?? 0)),
+		errors: [...endedChanged, ...parsed.errors, ...plan.errors].sort((a, b) => (a.row ?? 0) - (b.row ?? 0)),
 		warnings: [...parsed.warnings, ...plan.warnings],
 		counts: { newUsers: plan.counts.newUsers, created: plan.counts.created, updated: plan.counts.updated, unchanged: plan.counts.unchanged, ended: plan.counts.ended },
+		preview: rosterPreview(plan),
 		apply: async (tx, job) => {
 			await applyRosterPlan(tx, plan, {
 				effectiveAt,
@@ -291,6 +299,7 @@ export async function validateImportJob(jobId: string) {
 				...analysis.counts,
 				errors: store(analysis.errors),
 				warnings: store(analysis.warnings),
+				...(analysis.preview ? { preview: analysis.preview } : {}),
 				// A file with errors can never be confirmed: no reason to keep people's data in it.
 				...(analysis.errors.length ? { file: null } : {}),
 			},
@@ -383,6 +392,7 @@ export async function getImportJob(jobId: string, unitId: number) {
 			status: true,
 			errors: true,
 			warnings: true,
+			preview: true,
 			createdAt: true,
 			startedAt: true,
 			finishedAt: true,
@@ -395,7 +405,7 @@ export async function getImportJob(jobId: string, unitId: number) {
 	const { progressPhase, progressDone, progressTotal, ...rest } = job
 	// From the row, written by whichever instance runs the job: every instance shows the same progress.
 	const progress = progressPhase ? { phase: progressPhase as ImportPhase, done: progressDone, total: progressTotal } : null
-	return { ...rest, errors: readStored(job.errors), warnings: readStored(job.warnings), progress }
+	return { ...rest, errors: readStored(job.errors), warnings: readStored(job.warnings), preview: readPreview(job.preview), progress }
 }
 
 export async function listImportJobs(unitId: number, take = 20) {

@@ -5,8 +5,9 @@ import { audit } from '#app/auth/audit.server.ts'
 import { linkRefusal, personFacts } from '#app/auth/people.server.ts'
 import { db, pgArray, Prisma } from '#app/db.server.ts'
 import { type OrgTree } from '#app/generated/prisma/enums.ts'
-import { foldVi } from '#app/ui/collation.ts'
+import { compareVi, compareViNames, foldVi } from '#app/ui/collation.ts'
 import { type ImportMessage } from './import-messages.ts'
+import { type EndingPerson } from './import-preview.ts'
 import { type RosterField, type RosterRow } from './roster-rows.server.ts'
 import { countsUnderRule } from './targets.server.ts'
 
@@ -35,11 +36,13 @@ export type RosterPlan = {
 	newUserMemberships: NewMemberships<NewUser>
 	membershipUpdates: Array<MembershipUpdate>
 	endMemberships: Array<string>
+	/** Who a sync ends, for the preview: every person by name, unit and title, ordered by unit then name. */
+	ending: Array<EndingPerson>
 	counts: { rows: number; newUsers: number; created: number; updated: number; unchanged: number; ended: number }
 }
 
 type KnownUser = { id: string; fullName: string; email: string | null; phone: string | null; birthDate: Date | null; birthYear: number | null }
-type ActiveMembership = { id: string; userId: string; orgUnitId: number; path: string; title: string | null; tags: Array<string>; countsInTarget: boolean }
+type ActiveMembership = { id: string; userId: string; orgUnitId: number; path: string; unitName: string; title: string | null; tags: Array<string>; countsInTarget: boolean }
 
 /**
  * Rows per statement. Prisma keeps the arguments of its last 100 debug log calls (several per query, whether or not
@@ -101,6 +104,7 @@ export function emptyRosterPlan(rows: number): RosterPlan {
 		newUserMemberships: { users: [], rows: [], units: [], counts: [] },
 		membershipUpdates: [],
 		endMemberships: [],
+		ending: [],
 		counts: { rows, newUsers: 0, created: 0, updated: 0, unchanged: 0, ended: 0 },
 	}
 }
@@ -147,7 +151,7 @@ export async function planRoster(input: {
 
 	// Everyone with an active membership in the scope: for sync, for matching by name, and for updates.
 	const scoped = await db.$queryRaw<Array<ActiveMembership & KnownUser & { membershipId: string }>>`
-		SELECT m.id AS "membershipId", m."userId", m."orgUnitId", o.path, m.title, m.tags, m."countsInTarget",
+		SELECT m.id AS "membershipId", m."userId", m."orgUnitId", o.path, o.name AS "unitName", m.title, m.tags, m."countsInTarget",
 			u."fullName", u.email, u.phone, u."birthDate", u."birthYear"
 		FROM "Membership" m
 		JOIN "OrgUnit" o ON o.id = m."orgUnitId"
@@ -158,7 +162,7 @@ export async function planRoster(input: {
 	for (const r of scoped) {
 		scopedUsers.set(r.userId, { id: r.userId, fullName: r.fullName, email: r.email, phone: r.phone, birthDate: r.birthDate, birthYear: r.birthYear })
 		const list = scopedMemberships.get(r.userId) ?? []
-		list.push({ id: r.membershipId, userId: r.userId, orgUnitId: r.orgUnitId, path: r.path, title: r.title, tags: r.tags, countsInTarget: r.countsInTarget })
+		list.push({ id: r.membershipId, userId: r.userId, orgUnitId: r.orgUnitId, path: r.path, unitName: r.unitName, title: r.title, tags: r.tags, countsInTarget: r.countsInTarget })
 		scopedMemberships.set(r.userId, list)
 	}
 	// Someone found by e-mail, phone or name outside the importer's scope (another agency, another tree) is named in
@@ -403,8 +407,12 @@ export async function planRoster(input: {
 			const name = scopedUsers.get(m.userId)?.fullName ?? ''
 			if (m.userId === input.importerId) warnings.push({ key: 'import.warn.keptSelf', vars: { name } })
 			else if (holders.has(m.userId)) warnings.push({ key: 'import.warn.keptGrant', vars: { name } })
-			else plan.endMemberships.push(m.id)
+			else {
+				plan.endMemberships.push(m.id)
+				plan.ending.push({ name, unit: m.unitName, title: m.title })
+			}
 		}
+		plan.ending.sort((a, b) => compareVi(a.unit, b.unit) || compareViNames(a.name, b.name))
 		plan.counts.ended = plan.endMemberships.length
 		if (plan.counts.ended > 0 && plan.counts.ended * 2 > scoped.length) {
 			warnings.push({ key: 'import.warn.manyEnded', vars: { count: plan.counts.ended, total: scoped.length, date: dateVi(input.effectiveAt) } })

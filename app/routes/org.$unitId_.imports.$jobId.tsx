@@ -40,7 +40,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const { user, unit, grants } = await requireOrgRole(request, Number(params.unitId), ROLES)
 	const jobId = String(params.jobId)
 	// A job of another unit is not found, as on the page itself (issue 16's matrix).
-	if (!(await getImportJob(jobId, unit.id))) throw new Response('Not Found', { status: 404 })
+	const job = await getImportJob(jobId, unit.id)
+	if (!job) throw new Response('Not Found', { status: 404 })
 	// The confirm button posts an empty form; a body that is not a form is that too.
 	const form = await request.formData().catch(() => new FormData())
 	if (form.get('intent') === 'reissue') {
@@ -53,6 +54,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
 		if (!done.ok) return json({ reissue: { error: 'codes.reissue.changed' as const, count: done.voided } }, { status: 409 })
 		return json({ reissue: { done: true as const, count: done.count, voided: done.voided } })
 	}
+	// A sync that ends people is confirmed by typing how many: a click alone ended 25 people nobody had looked at.
+	if (job.status === 'PREVIEW' && job.mode === 'sync' && job.ended > 0) {
+		const typed = String(form.get('endCount') ?? '').replace(/[\s.,]/g, '')
+		if (typed !== String(job.ended)) return json({ endCount: { typed: String(form.get('endCount') ?? '').slice(0, 20) } }, { status: 400 })
+	}
 	await confirmRosterImport({ jobId, scope: unit, actorId: user.id, request })
 	// Whatever happened (done, running, refused because already confirmed), the job page tells it.
 	return redirect(`/org/${unit.id}/imports/${jobId}`)
@@ -64,6 +70,9 @@ export default function ImportJobPage() {
 	const { unit, job, busy, codes } = useLoaderData<typeof loader>()
 	const acted = useActionData<typeof action>()
 	const reissue = acted && 'reissue' in acted ? acted.reissue : null
+	const endCountError = acted && 'endCount' in acted ? acted.endCount : null
+	const ending = job.mode === 'sync' && job.ended > 0 && !isTreeKind(job.kind) && (job.status === 'PREVIEW' || job.status === 'SUCCEEDED') ? job.preview : null
+	const mustType = canConfirmJob(job) && ending !== null
 	const day = (d: string) => new Date(d).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' })
 	const errorCount = job.errors.total
 	const canConfirm = job.status === 'PREVIEW' && errorCount === 0
@@ -120,11 +129,64 @@ export default function ImportJobPage() {
 					) : null}
 				</dl>
 			) : null}
+			{ending ? (
+				<section className="alert alert-warning mb-6 max-w-4xl" aria-labelledby="ending-heading">
+					<h2 id="ending-heading" className="mb-2 text-xl font-semibold">
+						{t(job.status === 'SUCCEEDED' ? 'import.ending.doneTitle' : 'import.ending.title', { count: job.ended, date: job.effectiveAt ? day(job.effectiveAt) : '' })}
+					</h2>
+					<p className="mb-3">{t('import.ending.intro')}</p>
+					<div className="overflow-x-auto">
+						<table className="table bg-white">
+							<caption className="sr-only">{t('import.ending.caption')}</caption>
+							<thead>
+								<tr>
+									<th scope="col">{t('import.ending.col.name')}</th>
+									<th scope="col">{t('import.ending.col.unit')}</th>
+									<th scope="col">{t('import.ending.col.title')}</th>
+								</tr>
+							</thead>
+							<tbody>
+								{ending.ending.map((p, i) => (
+									<tr key={i}>
+										<td>{p.name}</td>
+										<td>{p.unit}</td>
+										<td>{p.title ?? ''}</td>
+									</tr>
+								))}
+							</tbody>
+						</table>
+					</div>
+					{ending.endingTotal > ending.ending.length ? <p className="mt-2">{t('import.ending.more', { count: ending.endingTotal - ending.ending.length })}</p> : null}
+				</section>
+			) : null}
 			{canConfirm ? (
 				<Form method="post" className="mb-6">
 					<p className="mb-2 max-w-2xl">{t('import.confirmHint')}</p>
-					<button type="submit" className="btn">
-						{t('import.confirm')}
+					{mustType ? (
+						<div className="mb-3 max-w-md">
+							<label htmlFor="endCount" className="label">
+								{t('import.ending.typeLabel', { count: job.ended })}
+							</label>
+							<input
+								id="endCount"
+								name="endCount"
+								className="field"
+								inputMode="numeric"
+								autoComplete="off"
+								required
+								defaultValue={endCountError?.typed ?? ''}
+								aria-invalid={endCountError ? true : undefined}
+								aria-describedby={endCountError ? 'endCount-error' : undefined}
+							/>
+							{endCountError ? (
+								<p id="endCount-error" role="alert" className="field-error">
+									{t('import.ending.typeError', { count: job.ended })}
+								</p>
+							) : null}
+						</div>
+					) : null}
+					<button type="submit" className={mustType ? 'btn btn-danger' : 'btn'}>
+						{t(mustType ? 'import.ending.confirm' : 'import.confirm', { count: job.ended })}
 					</button>
 				</Form>
 			) : null}
@@ -207,6 +269,9 @@ export default function ImportJobPage() {
 		</>
 	)
 }
+
+const isTreeKind = (kind: string) => kind === 'tree'
+const canConfirmJob = (job: { status: string; errors: { total: number } }) => job.status === 'PREVIEW' && job.errors.total === 0
 
 function MessageTable({ messages }: { messages: Array<{ row?: number; column?: string; header?: string; text: string }> }) {
 	const t = useT()
