@@ -15,9 +15,13 @@ const latest = new Map<string, { phase: ImportPhase; done: number; total: number
  * PGlite the heartbeat waits behind the import's own transaction). */
 const working = new Set<string>()
 
+/** Called on every progress report of this process (the fault bench kills it in the middle of a write). */
+export const progressListeners = new Set<(jobId: string, phase: ImportPhase, done: number, total: number) => void>()
+
 /** Remembers the job's progress; written to its row with the next heartbeat (not on every row). */
 export function reportProgress(jobId: string, phase: ImportPhase, done: number, total: number) {
 	latest.set(jobId, { phase, done, total })
+	for (const listener of progressListeners) listener(jobId, phase, done, total)
 }
 
 async function beat(jobId: string) {

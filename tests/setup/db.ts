@@ -8,7 +8,8 @@ import { stopQueue } from '#app/jobs/queue.server.ts'
 import { type PrismaClient } from '#app/generated/prisma/client.ts'
 import { PG_TEMPLATE_DB, templatePath } from './global-setup.ts'
 
-export type TestDb = { prisma: PrismaClient; setupMs: number; close: () => Promise<void> }
+/** `url`: the database's own URL on PostgreSQL (another process may connect to it); none for in-memory PGlite. */
+export type TestDb = { prisma: PrismaClient; setupMs: number; url?: string; close: () => Promise<void> }
 
 export async function createTestDb(): Promise<TestDb> {
 	const started = performance.now()
@@ -26,6 +27,7 @@ export async function createTestDb(): Promise<TestDb> {
 		return {
 			prisma,
 			setupMs: Math.round(performance.now() - started),
+			url: url.toString(),
 			close: async () => {
 				// The queue's workers first (waiting for their jobs): none may run on a database that is gone.
 				await stopQueue(prisma)
