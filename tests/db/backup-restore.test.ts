@@ -70,7 +70,7 @@ describe.each<Mode>([
 				memory = new PGlite({ loadDataDir: new Blob([readFileSync(templatePath())]) })
 				await memory.waitReady
 			}
-			const env = { ...process.env, DATABASE_URL: url, NODE_ENV: 'development', CERT_SIGNING_KEY_FILE: keyFile, CERT_ISSUERS_FILE: issuersFile, VMS_DEBUG: '' }
+			const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url, NODE_ENV: 'development', CERT_SIGNING_KEY_FILE: keyFile, CERT_ISSUERS_FILE: issuersFile, VMS_DEBUG: '' }
 
 			// Seed: certificates signed by key A, a rotation, more signed by key B.
 			const client = memory ? createPrismaClient('pglite:memory', { pglite: memory }) : createPrismaClient(url, { poolSize: 2 })
