@@ -108,7 +108,7 @@ test('the QR code is drawn as vector squares covering every dark module', async 
 })
 
 test('the signatory follows the per-province configuration and the issue date, with an optional signature image', async () => {
-	const png = 'tests/fixtures/content/valid/courses/mau/hinh.png'
+	const png = 'tests/fixtures/content/valid/courses/mau/images/hinh.png'
 	const config = parseIssuers(
 		`
 default:

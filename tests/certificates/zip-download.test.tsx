@@ -87,7 +87,7 @@ test('while the ZIP streams in, the page shows the megabytes received against th
 	expect(fetch).toHaveBeenCalledWith(HREF, expect.objectContaining({ credentials: 'same-origin' }))
 	await act(async () => zip!.push(900_000))
 	await until(() => screen.queryByText(/đã nhận 0,9 MB/) !== null)
-	expect(screen.getByRole('status')).toHaveTextContent('Đang tạo và tải tệp nén: đã nhận 0,9 MB / khoảng 3,8 MB (23 %).')
+	expect(screen.getByRole('status')).toHaveTextContent('Đang tạo và tải tệp nén: đã nhận 0,9 MB / khoảng 3,8 MB (23%).')
 	const bar = screen.getByRole('progressbar', { name: 'Tiến độ tải tệp nén' })
 	expect(bar).toHaveAttribute('max', String(ESTIMATE))
 	expect(bar).toHaveAttribute('value', '900000')
