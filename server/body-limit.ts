@@ -18,6 +18,8 @@ export function bodyLimitFor(req: express.Request) {
 }
 
 export class BodyTooLargeError extends Error {
+	// By name: the app's upload reader (app/ui/uploads.server.ts) sees it through the request stream, from another bundle.
+	override name = 'BodyTooLargeError'
 	constructor(readonly limit: number) {
 		super(`request body larger than ${limit} bytes`)
 	}

@@ -6,8 +6,6 @@ import {
 	type MetaFunction,
 	json,
 	redirect,
-	unstable_createMemoryUploadHandler,
-	unstable_parseMultipartFormData,
 } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
@@ -15,6 +13,7 @@ import { listImportJobs, MAX_UPLOAD_BYTES, startRosterImport } from '#app/org/im
 import { RosterUploadSchema } from '#app/org/schema.ts'
 import { Field, FormErrors } from '#app/ui/form.tsx'
 import { useErrorText, useLang, useT } from '#app/ui/i18n.ts'
+import { readUpload, uploadRefusalKey } from '#app/ui/uploads.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Nhập danh sách | Văn Minh Số' }]
 
@@ -32,13 +31,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
 	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
-	let formData: FormData
-	try {
-		formData = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }))
-	} catch {
-		return json({ result: { status: 'error' as const, error: { '': ['import.file.tooLarge'] } } }, { status: 413 })
-	}
-	const submission = parseWithZod(formData, { schema: RosterUploadSchema })
+	const upload = await readUpload(request, { maxFileBytes: MAX_UPLOAD_BYTES })
+	if (!upload.ok) return json({ result: { status: 'error' as const, error: { '': [uploadRefusalKey(upload.error, 'import.file.tooLarge')] } } }, { status: upload.status })
+	const submission = parseWithZod(upload.form, { schema: RosterUploadSchema })
 	if (submission.status !== 'success') return json({ result: submission.reply({ hideFields: ['file'] }) }, { status: 400 })
 	const { file, mode, effectiveAt } = submission.value
 	const jobId = await startRosterImport({

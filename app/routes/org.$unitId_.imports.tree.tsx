@@ -4,8 +4,6 @@ import {
 	type MetaFunction,
 	json,
 	redirect,
-	unstable_createMemoryUploadHandler,
-	unstable_parseMultipartFormData,
 } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
@@ -13,6 +11,7 @@ import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { MAX_UPLOAD_BYTES, startImport } from '#app/org/import-jobs.server.ts'
 import { EffectiveDateSchema } from '#app/org/schema.ts'
 import { useErrorText, useT } from '#app/ui/i18n.ts'
+import { readUpload, uploadRefusalKey } from '#app/ui/uploads.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Nhập cây tổ chức | Văn Minh Số' }]
 
@@ -30,13 +29,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
 	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
-	let formData: FormData
-	try {
-		formData = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }))
-	} catch {
-		return json({ errors: ['import.file.tooLarge'] }, { status: 413 })
-	}
-	const parsed = TreeUploadSchema.safeParse(Object.fromEntries(formData))
+	const upload = await readUpload(request, { maxFileBytes: MAX_UPLOAD_BYTES })
+	if (!upload.ok) return json({ errors: [uploadRefusalKey(upload.error, 'import.file.tooLarge')] }, { status: upload.status })
+	const parsed = TreeUploadSchema.safeParse(Object.fromEntries(upload.form))
 	if (!parsed.success) return json({ errors: parsed.error.issues.map((i) => i.message) }, { status: 400 })
 	const { file, effectiveAt } = parsed.data
 	const jobId = await startImport({ kind: 'tree', bytes: new Uint8Array(await file.arrayBuffer()), fileName: file.name || 'cay-to-chuc', scope: unit, actorId: user.id, effectiveAt, request })

@@ -3,8 +3,6 @@ import {
 	type LoaderFunctionArgs,
 	type MetaFunction,
 	json,
-	unstable_createMemoryUploadHandler,
-	unstable_parseMultipartFormData,
 } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
@@ -14,6 +12,7 @@ import { attendanceSheet, getEvent, readAttendanceFile, recordAttendance } from 
 import { formatVnDateTime } from '#app/ui/dates.ts'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
+import { readUpload, uploadRefusalKey } from '#app/ui/uploads.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.event.title ?? 'Tập huấn'} | Văn Minh Số` }]
 
@@ -46,13 +45,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const t = translator(langFromRequest(request))
 	const actor = { actorId: user.id, request }
 	if ((request.headers.get('Content-Type') ?? '').startsWith('multipart/form-data')) {
-		let form: FormData
-		try {
-			form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }))
-		} catch {
-			return json({ notice: null, errors: [t('import.file.tooLarge', { max: MAX_UPLOAD_BYTES / 1024 / 1024 })] }, { status: 413 })
+		const upload = await readUpload(request, { maxFileBytes: MAX_UPLOAD_BYTES })
+		if (!upload.ok) {
+			return json({ notice: null, errors: [t(uploadRefusalKey(upload.error, 'import.file.tooLarge'), { max: MAX_UPLOAD_BYTES / 1024 / 1024 })] }, { status: upload.status })
 		}
-		const file = form.get('file')
+		const file = upload.form.get('file')
 		if (!(file instanceof File) || (file.size === 0 && file.name === '')) return json({ notice: null, errors: [t('import.file.missing')] }, { status: 400 })
 		const read = await readAttendanceFile(event, new Uint8Array(await file.arrayBuffer()))
 		if (!read.ok) return json({ notice: null, errors: read.errors.map((e) => formatImportMessage(t, e)) }, { status: 400 })

@@ -503,6 +503,8 @@ export const en: Record<MessageKey, string> = {
 	'import.file.tooManyRows': 'The file has too many rows: at most {max} data rows per import. Split the file by unit.',
 	'import.file.tooLarge': 'The file is too large (at most {max} MB). Split the file by unit.',
 	'import.file.missing': 'Choose the list file (.xlsx or .csv).',
+	'upload.unreadable': 'The form could not be read: the upload was cut short or malformed. Choose the file again and resend it. Nothing was changed.',
+	'upload.nul': 'The form contains a NUL character and was not accepted. Nothing was changed.',
 	'import.header.notFound': 'No header row was found in the first 20 rows. The header row needs the columns {columns} (see the template).',
 	'import.header.missing': 'The header row lacks the column "{header}".',
 	'import.header.duplicate': 'This column means the same as column {other}; delete one of the two.',

@@ -112,6 +112,8 @@ export const viAdmin = {
 	'import.file.tooManyRows': 'Tệp có quá nhiều dòng: tối đa {max} dòng dữ liệu mỗi lần nhập. Hãy chia tệp theo đơn vị.',
 	'import.file.tooLarge': 'Tệp quá lớn (tối đa {max} MB). Hãy chia tệp theo đơn vị.',
 	'import.file.missing': 'Vui lòng chọn tệp danh sách (.xlsx hoặc .csv).',
+	'upload.unreadable': 'Không đọc được biểu mẫu gửi lên: dữ liệu tải tệp bị cắt ngang hoặc sai định dạng. Hãy chọn lại tệp và gửi lại. Không có dữ liệu nào bị thay đổi.',
+	'upload.nul': 'Biểu mẫu gửi lên chứa ký tự rỗng (NUL) nên không được nhận. Không có dữ liệu nào bị thay đổi.',
 	'import.header.notFound': 'Không tìm thấy dòng tiêu đề trong 20 dòng đầu. Dòng tiêu đề cần có các cột {columns} (xem tệp mẫu).',
 	'import.header.missing': 'Thiếu cột «{header}» ở dòng tiêu đề.',
 	'import.header.duplicate': 'Cột này trùng ý nghĩa với cột {other}; hãy xoá một trong hai cột.',
