@@ -6,10 +6,11 @@
 import { PassThrough, type Readable } from 'node:stream'
 import ExcelJS from 'exceljs'
 import PDFDocument from 'pdfkit'
-import { formatVnDate, vietnamesePdfFonts } from '#app/certificates/pdf.server.ts'
 import { db } from '#app/db.server.ts'
 import { type OrgTree } from '#app/generated/prisma/enums.ts'
 import { csvLine } from '#app/ui/csv.ts'
+import { formatVnDate, vnClock } from '#app/ui/dates.ts'
+import { timesPdfFonts } from '#app/ui/pdf-fonts.server.ts'
 import { type CommunityTeams, snapshotCommunityTeams } from './community.server.ts'
 import { type CourseRow, type UnitRef, type UnitRow } from './completion.server.ts'
 import { type CompletionCounts, PERIOD_PATTERN } from './completion.ts'
@@ -44,7 +45,8 @@ const GOV_WORDING: ReportWording = {
 	subtitle: 'Kết quả đào tạo, bồi dưỡng kỹ năng sử dụng internet và ứng xử trên môi trường mạng',
 	people: 'cán bộ, công chức, viên chức',
 	units: 'đơn vị trực thuộc',
-	issuer: (unit) => [unit.name.toUpperCase()],
+	// A province or a commune issues as its People's Committee.
+	issuer: issuerLines,
 	motto: ['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc'],
 	signature: () => ['THỦ TRƯỞNG ĐƠN VỊ'],
 }
@@ -100,6 +102,8 @@ export type Report = {
 	notEnded: Array<string>
 	/** Youth units: the community digital teams of the subtree in the last month (null elsewhere, or without teams). */
 	communityTeams: CommunityTeams | null
+	/** The administrative heading: the superior body's line above the unit (null for a root), and the place name. */
+	heading: { superior: string | null; place: string }
 }
 
 export type ReportProblem = { kind: 'no-snapshot'; missing: Array<string>; notEnded: Array<string> }
@@ -119,6 +123,11 @@ export async function buildReport(unitId: number, period: ReportPeriod, course: 
 		if (rows.length) levels.push({ depth, rows })
 	}
 	const communityTeams = first.unit.tree === 'YOUTH' ? await snapshotCommunityTeams(first.unit, last.period, course?.id ?? null) : null
+	const rootId = Number(first.unit.path.split('/')[1])
+	const [parent, root] = await Promise.all([
+		first.unit.parentId === null ? null : db.orgUnit.findUnique({ where: { id: first.unit.parentId }, select: { name: true, kind: true } }),
+		db.orgUnit.findUnique({ where: { id: rootId }, select: { name: true } }),
+	])
 	return {
 		unit: first.unit,
 		period,
@@ -129,7 +138,34 @@ export async function buildReport(unitId: number, period: ReportPeriod, course: 
 		missing: first.missing,
 		notEnded: first.notEnded,
 		communityTeams,
+		heading: { superior: parent && first.unit.tree !== 'YOUTH' ? superiorLine(parent) : null, place: placeName(root?.name ?? first.unit.name) },
 	}
+}
+
+const COMMITTEE = /^(?:(?:ủy|uỷ) ban nhân dân|ubnd)\s+/iu
+const isCommittee = (unit: { name: string; kind: string }) => COMMITTEE.test(unit.name.normalize('NFC').trim()) || unit.kind === 'province' || unit.kind === 'commune'
+const territory = (name: string) => name.normalize('NFC').trim().replace(COMMITTEE, '')
+
+/** The superior body's line: a People's Committee abbreviated as the model writes it ("UBND TỈNH MINH SƠN"). */
+export function superiorLine(unit: { name: string; kind: string }) {
+	return (isCommittee(unit) ? `UBND ${territory(unit.name)}` : unit.name.normalize('NFC').trim()).toUpperCase()
+}
+
+/** The issuing body in full; a People's Committee on two lines ("ỦY BAN NHÂN DÂN" / "TỈNH MINH SƠN") as in the model. */
+export function issuerLines(unit: { name: string; kind: string }) {
+	return isCommittee(unit) ? ['ỦY BAN NHÂN DÂN', territory(unit.name).toUpperCase()] : [unit.name.normalize('NFC').trim().toUpperCase()]
+}
+
+/** "Ủy ban nhân dân tỉnh Minh Sơn", "Ngành Giáo dục tỉnh Minh Sơn", "Tỉnh đoàn Minh Sơn" → "Minh Sơn": the place before the date. */
+export function placeName(rootName: string) {
+	const name = rootName.normalize('NFC').trim()
+	return /(?:^|\s)(?:tỉnh đoàn|thành đoàn|tỉnh|thành phố|tp\.)\s+(.+)$/iu.exec(name)?.[1]?.trim() ?? name
+}
+
+/** "ngày 05 tháng 3 năm 2026": days below 10 and the months 1 and 2 take a leading zero (NĐ 30/2020, Phụ lục I). */
+export function adminDate(at: Date) {
+	const { day, month, year } = vnClock(at)
+	return `ngày ${String(day).padStart(2, '0')} tháng ${month <= 2 ? `0${month}` : month} năm ${year}`
 }
 
 export function isReport(value: Report | ReportProblem): value is Report {
@@ -309,50 +345,100 @@ export function reportCsv(report: Report) {
 	return `\uFEFF${lines.join('\r\n')}\r\n`
 }
 
-/** PDF, A4 portrait: unit header and national heading, number and date, title, summary, table, signature block. */
+// Page layout of Nghị định 30/2020/NĐ-CP, Phụ lục I (A4; top and bottom margins 20–25 mm, left 30–35 mm, right
+// 15–20 mm; Times New Roman, body 13–14 pt): the smallest margins it allows, so that the table has the most room.
+const MM = 72 / 25.4
+export const REPORT_MARGINS = { top: 20 * MM, bottom: 20 * MM, left: 30 * MM, right: 15 * MM }
+
+/**
+ * PDF, A4 portrait, laid out as an administrative document (NĐ 30/2020, Phụ lục I, mẫu 1.4 "Báo cáo"): left, the
+ * superior body (upright capitals) above the issuing unit (bold capitals) with a short rule under it and the number
+ * "Số: …/BC-…"; right, the national heading (bold capitals) and motto (bold) with a rule as long as the motto, and
+ * the place and date in italics; then the title, the summary in 14 pt, the table (names wrap onto several lines,
+ * never cut), "Nơi nhận" and the signature block.
+ */
 export function reportPdf(report: Report, now = new Date()): Readable {
 	const words = reportWording(report.unit.tree)
-	const fonts = vietnamesePdfFonts()
-	const doc = new PDFDocument({ size: 'A4', margin: 50, font: fonts.regular, lang: 'vi-VN', displayTitle: true, info: { Title: words.title } })
-	const width = doc.page.width - 100
-	const left = 50
-	// Heading: the issuing body on the left, the national motto (or the Đoàn's name) on the right.
+	const fonts = timesPdfFonts()
+	const m = REPORT_MARGINS
+	const doc = new PDFDocument({ size: 'A4', margins: m, font: fonts.regular, lang: 'vi-VN', displayTitle: true, info: { Title: words.title }, bufferPages: true })
+	const left = m.left
+	const width = doc.page.width - m.left - m.right
+	const bottom = doc.page.height - m.bottom
+	// The two heading columns of the model (issuing body left, national heading right): 42% and 58% of the line.
+	const leftWidth = Math.round(width * 0.42)
+	const rightX = left + leftWidth
+	const rightWidth = width - leftWidth
+	const rule = (x: number, colWidth: number, y: number, length: number) => {
+		doc.moveTo(x + (colWidth - length) / 2, y).lineTo(x + (colWidth + length) / 2, y).lineWidth(0.6).stroke('#000000')
+	}
 	const top = doc.y
-	doc.font(fonts.bold).fontSize(10)
-	for (const [i, line] of words.issuer(report.unit).entries()) doc.text(line, left, i === 0 ? top : doc.y, { width: width / 2 - 10, align: 'center' })
-	doc.font(fonts.regular).fontSize(10).text(`Số:      /BC-${report.unit.code}`, left, doc.y + 4, { width: width / 2 - 10, align: 'center' })
-	doc.font(fonts.bold).fontSize(10)
-	for (const [i, line] of words.motto.entries()) doc.text(line, left + width / 2, i === 0 ? top : doc.y, { width: width / 2, align: 'center', underline: report.unit.tree === 'YOUTH' })
-	doc.font(fonts.italic).text(`ngày ${formatVnDate(now).replace(/\//g, ' tháng ').replace(/ tháng (\d{4})$/, ' năm $1')}`, { width: width / 2, align: 'center' })
-	doc.moveDown(2)
-	doc.font(fonts.bold).fontSize(13).text('BÁO CÁO', left, doc.y, { width, align: 'center' })
-	doc.fontSize(12).text(`${words.subtitle} ${report.period.label}`, { width, align: 'center' })
-	if (report.course) doc.font(fonts.regular).fontSize(11).text(`Khoá học: ${report.course.title}`, { width, align: 'center' })
-	doc.moveDown()
-	doc.font(fonts.regular).fontSize(11).text(summaryText(report), left, doc.y, { width, align: 'justify' })
-	doc.moveDown()
 
-	// The table of the first level below the unit, then its total.
-	// 495 pt in all; the number columns wide enough for 999.999 and their headers on one line.
-	const cols = [169, 56, 56, 46, 54, 58, 56]
-	const rowHeight = 18
+	// Left: superior body, issuing unit, rule, number.
+	let y = top
+	if (report.heading.superior) {
+		doc.font(fonts.regular).fontSize(12.5).text(report.heading.superior, left, y, { width: leftWidth, align: 'center' })
+		y = doc.y
+	}
+	doc.font(fonts.bold).fontSize(12.5)
+	const issuer = words.issuer(report.unit)
+	for (const line of issuer) {
+		doc.text(line, left, y, { width: leftWidth, align: 'center' })
+		y = doc.y
+	}
+	// The rule under the unit's name: a third of the name's line (the Đoàn's "***" takes its place).
+	if (report.unit.tree !== 'YOUTH') rule(left, leftWidth, y + 2, Math.min(leftWidth, doc.widthOfString(issuer.at(-1) ?? '')) / 3)
+	doc.font(fonts.regular).fontSize(13).text(`Số:        /BC-${report.unit.code}`, left, y + 10, { width: leftWidth, align: 'center' })
+	const leftEnd = doc.y
+
+	// Right: national heading and motto with its rule, then place and date.
+	y = top
+	const [national, ...motto] = words.motto
+	doc.font(fonts.bold).fontSize(report.unit.tree === 'YOUTH' ? 13.5 : 12.5).text(national ?? '', rightX, y, { width: rightWidth, align: 'center' })
+	y = doc.y
+	doc.font(fonts.bold).fontSize(13.5)
+	for (const line of motto) {
+		doc.text(line, rightX, y, { width: rightWidth, align: 'center' })
+		y = doc.y
+	}
+	const ruled = motto.at(-1) ?? national ?? ''
+	rule(rightX, rightWidth, y + 2, doc.font(fonts.bold).fontSize(13.5).widthOfString(ruled))
+	doc.font(fonts.italic).fontSize(13.5).text(`${report.heading.place}, ${adminDate(now)}`, rightX, y + 10, { width: rightWidth, align: 'center' })
+
+	// Title and summary.
+	doc.y = Math.max(leftEnd, doc.y) + 22
+	doc.font(fonts.bold).fontSize(14).text('BÁO CÁO', left, doc.y, { width, align: 'center' })
+	doc.fontSize(14).text(`${words.subtitle} ${report.period.label}`, { width, align: 'center' })
+	if (report.course) doc.text(`Khoá học: ${report.course.title}`, { width, align: 'center' })
+	doc.moveDown(0.8)
+	doc.font(fonts.regular).fontSize(14).text(summaryText(report), left, doc.y, { width, align: 'justify', indent: 10 * MM, lineGap: 2 })
+	doc.moveDown(0.8)
+
+	// The table of the first level below the unit, then its total. The name column takes what the six number columns
+	// (wide enough for "999.999" and their headers) leave; a long name wraps and its row grows.
+	const numberWidth = 54
+	const cols = [width - 6 * numberWidth, ...Array<number>(6).fill(numberWidth)]
+	const tableSize = 11.5
+	const pad = 3
 	const HEADER = ['Đơn vị', 'Phải HT', 'Đã HT', 'Tỉ lệ', 'Đang học', 'Chưa học', 'Quá hạn']
 	const drawRow = (values: Array<string>, bold = false) => {
-		if (doc.y + rowHeight * 2 > doc.page.height - 50) {
+		doc.font(bold ? fonts.bold : fonts.regular).fontSize(tableSize)
+		const height = Math.max(...values.map((v, i) => doc.heightOfString(v, { width: cols[i]! - 2 * pad }))) + 2 * pad
+		if (doc.y + height > bottom) {
 			// A table that runs on repeats its header at the top of each page.
 			doc.addPage()
 			if (values !== HEADER) drawRow(HEADER, true)
+			doc.font(bold ? fonts.bold : fonts.regular).fontSize(tableSize)
 		}
-		const y = doc.y
+		const rowTop = doc.y
 		let x = left
-		doc.font(bold ? fonts.bold : fonts.regular).fontSize(8.5)
 		for (const [i, v] of values.entries()) {
-			doc.text(v, x + 2, y + 4, { width: cols[i]! - 4, height: rowHeight - 6, align: i === 0 ? 'left' : 'right', ellipsis: true })
+			doc.text(v, x + pad, rowTop + pad, { width: cols[i]! - 2 * pad, align: i === 0 ? 'left' : 'right' })
 			x += cols[i]!
 		}
-		doc.moveTo(left, y + rowHeight).lineTo(left + cols.reduce((a, b) => a + b, 0), y + rowHeight).lineWidth(0.5).stroke('#999999')
+		doc.moveTo(left, rowTop + height).lineTo(left + width, rowTop + height).lineWidth(0.5).stroke('#777777')
 		doc.x = left
-		doc.y = y + rowHeight
+		doc.y = rowTop + height
 	}
 	const fmt = (c: CompletionCounts) => [c.target, c.completed].map((n) => n.toLocaleString('vi-VN')).concat([pct(c.rate), ...[c.inProgress, c.notStarted, c.overdue].map((n) => n.toLocaleString('vi-VN'))])
 	drawRow(HEADER, true)
@@ -361,21 +447,29 @@ export function reportPdf(report: Report, now = new Date()): Readable {
 	if (report.communityTeams?.teams.length) {
 		const teams = report.communityTeams
 		doc.moveDown()
-		if (doc.y + rowHeight * 4 > doc.page.height - 50) doc.addPage()
-		doc.font(fonts.bold).fontSize(11).text(`Tổ công nghệ số cộng đồng (${teams.full}/${teams.teams.length} tổ đạt 100%)`, left, doc.y, { width })
+		if (doc.y + 80 > bottom) doc.addPage()
+		doc.font(fonts.bold).fontSize(14).text(`Tổ công nghệ số cộng đồng (${teams.full}/${teams.teams.length} tổ đạt 100%)`, left, doc.y, { width })
 		doc.moveDown(0.5)
 		drawRow(HEADER, true)
 		for (const team of teams.teams) drawRow([team.unit.name, ...fmt(team)])
 		drawRow(['Cộng các tổ', ...fmt(teams.members)], true)
 	}
-	doc.moveDown(2)
-	if (doc.y + 80 > doc.page.height - 50) doc.addPage()
+
+	// "Nơi nhận" (bold italic 12 pt, items 11 pt) on the left; the signature block (bold capitals 14 pt) on the right.
+	doc.moveDown(1.5)
+	if (doc.y + 110 > bottom) doc.addPage()
 	const signY = doc.y
-	doc.font(fonts.bold).fontSize(10).text('Nơi nhận:', left, signY, { width: width / 2 })
-	doc.font(fonts.regular).fontSize(9).text('- Như trên;\n- Lưu: VT.', { width: width / 2 })
-	doc.font(fonts.bold).fontSize(11)
-	for (const [i, line] of words.signature(report.unit).entries()) doc.text(line, left + width / 2, i === 0 ? signY : doc.y, { width: width / 2, align: 'center' })
-	doc.font(fonts.italic).fontSize(10).text('(Ký, ghi rõ họ tên, đóng dấu)', { width: width / 2, align: 'center' })
+	doc.font(fonts.boldItalic).fontSize(12).text('Nơi nhận:', left, signY, { width: leftWidth })
+	doc.font(fonts.regular).fontSize(11).text('- Như trên;\n- Lưu: VT.', { width: leftWidth })
+	doc.font(fonts.bold).fontSize(14)
+	for (const [i, line] of words.signature(report.unit).entries()) doc.text(line, rightX, i === 0 ? signY : doc.y, { width: rightWidth, align: 'center' })
+	doc.font(fonts.italic).fontSize(13).text('(Ký, ghi rõ họ tên, đóng dấu)', { width: rightWidth, align: 'center' })
+	// Page numbers from the second page on, upright 13 pt, centred in the top margin; the first page has none.
+	const pages = doc.bufferedPageRange()
+	for (let i = 1; i < pages.count; i++) {
+		doc.switchToPage(pages.start + i)
+		doc.font(fonts.regular).fontSize(13).text(String(i + 1), left, m.top / 2 - 6, { width, align: 'center', lineBreak: false })
+	}
 	doc.end()
 	return doc as unknown as Readable
 }

@@ -46,8 +46,9 @@ function parseCMap(cmap: string) {
 			const from = parseInt(line[1]!, 16)
 			const to = parseInt(line[2]!, 16)
 			if (line[3]!.startsWith('[')) {
-				const targets = [...line[3]!.matchAll(/<([0-9a-f]+)>/gi)].map((m) => m[1]!)
-				for (let code = from; code <= to; code++) map.set(code, utf16Hex(targets[code - from]!))
+				// An empty entry "<>" is a glyph with no text: it reads as U+FFFD, so that a test sees the gap.
+				const targets = [...line[3]!.matchAll(/<([0-9a-f]*)>/gi)].map((m) => m[1]!)
+				for (let code = from; code <= to; code++) map.set(code, utf16Hex(targets[code - from]!) || '\uFFFD')
 			} else {
 				const base = utf16Hex(line[3]!.slice(1, -1))
 				for (let code = from; code <= to; code++) map.set(code, String.fromCharCode(base.charCodeAt(0) + code - from))
@@ -60,7 +61,8 @@ function parseCMap(cmap: string) {
 	return map
 }
 
-export type TextRun = { font: string; size: number; text: string }
+/** x, y: where the block's text starts (its Tm), in PDF points from the page's bottom left. */
+export type TextRun = { font: string; size: number; text: string; x: number; y: number }
 
 /** Every BT…ET block of every page, in drawing order, with its font size. */
 export function pdfTextRuns(pdf: Buffer): Array<TextRun> {
@@ -85,6 +87,8 @@ export function pdfTextRuns(pdf: Buffer): Array<TextRun> {
 			let font = ''
 			let size = 0
 			let text = ''
+			const at = /([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+Tm/.exec(block[1]!)
+			const [x, y] = at ? [Number(at[5]), Number(at[6])] : [Number.NaN, Number.NaN]
 			for (const op of block[1]!.matchAll(/\/(\w+)\s+([\d.]+)\s+Tf|\[([^\]]*)\]\s*TJ|<([0-9a-f]*)>\s*Tj/gi)) {
 				if (op[1]) {
 					font = op[1]
@@ -95,7 +99,7 @@ export function pdfTextRuns(pdf: Buffer): Array<TextRun> {
 				const cmap = cmaps.get(font) ?? new Map()
 				for (let i = 0; i + 3 < hex.length; i += 4) text += cmap.get(parseInt(hex.slice(i, i + 4), 16)) ?? '\uFFFD'
 			}
-			runs.push({ font, size, text })
+			runs.push({ font, size, text, x, y })
 		}
 	}
 	return runs
