@@ -7,23 +7,40 @@ import http from 'node:http'
 import { type AddressInfo, connect } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { type ServerBuild, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node'
+import { type ServerBuild } from '@remix-run/node'
 import type express from 'express'
+import { translator } from '../../app/ui/i18n.server.ts'
+import { readUpload, uploadRefusalKey } from '../../app/ui/uploads.server.ts'
 import { createApp } from '../../server/app.ts'
 import { bodyLimitFor } from '../../server/body-limit.ts'
 import { createRequestHandler } from '../../server/send-response.ts'
 
-/** What the fake action saw: the fields it read, or the error reading them gave. */
-export type Seen = { fields?: Record<string, string>; error?: string }
+/** What the fake action saw: the fields it read, the upload reader's refusal, or the error reading them gave. */
+export type Seen = { fields?: Record<string, string>; refused?: string; error?: string }
+
+/**
+ * The file limit of the fake upload pages, as the real routes pass it to `readUpload`: the pupils' page stops at
+ * 1 MB, below the server's 20 MB; the roster page's limit is set above the server's here, so that the server's own
+ * refusal is what the reader sees.
+ */
+const FILE_LIMIT = (pathname: string) => (pathname.includes('/classes/import') ? 1024 * 1024 : 100 * 1024 * 1024)
 
 export function fakeBuild(seen: Array<Seen>): ServerBuild {
 	const action = async ({ request }: { request: Request }) => {
 		try {
 			const type = request.headers.get('content-type') ?? ''
-			const form = type.startsWith('multipart/')
-				? await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: 100 * 1024 * 1024 }))
-				: await request.formData()
-			const fields = Object.fromEntries([...form].map(([k, v]) => [k, typeof v === 'string' ? v : `file:${v.size}`]))
+			let form: FormData
+			if (type.startsWith('multipart/')) {
+				const upload = await readUpload(request, { maxFileBytes: FILE_LIMIT(new URL(request.url).pathname) })
+				if (!upload.ok) {
+					seen.push({ refused: upload.error })
+					return new Response(translator('vi')(uploadRefusalKey(upload.error, 'import.file.tooLarge'), { max: 1 }), { status: upload.status })
+				}
+				form = upload.form
+			} else {
+				form = await request.formData()
+			}
+			const fields = Object.fromEntries([...form].map(([k, v]) => [k, typeof v === 'string' ? v : `file:${v.size}:${v.name}`]))
 			seen.push({ fields })
 			return Response.json({ ok: true, fields })
 		} catch (error) {

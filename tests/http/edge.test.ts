@@ -35,11 +35,64 @@ test('an upload route allows 20 MB, chunked or not, and refuses past it', async 
 	const over = await chunkedPost(server.port, '/org/7/imports', 200 * 1024 * 1024, file)
 	expect(over.status).toBe(413)
 	expect(over.text).toContain('(20 MB)')
-	expect(seen.at(-1)!.fields).toBeUndefined()
+	// The upload reader saw the server's refusal as a size error, not as a form it could not read.
+	await expect.poll(() => seen.at(-1)).toEqual({ refused: 'tooLarge' })
 	// 2 MB: past the form limit, within the upload one.
 	const under = await chunkedPost(server.port, '/org/7/imports', 2 * 1024 * 1024, file)
 	expect(under.status).toBe(200)
-	expect(seen.at(-1)!.fields).toEqual({ file: `file:${2 * 1024 * 1024}` })
+	expect(seen.at(-1)!.fields).toEqual({ file: `file:${2 * 1024 * 1024}:danh-sach.xlsx` })
+})
+
+const upload = (filename: string, fields = '') => ({
+	type: 'multipart/form-data; boundary=XX',
+	prefix: `${fields}--XX\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+	suffix: '\r\n--XX--\r\n',
+})
+
+test('an upload page’s own file limit, below the server’s, is a 413 from the reader, chunked, mid-body', async () => {
+	seen.length = 0
+	const over = await chunkedPost(server.port, '/org/7/classes/import', 200 * 1024 * 1024, upload('hoc-sinh.csv'))
+	expect(over.status).toBe(413)
+	expect(over.text).toContain('Tệp quá lớn')
+	expect(over.sent).toBeLessThan(100 * 1024 * 1024)
+	expect(seen).toEqual([{ refused: 'tooLarge' }])
+	const under = await chunkedPost(server.port, '/org/7/classes/import', 1024 * 1024, upload('hoc-sinh.csv', '--XX\r\nContent-Disposition: form-data; name="schoolYear"\r\n\r\n2026\r\n'))
+	expect(under.status).toBe(200)
+	expect(seen.at(-1)).toEqual({ fields: { schoolYear: '2026', file: `file:${1024 * 1024}:hoc-sinh.csv` } })
+})
+
+test('a file named with ; = quotes ‹…> / or \\ is taken, chunked, under its display name', async () => {
+	// As a browser writes the names: " as %22, the rest raw.
+	const names: Array<[string, string]> = [
+		['danh sách; đợt 2.xlsx', 'danh sách; đợt 2.xlsx'],
+		['a=b.xlsx', 'a=b.xlsx'],
+		['%22><img src=x onerror=alert(1)>.xlsx', '"><img src=x onerror=alert(1)>.xlsx'],
+		["‹Sở› <Tư pháp> 'cuối' “2025”.xlsx", "‹Sở› <Tư pháp> 'cuối' “2025”.xlsx"],
+		['thư mục/danh sách.xlsx', 'danh sách.xlsx'],
+		['C:\\Hồ sơ\\danh sách.xlsx', 'danh sách.xlsx'],
+		['bảng\\', 'bảng'],
+	]
+	for (const [sent, kept] of names) {
+		seen.length = 0
+		const answer = await chunkedPost(server.port, '/org/7/imports', 256 * 1024, upload(sent))
+		expect([sent, answer.status]).toEqual([sent, 200])
+		expect([sent, seen]).toEqual([sent, [{ fields: { file: `file:${256 * 1024}:${kept}` } }]])
+	}
+})
+
+test('a multipart body that cannot be read, or with a NUL in a text field, is a Vietnamese 400, not a 413', async () => {
+	seen.length = 0
+	const post = (body: string) => fetch(url('/org/7/imports'), { method: 'POST', headers: { 'Content-Type': 'multipart/form-data; boundary=XX' }, body })
+	const part = '--XX\r\nContent-Disposition: form-data; name="file"; filename="a.xlsx"\r\n\r\nabc\r\n'
+	for (const body of [part, 'not multipart at all', '--XX\r\nContent-Type: text/plain\r\n\r\nabc\r\n--XX--\r\n']) {
+		const response = await post(body)
+		expect([body, response.status]).toEqual([body, 400])
+		expect(await response.text()).toContain('Không đọc được biểu mẫu gửi lên')
+	}
+	const nul = await post(`--XX\r\nContent-Disposition: form-data; name="mode"\r\n\r\nup\0sert\r\n${part}--XX--\r\n`)
+	expect(nul.status).toBe(400)
+	expect(await nul.text()).toContain('ký tự rỗng (NUL)')
+	expect(seen).toEqual([{ refused: 'unreadable' }, { refused: 'unreadable' }, { refused: 'unreadable' }, { refused: 'nul' }])
 })
 
 test('a small chunked form reaches the action whole', async () => {
