@@ -1025,6 +1025,8 @@ export const en: Record<MessageKey, string> = {
 	'audit.action.youth.join.link': 'Join request with an existing account',
 	'audit.event.youth.join.link': '{actor} asked to join {unit} with an existing account.',
 	'report.period': 'Period',
+	'report.preset.h1': 'First half of {year}',
+	'report.preset.year': 'Year {year} (December {previous} to November {year})',
 	'report.show': 'Show the report',
 	'report.preview': 'Figures frozen at the end of {month}',
 	'report.download.xlsx': 'Download Excel (XLSX)',

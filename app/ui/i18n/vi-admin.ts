@@ -622,6 +622,8 @@ export const viAdmin = {
 	'audit.action.youth.join.link': 'Xin tham gia bằng tài khoản có sẵn',
 	'audit.event.youth.join.link': '{actor} đã xin tham gia {unit} bằng tài khoản có sẵn.',
 	'report.period': 'Kỳ báo cáo',
+	'report.preset.h1': '6 tháng đầu năm {year}',
+	'report.preset.year': 'Năm {year} (từ tháng 12/{previous} đến tháng 11/{year})',
 	'report.show': 'Xem báo cáo',
 	'report.preview': 'Số liệu chốt cuối tháng {month}',
 	'report.download.xlsx': 'Tải Excel (XLSX)',
