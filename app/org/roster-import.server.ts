@@ -5,10 +5,11 @@ import { audit } from '#app/auth/audit.server.ts'
 import { linkRefusal, personFacts } from '#app/auth/people.server.ts'
 import { db, pgArray, Prisma } from '#app/db.server.ts'
 import { type OrgTree } from '#app/generated/prisma/enums.ts'
-import { compareVi, compareViNames, foldVi } from '#app/ui/collation.ts'
+import { compareVi, compareViNames, fixLookalikes, foldVi } from '#app/ui/collation.ts'
 import { type ImportMessage } from './import-messages.ts'
-import { type EndingPerson } from './import-preview.ts'
-import { type RosterField, type RosterRow } from './roster-rows.server.ts'
+import { type EndingPerson, MAX_CHANGED_SHOWN, type ReadRow, SAMPLE_ROWS } from './import-preview.ts'
+import { READ_BIRTH_SERIAL, READ_PHONE_84, READ_PHONE_ZERO, type RosterField, type RosterRow } from './roster-rows.server.ts'
+import { unitList, unitMatcher } from './unit-match.ts'
 import { countsUnderRule } from './targets.server.ts'
 
 export type ImportScope = { id: number; path: string; tree: OrgTree; name: string }
@@ -38,6 +39,9 @@ export type RosterPlan = {
 	endMemberships: Array<string>
 	/** Who a sync ends, for the preview: every person by name, unit and title, ordered by unit then name. */
 	ending: Array<EndingPerson>
+	/** How the first rows and every changed row were read (the preview's table), and changed rows beyond those. */
+	read: Array<ReadRow>
+	readMore: number
 	counts: { rows: number; newUsers: number; created: number; updated: number; unchanged: number; ended: number }
 }
 
@@ -105,6 +109,8 @@ export function emptyRosterPlan(rows: number): RosterPlan {
 		membershipUpdates: [],
 		endMemberships: [],
 		ending: [],
+		read: [],
+		readMore: 0,
 		counts: { rows, newUsers: 0, created: 0, updated: 0, unchanged: 0, ended: 0 },
 	}
 }
@@ -147,7 +153,10 @@ export async function planRoster(input: {
 		where: { tree: scope.tree, path: { startsWith: scope.path }, validTo: null },
 		select: { id: true, code: true, name: true, targetTags: true },
 	})
-	const unitByCode = new Map(units.map((u) => [u.code.toUpperCase(), u]))
+	// A row's unit: its code, or its name (unit-match.ts); rows of one unit written both ways are the same unit.
+	const matchUnit = unitMatcher(units)
+	const unitOf = (r: RosterRow) => matchUnit(r.unitCode).unit
+	const unitKey = (r: RosterRow) => unitOf(r)?.id ?? r.unitCode
 
 	// Everyone with an active membership in the scope: for sync, for matching by name, and for updates.
 	const scoped = await db.$queryRaw<Array<ActiveMembership & KnownUser & { membershipId: string }>>`
@@ -214,7 +223,7 @@ export async function planRoster(input: {
 				? `p:${r.phone}`
 				: r.birthDate || r.birthYear
 					? `n:${fold(r.fullName)}|${r.birthDate?.toISOString().slice(0, 10) ?? r.birthYear}`
-					: `u:${fold(r.fullName)}|${r.unitCode}`
+					: `u:${fold(r.fullName)}|${unitKey(r)}`
 	const groups = new Map<string, Array<RosterRow>>()
 	const phoneOwner = new Map<string, RosterRow>()
 	for (const r of rows) {
@@ -226,7 +235,7 @@ export async function planRoster(input: {
 			errors.push({ ...cell(r.row, field), key: 'import.dup.otherName', vars: { other: first.row, name: first.fullName } })
 			continue
 		}
-		const sameUnit = group.find((g) => g.unitCode === r.unitCode)
+		const sameUnit = group.find((g) => unitKey(g) === unitKey(r))
 		if (sameUnit) {
 			errors.push({ ...cell(r.row, 'fullName'), key: 'import.dup.row', vars: { other: sameUnit.row } })
 			continue
@@ -250,6 +259,22 @@ export async function planRoster(input: {
 	const personOnly = new Map<string, number>()
 	// Existing accounts the file would add to a unit: allowed only for people who belong nowhere outside (people.server.ts).
 	const linking = new Map<string, Pick<ImportMessage, 'row' | 'column' | 'header'>>()
+	// The preview's "how it was read" table: the file's first rows, and every row that changes someone already there.
+	const sample = new Set(rows.slice(0, SAMPLE_ROWS))
+	const personChanges = new Map<string, { row: RosterRow; changes: ReadRow['changes'] }>()
+	const noted = new Map<RosterRow, { entry: ReadRow; userId: string | null }>()
+	const noteRow = (g: RosterRow, unit: { name: string; code: string }, action: ReadRow['action'], changes: ReadRow['changes'], userId: string | null) => {
+		if (!sample.has(g) && !changes.length && !(userId && personChanges.get(userId)?.row === g)) return
+		noted.set(g, { entry: readRow(g, unit, matchUnit(g.unitCode).unit !== null && (matchUnit(g.unitCode) as { byName: boolean }).byName, action, changes), userId })
+	}
+	// Implausible birth dates are read as written but pointed out: a civil servant born in 2015, anyone before 1940.
+	for (const r of rows) {
+		if (!r.birthYear) continue
+		const value = r.birthDate ? dateVi(r.birthDate) : String(r.birthYear)
+		const age = input.effectiveAt.getUTCFullYear() - r.birthYear
+		if (r.birthYear < 1940) warnings.push({ ...cell(r.row, 'birthDate'), key: 'import.warn.birthOld', vars: { value } })
+		else if (scope.tree !== 'YOUTH' && age < 18) warnings.push({ ...cell(r.row, 'birthDate'), key: 'import.warn.birthYoung', vars: { value, age } })
+	}
 
 	for (const group of groups.values()) {
 		const r = group[0]!
@@ -258,11 +283,13 @@ export async function planRoster(input: {
 			errors.push(m)
 			rowFailed = true
 		}
-		// Every unit code of the group must be one the importer manages.
+		// Every unit of the group must be one the importer manages.
 		for (const g of group) {
-			if (!unitByCode.has(g.unitCode)) {
-				fail({ ...cell(g.row, 'unitCode'), key: 'import.unit.unknown', vars: { code: g.unitCode, scope: scope.name } })
-			}
+			const m = matchUnit(g.unitCode)
+			if (m.unit) continue
+			if (m.ambiguous.length) fail({ ...cell(g.row, 'unitCode'), key: 'import.unit.ambiguous', vars: { code: g.unitCode, units: unitList(m.ambiguous) } })
+			else if (m.close.length) fail({ ...cell(g.row, 'unitCode'), key: 'import.unit.unknownClose', vars: { code: g.unitCode, scope: scope.name, units: unitList(m.close) } })
+			else fail({ ...cell(g.row, 'unitCode'), key: 'import.unit.unknown', vars: { code: g.unitCode, scope: scope.name } })
 		}
 		const emailUser = r.email ? byEmail.get(r.email) : undefined
 		const phoneUsers = r.phone && !r.email ? (byPhone.get(r.phone) ?? []) : []
@@ -277,7 +304,7 @@ export async function planRoster(input: {
 		}
 		if (!user && !rowFailed) {
 			// Same name (and birth date when both sides have one); without dates, only inside the same unit.
-			const unitId = unitByCode.get(r.unitCode)!.id
+			const unitId = unitOf(r)!.id
 			const inUnit = (u: KnownUser) => (scopedMemberships.get(u.id) ?? []).some((m) => m.orgUnitId === unitId)
 			const candidates = (byName.get(fold(r.fullName)) ?? []).filter((u) => {
 				if (r.birthDate && u.birthDate) return sameDay(r.birthDate, u.birthDate)
@@ -330,11 +357,20 @@ export async function planRoster(input: {
 			if (differs) {
 				personUpdates.push({ next, row: r.row, name: user.fullName })
 				personChanged = true
+				const show = (d: Date | null, y: number | null) => (d ? dateVi(d) : y ? String(y) : '')
+				const changes: ReadRow['changes'] = []
+				if (next.fullName !== user.fullName) changes.push({ field: 'fullName', from: user.fullName, to: next.fullName })
+				if (next.email !== user.email) changes.push({ field: 'email', from: user.email ?? '', to: next.email ?? '' })
+				if (next.phone !== user.phone) changes.push({ field: 'phone', from: user.phone ?? '', to: next.phone ?? '' })
+				if (!sameDay(next.birthDate, user.birthDate) || next.birthYear !== user.birthYear) {
+					changes.push({ field: 'birthDate', from: show(user.birthDate, user.birthYear), to: show(next.birthDate, next.birthYear) })
+				}
+				personChanges.set(user.id, { row: r, changes })
 			}
 		}
 
 		for (const g of group) {
-			const unit = unitByCode.get(g.unitCode)!
+			const unit = unitOf(g)!
 			// The unit's target rule (which tags count) applies on top of the file's "Tính vào chỉ tiêu".
 			const counts = countsUnderRule(unit.targetTags, g.tags, g.countsInTarget)
 			const current = user ? scopedMemberships.get(user.id)?.find((m) => m.orgUnitId === unit.id) : undefined
@@ -345,6 +381,7 @@ export async function planRoster(input: {
 					if (!linking.has(userId!)) linking.set(userId!, cell(g.row, r.email ? 'email' : r.phone ? 'phone' : 'fullName'))
 				}
 				plan.counts.created++
+				noteRow(g, unit, newUser ? 'new' : 'link', [], userId)
 				continue
 			}
 			touched.add(current.id)
@@ -354,7 +391,12 @@ export async function planRoster(input: {
 				tags: has.has('tags') ? g.tags : current.tags,
 				countsInTarget: has.has('countsInTarget') ? counts : current.countsInTarget,
 			}
-			if (next.title !== current.title || !sameTags(next.tags, current.tags) || next.countsInTarget !== current.countsInTarget) {
+			const changes: ReadRow['changes'] = []
+			if (next.title !== current.title) changes.push({ field: 'title', from: current.title ?? '', to: next.title ?? '' })
+			if (!sameTags(next.tags, current.tags)) changes.push({ field: 'tags', from: current.tags.join(', '), to: next.tags.join(', ') })
+			if (next.countsInTarget !== current.countsInTarget) changes.push({ field: 'countsInTarget', from: current.countsInTarget ? '✓' : '✗', to: next.countsInTarget ? '✓' : '✗' })
+			noteRow(g, unit, changes.length ? 'update' : 'same', changes, userId)
+			if (changes.length) {
 				plan.membershipUpdates.push(next)
 				plan.counts.updated++
 			} else if (personChanged && g === group[0]) personOnly.set(user!.id, (personOnly.get(user!.id) ?? 0) + 1)
@@ -385,6 +427,7 @@ export async function planRoster(input: {
 		const only = personOnly.get(u.next.id) ?? 0
 		if (outsiders.has(u.next.id)) {
 			warnings.push({ ...cell(u.row, 'fullName'), key: 'import.warn.outsideScope', vars: { name: u.name } })
+			personChanges.delete(u.next.id)
 			plan.counts.unchanged += only
 		} else {
 			plan.userUpdates.push(u.next)
@@ -419,14 +462,53 @@ export async function planRoster(input: {
 		}
 	}
 
+	// Personal changes go with the person's first row; rows that change nothing after all leave the table (sample aside).
+	let changed = 0
+	for (const [g, { entry, userId }] of [...noted].sort((a, b) => a[0].row - b[0].row)) {
+		const person = userId ? personChanges.get(userId) : undefined
+		if (person?.row === g) {
+			entry.changes = [...person.changes, ...entry.changes]
+			if (entry.action === 'same') entry.action = 'update'
+		}
+		if (!sample.has(g)) {
+			if (!entry.changes.length) continue
+			if (++changed > MAX_CHANGED_SHOWN) {
+				plan.readMore++
+				continue
+			}
+		}
+		plan.read.push(entry)
+	}
+
 	if (input.usernames !== false) await assignUsernames(plan.newUsers)
 	plan.counts.newUsers = plan.newUsers.length
 	errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || (a.column ?? '').localeCompare(b.column ?? ''))
 	return plan
 }
 
+/** One row as the preview shows it: values as they were read, the unit matched, and what changes. */
+function readRow(r: RosterRow, unit: { name: string; code: string }, byName: boolean, action: ReadRow['action'], changes: ReadRow['changes']): ReadRow {
+	const flags = r.read ?? 0
+	return {
+		row: r.row,
+		name: r.fullName,
+		birth: r.birthDate ? dateVi(r.birthDate) : r.birthYear ? String(r.birthYear) : null,
+		birthNote: flags & READ_BIRTH_SERIAL ? 'serial' : r.birthYear && !r.birthDate ? 'year' : null,
+		email: r.email,
+		phone: r.phone,
+		phoneNote: flags & READ_PHONE_84 ? '84' : flags & READ_PHONE_ZERO ? 'zero' : null,
+		typedUnit: r.unitCode,
+		unit: unit.name,
+		unitCode: unit.code,
+		unitByName: byName,
+		title: r.title,
+		action,
+		changes,
+	}
+}
+
 function asciiName(fullName: string) {
-	return foldVi(fullName).replace(/[^a-z ]/g, '').split(' ').filter(Boolean)
+	return foldVi(fixLookalikes(fullName)).replace(/[^a-z ]/g, '').split(' ').filter(Boolean)
 }
 
 /** "Nguyễn Thị Hương" → "huong.nt", then "huong.nt2", … skipping names already taken in the database. */

@@ -1,7 +1,7 @@
 // From cells to roster rows: finds the header row (titles above it are common), maps Vietnamese column names
 // written any which way, and checks every cell. No database here: unit codes and people are checked by
 // roster-import.server.ts. Each problem names its row and column.
-import { foldVi, normalizeName } from '#app/ui/collation.ts'
+import { fixLookalikes, foldVi, normalizeName } from '#app/ui/collation.ts'
 import { type ImportMessage } from './import-messages.ts'
 import { type Cell, cellText, columnLetter, HEADER_SEARCH_ROWS, MAX_DATA_ROWS, type Merge, scanSpreadsheet, type SheetRow, type SheetVisitor } from './spreadsheet.server.ts'
 import { TAGS } from './tags.ts'
@@ -22,7 +22,7 @@ export const ROSTER_HEADERS: Record<RosterField, string> = {
 }
 
 // Folded spellings met in agencies' own lists.
-const ALIASES: Record<RosterField | 'familyName' | 'givenName' | 'ignored', Array<string>> = {
+const ALIASES: Record<RosterField | 'familyName' | 'givenName' | 'unitName' | 'ignored', Array<string>> = {
 	fullName: ['ho va ten', 'ho ten', 'ho va ten day du', 'full name', 'fullname', 'name'],
 	familyName: ['ho', 'ho dem', 'ho va ten dem', 'ho va dem', 'ho va chu dem'],
 	givenName: ['ten'],
@@ -30,14 +30,17 @@ const ALIASES: Record<RosterField | 'familyName' | 'givenName' | 'ignored', Arra
 	email: ['email', 'e-mail', 'e mail', 'thu dien tu', 'dia chi email', 'dia chi thu dien tu'],
 	phone: ['so dien thoai', 'dien thoai', 'sdt', 'so dt', 'dt', 'dien thoai di dong', 'so di dong', 'phone', 'mobile'],
 	unitCode: ['ma don vi', 'ma dv', 'ma co quan', 'unit code', 'unit'],
+	// A column of unit names is the unit column when the file has no code column (names are matched like codes).
+	unitName: ['don vi', 'ten don vi', 'co quan', 'don vi cong tac', 'noi cong tac'],
 	title: ['chuc vu', 'chuc danh', 'chuc vu/chuc danh', 'title', 'position'],
 	tags: ['nhom', 'nhom doi tuong', 'doi tuong', 'tags', 'group'],
 	countsInTarget: ['tinh vao chi tieu', 'chi tieu', 'tinh chi tieu', 'counts in target'],
-	ignored: ['stt', 'tt', 'so thu tu', 'don vi', 'ten don vi', 'ghi chu', 'note', 'notes', 'gioi tinh'],
+	ignored: ['stt', 'tt', 'so thu tu', 'ghi chu', 'note', 'notes', 'gioi tinh'],
 }
 
 const MAX_TEXT = 1000
 const MAX_NAME = 120
+const MAX_UNIT = 200
 
 export type RosterRow = {
 	row: number
@@ -50,7 +53,16 @@ export type RosterRow = {
 	title: string | null
 	tags: Array<string>
 	countsInTarget: boolean
+	/** How values were read (READ_* flags), for the preview: a restored leading zero, a date from a serial number. */
+	read?: number
 }
+
+/** The phone lost its leading zero (a number cell, or 9 digits typed) and got it back. */
+export const READ_PHONE_ZERO = 1
+/** The phone was written +84… / 84… and became 0…. */
+export const READ_PHONE_84 = 2
+/** The birth date was an Excel serial number in a cell without a date format. */
+export const READ_BIRTH_SERIAL = 4
 
 export type ParsedRoster =
 	| { ok: false; problems: Array<ImportMessage> }
@@ -74,7 +86,7 @@ function foldHeader(text: string) {
 		.trim()
 }
 
-type Mapping = Map<number, RosterField | 'familyName' | 'givenName' | 'ignored' | 'unknown'>
+type Mapping = Map<number, RosterField | 'familyName' | 'givenName' | 'unitName' | 'ignored' | 'unknown'>
 
 function mapHeader(cells: Array<Cell>): Mapping {
 	const mapping: Mapping = new Map()
@@ -84,6 +96,9 @@ function mapHeader(cells: Array<Cell>): Mapping {
 		const field = (Object.keys(ALIASES) as Array<keyof typeof ALIASES>).find((f) => ALIASES[f].includes(folded))
 		mapping.set(i, field ?? 'unknown')
 	})
+	const hasCode = [...mapping.values()].includes('unitCode')
+	const firstName = [...mapping].find(([, f]) => f === 'unitName')?.[0]
+	for (const [i, field] of mapping) if (field === 'unitName') mapping.set(i, !hasCode && i === firstName ? 'unitCode' : 'ignored')
 	return mapping
 }
 
@@ -248,11 +263,12 @@ class RosterReader implements SheetVisitor {
 
 		// Name: one column, or family name + given name in two.
 		const nameCol = col('fullName') ?? col('givenName')!
-		const fullName = this.once(col('fullName') !== undefined ? text(col('fullName')) : normalizeName(`${text(col('familyName'))} ${text(col('givenName'))}`))
+		const fullName = this.once(fixLookalikes(col('fullName') !== undefined ? text(col('fullName')) : normalizeName(`${text(col('familyName'))} ${text(col('givenName'))}`)))
 		if (!fullName) fail(nameCol, { key: 'import.name.required' })
 		else if (fullName.length > MAX_NAME) fail(nameCol, { key: 'import.name.tooLong', vars: { max: MAX_NAME } })
 		else if (/\d/.test(fullName) || !/\p{L}/u.test(fullName) || /^[=+\-@]/.test(fullName)) fail(nameCol, { key: 'import.name.invalid' })
 
+		let read = 0
 		let birthDate: Date | null = null
 		let birthYear: number | null = null
 		const bCol = col('birthDate')
@@ -265,6 +281,7 @@ class RosterReader implements SheetVisitor {
 			else {
 				birthDate = parsed.date
 				birthYear = parsed.year
+				if (parsed.date && (bCell.kind === 'number' || bCell.kind === 'text') && /^\d+(\.0+)?$/.test(cellText(bCell).trim())) read |= READ_BIRTH_SERIAL
 			}
 		}
 
@@ -283,13 +300,20 @@ class RosterReader implements SheetVisitor {
 		if (pCol !== undefined && r.cells[pCol] && r.cells[pCol]!.kind !== 'empty') {
 			const p = normalizePhone(r.cells[pCol]!)
 			if (p === null) fail(pCol, { key: 'import.phone.invalid', vars: { value: cellText(r.cells[pCol]).slice(0, 30) } })
-			else phone = p
+			else {
+				phone = p
+				const digits = cellText(r.cells[pCol]).replace(/\D/g, '')
+				if (digits.startsWith('84') && !p.startsWith('084')) read |= READ_PHONE_84
+				else if (!digits.startsWith('0')) read |= READ_PHONE_ZERO
+			}
 		}
 
 		const uCol = col('unitCode')!
-		const unitCode = this.once(text(uCol).toUpperCase())
+		// As written (a code in any case, or a unit's name): roster-import.server.ts matches it against the scope's units.
+		const unitCode = this.once(text(uCol))
 		if (!unitCode) fail(uCol, { key: 'import.unit.required' })
-		else if (unitCode.length > 60) fail(uCol, { key: 'import.unit.tooLong' })
+		// Codes are short; the column may also hold a unit's name, which can be long but not longer than this.
+		else if (unitCode.length > MAX_UNIT) fail(uCol, { key: 'import.unit.tooLong' })
 
 		const tCol = col('title')
 		const title = tCol === undefined ? null : this.once(text(tCol)) || null
@@ -320,7 +344,7 @@ class RosterReader implements SheetVisitor {
 				else fail(cCol, { key: 'import.counts.invalid', vars: { value: raw.slice(0, 20) } })
 			}
 		}
-		return rowOk ? { row: r.row, fullName, birthDate, birthYear, email, phone, unitCode, title, tags, countsInTarget } : null
+		return rowOk ? { row: r.row, fullName, birthDate, birthYear, email, phone, unitCode, title, tags, countsInTarget, read } : null
 	}
 
 	/** The chosen sheet ended: merged ranges inside the data are refused, ahead of the row errors of their row. */

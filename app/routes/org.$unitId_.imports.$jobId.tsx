@@ -5,6 +5,7 @@ import { actorFor } from '#app/auth/people.server.ts'
 import { requireOrgRole, notFound } from '#app/auth/permissions.server.ts'
 import { confirmRosterImport, getImportJob, importCodesStatus, reissueImportCodes } from '#app/org/import-jobs.server.ts'
 import { formatImportMessage } from '#app/org/import-messages.ts'
+import { type ReadRow, SAMPLE_ROWS } from '#app/org/import-preview.ts'
 import { useLang, useT } from '#app/ui/i18n.ts'
 
 const ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
@@ -129,6 +130,7 @@ export default function ImportJobPage() {
 					) : null}
 				</dl>
 			) : null}
+			{job.preview.rows.length && (canConfirm || job.status === 'SUCCEEDED') && !isTree ? <ReadTable rows={job.preview.rows} more={job.preview.rowsMore} /> : null}
 			{ending ? (
 				<section className="alert alert-warning mb-6 max-w-4xl" aria-labelledby="ending-heading">
 					<h2 id="ending-heading" className="mb-2 text-xl font-semibold">
@@ -271,6 +273,69 @@ export default function ImportJobPage() {
 }
 
 const isTreeKind = (kind: string) => kind === 'tree'
+
+/** How each value of the sample and of every changed row was read, before anyone confirms (issue 18 item 13). */
+function ReadTable({ rows, more }: { rows: Array<ReadRow>; more: number }) {
+	const t = useT()
+	const note = (text: string) => <span className="block text-sm text-gray-700">{text}</span>
+	return (
+		<section className="mb-6" aria-labelledby="read-heading">
+			<h2 id="read-heading" className="mb-1 text-xl font-semibold">
+				{t('import.read.title')}
+			</h2>
+			<p className="mb-3 max-w-3xl">{t('import.read.intro', { sample: SAMPLE_ROWS })}</p>
+			<div className="overflow-x-auto">
+				<table className="table bg-white">
+					<thead>
+						<tr>
+							<th scope="col">{t('import.read.col.row')}</th>
+							<th scope="col">{t('import.read.col.name')}</th>
+							<th scope="col">{t('import.read.col.birth')}</th>
+							<th scope="col">{t('import.read.col.contact')}</th>
+							<th scope="col">{t('import.read.col.unit')}</th>
+							<th scope="col">{t('import.read.col.title')}</th>
+							<th scope="col">{t('import.read.col.result')}</th>
+						</tr>
+					</thead>
+					<tbody>
+						{rows.map((r) => (
+							<tr key={r.row}>
+								<td>{r.row}</td>
+								<td>{r.name}</td>
+								<td>
+									{r.birth ?? ''}
+									{r.birthNote ? note(t(`import.read.birth.${r.birthNote}`)) : null}
+								</td>
+								<td>
+									{r.phone ?? ''}
+									{r.phoneNote ? note(t(`import.read.phone.${r.phoneNote}`)) : null}
+									{r.email ? <span className="block break-all">{r.email}</span> : null}
+								</td>
+								<td>
+									{r.unit} ({r.unitCode}){r.unitByName ? note(t('import.read.unit.byName', { typed: r.typedUnit })) : null}
+								</td>
+								<td>{r.title ?? ''}</td>
+								<td>
+									<span className={r.action === 'update' ? 'font-semibold' : undefined}>{t(`import.read.action.${r.action}`)}</span>
+									{r.changes.length ? (
+										<ul className="text-sm">
+											{r.changes.map((c) => (
+												<li key={c.field}>
+													{t(`import.read.field.${c.field}`)}: {c.from || t('import.read.empty')} → {c.to || t('import.read.empty')}
+												</li>
+											))}
+										</ul>
+									) : null}
+								</td>
+							</tr>
+						))}
+					</tbody>
+				</table>
+			</div>
+			{more ? <p className="mt-2">{t('import.read.more', { count: more })}</p> : null}
+		</section>
+	)
+}
 const canConfirmJob = (job: { status: string; errors: { total: number } }) => job.status === 'PREVIEW' && job.errors.total === 0
 
 function MessageTable({ messages }: { messages: Array<{ row?: number; column?: string; header?: string; text: string }> }) {

@@ -91,7 +91,8 @@ const badCells: Array<[string, number, ExcelJS.CellValue, MessageKey]> = [
 	['empty unit code', 4, '', 'import.unit.required'],
 	['unknown unit code', 4, 'KHONG-CO', 'import.unit.unknown'],
 	['unit code outside the scope', 4, 'OTHER', 'import.unit.unknown'],
-	['unit code of 70 characters', 4, 'X'.repeat(70), 'import.unit.tooLong'],
+	// The unit column also takes names (issue 18 item 13): only text longer than any unit name is refused.
+	['unit code of 201 characters', 4, 'X'.repeat(201), 'import.unit.tooLong'],
 	['title of 121 characters', 5, 'T'.repeat(121), 'import.title.tooLong'],
 	['group of 50 characters', 6, 'n'.repeat(50), 'import.tags.invalid'],
 	['"có lẽ" as counts', 7, 'có lẽ', 'import.counts.invalid'],
