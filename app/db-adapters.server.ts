@@ -9,6 +9,7 @@ import { DriverAdapterError } from '@prisma/driver-adapter-utils'
 import pg from 'pg'
 import { PrismaPGlite } from 'pglite-prisma-adapter'
 import { lockDataDir } from './db-lock.server.ts'
+import { retryReadsOnce } from './db-retry.server.ts'
 import { parseDatabaseUrl } from './db-url.server.ts'
 
 export { DEFAULT_DATABASE_URL } from './db-url.server.ts'
@@ -141,7 +142,8 @@ export type SqlQuery = <Row>(statement: { name: string; text: string }, values: 
 export function createDatabase(url: string, options: { pglite?: PGlite; poolSize?: number } = {}) {
 	const target = options.pglite ? ({ kind: 'pglite', dir: undefined } as const) : parseDatabaseUrl(url)
 	if (target.kind === 'postgres') {
-		const pool = new pg.Pool(pgConfig(url, options.poolSize))
+		// Reads retried once on a connection the server ended (db-retry.server.ts, issue 17 item 6).
+		const pool = retryReadsOnce(new pg.Pool(pgConfig(url, options.poolSize)))
 		// An idle connection that the server ends (restart, pg_terminate_backend) is dropped from the pool; without a
 		// listener its error event would end the process.
 		pool.on('error', (error) => console.error(`PostgreSQL: idle connection lost (${error.message})`))
