@@ -83,7 +83,7 @@ export const viAdmin = {
 	'cert.zip.onlyPrintable': 'Tệp ZIP chỉ gồm {count} chứng nhận còn hiệu lực hoặc đã hết hạn: chứng nhận đã thu hồi không được tải về.',
 	'cert.zip.noneRevoked': 'Chứng nhận đã thu hồi hoặc đã được cấp lại không tải về được, nên bộ lọc này không có tệp ZIP.',
 	'cert.zip.progressLabel': 'Tiến độ tải tệp nén',
-	'cert.zip.progress': 'Đang tạo và tải tệp nén: đã nhận {received} MB / khoảng {total} MB ({percent} %).',
+	'cert.zip.progress': 'Đang tạo và tải tệp nén: đã nhận {received} MB / khoảng {total} MB ({percent}%).',
 	'cert.zip.cancel': 'Huỷ',
 	'cert.zip.done': 'Đã tải xong tệp nén ({size} MB).',
 	'cert.zip.failed': 'Tải tệp nén không thành công. Vui lòng thử lại.',
