@@ -27,8 +27,8 @@ const DAY = 24 * 3600 * 1000
 const ymd = (offset: number) => vnDay(new Date(Date.now() + offset * DAY))
 /** The start of that day in Vietnam, as the date inputs give it. */
 const day = (offset: number) => new Date(`${ymd(offset)}T00:00:00+07:00`)
-/** Late on that day in Vietnam, as an "as of" lookup asks. */
-const late = (offset: number) => new Date(`${ymd(offset)}T23:00:00+07:00`)
+/** The last moment of that day in Vietnam, as an "as of" lookup asks (23:00 failed for units made after 23:00). */
+const late = (offset: number) => new Date(`${ymd(offset)}T23:59:59.999+07:00`)
 const shown = (offset: number) => ymd(offset).split('-').reverse().join('/')
 
 const grant = (role: 'ADMIN' | 'MANAGER', unit: { id: number; path: string }) => [{ role, orgUnitId: unit.id, path: unit.path }]

@@ -3,8 +3,10 @@
 // - PostgreSQL (TEST_DATABASE_URL=postgresql://…): a template database that CREATE DATABASE … TEMPLATE copies.
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
+import { type TestProject } from 'vitest/node'
 import { pgConfig } from '#app/db-adapters.server.ts'
 
 const MIGRATIONS = 'prisma/migrations'
@@ -23,7 +25,43 @@ export function templatePath() {
 
 export const PG_TEMPLATE_DB = 'vms_test_template'
 
-export default async function setup() {
+/**
+ * Route tests render real courses: the content is built once per change of content/ into .data/ and every test
+ * worker reads it there (VMS_CONTENT_DIR), so `npm test` on a fresh clone needs no earlier `npm run build`. Tests that
+ * want their own fixtures point VMS_CONTENT_DIR elsewhere themselves.
+ */
+async function buildTestContent() {
+	const hash = createHash('sha256')
+	const walk = (dir: string) => {
+		for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+			const full = `${dir}/${entry.name}`
+			if (entry.isDirectory()) walk(full)
+			else hash.update(full).update(readFileSync(full))
+		}
+	}
+	walk('content')
+	const dir = `.data/test-content-${hash.digest('hex').slice(0, 12)}`
+	if (!existsSync(`${dir}/index.json`)) {
+		const started = performance.now()
+		const { checkContent } = await import('#app/content/check.server.ts')
+		const { writeContentBuild } = await import('#app/content/build.server.ts')
+		const result = await checkContent('content')
+		if (result.problems.length) throw new Error(`content/ has ${result.problems.length} problems: run npm run content:check`)
+		writeContentBuild(result, dir)
+		console.log(`Built the courses for the tests in ${Math.round(performance.now() - started)} ms`)
+	}
+	return path.resolve(dir)
+}
+
+declare module 'vitest' {
+	export interface ProvidedContext {
+		contentDir: string
+	}
+}
+
+export default async function setup(project: TestProject) {
+	// setup-test-env.ts gives it to each test file (a file that deletes VMS_CONTENT_DIR must not leave the next without).
+	project.provide('contentDir', await buildTestContent())
 	const pgUrl = process.env.TEST_DATABASE_URL
 	if (pgUrl) {
 		const admin = new pg.Client(pgConfig(pgUrl))
