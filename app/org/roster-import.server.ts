@@ -79,6 +79,9 @@ function tagArrays(lists: ReadonlyArray<ReadonlyArray<string>>) {
 	})
 }
 
+// The effective date is a Vietnam midnight: shown as a Vietnam day, not the UTC one before it.
+const VIETNAM_OFFSET_MS = 7 * 3600 * 1000
+
 const isoDay = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null)
 
 function activeAt(at: Date) {
@@ -458,7 +461,7 @@ export async function planRoster(input: {
 		plan.ending.sort((a, b) => compareVi(a.unit, b.unit) || compareViNames(a.name, b.name))
 		plan.counts.ended = plan.endMemberships.length
 		if (plan.counts.ended > 0 && plan.counts.ended * 2 > scoped.length) {
-			warnings.push({ key: 'import.warn.manyEnded', vars: { count: plan.counts.ended, total: scoped.length, date: dateVi(input.effectiveAt) } })
+			warnings.push({ key: 'import.warn.manyEnded', vars: { count: plan.counts.ended, total: scoped.length, date: dateVi(new Date(input.effectiveAt.getTime() + VIETNAM_OFFSET_MS)) } })
 		}
 	}
 

@@ -72,7 +72,7 @@ export default function ImportJobPage() {
 	const acted = useActionData<typeof action>()
 	const reissue = acted && 'reissue' in acted ? acted.reissue : null
 	const endCountError = acted && 'endCount' in acted ? acted.endCount : null
-	const ending = job.mode === 'sync' && job.ended > 0 && !isTreeKind(job.kind) && (job.status === 'PREVIEW' || job.status === 'SUCCEEDED') ? job.preview : null
+	const ending = job.mode === 'sync' && job.ended > 0 && !isTreeKind(job.kind) && (canConfirmJob(job) || job.status === 'SUCCEEDED') ? job.preview : null
 	const mustType = canConfirmJob(job) && ending !== null
 	const day = (d: string) => new Date(d).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' })
 	const errorCount = job.errors.total
