@@ -4,6 +4,9 @@
 // because its connection died; anything that may write is not (it may have been applied), and fails as before.
 import type pg from 'pg'
 
+/** Long enough for the event loop to process the pending socket errors of the pool's idle connections. */
+const RETRY_PAUSE_MS = 25
+
 const CONNECTION_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED'])
 
 /** The connection itself failed (ended by the server, reset, unreachable), not the statement. */
@@ -32,9 +35,27 @@ export function retryReadsOnce<P extends pg.Pool>(pool: P): P {
 			return await query(...args)
 		} catch (error) {
 			if (!isConnectionError(error) || !isReadOnlyStatement(text) || typeof args.at(-1) === 'function') throw error
+			// A moment for the pool to read the other ended connections' errors and drop them, so that the second
+			// attempt does not get one of them.
+			await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS))
 			return query(...args)
 		}
 	}
 	;(pool as unknown as { query: typeof patched }).query = patched
 	return pool
+}
+
+/**
+ * Runs an idempotent write (a conditional status change) again after a connection error, up to `attempts` times:
+ * marking a job FAILED must not be lost to the same termination that failed the job.
+ */
+export async function retryIdempotent<T>(write: () => Promise<T>, attempts = 3): Promise<T> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await write()
+		} catch (error) {
+			if (attempt >= attempts || !isConnectionError(error)) throw error
+			await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS * attempt))
+		}
+	}
 }

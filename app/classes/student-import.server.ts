@@ -6,6 +6,7 @@
 // missing for the school year are created in the same transaction. Gender is read past and never stored.
 import { createHash } from 'node:crypto'
 import { audit } from '#app/auth/audit.server.ts'
+import { retryIdempotent } from '#app/db-retry.server.ts'
 import { db, type Prisma } from '#app/db.server.ts'
 import { type OrgUnit } from '#app/generated/prisma/client.ts'
 import { type ImportMessage } from '#app/org/import-messages.ts'
@@ -242,9 +243,9 @@ export async function validateStudentJob(jobId: string) {
 		})
 	} catch (error) {
 		console.error('student import check failed', jobId, error)
-		await db.importJob
-			.updateMany({ where: { id: jobId, status: 'VALIDATING' }, data: { status: 'FAILED', errors: store([{ key: 'import.failed.unexpected' }]), file: null, finishedAt: new Date() } })
-			.catch(() => undefined)
+		await retryIdempotent(() =>
+			db.importJob.updateMany({ where: { id: jobId, status: 'VALIDATING' }, data: { status: 'FAILED', errors: store([{ key: 'import.failed.unexpected' }]), file: null, finishedAt: new Date() } }),
+		).catch(() => undefined)
 	}
 }
 
@@ -273,7 +274,7 @@ export async function runStudentJob(input: { jobId: string; actorId: string; ip?
 	if (!job || job.kind !== KIND || job.status !== 'RUNNING' || !scope) return
 	const request = jobRequest(input.ip)
 	const fail = (errors: Array<ImportMessage>) =>
-		db.importJob.updateMany({ where: { id: input.jobId, status: 'RUNNING' }, data: { status: 'FAILED', errors: store(errors), file: null, finishedAt: new Date() } })
+		retryIdempotent(() => db.importJob.updateMany({ where: { id: input.jobId, status: 'RUNNING' }, data: { status: 'FAILED', errors: store(errors), file: null, finishedAt: new Date() } }))
 	try {
 		const { bytes, schoolYear } = await storedFile(input.jobId)
 		const planned = await planStudents(bytes, scope, schoolYear)

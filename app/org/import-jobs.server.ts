@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto'
 import { batchCounts, currentBatch, dropDeadSealedCodes, issueBatch, openBatch, voidBatch } from '#app/auth/activation-batches.server.ts'
 import { audit } from '#app/auth/audit.server.ts'
 import { accountRefusal, type Actor, personFacts } from '#app/auth/people.server.ts'
+import { retryIdempotent } from '#app/db-retry.server.ts'
 import { db, type Prisma } from '#app/db.server.ts'
 import { type ImportPhase, reportProgress } from '#app/jobs/import-progress.server.ts'
 import { sendJob } from '#app/jobs/queue.server.ts'
@@ -306,9 +307,10 @@ export async function validateImportJob(jobId: string) {
 		})
 	} catch (error) {
 		console.error('import check failed', jobId, error)
-		await db.importJob
-			.updateMany({ where: { id: jobId, status: 'VALIDATING' }, data: { status: 'FAILED', errors: store([{ key: 'import.failed.unexpected' }]), file: null, finishedAt: new Date() } })
-			.catch(() => undefined)
+		// Retried: the connection error that failed the job may fail this write too, leaving it busy for ever.
+		await retryIdempotent(() =>
+			db.importJob.updateMany({ where: { id: jobId, status: 'VALIDATING' }, data: { status: 'FAILED', errors: store([{ key: 'import.failed.unexpected' }]), file: null, finishedAt: new Date() } }),
+		).catch(() => undefined)
 	}
 }
 
@@ -367,9 +369,10 @@ export async function runImportJob(input: { jobId: string; actorId: string; ip?:
 		if (job.kind === 'roster' && analysis.rowCount >= ANALYZE_ROWS) await db.$executeRaw`ANALYZE "OrgUnit", "User", "Membership"`
 	} catch (error) {
 		console.error('import failed', jobId, error)
-		await db.importJob
-			.updateMany({ where: { id: jobId, status: 'RUNNING' }, data: { status: 'FAILED', errors: store([{ key: 'import.failed.unexpected' }]), file: null, finishedAt: new Date() } })
-			.catch(() => undefined)
+		// Retried: the connection error that failed the job may fail this write too, leaving it busy for ever.
+		await retryIdempotent(() =>
+			db.importJob.updateMany({ where: { id: jobId, status: 'RUNNING' }, data: { status: 'FAILED', errors: store([{ key: 'import.failed.unexpected' }]), file: null, finishedAt: new Date() } }),
+		).catch(() => undefined)
 	}
 }
 

@@ -2,7 +2,7 @@
  * A process to kill: the fault tests and `npm run bench:faults` start it on a database (DATABASE_URL), wait for the
  * line it prints when it is in the middle of its work, and kill -9 it there.
  *
- *   tsx scripts/bench/fault-child.ts import <unitId> <actorId> <rows>
+ *   tsx scripts/bench/fault-child.ts import <unitId> <actorId> <rows> [tag]
  *     uploads a roster of <rows> new people to the unit, waits for the check, confirms it and prints
  *     "WRITING <jobId>" once the queue's job is writing it; then stays alive until killed.
  */
@@ -14,13 +14,15 @@ import { rosterCsv } from '#tests/factories/roster-files.ts'
 const [mode, ...args] = process.argv.slice(2)
 
 /** Names may not contain digits: 0 → "A", 27 → "BB", … */
+/** The tag in letters (names may not contain digits), so that each run's people have names of their own. */
+const nameTag = (tag: string) => tag.replace(/\d/g, (d) => 'ABCDEFGHIJ'[Number(d)]!).toUpperCase()
 const letters = (i: number): string => (i < 26 ? String.fromCharCode(65 + i) : letters(Math.floor(i / 26) - 1) + String.fromCharCode(65 + (i % 26)))
 
 if (mode === 'import') {
 	const [unitId, actorId, count] = [Number(args[0]), String(args[1]), Number(args[2] ?? 20_000)]
 	const scope = await db.orgUnit.findUniqueOrThrow({ where: { id: unitId }, select: { id: true, path: true, tree: true, name: true, code: true, kind: true } })
-	const tag = Math.random().toString(36).slice(2, 8)
-	const rows = Array.from({ length: count }, (_, i) => [`Người Gián Đoạn ${letters(i)}`, '', `gd${tag}${i}@example.vn`, '', scope.code, '', '', ''])
+	const tag = args[3] ?? Math.random().toString(36).slice(2, 8)
+	const rows = Array.from({ length: count }, (_, i) => [`Người Gián Đoạn ${nameTag(tag)} ${letters(i)}`, '', `gd${tag}${i}@example.vn`, '', scope.code, '', '', ''])
 	const jobId = await startRosterImport({ bytes: rosterCsv(rows), fileName: 'gian-doan.csv', scope, actorId, mode: 'upsert', effectiveAt: new Date(Date.now() - 60_000), wait: true })
 	// The write runs in one transaction whose statements may starve this process's timers, and on the embedded
 	// database no other statement gets through until it ends: the line is written synchronously from the progress
@@ -36,6 +38,6 @@ if (mode === 'import') {
 	writeSync(1, `FINISHED ${jobId}\n`)
 	setInterval(() => undefined, 60_000)
 } else {
-	console.error('usage: tsx scripts/bench/fault-child.ts import <unitId> <actorId> <rows>')
+	console.error('usage: tsx scripts/bench/fault-child.ts import <unitId> <actorId> <rows> [tag]')
 	process.exit(2)
 }

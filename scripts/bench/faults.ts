@@ -1,0 +1,236 @@
+/**
+ * `npm run bench:faults` — injects the faults of issue 17 again and again and counts what was lost or done twice.
+ *
+ *   npm run bench:faults                                    embedded database in a temporary directory
+ *   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npm run bench:faults
+ *                                                           a throw-away database on that server (dropped at the end)
+ *   npm run bench:faults -- --runs 5
+ *
+ * Scenarios (each run on fresh people):
+ *   - kill -9 during an import's write (a child process, scripts/bench/fault-child.ts): the job must be resolved
+ *     (FAILED, file deleted, nothing written), and the manager's second upload must bring each person in once;
+ *   - backend terminations during an import's write (PostgreSQL only: pg_terminate_backend of the app's connections):
+ *     the import is FAILED whole or SUCCEEDED whole, and a retry brings each person in once;
+ *   - three reminder runs and a double click at once: one mail per recipient, kind and period.
+ * Lost: people of a finished import missing, or a resolved job that wrote part of its rows. Duplicated: a person or
+ * membership twice, or a second mail with the same key. Both must be 0; the exit status is 1 otherwise.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { PGlite } from '@electric-sql/pglite'
+import pg from 'pg'
+import { pgConfig } from '#app/db-adapters.server.ts'
+import { createPrismaClient, db, setDbForTests } from '#app/db.server.ts'
+import { resolveAbandonedImports } from '#app/jobs/import-progress.server.ts'
+import { stopQueue } from '#app/jobs/queue.server.ts'
+import { confirmRosterImport, startRosterImport, waitForImport } from '#app/org/import-jobs.server.ts'
+import { queueWeeklySummaries, remindOverdue } from '#app/reports/reminders.server.ts'
+import { assign, createCourse } from '#tests/factories/learning.ts'
+import { rosterCsv } from '#tests/factories/roster-files.ts'
+import { migrationSql } from '#tests/setup/global-setup.ts'
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, rows: { type: 'string', default: '12000' } } })
+const RUNS = Number(values.runs)
+const ROWS = Number(values.rows)
+const base = process.env.DATABASE_URL
+const onPostgres = !!base && base.startsWith('postgres')
+
+// ——— a throw-away database ———
+let url: string
+let drop: () => Promise<void>
+if (onPostgres) {
+	const name = `vms_faults_${process.pid}`
+	const admin = new pg.Client(pgConfig(base!))
+	await admin.connect()
+	await admin.query(`CREATE DATABASE ${name}`)
+	await admin.end()
+	const u = new URL(base!)
+	u.pathname = `/${name}`
+	url = u.toString()
+	const client = new pg.Client(pgConfig(url))
+	await client.connect()
+	for (const sql of migrationSql()) await client.query(sql)
+	await client.end()
+	drop = async () => {
+		const again = new pg.Client(pgConfig(base!))
+		await again.connect()
+		await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+		await again.end()
+	}
+} else {
+	const dir = mkdtempSync(path.join(tmpdir(), 'vms-faults-'))
+	const fresh = new PGlite(dir)
+	for (const sql of migrationSql()) await fresh.exec(sql)
+	await fresh.close()
+	url = `pglite:${dir}`
+	drop = async () => rmSync(dir, { recursive: true, force: true })
+}
+
+let client = createPrismaClient(url)
+setDbForTests(client)
+async function closeDb() {
+	await stopQueue(client)
+	setDbForTests(undefined)
+	await client.$disconnect()
+}
+async function openDb() {
+	client = createPrismaClient(url)
+	setDbForTests(client)
+}
+
+type Tally = { runs: number; lost: number; duplicated: number; notes: Array<string> }
+const results = new Map<string, Tally>()
+const tally = (name: string) => results.get(name) ?? (results.set(name, { runs: 0, lost: 0, duplicated: 0, notes: [] }), results.get(name)!)
+
+const unit = await db.orgUnit.create({ data: { tree: 'GOV', kind: 'department', code: 'FAULT', name: 'Sở Thử Lỗi', path: 'pending', depth: 0 } })
+await db.orgUnit.update({ where: { id: unit.id }, data: { path: `/${unit.id}/` } })
+const scope = await db.orgUnit.findUniqueOrThrow({ where: { id: unit.id }, select: { id: true, path: true, tree: true, name: true, code: true, kind: true } })
+const manager = await db.user.create({ data: { fullName: 'Quản Lý Thử Lỗi', email: 'quanly@faults.example.vn', status: 'ACTIVE' } })
+await db.roleGrant.create({ data: { userId: manager.id, orgUnitId: unit.id, role: 'MANAGER' } })
+await db.membership.create({ data: { userId: manager.id, orgUnitId: unit.id } })
+
+/** The tag in letters (names may not contain digits), so that each run's people have names of their own. */
+const nameTag = (tag: string) => tag.replace(/\d/g, (d) => 'ABCDEFGHIJ'[Number(d)]!).toUpperCase()
+const letters = (i: number): string => (i < 26 ? String.fromCharCode(65 + i) : letters(Math.floor(i / 26) - 1) + String.fromCharCode(65 + (i % 26)))
+const rosterOf = (tag: string) => rosterCsv(Array.from({ length: ROWS }, (_, i) => [`Người Gián Đoạn ${nameTag(tag)} ${letters(i)}`, '', `gd${tag}${i}@example.vn`, '', scope.code, '', '', '']))
+
+/** Each person of the tag exactly once, each with exactly one membership of the unit: [lost, duplicated]. */
+async function people(tag: string) {
+	const rows = await db.$queryRaw<Array<{ users: number; emails: number; memberships: number }>>`
+		SELECT count(*)::int AS users, count(DISTINCT email)::int AS emails,
+			(SELECT count(*)::int FROM "Membership" m JOIN "User" u ON u.id = m."userId" WHERE u.email LIKE ${`gd${tag}%`}) AS memberships
+		FROM "User" WHERE email LIKE ${`gd${tag}%`}`
+	const r = rows[0]!
+	return { lost: Math.max(0, ROWS - r.emails) + Math.max(0, ROWS - r.memberships), duplicated: r.users - r.emails + Math.max(0, r.memberships - ROWS) }
+}
+
+async function uploadAndConfirm(tag: string) {
+	const jobId = await startRosterImport({ bytes: rosterOf(tag), fileName: 'lai.csv', scope, actorId: manager.id, mode: 'upsert', effectiveAt: new Date(Date.now() - 60_000), wait: true })
+	await confirmRosterImport({ jobId, scope, actorId: manager.id, wait: true })
+	return db.importJob.findUniqueOrThrow({ where: { id: jobId }, select: { status: true } })
+}
+
+/** An interrupted job must be FAILED, without its file, with nothing written. */
+async function checkResolved(jobId: string, t: Tally) {
+	const job = await db.importJob.findUniqueOrThrow({ where: { id: jobId }, select: { status: true } })
+	const [file] = await db.$queryRaw<Array<{ size: number | null }>>`SELECT length(file) AS size FROM "ImportJob" WHERE id = ${jobId}`
+	const written = await db.membership.count({ where: { importJobId: jobId } })
+	if (job.status !== 'FAILED' && job.status !== 'SUCCEEDED') t.notes.push(`job ${jobId} left ${job.status}`)
+	if (file?.size !== null) t.notes.push(`job ${jobId} kept its file`)
+	// Partly written: some rows of a job that did not succeed.
+	if (job.status !== 'SUCCEEDED' && written > 0) t.lost += written
+	return job.status
+}
+
+// ——— kill -9 during an import's write ———
+for (let run = 0; run < RUNS; run++) {
+	const t = tally('kill -9 during an import write')
+	const tag = `k${run}${Math.random().toString(36).slice(2, 6)}`
+	await closeDb()
+	const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/fault-child.ts', 'import', String(scope.id), manager.id, String(ROWS), tag], {
+		env: { ...process.env, DATABASE_URL: url },
+		stdio: ['ignore', 'pipe', 'inherit'],
+	})
+	let output = ''
+	const jobId = await new Promise<string>((resolve, reject) => {
+		child.stdout.on('data', (chunk: Buffer) => {
+			output += chunk
+			const found = /WRITING (\S+)/.exec(output)
+			if (found) resolve(found[1]!)
+			else if (/FINISHED/.test(output)) reject(new Error('the import finished before the kill; use more --rows'))
+		})
+		child.on('exit', (code) => reject(new Error(`child exited (${code}) before writing`)))
+	})
+	const exited = new Promise((resolve) => child.once('exit', resolve))
+	child.kill('SIGKILL')
+	await exited
+	await openDb()
+	// The restart (embedded: this process is the only opener) or another instance's sweep 30 s later (PostgreSQL;
+	// simulated by giving the sweep a clock 31 s ahead rather than waiting).
+	await resolveAbandonedImports(onPostgres ? { now: new Date(Date.now() + 31_000) } : { all: true })
+	await checkResolved(jobId, t)
+	const again = await uploadAndConfirm(tag)
+	if (again.status !== 'SUCCEEDED') t.notes.push(`second upload ${again.status}`)
+	const counted = await people(tag)
+	t.lost += counted.lost
+	t.duplicated += counted.duplicated
+	t.runs++
+}
+
+// ——— backend terminations during an import's write (PostgreSQL) ———
+if (onPostgres) {
+	const killer = new pg.Client(pgConfig(url))
+	await killer.connect()
+	const { progressListeners } = await import('#app/jobs/import-progress.server.ts')
+	for (let run = 0; run < RUNS; run++) {
+		const t = tally('backends terminated during an import write')
+		const tag = `t${run}${Math.random().toString(36).slice(2, 6)}`
+		const jobId = await startRosterImport({ bytes: rosterOf(tag), fileName: 'ngat.csv', scope, actorId: manager.id, mode: 'upsert', effectiveAt: new Date(Date.now() - 60_000), wait: true })
+		let terminated = 0
+		const terminate = new Promise<void>((resolve) => {
+			progressListeners.add((id, phase, done) => {
+				if (id !== jobId || phase !== 'writing' || done === 0 || terminated) return
+				terminated = 1
+				killer
+					.query(`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)
+					.then((r) => ((terminated = r.rows[0].n), resolve()), () => resolve())
+			})
+		})
+		await confirmRosterImport({ jobId, scope, actorId: manager.id, wait: false })
+		await terminate
+		progressListeners.clear()
+		// The pool drops the dead connections; the job ends FAILED (its transaction was cut) or SUCCEEDED (it committed first).
+		await waitForImport(jobId, 120_000)
+		const status = await checkResolved(jobId, t)
+		t.notes.push(`run ${run + 1}: ${terminated} backends terminated, import ${status}`)
+		if (status !== 'SUCCEEDED') {
+			const again = await uploadAndConfirm(tag)
+			if (again.status !== 'SUCCEEDED') t.notes.push(`second upload ${again.status}`)
+		}
+		const counted = await people(tag)
+		t.lost += counted.lost
+		t.duplicated += counted.duplicated
+		t.runs++
+	}
+	await killer.end()
+}
+
+// ——— reminders at once ———
+{
+	const course = await createCourse(`faults-${process.pid}`)
+	await assign(course, unit, { dueAt: new Date('2025-01-31T00:00:00Z') })
+	for (let run = 0; run < RUNS; run++) {
+		const t = tally('reminder runs and clicks at once')
+		const now = new Date(Date.UTC(2027, 0, 4 + run * 7, 1))
+		const request = new Request('https://vanminhso.example.vn/org', { headers: { 'x-vms-client-ip': '127.0.0.1' } })
+		const before = await db.outboxMail.count()
+		await Promise.all([
+			queueWeeklySummaries(now, 'https://vanminhso.example.vn'),
+			queueWeeklySummaries(now, 'https://vanminhso.example.vn'),
+			queueWeeklySummaries(now, 'https://vanminhso.example.vn'),
+			remindOverdue({ unitId: unit.id, courseId: course.id, courseTitle: 'Khoá thử lỗi', userIds: 'all', actorId: manager.id, request }),
+			remindOverdue({ unitId: unit.id, courseId: course.id, courseTitle: 'Khoá thử lỗi', userIds: 'all', actorId: manager.id, request }),
+		])
+		const keys = await db.$queryRaw<Array<{ n: number; distinct: number }>>`
+			SELECT count(*)::int AS n, count(DISTINCT ("to", kind, period))::int AS distinct FROM "OutboxMail"`
+		t.duplicated += keys[0]!.n - keys[0]!.distinct
+		if (run === 0 && (await db.outboxMail.count()) === before) t.notes.push('no mail queued at all')
+		t.runs++
+	}
+}
+
+await closeDb()
+await drop()
+
+console.log(`\nbench:faults on ${onPostgres ? 'PostgreSQL' : 'embedded PGlite'}, ${RUNS} runs each, ${ROWS} rows per import`)
+let bad = 0
+for (const [name, t] of results) {
+	console.log(`${name.padEnd(46)} runs ${t.runs}  lost ${t.lost}  duplicated ${t.duplicated}`)
+	for (const note of t.notes) console.log(`    ${note}`)
+	bad += t.lost + t.duplicated + t.notes.filter((n) => !/^run \d+:/.test(n)).length
+}
+console.log(bad ? `FAILED: ${bad} problems` : 'lost/duplicated: 0/0')
+process.exit(bad ? 1 : 0)
