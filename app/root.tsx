@@ -40,7 +40,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 	const lang = langFromRequest(request)
 	// A lesson page rendered for a kind of viewer (app/learning/lesson-document.server.ts): no session to read.
 	const viewer = context.lessonViewer
-	if (viewer) return json({ lang, messages: clientCatalogue(lang), signedIn: viewer.signedIn, canAudit: viewer.canAudit })
+	if (viewer) return json({ lang, messages: clientCatalogue(lang), signedIn: viewer.signedIn, canAudit: viewer.canAudit, canTeach: viewer.canTeach })
 	const session = await getSession(request)
 	const grants = session ? await getGrants(request, session.user.id) : []
 	const headers = new Headers()
@@ -51,6 +51,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 			messages: clientCatalogue(lang, { admin: grants.length > 0 }),
 			signedIn: !!session,
 			canAudit: hasAnyRole(grants, AUDIT_ROLES),
+			// Teachers (and administrators) reach their classes from the header; a school's managers from its unit page.
+			canTeach: hasAnyRole(grants, ['TRAINER']),
 		},
 		{ headers },
 	)
@@ -75,6 +77,7 @@ function Header() {
 							<Link to="/my-courses">{t('nav.myCourses')}</Link>
 							<Link to="/certificates">{t('nav.certificates')}</Link>
 							<Link to="/account">{t('nav.account')}</Link>
+							{data.canTeach ? <Link to="/teach">{t('nav.classes')}</Link> : null}
 							{data.canAudit ? <Link to="/reports">{t('nav.reports')}</Link> : null}
 							{data.canAudit ? <Link to="/admin/audit">{t('nav.audit')}</Link> : null}
 							<Form method="post" action="/logout">
@@ -116,10 +119,16 @@ function isDocumentHandle(handle: unknown) {
 	return typeof handle === 'object' && handle !== null && 'document' in handle && handle.document === true
 }
 
+/** Pages whose route says `handle = { bare: true }` (the projector) fill the screen: no site header or footer. */
+function useBare() {
+	return useMatches().some((m) => typeof m.handle === 'object' && m.handle !== null && 'bare' in m.handle && m.handle.bare === true)
+}
+
 function Document({ lang, children }: { lang: Lang; children: ReactNode }) {
 	const nonce = useNonce()
 	const t = useT()
 	const hydrate = useHydrate()
+	const bare = useBare()
 	return (
 		<html lang={lang}>
 			<head>
@@ -137,9 +146,11 @@ function Document({ lang, children }: { lang: Lang; children: ReactNode }) {
 					{t('nav.skip')}
 				</a>
 				{children}
-				<footer className="no-print mt-auto border-t border-gray-300 bg-white">
-					<p className="mx-auto max-w-5xl px-4 py-4 text-sm text-gray-700">{t('footer.text')}</p>
-				</footer>
+				{bare ? null : (
+					<footer className="no-print mt-auto border-t border-gray-300 bg-white">
+						<p className="mx-auto max-w-5xl px-4 py-4 text-sm text-gray-700">{t('footer.text')}</p>
+					</footer>
+				)}
 				{hydrate ? (
 					<>
 						<ScrollRestoration nonce={nonce} />
@@ -157,6 +168,13 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
+	const bare = useBare()
+	if (bare)
+		return (
+			<main id="main" tabIndex={-1} className="flex w-full flex-1 flex-col">
+				<Outlet />
+			</main>
+		)
 	return (
 		<>
 			<Header />

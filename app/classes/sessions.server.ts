@@ -134,7 +134,7 @@ export async function liveStatus(event: Pick<ClassSession, 'id' | 'step' | 'orgU
 	}
 }
 
-async function classMembers(classId: number, at = new Date()) {
+export async function classMembers(classId: number, at = new Date()) {
 	const rows = await db.membership.findMany({
 		// Teachers may be members of their class too; people holding a role are never its students.
 		where: { orgUnitId: classId, validFrom: { lte: at }, OR: [{ validTo: null }, { validTo: { gt: at } }], user: { grants: { none: {} } } },

@@ -19,7 +19,7 @@ import { type Lang, LANG_COOKIE, langFromCookie } from '#app/ui/i18n.ts'
 import { openLesson } from './progress.server.ts'
 
 /** Who the page is for, as far as the page shows it. Also the load context of a template render (see root.tsx). */
-export type LessonViewer = { signedIn: boolean; canAudit: boolean; done: boolean }
+export type LessonViewer = { signedIn: boolean; canAudit: boolean; canTeach: boolean; done: boolean }
 
 declare module '@remix-run/node' {
 	interface AppLoadContext {
@@ -30,6 +30,8 @@ declare module '@remix-run/node' {
 
 /** The roles that show the audit link in the header (root.tsx uses the same list). */
 export const AUDIT_ROLES: ReadonlyArray<Role> = ['AUDITOR', 'MANAGER', 'YOUTH_ADMIN']
+/** The header's "Lớp học" link, as app/root.tsx decides it. */
+const TEACH_ROLES: ReadonlyArray<Role> = ['TRAINER']
 
 type Rendered = { identity: Buffer; br: Buffer; gzip: Buffer; contentType: string }
 /** Renders the lesson route for `viewer`, with `cookie` (only the language) as the request's Cookie header. */
@@ -133,20 +135,20 @@ export async function serveLessonDocument(input: {
 	if (!found) return null
 	const lang = langFromCookie(input.cookie)
 
-	let viewer: LessonViewer = { signedIn: false, canAudit: false, done: false }
+	let viewer: LessonViewer = { signedIn: false, canAudit: false, canTeach: false, done: false }
 	const sessionId = readSessionCookie(input.cookie)
 	if (sessionId) {
 		const visit = await readVisit(sessionId, found.course.slug, found.lesson.slug)
 		if (!visit || !isSteadySession({ status: visit.status, expiresAt: new Date(visit.expiresAtMs) })) return null
-		const canAudit = hasAnyRole(visit.roles.map((role) => ({ role })), AUDIT_ROLES)
-		viewer = { signedIn: true, canAudit, done: visit.done }
+		const roles = visit.roles.map((role) => ({ role }))
+		viewer = { signedIn: true, canAudit: hasAnyRole(roles, AUDIT_ROLES), canTeach: hasAnyRole(roles, TEACH_ROLES), done: visit.done }
 		if (visit.enrollmentId) {
 			const lastActivityAt = visit.lastActivityAtMs === null ? null : new Date(visit.lastActivityAtMs)
 			await openLesson(visit.enrollmentId, found.lesson.slug, { opened: visit.opened, lastActivityAt })
 		}
 	}
 
-	const key = [contentStamp(), found.course.slug, found.lesson.slug, lang, +viewer.signedIn, +viewer.canAudit, +viewer.done].join('|')
+	const key = [contentStamp(), found.course.slug, found.lesson.slug, lang, +viewer.signedIn, +viewer.canAudit, +viewer.canTeach, +viewer.done].join('|')
 	const rendered = await cachedDocument(key, () => renderDocument(input.render, lang, viewer))
 	if (!rendered) return null
 	const encoding = pickEncoding(input.acceptEncoding)

@@ -69,6 +69,9 @@ export default function SessionControlPage() {
 					</a>
 				</p>
 			) : null}
+			<p className="mb-4">
+				<Link to={`/teach/session/${session.id}/summary`}>{t('session.summary.open')}</Link>
+			</p>
 			{session.open ? <p className="mb-2 text-sm text-gray-700">{t('session.refresh')}</p> : null}
 			<section aria-labelledby="live-heading">
 				<h2 id="live-heading" className="mb-2 text-xl font-semibold">

@@ -47,7 +47,7 @@ export default function CloseSessionPage() {
 			<h1 className="mb-2 text-2xl font-bold">{t('session.close.title')}</h1>
 			{data?.done ? (
 				<p role="status" className="alert alert-success mb-4">
-					{t('session.close.done', data.done)}
+					{t('session.close.done', data.done)} <Link to={`/teach/session/${session.id}/summary`}>{t('session.summary.open')}</Link>
 				</p>
 			) : null}
 			{data?.error ? (
@@ -62,7 +62,7 @@ export default function CloseSessionPage() {
 			) : null}
 			{session.closed && !data ? (
 				<p role="status" className="alert alert-success mb-4">
-					{t('session.closedNote')}
+					{t('session.closedNote')} <Link to={`/teach/session/${session.id}/summary`}>{t('session.summary.open')}</Link>
 				</p>
 			) : null}
 			<p className="mb-4 max-w-2xl">{t('session.close.intro')}</p>

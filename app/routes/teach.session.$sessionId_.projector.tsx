@@ -1,5 +1,6 @@
-// Projector mode: large type, one lesson section (or quick question) per screen, the class code and its QR code;
-// the teacher moves on with the buttons. A plain document (no app scripts) like the lesson pages: forms post and
+// Projector mode: large type, one lesson section (or quick question) per screen, the class code and its QR code in
+// the top right corner; the teacher moves on with the buttons. No site header: on a 1366×768 projector a question,
+// its four answers and the buttons fit on one screen. A plain document (no app scripts) like the lesson pages: forms post and
 // the page comes back with the new step. While it is open, /join/follow.js reloads it when a student joins or answers.
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
@@ -13,7 +14,7 @@ import { stepSources } from '#app/classes/steps.server.ts'
 import { Follow } from '#app/classes/follow.tsx'
 import { useT } from '#app/ui/i18n.ts'
 
-export const handle = { document: true }
+export const handle = { document: true, bare: true }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
 	{ title: `${data?.session.title ?? 'Buổi học'} | Văn Minh Số` },
@@ -61,49 +62,49 @@ export default function ProjectorPage() {
 	const t = useT()
 	const { session, driver, followState, trainerName, joinHost, qr, counts, step, sources } = useLoaderData<typeof loader>()
 	const failed = useActionData<typeof action>()
+	// A long question (up to ≈ 470 characters with its answers in the pupils' courses) steps down one size so that all
+	// four answers and the buttons stay on the screen.
+	const long = step.kind === 'question' && step.prompt.length + step.choices.join('').length > 260
 	return (
-		<div className="text-2xl">
-			{session.open ? (
-				<Follow url={`/teach/session/${session.id}/state`} state={followState} refreshSeconds={5} />
-			) : null}
-			<div className="mb-4 flex flex-wrap items-start justify-between gap-4 border-b border-gray-300 pb-4">
-				<div>
+		<div className="flex min-h-screen flex-col gap-3 px-4 py-3 text-2xl md:px-8">
+			{session.open ? <Follow url={`/teach/session/${session.id}/state`} state={followState} refreshSeconds={5} /> : null}
+			<div className="flex flex-wrap items-start justify-between gap-4 border-b border-gray-300 pb-2">
+				<div className="min-w-0 flex-1">
 					<p className="text-lg text-gray-700">
-						{session.className} · {session.title}
+						{session.className} · {session.title} · {t('session.step', { n: session.stepIndex + 1, total: session.stepCount })}
 					</p>
-					<p className="text-lg text-gray-700">{t('session.step', { n: session.stepIndex + 1, total: session.stepCount })}</p>
-					<p className="mt-2 text-xl font-semibold" role="status">
+					<p className="text-xl font-semibold" role="status">
 						{t('session.joined', { count: counts.joined, total: counts.total })}
 						{step.kind === 'question' ? ` · ${t('session.answered', { count: counts.answered, correct: counts.correct })}` : ''}
 					</p>
 				</div>
 				{session.open ? (
-					<div className="flex items-center gap-4">
-						<div>
-							<p className="text-lg">{t('session.joinAt', { url: joinHost })}</p>
-							<p className="text-6xl font-bold tracking-[0.2em]" aria-label={`${t('session.joinCode')}: ${[...(session.code ?? '')].join(' ')}`}>
+					<div className="flex min-w-0 items-center gap-3">
+						<div className="min-w-0 text-right">
+							<p className="text-base break-words">{t('session.joinAt', { url: joinHost })}</p>
+							<p className="text-3xl font-bold tracking-[0.2em] sm:text-5xl" aria-label={`${t('session.joinCode')}: ${[...(session.code ?? '')].join(' ')}`}>
 								{session.code}
 							</p>
 						</div>
-						<div className="h-40 w-40 bg-white" role="img" aria-label={t('session.joinCode')} dangerouslySetInnerHTML={{ __html: qr }} />
+						<div className="h-20 w-20 shrink-0 bg-white sm:h-28 sm:w-28" role="img" aria-label={t('session.joinCode')} dangerouslySetInnerHTML={{ __html: qr }} />
 					</div>
 				) : (
-					<p role="status" className="alert alert-success">
-						{t('session.closedNote')}
+					<p role="status" className="alert alert-success text-xl">
+						{t('session.closedNote')} <a href={`/teach/session/${session.id}/summary`}>{t('session.summary.open')}</a>
 					</p>
 				)}
 			</div>
 			{failed?.error ? (
-				<p role="alert" className="alert alert-error mb-4">
+				<p role="alert" className="alert alert-error">
 					{t(failed.error, { name: trainerName })}
 				</p>
 			) : null}
 			{!driver ? (
-				<p role="status" className="alert alert-info mb-4 text-lg">
+				<p role="status" className="alert alert-info text-lg">
 					{t('session.notDriver', { name: trainerName })}
 				</p>
 			) : null}
-			<div className="min-h-[50vh]">
+			<div className="flex-1">
 				{step.kind === 'section' ? (
 					<article aria-labelledby="projector-title">
 						<h1 id="projector-title" className="text-xl text-gray-700">
@@ -113,18 +114,20 @@ export default function ProjectorPage() {
 					</article>
 				) : step.kind === 'question' ? (
 					<section aria-labelledby="projector-question">
-						<p className="text-xl text-gray-700">{t('session.question')}</p>
-						<h1 id="projector-question" className="mb-6 text-4xl font-bold">
+						<p className="text-lg text-gray-700">
+							{t('session.question')} · {step.lessonTitle}
+						</p>
+						<h1 id="projector-question" className={`mb-4 font-bold ${long ? 'text-3xl leading-snug' : 'text-4xl leading-tight'}`}>
 							{step.prompt}
 						</h1>
-						<ol className="grid gap-3 text-3xl">
+						<ol className={`grid gap-3 md:grid-cols-2 ${long ? 'text-2xl' : 'text-3xl'}`}>
 							{step.choices.map((c, i) => (
-								<li key={c} className="card">
-									{String.fromCharCode(65 + i)}. {c}
+								<li key={c} className="card py-3">
+									<span className="font-bold">{String.fromCharCode(65 + i)}.</span> {c}
 								</li>
 							))}
 						</ol>
-						<details className="mt-6 text-2xl">
+						<details className="mt-3 text-xl">
 							<summary className="cursor-pointer">{t('session.answerIs', { answer: String.fromCharCode(65 + step.answer) })}</summary>
 							<p className="mt-2">{step.explanation}</p>
 						</details>
@@ -137,28 +140,28 @@ export default function ProjectorPage() {
 				)}
 			</div>
 			{driver && session.open ? (
-				<nav aria-label={t('session.projector')} className="mt-8 flex flex-wrap gap-4 border-t border-gray-300 pt-4">
+				<nav aria-label={t('session.projector')} className="flex flex-wrap gap-3 border-t border-gray-300 pt-3">
 					<Form method="post">
 						<input type="hidden" name="intent" value="prev" />
-						<button type="submit" className="btn btn-secondary min-h-16 px-6 text-2xl" disabled={session.stepIndex === 0}>
+						<button type="submit" className="btn btn-secondary min-h-14 px-6 text-2xl" disabled={session.stepIndex === 0}>
 							{t('session.prev')}
 						</button>
 					</Form>
 					<Form method="post">
 						<input type="hidden" name="intent" value="next" />
-						<button type="submit" className="btn min-h-16 px-8 text-2xl" disabled={session.stepIndex >= session.stepCount - 1}>
+						<button type="submit" className="btn min-h-14 px-8 text-2xl" disabled={session.stepIndex >= session.stepCount - 1}>
 							{t('session.next')}
 						</button>
 					</Form>
-					<a href={`/teach/session/${session.id}/close`} className="btn btn-secondary min-h-16 px-6 text-2xl">
-						{t('session.end')}
-					</a>
-					<a href={`/teach/session/${session.id}`} className="btn btn-secondary min-h-16 px-6 text-2xl">
+					<a href={`/teach/session/${session.id}`} className="btn btn-secondary min-h-14 px-6 text-2xl md:ml-auto">
 						{t('session.control')}
+					</a>
+					<a href={`/teach/session/${session.id}/close`} className="btn btn-secondary min-h-14 px-6 text-2xl">
+						{t('session.end')}
 					</a>
 				</nav>
 			) : (
-				<p className="mt-8">
+				<p className="border-t border-gray-300 pt-3 text-xl">
 					<a href={`/teach/${session.classId}`}>{session.className}</a>
 				</p>
 			)}

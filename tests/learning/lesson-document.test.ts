@@ -56,7 +56,7 @@ test('a visitor without a session gets the anonymous page, rendered once and the
 	const first = await serve(undefined, render)
 	const second = await serve(undefined, render)
 	expect(first?.status).toBe(200)
-	expect(calls).toEqual([{ cookie: 'vms_lang=vi', viewer: { signedIn: false, canAudit: false, done: false } }])
+	expect(calls).toEqual([{ cookie: 'vms_lang=vi', viewer: { signedIn: false, canAudit: false, canTeach: false, done: false } }])
 	expect(second?.body.equals(first!.body)).toBe(true)
 	expect(first?.headers['Content-Encoding']).toBe('br')
 	expect(brotliDecompressSync(first!.body).toString()).toContain('"signedIn":false')
@@ -90,18 +90,18 @@ test('an enrolled learner: the first view records the opening once; later views 
 	const again = await db.lessonProgress.findUniqueOrThrow({ where: { id: progress.id } })
 	expect(again.startedAt).toEqual(progress.startedAt)
 	expect((await db.enrollment.findUniqueOrThrow({ where: { id: enrollment.id } })).lastActivityAt).toEqual(touched.lastActivityAt)
-	expect(calls.map((c) => c.viewer)).toEqual([{ signedIn: true, canAudit: false, done: false }])
+	expect(calls.map((c) => c.viewer)).toEqual([{ signedIn: true, canAudit: false, canTeach: false, done: false }])
 
 	await completeLesson(enrollment.id, lessonSlug)
 	await serve(cookie, render)
-	expect(calls.at(-1)?.viewer).toEqual({ signedIn: true, canAudit: false, done: true })
+	expect(calls.at(-1)?.viewer).toEqual({ signedIn: true, canAudit: false, canTeach: false, done: true })
 })
 
 test('a signed-in person who has not started the course: no enrollment and no progress are created', async () => {
 	const person = await createUser()
 	const { calls, render } = recordingRender()
 	await serve(await cookieOf(person.id), render)
-	expect(calls[0]?.viewer).toEqual({ signedIn: true, canAudit: false, done: false })
+	expect(calls[0]?.viewer).toEqual({ signedIn: true, canAudit: false, canTeach: false, done: false })
 	expect(await db.enrollment.count({ where: { userId: person.id } })).toBe(0)
 })
 
@@ -111,6 +111,18 @@ test('the audit link: managers and auditors see it, learners do not', async () =
 	const { calls, render } = recordingRender()
 	await serve(await cookieOf(manager.id), render)
 	expect(calls[0]?.viewer.canAudit).toBe(true)
+})
+
+test('the "Lớp học" link: teachers see it on lesson pages too, managers do not (issue 18 item 16)', async () => {
+	const unit = await createUnit('Trường Có Lớp')
+	const teacher = await createUser({ unitId: unit.id, role: 'TRAINER' })
+	const { calls, render } = recordingRender()
+	await serve(await cookieOf(teacher.id), render)
+	expect(calls[0]?.viewer).toMatchObject({ canTeach: true, canAudit: false })
+	// A department's manager has no class to teach: no link.
+	const manager = recordingRender()
+	await serve(await cookieOf((await createUser({ unitId: unit.id, role: 'MANAGER' })).id), manager.render)
+	expect(manager.calls[0]?.viewer.canTeach).toBe(false)
 })
 
 test('sessions that need work (to extend or to end), unknown sessions, unknown lessons and failed renders go to Remix', async () => {
@@ -146,7 +158,8 @@ test('the viewer the documents compute is what the Remix loaders compute for the
 	await completeLesson(finished.id, lessonSlug)
 	await startEnrollment(learner.id, 'mau')
 
-	for (const userId of [null, auditor.id, learner.id, done.id]) {
+	const teacher = await createUser({ unitId: unit.id, role: 'TRAINER' })
+	for (const userId of [null, auditor.id, learner.id, done.id, teacher.id]) {
 		clearLessonDocuments()
 		const request = await requestAs(userId, `http://localhost/courses/mau/lessons/${lessonSlug}`)
 		const { calls, render } = recordingRender()
@@ -154,6 +167,6 @@ test('the viewer the documents compute is what the Remix loaders compute for the
 		const args = { request, params: { courseSlug: 'mau', lessonSlug }, context: {} }
 		const root = await (await rootLoader(args)).json()
 		const lesson = await (await lessonLoader(args)).json()
-		expect(calls[0]?.viewer, `user ${userId}`).toEqual({ signedIn: root.signedIn, canAudit: root.canAudit, done: lesson.learner?.done ?? false })
+		expect(calls[0]?.viewer, `user ${userId}`).toEqual({ signedIn: root.signedIn, canAudit: root.canAudit, canTeach: root.canTeach, done: lesson.learner?.done ?? false })
 	}
 })
