@@ -96,6 +96,15 @@ export default function AttemptPage() {
 	const actionData = useActionData<typeof action>()
 	const [params] = useSearchParams()
 	const fetcher = useFetcher()
+	// Every hook runs before the early return below: after a submission with JavaScript the same component renders
+	// the result, and a hook skipped then breaks React's hook order ("Đã có lỗi xảy ra" instead of the result).
+	const missingIds = actionData?.missing
+	const firstMissing = data.result ? null : (data.questions.find((q) => missingIds?.includes(q.id))?.id ?? null)
+	// With JavaScript the form is posted without a page load, so autofocus (which acts when the page loads) is
+	// repeated here on each refused submission.
+	useEffect(() => {
+		if (firstMissing) document.querySelector<HTMLInputElement>(`#q-${firstMissing} input`)?.focus()
+	}, [actionData, firstMissing])
 	if (data.result) return <Result />
 	// Answers: what the server saved, then what came back with a validation error, then what survived a re-login.
 	const restored = Object.fromEntries(
@@ -108,12 +117,6 @@ export default function AttemptPage() {
 	const chosen: Record<string, number> = { ...data.saved, ...restored, ...actionData?.answers }
 	const missing = new Set(actionData?.missing ?? [])
 	const numberOf = new Map(data.questions.map((q, i) => [q.id, i + 1]))
-	const firstMissing = data.questions.find((q) => missing.has(q.id))?.id ?? null
-	// With JavaScript the form is posted without a page load, so autofocus (which acts when the page loads) is
-	// repeated here on each refused submission.
-	useEffect(() => {
-		if (firstMissing) document.querySelector<HTMLInputElement>(`#q-${firstMissing} input`)?.focus()
-	}, [actionData, firstMissing])
 	return (
 		<div className="max-w-3xl">
 			<p className="mb-1 text-sm">

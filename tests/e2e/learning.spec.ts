@@ -325,7 +325,10 @@ test.describe('without JavaScript', () => {
 			page.getByRole('button', { name: 'Nộp bài' }).click(),
 		])
 		expect(response.status()).toBe(400)
-		await expect(page.getByRole('alert')).toHaveText('Còn 3 câu chưa trả lời. Các câu bạn đã chọn vẫn được giữ nguyên.')
+		// The alert says how many are left and links to each of them (issue 18 item 15).
+		await expect(page.getByRole('alert')).toHaveText(
+			`Còn 3 câu chưa trả lời. Các câu bạn đã chọn vẫn được giữ nguyên.Câu chưa trả lời: ${[ids.length - 2, ids.length - 1, ids.length].map((n) => `Câu ${n}`).join(', ')}`,
+		)
 		for (const id of answered) await expect(radio(page, id, chosen[id]!)).toBeChecked()
 		for (const id of ids.slice(-3)) await expect(page.locator(`input[name="answer.${id}"]:checked`)).toHaveCount(0)
 		// Nothing was graded: the quiz is still open.
