@@ -151,6 +151,7 @@ const RULES: Record<string, Rule> = {
 	// Only the teacher who runs the session closes it (the school's head may watch it).
 	'teach.session.$sessionId_.close.tsx': { world: 'class', params: (f) => ({ sessionId: f.class.session.id }), foreign: (f) => ({ sessionId: f.class.foreignSession.id }), loader: scoped, action: { ...scoped, above: 'deny' } },
 	'teach.session.$sessionId_.projector.tsx': { world: 'class', params: (f) => ({ sessionId: f.class.session.id }), foreign: (f) => ({ sessionId: f.class.foreignSession.id }), loader: scoped, action: scoped },
+	'teach.session.$sessionId_.summary.tsx': { world: 'class', params: (f) => ({ sessionId: f.class.session.id }), foreign: (f) => ({ sessionId: f.class.foreignSession.id }), loader: scoped },
 	'teach.session.$sessionId_.state.ts': { world: 'class', params: (f) => ({ sessionId: f.class.session.id }), foreign: (f) => ({ sessionId: f.class.foreignSession.id }), loader: scoped },
 	'verify.$serial.tsx': { world: 'gov', params: (f) => ({ serial: f.serial }), loader: everyone },
 	'verify._index.tsx': { world: 'gov', params: none, loader: everyone },
