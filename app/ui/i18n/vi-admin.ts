@@ -821,7 +821,6 @@ export const viAdmin = {
 	'session.close.submit': 'Lưu điểm danh và kết thúc buổi học',
 	'session.close.done': 'Đã kết thúc: {present} em có mặt, {completions} em được ghi nhận hoàn thành.',
 	'session.close.already': 'Buổi học này đã kết thúc trước đó; không có gì thay đổi.',
-	'nav.classes': 'Lớp học',
 	'session.summary': 'Kết quả buổi học',
 	'session.summary.open': 'Xem kết quả buổi học',
 	'session.summary.intro': 'Các câu hỏi nhanh của buổi học với số em đã trả lời và trả lời đúng, rồi câu trả lời của từng em. Trang này in được (Ctrl+P).',

@@ -12,6 +12,8 @@ export const vi = {
 	'nav.account': 'Tài khoản của tôi',
 	'nav.reports': 'Tiến độ',
 	'nav.audit': 'Nhật ký quản trị',
+	// In every header (lesson documents too, which carry only this core catalogue), for teachers.
+	'nav.classes': 'Lớp học',
 	'nav.language': 'Ngôn ngữ',
 	'nav.switchTo': 'English',
 	'footer.text': 'Văn Minh Số — nền tảng đào tạo theo tinh thần Chỉ thị 30-CT/TW. Dữ liệu mẫu chỉ dùng để trình diễn.',
