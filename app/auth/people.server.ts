@@ -11,12 +11,11 @@
 //   membership (that would lock themselves out).
 import { db, pgArray, type Prisma } from '#app/db.server.ts'
 import { type Role } from '#app/generated/prisma/enums.ts'
-import { type Grant } from './permissions.ts'
+import { type Grant, grantCovers } from './permissions.ts'
 
 /** What is known about a person for these decisions: their current memberships, grants and pending joins. */
 export type PersonFacts = {
 	userId: string
-	status: string
 	/** Units (paths) of the memberships that are current at the time asked or start later. */
 	memberships: Array<{ id: string; orgUnitId: number; path: string }>
 	grants: Array<{ role: Role; path: string }>
@@ -38,7 +37,7 @@ const RANK: Record<Role, number> = { ADMIN: 2, MANAGER: 1, YOUTH_ADMIN: 1, TRAIN
 
 function insideActor(actor: Actor, path: string) {
 	if (actor.scope !== undefined && !path.startsWith(actor.scope)) return false
-	return actor.grants.some((g) => path.startsWith(g.path))
+	return actor.grants.some((g) => grantCovers(g, path))
 }
 
 /**
@@ -57,9 +56,9 @@ export function grantAtOrAbove(actor: Actor, grant: { role: Role; path: string }
 /** May the actor touch this person's ACCOUNT (status, password, activation code, PIN, admission)? */
 export function accountRefusal(actor: Actor, person: PersonFacts): Refusal | null {
 	if (actor.userId !== null && actor.userId === person.userId) return 'self'
-	if (person.awaitingApproval) return 'awaiting-approval'
-	if (person.memberships.some((m) => !insideActor(actor, m.path))) return 'membership-outside'
-	if (person.grants.some((g) => !insideActor(actor, g.path))) return 'grant-outside'
+	// Everything that forbids linking the account forbids touching it; on top, no grant at or above the actor's.
+	const outside = linkRefusal(actor, person)
+	if (outside) return outside
 	if (person.grants.some((g) => grantAtOrAbove(actor, g))) return 'grant-at-or-above'
 	return null
 }
@@ -90,9 +89,8 @@ export async function personFacts(userIds: ReadonlyArray<string>, at = new Date(
 	const facts = new Map<string, PersonFacts>()
 	if (ids.length === 0) return facts
 	const list = pgArray(ids)
-	const users = await client.$queryRaw<Array<{ id: string; status: string }>>`
-		SELECT id, status::text AS status FROM "User" WHERE id = ANY(${list}::text[])`
-	for (const u of users) facts.set(u.id, { userId: u.id, status: u.status, memberships: [], grants: [], awaitingApproval: false })
+	const users = await client.$queryRaw<Array<{ id: string }>>`SELECT id FROM "User" WHERE id = ANY(${list}::text[])`
+	for (const u of users) facts.set(u.id, { userId: u.id, memberships: [], grants: [], awaitingApproval: false })
 	const memberships = await client.$queryRaw<Array<{ id: string; userId: string; orgUnitId: number; path: string }>>`
 		SELECT m.id, m."userId", m."orgUnitId", o.path FROM "Membership" m JOIN "OrgUnit" o ON o.id = m."orgUnitId"
 		WHERE m."userId" = ANY(${list}::text[]) AND (m."validTo" IS NULL OR m."validTo" > ${at})`

@@ -100,7 +100,8 @@ export async function getMember(scope: Scope, membershipId: string) {
 /** Who acts: their grants that count on the members' pages decide which people they may change (people.server.ts). */
 type Actor = { actorId: string; request?: Request; grants: ReadonlyArray<Grant> }
 
-const MEMBER_ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
+/** Who manages members (the members pages ask for these; ADMIN always counts). */
+export const MEMBER_ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
 
 function isActive(m: { validFrom: Date; validTo: Date | null }, at = new Date()) {
 	return m.validFrom <= at && (m.validTo === null || m.validTo > at)

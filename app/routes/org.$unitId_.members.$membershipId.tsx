@@ -2,24 +2,19 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
-import { endMember, getMember, moveMember, subtreeUnits, updateMember } from '#app/org/members.server.ts'
+import { endMember, getMember, MEMBER_ROLES, moveMember, subtreeUnits, updateMember } from '#app/org/members.server.ts'
 import { parseTags } from '#app/org/roster-rows.server.ts'
 import { MemberActionSchema } from '#app/org/schema.ts'
 import { TAGS } from '#app/org/tags.ts'
 import { langFromRequest, useErrorText, useLang, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { tagLabel } from '#app/ui/labels.ts'
+import { vnToday } from '#app/ui/dates.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.member.user.fullName ?? 'Thành viên'} | Văn Minh Số` }]
 
-const ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
-
-function todayInVietnam() {
-	return new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10)
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { unit } = await requireOrgRole(request, Number(params.unitId), MEMBER_ROLES)
 	const found = await getMember(unit, String(params.membershipId))
 	if (!found) notFound()
 	const units = await subtreeUnits(unit)
@@ -38,12 +33,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		},
 		history: found.history.map((h) => ({ ...h, validFrom: h.validFrom.toISOString(), validTo: h.validTo?.toISOString() ?? null })),
 		units: units.map((u) => ({ id: u.id, name: u.name })),
-		today: todayInVietnam(),
+		today: vnToday(),
 	})
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { user, unit, grants } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { user, unit, grants } = await requireOrgRole(request, Number(params.unitId), MEMBER_ROLES)
 	const t = translator(langFromRequest(request))
 	const submission = parseWithZod(await request.formData(), { schema: MemberActionSchema })
 	if (submission.status !== 'success') return json({ result: submission.reply(), notice: null }, { status: 400 })

@@ -164,7 +164,7 @@ test('the rules themselves: at or above, peers, ranks on one unit, self', () => 
 	expect(grantAtOrAbove(actor, { role: 'MANAGER', path: '/1/9/' })).toBe(false)
 	expect(grantAtOrAbove({ userId: 'a', grants: [{ role: 'ADMIN', path: '/1/' }, { role: 'MANAGER', path: '/1/2/' }] }, { role: 'MANAGER', path: '/1/2/' })).toBe(false)
 	expect(grantAtOrAbove({ userId: 'a', grants: [{ role: 'ADMIN', path: '/1/2/' }] }, { role: 'MANAGER', path: '/1/2/' })).toBe(false)
-	const person = (over: Partial<PersonFacts>): PersonFacts => ({ userId: 'p', status: 'PENDING', memberships: [{ id: 'm', orgUnitId: 3, path: '/1/2/3/' }], grants: [], awaitingApproval: false, ...over })
+	const person = (over: Partial<PersonFacts>): PersonFacts => ({ userId: 'p', memberships: [{ id: 'm', orgUnitId: 3, path: '/1/2/3/' }], grants: [], awaitingApproval: false, ...over })
 	expect(accountRefusal(actor, person({}))).toBeNull()
 	expect(accountRefusal(actor, person({ awaitingApproval: true }))).toBe('awaiting-approval')
 	expect(accountRefusal(actor, person({ memberships: [{ id: 'x', orgUnitId: 9, path: '/1/9/' }] }))).toBe('membership-outside')
