@@ -14,19 +14,16 @@ import { RosterUploadSchema } from '#app/org/schema.ts'
 import { Field, FormErrors } from '#app/ui/form.tsx'
 import { useErrorText, useLang, useT } from '#app/ui/i18n.ts'
 import { readUpload, uploadRefusalKey } from '#app/ui/uploads.server.ts'
+import { vnToday } from '#app/ui/dates.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Nhập danh sách | Văn Minh Số' }]
 
 const ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
 
-function todayInVietnam() {
-	return new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10)
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
 	const jobs = await listImportJobs(unit.id)
-	return json({ unit: { id: unit.id, name: unit.name }, jobs, today: todayInVietnam(), maxMb: MAX_UPLOAD_BYTES / 1024 / 1024 })
+	return json({ unit: { id: unit.id, name: unit.name }, jobs, today: vnToday(), maxMb: MAX_UPLOAD_BYTES / 1024 / 1024 })
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {

@@ -10,6 +10,7 @@ import { langFromRequest, useErrorText, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { grassrootsTypes } from '#app/youth/profile.server.ts'
 import { GRASSROOTS_TYPES, GrassrootsChoiceSchema } from '#app/youth/schema.ts'
+import { vnToday } from '#app/ui/dates.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Cây tổ chức | Văn Minh Số' }]
 
@@ -17,10 +18,6 @@ const ROLES = ['MANAGER'] as const
 
 // Indentation by depth as whole class names (the CSP forbids style attributes; Tailwind only sees literal names).
 const INDENT = ['pl-0', 'pl-5', 'pl-10', 'pl-15', 'pl-20', 'pl-25', 'pl-30', 'pl-35', 'pl-40'] as const
-
-function todayInVietnam() {
-	return new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10)
-}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { unit, grants } = await requireOrgRole(request, Number(params.unitId), ROLES)
@@ -42,7 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 			editable: canAdminister(grants, n.path),
 			childKinds: n.validTo ? [] : childKinds({ tree: unit.tree, kind: n.kind }),
 		})),
-		today: todayInVietnam(),
+		today: vnToday(),
 	})
 }
 
