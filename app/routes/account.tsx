@@ -3,11 +3,9 @@ import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
-import { audit } from '#app/auth/audit.server.ts'
-import { hashPassword, verifyPassword } from '#app/auth/password.server.ts'
+import { changePassword, getProfile } from '#app/auth/account.server.ts'
 import { ChangePasswordSchema } from '#app/auth/schema.ts'
-import { endOtherSessions, getSession, requireUser } from '#app/auth/session.server.ts'
-import { db } from '#app/db.server.ts'
+import { getSession, requireUser } from '#app/auth/session.server.ts'
 import { Field, FormErrors } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
@@ -16,10 +14,7 @@ export const meta: MetaFunction = () => [{ title: 'Tài khoản của tôi | Vă
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireUser(request)
-	const profile = await db.user.findUniqueOrThrow({
-		where: { id: user.id },
-		select: { fullName: true, username: true, email: true },
-	})
+	const profile = await getProfile(user.id)
 	return json({ profile })
 }
 
@@ -29,18 +24,14 @@ export async function action({ request }: ActionFunctionArgs) {
 	const hide = { hideFields: ['current', 'password', 'confirm'] }
 	if (submission.status !== 'success') return json({ result: submission.reply(hide), changed: false }, { status: 400 })
 	const t = translator(langFromRequest(request))
-	const stored = await db.password.findUnique({ where: { userId: user.id } })
-	if (!stored || !(await verifyPassword(stored.hash, submission.value.current))) {
+	const session = await getSession(request)
+	const { current, password } = submission.value
+	if (!(await changePassword({ userId: user.id, current, password, keepSessionId: session?.sessionId ?? null, request }))) {
 		return json(
 			{ result: submission.reply({ ...hide, fieldErrors: { current: [t('account.wrongCurrent')] } }), changed: false },
 			{ status: 400 },
 		)
 	}
-	const hash = await hashPassword(submission.value.password)
-	await db.password.update({ where: { userId: user.id }, data: { hash } })
-	const session = await getSession(request)
-	if (session) await endOtherSessions(user.id, session.sessionId)
-	await audit({ actorId: user.id, action: 'user.password.change', targetType: 'User', targetId: user.id, request })
 	return json({ result: submission.reply({ resetForm: true }), changed: true })
 }
 
