@@ -1,7 +1,7 @@
 // Accounts created by a manager for their unit: PENDING until the person activates with the one-time code.
 import { issueActivationCode } from '#app/auth/activation.server.ts'
 import { audit } from '#app/auth/audit.server.ts'
-import { db } from '#app/db.server.ts'
+import { db, Prisma } from '#app/db.server.ts'
 import { normalizeName } from '#app/ui/collation.ts'
 
 export type NewUserInput = { fullName: string; username: string; email?: string; title?: string; tags: Array<string> }
@@ -19,6 +19,18 @@ export async function createUserInUnit(
 	})
 	if (clash) return { ok: false, field: clash.username === input.username ? 'username' : 'email' }
 	const fullName = normalizeName(input.fullName)
+	try {
+		return await create(input, email, fullName, unitId, actorId, request)
+	} catch (error) {
+		// Two managers creating the same username at once: the unique index decides.
+		if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+			return { ok: false, field: String(error.meta?.target ?? '').includes('email') ? 'email' : 'username' }
+		}
+		throw error
+	}
+}
+
+function create(input: NewUserInput, email: string | undefined, fullName: string, unitId: number, actorId: string, request: Request) {
 	return db.$transaction(async (tx) => {
 		// Someone added to a Youth Union unit is a youth member; anywhere else (teachers included) staff.
 		const { tree } = await tx.orgUnit.findUniqueOrThrow({ where: { id: unitId }, select: { tree: true } })

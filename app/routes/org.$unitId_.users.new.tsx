@@ -3,7 +3,6 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
-import { Prisma } from '#app/db.server.ts'
 import { NewUserSchema } from '#app/org/schema.ts'
 import { TAGS } from '#app/org/tags.ts'
 import { createUserInUnit } from '#app/org/users.server.ts'
@@ -36,20 +35,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
 			},
 			{ status: 409 },
 		)
-	try {
-		const outcome = await createUserInUnit(submission.value, unit.id, user.id, request)
-		if (!outcome.ok) return clash(outcome.field)
-		return json({
-			result: submission.reply({ resetForm: true }),
-			created: { fullName: outcome.fullName, username: submission.value.username, code: outcome.code, expiresAt: outcome.expiresAt.toISOString() },
-		})
-	} catch (error) {
-		// Two managers creating the same username at once: the unique index decides.
-		if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-			return clash(String(error.meta?.target ?? '').includes('email') ? 'email' : 'username')
-		}
-		throw error
-	}
+	const outcome = await createUserInUnit(submission.value, unit.id, user.id, request)
+	if (!outcome.ok) return clash(outcome.field)
+	return json({
+		result: submission.reply({ resetForm: true }),
+		created: { fullName: outcome.fullName, username: submission.value.username, code: outcome.code, expiresAt: outcome.expiresAt.toISOString() },
+	})
 }
 
 export default function NewUserPage() {
