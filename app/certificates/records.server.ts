@@ -9,6 +9,12 @@ import { checkSignature, signCertificate } from './sign.server.ts'
 
 export type Root = { tree: string; code: string }
 
+/** The serial of the person's certificate for a course version that is not revoked, if any (the course and quiz pages link it). */
+export async function currentCertificateSerial(userId: string, courseVersionId: string) {
+	const row = await db.certificate.findFirst({ where: { userId, courseVersionId, revokedAt: null }, select: { serial: true } })
+	return row?.serial ?? null
+}
+
 /** The public address printed in the QR code (app/public-url.server.ts): with APP_URL set, the same row always gives
  * the same PDF; without it, the address the downloader reached us at. */
 export function verifyUrl(serial: string, request?: Request | null) {

@@ -16,6 +16,16 @@ export async function findEnrollment(userId: string, slug: string) {
 	})
 }
 
+/** Whether some attempt of the enrollment passed its quiz. */
+export async function quizPassed(enrollmentId: string) {
+	return (await db.quizAttempt.count({ where: { enrollmentId, passed: true } })) > 0
+}
+
+/** The enrollment's latest 20 quiz attempts, newest first (the open one included). */
+export function recentAttempts(enrollmentId: string) {
+	return db.quizAttempt.findMany({ where: { enrollmentId }, orderBy: { startedAt: 'desc' }, take: 20 })
+}
+
 /** Starts (or returns) the learner's enrollment. A completed enrollment on an older version is not reused when the
  * current version requires recertification. */
 export async function startEnrollment(userId: string, slug: string) {

@@ -1,8 +1,8 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { getUser, requireUser } from '#app/auth/session.server.ts'
-import { describeProgress, findEnrollment, startEnrollment } from '#app/learning/progress.server.ts'
-import { db } from '#app/db.server.ts'
+import { currentCertificateSerial } from '#app/certificates/records.server.ts'
+import { describeProgress, findEnrollment, quizPassed, startEnrollment } from '#app/learning/progress.server.ts'
 import { citationName } from '#app/content/components.tsx'
 import { getCitedSources, getCourse } from '#app/content/courses.server.ts'
 import { SlugSchema } from '#app/content/schema.ts'
@@ -15,15 +15,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { meta, lessons } = course
 	const user = await getUser(request)
 	const enrollment = user ? await findEnrollment(user.id, meta.slug) : null
-	const passed = enrollment ? (await db.quizAttempt.count({ where: { enrollmentId: enrollment.id, passed: true } })) > 0 : false
+	const passed = enrollment ? await quizPassed(enrollment.id) : false
 	const progress = enrollment ? describeProgress(meta.slug, enrollment, passed) : null
-	const certificate =
-		enrollment?.status === 'COMPLETED'
-			? await db.certificate.findFirst({ where: { userId: user!.id, courseVersionId: enrollment.courseVersionId, revokedAt: null }, select: { serial: true } })
-			: null
+	const certificate = enrollment?.status === 'COMPLETED' ? await currentCertificateSerial(user!.id, enrollment.courseVersionId) : null
 	return json({
 		learner: user
-			? { enrolled: !!enrollment, completed: enrollment?.status === 'COMPLETED', progress, certificate: certificate?.serial ?? null }
+			? { enrolled: !!enrollment, completed: enrollment?.status === 'COMPLETED', progress, certificate }
 			: null,
 		course: {
 			slug: meta.slug,

@@ -2,6 +2,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, js
 import { Form, Link, useActionData, useFetcher, useLoaderData, useSearchParams } from '@remix-run/react'
 import { useEffect } from 'react'
 import { getUser, requireUser } from '#app/auth/session.server.ts'
+import { currentCertificateSerial } from '#app/certificates/records.server.ts'
 import { Cite, CitedSourcesContext } from '#app/content/components.tsx'
 import { type CitedSource } from '#app/content/schema.ts'
 import { getCitedSources, getCourse, getQuiz } from '#app/content/courses.server.ts'
@@ -39,20 +40,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		const q = quiz.bank.find((b) => b.id === g.id)!
 		return { ...g, explanation: q.explanation, cite: q.cite ?? null }
 	})
-	const certificate = attempt.passed
-		? await import('#app/db.server.ts').then(({ db }) =>
-				db.certificate.findFirst({
-					where: { userId: attempt.userId, courseVersionId: attempt.courseVersionId, revokedAt: null },
-					select: { serial: true },
-				}),
-			)
-		: null
+	const certificate = attempt.passed ? await currentCertificateSerial(attempt.userId, attempt.courseVersionId) : null
 	return json({
 		course: header,
 		questions,
 		saved: savedAnswers(attempt),
 		submitKey: null,
-		result: { score: graded.score, correct: graded.correct, total: graded.total, passed: graded.passed, review, certificate: certificate?.serial ?? null },
+		result: { score: graded.score, correct: graded.correct, total: graded.total, passed: graded.passed, review, certificate },
 		sources: getCitedSources([...new Set(review.flatMap((r) => (r.cite ? [r.cite.source] : [])))]),
 	})
 }

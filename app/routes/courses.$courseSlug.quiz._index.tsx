@@ -2,9 +2,8 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, js
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { requireUser } from '#app/auth/session.server.ts'
 import { getCourse, getQuiz } from '#app/content/courses.server.ts'
-import { describeProgress, findEnrollment } from '#app/learning/progress.server.ts'
+import { describeProgress, findEnrollment, recentAttempts } from '#app/learning/progress.server.ts'
 import { attemptGate, startAttempt } from '#app/learning/quiz.server.ts'
-import { db } from '#app/db.server.ts'
 import { formatVnDateTime } from '#app/ui/dates.ts'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
@@ -18,9 +17,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const quiz = getQuiz(slug)
 	if (!course || !quiz) throw new Response('Not Found', { status: 404 })
 	const enrollment = await findEnrollment(user.id, slug)
-	const attempts = enrollment
-		? await db.quizAttempt.findMany({ where: { enrollmentId: enrollment.id }, orderBy: { startedAt: 'desc' }, take: 20 })
-		: []
+	const attempts = enrollment ? await recentAttempts(enrollment.id) : []
 	const progress = describeProgress(slug, enrollment)
 	const lessonsDone = !!progress && progress.resumeLesson === null
 	const open = attempts.find((a) => !a.submittedAt)
