@@ -1,10 +1,26 @@
 // Reading the org tree: a unit with its sub-units and the people in its subtree.
 import { db, Prisma } from '#app/db.server.ts'
+import { type OrgTree } from '#app/db-types.ts'
 import { compareVi, compareViNames } from '#app/ui/collation.ts'
 
 /** Memberships active on `at`: started, and not yet ended. */
 export function activeMembershipWhere(at: Date = new Date()) {
 	return { validFrom: { lte: at }, OR: [{ validTo: null }, { validTo: { gt: at } }] }
+}
+
+/** Units by id with their names, in Vietnamese name order (a choice of several scopes). */
+export async function unitNames(ids: Array<number>) {
+	const units = await db.orgUnit.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })
+	return units.sort((a, b) => compareVi(a.name, b.name))
+}
+
+/** The open units of a unit's subtree (in its tree) with their codes, shallowest first, then by name. */
+export async function openUnitCodes(unit: { tree: OrgTree; path: string }) {
+	const units = await db.orgUnit.findMany({
+		where: { tree: unit.tree, path: { startsWith: unit.path }, validTo: null },
+		select: { code: true, name: true, depth: true },
+	})
+	return units.sort((a, b) => a.depth - b.depth || compareVi(a.name, b.name))
 }
 
 /** Distinct people with an active membership anywhere in each unit's subtree. */

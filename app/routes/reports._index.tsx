@@ -1,9 +1,8 @@
 import { type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { requireAnyRole } from '#app/auth/permissions.server.ts'
-import { db } from '#app/db.server.ts'
+import { unitNames } from '#app/org/units.server.ts'
 import { DASHBOARD_ROLES } from '#app/reports/dashboard.server.ts'
-import { compareVi } from '#app/ui/collation.ts'
 import { useT } from '#app/ui/i18n.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Tiến độ hoàn thành | Văn Minh Số' }]
@@ -15,8 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	const tops = grants.filter((g) => !grants.some((o) => o !== g && g.path.startsWith(o.path) && o.path !== g.path))
 	const ids = [...new Set(tops.map((g) => g.orgUnitId))]
 	if (ids.length === 1) throw redirect(`/org/${ids[0]}/dashboard`)
-	const units = await db.orgUnit.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })
-	return json({ units: units.sort((a, b) => compareVi(a.name, b.name)) })
+	return json({ units: await unitNames(ids) })
 }
 
 export default function ReportsIndex() {
