@@ -2,10 +2,22 @@
 // and print its cards; students only ever reach their own class's session, by its code.
 import { redirect } from '@remix-run/node'
 import { getGrants, notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
+import { type Grant } from '#app/auth/permissions.ts'
 import { getUser, requireUser } from '#app/auth/session.server.ts'
+import { db } from '#app/db.server.ts'
+import { compareVi } from '#app/ui/collation.ts'
 import { getClass } from './classes.server.ts'
 
 export const TEACH_ROLES = ['TRAINER', 'MANAGER'] as const
+
+/** The education offices and schools the viewer manages (ADMIN or MANAGER grant on the unit itself), by name:
+ * where the teacher's page offers the student import. */
+export async function managedSchoolUnits(grants: ReadonlyArray<Grant>) {
+	const managed = grants.filter((g) => g.role === 'ADMIN' || g.role === 'MANAGER').map((g) => g.orgUnitId)
+	if (!managed.length) return []
+	const units = await db.orgUnit.findMany({ where: { id: { in: managed }, tree: 'EDU', kind: { in: ['education_office', 'school'] } }, select: { id: true, name: true } })
+	return units.sort((x, y) => compareVi(x.name, y.name))
+}
 
 /** The class (a class unit of the education tree) and the teacher; 403/404 otherwise. */
 export async function requireClassTeacher(request: Request, classId: number) {

@@ -1,18 +1,14 @@
 import { type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { requireTeacherScope } from '#app/classes/access.server.ts'
+import { managedSchoolUnits, requireTeacherScope } from '#app/classes/access.server.ts'
 import { teacherClasses } from '#app/classes/classes.server.ts'
-import { db } from '#app/db.server.ts'
-import { compareVi } from '#app/ui/collation.ts'
 import { useT } from '#app/ui/i18n.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Lớp học của tôi | Văn Minh Số' }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const { grants } = await requireTeacherScope(request)
-	const managed = grants.filter((g) => g.role === 'ADMIN' || g.role === 'MANAGER').map((g) => g.orgUnitId)
-	const units = managed.length ? await db.orgUnit.findMany({ where: { id: { in: managed }, tree: 'EDU', kind: { in: ['education_office', 'school'] } }, select: { id: true, name: true } }) : []
-	return json({ classes: await teacherClasses(grants), units: units.sort((x, y) => compareVi(x.name, y.name)) })
+	return json({ classes: await teacherClasses(grants), units: await managedSchoolUnits(grants) })
 }
 
 export default function TeachPage() {
