@@ -8,6 +8,7 @@ import { compareVi, foldVi, normalizeName } from '#app/ui/collation.ts'
 import { type MessageKey, type Translate } from '#app/ui/i18n.ts'
 import { type AuditQuery, type AuditRow } from './audit.server.ts'
 import { type Grant } from './permissions.ts'
+import { vnDayStart } from '#app/ui/dates.ts'
 
 /** Every action the application records; the filter offers these, and each has its sentence in the catalogues. */
 export const AUDIT_ACTIONS = [
@@ -245,8 +246,6 @@ const FilterSchema = z.object({
 
 export type AuditFilters = { actor: string; action: string; unit: number | null; from: string; to: string; page: number }
 
-/** Midnight at the start of a Vietnamese calendar day (UTC+7, no daylight saving). */
-const vnMidnight = (isoDay: string) => new Date(`${isoDay}T00:00:00+07:00`)
 
 /**
  * The filters of the audit page (and of its XLSX) from the query string, checked against the viewer's scope: a bad
@@ -284,9 +283,9 @@ export async function readAuditFilters(url: URL, grants: ReadonlyArray<Grant>) {
 		actorIds: filters.actor ? await findActors(filters.actor) : undefined,
 		action: filters.action || undefined,
 		unitPath,
-		from: filters.from ? vnMidnight(filters.from) : undefined,
+		from: filters.from ? vnDayStart(filters.from) : undefined,
 		// "Đến ngày 05/03" includes the whole of 5 March.
-		to: filters.to ? new Date(vnMidnight(filters.to).getTime() + 24 * 3600 * 1000) : undefined,
+		to: filters.to ? new Date(vnDayStart(filters.to).getTime() + 24 * 3600 * 1000) : undefined,
 	}
 	return { filters, query, errors }
 }

@@ -13,6 +13,7 @@ import { type CertificateStatusFilter, type UnitFilter } from './schema.ts'
 import { SERIAL_PATTERN } from './serial.ts'
 import { checkSignature } from './sign.server.ts'
 import { certificateState, type CertificateState } from './validity.ts'
+import { vnDayEnd, vnDayStart } from '#app/ui/dates.ts'
 
 export const VIEW_ROLES: ReadonlyArray<Role> = ['MANAGER', 'AUDITOR', 'YOUTH_ADMIN']
 export const MANAGE_ROLES: ReadonlyArray<Role> = ['ADMIN']
@@ -82,8 +83,8 @@ export function unitCertificatesWhere(unit: Pick<OrgUnit, 'path' | 'tree'>, filt
 		// Calendar days in Vietnam (UTC+7), both ends included.
 		and.push({
 			issuedAt: {
-				...(filter.from ? { gte: new Date(`${filter.from}T00:00:00+07:00`) } : {}),
-				...(filter.to ? { lte: new Date(`${filter.to}T23:59:59.999+07:00`) } : {}),
+				...(filter.from ? { gte: vnDayStart(filter.from) } : {}),
+				...(filter.to ? { lte: vnDayEnd(filter.to) } : {}),
 			},
 		})
 	}

@@ -7,6 +7,7 @@ import { parse } from 'yaml'
 import { z } from 'zod'
 import { getEnv } from '#app/env.server.ts'
 import { type OrgTree } from '#app/generated/prisma/enums.ts'
+import { vnDayStart } from '#app/ui/dates.ts'
 
 export const DEFAULT_ISSUERS_FILE = 'config/certificate-issuers.yaml'
 
@@ -71,7 +72,7 @@ export function parseIssuers(text: string, baseDir: string): IssuerConfig {
 				const file = s.signatureImage ? path.resolve(baseDir, s.signatureImage) : null
 				if (file && !existsSync(file)) throw new Error(`Không tìm thấy ảnh chữ ký ${file} (cấu hình cơ quan cấp chứng nhận).`)
 				return {
-					from: new Date(`${s.from}T00:00:00+07:00`),
+					from: vnDayStart(s.from),
 					name: s.name.normalize('NFC'),
 					title: s.title.normalize('NFC'),
 					image: file ? readFileSync(file) : null,

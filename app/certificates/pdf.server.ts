@@ -9,6 +9,7 @@ import PDFDocument from 'pdfkit'
 import QRCode from 'qrcode'
 import { translator } from '#app/ui/i18n.server.ts'
 import { type IssuerSnapshot } from './issuers.server.ts'
+import { formatVnDate, vnClock } from '#app/ui/dates.ts'
 
 export type CertificatePdfData = {
 	serial: string
@@ -103,22 +104,10 @@ const PAGE = { width: 841.89, height: 595.28 }
 const INK = '#1f2937'
 const RED = '#a4161a'
 const GOLD = '#a67c2e'
-const VN_OFFSET_MS = 7 * 3600_000
-
-/** The calendar date in Vietnam (UTC+7, no daylight saving), computed without the machine's time zone. */
-function vnDate(date: Date) {
-	const d = new Date(date.getTime() + VN_OFFSET_MS)
-	return { day: d.getUTCDate(), month: d.getUTCMonth() + 1, year: d.getUTCFullYear() }
-}
-
-export function formatVnDate(date: Date) {
-	const { day, month, year } = vnDate(date)
-	return `${String(day).padStart(2, '0')}/${String(month).padStart(2, '0')}/${year}`
-}
 
 /** "Minh Sơn, ngày 05 tháng 02 năm 2026": administrative style pads days below 10 and the months January and February. */
 function placeAndDate(t: ReturnType<typeof translator>, place: string, date: Date) {
-	const { day, month, year } = vnDate(date)
+	const { day, month, year } = vnClock(date)
 	return t('pdf.placeDate', { place, day: day < 10 ? `0${day}` : day, month: month < 3 ? `0${month}` : month, year })
 }
 

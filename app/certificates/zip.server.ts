@@ -19,6 +19,7 @@ import { certificateFileName } from './names.ts'
 import { renderCertificatePdf } from './pdf.server.ts'
 import { authenticateMany, pdfDataOf, rootOfCert, rootsOf } from './records.server.ts'
 import { type UnitFilter } from './schema.ts'
+import { vnDay } from '#app/ui/dates.ts'
 
 export type ZipJob = { count: number; skipped: Array<string>; stream: Readable }
 
@@ -65,6 +66,6 @@ export async function certificatesZip(where: Prisma.CertificateWhereInput, reque
 /** "chung-nhan_SVHTTDL_2026-11-23.zip" */
 export function zipFileName(unitCode: string, now: Date = new Date()) {
 	const code = unitCode.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'D').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '')
-	const day = new Date(now.getTime() + 7 * 3600_000).toISOString().slice(0, 10)
+	const day = vnDay(now)
 	return `chung-nhan_${code || 'don-vi'}_${day}.zip`
 }

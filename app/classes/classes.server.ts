@@ -7,6 +7,7 @@ import { db, Prisma } from '#app/db.server.ts'
 import { type OrgUnit, type SchoolLevel } from '#app/generated/prisma/client.ts'
 import { recordCreated } from '#app/org/unit-history.server.ts'
 import { compareVi, foldVi, sortByViName } from '#app/ui/collation.ts'
+import { vnClock } from '#app/ui/dates.ts'
 
 export const SCHOOL_LEVELS = ['PRIMARY', 'LOWER_SECONDARY', 'UPPER_SECONDARY', 'VOCATIONAL'] as const satisfies ReadonlyArray<SchoolLevel>
 
@@ -40,8 +41,8 @@ export function classInfo(unit: Pick<OrgUnit, 'name' | 'code'>, profile: Profile
 
 /** The school year under way on a date: it starts in September. */
 export function currentSchoolYear(at = new Date()) {
-	const vn = new Date(at.getTime() + 7 * 3600_000)
-	return vn.getUTCMonth() >= 7 ? vn.getUTCFullYear() : vn.getUTCFullYear() - 1
+	const { year, month } = vnClock(at)
+	return month >= 9 ? year : year - 1
 }
 
 export function classCode(schoolCode: string, className: string, schoolYear: number) {

@@ -4,10 +4,11 @@
 // process died is found by the database rather than by memory. Handlers are in app/jobs/handlers.server.ts.
 import PgBoss from 'pg-boss'
 import { getDb, type PrismaClient, rawDatabase } from '#app/db.server.ts'
+import { VN_TIME_ZONE } from '#app/ui/dates.ts'
 
 export const JOB_SCHEMA = 'pgboss'
 /** Scheduled work runs in Vietnam time (UTC+7, no daylight saving). */
-export const JOB_TIME_ZONE = 'Asia/Ho_Chi_Minh'
+export const JOB_TIME_ZONE = VN_TIME_ZONE
 
 export type JobDefinition<Data extends object> = {
 	name: string

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseVnDay } from '#app/ui/dates.ts'
 
 const optionalInt = (min: number, max: number, message: string) =>
 	z.preprocess(
@@ -12,11 +13,10 @@ const dueAt = z
 	.string({ error: 'assign.error.due' })
 	.regex(/^\d{4}-\d{2}-\d{2}$/, 'assign.error.due')
 	.transform((v, ctx) => {
-		// End of that day in Vietnam (UTC+7): "due 31/12" means until midnight local time.
-		const date = new Date(`${v}T23:59:59+07:00`)
-		// The parser rolls 30/02 over to 02/03 instead of refusing it: the date must read back as typed.
-		const typed = Number.isNaN(date.getTime()) ? null : new Date(date.getTime() + 7 * 3_600_000).toISOString().slice(0, 10)
-		if (typed !== v || date.getUTCFullYear() > 2100) {
+		// End of that day in Vietnam: "due 31/12" means until midnight local time. Whole seconds, as due dates have
+		// always been stored (an edit compares the new date with the stored one).
+		const date = parseVnDay(v, '23:59:59')
+		if (!date || date.getUTCFullYear() > 2100) {
 			ctx.addIssue({ code: 'custom', message: 'assign.error.due' })
 			return z.NEVER
 		}

@@ -7,6 +7,7 @@ import PDFDocument from 'pdfkit'
 import { type Translate } from '#app/ui/i18n.ts'
 import { formatImportMessage, type ImportMessage } from './import-messages.ts'
 import { ROSTER_FIELDS, ROSTER_HEADERS } from './roster-rows.server.ts'
+import { formatVnDate } from '#app/ui/dates.ts'
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
@@ -90,9 +91,6 @@ export async function errorWorkbook(t: Translate, job: { fileName: string; error
 
 export type Card = { fullName: string; username: string | null; email: string | null; unitName: string; code: string }
 
-function dateVi(d: Date) {
-	return d.toLocaleDateString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' })
-}
 
 export function codesWorkbook(t: Translate, cards: Array<Card>, expiresAt: Date, activateUrl: string): ReadableStream {
 	const out = new PassThrough()
@@ -109,7 +107,7 @@ export function codesWorkbook(t: Translate, cards: Array<Card>, expiresAt: Date,
 	]
 	void (async () => {
 		try {
-			for (const c of cards) sheet.addRow([c.fullName, c.unitName, c.username ?? '', c.email ?? '', c.code, dateVi(expiresAt), activateUrl]).commit()
+			for (const c of cards) sheet.addRow([c.fullName, c.unitName, c.username ?? '', c.email ?? '', c.code, formatVnDate(expiresAt), activateUrl]).commit()
 			sheet.commit()
 			await workbook.commit()
 		} catch (error) {
@@ -144,7 +142,7 @@ export function codesPdf(t: Translate, cards: Array<Card>, expiresAt: Date, acti
 		doc.font('regular').fontSize(8.5).text(c.unitName.normalize('NFC'), x + 12, y + 45, { width: w, lineBreak: false, ellipsis: true })
 		doc.fontSize(9).text(`${t('account.username')}: ${c.username ?? c.email ?? ''}`, x + 12, y + 60, { width: w })
 		doc.font('bold').fontSize(16).text(c.code, x + 12, y + 76, { width: w, characterSpacing: 1.5 })
-		doc.font('regular').fontSize(8).text(t('codes.cardHint', { url: activateUrl, date: dateVi(expiresAt) }), x + 12, y + 100, { width: w })
+		doc.font('regular').fontSize(8).text(t('codes.cardHint', { url: activateUrl, date: formatVnDate(expiresAt) }), x + 12, y + 100, { width: w })
 	})
 	doc.end()
 	return Readable.toWeb(doc as unknown as Readable) as unknown as ReadableStream

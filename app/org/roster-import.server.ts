@@ -11,6 +11,7 @@ import { type EndingPerson, MAX_CHANGED_SHOWN, type ReadRow, SAMPLE_ROWS } from 
 import { READ_BIRTH_SERIAL, READ_PHONE_84, READ_PHONE_ZERO, type RosterField, type RosterRow } from './roster-rows.server.ts'
 import { unitList, unitMatcher } from './unit-match.ts'
 import { countsUnderRule } from './targets.server.ts'
+import { formatVnDate } from '#app/ui/dates.ts'
 
 export type ImportScope = { id: number; path: string; tree: OrgTree; name: string }
 export type RosterMode = 'upsert' | 'sync'
@@ -78,9 +79,6 @@ function tagArrays(lists: ReadonlyArray<ReadonlyArray<string>>) {
 		return t
 	})
 }
-
-// The effective date is a Vietnam midnight: shown as a Vietnam day, not the UTC one before it.
-const VIETNAM_OFFSET_MS = 7 * 3600 * 1000
 
 const isoDay = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null)
 
@@ -461,7 +459,7 @@ export async function planRoster(input: {
 		plan.ending.sort((a, b) => compareVi(a.unit, b.unit) || compareViNames(a.name, b.name))
 		plan.counts.ended = plan.endMemberships.length
 		if (plan.counts.ended > 0 && plan.counts.ended * 2 > scoped.length) {
-			warnings.push({ key: 'import.warn.manyEnded', vars: { count: plan.counts.ended, total: scoped.length, date: dateVi(new Date(input.effectiveAt.getTime() + VIETNAM_OFFSET_MS)) } })
+			warnings.push({ key: 'import.warn.manyEnded', vars: { count: plan.counts.ended, total: scoped.length, date: formatVnDate(input.effectiveAt) } })
 		}
 	}
 

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { startsLikeFormula } from '#app/ui/csv.ts'
 import { TAGS } from './tags.ts'
+import { parseVnDay, vnDayStart } from '#app/ui/dates.ts'
 
 const optionalText = (max: number) =>
 	z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(max).optional())
@@ -29,7 +30,7 @@ export const EffectiveDateSchema = z
 	.string({ error: 'roster.error.date' })
 	.regex(/^\d{4}-\d{2}-\d{2}$/, 'roster.error.date')
 	.transform((v, ctx) => {
-		const date = new Date(`${v}T00:00:00+07:00`)
+		const date = vnDayStart(v)
 		if (Number.isNaN(date.getTime()) || Math.abs(date.getTime() - Date.now()) > 366 * 24 * 3600 * 1000) {
 			ctx.addIssue({ code: 'custom', message: 'roster.error.date' })
 			return z.NEVER
@@ -48,11 +49,9 @@ export const UnitDateSchema = z
 	.string({ error: 'tree.error.date' })
 	.regex(/^\d{4}-\d{2}-\d{2}$/, 'tree.error.date')
 	.transform((v, ctx) => {
-		const date = new Date(`${v}T00:00:00+07:00`)
-		// The parser rolls 30/02 over to 02/03: the date must read back as typed.
-		const typed = Number.isNaN(date.getTime()) ? null : new Date(date.getTime() + 7 * 3600 * 1000).toISOString().slice(0, 10)
-		const fromNow = date.getTime() - Date.now()
-		if (typed !== v || fromNow < -5 * 366 * DAY_MS || fromNow > 366 * DAY_MS) {
+		const date = parseVnDay(v)
+		const fromNow = date ? date.getTime() - Date.now() : 0
+		if (!date || fromNow < -5 * 366 * DAY_MS || fromNow > 366 * DAY_MS) {
 			ctx.addIssue({ code: 'custom', message: 'tree.error.date' })
 			return z.NEVER
 		}
@@ -125,8 +124,8 @@ export const UnitAsOfSchema = z
 	.regex(/^\d{4}-\d{2}-\d{2}$/)
 	.transform((v, ctx) => {
 		// End of that day in Vietnam: a change effective on that day is part of the answer.
-		const date = new Date(`${v}T23:59:59.999+07:00`)
-		if (Number.isNaN(date.getTime()) || new Date(date.getTime() + 7 * 3600 * 1000).toISOString().slice(0, 10) !== v || date.getUTCFullYear() < 1945 || date.getUTCFullYear() > 2100) {
+		const date = parseVnDay(v, '23:59:59.999')
+		if (!date || date.getUTCFullYear() < 1945 || date.getUTCFullYear() > 2100) {
 			ctx.addIssue({ code: 'custom', message: 'tree.error.asOf' })
 			return z.NEVER
 		}

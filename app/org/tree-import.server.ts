@@ -8,7 +8,8 @@ import { startsLikeFormula } from '#app/ui/csv.ts'
 import { type ImportMessage } from './import-messages.ts'
 import { type Cell, cellText, columnLetter, HEADER_SEARCH_ROWS, MAX_DATA_ROWS, type Sheet } from './spreadsheet.server.ts'
 import { PARENT_KINDS, TREE_KINDS } from './tree.server.ts'
-import { changeDateProblem, lockCurrentPeriod, recordChange, recordCreated, vnDay } from './unit-history.server.ts'
+import { changeDateProblem, lockCurrentPeriod, recordChange, recordCreated } from './unit-history.server.ts'
+import { formatVnDate, vnDay } from '#app/ui/dates.ts'
 
 type Field = 'code' | 'name' | 'parentCode' | 'kind'
 export const TREE_HEADERS: Record<Field, string> = { code: 'Mã đơn vị', name: 'Tên đơn vị', parentCode: 'Mã đơn vị cấp trên', kind: 'Loại' }
@@ -183,7 +184,7 @@ export async function planTree(
 		}
 		const problem = changeDateProblem({ validFrom: lastChange.get(existing.id) ?? existing.validFrom }, effectiveAt, 'rename')
 		if (problem) {
-			errors.push({ ...at(r.row, 'code'), key: `tree.outcome.${problem.error}`, vars: problem.since ? { date: formatDay(problem.since) } : undefined })
+			errors.push({ ...at(r.row, 'code'), key: `tree.outcome.${problem.error}`, vars: problem.since ? { date: formatVnDate(problem.since) } : undefined })
 			continue
 		}
 		if (move && parent && !inFile.has(parentCode) && vnDay(parent.validFrom) > vnDay(effectiveAt)) {
@@ -214,10 +215,6 @@ export async function planTree(
 	return plan
 }
 
-/** dd/mm/yyyy in Vietnam, for messages. */
-function formatDay(date: Date) {
-	return vnDay(date).split('-').reverse().join('/')
-}
 
 /**
  * Parents before children: creates in an order where every parent exists when its child is inserted. Renames and

@@ -10,7 +10,8 @@ import { type OrgKind, type OrgTree } from '#app/generated/prisma/enums.ts'
 import { compareVi } from '#app/ui/collation.ts'
 import { setGrassrootsType } from '#app/youth/profile.server.ts'
 import { type GrassrootsType } from '#app/youth/schema.ts'
-import { changeDateProblem, lockCurrentPeriod, recordChange, recordClosed, recordCreated, vnDay } from './unit-history.server.ts'
+import { changeDateProblem, lockCurrentPeriod, recordChange, recordClosed, recordCreated } from './unit-history.server.ts'
+import { vnDay } from '#app/ui/dates.ts'
 
 /** Which kinds a unit of each kind may sit under (null: a root). */
 export const PARENT_KINDS: Record<OrgKind, ReadonlyArray<OrgKind | null>> = {
@@ -47,6 +48,11 @@ export function canAdminister(grants: ReadonlyArray<Grant>, unitPath: string) {
 }
 
 export async function isInSubtree(root: { path: string }, unitId: number) {
+/** A unit by id (the caller has checked it is in the viewer's subtree); throws when there is none. */
+export function getUnit(unitId: number) {
+	return db.orgUnit.findUniqueOrThrow({ where: { id: unitId } })
+}
+
 	return (await db.orgUnit.count({ where: { id: unitId, path: { startsWith: root.path } } })) === 1
 }
 

@@ -3,14 +3,11 @@
 // Periods are [validFrom, validTo); a change starts a period on its effective date and ends the previous one.
 import { db, type Prisma } from '#app/db.server.ts'
 import { type OrgUnit, type OrgUnitHistory } from '#app/generated/prisma/client.ts'
+import { vnDay } from '#app/ui/dates.ts'
 
 type Tx = Prisma.TransactionClient
 export type UnitChange = 'create' | 'rename' | 'move' | 'rename+move'
 
-/** The calendar day of an instant in Vietnam (UTC+7), "yyyy-mm-dd": effective dates are whole days. */
-export function vnDay(date: Date) {
-	return new Date(date.getTime() + 7 * 3600 * 1000).toISOString().slice(0, 10)
-}
 
 /** A unit made before history was kept (older data, the demo seed) starts with one period of its current state. */
 function baseline(unit: Pick<OrgUnit, 'id' | 'name' | 'parentId' | 'validFrom' | 'validTo'>) {

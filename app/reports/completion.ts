@@ -2,6 +2,7 @@
 // completion.server.ts computes for thousands of people at once, written out for one person. Tests compare the two;
 // screens may use the types and the period helpers on either side of the network.
 import { isCertificateValid, type ValidityFields } from '#app/certificates/validity.ts'
+import { parseVnDay, vnDayStart, vnMonth } from '#app/ui/dates.ts'
 
 export type CompletionCounts = {
 	/** Distinct people required to complete (for all courses: person × course requirements). */
@@ -86,16 +87,13 @@ export function dueDate(assignmentDue: Date, supersededOn: Date | null, recertif
 	return recert > assignmentDue ? recert : assignmentDue
 }
 
-// ——— periods (Asia/Ho_Chi_Minh) ———
-
-// Vietnam has kept UTC+7 without daylight saving since 1975, so a fixed offset is exact for every date we report on.
-const VN_OFFSET_MS = 7 * 3_600_000
+// ——— periods (months in Vietnam, app/ui/dates.ts) ———
 
 export const PERIOD_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/
 
 /** "2026-11" for the month that contains the instant, in Vietnam. */
 export function periodOf(at: Date) {
-	return new Date(at.getTime() + VN_OFFSET_MS).toISOString().slice(0, 7)
+	return vnMonth(at)
 }
 
 function periodParts(period: string) {
@@ -106,8 +104,8 @@ function periodParts(period: string) {
 
 /** The month's last instant in Vietnam (timestamps are kept to the millisecond): what a month-end snapshot is "as of". */
 export function periodEnd(period: string) {
-	const { year, month } = periodParts(period)
-	return new Date(Date.UTC(year, month, 1) - VN_OFFSET_MS - 1)
+	// nextPeriod refuses a malformed period.
+	return new Date(vnDayStart(`${nextPeriod(period)}-01`).getTime() - 1)
 }
 
 export function nextPeriod(period: string) {
@@ -124,8 +122,8 @@ export function periodsBetween(from: string, to: string) {
 
 /** The last instant of a calendar day in Vietnam ("as of 20/11" means the whole of that day). */
 export function endOfDayVn(day: string) {
-	const at = new Date(`${day}T23:59:59.999+07:00`)
-	if (Number.isNaN(at.getTime()) || new Date(at.getTime() + VN_OFFSET_MS).toISOString().slice(0, 10) !== day) {
+	const at = parseVnDay(day, '23:59:59.999')
+	if (!at) {
 		throw new Error(`Ngày không hợp lệ: "${day}" (cần dạng YYYY-MM-DD).`)
 	}
 	return at

@@ -7,14 +7,13 @@ import { compareVi } from '#app/ui/collation.ts'
 import { getCommunityTeams } from './community.server.ts'
 import { courseTitles, getCourseBreakdown, getLevelRows, levelsBelow, type PeopleFilter, type UnitRef } from './completion.server.ts'
 import { endOfDayVn } from './completion.ts'
+import { vnDay } from '#app/ui/dates.ts'
 
 /** Who may look at completion numbers of a unit (ADMIN always may). */
 export const DASHBOARD_ROLES = ['MANAGER', 'AUDITOR', 'YOUTH_ADMIN'] as const
 
 // The data begin with the product; a date after today is a question about the future.
 export const EARLIEST_DAY = '2024-01-01'
-
-export const dayVn = (at: Date) => new Date(at.getTime() + 7 * 60 * 60 * 1000).toISOString().slice(0, 10)
 
 export type DashboardFilters = { course: string | null; asOf: string | null; people: PeopleFilter; level: number }
 export type FilterProblem = 'dash.error.course' | 'dash.error.asOf' | 'dash.error.people' | 'dash.error.level'
@@ -47,7 +46,7 @@ export async function readFilters(url: URL, now = new Date()): Promise<{ filters
 	let asOf: string | null = null
 	let at: Date | undefined
 	if (raw.asOf) {
-		const today = dayVn(now)
+		const today = vnDay(now)
 		if (/^\d{4}-\d{2}-\d{2}$/.test(raw.asOf) && raw.asOf >= EARLIEST_DAY && raw.asOf <= today) {
 			try {
 				// Today asked for explicitly is computed live up to now: the blank date is "now" from the rollup, which

@@ -5,22 +5,17 @@
 // queue one mail.
 import nodemailer from 'nodemailer'
 import { audit } from '#app/auth/audit.server.ts'
-import { formatVnDate } from '#app/certificates/pdf.server.ts'
 import { db } from '#app/db.server.ts'
 import { getEnv } from '#app/env.server.ts'
 import { publicOrigin } from '#app/public-url.server.ts'
 import { getUnitPeople, getUnitTotal } from './completion.server.ts'
+import { formatVnDate, vnDay } from '#app/ui/dates.ts'
 
 const DAY = 24 * 3600_000
 export const MAX_ATTEMPTS = 5
 /** After a failed attempt the mail waits 5, 10, 20, 40 minutes; a claimed mail is not picked again for 10 minutes. */
 const BACKOFF_MS = 5 * 60_000
 const CLAIM_MS = 10 * 60_000
-
-/** The day in Vietnam (UTC+7, no daylight saving) as YYYY-MM-DD: a reminder's period. */
-export function vnDay(at: Date) {
-	return new Date(at.getTime() + 7 * 3600_000).toISOString().slice(0, 10)
-}
 
 export type ReminderResult = { queued: number; withoutEmail: number; alreadyToday: number; notOverdue: number }
 

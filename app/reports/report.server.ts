@@ -9,7 +9,7 @@ import PDFDocument from 'pdfkit'
 import { db } from '#app/db.server.ts'
 import { type OrgTree } from '#app/generated/prisma/enums.ts'
 import { csvLine } from '#app/ui/csv.ts'
-import { formatVnDate, vnClock } from '#app/ui/dates.ts'
+import { formatVnDate, formatVnTime, vnClock } from '#app/ui/dates.ts'
 import { timesPdfFonts } from '#app/ui/pdf-fonts.server.ts'
 import { type CommunityTeams, snapshotCommunityTeams } from './community.server.ts'
 import { type CourseRow, type UnitRef, type UnitRow } from './completion.server.ts'
@@ -270,7 +270,7 @@ export function currentFiguresXlsx(figures: CurrentFigures): Readable {
 	const header = sheetHeader([
 		words.title,
 		`${figures.unit.name}${figures.course ? ` — ${figures.course.title}` : ''}`,
-		`Số liệu tại thời điểm ${formatVnDateTime(figures.asOf)} (giờ Việt Nam), chưa phải số liệu chốt cuối tháng`,
+		`Số liệu tại thời điểm ${timeThenDate(figures.asOf)} (giờ Việt Nam), chưa phải số liệu chốt cuối tháng`,
 	])
 	const summary = book.addWorksheet('Tổng hợp', SHEET_VIEW)
 	summary.columns = WIDTHS
@@ -288,11 +288,9 @@ export function currentFiguresXlsx(figures: CurrentFigures): Readable {
 	return out
 }
 
-/** "14:05 ngày 23/11/2026", in Vietnam's time (UTC+7, no daylight saving); the date as formatVnDate writes it. */
-function formatVnDateTime(at: Date) {
-	const vn = new Date(at.getTime() + 7 * 3600_000)
-	const two = (n: number) => String(n).padStart(2, '0')
-	return `${two(vn.getUTCHours())}:${two(vn.getUTCMinutes())} ngày ${formatVnDate(at)}`
+/** "14:05 ngày 23/11/2026", in Vietnam's time, as an administrative text writes a moment. */
+function timeThenDate(at: Date) {
+	return `${formatVnTime(at)} ngày ${formatVnDate(at)}`
 }
 
 /** XLSX: "Tổng hợp" (header, summary, total, courses, months), then one sheet per level. Numbers, never formulas. */

@@ -4,7 +4,7 @@ import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { RateBars, RateLine, StatusStack } from '#app/reports/charts.tsx'
 import { getPeopleSummary, PEOPLE_SUMMARY_LIMIT } from '#app/reports/completion.server.ts'
 import { type CompletionCounts } from '#app/reports/completion.ts'
-import { courseOptions, DASHBOARD_ROLES, dashboardFigures, dayVn, EARLIEST_DAY, readFilters, visibleAncestors } from '#app/reports/dashboard.server.ts'
+import { courseOptions, DASHBOARD_ROLES, dashboardFigures, EARLIEST_DAY, readFilters, visibleAncestors } from '#app/reports/dashboard.server.ts'
 import { lastEndedPeriod, readSnapshots } from '#app/reports/snapshots.server.ts'
 
 /** The twelve months up to the last one that has ended, as YYYY-MM. */
@@ -15,7 +15,8 @@ function lastTwelveMonths(now = new Date()) {
 	return { from: `${start.getUTCFullYear()}-${String(start.getUTCMonth() + 1).padStart(2, '0')}`, to }
 }
 import { CourseSelect, FilterProblems } from '#app/reports/filters.tsx'
-import { useLang, useT } from '#app/ui/i18n.ts'
+import { useT } from '#app/ui/i18n.ts'
+import { formatVnDateTime, vnToday } from '#app/ui/dates.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Tiến độ hoàn thành | Văn Minh Số' }]
 
@@ -50,7 +51,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 			: null,
 		months: history?.periods.map((p) => ({ period: p.period, rate: p.total.rate })) ?? [],
 		byCourse: breakdown?.courses.map((c) => ({ slug: c.slug, title: c.title, counts: countsOf(c) })) ?? null,
-		today: dayVn(new Date()),
+		today: vnToday(),
 		earliest: EARLIEST_DAY,
 		query: url.search,
 	})
@@ -89,7 +90,6 @@ function CountCells({ counts }: { counts: CompletionCounts }) {
 
 export default function DashboardPage() {
 	const t = useT()
-	const lang = useLang()
 	const data = useLoaderData<typeof loader>()
 	const { unit, total, filters } = data
 	const keep = (extra: Record<string, string>) => {
@@ -101,7 +101,7 @@ export default function DashboardPage() {
 	const drillParams = new URLSearchParams(data.query)
 	drillParams.delete('level')
 	const drill = drillParams.size ? `?${drillParams}` : ''
-	const asOf = new Date(data.asOf).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' })
+	const asOf = formatVnDateTime(data.asOf)
 	const courseTitle = data.courses.find((c) => c.slug === filters.course)?.title
 	// The youth tree's words where the government's would be wrong (đoàn viên, not cán bộ).
 	const youth = unit.tree === 'YOUTH'

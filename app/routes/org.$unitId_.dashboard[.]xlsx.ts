@@ -5,7 +5,8 @@ import { type LoaderFunctionArgs } from '@remix-run/node'
 import { audit } from '#app/auth/audit.server.ts'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { courseTitles } from '#app/reports/completion.server.ts'
-import { DASHBOARD_ROLES, dashboardFigures, dayVn, readFilters } from '#app/reports/dashboard.server.ts'
+import { DASHBOARD_ROLES, dashboardFigures, readFilters } from '#app/reports/dashboard.server.ts'
+import { vnDay } from '#app/ui/dates.ts'
 import { currentFiguresXlsx } from '#app/reports/report.server.ts'
 import { attachment, XLSX_TYPE } from '#app/org/roster-files.server.ts'
 
@@ -37,7 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		courses: breakdown?.courses ?? null,
 		communityTeams: teams,
 	})
-	const name = `So-lieu_${unit.code}_${dayVn(ranking.asOf)}${course ? `_${course.slug}` : ''}.xlsx`
+	const name = `So-lieu_${unit.code}_${vnDay(ranking.asOf)}${course ? `_${course.slug}` : ''}.xlsx`
 	return new Response(Readable.toWeb(body) as unknown as ReadableStream<Uint8Array>, {
 		headers: { 'Content-Type': XLSX_TYPE, 'Content-Disposition': attachment(name), 'Cache-Control': 'private, no-store' },
 	})

@@ -2,9 +2,8 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { forbidden, notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
-import { db } from '#app/db.server.ts'
 import { UnitAsOfSchema, UnitEditSchema } from '#app/org/schema.ts'
-import { canAdminister, closeUnit, getTree, isInSubtree, moveUnit, PARENT_KINDS, renameUnit } from '#app/org/tree.server.ts'
+import { canAdminister, closeUnit, getTree, getUnit, isInSubtree, moveUnit, PARENT_KINDS, renameUnit } from '#app/org/tree.server.ts'
 import { unitAsOf, unitHistory, vnDay } from '#app/org/unit-history.server.ts'
 import { langFromRequest, useErrorText, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
@@ -22,7 +21,7 @@ async function requireTarget(request: Request, params: LoaderFunctionArgs['param
 	const { user, unit, grants } = await requireOrgRole(request, Number(params.unitId), ROLES)
 	const targetId = Number(params.targetId)
 	if (!Number.isSafeInteger(targetId) || !(await isInSubtree(unit, targetId))) notFound()
-	const target = await db.orgUnit.findUniqueOrThrow({ where: { id: targetId } })
+	const target = await getUnit(targetId)
 	if (!canAdminister(grants, target.path)) forbidden()
 	return { user, unit, grants, target }
 }

@@ -2,6 +2,7 @@
 // are catalogue keys: youth.join.* are public (vi.ts), youth.invite.* and youth.requests.* for officers (vi-admin.ts).
 import { z } from 'zod'
 import { PASSWORD_MAX, PASSWORD_MIN } from '#app/auth/schema.ts'
+import { parseVnDay } from '#app/ui/dates.ts'
 
 export const GRASSROOTS_TYPES = ['commune', 'school', 'agency', 'enterprise'] as const
 export type GrassrootsType = (typeof GRASSROOTS_TYPES)[number]
@@ -97,10 +98,9 @@ export const InviteActionSchema = z.discriminatedUnion('intent', [
 			.string({ error: 'youth.invite.error.expiry' })
 			.regex(/^\d{4}-\d{2}-\d{2}$/, 'youth.invite.error.expiry')
 			.transform((v, ctx) => {
-				const date = new Date(`${v}T23:59:59+07:00`)
-				const typed = Number.isNaN(date.getTime()) ? null : new Date(date.getTime() + 7 * 3600 * 1000).toISOString().slice(0, 10)
-				const fromNow = date.getTime() - Date.now()
-				if (typed !== v || fromNow <= 0 || fromNow > INVITE_MAX_DAYS * DAY_MS) {
+				const date = parseVnDay(v, '23:59:59')
+				const fromNow = date ? date.getTime() - Date.now() : 0
+				if (!date || fromNow <= 0 || fromNow > INVITE_MAX_DAYS * DAY_MS) {
 					ctx.addIssue({ code: 'custom', message: 'youth.invite.error.expiry' })
 					return z.NEVER
 				}

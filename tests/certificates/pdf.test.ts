@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs'
 import QRCode from 'qrcode'
 import { expect, test } from 'vitest'
 import { issuerFor, parseIssuers } from '#app/certificates/issuers.server.ts'
-import { type CertificatePdfData, formatVnDate, renderCertificatePdf } from '#app/certificates/pdf.server.ts'
+import { type CertificatePdfData, renderCertificatePdf } from '#app/certificates/pdf.server.ts'
+import { formatVnDate } from '#app/ui/dates.ts'
 import { pdfObjects, pdfText, pdfTextRuns } from './pdf-text.ts'
 
 const issuedAt = new Date('2026-02-05T03:00:00Z')
