@@ -98,7 +98,13 @@ async function main() {
 	console.log(`Input: ${STUDENTS} students, ${ROUNDS} sessions, course ${values.course}, PostgreSQL ${values.pg}`)
 	await admin(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`)
 	await admin(`CREATE DATABASE ${DB_NAME}`)
-	const dbEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL, NODE_ENV: 'development' }
+	// One signing key for the seed and the server: the server refuses to start on certificates signed by a key it
+	// does not hold, and the demo seed issues certificates.
+	const signingKey =
+		process.env.CERT_SIGNING_KEY_FILE || process.env.CERT_SIGNING_KEY
+			? {}
+			: { CERT_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() }
+	const dbEnv: NodeJS.ProcessEnv = { ...process.env, ...signingKey, DATABASE_URL, NODE_ENV: 'development' }
 	execFileSync('npx', ['tsx', 'scripts/db.ts', 'migrate'], { env: dbEnv, stdio: ['ignore', 'ignore', 'inherit'] })
 	execFileSync('npx', ['tsx', 'prisma/seed.ts'], { env: dbEnv, stdio: ['ignore', 'ignore', 'inherit'] })
 
@@ -125,8 +131,7 @@ async function main() {
 	const port = await freePort()
 	const tmp = mkdtempSync(path.join(os.tmpdir(), 'vms-bench-class-'))
 	const log = path.join(tmp, 'app.log')
-	const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL, NODE_ENV: 'production', APP_URL: `http://127.0.0.1:${port}` }
-	if (!env.CERT_SIGNING_KEY && !env.CERT_SIGNING_KEY_FILE) env.CERT_SIGNING_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+	const env: NodeJS.ProcessEnv = { ...process.env, ...signingKey, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL, NODE_ENV: 'production', APP_URL: `http://127.0.0.1:${port}` }
 	const app: ChildProcess = spawn(process.execPath, ['dist/server.js'], { env, stdio: ['ignore', openSync(log, 'w'), openSync(log, 'a')] })
 	const agent = new http.Agent({ keepAlive: true, maxSockets: STUDENTS + 2 })
 	try {

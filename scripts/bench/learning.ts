@@ -317,7 +317,13 @@ async function main() {
 	let setupStarted = performance.now()
 	await admin(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`)
 	await admin(`CREATE DATABASE ${DB_NAME}`)
-	const dbEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL, NODE_ENV: 'development' }
+	// One signing key for the seed and the server: the server refuses to start on certificates signed by a key it
+	// does not hold, and the demo seed issues certificates.
+	const signingKey =
+		process.env.CERT_SIGNING_KEY_FILE || process.env.CERT_SIGNING_KEY
+			? {}
+			: { CERT_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() }
+	const dbEnv: NodeJS.ProcessEnv = { ...process.env, ...signingKey, DATABASE_URL, NODE_ENV: 'development' }
 	execFileSync('npx', ['tsx', 'scripts/db.ts', 'migrate'], { env: dbEnv, stdio: ['ignore', 'ignore', 'inherit'] })
 	execFileSync('npx', ['tsx', 'prisma/seed.ts'], { env: dbEnv, stdio: ['ignore', 'ignore', 'inherit'] })
 	console.log(`Database ${DB_NAME}: migrated and seeded in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`)
@@ -338,11 +344,9 @@ async function main() {
 	// The built server.
 	const port = await freePort()
 	setupStarted = performance.now()
-	const serverEnv: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL, NODE_ENV: 'production' }
-	// Production refuses to start without a certificate signing key: a throw-away one, unless the caller gives theirs.
-	if (!serverEnv.CERT_SIGNING_KEY && !serverEnv.CERT_SIGNING_KEY_FILE) {
-		serverEnv.CERT_SIGNING_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
-	}
+	// Production refuses to start without a certificate signing key: the throw-away one the seed used, unless the
+	// caller gives theirs.
+	const serverEnv: NodeJS.ProcessEnv = { ...process.env, ...signingKey, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL, NODE_ENV: 'production' }
 	serverEnv.APP_URL ??= `http://127.0.0.1:${port}`
 	if (values['pool-size']) serverEnv.DB_POOL_SIZE = values['pool-size']
 	else delete serverEnv.DB_POOL_SIZE
