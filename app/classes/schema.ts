@@ -27,14 +27,39 @@ export const PinLoginSchema = z.object({
 	redirectTo: z.string().optional(),
 })
 
-export const StartSessionSchema = z.object({ intent: z.literal('start'), courseSlug: z.string({ error: 'teach.error.course' }).min(1, 'teach.error.course').max(100) })
-export const ResetPinSchema = z.object({ intent: z.literal('reset-pin'), userId: z.string().min(1).max(40) })
+export const StartSessionSchema = z.object({ intent: z.literal('start'), courseSlug: z.string({ error: 'teach.error.course' }).min(1, 'teach.error.course').max(100, 'teach.error.course') })
+export const ResetPinSchema = z.object({ intent: z.literal('reset-pin'), userId: z.string({ error: 'teach.error.student' }).min(1, 'teach.error.student').max(40, 'teach.error.student') })
+/** The class page's two forms; a post with no known intent gets the start form's message (its only visible form). */
+export const ClassPageSchema = z.discriminatedUnion('intent', [StartSessionSchema, ResetPinSchema], { error: 'teach.error.course' })
 
-export const StepSchema = z.object({ intent: z.enum(['prev', 'next', 'goto']), step: z.coerce.number().int().min(0).max(1000).optional() })
+const stepInvalid = { error: 'session.error.step' }
+export const StepSchema = z.object({
+	intent: z.enum(['prev', 'next', 'goto'], stepInvalid),
+	step: z.coerce.number(stepInvalid).int(stepInvalid).min(0, stepInvalid).max(1000, stepInvalid).optional(),
+})
 
-export const JoinCodeSchema = z.object({ code: z.string().trim().max(20).default('') })
+// The closing checklist: one hidden "listed" per person on the page, ticked boxes name who was present and completed.
+const personId = z.string({ error: 'session.error.checklist' }).min(1, 'session.error.checklist').max(40, 'session.error.checklist')
+export const CloseSessionSchema = z.object({
+	listed: z.array(personId).max(500, 'session.error.checklist'),
+	present: z.array(personId).max(500, 'session.error.checklist'),
+	completed: z.array(personId).max(500, 'session.error.checklist'),
+})
 
-export const StudentActionSchema = z.discriminatedUnion('intent', [
-	z.object({ intent: z.literal('join') }),
-	z.object({ intent: z.literal('answer'), step: z.coerce.number().int().min(0).max(1000), choice: z.coerce.number().int().min(0).max(3) }),
-])
+// A code longer than any real one is refused here with the same words as a malformed one (it used to throw: a 500).
+export const JoinCodeSchema = z.object({ code: z.string({ error: 'join.error.invalid' }).trim().min(1, 'join.error.invalid').max(20, 'join.error.invalid') })
+
+// The student's page posts only hidden fields and buttons: whatever is wrong, the one message is that the code is not right.
+const studentInvalid = { error: 'join.error.invalid' }
+export const StudentActionSchema = z.discriminatedUnion(
+	'intent',
+	[
+		z.object({ intent: z.literal('join') }),
+		z.object({
+			intent: z.literal('answer'),
+			step: z.coerce.number(studentInvalid).int(studentInvalid).min(0, studentInvalid).max(1000, studentInvalid),
+			choice: z.coerce.number(studentInvalid).int(studentInvalid).min(0, studentInvalid).max(3, studentInvalid),
+		}),
+	],
+	studentInvalid,
+)

@@ -1,6 +1,7 @@
 // A student in a class session: join with the code (the QR code on the projector opens this page), then follow the
 // section on screen and answer the quick questions with one tap. A plain document (no app scripts): the lesson is
 // server-rendered section by section, and /join/follow.js reloads the page when the teacher moves on.
+import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { requireStudent } from '#app/classes/access.server.ts'
@@ -9,6 +10,7 @@ import { StudentActionSchema } from '#app/classes/schema.ts'
 import { answerQuestion, joinClassSession, studentView } from '#app/classes/sessions.server.ts'
 import { stepSources } from '#app/classes/steps.server.ts'
 import { Follow } from '#app/classes/follow.tsx'
+import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Buổi học | Văn Minh Số' }]
@@ -56,14 +58,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
 	const user = await requireStudent(request)
 	const code = String(params.code)
-	const parsed = StudentActionSchema.safeParse(Object.fromEntries(await request.formData()))
-	if (!parsed.success) return json({ error: 'join.error.invalid' as const, minutes: 0 }, { status: 400 })
-	if (parsed.data.intent === 'join') {
+	const submission = parseWithZod(await request.formData(), { schema: StudentActionSchema })
+	if (submission.status !== 'success') return json({ result: submission.reply(), error: null, minutes: 0 }, { status: 400 })
+	const value = submission.value
+	if (value.intent === 'join') {
 		const outcome = await joinClassSession(code, user.id)
 		if (!outcome.ok) return json({ error: JOIN_ERRORS[outcome.error], minutes: outcome.error === 'rate-limited' ? Math.ceil(outcome.retryAfterSeconds / 60) : 0 }, { status: 400 })
 		return redirect(`/join/${outcome.code}`, 303)
 	}
-	const outcome = await answerQuestion(code, user.id, parsed.data.step, parsed.data.choice)
+	const outcome = await answerQuestion(code, user.id, value.step, value.choice)
 	if (!outcome.ok && outcome.error !== 'already') {
 		const error = outcome.error === 'moved-on' || outcome.error === 'not-question' ? 'join.answer.movedOn' : outcome.error === 'closed' ? 'join.answer.closed' : outcome.error === 'not-joined' ? 'join.answer.notJoined' : 'join.error.unknown'
 		return json({ error, minutes: 0 } as const, { status: 409 })
@@ -79,6 +82,8 @@ export default function StudentSessionPage() {
 		<p role="alert" className="alert alert-error mb-4 text-lg">
 			{t(failed.error, { minutes: failed.minutes })}
 		</p>
+	) : failed && 'result' in failed ? (
+		<FormErrors id="join-errors" errors={replyErrors(failed.result)} />
 	) : null
 	if (data.state === 'error') {
 		return (

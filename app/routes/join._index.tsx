@@ -1,9 +1,12 @@
 // The students' entry: type the code shown on the projector (or scan its QR code, which opens /join/<code>).
+import { useForm } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { requireStudent } from '#app/classes/access.server.ts'
 import { JoinCodeSchema } from '#app/classes/schema.ts'
 import { joinClassSession, myClasses } from '#app/classes/sessions.server.ts'
+import { FieldErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Vào lớp học | Văn Minh Số' }]
@@ -25,16 +28,18 @@ const ERRORS = {
 
 export async function action({ request }: ActionFunctionArgs) {
 	const user = await requireStudent(request)
-	const { code } = JoinCodeSchema.parse(Object.fromEntries(await request.formData()))
-	const outcome = await joinClassSession(code, user.id)
+	const submission = parseWithZod(await request.formData(), { schema: JoinCodeSchema })
+	if (submission.status !== 'success') return json({ result: submission.reply(), error: null, minutes: 0 }, { status: 400 })
+	const outcome = await joinClassSession(submission.value.code, user.id)
 	if (outcome.ok) return redirect(`/join/${outcome.code}`)
-	return json({ error: ERRORS[outcome.error], minutes: outcome.error === 'rate-limited' ? Math.ceil(outcome.retryAfterSeconds / 60) : 0, code: code.slice(0, 20) }, { status: 400 })
+	return json({ result: submission.reply(), error: ERRORS[outcome.error], minutes: outcome.error === 'rate-limited' ? Math.ceil(outcome.retryAfterSeconds / 60) : 0 }, { status: 400 })
 }
 
 export default function JoinPage() {
 	const t = useT()
 	const { fullName, classes } = useLoaderData<typeof loader>()
 	const data = useActionData<typeof action>()
+	const [form, fields] = useForm<{ code: string }>({ id: 'join', lastResult: data?.result })
 	return (
 		<div className="mx-auto max-w-md">
 			<p className="mb-1 text-lg">{fullName}</p>
@@ -50,11 +55,12 @@ export default function JoinPage() {
 					{t(data.error, { minutes: data.minutes })}
 				</p>
 			) : null}
-			<Form method="post" className="card">
+			<Form method="post" id={form.id} noValidate={form.noValidate} className="card">
 				<label htmlFor="join-code" className="label text-lg">
 					{t('join.code')}
 				</label>
-				<input id="join-code" name="code" defaultValue={data?.code ?? ''} autoComplete="off" autoCapitalize="characters" spellCheck={false} maxLength={12} required className="field mb-6 min-h-16 text-center text-3xl uppercase tracking-[0.3em]" />
+				<input id="join-code" name="code" defaultValue={fields.code.initialValue ?? ''} autoComplete="off" autoCapitalize="characters" spellCheck={false} maxLength={12} required aria-invalid={fields.code.errors ? true : undefined} aria-describedby={fields.code.errors ? fields.code.errorId : undefined} className="field mb-6 min-h-16 text-center text-3xl uppercase tracking-[0.3em]" />
+				<FieldErrors id={fields.code.errorId} errors={fields.code.errors} />
 				<button type="submit" className="btn min-h-14 w-full text-xl">
 					{t('join.go')}
 				</button>

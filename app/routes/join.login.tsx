@@ -1,11 +1,14 @@
 // Students log in with the username and PIN on their login card (the card's QR code opens this page with the
 // username filled in). Large fields and buttons: children type on phones.
+import { useForm } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { safeRedirect } from '#app/auth/schema.ts'
 import { getUser } from '#app/auth/session.server.ts'
 import { pinLogin } from '#app/classes/pins.server.ts'
 import { PinLoginSchema } from '#app/classes/schema.ts'
+import { FieldErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Học sinh đăng nhập | Văn Minh Số' }]
@@ -18,20 +21,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-	const parsed = PinLoginSchema.safeParse(Object.fromEntries(await request.formData()))
-	if (!parsed.success) return json({ error: 'pin.error.required' as const, minutes: 0 }, { status: 400 })
-	const result = await pinLogin(request, parsed.data.username, parsed.data.pin)
+	const submission = parseWithZod(await request.formData(), { schema: PinLoginSchema })
+	const hide = { hideFields: ['pin'] }
+	if (submission.status !== 'success') return json({ result: submission.reply(hide), error: null, minutes: 0 }, { status: 400 })
+	const { username, pin, redirectTo } = submission.value
+	const result = await pinLogin(request, username, pin)
 	if (!result.ok) {
-		if (result.reason === 'rate-limited') return json({ error: 'pin.error.rateLimited' as const, minutes: Math.ceil(result.retryAfterSeconds / 60) }, { status: 429 })
-		return json({ error: 'pin.error.invalid' as const, minutes: 0 }, { status: 401 })
+		if (result.reason === 'rate-limited') return json({ result: submission.reply(hide), error: 'pin.error.rateLimited' as const, minutes: Math.ceil(result.retryAfterSeconds / 60) }, { status: 429 })
+		return json({ result: submission.reply(hide), error: 'pin.error.invalid' as const, minutes: 0 }, { status: 401 })
 	}
-	return redirect(safeRedirect(parsed.data.redirectTo, '/join'), { headers: { 'Set-Cookie': result.setCookie } })
+	return redirect(safeRedirect(redirectTo, '/join'), { headers: { 'Set-Cookie': result.setCookie } })
 }
 
 export default function PinLoginPage() {
 	const t = useT()
 	const { username, redirectTo } = useLoaderData<typeof loader>()
 	const data = useActionData<typeof action>()
+	const [form, fields] = useForm({ id: 'pin-login', lastResult: data?.result })
 	return (
 		<div className="mx-auto max-w-md">
 			<h1 className="mb-2 text-3xl font-bold">{t('pin.title')}</h1>
@@ -41,16 +47,18 @@ export default function PinLoginPage() {
 					{t(data.error, { minutes: data.minutes })}
 				</p>
 			) : null}
-			<Form method="post" className="card" reloadDocument>
+			<Form method="post" id={form.id} noValidate={form.noValidate} className="card" reloadDocument>
 				<input type="hidden" name="redirectTo" value={redirectTo} />
 				<label htmlFor="pin-username" className="label text-lg">
 					{t('pin.username')}
 				</label>
-				<input id="pin-username" name="username" defaultValue={username} autoComplete="username" autoCapitalize="none" spellCheck={false} required className="field mb-4 min-h-14 text-xl" />
+				<input id="pin-username" name="username" defaultValue={username} autoComplete="username" autoCapitalize="none" spellCheck={false} required aria-invalid={fields.username.errors ? true : undefined} aria-describedby={fields.username.errors ? fields.username.errorId : undefined} className="field mb-4 min-h-14 text-xl" />
+				<FieldErrors id={fields.username.errorId} errors={fields.username.errors} />
 				<label htmlFor="pin-pin" className="label text-lg">
 					{t('pin.pin')}
 				</label>
-				<input id="pin-pin" name="pin" type="password" inputMode="numeric" autoComplete="current-password" required autoFocus={!!username} className="field mb-6 min-h-14 text-2xl tracking-widest" />
+				<input id="pin-pin" name="pin" type="password" inputMode="numeric" autoComplete="current-password" required autoFocus={!!username} aria-invalid={fields.pin.errors ? true : undefined} aria-describedby={fields.pin.errors ? fields.pin.errorId : undefined} className="field mb-6 min-h-14 text-2xl tracking-widest" />
+				<FieldErrors id={fields.pin.errorId} errors={fields.pin.errors} />
 				<button type="submit" className="btn min-h-14 w-full text-xl">
 					{t('pin.submit')}
 				</button>

@@ -1,12 +1,14 @@
 // A class for its teacher: students and their login cards (print, reset a PIN), start a session, past sessions.
+import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { requireClassTeacher } from '#app/classes/access.server.ts'
 import { classStudents } from '#app/classes/classes.server.ts'
 import { issuePins } from '#app/classes/pins.server.ts'
-import { ResetPinSchema, StartSessionSchema } from '#app/classes/schema.ts'
+import { ClassPageSchema } from '#app/classes/schema.ts'
 import { listClassSessions, openSessionOf, startClassSession, studentCourseOptions } from '#app/classes/sessions.server.ts'
 import { formatVnDateTime } from '#app/ui/dates.ts'
+import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.klass.name ?? 'Lớp'} | Văn Minh Số` }]
@@ -19,22 +21,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
 	const { user, grants, klass } = await requireClassTeacher(request, Number(params.classId))
-	const form = Object.fromEntries(await request.formData())
-	if (form.intent === 'reset-pin') {
-		const parsed = ResetPinSchema.safeParse(form)
-		if (!parsed.success) return json({ error: 'teach.error.course' as const, pin: null }, { status: 400 })
-		const pins = await issuePins(klass.id, [parsed.data.userId], { actorId: user.id, request, grants })
-		const pin = pins.get(parsed.data.userId)
+	const submission = parseWithZod(await request.formData(), { schema: ClassPageSchema })
+	if (submission.status !== 'success') return json({ result: submission.reply(), error: null, pin: null }, { status: 400 })
+	const value = submission.value
+	if (value.intent === 'reset-pin') {
+		const pins = await issuePins(klass.id, [value.userId], { actorId: user.id, request, grants })
+		const pin = pins.get(value.userId)
 		if (!pin) throw new Response('Not Found', { status: 404 })
-		const student = (await classStudents(klass.id)).find((s) => s.id === parsed.data.userId)
-		return json({ error: null, pin: { name: student?.fullName ?? '', value: pin } })
+		const student = (await classStudents(klass.id)).find((s) => s.id === value.userId)
+		return json({ result: null, error: null, pin: { name: student?.fullName ?? '', value: pin } })
 	}
-	const parsed = StartSessionSchema.safeParse(form)
-	if (!parsed.success) return json({ error: 'teach.error.course' as const, pin: null }, { status: 400 })
-	const outcome = await startClassSession(klass, parsed.data.courseSlug, { actorId: user.id, request })
+	const outcome = await startClassSession(klass, value.courseSlug, { actorId: user.id, request })
 	if (!outcome.ok) {
-		if (outcome.error === 'open' && outcome.eventId) return json({ error: 'teach.error.open' as const, pin: null }, { status: 409 })
-		return json({ error: 'teach.error.course' as const, pin: null }, { status: 400 })
+		if (outcome.error === 'open' && outcome.eventId) return json({ result: null, error: 'teach.error.open' as const, pin: null }, { status: 409 })
+		return json({ result: submission.reply({ fieldErrors: { courseSlug: ['teach.error.course'] } }), error: null, pin: null }, { status: 400 })
 	}
 	return redirect(`/teach/session/${outcome.eventId}/projector`)
 }
@@ -54,6 +54,7 @@ export default function ClassPage() {
 					{t(data.error)}
 				</p>
 			) : null}
+			<FormErrors id="class-errors" errors={replyErrors(data?.result)} />
 			{data?.pin ? (
 				<p role="status" className="alert alert-success mb-4 text-lg">
 					{t('teach.pinReset', { name: data.pin.name, pin: data.pin.value })}

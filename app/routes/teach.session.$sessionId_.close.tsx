@@ -1,10 +1,13 @@
 // Ending a class session: the attendance checklist (students who joined are ticked; a class without devices is
 // ticked by hand) and who completed the lesson. Saving closes the session and records everything at once.
+import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { notFound } from '#app/auth/permissions.server.ts'
 import { requireTeacherScope } from '#app/classes/access.server.ts'
 import { canDrive, closeChecklist, closeClassSession, getClassSession } from '#app/classes/sessions.server.ts'
+import { CloseSessionSchema } from '#app/classes/schema.ts'
+import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Kết thúc buổi học | Văn Minh Số' }]
@@ -25,13 +28,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const { user, paths } = await requireTeacherScope(request)
 	const event = await getClassSession(paths, String(params.sessionId))
 	if (!event) notFound()
-	const form = await request.formData()
-	const listed = form.getAll('listed').map(String).slice(0, 500)
-	const present = new Set(form.getAll('present').map(String))
-	const completed = new Set(form.getAll('completed').map(String))
-	const outcome = await closeClassSession(event, listed.map((userId) => ({ userId, present: present.has(userId), completed: completed.has(userId) })), { actorId: user.id, request })
-	if (!outcome.ok) return json({ error: outcome.error === 'not-driver' ? ('session.notDriver' as const) : ('session.close.already' as const), name: event.trainerName, done: null }, { status: outcome.error === 'not-driver' ? 403 : 409 })
-	return json({ error: null, name: '', done: { present: outcome.present, completions: outcome.completions } })
+	const submission = parseWithZod(await request.formData(), { schema: CloseSessionSchema })
+	if (submission.status !== 'success') return json({ result: submission.reply(), error: null, name: '', done: null }, { status: 400 })
+	const present = new Set(submission.value.present)
+	const completed = new Set(submission.value.completed)
+	const people = submission.value.listed.map((userId) => ({ userId, present: present.has(userId), completed: completed.has(userId) }))
+	const outcome = await closeClassSession(event, people, { actorId: user.id, request })
+	if (!outcome.ok) return json({ result: null, error: outcome.error === 'not-driver' ? ('session.notDriver' as const) : ('session.close.already' as const), name: event.trainerName, done: null }, { status: outcome.error === 'not-driver' ? 403 : 409 })
+	return json({ result: null, error: null, name: '', done: { present: outcome.present, completions: outcome.completions } })
 }
 
 export default function CloseSessionPage() {
@@ -55,6 +59,7 @@ export default function CloseSessionPage() {
 					{t(data.error, { name: data.name })}
 				</p>
 			) : null}
+			<FormErrors id="close-errors" errors={replyErrors(data?.result)} />
 			{!driver ? (
 				<p role="status" className="alert alert-info mb-4">
 					{t('session.notDriver', { name: trainerName })}

@@ -2,6 +2,7 @@
 // the top right corner; the teacher moves on with the buttons. No site header: on a 1366×768 projector a question,
 // its four answers and the buttons fit on one screen. A plain document (no app scripts) like the lesson pages: forms post and
 // the page comes back with the new step. While it is open, /join/follow.js reloads it when a student joins or answers.
+import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import QRCode from 'qrcode'
@@ -12,6 +13,7 @@ import { StepSchema } from '#app/classes/schema.ts'
 import { canDrive, getClassSession, liveState, liveStatus, moveToStep } from '#app/classes/sessions.server.ts'
 import { stepSources } from '#app/classes/steps.server.ts'
 import { Follow } from '#app/classes/follow.tsx'
+import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
 
 export const handle = { document: true, bare: true }
@@ -50,11 +52,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const { user, paths } = await requireTeacherScope(request)
 	const event = await getClassSession(paths, String(params.sessionId))
 	if (!event) notFound()
-	const parsed = StepSchema.safeParse(Object.fromEntries(await request.formData()))
-	if (!parsed.success) return json({ error: 'session.closedNote' as const }, { status: 400 })
-	const to = parsed.data.intent === 'next' ? event.step + 1 : parsed.data.intent === 'prev' ? event.step - 1 : (parsed.data.step ?? event.step)
+	const submission = parseWithZod(await request.formData(), { schema: StepSchema })
+	if (submission.status !== 'success') return json({ result: submission.reply(), error: null }, { status: 400 })
+	const { intent, step } = submission.value
+	const to = intent === 'next' ? event.step + 1 : intent === 'prev' ? event.step - 1 : (step ?? event.step)
 	const moved = await moveToStep(event, user.id, to)
-	if (!moved.ok) return json({ error: moved.error === 'not-driver' ? ('session.notDriver' as const) : ('session.closedNote' as const), name: event.trainerName }, { status: moved.error === 'not-driver' ? 403 : 409 })
+	if (!moved.ok) return json({ result: null, error: moved.error === 'not-driver' ? ('session.notDriver' as const) : ('session.closedNote' as const) }, { status: moved.error === 'not-driver' ? 403 : 409 })
 	return redirect(`/teach/session/${event.id}/projector`, 303)
 }
 
@@ -99,6 +102,7 @@ export default function ProjectorPage() {
 					{t(failed.error, { name: trainerName })}
 				</p>
 			) : null}
+			<FormErrors id="projector-errors" errors={replyErrors(failed?.result)} />
 			{!driver ? (
 				<p role="status" className="alert alert-info text-lg">
 					{t('session.notDriver', { name: trainerName })}

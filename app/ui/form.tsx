@@ -16,8 +16,7 @@ export function Field({
 	autoComplete?: string
 	hint?: ReactNode
 }) {
-	const errorText = useErrorText()
-	const errors = meta.errors?.map(errorText).filter(Boolean)
+	const errors = meta.errors?.filter(Boolean)
 	return (
 		<div className="mb-4">
 			<label htmlFor={meta.id} className="label">
@@ -34,14 +33,21 @@ export function Field({
 					{hint}
 				</p>
 			) : null}
-			{errors?.length ? (
-				<ul id={meta.errorId} className="field-error">
-					{errors.map((e) => (
-						<li key={e}>{e}</li>
-					))}
-				</ul>
-			) : null}
+			<FieldErrors id={meta.errorId} errors={meta.errors} />
 		</div>
+	)
+}
+
+/** The errors of one field, for inputs styled by their page; the input points at `id` with aria-describedby. */
+export function FieldErrors({ id, errors }: { id: string; errors?: Array<string> }) {
+	const errorText = useErrorText()
+	if (!errors?.length) return null
+	return (
+		<ul id={id} className="field-error">
+			{errors.map((e) => (
+				<li key={e}>{errorText(e)}</li>
+			))}
+		</ul>
 	)
 }
 
@@ -55,4 +61,13 @@ export function FormErrors({ id, errors }: { id: string; errors?: Array<string> 
 			))}
 		</div>
 	)
+}
+
+/**
+ * Every error of a Conform reply, form-level and per field, for forms whose fields are hidden or buttons (a tampered
+ * or stale post): there is no input to put the message beside, so the form's alert says it.
+ */
+export function replyErrors(result: { error?: Record<string, Array<string> | null> } | null | undefined) {
+	const errors = Object.values(result?.error ?? {}).flatMap((list) => list ?? [])
+	return errors.length ? [...new Set(errors)] : undefined
 }
