@@ -139,11 +139,12 @@ export type SqlQuery = <Row>(statement: { name: string; text: string }, values: 
 
 /** The adapter for `new PrismaClient({ adapter })` and a SqlQuery on the same database. Pass `pglite` to use an
  * already open instance (tests). */
-export function createDatabase(url: string, options: { pglite?: PGlite; poolSize?: number } = {}) {
+export function createDatabase(url: string, options: { pglite?: PGlite; poolSize?: number; pool?: pg.Pool } = {}) {
 	const target = options.pglite ? ({ kind: 'pglite', dir: undefined } as const) : parseDatabaseUrl(url)
 	if (target.kind === 'postgres') {
-		// Reads retried once on a connection the server ended (db-retry.server.ts, issue 17 item 6).
-		const pool = retryReadsOnce(new pg.Pool(pgConfig(url, options.poolSize)))
+		// Reads retried once on a connection the server ended (db-retry.server.ts, issue 17 item 6). `pool`: one made by
+		// the caller (the read replica's router, db-replica.server.ts), used as it is.
+		const pool = options.pool ?? retryReadsOnce(new pg.Pool(pgConfig(url, options.poolSize)))
 		// An idle connection that the server ends (restart, pg_terminate_backend) is dropped from the pool; without a
 		// listener its error event would end the process.
 		pool.on('error', (error) => console.error(`PostgreSQL: idle connection lost (${error.message})`))

@@ -1,6 +1,6 @@
 // The one Prisma client. It alone decides between embedded PGlite and PostgreSQL (from DATABASE_URL).
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { randomBytes } from 'node:crypto'
-import { type PGlite } from '@electric-sql/pglite'
 import { createDatabase, type SqlQuery } from './db-adapters.server.ts'
 import { getEnv } from './env.server.ts'
 import { PrismaClient } from './generated/prisma/client.ts'
@@ -13,7 +13,7 @@ type RawDatabase = ReturnType<typeof createDatabase>['raw']
 const rawDatabases = new WeakMap<PrismaClient, RawDatabase>()
 
 /** A Prisma client on `url`, with its SqlQuery for sql(). Tests and benches make their own with this. */
-export function createPrismaClient(url: string, options: { pglite?: PGlite; poolSize?: number } = {}) {
+export function createPrismaClient(url: string, options: Parameters<typeof createDatabase>[1] = {}) {
 	const { adapter, query, raw } = createDatabase(url, options)
 	const client = new PrismaClient({ adapter })
 	sqlQueries.set(client, query)
@@ -47,9 +47,22 @@ export function getDb(): PrismaClient {
 	return override ?? (globalForDb.__vmsDb ??= createClient())
 }
 
+// The client that `db` and `sql` use while a request reads its report from the read replica (db-replica.server.ts).
+// getDb() itself is not redirected: the job queue and other process-wide users stay on the primary.
+const readerScope = new AsyncLocalStorage<PrismaClient>()
+
+/** Runs `work` with `db` and `sql` going through `reader` (a client that sends plain reads to the replica). */
+export function withReader<T>(reader: PrismaClient, work: () => T): T {
+	return readerScope.run(reader, work)
+}
+
+function currentDb() {
+	return readerScope.getStore() ?? getDb()
+}
+
 /** One raw statement on the current database, bypassing Prisma (hot paths only; see SqlQuery). */
 export const sql: SqlQuery = (statement, values) => {
-	const query = sqlQueries.get(getDb())
+	const query = sqlQueries.get(currentDb())
 	if (!query) throw new Error('This Prisma client was not made by createPrismaClient: no SQL access.')
 	return query(statement, values)
 }
@@ -57,7 +70,7 @@ export const sql: SqlQuery = (statement, values) => {
 /** `db.user.findMany(…)` everywhere: resolves to the current client on each access. */
 export const db: PrismaClient = new Proxy({} as PrismaClient, {
 	get(_target, property) {
-		const client = getDb()
+		const client = currentDb()
 		const value = Reflect.get(client, property, client)
 		return typeof value === 'function' ? value.bind(client) : value
 	},

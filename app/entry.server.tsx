@@ -10,6 +10,9 @@ import { NonceContext } from './ui/nonce.ts'
 // server.ts serves lesson pages through this before handing a request to Remix.
 export { serveLessonDocument } from './learning/lesson-document.server.ts'
 export { startJobServer } from './jobs/start.server.ts'
+// Report URLs read from the replica (REPLICA_DATABASE_URL), writes mark their sender, /healthz asks the database.
+export { recentWriteCookie, withReportReader } from './db-replica.server.ts'
+export { healthCheck } from './health.server.ts'
 
 // A server without its public address (APP_URL), which every printed link and QR code carries, stops here…
 checkPublicUrlConfig()

@@ -23,6 +23,10 @@ function checkSmtpUrl(value: string) {
 	if (!url.hostname) throw new Error('SMTP_URL thiếu tên máy chủ thư (SMTP_URL has no host)')
 }
 
+function checkReplicaUrl(value: string) {
+	if (parseDatabaseUrl(value).kind !== 'postgres') throw new Error('REPLICA_DATABASE_URL phải là địa chỉ PostgreSQL (postgresql://…) (a replica must be PostgreSQL)')
+}
+
 /** A misconfigured environment: the CLIs print the message alone, the server stops with it. */
 export class EnvError extends Error {
 	override name = 'EnvError'
@@ -36,6 +40,11 @@ const EnvSchema = z.object({
 	/** Set to "true" when served over HTTPS (adds Secure to cookies and HSTS). */
 	SECURE_COOKIES: z.enum(['true', 'false']).optional(),
 	DB_POOL_SIZE: z.coerce.number().int().positive().optional(),
+	/** A PostgreSQL streaming replica of DATABASE_URL: dashboards, report exports and people lists read from it
+	 * (app/db-replica.server.ts). Unset: everything reads from DATABASE_URL. */
+	REPLICA_DATABASE_URL: z.string().superRefine(refineWith(checkReplicaUrl)).optional(),
+	/** How far (ms) the replica may be behind before reports read from the primary instead. */
+	REPLICA_MAX_LAG_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
 	/** Ed25519 private key (PKCS#8 PEM, "\n" escapes allowed) that signs certificates; required in production. */
 	CERT_SIGNING_KEY: z.string().min(1).optional(),
 	/** Or a file holding that PEM key. */

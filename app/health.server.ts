@@ -1,0 +1,21 @@
+// What /healthz (server.ts) answers a load balancer: whether this node can serve, which needs its database. One
+// prepared statement on the primary's pool, with a deadline shorter than the balancer's check timeout, so that a node
+// whose database hangs is taken out of rotation instead of being kept with every request waiting.
+import { sql } from './db.server.ts'
+
+const HEALTH = { name: 'healthz', text: 'SELECT 1 AS ok' }
+
+export async function healthCheck(timeoutMs = 1_500): Promise<{ ok: boolean; reason?: string }> {
+	let timer: NodeJS.Timeout | undefined
+	const deadline = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(new Error(`no answer from the database in ${timeoutMs} ms`)), timeoutMs)
+	})
+	try {
+		await Promise.race([sql(HEALTH, []), deadline])
+		return { ok: true }
+	} catch (error) {
+		return { ok: false, reason: error instanceof Error ? error.message : String(error) }
+	} finally {
+		clearTimeout(timer)
+	}
+}
