@@ -1,4 +1,4 @@
-import { getFormProps, getSelectProps, useForm } from '@conform-to/react'
+import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
@@ -17,8 +17,12 @@ import {
 import { AssignmentPreviewSchema, AssignmentSchema } from '#app/learning/schema.ts'
 import { TAGS } from '#app/org/tags.ts'
 import { formatVnDate } from '#app/ui/dates.ts'
-import { Field, FormErrors } from '#app/ui/form.tsx'
-import { langFromRequest, useErrorText, useLang, useT } from '#app/ui/i18n.ts'
+import { AssignmentRuleFields } from '#app/learning/assignment-form.tsx'
+import { SelectField } from '#app/ui/choice-fields.tsx'
+import { FormErrors } from '#app/ui/form.tsx'
+import { langFromRequest, useT } from '#app/ui/i18n.ts'
+import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { DataTable } from '#app/ui/table.tsx'
 import { translator } from '#app/ui/i18n.server.ts'
 import { tagLabel } from '#app/ui/labels.ts'
 
@@ -79,8 +83,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function AssignmentsPage() {
 	const t = useT()
-	const lang = useLang()
-	const errorText = useErrorText()
 	const { unit, assignments, courseGroups, done } = useLoaderData<typeof loader>()
 	const data = useActionData<typeof action>()
 	// The redirect's word describes the last edit; once this page posts (preview, create) its own answer counts.
@@ -89,12 +91,9 @@ export default function AssignmentsPage() {
 		id: 'assign',
 		lastResult: data?.result,
 	})
-	const date = (iso: string) => new Date(iso).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' })
 	return (
 		<>
-			<p className="mb-1 text-sm">
-				<Link to={`/org/${unit.id}`}>{unit.name}</Link>
-			</p>
+			<Breadcrumbs crumbs={[{ to: `/org/${unit.id}`, label: unit.name }]} />
 			<h1 className="mb-4 text-2xl font-bold">{t('assign.title')}</h1>
 			{notice ? (
 				<p role="status" className="alert alert-success mb-4">
@@ -107,109 +106,56 @@ export default function AssignmentsPage() {
 					) : null}
 				</p>
 			) : null}
-			<section className="mb-8" aria-labelledby="new-heading">
-				<h2 id="new-heading" className="mb-2 text-xl font-semibold">
-					{t('assign.new')}
-				</h2>
+			<Section id="new-heading" title={t('assign.new')} className="mb-8">
 				<Form method="post" {...getFormProps(form)} className="card max-w-xl">
 					<FormErrors id={form.errorId} errors={form.errors} />
-					<div className="mb-4">
-						<label htmlFor={fields.courseSlug.id} className="label">
-							{t('assign.course')}
-						</label>
-						<select {...getSelectProps(fields.courseSlug)} className="field">
-							<option value="">{t('assign.chooseCourse')}</option>
-							{courseGroups.map((g) => (
-								<optgroup key={g.key} label={t(`youth.dash.assignGroup.${g.key}`)}>
-									{g.courses.map((c) => (
-										<option key={c.slug} value={c.slug}>
-											{c.title}
-										</option>
-									))}
-								</optgroup>
-							))}
-						</select>
-						{unit.tree === 'YOUTH' ? <p className="mt-1 text-sm text-gray-700">{t('youth.dash.assignHint')}</p> : null}
-						{fields.courseSlug.errors?.length ? <p className="field-error">{errorText(fields.courseSlug.errors[0])}</p> : null}
-					</div>
-					<div className="mb-4">
-						<label htmlFor={fields.audienceTag.id} className="label">
-							{t('assign.tag')}
-						</label>
-						<select {...getSelectProps(fields.audienceTag)} className="field">
-							<option value="">{t('assign.everyone')}</option>
-							{TAGS.map((tag) => (
-								<option key={tag} value={tag}>
-									{tagLabel(t, tag)}
-								</option>
-							))}
-						</select>
-					</div>
-					<Field label={t('assign.due')} meta={fields.dueAt} type="date" />
-					<Field label={t('assign.recurrence')} meta={fields.recurrenceMonths} />
-					{data?.preview != null ? (
-						<p role="status" className="alert alert-success mb-4">
-							{t('assign.preview', { count: data.preview })}
-						</p>
-					) : null}
-					<p className="flex flex-wrap gap-3">
-						<button type="submit" name="intent" value="preview" className="btn btn-secondary">
-							{t('assign.previewButton')}
-						</button>
-						<button type="submit" name="intent" value="create" className="btn">
-							{t('assign.create')}
-						</button>
-					</p>
+					<SelectField
+						label={t('assign.course')}
+						meta={fields.courseSlug}
+						placeholder={t('assign.chooseCourse')}
+						groups={courseGroups.map((g) => ({
+							key: g.key,
+							label: t(`youth.dash.assignGroup.${g.key}`),
+							options: g.courses.map((c) => ({ value: c.slug, label: c.title })),
+						}))}
+						hint={unit.tree === 'YOUTH' ? t('youth.dash.assignHint') : undefined}
+					/>
+					<AssignmentRuleFields fields={fields} tags={TAGS} preview={data?.preview} submit={{ label: t('assign.create'), intent: 'create' }} />
 				</Form>
-			</section>
-			<section aria-labelledby="list-heading">
-				<h2 id="list-heading" className="mb-2 text-xl font-semibold">
-					{t('assign.list')}
-				</h2>
+			</Section>
+			<Section id="list-heading" title={t('assign.list')}>
 				{assignments.length ? (
-					<div className="overflow-x-auto">
-						<table className="table bg-white">
-							<thead>
-								<tr>
-									<th scope="col">{t('assign.course')}</th>
-									<th scope="col">{t('org.col.unit')}</th>
-									<th scope="col">{t('assign.tag')}</th>
-									<th scope="col">{t('assign.due')}</th>
-									<th scope="col">{t('assign.required')}</th>
-									<th scope="col">{t('org.col.status')}</th>
-								</tr>
-							</thead>
-							<tbody>
-								{assignments.map((a) => (
-									<tr key={a.id}>
-										<td>{a.inherited ? a.courseTitle : <Link to={`/org/${unit.id}/assignments/${a.id}`}>{a.courseTitle}</Link>}</td>
-										<td>{a.unit.name}</td>
-										<td>{a.audienceTag ? tagLabel(t, a.audienceTag) : t('assign.everyone')}</td>
-										<td>{date(a.dueAt)}</td>
-										<td>{a.required}</td>
-										<td>
-											{a.closedAt ? (
-												t('assign.isClosed')
-											) : a.inherited ? (
-												t('assign.inherited')
-											) : (
-												<Form method="post">
-													<input type="hidden" name="assignmentId" value={a.id} />
-													<button type="submit" name="intent" value="close" className="underline text-brand-700 min-h-11">
-														{t('assign.close')}
-													</button>
-												</Form>
-											)}
-										</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
-					</div>
+					<DataTable
+						columns={[t('assign.course'), t('org.col.unit'), t('assign.tag'), t('assign.due'), t('assign.required'), t('org.col.status')]}
+					>
+						{assignments.map((a) => (
+							<tr key={a.id}>
+								<td>{a.inherited ? a.courseTitle : <Link to={`/org/${unit.id}/assignments/${a.id}`}>{a.courseTitle}</Link>}</td>
+								<td>{a.unit.name}</td>
+								<td>{a.audienceTag ? tagLabel(t, a.audienceTag) : t('assign.everyone')}</td>
+								<td>{formatVnDate(a.dueAt)}</td>
+								<td>{a.required}</td>
+								<td>
+									{a.closedAt ? (
+										t('assign.isClosed')
+									) : a.inherited ? (
+										t('assign.inherited')
+									) : (
+										<Form method="post">
+											<input type="hidden" name="assignmentId" value={a.id} />
+											<button type="submit" name="intent" value="close" className="underline text-brand-700 min-h-11">
+												{t('assign.close')}
+											</button>
+										</Form>
+									)}
+								</td>
+							</tr>
+						))}
+					</DataTable>
 				) : (
 					<p>{t('assign.none')}</p>
 				)}
-			</section>
+			</Section>
 		</>
 	)
 }

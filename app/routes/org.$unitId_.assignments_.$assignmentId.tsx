@@ -1,25 +1,22 @@
-import { getFormProps, getSelectProps, useForm } from '@conform-to/react'
+import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { notFound } from '#app/auth/permissions.server.ts'
 import { getCourse } from '#app/content/courses.server.ts'
 import { closeAssignment, countRequiredPeople, requireAssignment, updateAssignment } from '#app/learning/assignments.server.ts'
 import { AssignmentEditSchema } from '#app/learning/schema.ts'
 import { TAGS } from '#app/org/tags.ts'
-import { Field, FormErrors } from '#app/ui/form.tsx'
-import { langFromRequest, useErrorText, useLang, useT } from '#app/ui/i18n.ts'
+import { AssignmentRuleFields } from '#app/learning/assignment-form.tsx'
+import { formatVnDate, vnDay } from '#app/ui/dates.ts'
+import { FormErrors } from '#app/ui/form.tsx'
+import { langFromRequest, useT } from '#app/ui/i18n.ts'
+import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
 import { translator } from '#app/ui/i18n.server.ts'
-import { tagLabel } from '#app/ui/labels.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.assignment.courseTitle ?? 'Giao khoá học'} | Văn Minh Số` }]
 
 const ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
-
-/** The calendar day of a due date in Vietnam (due dates are stored as the end of that day, UTC+7). */
-function dayInVietnam(date: Date) {
-	return new Date(date.getTime() + 7 * 3600 * 1000).toISOString().slice(0, 10)
-}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { unit, assignment } = await requireAssignment(request, Number(params.unitId), params.assignmentId, ROLES)
@@ -30,7 +27,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 			courseTitle: getCourse(assignment.course.slug)?.meta.title ?? assignment.course.slug,
 			unitName: assignment.orgUnit.name,
 			audienceTag: assignment.audienceTag,
-			due: dayInVietnam(assignment.dueAt),
+			// Due dates are stored as the end of their day in Vietnam.
+			due: vnDay(assignment.dueAt),
 			recurrenceMonths: assignment.recurrenceMonths,
 			createdAt: assignment.createdAt.toISOString(),
 			closedAt: assignment.closedAt?.toISOString() ?? null,
@@ -70,8 +68,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function AssignmentEditPage() {
 	const t = useT()
-	const lang = useLang()
-	const errorText = useErrorText()
 	const { unit, assignment, tags } = useLoaderData<typeof loader>()
 	const data = useActionData<typeof action>()
 	const [form, fields] = useForm<{ audienceTag?: string; dueAt: string; recurrenceMonths?: string }>({
@@ -83,15 +79,17 @@ export default function AssignmentEditPage() {
 			recurrenceMonths: assignment.recurrenceMonths == null ? '' : String(assignment.recurrenceMonths),
 		},
 	})
-	const date = (iso: string) => new Date(iso).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' })
 	return (
 		<>
-			<p className="mb-1 text-sm">
-				<Link to={`/org/${unit.id}`}>{unit.name}</Link> › <Link to={`/org/${unit.id}/assignments`}>{t('assign.title')}</Link>
-			</p>
+			<Breadcrumbs
+				crumbs={[
+					{ to: `/org/${unit.id}`, label: unit.name },
+					{ to: `/org/${unit.id}/assignments`, label: t('assign.title') },
+				]}
+			/>
 			<h1 className="mb-1 text-2xl font-bold">{assignment.courseTitle}</h1>
 			<p className="mb-4 text-gray-700">
-				{t('org.col.unit')}: {assignment.unitName} · {t('assign.createdAt')}: {date(assignment.createdAt)} ·{' '}
+				{t('org.col.unit')}: {assignment.unitName} · {t('assign.createdAt')}: {formatVnDate(assignment.createdAt)} ·{' '}
 				{t('assign.nowRequired', { count: assignment.required })}
 			</p>
 			{data?.error ? (
@@ -101,59 +99,25 @@ export default function AssignmentEditPage() {
 			) : null}
 			{assignment.closedAt ? (
 				<p role="status" className="alert mb-4">
-					{t('assign.closedOn', { date: date(assignment.closedAt) })}
+					{t('assign.closedOn', { date: formatVnDate(assignment.closedAt) })}
 				</p>
 			) : (
 				<div className="grid gap-6 lg:grid-cols-3">
-					<section aria-labelledby="edit-heading" className="lg:col-span-2">
-						<h2 id="edit-heading" className="mb-2 text-xl font-semibold">
-							{t('assign.edit')}
-						</h2>
+					<Section id="edit-heading" title={t('assign.edit')} className="lg:col-span-2">
 						<Form method="post" {...getFormProps(form)} className="card">
 							<FormErrors id={form.errorId} errors={form.errors} />
 							<p className="mb-4 text-sm text-gray-700">{t('assign.editHint')}</p>
-							<div className="mb-4">
-								<label htmlFor={fields.audienceTag.id} className="label">
-									{t('assign.tag')}
-								</label>
-								<select {...getSelectProps(fields.audienceTag)} className="field">
-									<option value="">{t('assign.everyone')}</option>
-									{tags.map((tag) => (
-										<option key={tag} value={tag}>
-											{tagLabel(t, tag)}
-										</option>
-									))}
-								</select>
-								{fields.audienceTag.errors?.length ? <p className="field-error">{errorText(fields.audienceTag.errors[0])}</p> : null}
-							</div>
-							<Field label={t('assign.due')} meta={fields.dueAt} type="date" />
-							<Field label={t('assign.recurrence')} meta={fields.recurrenceMonths} />
-							{data?.preview != null ? (
-								<p role="status" className="alert alert-success mb-4">
-									{t('assign.preview', { count: data.preview })}
-								</p>
-							) : null}
-							<p className="flex flex-wrap gap-3">
-								<button type="submit" name="intent" value="preview" className="btn btn-secondary">
-									{t('assign.previewButton')}
-								</button>
-								<button type="submit" name="intent" value="update" className="btn">
-									{t('assign.save')}
-								</button>
-							</p>
+							<AssignmentRuleFields fields={fields} tags={tags} preview={data?.preview} submit={{ label: t('assign.save'), intent: 'update' }} />
 						</Form>
-					</section>
-					<section aria-labelledby="close-heading">
-						<h2 id="close-heading" className="mb-2 text-xl font-semibold">
-							{t('assign.closeTitle')}
-						</h2>
+					</Section>
+					<Section id="close-heading" title={t('assign.closeTitle')}>
 						<Form method="post" className="card">
 							<p className="mb-4 text-sm">{t('assign.closeHint')}</p>
 							<button type="submit" name="intent" value="close" className="btn btn-secondary">
 								{t('assign.closeSubmit')}
 							</button>
 						</Form>
-					</section>
+					</Section>
 				</div>
 			)}
 		</>

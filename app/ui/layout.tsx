@@ -1,0 +1,54 @@
+// Page structure every route repeats: where the page sits (breadcrumbs) and its titled sections. The markup is the
+// one the pages had (e2e tests and axe read it): a section named by its own h2, a trail of links separated by "›".
+import { Link } from '@remix-run/react'
+import { Fragment, type ReactNode } from 'react'
+
+export type Crumb = { to: string; label: ReactNode }
+
+/**
+ * The links from the site's top to this page's parent. A plain paragraph by default, as on most pages; `label`
+ * makes it a navigation landmark (the dashboard's trail, which a screen-reader user jumps through by unit).
+ */
+export function Breadcrumbs({ crumbs, label, className = 'mb-1 text-sm' }: { crumbs: ReadonlyArray<Crumb>; label?: string; className?: string }) {
+	const links = crumbs.map((c, i) => (
+		<Fragment key={`${c.to}-${i}`}>
+			{i ? ' › ' : null}
+			<Link to={c.to}>{c.label}</Link>
+		</Fragment>
+	))
+	return label ? (
+		<nav aria-label={label} className={className}>
+			{links}
+		</nav>
+	) : (
+		<p className={className}>{links}</p>
+	)
+}
+
+/** A part of a page with its heading (h2 by default); the heading's id names the section for assistive technology. */
+export function Section({
+	id,
+	title,
+	children,
+	className,
+	headingClassName = 'mb-2 text-xl font-semibold',
+	level = 2,
+}: {
+	/** The heading's id, e.g. "members-heading". */
+	id: string
+	title: ReactNode
+	children: ReactNode
+	className?: string
+	headingClassName?: string
+	level?: 2 | 3
+}) {
+	const Heading = level === 2 ? 'h2' : 'h3'
+	return (
+		<section className={className} aria-labelledby={id}>
+			<Heading id={id} className={headingClassName}>
+				{title}
+			</Heading>
+			{children}
+		</section>
+	)
+}
