@@ -47,12 +47,12 @@ export function canAdminister(grants: ReadonlyArray<Grant>, unitPath: string) {
 	return grants.some((g) => unitPath.startsWith(g.path) && (g.role === 'ADMIN' || (g.role === 'MANAGER' && unitPath !== g.path)))
 }
 
-export async function isInSubtree(root: { path: string }, unitId: number) {
 /** A unit by id (the caller has checked it is in the viewer's subtree); throws when there is none. */
 export function getUnit(unitId: number) {
 	return db.orgUnit.findUniqueOrThrow({ where: { id: unitId } })
 }
 
+export async function isInSubtree(root: { path: string }, unitId: number) {
 	return (await db.orgUnit.count({ where: { id: unitId, path: { startsWith: root.path } } })) === 1
 }
 
