@@ -1,6 +1,7 @@
 // The one Prisma client. It alone decides between embedded PGlite and PostgreSQL (from DATABASE_URL).
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { randomBytes } from 'node:crypto'
+import { type z } from 'zod'
 import { createDatabase, type SqlQuery } from './db-adapters.server.ts'
 import { getEnv } from './env.server.ts'
 import { PrismaClient } from './generated/prisma/client.ts'
@@ -108,4 +109,99 @@ function arrayItem(v: string | number | boolean | null) {
 	if (v === null || v === undefined) return 'NULL'
 	if (typeof v !== 'string') return String(v)
 	return `"${v.includes('"') || v.includes('\\') ? v.replace(/["\\]/g, '\\$&') : v}"`
+}
+
+// ——— named statements with named inputs (docs/database.md) ———
+
+/**
+ * The SQL type of a named input, which fixes both its cast in the statement and the value a caller passes:
+ * 'time' is a Date sent as epoch milliseconds (SQL_TIME), 'timestamp' a Date sent as ISO text and cast to
+ * timestamp(3), 'jsonb' any value sent as JSON text, and a quoted name ('"CompletionSource"') one of the schema's
+ * enum types, passed as its text.
+ */
+export type SqlKind = 'text' | 'int' | 'float8' | 'boolean' | 'jsonb' | 'time' | 'timestamp' | 'text[]' | 'int[]' | `"${string}"`
+export type SqlInputs = Record<string, SqlKind>
+type SqlValue<K extends SqlKind> = K extends 'int' | 'float8'
+	? number | null
+	: K extends 'boolean'
+		? boolean | null
+		: K extends 'time' | 'timestamp'
+			? Date | null
+			: K extends 'jsonb'
+				? unknown
+				: K extends 'text[]'
+					? ReadonlyArray<string>
+					: K extends 'int[]'
+						? ReadonlyArray<number>
+						: string | null
+/** The object a statement with inputs `I` is run with. */
+export type SqlValues<I extends SqlInputs> = { [N in keyof I]: SqlValue<I[N]> }
+
+export type SqlStatement<I extends SqlInputs, Row> = {
+	name: string
+	text: string
+	inputs: I
+	/** Checks each row at run time (runSql), and tests/db/statements.test.ts compares its keys with the columns. */
+	row: z.ZodType<Row> | null
+	/** 'first': only the first row is checked, for statements that may return a whole province's rows. */
+	check: 'all' | 'first'
+	/** The positional parameters ($1, $2, …) for `input`, in the order `inputs` declares them: the one mapping. */
+	values: (input: SqlValues<I>) => Array<unknown>
+}
+
+/**
+ * A named statement (prepared once per connection on PostgreSQL) whose parameters are named. `text` receives `$`,
+ * which gives an input's placeholder with its cast; every declared input must be used (PostgreSQL cannot type a
+ * parameter it never sees). Statements live in `*.sql.ts` files beside their modules, where the PREPARE test finds them.
+ */
+export function defineSql<const I extends SqlInputs, Row = Record<string, never>>(spec: {
+	name: string
+	inputs: I
+	row?: z.ZodType<Row>
+	check?: 'all' | 'first'
+	text: ($: (input: keyof I & string) => string) => string
+}): SqlStatement<I, Row> {
+	const names = Object.keys(spec.inputs)
+	const placeholder = (input: string) => {
+		const n = names.indexOf(input) + 1
+		if (n === 0) throw new Error(`${spec.name}: input ${input} is not declared`)
+		const kind = spec.inputs[input]!
+		if (kind === 'time') return SQL_TIME(n)
+		return kind === 'timestamp' ? `$${n}::timestamp(3)` : `$${n}::${kind}`
+	}
+	const kinds = Object.values(spec.inputs)
+	return {
+		name: spec.name,
+		text: spec.text(placeholder),
+		inputs: spec.inputs,
+		row: spec.row ?? null,
+		check: spec.check ?? 'all',
+		values: (input) =>
+			names.map((name, i) => {
+				const value = (input as Record<string, unknown>)[name]
+				const kind = kinds[i]
+				if (value === undefined || value === null) return null
+				if (kind === 'time') return (value as Date).getTime()
+				if (kind === 'timestamp') return (value as Date).toISOString()
+				if (kind === 'jsonb') return JSON.stringify(value)
+				return value
+			}),
+	}
+}
+
+/** Runs a statement of defineSql with its named inputs; rows are checked against its `row` schema. */
+export async function runSql<I extends SqlInputs, Row>(statement: SqlStatement<I, Row>, input: SqlValues<I>): Promise<Array<Row>> {
+	const rows = await sql<unknown>(statement, statement.values(input))
+	const schema = statement.row
+	if (!schema) return rows as Array<Row>
+	// A column renamed or retyped would otherwise reach the page as undefined or NaN.
+	const check = (row: unknown) => {
+		const parsed = schema.safeParse(row)
+		if (parsed.success) return parsed.data
+		const first = parsed.error.issues[0]
+		throw new Error(`SQL ${statement.name}: unexpected row (${first?.path.join('.') || 'row'}: ${first?.message ?? 'invalid'})`)
+	}
+	if (statement.check === 'all') return rows.map(check)
+	if (rows.length) check(rows[0])
+	return rows as Array<Row>
 }

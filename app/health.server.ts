@@ -1,9 +1,8 @@
 // What /healthz (server.ts) answers a load balancer: whether this node can serve, which needs its database. One
 // prepared statement on the primary's pool, with a deadline shorter than the balancer's check timeout, so that a node
 // whose database hangs is taken out of rotation instead of being kept with every request waiting.
-import { sql } from './db.server.ts'
-
-const HEALTH = { name: 'healthz', text: 'SELECT 1 AS ok' }
+import { runSql } from './db.server.ts'
+import { PING } from './db.sql.ts'
 
 export async function healthCheck(timeoutMs = 1_500): Promise<{ ok: boolean; reason?: string }> {
 	let timer: NodeJS.Timeout | undefined
@@ -11,7 +10,7 @@ export async function healthCheck(timeoutMs = 1_500): Promise<{ ok: boolean; rea
 		timer = setTimeout(() => reject(new Error(`no answer from the database in ${timeoutMs} ms`)), timeoutMs)
 	})
 	try {
-		await Promise.race([sql(HEALTH, []), deadline])
+		await Promise.race([runSql(PING, {}), deadline])
 		return { ok: true }
 	} catch (error) {
 		return { ok: false, reason: error instanceof Error ? error.message : String(error) }

@@ -3,10 +3,11 @@
 // the signing keys against the certificates in the database.
 import { checkCertificateConfig } from './certificates/config.server.ts'
 import { checkCertificateKeys } from './certificates/key-check.server.ts'
-import { sql } from './db.server.ts'
+import { runSql } from './db.server.ts'
+import { PING } from './db.sql.ts'
 
 export async function startupChecks() {
-	await sql({ name: 'startup_ping', text: 'SELECT 1' }, [])
+	await runSql(PING, {})
 	// Before anything loads the signing key: a development key must not be generated over signed certificates.
 	await checkCertificateKeys()
 	checkCertificateConfig()

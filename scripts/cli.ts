@@ -118,8 +118,8 @@ export async function checkDatabase() {
 		return
 	}
 	// Opens (and locks) the embedded directory through the app's own client.
-	const { sql } = await import('#app/db.server.ts')
-	await sql({ name: 'vms_cli_ping', text: 'SELECT 1' }, [])
+	const [{ runSql }, { PING }] = await Promise.all([import('#app/db.server.ts'), import('#app/db.sql.ts')])
+	await runSql(PING, {})
 }
 
 /** Runs a tool's main function: its number (or 0) is the exit code; any error is one line and exit 1. */

@@ -1,25 +1,18 @@
 // Authorization: every loader and action that touches an org unit calls requireOrgRole (or filters with
 // scopeWhere) so that a grant's subtree is the limit of what a user sees and changes.
 import { json } from '@remix-run/node'
-import { db, sql } from '#app/db.server.ts'
-import { type Role } from '#app/generated/prisma/enums.ts'
+import { db, runSql } from '#app/db.server.ts'
+import { type Role } from '#app/db-types.ts'
+import { GRANTS_OF_USER } from './permissions.sql.ts'
 import { can, type Grant } from './permissions.ts'
 import { requireUser, type SessionUser } from './session.server.ts'
 
 const perRequest = new WeakMap<Request, Promise<Array<Grant>>>()
 
-const GRANTS = {
-	name: 'grants-of-user',
-	// A grant of a role bound to another tree (ROLE_TREE in permissions.ts: YOUTH_ADMIN on a non-youth unit) is ignored.
-	text: `SELECT g.role::text AS role, g."orgUnitId", u.path FROM "RoleGrant" g JOIN "OrgUnit" u ON u.id = g."orgUnitId"
-		WHERE g."userId" = $1 AND (g.role <> 'YOUTH_ADMIN' OR u.tree = 'YOUTH')`,
-}
-
 export function getGrants(request: Request, userId: string): Promise<Array<Grant>> {
 	let pending = perRequest.get(request)
 	if (!pending) {
-		// Read on most pages (the root loader): a prepared statement rather than a Prisma query (decision 009).
-		pending = sql<Grant>(GRANTS, [userId])
+		pending = runSql(GRANTS_OF_USER, { userId })
 		perRequest.set(request, pending)
 	}
 	return pending

@@ -1,5 +1,6 @@
 // Fixed-window counters in the RateLimit table, so that every app process behind a load balancer shares them.
-import { db, sql } from '#app/db.server.ts'
+import { db, runSql } from '#app/db.server.ts'
+import { RATE_LIMIT_PEEK } from './rate-limit.sql.ts'
 
 export type Limit = { key: string; max: number; windowSeconds: number }
 
@@ -32,16 +33,9 @@ export async function release(limit: Limit) {
 	await db.$executeRaw`UPDATE "RateLimit" SET "count" = greatest("count" - 1, 0) WHERE "key" = ${limit.key} AND "resetAt" > now()`
 }
 
-// Asked before every login and every class join: a prepared statement, and the window compared with the database's
-// clock, the one hit() wrote it with.
-const PEEK = {
-	name: 'rate-limit-peek',
-	text: `SELECT count, (extract(epoch FROM ("resetAt" - now())))::float8 AS "secondsLeft" FROM "RateLimit" WHERE key = $1 AND "resetAt" > now()`,
-}
-
 /** Reports the state without counting. */
 export async function peek(limit: Limit): Promise<LimitState> {
-	const [row] = await sql<{ count: number; secondsLeft: number }>(PEEK, [limit.key])
+	const [row] = await runSql(RATE_LIMIT_PEEK, { key: limit.key })
 	if (!row) return { blocked: false, count: 0, retryAfterSeconds: 0 }
 	return { blocked: row.count >= limit.max, count: row.count, retryAfterSeconds: Math.max(1, Math.ceil(row.secondsLeft)) }
 }

@@ -2,9 +2,10 @@
 // session code over the same Session table touches only this file (docs/decisions/003-sessions-lucia.md).
 import { redirect } from '@remix-run/node'
 import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from 'lucia'
-import { db, sql } from '#app/db.server.ts'
+import { db, runSql } from '#app/db.server.ts'
+import { type UserKind, type UserStatus } from '#app/db-types.ts'
 import { secureCookies } from '#app/env.server.ts'
-import { type UserKind, type UserStatus } from '#app/generated/prisma/enums.ts'
+import { SESSION_AND_USER } from './session.sql.ts'
 
 export const SESSION_COOKIE = 'vms_session'
 
@@ -17,18 +18,9 @@ declare module 'lucia' {
 	}
 }
 
-type SessionRow = { userId: string; expiresAtMs: number; fullName: string; kind: UserKind; status: UserStatus; locale: string }
-const SESSION_AND_USER = {
-	name: 'session-and-user',
-	text: `SELECT u.id AS "userId", (extract(epoch FROM s."expiresAt") * 1000)::float8 AS "expiresAtMs",
-		u."fullName", u.kind::text AS kind, u.status::text AS status, u.locale
-		FROM "Session" s JOIN "User" u ON u.id = s."userId" WHERE s.id = $1`,
-}
-
 const adapter: Adapter = {
-	// Every request of a signed-in person starts here: a prepared statement instead of a Prisma query (decision 009).
 	async getSessionAndUser(sessionId) {
-		const [row] = await sql<SessionRow>(SESSION_AND_USER, [sessionId])
+		const [row] = await runSql(SESSION_AND_USER, { sessionId })
 		if (!row) return [null, null]
 		const session: DatabaseSession = { id: sessionId, userId: row.userId, expiresAt: new Date(row.expiresAtMs), attributes: {} }
 		const user: DatabaseUser = { id: row.userId, attributes: { fullName: row.fullName, kind: row.kind, status: row.status, locale: row.locale } }

@@ -1,21 +1,12 @@
 // Start-up check that this server holds a key for every signature in its database. Without it a restore onto a
 // machine with another key (or a new development key) showed every certificate as "không hợp lệ" (issue 17).
-import { sql } from '#app/db.server.ts'
+import { runSql } from '#app/db.server.ts'
+import { CERTIFICATES_BY_KEY, SIGNING_KEY_IDS } from './key-check.sql.ts'
 import { getKeyring, keyLocation } from './keys.server.ts'
 
 /** The distinct signing key ids of the certificates, by a loose index scan (one index probe per key, not per row). */
 export async function signingKeyIdsInUse(): Promise<Array<string>> {
-	const rows = await sql<{ id: string }>(
-		{
-			name: 'certificate_signing_key_ids',
-			text: `WITH RECURSIVE k(id) AS (
-				(SELECT "signingKeyId" FROM "Certificate" WHERE "signingKeyId" IS NOT NULL ORDER BY 1 LIMIT 1)
-				UNION ALL
-				SELECT (SELECT "signingKeyId" FROM "Certificate" WHERE "signingKeyId" > k.id ORDER BY 1 LIMIT 1) FROM k WHERE k.id IS NOT NULL
-			) SELECT id FROM k WHERE id IS NOT NULL`,
-		},
-		[],
-	)
+	const rows = await runSql(SIGNING_KEY_IDS, {})
 	return rows.map((r) => r.id)
 }
 
@@ -42,12 +33,8 @@ export async function checkCertificateKeys() {
 }
 
 async function counts(ids: Array<string>) {
-	const rows = await sql<{ id: string; n: number }>(
-		{ name: 'certificate_count_by_key', text: `SELECT "signingKeyId" AS id, count(*)::int AS n FROM "Certificate" WHERE "signingKeyId" = ANY($1::text[]) GROUP BY 1` },
-		// One text parameter (ids are hex): both drivers take it the same way.
-		[`{${ids.join(',')}}`],
-	)
-	return new Map(rows.map((r) => [r.id, Number(r.n)]))
+	const rows = await runSql(CERTIFICATES_BY_KEY, { keyIds: ids })
+	return new Map(rows.map((r) => [r.id, r.n]))
 }
 
 function missingMessage(ids: Array<string>, byKey: Map<string, number>, cause?: string) {

@@ -13,9 +13,10 @@ import { isSteadySession, readSessionCookie } from '#app/auth/session.server.ts'
 import { hasAnyRole } from '#app/auth/permissions.ts'
 import { contentStamp, getLesson } from '#app/content/courses.server.ts'
 import { SlugSchema } from '#app/content/schema.ts'
-import { sql } from '#app/db.server.ts'
-import { type Role, type UserStatus } from '#app/generated/prisma/enums.ts'
+import { runSql } from '#app/db.server.ts'
+import { type Role } from '#app/db-types.ts'
 import { type Lang, LANG_COOKIE, langFromCookie } from '#app/ui/i18n.ts'
+import { LESSON_VISIT } from './lesson-document.sql.ts'
 import { openLesson } from './progress.server.ts'
 
 /** Who the page is for, as far as the page shows it. Also the load context of a template render (see root.tsx). */
@@ -45,41 +46,8 @@ const gzipAsync = promisify(gzip)
 const MAX_DOCUMENTS = 2000
 const documents = new Map<string, Promise<Rendered | null>>()
 
-type VisitRow = {
-	userId: string
-	status: UserStatus
-	expiresAtMs: number
-	roles: Array<Role>
-	enrollmentId: string | null
-	lastActivityAtMs: number | null
-	opened: boolean
-	done: boolean
-}
-
-// Session, user, roles, the learner's latest enrollment in the course (the one progress.server.ts findEnrollment
-// picks) and their progress in the lesson, in one round trip. Times as epoch milliseconds (see SqlQuery).
-const VISIT = {
-	name: 'lesson-visit',
-	text: `
-		SELECT u.id AS "userId", u.status::text AS status, (extract(epoch FROM s."expiresAt") * 1000)::float8 AS "expiresAtMs",
-			ARRAY(SELECT g.role::text FROM "RoleGrant" g WHERE g."userId" = u.id) AS roles,
-			e.id AS "enrollmentId", (extract(epoch FROM e."lastActivityAt") * 1000)::float8 AS "lastActivityAtMs",
-			(lp.id IS NOT NULL) AS opened, (lp."completedAt" IS NOT NULL) AS done
-		FROM "Session" s
-		JOIN "User" u ON u.id = s."userId"
-		LEFT JOIN LATERAL (
-			SELECT en.id, en."lastActivityAt" FROM "Enrollment" en
-			JOIN "CourseVersion" v ON v.id = en."courseVersionId"
-			JOIN "Course" c ON c.id = v."courseId"
-			WHERE en."userId" = u.id AND c.slug = $2
-			ORDER BY en."startedAt" DESC LIMIT 1
-		) e ON true
-		LEFT JOIN "LessonProgress" lp ON lp."enrollmentId" = e.id AND lp."lessonSlug" = $3
-		WHERE s.id = $1`,
-}
-
-async function readVisit(sessionId: string, courseSlug: string, lessonSlug: string): Promise<VisitRow | null> {
-	const rows = await sql<VisitRow>(VISIT, [sessionId, courseSlug, lessonSlug])
+async function readVisit(sessionId: string, courseSlug: string, lessonSlug: string) {
+	const rows = await runSql(LESSON_VISIT, { sessionId, courseSlug, lessonSlug })
 	return rows[0] ?? null
 }
 

@@ -3,7 +3,8 @@
 // once, whole, in one transaction; the database refuses to change its rows afterwards (trigger in the migration).
 import { db } from '#app/db.server.ts'
 import { compareVi } from '#app/ui/collation.ts'
-import { courseTitles, type CourseRow, EVERY_UNIT_SQL, rankRows, REFRESH_SETTINGS, toRef, UNIT_SELECT, type UnitRef, type UnitRow } from './completion.server.ts'
+import { courseTitles, type CourseRow, rankRows, REFRESH_SETTINGS, toRef, UNIT_SELECT, type UnitRef, type UnitRow } from './completion.server.ts'
+import { EVERY_UNIT_SQL } from './completion.sql.ts'
 import { type CompletionCounts, PERIOD_PATTERN, periodEnd, periodOf, periodsBetween, withRate, ZERO_COUNTS } from './completion.ts'
 
 export class SnapshotError extends Error {
