@@ -5,7 +5,13 @@ import { RateBars, RateLine, StatusStack } from '#app/reports/charts.tsx'
 import { getPeopleSummary, PEOPLE_SUMMARY_LIMIT } from '#app/reports/completion.server.ts'
 import { type CompletionCounts } from '#app/reports/completion.ts'
 import { courseOptions, DASHBOARD_ROLES, dashboardFigures, EARLIEST_DAY, readFilters, visibleAncestors } from '#app/reports/dashboard.server.ts'
+import { CourseSelect, FilterProblems } from '#app/reports/filters.tsx'
 import { lastEndedPeriod, readSnapshots } from '#app/reports/snapshots.server.ts'
+import { SelectField } from '#app/ui/choice-fields.tsx'
+import { formatPercent, formatVnDateTime, vnToday } from '#app/ui/dates.ts'
+import { useT } from '#app/ui/i18n.ts'
+import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { CountsTable } from '#app/ui/table.tsx'
 
 /** The twelve months up to the last one that has ended, as YYYY-MM. */
 function lastTwelveMonths(now = new Date()) {
@@ -14,9 +20,6 @@ function lastTwelveMonths(now = new Date()) {
 	const start = new Date(Date.UTC(year, month - 12, 1))
 	return { from: `${start.getUTCFullYear()}-${String(start.getUTCMonth() + 1).padStart(2, '0')}`, to }
 }
-import { CourseSelect, FilterProblems } from '#app/reports/filters.tsx'
-import { useT } from '#app/ui/i18n.ts'
-import { formatVnDateTime, vnToday } from '#app/ui/dates.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Tiến độ hoàn thành | Văn Minh Số' }]
 
@@ -68,26 +71,6 @@ function youthRankingKey(rows: ReadonlyArray<{ kind: string; direct: boolean }>)
 	return only === 'youth_grassroots' || only === 'youth_branch' ? (`youth.dash.ranking.${only}` as const) : ('youth.dash.ranking.mixed' as const)
 }
 
-function Percent({ rate }: { rate: number | null }) {
-	return <>{rate === null ? '–' : `${(rate * 100).toLocaleString('vi-VN', { maximumFractionDigits: 1 })}%`}</>
-}
-
-function CountCells({ counts }: { counts: CompletionCounts }) {
-	const n = (v: number) => v.toLocaleString('vi-VN')
-	return (
-		<>
-			<td className="text-right">{n(counts.target)}</td>
-			<td className="text-right">{n(counts.completed)}</td>
-			<td className="text-right font-semibold">
-				<Percent rate={counts.rate} />
-			</td>
-			<td className="text-right">{n(counts.inProgress)}</td>
-			<td className="text-right">{n(counts.notStarted)}</td>
-			<td className="text-right">{n(counts.overdue)}</td>
-		</>
-	)
-}
-
 export default function DashboardPage() {
 	const t = useT()
 	const data = useLoaderData<typeof loader>()
@@ -105,40 +88,12 @@ export default function DashboardPage() {
 	const courseTitle = data.courses.find((c) => c.slug === filters.course)?.title
 	// The youth tree's words where the government's would be wrong (đoàn viên, not cán bộ).
 	const youth = unit.tree === 'YOUTH'
-	const pct = (rate: number | null) => (rate === null ? '–' : `${(rate * 100).toLocaleString('vi-VN', { maximumFractionDigits: 1 })}%`)
-	const heads = (first: string) => (
-		<tr>
-			<th scope="col">{first}</th>
-			<th scope="col" className="text-right">
-				{t('dash.col.target')}
-			</th>
-			<th scope="col" className="text-right">
-				{t('dash.col.completed')}
-			</th>
-			<th scope="col" className="text-right">
-				{t('dash.col.rate')}
-			</th>
-			<th scope="col" className="text-right">
-				{t('dash.col.inProgress')}
-			</th>
-			<th scope="col" className="text-right">
-				{t('dash.col.notStarted')}
-			</th>
-			<th scope="col" className="text-right">
-				{t('dash.col.overdue')}
-			</th>
-		</tr>
-	)
 	return (
 		<>
-			<nav aria-label={t('nav.breadcrumb')} className="mb-1 text-sm">
-				{data.ancestors.map((a) => (
-					<span key={a.id}>
-						<Link to={`/org/${a.id}/dashboard${data.query}`}>{a.name}</Link> ›{' '}
-					</span>
-				))}
-				<Link to={`/org/${unit.id}`}>{unit.name}</Link>
-			</nav>
+			<Breadcrumbs
+				label={t('nav.breadcrumb')}
+				crumbs={[...data.ancestors.map((a) => ({ to: `/org/${a.id}/dashboard${data.query}`, label: a.name })), { to: `/org/${unit.id}`, label: unit.name }]}
+			/>
 			<h1 className="mb-1 text-2xl font-bold">{t(youth ? 'youth.dash.title' : 'dash.title', { unit: unit.name })}</h1>
 			<p className="mb-4 text-sm text-gray-700">
 				{courseTitle ?? t('dash.allCourses')} · {t(data.source === 'rollup' ? 'dash.asOfRollup' : 'dash.asOf', { date: asOf })}
@@ -153,18 +108,12 @@ export default function DashboardPage() {
 					<input id="asOf" name="asOf" type="date" min={data.earliest} max={data.today} defaultValue={filters.asOf ?? ''} className="field" />
 				</div>
 				{data.levels > 1 ? (
-					<div>
-						<label htmlFor="level" className="label">
-							{t('dash.level')}
-						</label>
-						<select id="level" name="level" defaultValue={String(filters.level)} className="field">
-							{Array.from({ length: data.levels }, (_, i) => i + 1).map((n) => (
-								<option key={n} value={n}>
-									{n === 1 ? t('dash.level.1') : t('dash.level.n', { n })}
-								</option>
-							))}
-						</select>
-					</div>
+					<SelectField
+						className=""
+						label={t('dash.level')}
+						plain={{ id: 'level', name: 'level', defaultValue: String(filters.level) }}
+						options={Array.from({ length: data.levels }, (_, i) => i + 1).map((n) => ({ value: n, label: n === 1 ? t('dash.level.1') : t('dash.level.n', { n }) }))}
+					/>
 				) : null}
 				<div className="flex items-end">
 					<button type="submit" className="btn">
@@ -173,12 +122,9 @@ export default function DashboardPage() {
 				</div>
 			</Form>
 
-			<section aria-labelledby="summary-heading" className="mb-6">
-				<h2 id="summary-heading" className="mb-2 text-xl font-semibold">
-					{t('dash.summary')}
-				</h2>
+			<Section id="summary-heading" title={t('dash.summary')} className="mb-6">
 				<p className="mb-2 text-3xl font-bold">
-					<Percent rate={total.rate} />{' '}
+					{formatPercent(total.rate)}{' '}
 					<span className="text-base font-normal">
 						{t(youth ? 'youth.dash.summaryText' : 'dash.summaryText', { completed: total.completed.toLocaleString('vi-VN'), target: total.target.toLocaleString('vi-VN') })}
 					</span>
@@ -216,58 +162,50 @@ export default function DashboardPage() {
 						{t('dash.downloadXlsx')}
 					</a>
 				</p>
-			</section>
+			</Section>
 
 			{data.rows.length ? (
-				<section aria-labelledby="ranking-heading" className="mb-6">
-					<h2 id="ranking-heading" className="mb-2 text-xl font-semibold">
-						{youth ? t(youthRankingKey(data.rows)) : t('dash.ranking')}
-					</h2>
+				<Section id="ranking-heading" title={youth ? t(youthRankingKey(data.rows)) : t('dash.ranking')} className="mb-6">
 					<RateBars
 						title={t(youth ? 'youth.dash.rankingChart' : 'dash.rankingChart', { unit: unit.name })}
 						description={t('dash.rankingChartDesc')}
 						bars={data.rows.map((r) => ({ label: r.direct ? t(youth ? 'youth.dash.directMembers' : 'dash.directMembers') : r.name, value: r.counts.rate }))}
 					/>
-					<div className="overflow-x-auto">
-						<table className="table mt-3">
-							<caption className="sr-only">{t('dash.rankingTable')}</caption>
-							<thead>{heads(t(youth ? 'youth.dash.col.unit' : 'dash.col.unit'))}</thead>
-							<tbody>
-								{data.rows.map((r, i) => (
-									<tr key={`${r.id}-${r.direct}`}>
-										<th scope="row" className="text-left font-normal">
-											{i + 1}.{' '}
-											{r.direct ? (
-												<Link to={`/org/${unit.id}/dashboard/people${data.query}`}>{t(youth ? 'youth.dash.directMembers' : 'dash.directMembers')}</Link>
-											) : (
-												<Link to={`/org/${r.id}/dashboard${drill}`}>{r.name}</Link>
-											)}
-											{youth && !r.direct && r.kind === 'community_team' ? <span className="text-sm text-gray-700"> ({t('kind.community_team')})</span> : null}
-										</th>
-										<CountCells counts={r.counts} />
-									</tr>
-								))}
-							</tbody>
-						</table>
-					</div>
+					<CountsTable
+						className="table mt-3"
+						caption={t('dash.rankingTable')}
+						first={t(youth ? 'youth.dash.col.unit' : 'dash.col.unit')}
+						rows={data.rows.map((r, i) => ({
+							key: `${r.id}-${r.direct}`,
+							counts: r.counts,
+							name: (
+								<>
+									{i + 1}.{' '}
+									{r.direct ? (
+										<Link to={`/org/${unit.id}/dashboard/people${data.query}`}>{t(youth ? 'youth.dash.directMembers' : 'dash.directMembers')}</Link>
+									) : (
+										<Link to={`/org/${r.id}/dashboard${drill}`}>{r.name}</Link>
+									)}
+									{youth && !r.direct && r.kind === 'community_team' ? <span className="text-sm text-gray-700"> ({t('kind.community_team')})</span> : null}
+								</>
+							),
+						}))}
+					/>
 					<p className="mt-1 text-sm text-gray-700">
 						{t(youth ? 'youth.dash.rankingNote' : 'dash.rankingNote')} {filters.level > 1 ? t('dash.levelNote') : null}
 					</p>
 					<p className="mt-1 text-sm text-gray-700">{t('dash.rankingRule')}</p>
-				</section>
+				</Section>
 			) : null}
 
 			{data.teams ? (
-				<section aria-labelledby="teams-heading" className="mb-6">
-					<h2 id="teams-heading" className="mb-2 text-xl font-semibold">
-						{t('youth.dash.teams')}
-					</h2>
+				<Section id="teams-heading" title={t('youth.dash.teams')} className="mb-6">
 					<p className="mb-1">{t('youth.dash.teamsSummary', { teams: data.teams.rows.length, full: data.teams.full })}</p>
 					<p className="mb-2">
 						{t(filters.course ? 'youth.dash.teamsMembers' : 'youth.dash.teamsMembersAll', {
 							completed: data.teams.members.completed.toLocaleString('vi-VN'),
 							target: data.teams.members.target.toLocaleString('vi-VN'),
-							rate: pct(data.teams.members.rate),
+							rate: formatPercent(data.teams.members.rate),
 						})}
 					</p>
 					{data.teams.rows.length ? (
@@ -277,32 +215,19 @@ export default function DashboardPage() {
 								description={t('youth.dash.teamsChartDesc')}
 								bars={data.teams.rows.map((r) => ({ label: r.name, value: r.counts.rate }))}
 							/>
-							<div className="overflow-x-auto">
-								<table className="table mt-3">
-									<caption className="sr-only">{t('youth.dash.teamsTable')}</caption>
-									<thead>{heads(t('youth.dash.col.team'))}</thead>
-									<tbody>
-										{data.teams.rows.map((r) => (
-											<tr key={r.id}>
-												<th scope="row" className="text-left font-normal">
-													<Link to={`/org/${r.id}/dashboard${drill}`}>{r.name}</Link>
-												</th>
-												<CountCells counts={r.counts} />
-											</tr>
-										))}
-									</tbody>
-								</table>
-							</div>
+							<CountsTable
+								className="table mt-3"
+								caption={t('youth.dash.teamsTable')}
+								first={t('youth.dash.col.team')}
+								rows={data.teams.rows.map((r) => ({ key: String(r.id), counts: r.counts, name: <Link to={`/org/${r.id}/dashboard${drill}`}>{r.name}</Link> }))}
+							/>
 						</>
 					) : null}
 					<p className="mt-1 text-sm text-gray-700">{t('youth.dash.teamsNote')}</p>
-				</section>
+				</Section>
 			) : null}
 
-			<section aria-labelledby="months-heading" className="mb-6">
-				<h2 id="months-heading" className="mb-2 text-xl font-semibold">
-					{t('dash.byMonth')}
-				</h2>
+			<Section id="months-heading" title={t('dash.byMonth')} className="mb-6">
 				{data.months.length ? (
 					<>
 						<RateLine
@@ -319,33 +244,19 @@ export default function DashboardPage() {
 						{t('dash.noSnapshots')} <Link to={`/org/${unit.id}/reports`}>{t('report.link')}</Link>
 					</p>
 				)}
-			</section>
+			</Section>
 
 			{data.byCourse ? (
-				<section aria-labelledby="courses-heading" className="mb-6">
-					<h2 id="courses-heading" className="mb-2 text-xl font-semibold">
-						{t('dash.byCourse')}
-					</h2>
+				<Section id="courses-heading" title={t('dash.byCourse')} className="mb-6">
 					{data.byCourse.length ? (
-						<div className="overflow-x-auto">
-							<table className="table">
-								<thead>{heads(t('dash.course'))}</thead>
-								<tbody>
-									{data.byCourse.map((c) => (
-										<tr key={c.slug}>
-											<th scope="row" className="text-left font-normal">
-												<Link to={keep({ course: c.slug })}>{c.title}</Link>
-											</th>
-											<CountCells counts={c.counts} />
-										</tr>
-									))}
-								</tbody>
-							</table>
-						</div>
+						<CountsTable
+							first={t('dash.course')}
+							rows={data.byCourse.map((c) => ({ key: c.slug, counts: c.counts, name: <Link to={keep({ course: c.slug })}>{c.title}</Link> }))}
+						/>
 					) : (
 						<p>{t('dash.noAssignments')}</p>
 					)}
-				</section>
+				</Section>
 			) : null}
 		</>
 	)

@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
-import { Form, Link, useLoaderData } from '@remix-run/react'
+import { Form, useLoaderData } from '@remix-run/react'
 import { audit } from '#app/auth/audit.server.ts'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { wholeTreeAdmin } from '#app/auth/permissions.ts'
@@ -9,7 +9,11 @@ import { buildReport, isReport, summaryText } from '#app/reports/report.server.t
 import { readReportRequest } from '#app/reports/report-request.server.ts'
 import { snapshotRange, takeMonthSnapshot } from '#app/reports/snapshots.server.ts'
 import { CourseSelect } from '#app/reports/filters.tsx'
+import { SelectField } from '#app/ui/choice-fields.tsx'
+import { formatMonth } from '#app/ui/dates.ts'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
+import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { CountsTable } from '#app/ui/table.tsx'
 import { translator } from '#app/ui/i18n.server.ts'
 
 const monthVi = (period: string) => `${period.slice(5)}/${period.slice(0, 4)}`
@@ -82,28 +86,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function ReportsPage() {
 	const t = useT()
 	const data = useLoaderData<typeof loader>()
-	const month = (p: string) => `${p.slice(5)}/${p.slice(0, 4)}`
-	const pct = (rate: number | null) => (rate === null ? '–' : `${(rate * 100).toLocaleString('vi-VN', { maximumFractionDigits: 1 })}%`)
 	return (
 		<>
-			<p className="mb-1 text-sm">
-				<Link to={`/org/${data.unit.id}/dashboard`}>{t(data.unit.tree === 'YOUTH' ? 'youth.dash.title' : 'dash.title', { unit: data.unit.name })}</Link>
-			</p>
+			<Breadcrumbs crumbs={[{ to: `/org/${data.unit.id}/dashboard`, label: t(data.unit.tree === 'YOUTH' ? 'youth.dash.title' : 'dash.title', { unit: data.unit.name }) }]} />
 			<h1 className="mb-2 text-2xl font-bold">{t(data.unit.tree === 'YOUTH' ? 'youth.report.title' : 'report.title')}</h1>
 			<p className="mb-4 text-sm text-gray-700">{t('report.intro')}</p>
 			<Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-3" aria-label={t('report.choose')}>
-				<div>
-					<label htmlFor="period" className="label">
-						{t('report.period')}
-					</label>
-					<select id="period" name="period" defaultValue={data.chosen?.value ?? data.presets[0]?.value} className="field">
-						{data.presets.map((p) => (
-							<option key={p.value} value={p.value}>
-								{p.label}
-							</option>
-						))}
-					</select>
-				</div>
+				<SelectField
+					className=""
+					label={t('report.period')}
+					plain={{ id: 'period', name: 'period', defaultValue: data.chosen?.value ?? data.presets[0]?.value }}
+					options={data.presets}
+				/>
 				<CourseSelect courses={data.courses} value={data.chosen?.course?.slug} />
 				<div className="flex items-end">
 					<button type="submit" className="btn">
@@ -114,8 +108,8 @@ export default function ReportsPage() {
 			{data.problem ? (
 				<div role="alert" className={`alert mb-4 ${data.preview ? 'alert-info' : 'alert-error'}`}>
 					<p>{t(data.problem.error)}</p>
-					{data.problem.missing.length ? <p>{t('report.missing', { months: data.problem.missing.map(month).join(', ') })}</p> : null}
-					{data.problem.notEnded.length ? <p>{t('report.notEnded', { months: data.problem.notEnded.map(month).join(', ') })}</p> : null}
+					{data.problem.missing.length ? <p>{t('report.missing', { months: data.problem.missing.map(formatMonth).join(', ') })}</p> : null}
+					{data.problem.notEnded.length ? <p>{t('report.notEnded', { months: data.problem.notEnded.map(formatMonth).join(', ') })}</p> : null}
 					{data.problem.missing.length && data.canSnapshot ? (
 						<Form method="post" className="mt-2">
 							{data.problem.missing.map((m) => (
@@ -132,10 +126,7 @@ export default function ReportsPage() {
 				</div>
 			) : null}
 			{data.preview && data.chosen ? (
-				<section aria-labelledby="preview-heading">
-					<h2 id="preview-heading" className="mb-2 text-xl font-semibold">
-						{t('report.preview', { month: month(data.preview.lastPeriod) })}
-					</h2>
+				<Section id="preview-heading" title={t('report.preview', { month: formatMonth(data.preview.lastPeriod) })}>
 					<p className="mb-3 max-w-3xl">{data.preview.summary}</p>
 					{data.preview.teams ? (
 						<p className="mb-3 max-w-3xl">
@@ -158,41 +149,13 @@ export default function ReportsPage() {
 							{t('report.download.csv')}
 						</a>
 					</p>
-					<div className="overflow-x-auto">
-						<table className="table bg-white">
-							<thead>
-								<tr>
-									<th scope="col">{t('dash.col.unit')}</th>
-									<th scope="col" className="text-right">
-										{t('dash.col.target')}
-									</th>
-									<th scope="col" className="text-right">
-										{t('dash.col.completed')}
-									</th>
-									<th scope="col" className="text-right">
-										{t('dash.col.rate')}
-									</th>
-									<th scope="col" className="text-right">
-										{t('dash.col.overdue')}
-									</th>
-								</tr>
-							</thead>
-							<tbody>
-								{data.preview.rows.map((r) => (
-									<tr key={`${r.id}-${r.name}`}>
-										<th scope="row" className="text-left font-normal">
-											{r.name}
-										</th>
-										<td className="text-right">{r.target.toLocaleString('vi-VN')}</td>
-										<td className="text-right">{r.completed.toLocaleString('vi-VN')}</td>
-										<td className="text-right">{pct(r.rate)}</td>
-										<td className="text-right">{r.overdue.toLocaleString('vi-VN')}</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
-					</div>
-				</section>
+					<CountsTable
+						className="table bg-white"
+						first={t('dash.col.unit')}
+						columns={['target', 'completed', 'rate', 'overdue']}
+						rows={data.preview.rows.map((r) => ({ key: `${r.id}-${r.name}`, name: r.name, counts: r }))}
+					/>
+				</Section>
 			) : null}
 		</>
 	)
