@@ -18,6 +18,7 @@ import { getGrants } from './auth/permissions.server.ts'
 import { hasAnyRole } from './auth/permissions.ts'
 import { getSession } from './auth/session.server.ts'
 import { AUDIT_ROLES } from './learning/lesson-document.server.ts'
+import { DatabaseUnavailablePage, isDatabaseUnavailable } from './ui/database-unavailable.tsx'
 import stylesheet from './tailwind.css?url'
 import { clientCatalogue } from './ui/i18n.server.ts'
 import { langFromRequest, useLang, useT, type Lang } from './ui/i18n.ts'
@@ -32,7 +33,14 @@ export const links: LinksFunction = () => [
 export const meta: MetaFunction = ({ error }) => {
 	if (!error) return [{ title: 'Văn Minh Số' }]
 	const status = isRouteErrorResponse(error) ? error.status : 500
-	const title = status === 403 ? 'Không có quyền truy cập' : status === 404 ? 'Không tìm thấy trang' : 'Đã có lỗi xảy ra'
+	const title =
+		status === 403
+			? 'Không có quyền truy cập'
+			: status === 404
+				? 'Không tìm thấy trang'
+				: isRouteErrorResponse(error) && isDatabaseUnavailable(error.data)
+					? 'Mất kết nối tới cơ sở dữ liệu'
+					: 'Đã có lỗi xảy ra'
 	return [{ title: `${title} | Văn Minh Số` }]
 }
 
@@ -190,6 +198,17 @@ export function ErrorBoundary() {
 	const t = useT()
 	const status = isRouteErrorResponse(error) ? error.status : 500
 	const key = status === 403 ? '403' : status === 404 ? '404' : status === 413 ? '413' : '500'
+	// The database connection dropped (server/db-unavailable.ts): "not saved, try again", not a generic error.
+	if (isRouteErrorResponse(error) && isDatabaseUnavailable(error.data)) {
+		return (
+			<>
+				<Header />
+				<main id="main" tabIndex={-1} className="mx-auto w-full max-w-5xl flex-1 px-4 py-6">
+					<DatabaseUnavailablePage data={error.data} />
+				</main>
+			</>
+		)
+	}
 	if (key === '500' && typeof document === 'undefined') console.error(error)
 	return (
 		<>

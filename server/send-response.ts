@@ -9,10 +9,16 @@
 // so the size limits could only look at Content-Length (a chunked body went through whole, and `formData()` kept
 // all of it in memory), and a client that left mid-body ended the stream normally (a cut-short form was parsed).
 // Here the body is counted as it arrives and errors past the route's limit; the 413 is answered at once.
+//
+// Each request runs with a DatabaseWatch (app/db-retry.server.ts) and every route's loader and action guarded by
+// server/db-unavailable.ts: a dropped database connection gives a GET one more run, or a 503 "not saved, try
+// again" page with Retry-After, instead of a 500.
 import { type Writable } from 'node:stream'
 import { type AppLoadContext, createRequestHandler as createRemixHandler, type ServerBuild } from '@remix-run/node'
 import type express from 'express'
+import { databaseWatch, watchDatabase } from '../app/db-retry.server.ts'
 import { BodyNulError, BodyTooLargeError, limitedBody, refuseNul, refuseTooLarge } from './body-limit.ts'
+import { guardDatabase, RETRY_AFTER_SECONDS } from './db-unavailable.ts'
 
 type GetLoadContext = (req: express.Request, res: express.Response) => AppLoadContext | Promise<AppLoadContext>
 
@@ -29,20 +35,28 @@ export function createRequestHandler({
 	/** Bytes the request's body may have; past that it is refused with a 413 as it arrives. */
 	bodyLimit?: (req: express.Request) => number
 }): express.RequestHandler {
-	const handle = createRemixHandler(build, mode)
-	return async (req, res, next) => {
-		try {
-			const request = remixRequest(req, res, bodyLimit(req))
-			const context = await getLoadContext?.(req, res)
-			const response = await handle(request, context)
-			// The body was refused while the app read it: the 413 (or 400) has been sent, whatever the app answered.
-			if (res.headersSent) await response.body?.cancel()
-			else await sendResponse(res, response)
-		} catch (error) {
-			// Express 4 does not catch rejected promises: hand the error on, as the adapter does.
-			next(error)
-		}
-	}
+	const handle = createRemixHandler(typeof build === 'function' ? async () => guardDatabase(await build()) : guardDatabase(build), mode)
+	return (req, res, next) =>
+		watchDatabase(async () => {
+			try {
+				const request = remixRequest(req, res, bodyLimit(req))
+				const context = await getLoadContext?.(req, res)
+				let response = await handle(request, context)
+				// Remix keeps only Set-Cookie from a thrown response's headers on a page: the 503 of a lost database
+				// connection gets its Retry-After back here.
+				if (response.status === 503 && (databaseWatch()?.lost ?? 0) > 0 && !response.headers.has('Retry-After')) {
+					const headers = new Headers(response.headers)
+					headers.set('Retry-After', String(RETRY_AFTER_SECONDS))
+					response = new Response(response.body, { status: response.status, statusText: response.statusText, headers })
+				}
+				// The body was refused while the app read it: the 413 (or 400) has been sent, whatever the app answered.
+				if (res.headersSent) await response.body?.cancel()
+				else await sendResponse(res, response)
+			} catch (error) {
+				// Express 4 does not catch rejected promises: hand the error on, as the adapter does.
+				next(error)
+			}
+		})
 }
 
 /**
