@@ -1,13 +1,16 @@
 import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { forbidden, notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
 import { UnitAsOfSchema, UnitEditSchema } from '#app/org/schema.ts'
 import { canAdminister, closeUnit, getTree, getUnit, isInSubtree, moveUnit, PARENT_KINDS, renameUnit } from '#app/org/tree.server.ts'
 import { unitAsOf, unitHistory } from '#app/org/unit-history.server.ts'
-import { vnDay } from '#app/ui/dates.ts'
+import { SelectField } from '#app/ui/choice-fields.tsx'
+import { formatIsoDay, vnDay } from '#app/ui/dates.ts'
 import { langFromRequest, useErrorText, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
+import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { DataTable } from '#app/ui/table.tsx'
 import { grassrootsTypes, setGrassrootsType } from '#app/youth/profile.server.ts'
 import { GRASSROOTS_TYPES, YouthProfileSchema } from '#app/youth/schema.ts'
 
@@ -63,11 +66,6 @@ function serialiseAsOf(asOf: NonNullable<Awaited<ReturnType<typeof unitAsOf>>>) 
 	return { state: asOf.state, name: asOf.name, path: asOf.ancestors.map((a) => a.name) }
 }
 
-/** yyyy-mm-dd → dd/mm/yyyy, the way dates are read in Vietnam (and in en-GB). */
-function shown(day: string) {
-	return day.split('-').reverse().join('/')
-}
-
 export async function action({ request, params }: ActionFunctionArgs) {
 	const { user, grants, target } = await requireTarget(request, params)
 	const t = translator(langFromRequest(request))
@@ -91,7 +89,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 				? await moveUnit(target.id, { parentId: v.parentId, at: v.at }, actor)
 				: await closeUnit(target.id, { at: v.at }, actor)
 	if (!outcome.ok) {
-		const message = t(`tree.outcome.${outcome.error}`, outcome.since ? { date: shown(vnDay(outcome.since)) } : undefined)
+		const message = t(`tree.outcome.${outcome.error}`, outcome.since ? { date: formatIsoDay(vnDay(outcome.since)) } : undefined)
 		return json({ result: submission.reply({ formErrors: [message] }), notice: null }, { status: outcome.error === 'forbidden' ? 403 : 400 })
 	}
 	return json({ result: submission.reply(), notice: t(`tree.done.${v.intent}`) })
@@ -105,13 +103,16 @@ export default function UnitEditPage() {
 	const errors = data?.result && 'error' in data.result ? (data.result.error ?? {}) : {}
 	return (
 		<>
-			<p className="mb-1 text-sm">
-				<Link to={`/org/${unit.id}`}>{unit.name}</Link> › <Link to={`/org/${unit.id}/tree`}>{t('tree.title')}</Link>
-			</p>
+			<Breadcrumbs
+				crumbs={[
+					{ to: `/org/${unit.id}`, label: unit.name },
+					{ to: `/org/${unit.id}/tree`, label: t('tree.title') },
+				]}
+			/>
 			<h1 className="mb-1 text-2xl font-bold">{target.name}</h1>
 			<p className="mb-4 text-gray-700">
 				{t('org.col.code')}: {target.code} · {t(`kind.${target.kind}`)}
-				{target.closedFrom ? ` · ${t('tree.closingOn', { date: shown(target.closedFrom) })}` : null}
+				{target.closedFrom ? ` · ${t('tree.closingOn', { date: formatIsoDay(target.closedFrom) })}` : null}
 			</p>
 			{data?.notice ? (
 				<p role="status" className="alert alert-success mb-4">
@@ -131,17 +132,12 @@ export default function UnitEditPage() {
 				<Form method="post" className="card mb-6 max-w-xl">
 					<h2 className="mb-3 text-xl font-semibold">{t('youth.invite.grassroots.label')}</h2>
 					<input type="hidden" name="intent" value="youth-profile" />
-					<label htmlFor="grassrootsType" className="label">
-						{t('youth.invite.grassroots.label')}
-					</label>
-					<select id="grassrootsType" name="grassrootsType" className="field mb-4" defaultValue={grassroots.type ?? ''} required>
-						<option value="">{t('youth.invite.grassroots.none')}</option>
-						{GRASSROOTS_TYPES.map((g) => (
-							<option key={g} value={g}>
-								{t(`youth.invite.grassroots.${g}`)}
-							</option>
-						))}
-					</select>
+					<SelectField
+						label={t('youth.invite.grassroots.label')}
+						plain={{ id: 'grassrootsType', name: 'grassrootsType', defaultValue: grassroots.type ?? '', required: true }}
+						placeholder={t('youth.invite.grassroots.none')}
+						options={GRASSROOTS_TYPES.map((g) => ({ value: g, label: t(`youth.invite.grassroots.${g}`) }))}
+					/>
 					<button type="submit" className="btn btn-secondary">
 						{t('youth.invite.grassroots.save')}
 					</button>
@@ -156,13 +152,7 @@ export default function UnitEditPage() {
 							{t('tree.name')}
 						</label>
 						<input id="name" name="name" defaultValue={target.name} className="field mb-4" required />
-						<label htmlFor="rename-at" className="label">
-							{t('roster.effectiveAt')}
-						</label>
-						<input id="rename-at" name="at" type="date" defaultValue={dates.today} min={dates.min} max={dates.today} required className="field" aria-describedby="rename-at-hint" />
-						<p id="rename-at-hint" className="mb-4 mt-1 text-sm text-gray-700">
-							{t('tree.changeAtHint')}
-						</p>
+						<ChangeDate id="rename-at" label={t('roster.effectiveAt')} hint={t('tree.changeAtHint')} today={dates.today} min={dates.min} max={dates.today} />
 						<button type="submit" className="btn">
 							{t('tree.renameSubmit')}
 						</button>
@@ -170,24 +160,13 @@ export default function UnitEditPage() {
 					<Form method="post" className="card">
 						<h2 className="mb-3 text-xl font-semibold">{t('tree.move')}</h2>
 						<input type="hidden" name="intent" value="move" />
-						<label htmlFor="parentId" className="label">
-							{t('tree.newParent')}
-						</label>
-						<select id="parentId" name="parentId" className="field mb-4" defaultValue="">
-							<option value="">{t('members.chooseUnit')}</option>
-							{parents.map((p) => (
-								<option key={p.id} value={p.id}>
-									{p.name}
-								</option>
-							))}
-						</select>
-						<label htmlFor="move-at" className="label">
-							{t('roster.effectiveAt')}
-						</label>
-						<input id="move-at" name="at" type="date" defaultValue={dates.today} min={dates.min} max={dates.today} required className="field" aria-describedby="move-at-hint" />
-						<p id="move-at-hint" className="mb-4 mt-1 text-sm text-gray-700">
-							{t('tree.changeAtHint')}
-						</p>
+						<SelectField
+							label={t('tree.newParent')}
+							plain={{ id: 'parentId', name: 'parentId', defaultValue: '' }}
+							placeholder={t('members.chooseUnit')}
+							options={parents.map((p) => ({ value: p.id, label: p.name }))}
+						/>
+						<ChangeDate id="move-at" label={t('roster.effectiveAt')} hint={t('tree.changeAtHint')} today={dates.today} min={dates.min} max={dates.today} />
 						<button type="submit" className="btn btn-secondary">
 							{t('tree.moveSubmit')}
 						</button>
@@ -196,47 +175,28 @@ export default function UnitEditPage() {
 						<h2 className="mb-3 text-xl font-semibold">{t('tree.close')}</h2>
 						<p className="mb-3 text-sm">{t('tree.closeHint')}</p>
 						<input type="hidden" name="intent" value="close" />
-						<label htmlFor="close-at" className="label">
-							{t('tree.closeAt')}
-						</label>
-						<input id="close-at" name="at" type="date" defaultValue={dates.today} min={dates.min} max={dates.maxClose} required className="field" aria-describedby="close-at-hint" />
-						<p id="close-at-hint" className="mb-4 mt-1 text-sm text-gray-700">
-							{t('tree.closeAtHint')}
-						</p>
+						<ChangeDate id="close-at" label={t('tree.closeAt')} hint={t('tree.closeAtHint')} today={dates.today} min={dates.min} max={dates.maxClose} />
 						<button type="submit" className="btn btn-secondary">
 							{t('tree.closeSubmit')}
 						</button>
 					</Form>
 				</div>
 			)}
-			<section aria-labelledby="history-heading" className="mt-8">
-				<h2 id="history-heading" className="mb-2 text-xl font-semibold">
-					{t('tree.history')}
-				</h2>
-				<div className="mb-4 overflow-x-auto">
-					<table className="table bg-white">
-						<thead>
-							<tr>
-								<th scope="col">{t('tree.history.from')}</th>
-								<th scope="col">{t('tree.history.to')}</th>
-								<th scope="col">{t('tree.history.name')}</th>
-								<th scope="col">{t('tree.history.parent')}</th>
-								<th scope="col">{t('tree.history.change')}</th>
-							</tr>
-						</thead>
-						<tbody>
-							{history.map((p) => (
-								<tr key={`${p.from}-${p.name}-${p.parentName}`}>
-									<td>{shown(p.from)}</td>
-									<td>{p.to ? shown(p.to) : t('tree.history.now')}</td>
-									<td>{p.name}</td>
-									<td>{p.parentName ?? '—'}</td>
-									<td>{t(CHANGE_LABEL[p.change as keyof typeof CHANGE_LABEL])}</td>
-								</tr>
-							))}
-						</tbody>
-					</table>
-				</div>
+			<Section id="history-heading" title={t('tree.history')} className="mt-8">
+				<DataTable
+					wrapperClassName="mb-4 overflow-x-auto"
+					columns={[t('tree.history.from'), t('tree.history.to'), t('tree.history.name'), t('tree.history.parent'), t('tree.history.change')]}
+				>
+					{history.map((p) => (
+						<tr key={`${p.from}-${p.name}-${p.parentName}`}>
+							<td>{formatIsoDay(p.from)}</td>
+							<td>{p.to ? formatIsoDay(p.to) : t('tree.history.now')}</td>
+							<td>{p.name}</td>
+							<td>{p.parentName ?? '—'}</td>
+							<td>{t(CHANGE_LABEL[p.change as keyof typeof CHANGE_LABEL])}</td>
+						</tr>
+					))}
+				</DataTable>
 				<Form method="get" className="card max-w-xl">
 					<h3 className="mb-3 text-lg font-semibold">{t('tree.asOf')}</h3>
 					<label htmlFor="as-of" className="label">
@@ -251,16 +211,31 @@ export default function UnitEditPage() {
 							{!lookup.valid || !lookup.result
 								? t('tree.error.asOf')
 								: lookup.result.state === 'not-yet'
-									? t('tree.asOf.notYet', { date: shown(lookup.date), founded: shown(lookup.result.founded) })
+									? t('tree.asOf.notYet', { date: formatIsoDay(lookup.date), founded: formatIsoDay(lookup.result.founded) })
 									: lookup.result.state === 'closed'
-										? t('tree.asOf.closed', { date: shown(lookup.date), name: lookup.result.name, closed: shown(lookup.result.closed) })
+										? t('tree.asOf.closed', { date: formatIsoDay(lookup.date), name: lookup.result.name, closed: formatIsoDay(lookup.result.closed) })
 										: lookup.result.path.length
-											? t('tree.asOf.open', { date: shown(lookup.date), name: lookup.result.name, path: lookup.result.path.join(' › ') })
-											: t('tree.asOf.openRoot', { date: shown(lookup.date), name: lookup.result.name })}
+											? t('tree.asOf.open', { date: formatIsoDay(lookup.date), name: lookup.result.name, path: lookup.result.path.join(' › ') })
+											: t('tree.asOf.openRoot', { date: formatIsoDay(lookup.date), name: lookup.result.name })}
 						</p>
 					) : null}
 				</Form>
-			</section>
+			</Section>
+		</>
+	)
+}
+
+/** The day a change takes effect: today by default, within the range the history allows. */
+function ChangeDate({ id, label, hint, today, min, max }: { id: string; label: string; hint: string; today: string; min: string; max: string }) {
+	return (
+		<>
+			<label htmlFor={id} className="label">
+				{label}
+			</label>
+			<input id={id} name="at" type="date" defaultValue={today} min={min} max={max} required className="field" aria-describedby={`${id}-hint`} />
+			<p id={`${id}-hint`} className="mb-4 mt-1 text-sm text-gray-700">
+				{hint}
+			</p>
 		</>
 	)
 }
