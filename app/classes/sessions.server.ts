@@ -1,14 +1,14 @@
 // Class sessions (decision 015): a TrainingEvent of kind CLASS_SESSION on a class, driven by the teacher who started
 // it. Students join with its 6-character code while it is open; they follow TrainingEvent.step and answer the quick
-// questions. Closing records attendance and the class's completions (Enrollment and Certificate with source CLASS)
-// in one transaction. Everything lives in the database so that any app process can serve any request; the student
-// requests (join, follow, answer) are a few prepared statements, because a whole class sends them at once.
+// questions. Closing records attendance and the class's completions (through app/learning/completion.server.ts,
+// source CLASS) in one transaction. Everything lives in the database so that any app process can serve any request;
+// the student requests (join, follow, answer) are a few prepared statements, because a whole class sends them at once.
 import { randomInt } from 'node:crypto'
 import { audit } from '#app/auth/audit.server.ts'
 import { hit, type Limit, peek } from '#app/auth/rate-limit.server.ts'
-import { issueCertificate } from '#app/certificates/issue.server.ts'
 import { listCourses, getCourse } from '#app/content/courses.server.ts'
 import { db, newId, Prisma, sql } from '#app/db.server.ts'
+import { completeCourse } from '#app/learning/completion.server.ts'
 import { ensureCurrentVersion } from '#app/learning/versions.server.ts'
 import { compareVi, sortByViName } from '#app/ui/collation.ts'
 import { sessionSteps } from './steps.server.ts'
@@ -176,15 +176,17 @@ export async function closeClassSession(event: ClassSession, entries: Array<Clos
 			// The claim: two teachers' tabs (or a double click) cannot both close and record.
 			const claimed = await tx.trainingEvent.updateMany({ where: { id: event.id, closedAt: null }, data: { closedAt: at } })
 			if (claimed.count !== 1) return { ok: false as const, error: 'closed' as const }
-			let completions = 0
+			const completing: Array<string> = []
 			for (const e of valid) {
 				await tx.attendance.upsert({
 					where: { eventId_userId: { eventId: event.id, userId: e.userId } },
 					create: { eventId: event.id, userId: e.userId, present: e.present, passed: e.present ? e.completed : null },
 					update: { present: e.present, passed: e.present ? e.completed : null, recordedAt: at },
 				})
-				if (e.present && e.completed && (await completeByClass(tx, e.userId, current.version.id, at))) completions++
+				if (e.present && e.completed) completing.push(e.userId)
 			}
+			const issued = await completeCourse(tx, { source: 'CLASS', courseVersionId: current.version.id, at, userIds: completing, audit: { actorId: null, details: { source: 'CLASS' } } })
+			const completions = issued.length
 			const present = valid.filter((e) => e.present).length
 			await audit(
 				{ actorId: actor.actorId, action: 'class.session.close', targetType: 'TrainingEvent', targetId: event.id, orgUnitId: event.orgUnitId, request: actor.request, details: { recorded: valid.length, present, completions, refused: entries.length - valid.length } },
@@ -194,16 +196,6 @@ export async function closeClassSession(event: ClassSession, entries: Array<Clos
 		},
 		{ timeout: 5 * 60 * 1000 },
 	)
-}
-
-async function completeByClass(tx: Prisma.TransactionClient, userId: string, courseVersionId: string, at: Date) {
-	const enrollment = await tx.enrollment.findUnique({ where: { userId_courseVersionId: { userId, courseVersionId } } })
-	if (enrollment?.status === 'COMPLETED') return false
-	if (enrollment) await tx.enrollment.update({ where: { id: enrollment.id }, data: { status: 'COMPLETED', source: 'CLASS', completedAt: at, lastActivityAt: at } })
-	else await tx.enrollment.create({ data: { userId, courseVersionId, status: 'COMPLETED', source: 'CLASS', startedAt: at, lastActivityAt: at, completedAt: at } })
-	const certificate = await issueCertificate(tx, { userId, courseVersionId, source: 'CLASS', at })
-	await audit({ actorId: null, action: 'certificate.issue', targetType: 'Certificate', targetId: certificate.serial, orgUnitId: certificate.orgUnitId, details: { source: 'CLASS' } }, tx)
-	return true
 }
 
 /** Recent sessions of a class, newest first. */

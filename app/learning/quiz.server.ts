@@ -3,14 +3,15 @@
 //
 // Starting, showing and submitting an attempt are what a whole department or class does at the same minute, so they
 // run as a few prepared statements (sql()) instead of a dozen Prisma queries each: Prisma's per-statement CPU was
-// most of a submit's time (decision 014). Grading, the completion decision and the certificate's signed fields are
-// computed here in TypeScript, with the same functions as everywhere else; only the reads and writes are SQL.
+// most of a submit's time (decision 014). Grading and the completion decision are computed here in TypeScript; the
+// submit's write is the completion path's (completion.server.ts): the claim of the attempt and, when it completes the
+// course, the completion of every source, in one statement.
 import { randomBytes } from 'node:crypto'
-import { auditRow } from '#app/auth/audit.server.ts'
-import { newCertificateFields } from '#app/certificates/issue.server.ts'
 import { getCourse, getQuiz } from '#app/content/courses.server.ts'
 import { type Quiz } from '#app/content/schema.ts'
 import { newId, sql, SQL_TIME } from '#app/db.server.ts'
+import { type Completion, submitQuizAttempt } from './completion.server.ts'
+import { issuingUnitSql } from './completion.sql.ts'
 import { progressFromDone } from './progress.server.ts'
 import { drawAttempt, grade, type Answers, type DrawnAttempt } from './quiz.ts'
 
@@ -159,33 +160,22 @@ export async function saveAnswers(attemptId: string, answers: Answers) {
 export type SubmitOutcome = { graded: boolean; passed: boolean; completed: boolean; certificateSerial: string | null }
 
 // What grading and a certificate need: the enrollment, its pinned version, completed lessons, and the holder's
-// name and unit at `$2`, chosen as issueCertificate does: the earliest current membership that an open assignment of
-// the course covers (someone in a government unit and a chi đoàn gets the certificate where the course was required
-// of them), else the earliest current membership.
+// name and the unit the certificate would be issued in at `$2` (the completion rule: issuingUnitSql).
 const SUBMIT_CONTEXT = {
 	name: 'quiz-submit-context',
-	text: `SELECT e.status::text AS status, e."courseVersionId", v.version, v.title, v."passMark", v."validityMonths",
+	text: `SELECT e.status::text AS status, e."userId", e."courseVersionId", v.version, v.title, v."passMark", v."validityMonths",
 			ARRAY(SELECT lp."lessonSlug" FROM "LessonProgress" lp WHERE lp."enrollmentId" = e.id AND lp."completedAt" IS NOT NULL) AS "lessonsDone",
 			u."fullName", m.id AS "orgUnitId", m.name AS "orgName"
 		FROM "Enrollment" e
 		JOIN "CourseVersion" v ON v.id = e."courseVersionId"
 		JOIN "User" u ON u.id = e."userId"
-		LEFT JOIN LATERAL (
-			SELECT o.id, o.name FROM "Membership" ms JOIN "OrgUnit" o ON o.id = ms."orgUnitId"
-			WHERE ms."userId" = u.id AND ms."validFrom" <= ${SQL_TIME(2)} AND (ms."validTo" IS NULL OR ms."validTo" > ${SQL_TIME(2)})
-			ORDER BY EXISTS (
-				SELECT 1 FROM "Assignment" a
-				WHERE a."courseId" = v."courseId" AND a."orgUnitId" = ANY (string_to_array(trim(BOTH '/' FROM o.path), '/')::int[])
-					AND a."createdAt" <= ${SQL_TIME(2)} AND (a."closedAt" IS NULL OR a."closedAt" > ${SQL_TIME(2)})
-					AND (a."audienceTag" IS NULL OR a."audienceTag" = ANY (ms.tags))
-			) DESC, ms."validFrom"
-			LIMIT 1
-		) m ON true
+		LEFT JOIN ${issuingUnitSql('u.id', 'v."courseId"', SQL_TIME(2))} m ON true
 		WHERE e.id = $1`,
 }
 
 type SubmitContext = {
 	status: string
+	userId: string
 	courseVersionId: string
 	version: number
 	title: string
@@ -195,31 +185,6 @@ type SubmitContext = {
 	fullName: string
 	orgUnitId: number | null
 	orgName: string | null
-}
-
-// One statement, so one transaction: claim the attempt (only while unsubmitted: of two concurrent submissions the
-// second waits for the first's row lock and then matches nothing), then — only if it was claimed and $6 says the
-// course is now complete — complete the enrollment (unless already complete), issue the certificate and audit it.
-const SUBMIT = {
-	name: 'quiz-submit',
-	text: `WITH claimed AS (
-			UPDATE "QuizAttempt" SET answers = $2::jsonb, score = $3, passed = $4, "submittedAt" = ${SQL_TIME(5)}
-			WHERE id = $1 AND "submittedAt" IS NULL
-			RETURNING "enrollmentId"
-		), completed AS (
-			UPDATE "Enrollment" e SET status = 'COMPLETED', "completedAt" = ${SQL_TIME(5)}, "lastActivityAt" = ${SQL_TIME(5)}
-			FROM claimed WHERE $6::boolean AND e.id = claimed."enrollmentId" AND e.status <> 'COMPLETED'
-			RETURNING e.id
-		), certificate AS (
-			INSERT INTO "Certificate" (id, serial, "userId", "courseVersionId", "holderName", "orgUnitId", "orgName", "courseTitle", source, "issuedAt", "expiresAt", signature)
-			SELECT $7::text, $8::text, $9::text, $10::text, $11::text, $12::int, $13::text, $14::text, 'ONLINE'::"CompletionSource", ${SQL_TIME(5)}, ${SQL_TIME(15)}, $16::text
-			FROM completed
-			RETURNING serial
-		), audited AS (
-			INSERT INTO "AuditEvent" (id, "actorId", action, "targetType", "targetId", "orgUnitId", ip, at, details)
-			SELECT $17::text, $9::text, 'certificate.issue', 'Certificate', serial, $12::int, $18::text, ${SQL_TIME(5)}, $19::jsonb FROM certificate
-		)
-		SELECT (SELECT count(*) FROM claimed)::int AS claimed, (SELECT serial FROM certificate) AS serial`,
 }
 
 // A submission that lost the race (or a replay): the outcome the winner recorded.
@@ -248,42 +213,19 @@ export async function submitAttempt(
 	const result = grade(quiz.bank, asDrawn(attempt), all, context.passMark)
 	const progress = progressFromDone(slug, context.lessonsDone, result.passed)
 	const completes = result.passed && !!progress && progress.resumeLesson === null && context.status !== 'COMPLETED'
-	const certificate = completes
-		? newCertificateFields(
-				{ userId, courseVersionId: context.courseVersionId, source: 'ONLINE', at: now },
-				{ fullName: context.fullName, unit: context.orgUnitId == null ? null : { id: context.orgUnitId, name: context.orgName ?? '' } },
-				context,
-			)
+	const completion: Completion | null = completes
+		? {
+				userId: context.userId,
+				source: 'ONLINE',
+				at: now,
+				recordedAt: now,
+				holder: { fullName: context.fullName, unit: context.orgUnitId == null ? null : { id: context.orgUnitId, name: context.orgName ?? '' } },
+				version: { id: context.courseVersionId, slug, version: context.version, title: context.title, validityMonths: context.validityMonths },
+				audit: { actorId: userId, request, details: { course: slug, version: context.version, score: result.score } },
+			}
 		: null
-	const event = auditRow({
-		actorId: userId,
-		action: 'certificate.issue',
-		targetType: 'Certificate',
-		request,
-		details: { course: slug, version: context.version, score: result.score },
-	})
-	const [written] = await sql<{ claimed: number; serial: string | null }>(SUBMIT, [
-		attempt.id,
-		JSON.stringify(all),
-		result.score,
-		result.passed,
-		now.getTime(),
-		completes,
-		newId(now.getTime()),
-		certificate?.serial ?? null,
-		userId,
-		context.courseVersionId,
-		certificate?.holderName ?? null,
-		certificate?.orgUnitId ?? null,
-		certificate?.orgName ?? null,
-		certificate?.courseTitle ?? null,
-		certificate?.expiresAt?.getTime() ?? null,
-		certificate?.signature ?? null,
-		newId(now.getTime()),
-		event.ip,
-		JSON.stringify(event.details),
-	])
-	if (!written?.claimed) {
+	const written = await submitQuizAttempt({ attemptId: attempt.id, answers: all, score: result.score, passed: result.passed, at: now }, completion)
+	if (!written.claimed) {
 		const [outcome] = await sql<{ passed: boolean | null; status: string; serial: string | null }>(SUBMITTED, [attempt.id])
 		return { graded: false, passed: !!outcome?.passed, completed: outcome?.status === 'COMPLETED', certificateSerial: outcome?.serial ?? null }
 	}

@@ -1,11 +1,12 @@
 // In-person training (tập huấn): an event with a course, a date, a trainer and a unit. Attendance is recorded by
 // checklist or from a file; attendees who passed the event's quiz — or everyone present when the course allows
-// attendance-only completion — get a completed enrollment with source IN_PERSON and a certificate, in the same
-// transaction as the attendance and its audit row. Recording the same list twice issues nothing twice.
+// attendance-only completion — are completed with source IN_PERSON through the completion path
+// (app/learning/completion.server.ts), in the same transaction as the attendance and its audit row. Recording the
+// same list twice issues nothing twice.
 import { audit } from '#app/auth/audit.server.ts'
-import { issueCertificate } from '#app/certificates/issue.server.ts'
 import { getCourse } from '#app/content/courses.server.ts'
-import { db, type Prisma } from '#app/db.server.ts'
+import { db } from '#app/db.server.ts'
+import { completeCourse } from '#app/learning/completion.server.ts'
 import { ensureCurrentVersion } from '#app/learning/versions.server.ts'
 import { compareViNames, foldVi, normalizeName } from '#app/ui/collation.ts'
 import { type ImportMessage } from './import-messages.ts'
@@ -118,7 +119,7 @@ export async function recordAttendance(event: { id: string; startsAt: Date; orgU
 	const attendanceOnly = attendanceCompletes(event.course.slug)
 	return db.$transaction(
 		async (tx) => {
-			let certificates = 0
+			const completing: Array<string> = []
 			for (const e of valid) {
 				const passed = e.present && e.passed
 				await tx.attendance.upsert({
@@ -126,10 +127,12 @@ export async function recordAttendance(event: { id: string; startsAt: Date; orgU
 					create: { eventId: event.id, userId: e.userId, present: e.present, passed: e.present ? e.passed : null },
 					update: { present: e.present, passed: e.present ? e.passed : null, recordedAt: new Date() },
 				})
-				if (e.present && (passed || attendanceOnly)) {
-					if (await complete(tx, e.userId, current.version.id, event.startsAt)) certificates++
-				}
+				if (e.present && (passed || attendanceOnly)) completing.push(e.userId)
 			}
+			// Completed on the day of the event. The issue is audited without an actor: what the recorder did is the
+			// training.attendance event below.
+			const issued = await completeCourse(tx, { source: 'IN_PERSON', courseVersionId: current.version.id, at: event.startsAt, userIds: completing, audit: { actorId: null, details: { source: 'IN_PERSON' } } })
+			const certificates = issued.length
 			await audit(
 				{
 					actorId: actor.actorId,
@@ -146,17 +149,6 @@ export async function recordAttendance(event: { id: string; startsAt: Date; orgU
 		},
 		{ timeout: 5 * 60 * 1000 },
 	)
-}
-
-/** Completed enrollment (source IN_PERSON) and a certificate, unless the person already completed this version. */
-async function complete(tx: Prisma.TransactionClient, userId: string, courseVersionId: string, at: Date) {
-	const enrollment = await tx.enrollment.findUnique({ where: { userId_courseVersionId: { userId, courseVersionId } } })
-	if (enrollment?.status === 'COMPLETED') return false
-	if (enrollment) await tx.enrollment.update({ where: { id: enrollment.id }, data: { status: 'COMPLETED', source: 'IN_PERSON', completedAt: at, lastActivityAt: at } })
-	else await tx.enrollment.create({ data: { userId, courseVersionId, status: 'COMPLETED', source: 'IN_PERSON', startedAt: at, lastActivityAt: at, completedAt: at } })
-	const certificate = await issueCertificate(tx, { userId, courseVersionId, source: 'IN_PERSON', at })
-	await audit({ actorId: null, action: 'certificate.issue', targetType: 'Certificate', targetId: certificate.serial, orgUnitId: certificate.orgUnitId, details: { source: 'IN_PERSON' } }, tx)
-	return true
 }
 
 // ——— attendance from a file ————————————————————————————————————————————————————————————————

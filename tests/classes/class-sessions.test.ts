@@ -132,6 +132,9 @@ test('a whole class session: code, wrong class, following, answering, driving, c
 	expect(await db.attendance.count({ where: { eventId: event.id, present: true } })).toBe(3)
 	expect(await db.enrollment.count({ where: { source: 'CLASS', status: 'COMPLETED', userId: { in: students.map((s) => s.id) } } })).toBe(2)
 	expect(await db.certificate.count({ where: { source: 'CLASS', userId: { in: students.map((s) => s.id) } } })).toBe(2)
+	// Each completion is also in the outbox, with its certificate (decision 022).
+	const serials = (await db.certificate.findMany({ where: { source: 'CLASS', userId: { in: students.map((s) => s.id) } } })).map((c) => c.serial).sort()
+	expect((await db.completionEvent.findMany({ where: { source: 'CLASS', userId: { in: students.map((s) => s.id) } } })).map((e) => e.certificateSerial).sort()).toEqual(serials)
 	expect(await db.attendance.count({ where: { userId: outsider.id } })).toBe(0)
 	// The code has expired with the session.
 	expect(await joinClassSession(code, students[2]!.id)).toEqual({ ok: false, error: 'closed' })

@@ -1,0 +1,185 @@
+// The one way a course gets completed (decision 022). Every source — the online quiz, in-person training, a class
+// session, and later imports or LTI launches — ends here: the enrollment is completed (unless it already is), the
+// certificate is signed and issued, the issue is audited and the completion is written to the outbox
+// (CompletionEvent), all by one statement (completion.sql.ts), so they commit or roll back together and a replay
+// writes nothing twice. What follows a completion elsewhere (xAPI statements, webhooks, notifications) reads the
+// outbox, never the sources.
+//
+// Which unit issues the certificate is decided here in TypeScript (`issuingUnit`, for the sources that complete many
+// people at once from one read) and in SQL (`issuingUnitSql`, inside the quiz's one-statement submit): one rule
+// written twice for speed, held equal by tests/learning/completion.test.ts on generated cases.
+import { auditRow } from '#app/auth/audit.server.ts'
+import { type CertificateHolder, newCertificateFields } from '#app/certificates/issue.server.ts'
+import { newId, type Prisma, sql } from '#app/db.server.ts'
+import { type CompletionSource } from '#app/generated/prisma/enums.ts'
+import { COMPLETE, type CompletionValues, QUIZ_SUBMIT } from './completion.sql.ts'
+
+export type { CompletionSource }
+
+export type HolderMembership = { id: string; validFrom: Date; validTo: Date | null; tags: ReadonlyArray<string>; orgUnit: { id: number; name: string; path: string } }
+export type CourseAssignment = { orgUnitId: number; audienceTag: string | null; createdAt: Date; closedAt: Date | null }
+
+const unitIdsOnPath = (path: string) => path.split('/').filter(Boolean).map(Number)
+
+/**
+ * The unit a certificate of a course is issued in, at `at`, from the holder's memberships and the course's
+ * assignments: the oldest current membership that an open assignment covers (made on its unit or one above it, for
+ * everyone or for a tag the membership has), else the oldest current membership; equal starts are ordered by
+ * membership id. The SQL twin is `issuingUnitSql` (completion.sql.ts).
+ */
+export function issuingUnit(memberships: ReadonlyArray<HolderMembership>, assignments: ReadonlyArray<CourseAssignment>, at: Date) {
+	const current = memberships
+		.filter((m) => m.validFrom <= at && (m.validTo === null || m.validTo > at))
+		// Code-unit order, as the SQL's COLLATE "C".
+		.sort((a, b) => a.validFrom.getTime() - b.validFrom.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+	const open = assignments.filter((a) => a.createdAt <= at && (a.closedAt === null || a.closedAt > at))
+	const covered = current.find((m) => {
+		const above = unitIdsOnPath(m.orgUnit.path)
+		return open.some((a) => above.includes(a.orgUnitId) && (a.audienceTag === null || m.tags.includes(a.audienceTag)))
+	})
+	const chosen = covered ?? current[0]
+	return chosen ? { id: chosen.orgUnit.id, name: chosen.orgUnit.name } : null
+}
+
+type Reader = Pick<Prisma.TransactionClient, 'user' | 'assignment'>
+
+/** Name and issuing unit of each of `userIds` for a certificate of course `courseId` at `at`: two reads for any number. */
+export async function certificateHolders(client: Reader, userIds: ReadonlyArray<string>, courseId: string, at: Date) {
+	const users = await client.user.findMany({
+		where: { id: { in: [...userIds] } },
+		select: {
+			id: true,
+			fullName: true,
+			memberships: {
+				where: { validFrom: { lte: at }, OR: [{ validTo: null }, { validTo: { gt: at } }] },
+				select: { id: true, validFrom: true, validTo: true, tags: true, orgUnit: { select: { id: true, name: true, path: true } } },
+			},
+		},
+	})
+	const above = [...new Set(users.flatMap((u) => u.memberships.flatMap((m) => unitIdsOnPath(m.orgUnit.path))))]
+	const assignments = above.length
+		? await client.assignment.findMany({ where: { courseId, orgUnitId: { in: above } }, select: { orgUnitId: true, audienceTag: true, createdAt: true, closedAt: true } })
+		: []
+	return new Map<string, CertificateHolder>(users.map((u) => [u.id, { fullName: u.fullName, unit: issuingUnit(u.memberships, assignments, at) }]))
+}
+
+/** The course version a completion is of, as the certificate and the outbox name it. */
+export type CompletedVersion = { id: string; slug: string; version: number; title: string; validityMonths: number | null }
+
+/** Who or what completed it, for the audit event `certificate.issue` (the request gives the address). */
+export type CompletionAudit = { actorId: string | null; request?: Request; details?: Prisma.InputJsonValue }
+
+/** `at`: when the course was completed (a training's day); `recordedAt`: when this is written, now unless given. */
+export type Completion = { userId: string; source: CompletionSource; at: Date; recordedAt?: Date; holder: CertificateHolder; version: CompletedVersion; audit: CompletionAudit }
+
+/** The write of one completion: new ids, the signed certificate, its audit event and the outbox row. */
+export function completionValues(input: Completion): CompletionValues {
+	const certificate = newCertificateFields({ userId: input.userId, courseVersionId: input.version.id, source: input.source, at: input.at }, input.holder, input.version)
+	const event = auditRow({ ...input.audit, action: 'certificate.issue', targetType: 'Certificate', orgUnitId: certificate.orgUnitId })
+	return {
+		enrollmentId: newId(),
+		userId: input.userId,
+		courseVersionId: input.version.id,
+		courseSlug: input.version.slug,
+		courseVersion: input.version.version,
+		source: input.source,
+		at: input.at,
+		certificateId: newId(),
+		serial: certificate.serial,
+		holderName: certificate.holderName,
+		orgUnitId: certificate.orgUnitId,
+		orgName: certificate.orgName,
+		courseTitle: certificate.courseTitle,
+		expiresAt: certificate.expiresAt,
+		signature: certificate.signature,
+		auditId: newId(),
+		recordedAt: input.recordedAt ?? new Date(),
+		actorId: event.actorId,
+		action: event.action,
+		targetType: event.targetType,
+		ip: event.ip,
+		details: event.details,
+		eventId: newId(),
+	}
+}
+
+/**
+ * Completes course version `courseVersionId` for each of `userIds` at `at`, inside the caller's transaction (which
+ * also records why: attendance, a class session's close). People who already completed it get nothing. Returns the
+ * certificates issued.
+ */
+export async function completeCourse(
+	tx: Prisma.TransactionClient,
+	input: { source: CompletionSource; courseVersionId: string; at: Date; userIds: ReadonlyArray<string>; audit: CompletionAudit },
+): Promise<Array<{ userId: string; serial: string }>> {
+	const people = [...new Set(input.userIds)]
+	if (!people.length) return []
+	const version = await tx.courseVersion.findUniqueOrThrow({
+		where: { id: input.courseVersionId },
+		select: { id: true, version: true, title: true, validityMonths: true, courseId: true, course: { select: { slug: true } } },
+	})
+	// Spares signing a certificate the write would not use; the write itself is what guarantees once.
+	const done = new Set(
+		(await tx.enrollment.findMany({ where: { userId: { in: people }, courseVersionId: version.id, status: 'COMPLETED' }, select: { userId: true } })).map((e) => e.userId),
+	)
+	const todo = people.filter((id) => !done.has(id))
+	const holders = await certificateHolders(tx, todo, version.courseId, input.at)
+	const issued: Array<{ userId: string; serial: string }> = []
+	for (const userId of todo) {
+		const holder = holders.get(userId)
+		if (!holder) throw new Error(`User ${userId} does not exist`)
+		const values = completionValues({
+			userId,
+			source: input.source,
+			at: input.at,
+			holder,
+			version: { id: version.id, slug: version.course.slug, version: version.version, title: version.title, validityMonths: version.validityMonths },
+			audit: input.audit,
+		})
+		const [row] = await tx.$queryRawUnsafe<Array<{ serial: string | null }>>(COMPLETE.text, ...COMPLETE.values(values))
+		if (row?.serial) issued.push({ userId, serial: row.serial })
+	}
+	return issued
+}
+
+export type QuizClaim = { attemptId: string; answers: unknown; score: number; passed: boolean; at: Date }
+
+/**
+ * Records a graded quiz attempt — once: a replay or the loser of a double click claims nothing — and, when
+ * `completion` is given (passed, every lesson done, not yet completed), completes the course in the same statement.
+ * One round trip on the learners' hottest write (decision 014).
+ */
+export async function submitQuizAttempt(claim: QuizClaim, completion: Completion | null) {
+	const values = completion ? completionValues(completion) : null
+	const [row] = await sql<{ claimed: number; serial: string | null }>(
+		QUIZ_SUBMIT,
+		QUIZ_SUBMIT.values({ ...(values ?? NO_COMPLETION), ...claim, completes: !!values }),
+	)
+	return { claimed: !!row?.claimed, serial: row?.serial ?? null }
+}
+
+// The completion's inputs of a submit that completes nothing (its CTEs then write nothing).
+const NO_COMPLETION: Omit<CompletionValues, 'at'> = {
+	enrollmentId: null,
+	userId: null,
+	courseVersionId: null,
+	courseSlug: null,
+	courseVersion: null,
+	source: null,
+	certificateId: null,
+	serial: null,
+	holderName: null,
+	orgUnitId: null,
+	orgName: null,
+	courseTitle: null,
+	expiresAt: null,
+	signature: null,
+	auditId: null,
+	recordedAt: null,
+	actorId: null,
+	action: null,
+	targetType: null,
+	ip: null,
+	details: null,
+	eventId: null,
+}
