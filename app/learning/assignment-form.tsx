@@ -1,7 +1,7 @@
 // The part of an assignment's form that creating and editing share: who must complete it, by when, how often, the
 // count a preview returns, and the preview/submit buttons (a preview posts the same form with intent=preview).
 import { type FieldMetadata } from '@conform-to/react'
-import { SelectField } from '#app/ui/choice-fields.tsx'
+import { SelectField } from '#app/ui/fields.tsx'
 import { Field } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
 import { tagLabel } from '#app/ui/labels.ts'

@@ -4,8 +4,11 @@ import { AUDIT_ACTIONS, AUDIT_PAGE_SIZE, AUDIT_ROLES, auditFilterQuery, auditUni
 import { listAuditEvents } from '#app/auth/audit.server.ts'
 import { requireAnyRole } from '#app/auth/permissions.server.ts'
 import { formatVnDateTime } from '#app/ui/dates.ts'
+import { InputField, SelectField } from '#app/ui/fields.tsx'
 import { langFromRequest, type MessageKey, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
+import { Pager } from '#app/ui/layout.tsx'
+import { DataTable } from '#app/ui/table.tsx'
 
 export const meta: MetaFunction = () => [{ title: 'Nhật ký quản trị | Văn Minh Số' }]
 
@@ -56,50 +59,23 @@ export default function AuditPage() {
 			<h1 className="mb-2 text-2xl font-bold">{t('audit.title')}</h1>
 			<p className="mb-4">{t('audit.intro')}</p>
 			<Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-3" aria-label={t('audit.filter.title')}>
-				<div>
-					<label htmlFor="actor" className="label">
-						{t('audit.filter.actor')}
-					</label>
-					<input id="actor" name="actor" type="search" defaultValue={filters.actor} maxLength={100} className="field" />
-				</div>
-				<div>
-					<label htmlFor="action" className="label">
-						{t('audit.filter.action')}
-					</label>
-					<select id="action" name="action" defaultValue={filters.action} className="field">
-						<option value="">{t('audit.filter.anyAction')}</option>
-						{data.actions.map((a) => (
-							<option key={a.value} value={a.value}>
-								{a.label}
-							</option>
-						))}
-					</select>
-				</div>
-				<div>
-					<label htmlFor="unit" className="label">
-						{t('audit.filter.unit')}
-					</label>
-					<select id="unit" name="unit" defaultValue={filters.unit ?? ''} className="field">
-						<option value="">{t('audit.filter.anyUnit')}</option>
-						{data.units.map((u) => (
-							<option key={u.id} value={u.id}>
-								{u.depth ? `— ${u.name}` : u.name}
-							</option>
-						))}
-					</select>
-				</div>
-				<div>
-					<label htmlFor="from" className="label">
-						{t('audit.filter.from')}
-					</label>
-					<input id="from" name="from" type="date" defaultValue={filters.from} className="field" />
-				</div>
-				<div>
-					<label htmlFor="to" className="label">
-						{t('audit.filter.to')}
-					</label>
-					<input id="to" name="to" type="date" defaultValue={filters.to} className="field" />
-				</div>
+				<InputField id="actor" label={t('audit.filter.actor')} type="search" defaultValue={filters.actor} maxLength={100} />
+				<SelectField
+					className=""
+					label={t('audit.filter.action')}
+					plain={{ id: 'action', name: 'action', defaultValue: filters.action }}
+					placeholder={t('audit.filter.anyAction')}
+					options={data.actions}
+				/>
+				<SelectField
+					className=""
+					label={t('audit.filter.unit')}
+					plain={{ id: 'unit', name: 'unit', defaultValue: filters.unit ?? '' }}
+					placeholder={t('audit.filter.anyUnit')}
+					options={data.units.map((u) => ({ value: u.id, label: u.depth ? `— ${u.name}` : u.name }))}
+				/>
+				<InputField id="from" label={t('audit.filter.from')} type="date" defaultValue={filters.from} />
+				<InputField id="to" label={t('audit.filter.to')} type="date" defaultValue={filters.to} />
 				<div className="flex flex-wrap items-end gap-3">
 					<button type="submit" className="btn">
 						{t('audit.filter.submit')}
@@ -123,39 +99,28 @@ export default function AuditPage() {
 				) : null}
 			</p>
 			{events.length ? (
-				<div className="overflow-x-auto">
-					<table className="table bg-white">
-						<thead>
-							<tr>
-								<th scope="col">{t('audit.col.at')}</th>
-								<th scope="col">{t('audit.col.event')}</th>
-								<th scope="col">{t('audit.col.action')}</th>
-								<th scope="col">{t('audit.col.ip')}</th>
-							</tr>
-						</thead>
-						<tbody>
-							{events.map((e) => (
-								<tr key={e.id}>
-									<td className="whitespace-nowrap">{formatVnDateTime(e.at)}</td>
-									<td>
-										<Sentence segments={e.sentence} />
-									</td>
-									<td>{e.actionLabel}</td>
-									<td>{e.ip}</td>
-								</tr>
-							))}
-						</tbody>
-					</table>
-				</div>
+				<DataTable columns={[t('audit.col.at'), t('audit.col.event'), t('audit.col.action'), t('audit.col.ip')]}>
+					{events.map((e) => (
+						<tr key={e.id}>
+							<td className="whitespace-nowrap">{formatVnDateTime(e.at)}</td>
+							<td>
+								<Sentence segments={e.sentence} />
+							</td>
+							<td>{e.actionLabel}</td>
+							<td>{e.ip}</td>
+						</tr>
+					))}
+				</DataTable>
 			) : (
 				<p>{t('audit.empty')}</p>
 			)}
 			{data.pages > 1 ? (
-				<nav aria-label={t('audit.page.label', { page: data.page, pages: data.pages })} className="mt-4 flex flex-wrap items-center gap-4">
-					{data.page > 1 ? <Link to={pageHref(data.page - 1)}>{t('audit.page.prev')}</Link> : null}
-					<span>{t('audit.page.label', { page: data.page, pages: data.pages })}</span>
-					{data.page < data.pages ? <Link to={pageHref(data.page + 1)}>{t('audit.page.next')}</Link> : null}
-				</nav>
+				<Pager
+					label={t('audit.page.label', { page: data.page, pages: data.pages })}
+					status={t('audit.page.label', { page: data.page, pages: data.pages })}
+					prev={data.page > 1 ? { to: pageHref(data.page - 1), label: t('audit.page.prev') } : null}
+					next={data.page < data.pages ? { to: pageHref(data.page + 1), label: t('audit.page.next') } : null}
+				/>
 			) : null}
 		</>
 	)

@@ -18,7 +18,7 @@ import { AssignmentPreviewSchema, AssignmentSchema } from '#app/learning/schema.
 import { TAGS } from '#app/org/tags.ts'
 import { formatVnDate } from '#app/ui/dates.ts'
 import { AssignmentRuleFields } from '#app/learning/assignment-form.tsx'
-import { SelectField } from '#app/ui/choice-fields.tsx'
+import { SelectField } from '#app/ui/fields.tsx'
 import { FormErrors } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'

@@ -4,8 +4,12 @@ import { z } from 'zod'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { listMembers, subtreeUnits, tagsInUse } from '#app/org/members.server.ts'
 import { MEMBER_STATUSES } from '#app/org/schema.ts'
-import { useLang, useT } from '#app/ui/i18n.ts'
+import { formatVnDate } from '#app/ui/dates.ts'
+import { InputField, SelectField } from '#app/ui/fields.tsx'
+import { useT } from '#app/ui/i18n.ts'
 import { tagLabel } from '#app/ui/labels.ts'
+import { Breadcrumbs, Pager } from '#app/ui/layout.tsx'
+import { DataTable } from '#app/ui/table.tsx'
 
 export const meta: MetaFunction = () => [{ title: 'Thành viên | Văn Minh Số' }]
 
@@ -41,7 +45,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export default function MembersPage() {
 	const t = useT()
-	const lang = useLang()
 	const { unit, filter, result, units, tags, query } = useLoaderData<typeof loader>()
 	const minDepth = Math.min(...units.map((u) => u.depth))
 	const pageLink = (page: number) => {
@@ -49,59 +52,32 @@ export default function MembersPage() {
 		params.set('page', String(page))
 		return `?${params}`
 	}
-	const date = (iso: string) => new Date(iso).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' })
 	return (
 		<>
-			<p className="mb-1 text-sm">
-				<Link to={`/org/${unit.id}`}>{unit.name}</Link>
-			</p>
+			<Breadcrumbs crumbs={[{ to: `/org/${unit.id}`, label: unit.name }]} />
 			<h1 className="mb-4 text-2xl font-bold">{t('members.title')}</h1>
 			<Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-4" role="search">
-				<div>
-					<label htmlFor="q" className="label">
-						{t('members.search')}
-					</label>
-					<input id="q" name="q" type="search" defaultValue={filter.q} className="field" />
-				</div>
-				<div>
-					<label htmlFor="unit" className="label">
-						{t('org.col.unit')}
-					</label>
-					<select id="unit" name="unit" defaultValue={filter.unit} className="field">
-						<option value="">{t('members.allUnits')}</option>
-						{units.map((u) => (
-							<option key={u.id} value={u.id}>
-								{'\u00a0\u00a0'.repeat(u.depth - minDepth)}
-								{u.name}
-							</option>
-						))}
-					</select>
-				</div>
-				<div>
-					<label htmlFor="tag" className="label">
-						{t('org.col.tags')}
-					</label>
-					<select id="tag" name="tag" defaultValue={filter.tag} className="field">
-						<option value="">{t('members.allTags')}</option>
-						{tags.map((tag) => (
-							<option key={tag} value={tag}>
-								{tagLabel(t, tag)}
-							</option>
-						))}
-					</select>
-				</div>
-				<div>
-					<label htmlFor="status" className="label">
-						{t('org.col.status')}
-					</label>
-					<select id="status" name="status" defaultValue={filter.status} className="field">
-						{MEMBER_STATUSES.map((s) => (
-							<option key={s} value={s}>
-								{t(`members.status.${s}`)}
-							</option>
-						))}
-					</select>
-				</div>
+				<InputField id="q" label={t('members.search')} type="search" defaultValue={filter.q} />
+				<SelectField
+					className=""
+					label={t('org.col.unit')}
+					plain={{ id: 'unit', name: 'unit', defaultValue: filter.unit }}
+					placeholder={t('members.allUnits')}
+					options={units.map((u) => ({ value: u.id, label: `${'\u00a0\u00a0'.repeat(u.depth - minDepth)}${u.name}` }))}
+				/>
+				<SelectField
+					className=""
+					label={t('org.col.tags')}
+					plain={{ id: 'tag', name: 'tag', defaultValue: filter.tag }}
+					placeholder={t('members.allTags')}
+					options={tags.map((tag) => ({ value: tag, label: tagLabel(t, tag) }))}
+				/>
+				<SelectField
+					className=""
+					label={t('org.col.status')}
+					plain={{ id: 'status', name: 'status', defaultValue: filter.status }}
+					options={MEMBER_STATUSES.map((s) => ({ value: s, label: t(`members.status.${s}`) }))}
+				/>
 				<p className="sm:col-span-2 lg:col-span-4">
 					<button type="submit" className="btn">
 						{t('members.filter')}
@@ -112,44 +88,31 @@ export default function MembersPage() {
 				{t('members.count', { count: result.total })}
 			</p>
 			{result.members.length ? (
-				<div className="overflow-x-auto">
-					<table className="table bg-white">
-						<thead>
-							<tr>
-								<th scope="col">{t('org.col.name')}</th>
-								<th scope="col">{t('org.col.unit')}</th>
-								<th scope="col">{t('org.col.title')}</th>
-								<th scope="col">{t('org.col.tags')}</th>
-								<th scope="col">{t('members.inTarget')}</th>
-								<th scope="col">{t('org.col.status')}</th>
-							</tr>
-						</thead>
-						<tbody>
-							{result.members.map((m) => (
-								<tr key={m.id}>
-									<td>
-										<Link to={`/org/${unit.id}/members/${m.id}`}>{m.fullName}</Link>
-										{m.username || m.email ? <span className="block text-sm text-gray-700">{m.username ?? m.email}</span> : null}
-									</td>
-									<td>{m.unitName}</td>
-									<td>{m.title}</td>
-									<td>{m.tags.map((tag) => tagLabel(t, tag)).join(', ')}</td>
-									<td>{m.countsInTarget ? t('members.yes') : t('members.no')}</td>
-									<td>{m.validTo && new Date(m.validTo) <= new Date() ? t('members.endedOn', { date: date(m.validTo) }) : t(`status.${m.status as 'ACTIVE'}`)}</td>
-								</tr>
-							))}
-						</tbody>
-					</table>
-				</div>
+				<DataTable columns={[t('org.col.name'), t('org.col.unit'), t('org.col.title'), t('org.col.tags'), t('members.inTarget'), t('org.col.status')]}>
+					{result.members.map((m) => (
+						<tr key={m.id}>
+							<td>
+								<Link to={`/org/${unit.id}/members/${m.id}`}>{m.fullName}</Link>
+								{m.username || m.email ? <span className="block text-sm text-gray-700">{m.username ?? m.email}</span> : null}
+							</td>
+							<td>{m.unitName}</td>
+							<td>{m.title}</td>
+							<td>{m.tags.map((tag) => tagLabel(t, tag)).join(', ')}</td>
+							<td>{m.countsInTarget ? t('members.yes') : t('members.no')}</td>
+							<td>{m.validTo && new Date(m.validTo) <= new Date() ? t('members.endedOn', { date: formatVnDate(m.validTo) }) : t(`status.${m.status as 'ACTIVE'}`)}</td>
+						</tr>
+					))}
+				</DataTable>
 			) : (
 				<p>{t('members.none')}</p>
 			)}
 			{result.pages > 1 ? (
-				<nav aria-label={t('members.pages')} className="mt-4 flex flex-wrap items-center gap-3">
-					{result.page > 1 ? <Link to={pageLink(result.page - 1)}>{t('members.prev')}</Link> : null}
-					<span>{t('members.pageOf', { page: result.page, pages: result.pages })}</span>
-					{result.page < result.pages ? <Link to={pageLink(result.page + 1)}>{t('members.next')}</Link> : null}
-				</nav>
+				<Pager
+					label={t('members.pages')}
+					status={t('members.pageOf', { page: result.page, pages: result.pages })}
+					prev={result.page > 1 ? { to: pageLink(result.page - 1), label: t('members.prev') } : null}
+					next={result.page < result.pages ? { to: pageLink(result.page + 1), label: t('members.next') } : null}
+				/>
 			) : null}
 		</>
 	)

@@ -9,7 +9,7 @@ import { buildReport, isReport, summaryText } from '#app/reports/report.server.t
 import { readReportRequest } from '#app/reports/report-request.server.ts'
 import { snapshotRange, takeMonthSnapshot } from '#app/reports/snapshots.server.ts'
 import { CourseSelect } from '#app/reports/filters.tsx'
-import { SelectField } from '#app/ui/choice-fields.tsx'
+import { SelectField } from '#app/ui/fields.tsx'
 import { formatMonth } from '#app/ui/dates.ts'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'

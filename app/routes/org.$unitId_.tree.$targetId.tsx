@@ -5,7 +5,7 @@ import { forbidden, notFound, requireOrgRole } from '#app/auth/permissions.serve
 import { UnitAsOfSchema, UnitEditSchema } from '#app/org/schema.ts'
 import { canAdminister, closeUnit, getTree, getUnit, isInSubtree, moveUnit, PARENT_KINDS, renameUnit } from '#app/org/tree.server.ts'
 import { unitAsOf, unitHistory } from '#app/org/unit-history.server.ts'
-import { SelectField } from '#app/ui/choice-fields.tsx'
+import { SelectField } from '#app/ui/fields.tsx'
 import { formatIsoDay, vnDay } from '#app/ui/dates.ts'
 import { langFromRequest, useErrorText, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'

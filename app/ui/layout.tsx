@@ -52,3 +52,14 @@ export function Section({
 		</section>
 	)
 }
+
+/** Previous/next links around "page 2 of 7" for a long list; a link only where there is a page to go to. */
+export function Pager({ label, status, prev, next }: { label: string; status: ReactNode; prev?: Crumb | null; next?: Crumb | null }) {
+	return (
+		<nav aria-label={label} className="mt-4 flex flex-wrap items-center gap-3">
+			{prev ? <Link to={prev.to}>{prev.label}</Link> : null}
+			<span>{status}</span>
+			{next ? <Link to={next.to}>{next.label}</Link> : null}
+		</nav>
+	)
+}

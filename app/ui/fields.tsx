@@ -1,8 +1,8 @@
-// Labelled choices: a select with its label, hint and errors, and a group of radio buttons or checkboxes under a
-// legend. Either bound to a Conform field (`meta`: id, name, default and errors come from the form) or plain (a
+// Labelled controls for forms that are not the Conform inputs of form.tsx: a select with its label, hint and errors,
+// a group of radio buttons or checkboxes under a legend, and a plain labelled input (GET filter forms). Either bound to a Conform field (`meta`: id, name, default and errors come from the form) or plain (a
 // GET filter form: `id`, `name`, `defaultValue`). Without JavaScript they post like any form control.
 import { getInputProps, getSelectProps, type FieldMetadata } from '@conform-to/react'
-import { type ReactNode } from 'react'
+import { type InputHTMLAttributes, type ReactNode } from 'react'
 import { useErrorText } from './i18n.ts'
 
 export type Choice = { value: string | number; label: ReactNode }
@@ -81,6 +81,29 @@ export function SelectField({
 				</p>
 			) : null}
 			<ErrorLine id={errorId} errors={errors} />
+		</div>
+	)
+}
+
+/** A labelled input of a plain form (a GET filter, a form without Conform): its value comes back in the URL. */
+export function InputField({
+	id,
+	label,
+	name = id,
+	className,
+	...input
+}: {
+	id: string
+	label: ReactNode
+	name?: string
+	className?: string
+} & Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'name' | 'className'>) {
+	return (
+		<div className={className}>
+			<label htmlFor={id} className="label">
+				{label}
+			</label>
+			<input id={id} name={name} {...input} className="field" />
 		</div>
 	)
 }
