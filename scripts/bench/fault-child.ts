@@ -5,11 +5,19 @@
  *   tsx scripts/bench/fault-child.ts import <unitId> <actorId> <rows> [tag]
  *     uploads a roster of <rows> new people to the unit, waits for the check, confirms it and prints
  *     "WRITING <jobId>" once the queue's job is writing it; then stays alive until killed.
+ *
+ *   tsx scripts/bench/fault-child.ts quiz <slug> <tag> <lanes>
+ *     the learners whose e-mail starts with "qz<tag>-" take the course's quiz, <lanes> at a time, as the quiz page's
+ *     action does (the open or a new attempt, then one submit of all answers): it prints "SUBMITTING <attemptId>
+ *     <userId>" before each submit and "SUBMITTED <attemptId>" once it returned (the learner's 2xx), written
+ *     synchronously so that a line printed is a line the killer can read. Every fourth learner answers wrongly.
  */
 import { writeSync } from 'node:fs'
 import { db } from '#app/db.server.ts'
+import { startAttempt, submitAttempt } from '#app/learning/quiz.server.ts'
 import { confirmRosterImport, startRosterImport } from '#app/org/import-jobs.server.ts'
 import { rosterCsv } from '#tests/factories/roster-files.ts'
+import { quizAnswers, quizRequest } from './quiz-answers.ts'
 
 const [mode, ...args] = process.argv.slice(2)
 
@@ -37,7 +45,28 @@ if (mode === 'import') {
 	// Not killed in time (the write ended first): the caller sees this line instead.
 	writeSync(1, `FINISHED ${jobId}\n`)
 	setInterval(() => undefined, 60_000)
+} else if (mode === 'quiz') {
+	const [slug, tag, lanes] = [String(args[0]), String(args[1]), Number(args[2] ?? 4)]
+	const learners = await db.user.findMany({ where: { email: { startsWith: `qz${tag}-` } }, select: { id: true, email: true }, orderBy: { email: 'asc' } })
+	let next = 0
+	const lane = async () => {
+		while (next < learners.length) {
+			const learner = learners[next++]!
+			const started = await startAttempt(learner.id, slug)
+			if (!started.ok) {
+				writeSync(1, `REFUSED ${learner.id} ${started.reason}\n`)
+				continue
+			}
+			writeSync(1, `SUBMITTING ${started.attempt.id} ${learner.id}\n`)
+			await submitAttempt(started.attempt, slug, quizAnswers(slug, started.attempt.questionIds, learner.email!), learner.id, quizRequest())
+			writeSync(1, `SUBMITTED ${started.attempt.id}\n`)
+		}
+	}
+	await Promise.all(Array.from({ length: lanes }, lane))
+	writeSync(1, 'FINISHED\n')
+	setInterval(() => undefined, 60_000)
 } else {
-	console.error('usage: tsx scripts/bench/fault-child.ts import <unitId> <actorId> <rows> [tag]')
+	console.error('usage: tsx scripts/bench/fault-child.ts import <unitId> <actorId> <rows> [tag] | quiz <slug> <tag> <lanes>')
 	process.exit(2)
 }
+
