@@ -9,7 +9,8 @@
  */
 import { parseArgs } from 'node:util'
 import { getEnv } from '#app/env.server.ts'
-import { deliverOutbox, queueWeeklySummaries } from '#app/reports/reminders.server.ts'
+import { deliverMail } from '#app/outbox/mail.server.ts'
+import { queueWeeklySummaries } from '#app/reports/reminders.server.ts'
 import { checkDatabase, CliError, runCli } from './cli.ts'
 
 await runCli(async () => {
@@ -23,7 +24,7 @@ await runCli(async () => {
 	getEnv()
 	await checkDatabase()
 	const summaries = values['no-summaries'] ? 0 : await queueWeeklySummaries()
-	const delivery = await deliverOutbox()
+	const delivery = await deliverMail()
 	console.log(`Tóm tắt tuần mới xếp hàng: ${summaries}.`)
 	if (!delivery.configured) console.log(`SMTP_URL chưa được cấu hình: ${delivery.waiting} thư đang chờ trong hộp thư đi (xem /admin/outbox).`)
 	else console.log(`Đã gửi ${delivery.sent} thư, lỗi ${delivery.failed} (còn chờ trước khi gửi: ${delivery.waiting}).`)

@@ -4,8 +4,9 @@
 import { validateStudentJob, runStudentJob } from '#app/classes/student-import.server.ts'
 import { getEnv } from '#app/env.server.ts'
 import { runImportJob, validateImportJob } from '#app/org/import-jobs.server.ts'
+import { deliverMail } from '#app/outbox/mail.server.ts'
 import { refreshCompletionRollup, ROLLUP_JOB, ROLLUP_MAX_AGE_MS } from '#app/reports/completion.server.ts'
-import { deliverOutbox, queueWeeklySummaries } from '#app/reports/reminders.server.ts'
+import { queueWeeklySummaries } from '#app/reports/reminders.server.ts'
 import { lastEndedPeriod, takeMonthSnapshot } from '#app/reports/snapshots.server.ts'
 import { withHeartbeat } from './import-progress.server.ts'
 import { defineJob, sendJob } from './queue.server.ts'
@@ -37,8 +38,8 @@ defineJob({
 	cron: '* * * * *',
 	expireInSeconds: 15 * 60,
 	run: async () => {
-		const result = await deliverOutbox()
-		// Failed mails are retried by the next runs after their backoff (deliverOutbox); the job itself succeeded.
+		const result = await deliverMail()
+		// Failed mails are retried by the next runs after their backoff (deliverMail); the job itself succeeded.
 		return result
 	},
 })

@@ -10,7 +10,7 @@
 // stored, so there is nothing of theirs to delete.
 import { z } from 'zod'
 import { db } from '#app/db.server.ts'
-import { MAX_ATTEMPTS } from '#app/reports/reminders.server.ts'
+import { MAIL_MAX_ATTEMPTS } from '#app/outbox/mail.server.ts'
 
 const Settings = z.object({
 	IMPORT_FILE_RETENTION_DAYS: z.coerce
@@ -46,7 +46,7 @@ export async function applyRetention(now = new Date(), settings = retentionSetti
 		data: { status: 'FAILED', file: null, finishedAt: now, errors: { total: 1, items: [{ key: 'import.failed.expired', vars: { days: settings.IMPORT_FILE_RETENTION_DAYS } }] } },
 	})
 	const mails = await db.outboxMail.deleteMany({
-		where: { OR: [{ sentAt: { lt: mailBefore } }, { sentAt: null, attempts: { gte: MAX_ATTEMPTS }, createdAt: { lt: mailBefore } }] },
+		where: { OR: [{ sentAt: { lt: mailBefore } }, { sentAt: null, attempts: { gte: MAIL_MAX_ATTEMPTS }, createdAt: { lt: mailBefore } }] },
 	})
 	const sessions = await db.session.deleteMany({ where: { expiresAt: { lt: now } } })
 	const limits = await db.rateLimit.deleteMany({ where: { resetAt: { lt: now } } })

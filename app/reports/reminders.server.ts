@@ -1,21 +1,15 @@
 // Reminders to overdue learners (a manager's click, for one person or all of them) and a weekly summary to each
-// manager, queued in OutboxMail and sent by the job queue's `outbox.deliver` (or `npm run reminders`) through SMTP_URL.
-// Each mail has a key — recipient, kind, period (a Vietnam day for reminders, an ISO week for summaries) — unique in
-// the database and inserted with ON CONFLICT DO NOTHING: a double click, two cron runs or two instances at once
-// queue one mail.
-import nodemailer from 'nodemailer'
+// manager, written here and queued in the mail outbox (app/outbox/mail.server.ts), which sends them. Each mail's
+// period is a Vietnam day for reminders and an ISO week for summaries: with the recipient and the kind, the key that
+// makes a double click, two cron runs or two instances at once queue one mail.
 import { audit } from '#app/auth/audit.server.ts'
 import { db } from '#app/db.server.ts'
-import { getEnv } from '#app/env.server.ts'
+import { mailQueued, queueMails } from '#app/outbox/mail.server.ts'
 import { publicOrigin } from '#app/public-url.server.ts'
 import { getUnitPeople, getUnitTotal } from './completion.server.ts'
 import { formatVnDate, vnDay } from '#app/ui/dates.ts'
 
 const DAY = 24 * 3600_000
-export const MAX_ATTEMPTS = 5
-/** After a failed attempt the mail waits 5, 10, 20, 40 minutes; a claimed mail is not picked again for 10 minutes. */
-const BACKOFF_MS = 5 * 60_000
-const CLAIM_MS = 10 * 60_000
 
 export type ReminderResult = { queued: number; withoutEmail: number; alreadyToday: number; notOverdue: number }
 
@@ -71,7 +65,7 @@ export async function remindOverdue(input: {
 		})
 	}
 	// Two people sharing an address get one mail; a mail already queued today is skipped by the unique key.
-	const queued = (await db.outboxMail.createMany({ data: mails, skipDuplicates: true })).count
+	const queued = await queueMails(mails)
 	const alreadyToday = mails.length - queued
 	await audit({
 		actorId: input.actorId,
@@ -111,14 +105,13 @@ export async function queueWeeklySummaries(now = new Date(), origin = publicOrig
 		const subject = `Tóm tắt tuần ${week}: tiến độ hoàn thành của ${grant.orgUnit.name}`
 		const kind = `summary:${grant.orgUnit.id}`
 		// Saves computing the figures of a summary already queued; the unique key is what makes it once.
-		if (await db.outboxMail.findUnique({ where: { to_kind_period: { to, kind, period: week } }, select: { id: true } })) continue
+		if (await mailQueued({ to, kind, period: week })) continue
 		const total = await getUnitTotal(grant.orgUnit.id, { at: now })
 		if (!total || total.counts.target === 0) continue
 		const c = total.counts
 		const rate = c.rate === null ? '–' : `${(c.rate * 100).toLocaleString('vi-VN', { maximumFractionDigits: 1 })}%`
-		const inserted = await db.outboxMail.createMany({
-			skipDuplicates: true,
-			data: {
+		queued += await queueMails([
+			{
 				to,
 				subject,
 				kind,
@@ -136,47 +129,7 @@ export async function queueWeeklySummaries(now = new Date(), origin = publicOrig
 					'Văn Minh Số',
 				].join('\n'),
 			},
-		})
-		queued += inserted.count
+		])
 	}
 	return queued
-}
-
-/**
- * Sends what is due in the outbox through SMTP_URL (smtp://user:pass@host:587 or smtps://…). Each mail is claimed
- * before it is sent (attempt counted, next attempt pushed CLAIM_MS away), so two runs at once do not send it twice;
- * a failure is kept with its error and retried after a growing pause (BACKOFF_MS × 2^(attempt-1)), up to
- * MAX_ATTEMPTS. A process killed between sending and marking sent sends that mail again after CLAIM_MS: delivery
- * is at least once (SMTP has no way to ask whether a mail arrived).
- */
-export async function deliverOutbox({ limit = 500, now = new Date() } = {}) {
-	const url = getEnv().SMTP_URL
-	const due = { sentAt: null, attempts: { lt: MAX_ATTEMPTS }, OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }] }
-	const waiting = await db.outboxMail.count({ where: { sentAt: null, attempts: { lt: MAX_ATTEMPTS } } })
-	if (!url) return { configured: false, waiting, sent: 0, failed: 0 }
-	const from = getEnv().SMTP_FROM ?? 'Văn Minh Số <no-reply@localhost>'
-	const transport = nodemailer.createTransport(url)
-	const mails = await db.outboxMail.findMany({ where: due, orderBy: { createdAt: 'asc' }, take: limit })
-	let sent = 0
-	let failed = 0
-	for (const mail of mails) {
-		const claimed = await db.outboxMail.updateMany({
-			where: { id: mail.id, sentAt: null, attempts: mail.attempts },
-			data: { attempts: mail.attempts + 1, nextAttemptAt: new Date(Date.now() + CLAIM_MS) },
-		})
-		if (claimed.count === 0) continue
-		try {
-			await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html ?? undefined })
-			await db.outboxMail.update({ where: { id: mail.id }, data: { sentAt: new Date(), lastError: null, nextAttemptAt: null } })
-			sent++
-		} catch (error) {
-			await db.outboxMail.update({
-				where: { id: mail.id },
-				data: { lastError: error instanceof Error ? error.message.slice(0, 500) : String(error), nextAttemptAt: new Date(Date.now() + BACKOFF_MS * 2 ** mail.attempts) },
-			})
-			failed++
-		}
-	}
-	transport.close()
-	return { configured: true, waiting, sent, failed }
 }

@@ -3,7 +3,8 @@ import net from 'node:net'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { db } from '#app/db.server.ts'
 import { APP_URL_MISSING } from '#app/public-url.server.ts'
-import { deliverOutbox, isoWeek, queueWeeklySummaries, remindOverdue } from '#app/reports/reminders.server.ts'
+import { deliverMail } from '#app/outbox/mail.server.ts'
+import { isoWeek, queueWeeklySummaries, remindOverdue } from '#app/reports/reminders.server.ts'
 import { assign, certify, createCourse, join } from '#tests/factories/learning.ts'
 import { createUnit, requestAs } from '#tests/factories/org.ts'
 import { createTestDb, type TestDb } from '#tests/setup/db.ts'
@@ -147,19 +148,19 @@ test('delivery: without SMTP_URL mails wait; with it each is sent once and marke
 	const { getEnv } = await import('#app/env.server.ts')
 	const env = getEnv()
 	delete env.SMTP_URL
-	const idle = await deliverOutbox()
+	const idle = await deliverMail()
 	expect(idle.configured).toBe(false)
 	expect(idle.waiting).toBeGreaterThan(0)
 
 	const smtp = await smtpServer()
 	env.SMTP_URL = `smtp://127.0.0.1:${smtp.port}`
 	try {
-		const sent = await deliverOutbox()
+		const sent = await deliverMail()
 		expect(sent).toMatchObject({ configured: true, failed: 0 })
 		expect(sent.sent).toBe(idle.waiting)
 		expect(smtp.received.some((m) => m.to.includes(w.late.email!) && m.data.includes('Subject:'))).toBe(true)
 		expect(await db.outboxMail.count({ where: { sentAt: null } })).toBe(0)
-		expect((await deliverOutbox()).sent).toBe(0)
+		expect((await deliverMail()).sent).toBe(0)
 	} finally {
 		delete env.SMTP_URL
 		smtp.close()
@@ -184,7 +185,7 @@ test('a failed delivery waits longer each time and stops after 5 attempts', asyn
 		const pauses: Array<number> = []
 		for (let attempt = 1; attempt <= 6; attempt++) {
 			const before = await mail()
-			const result = await deliverOutbox({ now: at })
+			const result = await deliverMail({ now: at })
 			const after = await mail()
 			if (attempt === 6) {
 				expect(after.attempts).toBe(5)
@@ -194,7 +195,7 @@ test('a failed delivery waits longer each time and stops after 5 attempts', asyn
 			expect(after.attempts).toBe(before.attempts + 1)
 			expect(after.lastError).toBeTruthy()
 			// Not due before its pause has passed.
-			expect((await deliverOutbox({ now: new Date(after.nextAttemptAt!.getTime() - 1000) })).failed).toBe(0)
+			expect((await deliverMail({ now: new Date(after.nextAttemptAt!.getTime() - 1000) })).failed).toBe(0)
 			pauses.push(Math.round((after.nextAttemptAt!.getTime() - Date.now()) / 60_000))
 			at = new Date(after.nextAttemptAt!.getTime() + 1000)
 		}
