@@ -1,5 +1,5 @@
 // One-time activation codes for accounts created by an admin or a roster import. A code is checked by its SHA-256;
-// an admin's code is shown once, an import's codes are also kept sealed for reprinting (activation-batches.server.ts).
+// an admin's code is shown once, an import's codes are also kept sealed for reprinting (org/activation-batches.server.ts).
 import { createHash, randomInt } from 'node:crypto'
 import { db, type Prisma } from '#app/db.server.ts'
 import { hashPassword } from './password.server.ts'
@@ -47,7 +47,7 @@ export async function activateAccount(identifier: string, code: string, password
 	const passwordHash = await hashPassword(password)
 	return db.$transaction(async (tx) => {
 		// Conditional update: two concurrent activations with one code cannot both succeed.
-		// The sealed copy of a printed code (activation-batches.server.ts) goes with its use.
+		// The sealed copy of a printed code (org/activation-batches.server.ts) goes with its use.
 		const used = await tx.activationCode.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: new Date(), sealed: null } })
 		if (used.count !== 1) return null
 		await tx.password.upsert({

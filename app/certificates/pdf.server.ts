@@ -2,12 +2,10 @@
 // it directly. Be Vietnam Pro is embedded (subset) for every Vietnamese letter: the standard PDF fonts have
 // no "ễ" or "ư", which is how other platforms end up printing "Nguy?n". Same data → same bytes: the dates in the
 // document come from the certificate, never from the clock.
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { create as openFont, type Font } from 'fontkit'
 import PDFDocument from 'pdfkit'
 import QRCode from 'qrcode'
 import { translator } from '#app/ui/i18n.server.ts'
+import { asPdfFontSource, beVietnamFonts, type BeVietnamFace } from '#app/ui/pdf-fonts.server.ts'
 import { type IssuerSnapshot } from './issuers.server.ts'
 import { formatVnDate, vnClock } from '#app/ui/dates.ts'
 
@@ -22,74 +20,16 @@ export type CertificatePdfData = {
 	issuer: IssuerSnapshot
 }
 
-const require = createRequire(import.meta.url)
-const FONT_FILES = {
-	regular: '@expo-google-fonts/be-vietnam-pro/400Regular/BeVietnamPro_400Regular.ttf',
-	italic: '@expo-google-fonts/be-vietnam-pro/400Regular_Italic/BeVietnamPro_400Regular_Italic.ttf',
-	bold: '@expo-google-fonts/be-vietnam-pro/700Bold/BeVietnamPro_700Bold.ttf',
-} as const
-type FontName = keyof typeof FONT_FILES
-
-// Parsed once per process and shared by every document: pdfkit accepts a fontkit font object, and re-parsing the
-// TTF files for each certificate was 80 % of its rendering time. Each document still embeds its own subset.
-type SharedFont = Font
-let fonts: Record<FontName, SharedFont> | undefined
-function sharedFonts() {
-	fonts ??= Object.fromEntries(
-		Object.entries(FONT_FILES).map(([name, file]) => {
-			const font = openFont(readFileSync(require.resolve(file)))
-			if (!('getGlyph' in font)) throw new Error(`${file} is a font collection, not a font`)
-			memoizeOutlines(font)
-			return [name, font]
-		}),
-	) as Record<FontName, SharedFont>
-	return fonts
-}
-/** The Vietnamese fonts for other pdfkit documents (the official reports), parsed once with the certificates'. */
-export function vietnamesePdfFonts() {
-	const shared = sharedFonts()
-	return { regular: asSource(shared.regular), italic: asSource(shared.italic), bold: asSource(shared.bold) }
-}
-
-/** pdfkit 0.20 takes fontkit objects wherever it takes a font (anything with `layout`); its typings list only
- * paths and bytes, so the object travels typed as a path. */
-const asSource = (font: SharedFont) => font as unknown as string
-
-// Two more caches across documents, on internals of the pinned pdfkit 0.20.2 and fontkit 2.0.4 (the PDF tests, which
-// compare bytes and read the text back, fail if an upgrade changes them). Together they halve the rendering time
-// of a ZIP: subsetting decoded every glyph outline again for each document, and pdfkit's word-layout cache (GSUB/
-// GPOS shaping of each word) lives and dies with one document. Both hold pure results, so bytes do not change.
-type GlyphInternals = { _decode: () => unknown }
+// pdfkit's word-layout cache (GSUB/GPOS shaping of each word) lives and dies with one document; kept across documents
+// here, on internals of the pinned pdfkit 0.20.2 (the PDF tests, which compare bytes and read the text back, fail if an
+// upgrade changes them). With the shared glyph outlines (app/ui/pdf-fonts.server.ts) it halves the rendering time
+// of a ZIP. It holds pure results, so bytes do not change.
 type EmbeddedFontInternals = { layoutCache?: Record<string, unknown> }
 type DocumentInternals = { _font: EmbeddedFontInternals; _fontFamilies: Record<string, EmbeddedFontInternals> }
 
-/** The outline of a glyph, decoded once per process instead of once per document that embeds it. */
-function memoizeOutlines(font: SharedFont) {
-	const getGlyph = font.getGlyph.bind(font)
-	const done = new WeakSet<object>()
-	font.getGlyph = (id: number, codePoints?: Array<number>) => {
-		const glyph = getGlyph(id, codePoints)
-		if (!done.has(glyph)) {
-			done.add(glyph)
-			const internals = glyph as unknown as GlyphInternals
-			const decode = internals._decode.bind(glyph)
-			let outline: unknown
-			let decoded = false
-			internals._decode = () => {
-				if (!decoded) {
-					outline = decode()
-					decoded = true
-				}
-				return outline
-			}
-		}
-		return glyph
-	}
-}
-
 // Words seen across documents; renewed now and then, as serials and addresses add a few new words each time.
 const LAYOUT_CACHE_DOCUMENTS = 500
-let layoutCaches: Record<FontName, Record<string, unknown>> | undefined
+let layoutCaches: Record<BeVietnamFace, Record<string, unknown>> | undefined
 let documentsSinceRenewal = 0
 function sharedLayoutCaches() {
 	if (!layoutCaches || ++documentsSinceRenewal > LAYOUT_CACHE_DOCUMENTS) {
@@ -116,11 +56,11 @@ export function createCertificateDocument(data: CertificatePdfData, options: { c
 	const t = translator('vi')
 	const holderName = data.holderName.normalize('NFC')
 	const courseTitle = data.courseTitle.normalize('NFC')
-	const shared = sharedFonts()
+	const shared = beVietnamFonts()
 	const caches = sharedLayoutCaches()
 	const doc = new PDFDocument({
 		// Our regular face as the default font also spares pdfkit from parsing Helvetica's metrics for every document.
-		font: asSource(shared.regular),
+		font: asPdfFontSource(shared.regular),
 		size: 'A4',
 		layout: 'landscape',
 		margin: 0,
@@ -144,12 +84,12 @@ export function createCertificateDocument(data: CertificatePdfData, options: { c
 	internals._fontFamilies.regular = internals._font
 	internals._font.layoutCache = caches.regular
 	for (const name of ['bold', 'italic'] as const) {
-		doc.registerFont(name, asSource(shared[name]))
+		doc.registerFont(name, asPdfFontSource(shared[name]))
 		doc.font(name)
 		internals._font.layoutCache = caches[name]
 	}
 
-	const use = (font: FontName, size: number, color = INK) => doc.font(font).fontSize(size).fillColor(color)
+	const use = (font: BeVietnamFace, size: number, color = INK) => doc.font(font).fontSize(size).fillColor(color)
 	const centered = (text: string, cx: number, y: number, spacing = 0) => {
 		const width = doc.widthOfString(text, { characterSpacing: spacing })
 		doc.text(text, cx - width / 2, y, { lineBreak: false, characterSpacing: spacing })
@@ -157,7 +97,7 @@ export function createCertificateDocument(data: CertificatePdfData, options: { c
 	}
 	/** The largest size up to `max` (not below `min`) at which `text` fits `width` on one line. Widths scale
 	 * linearly with the size, so one measurement suffices. */
-	const fit = (font: FontName, text: string, width: number, max: number, min: number) => {
+	const fit = (font: BeVietnamFace, text: string, width: number, max: number, min: number) => {
 		const natural = doc.font(font).fontSize(max).widthOfString(text)
 		if (natural <= width) return max
 		return Math.max(min, Math.floor(((max * width) / natural) * 4) / 4)
@@ -262,7 +202,7 @@ export function renderCertificatePdf(data: CertificatePdfData, options: { compre
 	})
 }
 
-function wrap(doc: PDFKit.PDFDocument, font: FontName, text: string, width: number, size: number) {
+function wrap(doc: PDFKit.PDFDocument, font: BeVietnamFace, text: string, width: number, size: number) {
 	doc.font(font).fontSize(size)
 	const lines: Array<string> = []
 	let line = ''

@@ -2,7 +2,7 @@
 // opens the login page with the username filled in. Built from plain data so that tests read the text back.
 import QRCode from 'qrcode'
 import PDFDocument from 'pdfkit'
-import { vietnamesePdfFonts } from '#app/certificates/pdf.server.ts'
+import { vietnamesePdfFonts } from '#app/ui/pdf-fonts.server.ts'
 
 export type LoginCard = { fullName: string; className: string; username: string; pin: string }
 

@@ -3,13 +3,10 @@
 import { getCourse, listCourses } from '#app/content/courses.server.ts'
 import { type Audience } from '#app/content/audiences.ts'
 import { db } from '#app/db.server.ts'
-import { type UserKind } from '#app/generated/prisma/enums.ts'
+import { type UserKind } from '#app/db-types.ts'
 import { requiredCoursesFor } from './assignments.server.ts'
 import { describeProgress } from './progress.server.ts'
-import { ensureCurrentVersion } from './versions.server.ts'
-
-// After a version that requires recertification is published, holders of older versions get this long.
-export const RECERTIFICATION_MONTHS = 3
+import { ensureCurrentVersion, RECERTIFICATION_MONTHS } from './versions.server.ts'
 
 const AUDIENCE_OF: Record<UserKind, Array<Audience>> = {
 	STAFF: ['staff'],

@@ -2,7 +2,11 @@
 // text: a version row pins a course's version number, content hash and the rules that grading and certificates use.
 import { getCourse } from '#app/content/courses.server.ts'
 import { db, getDb } from '#app/db.server.ts'
-import { type Course, type CourseVersion } from '#app/generated/prisma/client.ts'
+import { type Course, type CourseVersion } from '#app/db-types.ts'
+
+/** After a version that requires recertification is published, holders of older versions get this long (decision
+ * 006); my courses and the completion reports both apply it. */
+export const RECERTIFICATION_MONTHS = 3
 
 type CurrentVersion = { course: Course; version: CourseVersion }
 

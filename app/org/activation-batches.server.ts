@@ -6,7 +6,7 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto'
 import { getSigningKey } from '#app/certificates/keys.server.ts'
 import { db, type Prisma } from '#app/db.server.ts'
-import { ACTIVATION_DAYS, generateCode, hashCode } from './activation.server.ts'
+import { ACTIVATION_DAYS, generateCode, hashCode } from '#app/auth/activation.server.ts'
 
 const SEAL_VERSION = 'v1'
 

@@ -5,7 +5,7 @@
 // The check and the write are jobs of the queue (app/jobs, decision 020): whichever instance is free runs them, their
 // progress is in the row, and a job whose process died is marked FAILED by the others (app/jobs/import-progress).
 import { createHash } from 'node:crypto'
-import { batchCounts, currentBatch, dropDeadSealedCodes, issueBatch, openBatch, voidBatch } from '#app/auth/activation-batches.server.ts'
+import { batchCounts, currentBatch, dropDeadSealedCodes, issueBatch, openBatch, voidBatch } from './activation-batches.server.ts'
 import { audit } from '#app/auth/audit.server.ts'
 import { accountRefusal, type Actor, personFacts } from '#app/auth/people.server.ts'
 import { retryIdempotent } from '#app/db-retry.server.ts'
@@ -15,7 +15,7 @@ import { sendJob } from '#app/jobs/queue.server.ts'
 import { compareVi, compareViNames } from '#app/ui/collation.ts'
 import { type ImportMessage } from './import-messages.ts'
 import { type ImportPreview, readPreview, rosterPreview } from './import-preview.ts'
-import { type OrgUnit } from '#app/generated/prisma/client.ts'
+import { type OrgUnit } from '#app/db-types.ts'
 import { applyRosterPlan, auditRosterImport, planRoster, type RosterMode } from './roster-import.server.ts'
 import { readRosterFile } from './roster-rows.server.ts'
 import { readSpreadsheet } from './spreadsheet.server.ts'

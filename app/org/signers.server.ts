@@ -2,8 +2,8 @@
 // the roster of the unit the configuration names as the signing one: a signatory who is not (or no longer) a member
 // there is shown as such, so that a wrong name is seen before it is printed on paper.
 import { db } from '#app/db.server.ts'
-import { activeMembershipWhere } from '#app/org/units.server.ts'
-import { issuerEntry } from './issuers.server.ts'
+import { issuerEntry } from '#app/certificates/issuers.server.ts'
+import { activeMembershipWhere } from './units.server.ts'
 
 export type SignerOverview = Awaited<ReturnType<typeof signerOverview>>
 

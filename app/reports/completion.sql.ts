@@ -3,7 +3,7 @@
 // the rollup's readers.
 import { z } from 'zod'
 import { defineSql, type SqlInputs, type SqlStatement } from '#app/db.server.ts'
-import { RECERTIFICATION_MONTHS } from '#app/learning/my-courses.server.ts'
+import { RECERTIFICATION_MONTHS } from '#app/learning/versions.server.ts'
 
 // Inputs, by name: `path` the scope's materialized path ("/1/7/"; "/" for every tree), `at` the instant (sent as ISO
 // text: timestamps are stored as UTC without time zone, so "…Z"::timestamp is exact), `courseId` in the one-course

@@ -1,3 +1,5 @@
+// The fonts of the app's PDF documents, parsed once per process and shared by every document.
+//
 // Times New Roman metrics for official documents (Nghị định 30/2020/NĐ-CP, Phụ lục I: "phông chữ tiếng Việt
 // Times New Roman"). Tinos is the free font drawn to the same metrics (line breaks and page breaks fall where they
 // would in Times New Roman) and has every Vietnamese letter; it comes from npm as TTF, which pdfkit embeds (subset).
@@ -42,4 +44,65 @@ let times: Record<TimesFace, Font> | undefined
 export function timesPdfFonts(): Record<TimesFace, string> {
 	times ??= Object.fromEntries(Object.entries(TIMES_FILES).map(([face, file]) => [face, openSharedPdfFont(file)])) as Record<TimesFace, Font>
 	return times as unknown as Record<TimesFace, string>
+}
+
+// Be Vietnam Pro for the certificate and the class cards: the standard PDF fonts have no "ễ" or "ư".
+const BE_VIETNAM_FILES = {
+	regular: '@expo-google-fonts/be-vietnam-pro/400Regular/BeVietnamPro_400Regular.ttf',
+	italic: '@expo-google-fonts/be-vietnam-pro/400Regular_Italic/BeVietnamPro_400Regular_Italic.ttf',
+	bold: '@expo-google-fonts/be-vietnam-pro/700Bold/BeVietnamPro_700Bold.ttf',
+} as const
+export type BeVietnamFace = keyof typeof BE_VIETNAM_FILES
+
+// Parsed once per process and shared by every document: pdfkit accepts a fontkit font object, and re-parsing the
+// TTF files for each certificate was 80 % of its rendering time. Each document still embeds its own subset.
+type SharedFont = Font
+let fonts: Record<BeVietnamFace, SharedFont> | undefined
+/** Be Vietnam Pro (certificates, class cards): the parsed fonts themselves. */
+export function beVietnamFonts() {
+	fonts ??= Object.fromEntries(
+		Object.entries(BE_VIETNAM_FILES).map(([name, file]) => {
+			const font = openFont(readFileSync(require.resolve(file)))
+			if (!('getGlyph' in font)) throw new Error(`${file} is a font collection, not a font`)
+			memoizeOutlines(font)
+			return [name, font]
+		}),
+	) as Record<BeVietnamFace, SharedFont>
+	return fonts
+}
+/** Be Vietnam Pro as pdfkit font sources, for documents other than the certificate (the class cards). */
+export function vietnamesePdfFonts() {
+	const shared = beVietnamFonts()
+	return { regular: asPdfFontSource(shared.regular), italic: asPdfFontSource(shared.italic), bold: asPdfFontSource(shared.bold) }
+}
+
+/** pdfkit 0.20 takes fontkit objects wherever it takes a font (anything with `layout`); its typings list only
+ * paths and bytes, so the object travels typed as a path. */
+export const asPdfFontSource = (font: SharedFont) => font as unknown as string
+
+// Subsetting decoded every glyph outline again for each document that embeds it: decoded once per process instead, on
+// internals of the pinned fontkit 2.0.4 (the certificate PDF tests, which compare bytes, fail if an upgrade changes them).
+type GlyphInternals = { _decode: () => unknown }
+/** The outline of a glyph, decoded once per process instead of once per document that embeds it. */
+function memoizeOutlines(font: SharedFont) {
+	const getGlyph = font.getGlyph.bind(font)
+	const done = new WeakSet<object>()
+	font.getGlyph = (id: number, codePoints?: Array<number>) => {
+		const glyph = getGlyph(id, codePoints)
+		if (!done.has(glyph)) {
+			done.add(glyph)
+			const internals = glyph as unknown as GlyphInternals
+			const decode = internals._decode.bind(glyph)
+			let outline: unknown
+			let decoded = false
+			internals._decode = () => {
+				if (!decoded) {
+					outline = decode()
+					decoded = true
+				}
+				return outline
+			}
+		}
+		return glyph
+	}
 }

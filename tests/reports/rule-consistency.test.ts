@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { isCertificateValid } from '#app/certificates/validity.ts'
 import { db } from '#app/db.server.ts'
-import { RECERTIFICATION_MONTHS } from '#app/learning/my-courses.server.ts'
+import { RECERTIFICATION_MONTHS } from '#app/learning/versions.server.ts'
 import { getChildRows, getUnitPeople, refreshCompletionRollup } from '#app/reports/completion.server.ts'
 import { assignmentCovers, certificateCompletes, dueDate, isActiveAt, supersededAt, type VersionFacts } from '#app/reports/completion.ts'
 import { populate } from '../../scripts/gen-load-data.ts'
