@@ -1,18 +1,24 @@
 // Password log-in with limits per account and per IP (counted in the database, shared by all app processes).
 import { db } from '#app/db.server.ts'
-import { joinStatusOf } from '#app/youth/join.server.ts'
-import { normalizePhone } from '#app/youth/schema.ts'
 import { verifyAgainstDummy, verifyPassword } from './password.server.ts'
 import { clientIp, LOGIN_LIMITS, release, reset, take } from './rate-limit.server.ts'
-import { normalizeIdentifier } from './schema.ts'
+import { normalizeIdentifier, normalizePhone } from './schema.ts'
 import { startSession } from './session.server.ts'
 
 export type LoginResult =
 	| { ok: true; userId: string; setCookie: string }
 	| { ok: false; reason: 'invalid' | 'disabled' }
 	/** Right password, but a youth unit has not approved the person's request yet, or refused it (decision 016). */
-	| { ok: false; reason: 'pending-approval' | 'join-rejected' }
+	| { ok: false; reason: NotActiveReason }
 	| { ok: false; reason: 'rate-limited'; retryAfterSeconds: number }
+
+export type NotActiveReason = 'pending-approval' | 'join-rejected'
+
+/**
+ * Why an account that is not active yet cannot sign in, when another feature knows (the youth joining requests:
+ * youth/join.server.ts joinStatusOf). Passed in by the login route, so that accounts depend on no feature above them.
+ */
+export type NotActiveExplainer = (userId: string) => Promise<NotActiveReason | null>
 
 export function findUserByIdentifier(identifier: string) {
 	const id = normalizeIdentifier(identifier)
@@ -34,7 +40,12 @@ function accountKey(identifier: string, userId: string | undefined) {
 	return `id:${phone ?? identifier}`
 }
 
-export async function authenticate(request: Request, rawIdentifier: string, password: string): Promise<LoginResult> {
+export async function authenticate(
+	request: Request,
+	rawIdentifier: string,
+	password: string,
+	explainNotActive: NotActiveExplainer = async () => null,
+): Promise<LoginResult> {
 	const identifier = normalizeIdentifier(rawIdentifier)
 	const user = await findUserByIdentifier(identifier)
 	const accountLimit = LOGIN_LIMITS.perAccount(accountKey(identifier, user?.id))
@@ -57,8 +68,7 @@ export async function authenticate(request: Request, rawIdentifier: string, pass
 	if (user.status === 'DISABLED') return { ok: false, reason: 'disabled' }
 	if (user.status !== 'ACTIVE') {
 		// Only told once the password is right, so that the answer reveals nothing to someone guessing.
-		const join = await joinStatusOf(user.id)
-		return { ok: false, reason: join ?? 'invalid' }
+		return { ok: false, reason: (await explainNotActive(user.id)) ?? 'invalid' }
 	}
 	return { ok: true, userId: user.id, setCookie: await startSession(user.id) }
 }

@@ -42,6 +42,20 @@ export const ChangePasswordSchema = z
 	})
 	.refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'auth.error.confirmMismatch' })
 
+/**
+ * A phone number is a sign-in identifier (people who joined a youth unit with one sign in with it).
+ * Vietnamese mobile numbers as one form: 10 digits starting with 0 (11 for old landlines); "+84 912 345 678",
+ * "84912345678" and "0912.345.678" all become "0912345678". Null when it is not a phone number.
+ */
+export function normalizePhone(raw: string): string | null {
+	const text = raw.normalize('NFC').trim()
+	if (!/^[+\d\s().-]+$/.test(text)) return null
+	let digits = text.replace(/\D/g, '')
+	if (text.startsWith('+') && !digits.startsWith('84')) return null
+	if (digits.startsWith('84') && digits.length >= 11) digits = `0${digits.slice(2)}`
+	return /^0\d{9,10}$/.test(digits) ? digits : null
+}
+
 /** Usernames and e-mails are stored lower-cased and NFC-normalised. */
 export function normalizeIdentifier(value: string) {
 	return value.normalize('NFC').trim().toLowerCase()

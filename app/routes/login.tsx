@@ -6,6 +6,7 @@ import { Form, Link, useActionData, useSearchParams } from '@remix-run/react'
 import { authenticate } from '#app/auth/login.server.ts'
 import { LoginSchema, safeRedirect } from '#app/auth/schema.ts'
 import { requireAnonymous } from '#app/auth/session.server.ts'
+import { joinStatusOf } from '#app/youth/join.server.ts'
 import { Field, FormErrors } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
@@ -23,7 +24,7 @@ export async function action({ request }: ActionFunctionArgs) {
 		return json(submission.reply({ hideFields: ['password'] }), { status: 400 })
 	}
 	const t = translator(langFromRequest(request))
-	const result = await authenticate(request, submission.value.identifier, submission.value.password)
+	const result = await authenticate(request, submission.value.identifier, submission.value.password, joinStatusOf)
 	if (!result.ok) {
 		const message =
 			result.reason === 'rate-limited'

@@ -1,7 +1,7 @@
 // Form schemas of the youth joining pages (decision 016), shared by the client (Conform) and the actions. Messages
 // are catalogue keys: youth.join.* are public (vi.ts), youth.invite.* and youth.requests.* for officers (vi-admin.ts).
 import { z } from 'zod'
-import { PASSWORD_MAX, PASSWORD_MIN } from '#app/auth/schema.ts'
+import { normalizePhone, PASSWORD_MAX, PASSWORD_MIN } from '#app/auth/schema.ts'
 import { parseVnDay } from '#app/ui/dates.ts'
 
 export const GRASSROOTS_TYPES = ['commune', 'school', 'agency', 'enterprise'] as const
@@ -16,19 +16,6 @@ export const INVITE_MAX_DAYS = 366
 export const INVITE_MAX_USES = 1000
 
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v)
-
-/**
- * Vietnamese mobile numbers as one form: 10 digits starting with 0 (11 for old landlines); "+84 912 345 678",
- * "84912345678" and "0912.345.678" all become "0912345678". Null when it is not a phone number.
- */
-export function normalizePhone(raw: string): string | null {
-	const text = raw.normalize('NFC').trim()
-	if (!/^[+\d\s().-]+$/.test(text)) return null
-	let digits = text.replace(/\D/g, '')
-	if (text.startsWith('+') && !digits.startsWith('84')) return null
-	if (digits.startsWith('84') && digits.length >= 11) digits = `0${digits.slice(2)}`
-	return /^0\d{9,10}$/.test(digits) ? digits : null
-}
 
 const fullName = z
 	.string({ error: 'youth.join.error.name' })

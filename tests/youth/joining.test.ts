@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { authenticate } from '#app/auth/login.server.ts'
-import { JOIN_LIMIT, linkWithInvite, registerWithInvite } from '#app/youth/join.server.ts'
+import { JOIN_LIMIT, joinStatusOf, linkWithInvite, registerWithInvite } from '#app/youth/join.server.ts'
 import { createInvite, listInvites, publicInvite, revokeInvite } from '#app/youth/invites.server.ts'
 import { countPendingRequests, decideRequests, listPendingRequests } from '#app/youth/requests.server.ts'
 import { grassrootsTypes } from '#app/youth/profile.server.ts'
@@ -110,7 +110,8 @@ test('registering through an invite makes a pending YOUTH account and request, a
 	expect((await db.youthInvite.findUniqueOrThrow({ where: { id: inviteId } })).uses).toBe(1)
 	expect(await db.auditEvent.count({ where: { action: 'youth.join.register', targetId: outcome.requestId } })).toBe(1)
 	// Pending: the right password says why they cannot sign in yet; a wrong one says nothing more.
-	const login = (id: string, password = 'mat-khau-doan-vien') => authenticate(new Request('http://x/login', { headers: { 'x-vms-client-ip': '192.0.2.50' } }), id, password)
+	// As the login route calls it: the youth feature explains an account that is not active yet.
+	const login = (id: string, password = 'mat-khau-doan-vien') => authenticate(new Request('http://x/login', { headers: { 'x-vms-client-ip': '192.0.2.50' } }), id, password, joinStatusOf)
 	expect(await login('0912 000 111')).toEqual({ ok: false, reason: 'pending-approval' })
 	expect(await login('an.nv@example.vn')).toEqual({ ok: false, reason: 'pending-approval' })
 	expect(await login('0912000111', 'sai-mat-khau')).toEqual({ ok: false, reason: 'invalid' })
@@ -197,7 +198,7 @@ test('a rejected person trying again is told so and nothing is created', async (
 	expect(await registerWithInvite(fromNewIp(), token, person({ phone: '0955123123' }))).toEqual({ ok: false, error: 'rejected' })
 	expect(await snapshot()).toEqual(before)
 	expect((await db.youthInvite.findUniqueOrThrow({ where: { token } })).uses).toBe(uses)
-	expect(await authenticate(new Request('http://x/', { headers: { 'x-vms-client-ip': '192.0.2.60' } }), '0955123123', 'mat-khau-doan-vien')).toEqual({ ok: false, reason: 'join-rejected' })
+	expect(await authenticate(new Request('http://x/', { headers: { 'x-vms-client-ip': '192.0.2.60' } }), '0955123123', 'mat-khau-doan-vien', joinStatusOf)).toEqual({ ok: false, reason: 'join-rejected' })
 })
 
 test('approving makes a counted membership from now and lets the person sign in; deciding twice is refused', async () => {
