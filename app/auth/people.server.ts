@@ -10,7 +10,7 @@
 //   own; ending it disables the account only when the account itself may be touched; nobody ends their own last
 //   membership (that would lock themselves out).
 import { db, pgArray, type Prisma } from '#app/db.server.ts'
-import { type Role } from '#app/generated/prisma/enums.ts'
+import { type Role } from '#app/db-types.ts'
 import { type Grant, grantCovers } from './permissions.ts'
 
 /** What is known about a person for these decisions: their current memberships, grants and pending joins. */

@@ -1,5 +1,5 @@
 // Pure permission checks, usable in components to decide what to show. The server twin enforces them.
-import { type OrgTree, type Role } from '#app/generated/prisma/enums.ts'
+import { type OrgTree, type Role } from '#app/db-types.ts'
 
 export type Grant = { role: Role; orgUnitId: number; path: string }
 

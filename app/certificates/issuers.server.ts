@@ -6,7 +6,7 @@ import path from 'node:path'
 import { parse } from 'yaml'
 import { z } from 'zod'
 import { getEnv } from '#app/env.server.ts'
-import { type OrgTree } from '#app/generated/prisma/enums.ts'
+import { type OrgTree } from '#app/db-types.ts'
 import { vnDayStart } from '#app/ui/dates.ts'
 
 export const DEFAULT_ISSUERS_FILE = 'config/certificate-issuers.yaml'

@@ -1,7 +1,7 @@
 // Certificate rows → what the PDF prints and what the verify page says, with the signature checked on the way.
 // Rows issued before signing existed are signed the first time they are shown (backfill).
 import { db } from '#app/db.server.ts'
-import { type Certificate } from '#app/generated/prisma/client.ts'
+import { type Certificate } from '#app/db-types.ts'
 import { publicUrl } from '#app/public-url.server.ts'
 import { issuerFor, rootKey } from './issuers.server.ts'
 import { type CertificatePdfData } from './pdf.server.ts'

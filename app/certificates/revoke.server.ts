@@ -3,7 +3,7 @@
 // the original, takes a new serial and signature, and the original is revoked and points to its successor.
 import { audit } from '#app/auth/audit.server.ts'
 import { db } from '#app/db.server.ts'
-import { type Certificate } from '#app/generated/prisma/client.ts'
+import { type Certificate } from '#app/db-types.ts'
 import { newSerial } from './issue.server.ts'
 import { signCertificate } from './sign.server.ts'
 

@@ -12,7 +12,7 @@
 import { Readable } from 'node:stream'
 import yazl from 'yazl'
 import { db, type Prisma } from '#app/db.server.ts'
-import { type OrgUnit } from '#app/generated/prisma/client.ts'
+import { type OrgUnit } from '#app/db-types.ts'
 import { unitZipWhere } from './access.server.ts'
 import { MAX_ZIP_ENTRIES } from './limits.ts'
 import { certificateFileName } from './names.ts'

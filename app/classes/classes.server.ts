@@ -4,7 +4,7 @@
 import { audit } from '#app/auth/audit.server.ts'
 import { type Grant } from '#app/auth/permissions.ts'
 import { db, Prisma } from '#app/db.server.ts'
-import { type OrgUnit, type SchoolLevel } from '#app/generated/prisma/client.ts'
+import { type OrgUnit, type SchoolLevel } from '#app/db-types.ts'
 import { recordCreated } from '#app/org/unit-history.server.ts'
 import { compareVi, foldVi, sortByViName } from '#app/ui/collation.ts'
 import { vnClock } from '#app/ui/dates.ts'

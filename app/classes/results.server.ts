@@ -5,7 +5,7 @@
 import ExcelJS from 'exceljs'
 import { type Grant } from '#app/auth/permissions.ts'
 import { db } from '#app/db.server.ts'
-import { type OrgTree } from '#app/generated/prisma/enums.ts'
+import { type OrgTree } from '#app/db-types.ts'
 import { type Translate } from '#app/ui/i18n.ts'
 import { compareVi } from '#app/ui/collation.ts'
 import { classInfo, schoolLevel } from './classes.server.ts'

@@ -6,7 +6,7 @@ import { can } from '#app/auth/permissions.ts'
 import { getCourse, listCourses } from '#app/content/courses.server.ts'
 import { db } from '#app/db.server.ts'
 import { type Audience } from '#app/content/audiences.ts'
-import { type OrgTree, type Role } from '#app/generated/prisma/enums.ts'
+import { type OrgTree, type Role } from '#app/db-types.ts'
 import { compareVi } from '#app/ui/collation.ts'
 import { AssignmentIdSchema } from './schema.ts'
 

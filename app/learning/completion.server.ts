@@ -10,8 +10,8 @@
 // written twice for speed, held equal by tests/learning/completion.test.ts on generated cases.
 import { auditRow } from '#app/auth/audit.server.ts'
 import { type CertificateHolder, newCertificateFields } from '#app/certificates/issue.server.ts'
-import { newId, type Prisma, sql } from '#app/db.server.ts'
-import { type CompletionSource } from '#app/generated/prisma/enums.ts'
+import { newId, type Prisma, runSql } from '#app/db.server.ts'
+import { type CompletionSource } from '#app/db-types.ts'
 import { COMPLETE, type CompletionValues, QUIZ_SUBMIT } from './completion.sql.ts'
 
 export type { CompletionSource }
@@ -136,8 +136,10 @@ export async function completeCourse(
 			version: { id: version.id, slug: version.course.slug, version: version.version, title: version.title, validityMonths: version.validityMonths },
 			audit: input.audit,
 		})
-		const [row] = await tx.$queryRawUnsafe<Array<{ serial: string | null }>>(COMPLETE.text, ...COMPLETE.values(values))
-		if (row?.serial) issued.push({ userId, serial: row.serial })
+		// Through the caller's transaction (sql() would take another connection); its row checked as runSql would.
+		const [row] = await tx.$queryRawUnsafe<Array<unknown>>(COMPLETE.text, ...COMPLETE.values(values))
+		const { serial } = COMPLETE.row!.parse(row)
+		if (serial) issued.push({ userId, serial })
 	}
 	return issued
 }
@@ -151,10 +153,7 @@ export type QuizClaim = { attemptId: string; answers: unknown; score: number; pa
  */
 export async function submitQuizAttempt(claim: QuizClaim, completion: Completion | null) {
 	const values = completion ? completionValues(completion) : null
-	const [row] = await sql<{ claimed: number; serial: string | null }>(
-		QUIZ_SUBMIT,
-		QUIZ_SUBMIT.values({ ...(values ?? NO_COMPLETION), ...claim, completes: !!values }),
-	)
+	const [row] = await runSql(QUIZ_SUBMIT, { ...(values ?? NO_COMPLETION), ...claim, completes: !!values })
 	return { claimed: !!row?.claimed, serial: row?.serial ?? null }
 }
 

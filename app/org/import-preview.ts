@@ -1,6 +1,6 @@
 // What the preview of a roster import shows beyond its counts, stored with the job (ImportJob.preview): the people a
 // sync will end (issue 18 item 3) and how rows were read (item 13). Plain data, shared by the server and the page.
-import { type Prisma } from '#app/generated/prisma/client.ts'
+import { type Prisma } from '#app/db-types.ts'
 
 export type EndingPerson = { name: string; unit: string; title: string | null }
 

@@ -4,7 +4,7 @@
 import { audit } from '#app/auth/audit.server.ts'
 import { linkRefusal, personFacts } from '#app/auth/people.server.ts'
 import { db, pgArray, Prisma } from '#app/db.server.ts'
-import { type OrgTree } from '#app/generated/prisma/enums.ts'
+import { type OrgTree } from '#app/db-types.ts'
 import { compareVi, compareViNames, fixLookalikes, foldVi } from '#app/ui/collation.ts'
 import { type ImportMessage } from './import-messages.ts'
 import { type EndingPerson, MAX_CHANGED_SHOWN, type ReadRow, SAMPLE_ROWS } from './import-preview.ts'

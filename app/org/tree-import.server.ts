@@ -2,7 +2,7 @@
 // are renamed or moved when the file says so. Rows may come in any order (a parent after its children); an empty
 // parent code means "directly under the unit whose page is used". Everything stays inside that unit's subtree.
 import { db, type Prisma } from '#app/db.server.ts'
-import { type OrgKind, type OrgTree } from '#app/generated/prisma/enums.ts'
+import { type OrgKind, type OrgTree } from '#app/db-types.ts'
 import { foldVi, normalizeName } from '#app/ui/collation.ts'
 import { startsLikeFormula } from '#app/ui/csv.ts'
 import { type ImportMessage } from './import-messages.ts'

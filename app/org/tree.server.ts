@@ -6,7 +6,7 @@
 import { type Grant } from '#app/auth/permissions.ts'
 import { audit } from '#app/auth/audit.server.ts'
 import { db, Prisma } from '#app/db.server.ts'
-import { type OrgKind, type OrgTree } from '#app/generated/prisma/enums.ts'
+import { type OrgKind, type OrgTree } from '#app/db-types.ts'
 import { compareVi } from '#app/ui/collation.ts'
 import { setGrassrootsType } from '#app/youth/profile.server.ts'
 import { type GrassrootsType } from '#app/youth/schema.ts'

@@ -2,7 +2,7 @@
 // and reports read; the history answers "what was this unit called, where was it, was it open on date D".
 // Periods are [validFrom, validTo); a change starts a period on its effective date and ends the previous one.
 import { db, type Prisma } from '#app/db.server.ts'
-import { type OrgUnit, type OrgUnitHistory } from '#app/generated/prisma/client.ts'
+import { type OrgUnit, type OrgUnitHistory } from '#app/db-types.ts'
 import { vnDay } from '#app/ui/dates.ts'
 
 type Tx = Prisma.TransactionClient

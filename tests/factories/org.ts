@@ -2,7 +2,7 @@
 import { hashPassword } from '#app/auth/password.server.ts'
 import { startSession } from '#app/auth/session.server.ts'
 import { db } from '#app/db.server.ts'
-import { type OrgKind, type OrgTree, type Role } from '#app/generated/prisma/enums.ts'
+import { type OrgKind, type OrgTree, type Role } from '#app/db-types.ts'
 
 let counter = 0
 const next = () => ++counter
