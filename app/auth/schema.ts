@@ -1,5 +1,6 @@
 // Form schemas shared by the client (Conform validation) and the actions. Messages are catalogue keys.
 import { z } from 'zod'
+import { LANGUAGES } from '#app/ui/i18n.ts'
 
 export const PASSWORD_MIN = 8
 export const PASSWORD_MAX = 128
@@ -83,3 +84,12 @@ export function safeRedirect(to: FormDataEntryValue | string | null | undefined,
 	if (url.origin !== SITE || !target.startsWith('/') || target.startsWith('//') || target.includes('\\')) return fallback
 	return target
 }
+
+/**
+ * The header's language switch. It has no page of its own to show an error on: a language it does not know is
+ * ignored and the person lands back where they were, as before.
+ */
+export const SetLanguageSchema = z.object({
+	lang: z.enum(LANGUAGES, { error: 'auth.error.language' }),
+	redirectTo: z.string().max(2048).optional(),
+})

@@ -16,10 +16,16 @@ export const ClassCreateSchema = z.object({
 	schoolYear: year,
 })
 
+/** The classes page's two forms, told apart by their hidden intent. */
+export const EduCreateSchema = z.discriminatedUnion('intent', [SchoolCreateSchema, ClassCreateSchema], { error: 'edu.error.name' })
+
 export const StudentUploadSchema = z.object({
 	schoolYear: year,
 	file: z.instanceof(File, { message: 'edu.import.missing' }).refine((f) => f.size > 0, 'edu.import.missing'),
 })
+
+/** The preview's confirm button names its job (the page may have been opened on another). */
+export const StudentImportConfirmSchema = z.object({ job: z.string({ error: 'edu.import.job' }).trim().min(1, 'edu.import.job').max(40, 'edu.import.job') })
 
 export const PinLoginSchema = z.object({
 	username: z.string({ error: 'pin.error.required' }).trim().min(1, 'pin.error.required').max(80, 'pin.error.invalid'),

@@ -144,3 +144,39 @@ export const TrainingEventSchema = z.object({
 	trainerId: z.string({ error: 'training.error.trainer' }).min(1, 'training.error.trainer'),
 	location: optionalText(200),
 })
+
+/** The unit's target groups: tags ticked on the page, and whether the sub-units take them too. */
+export const TargetsSchema = z.object({
+	tags: z.array(z.string({ error: 'members.error.tag' }).regex(/^[a-z0-9-]{1,40}$/, 'members.error.tag')).max(20, 'members.error.tag'),
+	subtree: z.boolean({ error: 'members.error.tag' }).default(false),
+})
+
+const codesInvalid = { error: 'codes.reissue.invalid' }
+/**
+ * An import job's page posts the confirm button (no intent; a sync that ends people also sends the typed count) or
+ * the codes reissue (the number of live codes the page showed, and the tick that says the printed ones stop working).
+ */
+export const ImportJobActionSchema = z
+	.object({
+		intent: z.enum(['confirm', 'reissue'], codesInvalid).default('confirm'),
+		endCount: z.string({ error: 'import.ending.unreadable' }).max(40, 'import.ending.unreadable').optional(),
+		voids: z.coerce.number(codesInvalid).int(codesInvalid).min(0, codesInvalid).optional(),
+		understood: z.literal('yes', codesInvalid).optional(),
+	})
+	.refine((v) => v.intent !== 'reissue' || v.voids !== undefined, { path: ['voids'], message: 'codes.reissue.invalid' })
+
+/** The activation codes' download: printed cards (PDF, the default) or a workbook. */
+export const ImportCodesSchema = z.object({ format: z.enum(['pdf', 'xlsx'], { error: 'codes.format' }).default('pdf') })
+
+const uploadedFile = z.instanceof(File, { message: 'import.file.missing' }).refine((f) => f.name !== '' || f.size > 0, 'import.file.missing')
+
+export const TreeUploadSchema = z.object({ file: uploadedFile, effectiveAt: EffectiveDateSchema })
+
+/** A training's attendance: a filled-in sheet, or the page's checklist (hidden "listed" per person, ticked boxes). */
+export const AttendanceUploadSchema = z.object({ file: uploadedFile })
+const attendee = z.string({ error: 'training.error.attendance' }).min(1, 'training.error.attendance').max(40, 'training.error.attendance')
+export const AttendanceSchema = z.object({
+	listed: z.array(attendee).max(5000, 'training.error.attendance'),
+	present: z.array(attendee).max(5000, 'training.error.attendance'),
+	passed: z.array(attendee).max(5000, 'training.error.attendance'),
+})

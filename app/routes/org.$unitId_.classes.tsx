@@ -1,10 +1,12 @@
 // The education tree for its managers: an education office's schools by level, a school's classes by school year.
+import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
 import { createClass, createSchool, currentSchoolYear, listClasses, listSchools, SCHOOL_LEVELS } from '#app/classes/classes.server.ts'
-import { ClassCreateSchema, SchoolCreateSchema } from '#app/classes/schema.ts'
+import { EduCreateSchema } from '#app/classes/schema.ts'
 import { normalizeName } from '#app/ui/collation.ts'
+import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Trường và lớp | Văn Minh Số' }]
@@ -29,16 +31,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
 	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
 	if (unit.tree !== 'EDU') notFound()
-	const form = Object.fromEntries(await request.formData())
+	const submission = parseWithZod(await request.formData(), { schema: EduCreateSchema })
+	if (submission.status !== 'success') return json({ result: submission.reply(), ok: false }, { status: 400 })
+	const value = submission.value
 	const actor = { actorId: user.id, request }
-	const parsed = form.intent === 'school' ? SchoolCreateSchema.safeParse(form) : ClassCreateSchema.safeParse(form)
-	if (!parsed.success) return json({ error: parsed.error.issues[0]?.message ?? 'edu.error.name', ok: false }, { status: 400 })
 	const outcome =
-		parsed.data.intent === 'school'
-			? await createSchool(unit, { code: parsed.data.code, name: normalizeName(parsed.data.name), level: parsed.data.level }, actor)
-			: await createClass(unit, { name: parsed.data.name.toUpperCase(), schoolYear: parsed.data.schoolYear }, actor)
-	if (!outcome.ok) return json({ error: outcome.error === 'code-taken' ? 'edu.error.codeTaken' : 'edu.error.parent', ok: false }, { status: 400 })
-	return json({ error: null, ok: true })
+		value.intent === 'school'
+			? await createSchool(unit, { code: value.code, name: normalizeName(value.name), level: value.level }, actor)
+			: await createClass(unit, { name: value.name.toUpperCase(), schoolYear: value.schoolYear }, actor)
+	if (!outcome.ok) {
+		const reply = outcome.error === 'code-taken' ? submission.reply({ fieldErrors: { code: ['edu.error.codeTaken'] } }) : submission.reply({ formErrors: ['edu.error.parent'] })
+		return json({ result: reply, ok: false }, { status: 400 })
+	}
+	return json({ result: submission.reply({ resetForm: true }), ok: true })
 }
 
 export default function EduUnitPage() {
@@ -60,10 +65,8 @@ export default function EduUnitPage() {
 					{t('edu.results')}
 				</Link>
 			</p>
-			{data?.error ? (
-				<p role="alert" className="alert alert-error mb-4">
-					{t(data.error as 'edu.error.name')}
-				</p>
+			{data && !data.ok ? (
+				<FormErrors id="edu-errors" errors={replyErrors(data.result)} />
 			) : data?.ok ? (
 				<p role="status" className="alert alert-success mb-4">
 					{t('edu.created')}

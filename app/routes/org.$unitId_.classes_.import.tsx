@@ -1,11 +1,13 @@
 // Schools, classes and students from a file: upload → check → preview → confirm (app/classes/student-import.server.ts).
+import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
 import { currentSchoolYear } from '#app/classes/classes.server.ts'
-import { StudentUploadSchema } from '#app/classes/schema.ts'
+import { StudentImportConfirmSchema, StudentUploadSchema } from '#app/classes/schema.ts'
 import { confirmStudentImport, getStudentImport, startStudentImport } from '#app/classes/student-import.server.ts'
 import { formatImportMessage } from '#app/org/import-messages.ts'
+import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
 import { readUpload, uploadRefusalKey } from '#app/ui/uploads.server.ts'
 
@@ -33,15 +35,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
 	if (unit.tree !== 'EDU') notFound()
 	if (!(request.headers.get('Content-Type') ?? '').startsWith('multipart/form-data')) {
-		const jobId = String((await request.formData()).get('job') ?? '').slice(0, 40)
-		await confirmStudentImport({ jobId, scope: unit, actorId: user.id, request })
-		return redirect(`/org/${unit.id}/classes/import?job=${encodeURIComponent(jobId)}`)
+		const confirm = parseWithZod(await request.formData(), { schema: StudentImportConfirmSchema })
+		if (confirm.status !== 'success') return json({ result: confirm.reply(), error: null }, { status: 400 })
+		await confirmStudentImport({ jobId: confirm.value.job, scope: unit, actorId: user.id, request })
+		return redirect(`/org/${unit.id}/classes/import?job=${encodeURIComponent(confirm.value.job)}`)
 	}
 	const upload = await readUpload(request, { maxFileBytes: MAX_BYTES })
-	if (!upload.ok) return json({ error: uploadRefusalKey(upload.error, 'edu.import.tooLarge') }, { status: upload.status })
-	const parsed = StudentUploadSchema.safeParse(Object.fromEntries(upload.form))
-	if (!parsed.success) return json({ error: parsed.error.issues[0]?.message === 'edu.error.year' ? ('edu.error.year' as const) : ('edu.import.missing' as const) }, { status: 400 })
-	const jobId = await startStudentImport({ bytes: new Uint8Array(await parsed.data.file.arrayBuffer()), fileName: parsed.data.file.name || 'hoc-sinh', scope: unit, schoolYear: parsed.data.schoolYear, actorId: user.id, request })
+	if (!upload.ok) return json({ result: null, error: uploadRefusalKey(upload.error, 'edu.import.tooLarge') }, { status: upload.status })
+	const submission = parseWithZod(upload.form, { schema: StudentUploadSchema })
+	if (submission.status !== 'success') return json({ result: submission.reply({ hideFields: ['file'] }), error: null }, { status: 400 })
+	const { file, schoolYear } = submission.value
+	const jobId = await startStudentImport({ bytes: new Uint8Array(await file.arrayBuffer()), fileName: file.name || 'hoc-sinh', scope: unit, schoolYear, actorId: user.id, request })
 	return redirect(`/org/${unit.id}/classes/import?job=${jobId}`)
 }
 
@@ -62,6 +66,7 @@ export default function StudentImportPage() {
 					{t(data.error)}
 				</p>
 			) : null}
+			<FormErrors id="import-errors" errors={replyErrors(data?.result)} />
 			{job ? (
 				<section className="mb-8" aria-labelledby="job-heading">
 					<h2 id="job-heading" className="mb-2 text-xl font-semibold">

@@ -1,45 +1,42 @@
+import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
-import { z } from 'zod'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { can } from '#app/auth/permissions.ts'
 import { getUnitPeople } from '#app/reports/completion.server.ts'
 import { courseOptions, DASHBOARD_ROLES, readFilters } from '#app/reports/dashboard.server.ts'
 import { remindOverdue } from '#app/reports/reminders.server.ts'
+import { REMIND_PAGE_SIZE, RemindSchema } from '#app/reports/schema.ts'
 import { CourseSelect, FilterProblems } from '#app/reports/filters.tsx'
 import { formatVnDate } from '#app/ui/dates.ts'
+import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Danh sách người học | Văn Minh Số' }]
 
 // A province-level list can hold 100,000 people: a page shows this many, in name order.
-const PAGE_SIZE = 200
+const PAGE_SIZE = REMIND_PAGE_SIZE
 // Auditors look; managers also remind.
 const REMIND_ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
 
-const RemindSchema = z.object({
-	scope: z.enum(['selected', 'all']),
-	userId: z.array(z.string().regex(/^[\w-]{1,40}$/)).max(PAGE_SIZE).default([]),
-})
 
 export async function action({ request, params }: ActionFunctionArgs) {
 	const { unit, user } = await requireOrgRole(request, Number(params.unitId), REMIND_ROLES)
 	const url = new URL(request.url)
 	const { courseId, filters } = await readFilters(url)
-	const form = await request.formData()
-	const parsed = RemindSchema.safeParse({ scope: form.get('scope'), userId: form.getAll('userId') })
-	if (!parsed.success) return json({ error: 'dash.remind.invalid' as const, result: null }, { status: 400 })
-	if (parsed.data.scope === 'selected' && parsed.data.userId.length === 0) return json({ error: 'dash.remind.noneSelected' as const, result: null }, { status: 400 })
+	const submission = parseWithZod(await request.formData(), { schema: RemindSchema })
+	if (submission.status !== 'success') return json({ result: submission.reply(), reminded: null }, { status: 400 })
+	const { scope, userId } = submission.value
 	const courses = filters.course ? await courseOptions(unit) : []
 	const result = await remindOverdue({
 		unitId: unit.id,
 		courseId,
 		courseTitle: courses.find((c) => c.slug === filters.course)?.title ?? null,
-		userIds: parsed.data.scope === 'all' ? 'all' : parsed.data.userId,
+		userIds: scope === 'all' ? 'all' : userId,
 		actorId: user.id,
 		request,
 	})
-	return json({ error: null, result })
+	return json({ result: submission.reply(), reminded: result })
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -126,17 +123,13 @@ export default function DashboardPeoplePage() {
 			<p className="mb-2" role="status">
 				{t('dash.people.count', { count: data.count.toLocaleString('vi-VN') })}
 			</p>
-			{actionData?.error ? (
-				<p role="alert" className="alert alert-error mb-4">
-					{t(actionData.error)}
-				</p>
-			) : null}
-			{actionData?.result ? (
+			<FormErrors id="remind-errors" errors={replyErrors(actionData?.result)} />
+			{actionData?.reminded ? (
 				<p role="status" className="alert alert-success mb-4">
 					{t('dash.remind.done', {
-						queued: actionData.result.queued,
-						withoutEmail: actionData.result.withoutEmail,
-						alreadyToday: actionData.result.alreadyToday,
+						queued: actionData.reminded.queued,
+						withoutEmail: actionData.reminded.withoutEmail,
+						alreadyToday: actionData.reminded.alreadyToday,
 					})}
 				</p>
 			) : null}

@@ -1,11 +1,13 @@
+import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
-import { z } from 'zod'
 import { actorFor } from '#app/auth/people.server.ts'
 import { requireOrgRole, notFound } from '#app/auth/permissions.server.ts'
 import { confirmRosterImport, getImportJob, importCodesStatus, reissueImportCodes } from '#app/org/import-jobs.server.ts'
 import { formatImportMessage } from '#app/org/import-messages.ts'
 import { type ReadRow, SAMPLE_ROWS } from '#app/org/import-preview.ts'
+import { ImportJobActionSchema } from '#app/org/schema.ts'
+import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useLang, useT } from '#app/ui/i18n.ts'
 
 const ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
@@ -35,8 +37,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	})
 }
 
-const ReissueForm = z.object({ intent: z.literal('reissue'), voids: z.coerce.number().int().min(0), understood: z.literal('yes').optional() })
-
 export async function action({ request, params }: ActionFunctionArgs) {
 	const { user, unit, grants } = await requireOrgRole(request, Number(params.unitId), ROLES)
 	const jobId = String(params.jobId)
@@ -44,21 +44,22 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const job = await getImportJob(jobId, unit.id)
 	if (!job) throw new Response('Not Found', { status: 404 })
 	// The confirm button posts an empty form; a body that is not a form is that too.
-	const form = await request.formData().catch(() => new FormData())
-	if (form.get('intent') === 'reissue') {
-		const parsed = ReissueForm.safeParse(Object.fromEntries(form))
-		if (!parsed.success) return json({ reissue: { error: 'codes.reissue.changed' as const, count: 0 } }, { status: 400 })
-		if (parsed.data.understood !== 'yes') return json({ reissue: { error: 'codes.reissue.unchecked' as const, count: parsed.data.voids } }, { status: 400 })
+	const submission = parseWithZod(await request.formData().catch(() => new FormData()), { schema: ImportJobActionSchema })
+	if (submission.status !== 'success') return json({ result: submission.reply() }, { status: 400 })
+	const value = submission.value
+	if (value.intent === 'reissue') {
+		const voids = value.voids ?? 0
+		if (value.understood !== 'yes') return json({ reissue: { error: 'codes.reissue.unchecked' as const, count: voids } }, { status: 400 })
 		const actor = actorFor(user.id, grants, ROLES, unit.path)
-		const done = await reissueImportCodes({ jobId, unitId: unit.id, actor, request, expectedVoided: parsed.data.voids })
+		const done = await reissueImportCodes({ jobId, unitId: unit.id, actor, request, expectedVoided: voids })
 		if (!done) notFound()
 		if (!done.ok) return json({ reissue: { error: 'codes.reissue.changed' as const, count: done.voided } }, { status: 409 })
 		return json({ reissue: { done: true as const, count: done.count, voided: done.voided } })
 	}
 	// A sync that ends people is confirmed by typing how many: a click alone ended 25 people nobody had looked at.
 	if (job.status === 'PREVIEW' && job.mode === 'sync' && job.ended > 0) {
-		const typed = String(form.get('endCount') ?? '').replace(/[\s.,]/g, '')
-		if (typed !== String(job.ended)) return json({ endCount: { typed: String(form.get('endCount') ?? '').slice(0, 20) } }, { status: 400 })
+		const typed = value.endCount ?? ''
+		if (typed.replace(/[\s.,]/g, '') !== String(job.ended)) return json({ endCount: { typed: typed.slice(0, 20) } }, { status: 400 })
 	}
 	await confirmRosterImport({ jobId, scope: unit, actorId: user.id, request })
 	// Whatever happened (done, running, refused because already confirmed), the job page tells it.
@@ -72,6 +73,7 @@ export default function ImportJobPage() {
 	const acted = useActionData<typeof action>()
 	const reissue = acted && 'reissue' in acted ? acted.reissue : null
 	const endCountError = acted && 'endCount' in acted ? acted.endCount : null
+	const invalid = acted && 'result' in acted ? replyErrors(acted.result) : undefined
 	const ending = job.mode === 'sync' && job.ended > 0 && !isTreeKind(job.kind) && (canConfirmJob(job) || job.status === 'SUCCEEDED') ? job.preview : null
 	const mustType = canConfirmJob(job) && ending !== null
 	const day = (d: string) => new Date(d).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' })
@@ -91,6 +93,7 @@ export default function ImportJobPage() {
 				{isTree ? null : t(job.mode === 'sync' ? 'roster.mode.sync' : 'roster.mode.upsert')}
 				{job.effectiveAt ? ` · ${t('roster.effectiveAt')}: ${new Date(job.effectiveAt).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' })}` : null}
 			</p>
+			<FormErrors id="job-errors" errors={invalid} />
 			<p role="status" className={`alert mb-4 ${job.status === 'FAILED' || errorCount ? 'alert-error' : 'alert-success'}`}>
 				{job.status === 'PREVIEW' && errorCount ? t('import.blocked', { count: errorCount }) : t(`import.state.${job.status}`)}
 			</p>

@@ -1,3 +1,4 @@
+import { parseWithZod } from '@conform-to/zod/v4'
 import {
 	type ActionFunctionArgs,
 	type LoaderFunctionArgs,
@@ -6,21 +7,16 @@ import {
 	redirect,
 } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
-import { z } from 'zod'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { MAX_UPLOAD_BYTES, startImport } from '#app/org/import-jobs.server.ts'
-import { EffectiveDateSchema } from '#app/org/schema.ts'
+import { TreeUploadSchema } from '#app/org/schema.ts'
+import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useErrorText, useT } from '#app/ui/i18n.ts'
 import { readUpload, uploadRefusalKey } from '#app/ui/uploads.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Nhập cây tổ chức | Văn Minh Số' }]
 
 const ROLES = ['MANAGER'] as const
-
-const TreeUploadSchema = z.object({
-	file: z.instanceof(File, { message: 'import.file.missing' }).refine((f) => f.name !== '' || f.size > 0, 'import.file.missing'),
-	effectiveAt: EffectiveDateSchema,
-})
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
@@ -30,10 +26,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
 	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
 	const upload = await readUpload(request, { maxFileBytes: MAX_UPLOAD_BYTES })
-	if (!upload.ok) return json({ errors: [uploadRefusalKey(upload.error, 'import.file.tooLarge')] }, { status: upload.status })
-	const parsed = TreeUploadSchema.safeParse(Object.fromEntries(upload.form))
-	if (!parsed.success) return json({ errors: parsed.error.issues.map((i) => i.message) }, { status: 400 })
-	const { file, effectiveAt } = parsed.data
+	if (!upload.ok) return json({ result: null, errors: [uploadRefusalKey(upload.error, 'import.file.tooLarge')] }, { status: upload.status })
+	const submission = parseWithZod(upload.form, { schema: TreeUploadSchema })
+	if (submission.status !== 'success') return json({ result: submission.reply({ hideFields: ['file'] }), errors: [] as Array<string> }, { status: 400 })
+	const { file, effectiveAt } = submission.value
 	const jobId = await startImport({ kind: 'tree', bytes: new Uint8Array(await file.arrayBuffer()), fileName: file.name || 'cay-to-chuc', scope: unit, actorId: user.id, effectiveAt, request })
 	return redirect(`/org/${unit.id}/imports/${jobId}`)
 }
@@ -63,6 +59,7 @@ export default function TreeImportPage() {
 						))}
 					</div>
 				) : null}
+				<FormErrors id="tree-import-errors" errors={replyErrors(data?.result)} />
 				<label htmlFor="tree-file" className="label">
 					{t('roster.file')}
 				</label>

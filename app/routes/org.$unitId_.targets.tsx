@@ -1,11 +1,13 @@
+import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
-import { z } from 'zod'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { listAssignmentsForUnit } from '#app/learning/assignments.server.ts'
 import { tagsInUse } from '#app/org/members.server.ts'
+import { TargetsSchema } from '#app/org/schema.ts'
 import { TAGS } from '#app/org/tags.ts'
 import { setTargetTags, targetSummary } from '#app/org/targets.server.ts'
+import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { langFromRequest, useLang, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { tagLabel } from '#app/ui/labels.ts'
@@ -13,11 +15,6 @@ import { tagLabel } from '#app/ui/labels.ts'
 export const meta: MetaFunction = () => [{ title: 'Chỉ tiêu | Văn Minh Số' }]
 
 const ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
-
-const TargetsSchema = z.object({
-	tags: z.array(z.string().regex(/^[a-z0-9-]{1,40}$/)).max(20),
-	subtree: z.boolean(),
-})
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
@@ -32,12 +29,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
 	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
-	const form = await request.formData()
-	const parsed = TargetsSchema.safeParse({ tags: form.getAll('tags').map(String), subtree: form.get('subtree') === 'on' })
+	const submission = parseWithZod(await request.formData(), { schema: TargetsSchema })
+	if (submission.status !== 'success') return json({ result: submission.reply(), notice: null }, { status: 400 })
 	const t = translator(langFromRequest(request))
-	if (!parsed.success) return json({ notice: null, error: t('members.error.tag') }, { status: 400 })
-	const outcome = await setTargetTags(unit, parsed.data, { actorId: user.id, request })
-	return json({ notice: t('targets.saved', { units: outcome.units }), error: null })
+	const outcome = await setTargetTags(unit, submission.value, { actorId: user.id, request })
+	return json({ result: submission.reply(), notice: t('targets.saved', { units: outcome.units }) })
 }
 
 export default function TargetsPage() {
@@ -55,11 +51,7 @@ export default function TargetsPage() {
 				{data?.notice ? `${data.notice} ` : null}
 				{t('targets.summary', { counted: summary.counted, members: summary.members })}
 			</p>
-			{data?.error ? (
-				<p role="alert" className="alert alert-error mb-4">
-					{data.error}
-				</p>
-			) : null}
+			<FormErrors id="targets-errors" errors={replyErrors(data?.result)} />
 			<Form method="post" className="card mb-8 max-w-xl">
 				<fieldset className="mb-4">
 					<legend className="label">{t('targets.rule')}</legend>

@@ -1,3 +1,4 @@
+import { parseWithZod } from '@conform-to/zod/v4'
 import {
 	type ActionFunctionArgs,
 	type LoaderFunctionArgs,
@@ -8,8 +9,10 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
 import { MAX_UPLOAD_BYTES } from '#app/org/import-jobs.server.ts'
 import { formatImportMessage } from '#app/org/import-messages.ts'
+import { AttendanceSchema, AttendanceUploadSchema } from '#app/org/schema.ts'
 import { attendanceSheet, getEvent, readAttendanceFile, recordAttendance } from '#app/org/training.server.ts'
 import { formatVnDateTime } from '#app/ui/dates.ts'
+import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { readUpload, uploadRefusalKey } from '#app/ui/uploads.server.ts'
@@ -47,21 +50,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	if ((request.headers.get('Content-Type') ?? '').startsWith('multipart/form-data')) {
 		const upload = await readUpload(request, { maxFileBytes: MAX_UPLOAD_BYTES })
 		if (!upload.ok) {
-			return json({ notice: null, errors: [t(uploadRefusalKey(upload.error, 'import.file.tooLarge'), { max: MAX_UPLOAD_BYTES / 1024 / 1024 })] }, { status: upload.status })
+			return json({ result: null, notice: null, errors: [t(uploadRefusalKey(upload.error, 'import.file.tooLarge'), { max: MAX_UPLOAD_BYTES / 1024 / 1024 })] }, { status: upload.status })
 		}
-		const file = upload.form.get('file')
-		if (!(file instanceof File) || (file.size === 0 && file.name === '')) return json({ notice: null, errors: [t('import.file.missing')] }, { status: 400 })
-		const read = await readAttendanceFile(event, new Uint8Array(await file.arrayBuffer()))
-		if (!read.ok) return json({ notice: null, errors: read.errors.map((e) => formatImportMessage(t, e)) }, { status: 400 })
+		const sheet = parseWithZod(upload.form, { schema: AttendanceUploadSchema })
+		if (sheet.status !== 'success') return json({ result: sheet.reply({ hideFields: ['file'] }), notice: null, errors: [] }, { status: 400 })
+		const read = await readAttendanceFile(event, new Uint8Array(await sheet.value.file.arrayBuffer()))
+		if (!read.ok) return json({ result: null, notice: null, errors: read.errors.map((e) => formatImportMessage(t, e)) }, { status: 400 })
 		const outcome = await recordAttendance(event, read.entries, actor)
-		return json({ notice: t('training.recorded', { count: outcome.recorded, certificates: outcome.certificates }), errors: [] })
+		return json({ result: null, notice: t('training.recorded', { count: outcome.recorded, certificates: outcome.certificates }), errors: [] })
 	}
-	const form = await request.formData()
-	const listed = form.getAll('listed').map(String)
-	const present = new Set(form.getAll('present').map(String))
-	const passed = new Set(form.getAll('passed').map(String))
-	const outcome = await recordAttendance(event, listed.map((userId) => ({ userId, present: present.has(userId), passed: passed.has(userId) })), actor)
-	return json({ notice: t('training.recorded', { count: outcome.recorded, certificates: outcome.certificates }), errors: [] })
+	const submission = parseWithZod(await request.formData(), { schema: AttendanceSchema })
+	if (submission.status !== 'success') return json({ result: submission.reply(), notice: null, errors: [] }, { status: 400 })
+	const present = new Set(submission.value.present)
+	const passed = new Set(submission.value.passed)
+	const outcome = await recordAttendance(event, submission.value.listed.map((userId) => ({ userId, present: present.has(userId), passed: passed.has(userId) })), actor)
+	return json({ result: null, notice: t('training.recorded', { count: outcome.recorded, certificates: outcome.certificates }), errors: [] })
 }
 
 export default function TrainingEventPage() {
@@ -95,6 +98,7 @@ export default function TrainingEventPage() {
 					</ul>
 				</div>
 			) : null}
+			<FormErrors id="attendance-errors" errors={replyErrors(data?.result)} />
 			<section className="mb-8" aria-labelledby="checklist-heading">
 				<h2 id="checklist-heading" className="mb-2 text-xl font-semibold">
 					{t('training.checklist')}

@@ -128,7 +128,7 @@ test('the org tree page: the same names, and the same 400', async () => {
 	expect((await jobOf(ok)).fileName).toBe('cây; "đơn vị"=2025.csv')
 	const cut = await post(treeRoute.action, manager.id, dept.id, url, Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nabc`))
 	expect(cut.status).toBe(400)
-	expect(await cut.json()).toEqual({ errors: ['upload.unreadable'] })
+	expect(await cut.json()).toEqual({ result: null, errors: ['upload.unreadable'] })
 })
 
 test('the students page: the same names, its 1 MB limit on a chunked upload, and the same 400', async () => {
@@ -146,11 +146,11 @@ test('the students page: the same names, its 1 MB limit on a chunked upload, and
 	const { body, stats } = chunked(head, 5 * 1024 * 1024, Buffer.from(`\r\n--${BOUNDARY}--\r\n`))
 	const big = await post(studentRoute.action, manager.id, root.id, url, body)
 	expect(big.status).toBe(413)
-	expect(await big.json()).toEqual({ error: 'edu.import.tooLarge' })
+	expect(await big.json()).toEqual({ result: null, error: 'edu.import.tooLarge' })
 	expect(stats.pulled).toBeLessThan(2 * 1024 * 1024)
 
 	const junk = await post(studentRoute.action, manager.id, root.id, url, Buffer.from('not a multipart body'))
 	expect(junk.status).toBe(400)
-	expect(await junk.json()).toEqual({ error: 'upload.unreadable' })
+	expect(await junk.json()).toEqual({ result: null, error: 'upload.unreadable' })
 	expect(await db.importJob.count({ where: { orgUnitId: root.id } })).toBe(1)
 })

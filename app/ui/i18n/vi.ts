@@ -85,6 +85,7 @@ export const vi = {
 	'account.changed': 'Đã đổi mật khẩu. Các phiên đăng nhập khác đã được đăng xuất.',
 
 	'auth.error.identifierRequired': 'Vui lòng nhập thư điện tử hoặc tên đăng nhập.',
+	'auth.error.language': 'Ngôn ngữ này chưa có; trang vẫn hiển thị như trước.',
 	'auth.error.identifierTooLong': 'Tên đăng nhập quá dài.',
 	'auth.error.passwordRequired': 'Vui lòng nhập mật khẩu.',
 	'auth.error.passwordTooShort': 'Mật khẩu phải có ít nhất 8 ký tự.',
