@@ -3,7 +3,7 @@
 // GET filter form: `id`, `name`, `defaultValue`). Without JavaScript they post like any form control.
 import { getInputProps, getSelectProps, type FieldMetadata } from '@conform-to/react'
 import { type InputHTMLAttributes, type ReactNode } from 'react'
-import { useErrorText } from './i18n.ts'
+import { FieldErrors } from './form.tsx'
 
 export type Choice = { value: string | number; label: ReactNode }
 export type ChoiceGroup = { key: string; label: string; options: ReadonlyArray<Choice> }
@@ -18,15 +18,6 @@ function Options({ options }: { options: ReadonlyArray<Choice> }) {
 	))
 }
 
-/** The first error of a field, as a catalogue key or plain text, announced by the control that points at it. */
-function ErrorLine({ id, errors }: { id?: string; errors?: ReadonlyArray<string> }) {
-	const errorText = useErrorText()
-	return errors?.length ? (
-		<p id={id} className="field-error">
-			{errorText(errors[0])}
-		</p>
-	) : null
-}
 
 export function SelectField({
 	label,
@@ -80,7 +71,7 @@ export function SelectField({
 					{hint}
 				</p>
 			) : null}
-			<ErrorLine id={errorId} errors={errors} />
+			<FieldErrors id={errorId} errors={errors ? [...errors] : undefined} />
 		</div>
 	)
 }
@@ -156,7 +147,7 @@ function ChoiceList({
 					</label>
 				)
 			})}
-			<ErrorLine id={meta?.errorId} errors={meta?.errors ?? errors} />
+			<FieldErrors id={meta?.errorId ?? `${name}-error`} errors={meta?.errors ?? (errors ? [...errors] : undefined)} />
 		</fieldset>
 	)
 }

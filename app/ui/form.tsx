@@ -9,12 +9,17 @@ export function Field({
 	type = 'text',
 	autoComplete,
 	hint,
+	min,
+	max,
 }: {
 	label: string
 	meta: FieldMetadata<string>
 	type?: 'text' | 'password' | 'email' | 'date' | 'tel' | 'number'
 	autoComplete?: string
 	hint?: ReactNode
+	/** Bounds of a date or number input (the schema checks them again on the server). */
+	min?: string | number
+	max?: string | number
 }) {
 	const errors = meta.errors?.filter(Boolean)
 	return (
@@ -25,6 +30,8 @@ export function Field({
 			<input
 				{...getInputProps(meta, { type })}
 				autoComplete={autoComplete}
+				min={min}
+				max={max}
 				className="field"
 				aria-describedby={errors?.length ? meta.errorId : hint ? `${meta.id}-hint` : undefined}
 			/>
