@@ -27,6 +27,11 @@ export async function mailQueued(key: { to: string; kind: string; period: string
 	return !!(await db.outboxMail.findUnique({ where: { to_kind_period: key }, select: { id: true } }))
 }
 
+/** The latest mails, newest first, for the administrators' outbox page (names and addresses: ADMIN only). */
+export function latestMails(limit = 200) {
+	return db.outboxMail.findMany({ orderBy: { createdAt: 'desc' }, take: limit })
+}
+
 /**
  * Sends what is due in the outbox through SMTP_URL (smtp://user:pass@host:587 or smtps://…). Each mail is claimed
  * before it is sent (attempt counted, next attempt pushed CLAIM_MS away), so two runs at once do not send it twice;

@@ -1,8 +1,8 @@
 import { type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { requireAnyRole } from '#app/auth/permissions.server.ts'
-import { db } from '#app/db.server.ts'
 import { getEnv } from '#app/env.server.ts'
+import { latestMails } from '#app/outbox/mail.server.ts'
 import { formatVnDateTime } from '#app/ui/dates.ts'
 import { useT } from '#app/ui/i18n.ts'
 
@@ -11,7 +11,7 @@ export const meta: MetaFunction = () => [{ title: 'Hộp thư đi | Văn Minh S�
 // Administrators only (requireAnyRole lets ADMIN through with any list): mails hold people's names and addresses.
 export async function loader({ request }: LoaderFunctionArgs) {
 	await requireAnyRole(request, [])
-	const mails = await db.outboxMail.findMany({ orderBy: { createdAt: 'desc' }, take: 200 })
+	const mails = await latestMails()
 	return json({
 		configured: !!getEnv().SMTP_URL,
 		mails: mails.map((m) => ({ ...m, createdAt: m.createdAt.toISOString(), sentAt: m.sentAt?.toISOString() ?? null })),
