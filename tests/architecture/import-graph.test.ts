@@ -90,6 +90,8 @@ export function edgeProblems(from: string, to: string): Array<string> {
 		if (!GENERATED_ALLOWED.includes(from)) problems.push(`${from} imports the generated client (${to}): use app/db.server.ts, app/db-types.ts or app/db-enums.ts`)
 		return problems
 	}
+	// Routes parse, call a feature module and render: the queries are the modules' (docs/database.md).
+	if (from.startsWith('app/routes/') && (to === 'app/db.server.ts' || to.endsWith('.sql.ts'))) return [`${from} imports ${to}: routes do not query, their feature modules do`]
 	const source = featureOf(from)
 	const target = featureOf(to)
 	if (source === target || COMPOSITION.test(from) || source === 'routes') return problems
@@ -155,7 +157,7 @@ describe('the import graph of app/', () => {
 		expect(missing).toEqual([])
 	})
 
-	test('features import only features below them, and only their public faces; the generated client only through the database modules', () => {
+	test('features import only features below them, and only their public faces; the generated client only through the database modules; routes not the database client', () => {
 		const problems = [...graph].flatMap(([file, targets]) => targets.flatMap((target) => edgeProblems(file, target)))
 		expect(problems).toEqual([])
 	})
@@ -190,6 +192,8 @@ describe('the checks themselves', () => {
 		expect(edgeProblems('app/org/tree.server.ts', 'app/generated/prisma/enums.ts')).toHaveLength(1)
 		expect(edgeProblems('app/db-types.ts', 'app/generated/prisma/client.ts')).toEqual([])
 		expect(edgeProblems('app/routes/login.tsx', 'app/youth/join.server.ts')).toEqual([])
+		expect(edgeProblems('app/routes/account.tsx', 'app/db.server.ts')).toHaveLength(1)
+		expect(edgeProblems('app/routes/account.tsx', 'app/db-types.ts')).toEqual([])
 	})
 	test('a cycle of files is found', () => {
 		const graph = new Map([
