@@ -6,10 +6,10 @@ import { endMember, getMember, MEMBER_ROLES, moveMember, subtreeUnits, updateMem
 import { parseTags } from '#app/org/roster-rows.server.ts'
 import { MemberActionSchema } from '#app/org/schema.ts'
 import { TAGS } from '#app/org/tags.ts'
-import { langFromRequest, useErrorText, useLang, useT } from '#app/ui/i18n.ts'
+import { langFromRequest, useErrorText, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { tagLabel } from '#app/ui/labels.ts'
-import { vnToday } from '#app/ui/dates.ts'
+import { formatVnDate, vnToday } from '#app/ui/dates.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.member.user.fullName ?? 'Thành viên'} | Văn Minh Số` }]
 
@@ -70,11 +70,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function MemberPage() {
 	const t = useT()
-	const lang = useLang()
 	const errorText = useErrorText()
 	const { unit, member, history, units, today } = useLoaderData<typeof loader>()
 	const data = useActionData<typeof action>()
-	const date = (iso: string) => new Date(iso).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' })
+	const date = (iso: string) => formatVnDate(iso)
 	const active = !member.validTo || new Date(member.validTo) > new Date()
 	const errors = data?.result && 'error' in data.result ? (data.result.error ?? {}) : {}
 	const fieldError = (name: string) => {

@@ -6,8 +6,9 @@ import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { NewUserSchema } from '#app/org/schema.ts'
 import { TAGS } from '#app/org/tags.ts'
 import { createUserInUnit } from '#app/org/users.server.ts'
+import { formatVnDate } from '#app/ui/dates.ts'
 import { Field, FormErrors } from '#app/ui/form.tsx'
-import { langFromRequest, useLang, useT } from '#app/ui/i18n.ts'
+import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { tagLabel } from '#app/ui/labels.ts'
 
@@ -45,7 +46,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function NewUserPage() {
 	const t = useT()
-	const lang = useLang()
 	const { unit } = useLoaderData<typeof loader>()
 	const data = useActionData<typeof action>()
 	const [form, fields] = useForm<{ fullName: string; username: string; email?: string; title?: string; tags?: Array<string> }>({ id: 'new-user', lastResult: data?.result, shouldRevalidate: 'onInput' })
@@ -63,7 +63,7 @@ export default function NewUserPage() {
 						{t('account.username')}: <strong>{created.username}</strong>
 					</p>
 					<p>
-						{t('org.newUser.codeLabel', { date: new Date(created.expiresAt).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB') })}:{' '}
+						{t('org.newUser.codeLabel', { date: formatVnDate(created.expiresAt) })}:{' '}
 						<strong className="font-mono text-xl" data-testid="activation-code">
 							{created.code}
 						</strong>

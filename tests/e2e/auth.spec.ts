@@ -83,6 +83,8 @@ test('a manager creates an account, and the person activates it with the one-tim
 	await page.getByLabel('Vận hành mạng xã hội, cổng thông tin').check()
 	await page.getByRole('button', { name: 'Tạo tài khoản và cấp mã' }).click()
 	await expect(page.getByText('Đã tạo tài khoản cho Vũ Thị Mai.')).toBeVisible()
+	// The code's expiry is written dd/mm/yyyy like every other Vietnamese date (the walk of issue 18 saw "6/1/2027").
+	await expect(page.getByText(/^Mã kích hoạt \(hết hạn \d{2}\/\d{2}\/\d{4}\):/)).toBeVisible()
 	const code = (await page.getByTestId('activation-code').textContent())!.trim()
 	await expectAccessible(page)
 	// The same username again is refused with a message on the field.
