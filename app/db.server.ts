@@ -194,14 +194,20 @@ export async function runSql<I extends SqlInputs, Row>(statement: SqlStatement<I
 	const rows = await sql<unknown>(statement, statement.values(input))
 	const schema = statement.row
 	if (!schema) return rows as Array<Row>
-	// A column renamed or retyped would otherwise reach the page as undefined or NaN.
-	const check = (row: unknown) => {
+	if (statement.check === 'all') return checkRows(statement.name, schema, rows)
+	if (rows.length) checkRows(statement.name, schema, rows.slice(0, 1))
+	return rows as Array<Row>
+}
+
+/**
+ * Rows of a raw query checked against `schema` (a `$queryRaw` generic is a cast, not a check): a column renamed or
+ * retyped by a migration would otherwise reach the page as undefined or NaN. `what` names the query in the error.
+ */
+export function checkRows<Row>(what: string, schema: z.ZodType<Row>, rows: ReadonlyArray<unknown>): Array<Row> {
+	return rows.map((row) => {
 		const parsed = schema.safeParse(row)
 		if (parsed.success) return parsed.data
 		const first = parsed.error.issues[0]
-		throw new Error(`SQL ${statement.name}: unexpected row (${first?.path.join('.') || 'row'}: ${first?.message ?? 'invalid'})`)
-	}
-	if (statement.check === 'all') return rows.map(check)
-	if (rows.length) check(rows[0])
-	return rows as Array<Row>
+		throw new Error(`SQL ${what}: unexpected row (${first?.path.join('.') || 'row'}: ${first?.message ?? 'invalid'})`)
+	})
 }

@@ -1,5 +1,6 @@
 // Reading the org tree: a unit with its sub-units and the people in its subtree.
-import { db, Prisma } from '#app/db.server.ts'
+import { z } from 'zod'
+import { checkRows, db, Prisma } from '#app/db.server.ts'
 import { type OrgTree } from '#app/db-types.ts'
 import { compareVi, compareViNames } from '#app/ui/collation.ts'
 
@@ -23,18 +24,20 @@ export async function openUnitCodes(unit: { tree: OrgTree; path: string }) {
 	return units.sort((a, b) => a.depth - b.depth || compareVi(a.name, b.name))
 }
 
+const SUBTREE_COUNT = z.object({ id: z.number().int(), count: z.number().int() })
+
 /** Distinct people with an active membership anywhere in each unit's subtree. */
 export async function countMembersInSubtrees(unitIds: Array<number>, at: Date = new Date()) {
 	if (unitIds.length === 0) return new Map<number, number>()
-	const rows = await db.$queryRaw<Array<{ id: number; count: bigint }>>`
-		SELECT c.id, COUNT(DISTINCT m."userId") AS count
+	const rows = await db.$queryRaw<Array<unknown>>`
+		SELECT c.id, COUNT(DISTINCT m."userId")::int AS count
 		FROM "OrgUnit" c
 		JOIN "OrgUnit" u ON u.path LIKE c.path || '%'
 		JOIN "Membership" m ON m."orgUnitId" = u.id
 			AND m."validFrom" <= ${at} AND (m."validTo" IS NULL OR m."validTo" > ${at})
 		WHERE c.id IN (${Prisma.join(unitIds)})
 		GROUP BY c.id`
-	return new Map(rows.map((r) => [r.id, Number(r.count)]))
+	return new Map(checkRows('members-in-subtrees', SUBTREE_COUNT, rows).map((r) => [r.id, r.count]))
 }
 
 const MEMBER_PAGE = 200
