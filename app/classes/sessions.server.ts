@@ -7,10 +7,11 @@ import { randomInt } from 'node:crypto'
 import { audit } from '#app/auth/audit.server.ts'
 import { hit, type Limit, peek } from '#app/auth/rate-limit.server.ts'
 import { listCourses, getCourse } from '#app/content/courses.server.ts'
-import { db, newId, Prisma, sql } from '#app/db.server.ts'
+import { db, newId, Prisma, runSql } from '#app/db.server.ts'
 import { completeCourse } from '#app/learning/completion.server.ts'
 import { ensureCurrentVersion } from '#app/learning/versions.server.ts'
 import { compareVi, sortByViName } from '#app/ui/collation.ts'
+import { ANSWER, JOIN, VIEW } from './sessions.sql.ts'
 import { sessionSteps } from './steps.server.ts'
 
 // No 0/O, 1/I/L: codes are read off a projector from the back of the room.
@@ -19,8 +20,6 @@ export const CODE_LENGTH = 6
 /** A session left open (the teacher forgot to close it) stops taking students after this long. */
 export const SESSION_HOURS = 4
 const WRONG_CODE_LIMIT = (userId: string): Limit => ({ key: `join:user:${userId}`, max: 10, windowSeconds: 10 * 60 })
-
-const UTC_NOW = `(now() AT TIME ZONE 'UTC')`
 
 export function generateJoinCode() {
 	return Array.from({ length: CODE_LENGTH }, () => ALPHABET[randomInt(ALPHABET.length)]).join('')
@@ -209,23 +208,7 @@ export async function listClassSessions(classId: number) {
 	return events.map((e) => ({ id: e.id, title: e.title, startsAt: e.startsAt.toISOString(), closed: !!e.closedAt, present: e._count.attendances }))
 }
 
-// ——— the students' side: prepared statements (decision 009) ————————————————————————————————————————————————
-
-const JOIN = {
-	name: 'class-session-join',
-	text: `WITH e AS (
-			SELECT id, "orgUnitId", "closedAt" IS NOT NULL AS closed, ("endsAt" IS NOT NULL AND "endsAt" <= ${UTC_NOW}) AS expired
-			FROM "TrainingEvent" WHERE "joinCode" = $1 AND kind = 'CLASS_SESSION'
-		), member AS (
-			SELECT 1 FROM "Membership" m JOIN e ON m."orgUnitId" = e."orgUnitId"
-			WHERE m."userId" = $2 AND m."validFrom" <= ${UTC_NOW} AND (m."validTo" IS NULL OR m."validTo" > ${UTC_NOW}) LIMIT 1
-		), ins AS (
-			INSERT INTO "ClassSessionJoin" (id, "eventId", "userId", "joinedAt")
-			SELECT $3, e.id, $2, ${UTC_NOW} FROM e WHERE NOT e.closed AND NOT e.expired AND EXISTS (SELECT 1 FROM member)
-			ON CONFLICT ("eventId", "userId") DO NOTHING RETURNING id
-		)
-		SELECT e.id, e.closed, e.expired, EXISTS (SELECT 1 FROM member) AS member FROM e`,
-}
+// ——— the students' side: prepared statements (sessions.sql.ts, decision 009) ————————————————————————————————————
 
 export type JoinOutcome =
 	| { ok: true; code: string }
@@ -238,7 +221,7 @@ export async function joinClassSession(rawCode: string, userId: string): Promise
 	const blocked = await peek(limit)
 	if (blocked.blocked) return { ok: false, error: 'rate-limited', retryAfterSeconds: blocked.retryAfterSeconds }
 	const code = normalizeJoinCode(rawCode)
-	const rows = code ? await sql<{ id: string; closed: boolean; expired: boolean; member: boolean }>(JOIN, [code, userId, newId()]) : []
+	const rows = code ? await runSql(JOIN, { code, userId, id: newId() }) : []
 	const row = rows[0]
 	if (!code || !row) {
 		// Only wrong codes count: trying codes one after another is the attack; a class joining is not.
@@ -252,36 +235,16 @@ export async function joinClassSession(rawCode: string, userId: string): Promise
 	return { ok: true, code }
 }
 
-const VIEW = {
-	name: 'class-session-view',
-	text: `SELECT e.id, e.step, e."orgUnitId", o.name AS "className", c.slug AS "courseSlug",
-			e."closedAt" IS NOT NULL AS closed, ("endsAt" IS NOT NULL AND "endsAt" <= ${UTC_NOW}) AS expired,
-			EXISTS (SELECT 1 FROM "ClassSessionJoin" j WHERE j."eventId" = e.id AND j."userId" = $2) AS joined,
-			(SELECT a.choice FROM "ClassSessionAnswer" a WHERE a."eventId" = e.id AND a."userId" = $2 AND a.step = e.step) AS "myChoice"
-		FROM "TrainingEvent" e JOIN "OrgUnit" o ON o.id = e."orgUnitId" JOIN "Course" c ON c.id = e."courseId"
-		WHERE e."joinCode" = $1 AND e.kind = 'CLASS_SESSION'`,
-}
-
-type ViewRow = { id: string; step: number; orgUnitId: number; className: string; courseSlug: string; closed: boolean; expired: boolean; joined: boolean; myChoice: number | null }
 
 /** What a student sees at /join/<code>: null when the code is unknown. Nothing of the session unless they joined. */
 export async function studentView(rawCode: string, userId: string) {
 	const code = normalizeJoinCode(rawCode)
 	if (!code) return null
-	const [row] = await sql<ViewRow>(VIEW, [code, userId])
+	const [row] = await runSql(VIEW, { code, userId })
 	if (!row) return null
 	const steps = sessionSteps(row.courseSlug) ?? [{ kind: 'end' as const }]
 	const step = steps[Math.min(row.step, steps.length - 1)]!
 	return { ...row, code, stepIndex: row.step, stepCount: steps.length, step, open: !row.closed && !row.expired }
-}
-
-const ANSWER = {
-	name: 'class-session-answer',
-	text: `INSERT INTO "ClassSessionAnswer" (id, "eventId", "userId", step, choice, correct, "answeredAt")
-		SELECT $3, e.id, $2, $4, $5, $6, ${UTC_NOW}
-		FROM "TrainingEvent" e JOIN "ClassSessionJoin" j ON j."eventId" = e.id AND j."userId" = $2
-		WHERE e.id = $1 AND e.step = $4 AND e."closedAt" IS NULL AND (e."endsAt" IS NULL OR e."endsAt" > ${UTC_NOW})
-		ON CONFLICT ("eventId", "userId", step) DO NOTHING RETURNING id`,
 }
 
 export type AnswerOutcome = { ok: true; correct: boolean } | { ok: false; error: 'unknown' | 'not-joined' | 'closed' | 'moved-on' | 'not-question' | 'already' | 'bad-choice' }
@@ -297,7 +260,7 @@ export async function answerQuestion(rawCode: string, userId: string, step: numb
 	if (!Number.isInteger(choice) || choice < 0 || choice >= view.step.choices.length) return { ok: false, error: 'bad-choice' }
 	if (view.myChoice !== null) return { ok: false, error: 'already' }
 	const correct = choice === view.step.answer
-	const rows = await sql<{ id: string }>(ANSWER, [view.id, userId, newId(), step, choice, correct])
+	const rows = await runSql(ANSWER, { eventId: view.id, userId, id: newId(), step, choice, correct })
 	// Nothing inserted: the teacher moved on or closed between the two statements, or a double tap got there first.
 	if (!rows.length) return { ok: false, error: 'already' }
 	return { ok: true, correct }

@@ -5,53 +5,9 @@
 // - the write of a completion, whatever its source: complete the enrollment (unless it already is), issue the
 //   certificate, audit it and put the completion in the outbox (CompletionEvent, decision 022), as data-modifying
 //   CTEs of one statement, so in one transaction and one round trip.
-// Parameters are named: each statement declares its inputs with their SQL types once, and `values` turns an object
-// into the positional list in that order, so no caller counts to nineteen.
-import { SQL_TIME } from '#app/db.server.ts'
-
-type Kind = 'text' | 'int' | 'boolean' | 'jsonb' | 'time' | 'source'
-type ValueOf<K extends Kind> = K extends 'int'
-	? number | null
-	: K extends 'boolean'
-		? boolean
-		: K extends 'time'
-			? Date | null
-			: K extends 'jsonb'
-				? unknown
-				: string | null
-
-/** The inputs of a statement by name: `ValuesOf<typeof X.params>` is the object `X.values` takes. */
-export type Inputs = Record<string, Kind>
-export type ValuesOf<P extends Inputs> = { [N in keyof P]: ValueOf<P[N]> }
-
-/** `$n` with its cast, for an input used anywhere in a statement: every use of a parameter has the same type. */
-function placeholders<P extends Inputs>(params: P) {
-	const names = Object.keys(params)
-	return <N extends keyof P & string>(name: N) => {
-		const n = names.indexOf(name) + 1
-		const kind = params[name]!
-		if (kind === 'time') return SQL_TIME(n)
-		if (kind === 'source') return `$${n}::"CompletionSource"`
-		return `$${n}::${kind}`
-	}
-}
-
-/** A named statement (the shape sql() takes) with named inputs. Timestamps travel as epoch milliseconds (SQL_TIME). */
-function statement<P extends Inputs>(name: string, params: P, text: ($: ReturnType<typeof placeholders<P>>) => string) {
-	return {
-		name,
-		text: text(placeholders(params)),
-		params,
-		values(input: ValuesOf<P>): Array<unknown> {
-			return Object.entries(params).map(([key, kind]) => {
-				const value: unknown = input[key as keyof P]
-				if (kind === 'time') return value instanceof Date ? value.getTime() : null
-				if (kind === 'jsonb') return value === undefined ? null : JSON.stringify(value)
-				return value ?? null
-			})
-		},
-	}
-}
+// Inputs are named (defineSql, docs/database.md), and rows checked, as for every named statement.
+import { z } from 'zod'
+import { defineSql, type SqlInputs, type SqlValues } from '#app/db.server.ts'
 
 /**
  * The unit a certificate is issued in, for the person `user`, the course `course` at the instant `at` (SQL
@@ -83,7 +39,7 @@ export const COMPLETION_INPUTS = {
 	courseVersionId: 'text',
 	courseSlug: 'text',
 	courseVersion: 'int',
-	source: 'source',
+	source: '"CompletionSource"',
 	at: 'time',
 	certificateId: 'text',
 	serial: 'text',
@@ -102,9 +58,9 @@ export const COMPLETION_INPUTS = {
 	ip: 'text',
 	details: 'jsonb',
 	eventId: 'text',
-} as const satisfies Inputs
+} as const satisfies SqlInputs
 
-export type CompletionValues = ValuesOf<typeof COMPLETION_INPUTS>
+export type CompletionValues = SqlValues<typeof COMPLETION_INPUTS>
 
 /**
  * The CTEs `completed`, `certificate`, `audited` and `outbox` of a completion. `gate` ends the SELECT that feeds the
@@ -141,25 +97,27 @@ function completionCtes($: (name: keyof typeof COMPLETION_INPUTS) => string, gat
 
 /** A completion from any source but the quiz (in person, a class session, later imports and LTI): the new serial,
  * or null when the enrollment was already completed. */
-export const COMPLETE = statement(
-	'completion-complete',
-	COMPLETION_INPUTS,
-	($) => `WITH ${completionCtes($, '')}
+export const COMPLETE = defineSql({
+	name: 'completion-complete',
+	inputs: COMPLETION_INPUTS,
+	row: z.object({ serial: z.string().nullable() }),
+	text: ($) => `WITH ${completionCtes($, '')}
 		SELECT (SELECT serial FROM certificate) AS serial`,
-)
+})
 
 /**
  * The quiz's submit: claim the attempt (only while unsubmitted: of two concurrent submissions the second waits for
  * the first's row lock and then matches nothing), then — only if it was claimed and `completes` says the course is
  * now complete — the completion. One statement: a whole class submits at the same minute (decision 014).
  */
-export const QUIZ_SUBMIT = statement(
-	'completion-quiz-submit',
-	{ attemptId: 'text', answers: 'jsonb', score: 'int', passed: 'boolean', completes: 'boolean', ...COMPLETION_INPUTS },
-	($) => `WITH claimed AS (
+export const QUIZ_SUBMIT = defineSql({
+	name: 'completion-quiz-submit',
+	inputs: { attemptId: 'text', answers: 'jsonb', score: 'int', passed: 'boolean', completes: 'boolean', ...COMPLETION_INPUTS },
+	row: z.object({ claimed: z.number(), serial: z.string().nullable() }),
+	text: ($) => `WITH claimed AS (
 			UPDATE "QuizAttempt" SET answers = ${$('answers')}, score = ${$('score')}, passed = ${$('passed')}, "submittedAt" = ${$('at')}
 			WHERE id = ${$('attemptId')} AND "submittedAt" IS NULL
 			RETURNING "enrollmentId"
 		), ${completionCtes($, `FROM claimed WHERE ${$('completes')}`)}
 		SELECT (SELECT count(*) FROM claimed)::int AS claimed, (SELECT serial FROM certificate) AS serial`,
-)
+})

@@ -1,0 +1,130 @@
+// The statements of quiz.server.ts: a whole department or class starts, shows and submits at the same minute, so
+// each request is a few prepared statements (decision 014). The submit's write is the completion path's
+// (completion.sql.ts: QUIZ_SUBMIT). Timestamps travel as epoch milliseconds: the two drivers do not return Date the
+// same way (db-adapters.server.ts).
+import { z } from 'zod'
+import { defineSql } from '#app/db.server.ts'
+import { issuingUnitSql } from './completion.sql.ts'
+
+const ATTEMPT_COLUMNS = `a.id, a."enrollmentId", a."questionIds", a."choiceOrder", a.answers, a.score, a.passed,
+	(extract(epoch FROM a."startedAt") * 1000)::float8 AS "startedAtMs",
+	(extract(epoch FROM a."submittedAt") * 1000)::float8 AS "submittedAtMs", a."idempotencyKey"`
+
+const attemptRow = z.object({
+	id: z.string(),
+	enrollmentId: z.string(),
+	questionIds: z.array(z.string()),
+	choiceOrder: z.unknown(),
+	answers: z.unknown(),
+	score: z.number().nullable(),
+	passed: z.boolean().nullable(),
+	startedAtMs: z.number(),
+	submittedAtMs: z.number().nullable(),
+	idempotencyKey: z.string(),
+})
+
+const recentRow = z.object({ passed: z.boolean().nullable(), submittedAtMs: z.number() })
+
+/** The enrollment's last `limit` submitted attempts, newest first. */
+export const RECENT = defineSql({
+	name: 'quiz-recent-attempts',
+	inputs: { enrollmentId: 'text', limit: 'int' },
+	row: recentRow,
+	text: ($) => `SELECT a.passed, (extract(epoch FROM a."submittedAt") * 1000)::float8 AS "submittedAtMs"
+		FROM "QuizAttempt" a WHERE a."enrollmentId" = ${$('enrollmentId')} AND a."submittedAt" IS NOT NULL
+		ORDER BY a."submittedAt" DESC LIMIT ${$('limit')}`,
+})
+
+/** The learner's latest enrollment in the course (as findEnrollment), its completed lessons, its open attempt and its
+ * last `recent` submitted attempts, in one statement. */
+export const START_CONTEXT = defineSql({
+	name: 'quiz-start-context',
+	inputs: { userId: 'text', slug: 'text', recent: 'int' },
+	row: z.object({ id: z.string(), lessonsDone: z.array(z.string()), openId: z.string().nullable(), recent: z.array(recentRow) }),
+	text: ($) => `SELECT e.id,
+			ARRAY(SELECT lp."lessonSlug" FROM "LessonProgress" lp WHERE lp."enrollmentId" = e.id AND lp."completedAt" IS NOT NULL) AS "lessonsDone",
+			(SELECT a.id FROM "QuizAttempt" a WHERE a."enrollmentId" = e.id AND a."submittedAt" IS NULL ORDER BY a."startedAt" DESC LIMIT 1) AS "openId",
+			COALESCE((SELECT json_agg(json_build_object('passed', r.passed, 'submittedAtMs', r.ms))
+				FROM (SELECT a.passed, (extract(epoch FROM a."submittedAt") * 1000)::float8 AS ms FROM "QuizAttempt" a
+					WHERE a."enrollmentId" = e.id AND a."submittedAt" IS NOT NULL ORDER BY a."submittedAt" DESC LIMIT ${$('recent')}) r), '[]') AS recent
+		FROM "Enrollment" e
+		JOIN "CourseVersion" v ON v.id = e."courseVersionId"
+		JOIN "Course" c ON c.id = v."courseId"
+		WHERE e."userId" = ${$('userId')} AND c.slug = ${$('slug')}
+		ORDER BY e."startedAt" DESC LIMIT 1`,
+})
+
+export const ATTEMPT_BY_ID = defineSql({
+	name: 'quiz-attempt-by-id',
+	inputs: { attemptId: 'text' },
+	row: attemptRow,
+	text: ($) => `SELECT ${ATTEMPT_COLUMNS} FROM "QuizAttempt" a WHERE a.id = ${$('attemptId')}`,
+})
+
+export const INSERT_ATTEMPT = defineSql({
+	name: 'quiz-insert-attempt',
+	inputs: { id: 'text', enrollmentId: 'text', questionIds: 'text[]', choiceOrder: 'jsonb', startedAt: 'time', idempotencyKey: 'text' },
+	row: attemptRow,
+	text: ($) => `INSERT INTO "QuizAttempt" AS a (id, "enrollmentId", "questionIds", "choiceOrder", answers, "startedAt", "idempotencyKey")
+		VALUES (${$('id')}, ${$('enrollmentId')}, ${$('questionIds')}, ${$('choiceOrder')}, '{}'::jsonb, ${$('startedAt')}, ${$('idempotencyKey')})
+		RETURNING ${ATTEMPT_COLUMNS}`,
+})
+
+/** An attempt of this learner in this course (another user's attempt id is simply not found). */
+export const LEARNER_ATTEMPT = defineSql({
+	name: 'quiz-learner-attempt',
+	inputs: { attemptId: 'text', userId: 'text', slug: 'text' },
+	row: attemptRow.extend({ userId: z.string(), courseVersionId: z.string(), passMark: z.number() }),
+	text: ($) => `SELECT ${ATTEMPT_COLUMNS}, e."userId", e."courseVersionId", v."passMark"
+		FROM "QuizAttempt" a
+		JOIN "Enrollment" e ON e.id = a."enrollmentId"
+		JOIN "CourseVersion" v ON v.id = e."courseVersionId"
+		JOIN "Course" c ON c.id = v."courseId"
+		WHERE a.id = ${$('attemptId')} AND e."userId" = ${$('userId')} AND c.slug = ${$('slug')}`,
+})
+
+/** Merges answers into what was saved before; ignored once submitted. */
+export const SAVE_ANSWERS = defineSql({
+	name: 'quiz-save-answers',
+	inputs: { attemptId: 'text', answers: 'jsonb' },
+	text: ($) => `UPDATE "QuizAttempt" SET answers = answers || ${$('answers')} WHERE id = ${$('attemptId')} AND "submittedAt" IS NULL`,
+})
+
+/** What grading and a certificate need: the enrollment, its pinned version, completed lessons, and the holder's name
+ * and the unit the certificate would be issued in at `at` (the completion rule: issuingUnitSql). */
+export const SUBMIT_CONTEXT = defineSql({
+	name: 'quiz-submit-context',
+	inputs: { enrollmentId: 'text', at: 'time' },
+	row: z.object({
+		status: z.string(),
+		userId: z.string(),
+		courseVersionId: z.string(),
+		version: z.number(),
+		title: z.string(),
+		passMark: z.number(),
+		validityMonths: z.number().nullable(),
+		lessonsDone: z.array(z.string()),
+		fullName: z.string(),
+		orgUnitId: z.number().nullable(),
+		orgName: z.string().nullable(),
+	}),
+	text: ($) => `SELECT e.status::text AS status, e."userId", e."courseVersionId", v.version, v.title, v."passMark", v."validityMonths",
+			ARRAY(SELECT lp."lessonSlug" FROM "LessonProgress" lp WHERE lp."enrollmentId" = e.id AND lp."completedAt" IS NOT NULL) AS "lessonsDone",
+			u."fullName", m.id AS "orgUnitId", m.name AS "orgName"
+		FROM "Enrollment" e
+		JOIN "CourseVersion" v ON v.id = e."courseVersionId"
+		JOIN "User" u ON u.id = e."userId"
+		LEFT JOIN ${issuingUnitSql('u.id', 'v."courseId"', $('at'))} m ON true
+		WHERE e.id = ${$('enrollmentId')}`,
+})
+
+/** A submission that lost the race (or a replay): the outcome the winner recorded. */
+export const SUBMITTED = defineSql({
+	name: 'quiz-submitted-outcome',
+	inputs: { attemptId: 'text' },
+	row: z.object({ passed: z.boolean().nullable(), status: z.string(), serial: z.string().nullable() }),
+	text: ($) => `SELECT a.passed, e.status::text AS status,
+			(SELECT ce.serial FROM "Certificate" ce WHERE ce."userId" = e."userId" AND ce."courseVersionId" = e."courseVersionId" AND ce."revokedAt" IS NULL LIMIT 1) AS serial
+		FROM "QuizAttempt" a JOIN "Enrollment" e ON e.id = a."enrollmentId"
+		WHERE a.id = ${$('attemptId')}`,
+})
