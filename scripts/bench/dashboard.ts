@@ -15,6 +15,7 @@
  *   npm run bench:dashboard                    build or reuse vms_load, run, drop it afterwards
  *   npm run bench:dashboard -- --keep          keep the load database for the next run
  *   npm run bench:dashboard -- --runs 50 --url postgresql://postgres@127.0.0.1:5432/vms_load
+ *   npm run bench:dashboard -- --staff 1000000 --units 15000 --url postgresql://postgres@127.0.0.1:5432/vms_load_1m --keep
  * Never in CI. A missed budget is reported, not an exit code; exits 1 when something fails.
  */
 import os from 'node:os'
@@ -27,6 +28,7 @@ const ArgsSchema = z.object({
 	url: z.string().regex(/^postgres(ql)?:\/\/[^/]+\/[A-Za-z_][A-Za-z0-9_]*$/, '--url phải là postgresql://…/<tên cơ sở dữ liệu> (a PostgreSQL URL naming a database)'),
 	runs: z.coerce.number({ error: '--runs phải là số (must be a number)' }).int().min(5, '--runs tối thiểu 5 (at least 5)').max(1000),
 	staff: z.coerce.number({ error: '--staff phải là số (must be a number)' }).int().min(1000).max(1_000_000),
+	units: z.coerce.number({ error: '--units phải là số (must be a number)' }).int().min(20).max(20_000),
 	keep: z.boolean(),
 })
 
@@ -71,18 +73,19 @@ async function main() {
 			url: { type: 'string', default: DEFAULT_LOAD_URL },
 			runs: { type: 'string', default: '30' },
 			staff: { type: 'string', default: '100000' },
+			units: { type: 'string', default: '1500' },
 			keep: { type: 'boolean', default: false },
 		},
 	})
 	const parsed = ArgsSchema.safeParse(values)
 	if (!parsed.success) {
 		for (const issue of parsed.error.issues) console.error(issue.message)
-		console.error('usage: npm run bench:dashboard -- [--url postgresql://…/vms_load] [--runs 30] [--staff 100000] [--keep]')
+		console.error('usage: npm run bench:dashboard -- [--url postgresql://…/vms_load] [--runs 30] [--staff 100000] [--units 1500] [--keep]')
 		process.exit(1)
 	}
-	const { url, runs, staff, keep } = parsed.data
+	const { url, runs, staff, units, keep } = parsed.data
 	console.log(`Machine: ${machine()}`)
-	const load = await ensureLoadData({ url, staff, log: (line) => console.log(line) })
+	const load = await ensureLoadData({ url, staff, units, log: (line) => console.log(line) })
 	console.log(
 		`Input: ${url} ${load.reused ? `(reused, built ${load.builtAt})` : `(built in ${load.seconds} s)`}: ` +
 			Object.entries(load.counts)
