@@ -50,5 +50,16 @@ export const AssignmentEditSchema = z.object({
 	recurrenceMonths,
 })
 
+const assignmentForm = { error: 'assign.error.form' }
+/** The assignments page: how many a rule would reach, create it, or close one from the list (its id is checked by requireAssignment). */
+export const AssignmentsPageSchema = z.discriminatedUnion(
+	'intent',
+	[AssignmentPreviewSchema, AssignmentSchema.extend({ intent: z.literal('create') }), z.object({ intent: z.literal('close'), assignmentId: z.string().max(100).optional() })],
+	assignmentForm,
+)
+
+/** One assignment's page: preview or save the edit, or close the rule. */
+export const AssignmentPageSchema = z.discriminatedUnion('intent', [AssignmentEditSchema, z.object({ intent: z.literal('close') })], assignmentForm)
+
 /** Assignment ids are cuids; anything else in a URL or a hidden field is refused before a query. */
 export const AssignmentIdSchema = z.string().regex(/^[a-z0-9]{8,40}$/)

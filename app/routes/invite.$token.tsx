@@ -10,7 +10,7 @@ import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { publicInvite } from '#app/youth/invites.server.ts'
 import { linkWithInvite, registerWithInvite, type JoinError } from '#app/youth/join.server.ts'
-import { LinkSchema, RegisterSchema } from '#app/youth/schema.ts'
+import { InviteJoinSchema } from '#app/youth/schema.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
 	{ title: `${data?.invite ? `Tham gia ${data.invite.unit.name}` : 'Liên kết mời'} | Văn Minh Số` },
@@ -50,19 +50,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
 	const token = String(params.token)
 	const t = translator(langFromRequest(request))
-	const formData = await request.formData()
+	const submission = parseWithZod(await request.formData(), { schema: InviteJoinSchema })
 	const invite = await publicInvite(token)
 	const unit = invite?.unit.name ?? ''
-	if (formData.get('intent') === 'link') {
+	if (submission.payload.intent === 'link') {
 		const user = await getUser(request)
-		const submission = parseWithZod(formData, { schema: LinkSchema })
 		if (!user || submission.status !== 'success') return json({ sent: null, result: submission.reply({ formErrors: [t('youth.join.signInToLink')] }) }, { status: 401 })
 		const outcome = await linkWithInvite(request, token, user.id)
 		if (!outcome.ok) return json({ sent: null, result: submission.reply({ formErrors: [t(`youth.join.error.${outcome.error}`, { unit, minutes: 15 })] }) }, { status: statusOf(outcome.error) })
 		return json({ sent: { kind: 'linked' as const, identifier: '', unit }, result: null })
 	}
-	const submission = parseWithZod(formData, { schema: RegisterSchema })
-	if (submission.status !== 'success') return json({ sent: null, result: submission.reply({ hideFields: ['password', 'confirm'] }) }, { status: 400 })
+	if (submission.status !== 'success' || submission.value.intent !== 'register') return json({ sent: null, result: submission.reply({ hideFields: ['password', 'confirm'] }) }, { status: 400 })
 	const outcome = await registerWithInvite(request, token, submission.value)
 	const sent = { sent: { kind: 'new' as const, identifier: submission.value.phone ?? submission.value.email ?? '', unit }, result: null }
 	// A phone or e-mail that already has an account gets the very answer a new one gets (issue 16): the form must not

@@ -14,7 +14,7 @@ import {
 	listAssignmentsForUnit,
 	requireAssignment,
 } from '#app/learning/assignments.server.ts'
-import { AssignmentPreviewSchema, AssignmentSchema } from '#app/learning/schema.ts'
+import { AssignmentsPageSchema } from '#app/learning/schema.ts'
 import { TAGS } from '#app/org/tags.ts'
 import { formatVnDate } from '#app/ui/dates.ts'
 import { AssignmentRuleFields } from '#app/learning/assignment-form.tsx'
@@ -46,18 +46,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const form = await request.formData()
-	if (form.get('intent') === 'close') {
-		// 403 for a rule outside the viewer's grants, 404 for one not in this page's subtree.
-		const { user, unit, assignment } = await requireAssignment(request, Number(params.unitId), form.get('assignmentId'), ROLES)
+	// A preview asks how many people the course and audience reach: the due date can come after.
+	const submission = parseWithZod(await request.formData(), { schema: AssignmentsPageSchema })
+	if (submission.payload.intent === 'close') {
+		// 403 for a rule outside the viewer's grants, 404 for one not in this page's subtree (or no id at all).
+		const id = submission.status === 'success' && submission.value.intent === 'close' ? submission.value.assignmentId : undefined
+		const { user, unit, assignment } = await requireAssignment(request, Number(params.unitId), id, ROLES)
 		await closeAssignment(assignment.id, unit, user.id, request)
 		return redirect(`/org/${unit.id}/assignments?done=closed`, 303)
 	}
 	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
 	const t = translator(langFromRequest(request))
-	// A preview asks how many people the course and audience reach: the due date can come after.
-	const submission = parseWithZod(form, { schema: form.get('intent') === 'preview' ? AssignmentPreviewSchema : AssignmentSchema })
-	if (submission.status !== 'success') return json({ result: submission.reply(), preview: null, notice: null, created: null }, { status: 400 })
+	if (submission.status !== 'success' || submission.value.intent === 'close') return json({ result: submission.reply(), preview: null, notice: null, created: null }, { status: 400 })
 	const value = submission.value
 	const course = getCourse(value.courseSlug)
 	if (!course) {

@@ -5,7 +5,7 @@ import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { notFound } from '#app/auth/permissions.server.ts'
 import { getCourse } from '#app/content/courses.server.ts'
 import { closeAssignment, countRequiredPeople, requireAssignment, updateAssignment } from '#app/learning/assignments.server.ts'
-import { AssignmentEditSchema } from '#app/learning/schema.ts'
+import { AssignmentPageSchema } from '#app/learning/schema.ts'
 import { TAGS } from '#app/org/tags.ts'
 import { AssignmentRuleFields } from '#app/learning/assignment-form.tsx'
 import { formatVnDate, vnDay } from '#app/ui/dates.ts'
@@ -42,14 +42,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
 	const { user, unit, assignment } = await requireAssignment(request, Number(params.unitId), params.assignmentId, ROLES)
 	const t = translator(langFromRequest(request))
-	const form = await request.formData()
+	const submission = parseWithZod(await request.formData(), { schema: AssignmentPageSchema })
 	const back = (done: 'updated' | 'unchanged' | 'closed') => redirect(`/org/${unit.id}/assignments?done=${done}`, 303)
-	if (form.get('intent') === 'close') {
+	if (submission.status === 'success' && submission.value.intent === 'close') {
 		if (await closeAssignment(assignment.id, unit, user.id, request)) return back('closed')
 		return json({ result: null, preview: null, error: t('assign.alreadyClosed') }, { status: 409 })
 	}
-	const submission = parseWithZod(form, { schema: AssignmentEditSchema })
-	if (submission.status !== 'success') return json({ result: submission.reply(), preview: null, error: null }, { status: 400 })
+	if (submission.status !== 'success' || submission.value.intent === 'close') return json({ result: submission.reply(), preview: null, error: null }, { status: 400 })
 	const { intent, ...value } = submission.value
 	if (intent === 'preview') {
 		return json({ result: submission.reply(), preview: await countRequiredPeople(assignment.orgUnit.path, value.audienceTag ?? null), error: null })

@@ -2,7 +2,7 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { forbidden, notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
-import { UnitAsOfSchema, UnitEditSchema } from '#app/org/schema.ts'
+import { UnitAsOfSchema } from '#app/org/schema.ts'
 import { canAdminister, closeUnit, getTree, getUnit, isInSubtree, moveUnit, PARENT_KINDS, renameUnit } from '#app/org/tree.server.ts'
 import { unitAsOf, unitHistory } from '#app/org/unit-history.server.ts'
 import { SelectField } from '#app/ui/fields.tsx'
@@ -12,7 +12,7 @@ import { translator } from '#app/ui/i18n.server.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
 import { DataTable } from '#app/ui/table.tsx'
 import { grassrootsTypes, setGrassrootsType } from '#app/youth/profile.server.ts'
-import { GRASSROOTS_TYPES, YouthProfileSchema } from '#app/youth/schema.ts'
+import { GRASSROOTS_TYPES, UnitPageSchema } from '#app/youth/schema.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.target.name ?? 'Đơn vị'} | Văn Minh Số` }]
 
@@ -69,19 +69,16 @@ function serialiseAsOf(asOf: NonNullable<Awaited<ReturnType<typeof unitAsOf>>>) 
 export async function action({ request, params }: ActionFunctionArgs) {
 	const { user, grants, target } = await requireTarget(request, params)
 	const t = translator(langFromRequest(request))
-	const formData = await request.formData()
-	if (formData.get('intent') === 'youth-profile') {
-		// The type of a đoàn cơ sở (decision 016), kept apart from the dated name and place changes.
-		const profile = parseWithZod(formData, { schema: YouthProfileSchema })
-		if (profile.status !== 'success') return json({ result: profile.reply(), notice: null }, { status: 400 })
-		const done = await setGrassrootsType(target, profile.value.grassrootsType, { actorId: user.id, request })
-		if (!done.ok) return json({ result: profile.reply({ formErrors: [t('tree.outcome.bad-kind')] }), notice: null }, { status: 400 })
-		return json({ result: profile.reply(), notice: t('youth.invite.grassroots.saved') })
-	}
-	const submission = parseWithZod(formData, { schema: UnitEditSchema })
+	const submission = parseWithZod(await request.formData(), { schema: UnitPageSchema })
 	if (submission.status !== 'success') return json({ result: submission.reply(), notice: null }, { status: 400 })
-	const actor = { actorId: user.id, grants, request }
 	const v = submission.value
+	if (v.intent === 'youth-profile') {
+		// The type of a đoàn cơ sở (decision 016), kept apart from the dated name and place changes.
+		const done = await setGrassrootsType(target, v.grassrootsType, { actorId: user.id, request })
+		if (!done.ok) return json({ result: submission.reply({ formErrors: [t('tree.outcome.bad-kind')] }), notice: null }, { status: 400 })
+		return json({ result: submission.reply(), notice: t('youth.invite.grassroots.saved') })
+	}
+	const actor = { actorId: user.id, grants, request }
 	const outcome =
 		v.intent === 'rename'
 			? await renameUnit(target.id, { name: v.name, at: v.at }, actor)

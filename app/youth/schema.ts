@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import { normalizePhone, PASSWORD_MAX, PASSWORD_MIN } from '#app/auth/schema.ts'
 import { parseVnDay } from '#app/ui/dates.ts'
+import { UnitCreateSchema, UnitEditSchema } from '#app/org/schema.ts'
 
 export const GRASSROOTS_TYPES = ['commune', 'school', 'agency', 'enterprise'] as const
 export type GrassrootsType = (typeof GRASSROOTS_TYPES)[number]
@@ -76,6 +77,9 @@ export type RegisterInput = z.output<typeof RegisterSchema>
 
 export const LinkSchema = z.object({ intent: z.literal('link') })
 
+/** The invite page's two forms: register a new account, or link the signed-in one (no fields beyond its intent). */
+export const InviteJoinSchema = z.discriminatedUnion('intent', [RegisterSchema, LinkSchema], { error: 'youth.join.error.form' })
+
 export const InviteActionSchema = z.discriminatedUnion('intent', [
 	z.object({
 		intent: z.literal('create'),
@@ -126,3 +130,9 @@ export const YouthProfileSchema = z.object({
 
 /** The optional type chosen on the tree's create form (used only when the new unit is a đoàn cơ sở). */
 export const GrassrootsChoiceSchema = z.preprocess(blank, z.enum(GRASSROOTS_TYPES, { error: 'youth.invite.error.grassrootsType' }).optional())
+
+/** A unit's page: its dated name, place and closing changes, and (for a đoàn cơ sở) its type. */
+export const UnitPageSchema = z.discriminatedUnion('intent', [...UnitEditSchema.options, YouthProfileSchema], { error: 'tree.error.form' })
+
+/** The tree's create form; the type of a đoàn cơ sở (decision 016) is optional and ignored for other kinds. */
+export const UnitCreateFormSchema = UnitCreateSchema.extend({ grassrootsType: GrassrootsChoiceSchema })

@@ -488,6 +488,7 @@ export const vi = {
 	'youth.join.error.phone': 'Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 0).',
 	'youth.join.error.email': 'E-mail không hợp lệ.',
 	'youth.join.error.contact': 'Vui lòng nhập số điện thoại hoặc e-mail (ít nhất một).',
+	'youth.join.error.form': 'Biểu mẫu đăng ký không đọc được. Vui lòng tải lại trang rồi điền lại.',
 	'youth.join.error.password': 'Mật khẩu cần từ 8 đến 128 ký tự.',
 	'youth.join.error.confirm': 'Hai mật khẩu chưa khớp nhau.',
 	'youth.join.login.pending': 'Yêu cầu tham gia chi đoàn của bạn đang chờ bí thư chi đoàn duyệt. Bạn đăng nhập được sau khi được duyệt.',
