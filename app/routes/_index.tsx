@@ -6,6 +6,7 @@ import { type CourseCard, getMyCourses } from '#app/learning/my-courses.server.t
 import { getHome } from '#app/org/home.server.ts'
 import { useLang, useT } from '#app/ui/i18n.ts'
 import { tagLabel } from '#app/ui/labels.ts'
+import { Section } from '#app/ui/layout.tsx'
 
 export const meta: MetaFunction = () => [
 	{ title: 'Văn Minh Số — Đào tạo kỹ năng ứng xử trên môi trường mạng' },
@@ -73,10 +74,7 @@ function Dashboard({ fullName, home, required }: { fullName: string; home: Home;
 			) : null}
 			<RequiredCourses cards={required} />
 			{home.managed.length ? (
-				<section className="mb-6" aria-labelledby="managed-heading">
-					<h2 id="managed-heading" className="mb-2 text-xl font-semibold">
-						{t('dash.roles')}
-					</h2>
+				<Section id="managed-heading" title={t('dash.roles')} className="mb-6">
 					<ul className="grid gap-3 sm:grid-cols-2">
 						{home.managed.map((m) => (
 							<li key={`${m.role}-${m.unit.id}`} className="card">
@@ -88,12 +86,9 @@ function Dashboard({ fullName, home, required }: { fullName: string; home: Home;
 							</li>
 						))}
 					</ul>
-				</section>
+				</Section>
 			) : null}
-			<section aria-labelledby="memberships-heading">
-				<h2 id="memberships-heading" className="mb-2 text-xl font-semibold">
-					{t('dash.memberships')}
-				</h2>
+			<Section id="memberships-heading" title={t('dash.memberships')}>
 				{home.memberships.length ? (
 					<ul className="mb-3 list-disc pl-6">
 						{home.memberships.map((m) => (
@@ -107,7 +102,7 @@ function Dashboard({ fullName, home, required }: { fullName: string; home: Home;
 				) : (
 					<p className="mb-3">{t('dash.noMemberships')}</p>
 				)}
-			</section>
+			</Section>
 		</>
 	)
 }
@@ -119,10 +114,7 @@ function RequiredCourses({ cards }: { cards: Array<CourseCard> }) {
 	const date = (iso: string) =>
 		new Date(iso).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' })
 	return (
-		<section className="mb-6" aria-labelledby="required-heading">
-			<h2 id="required-heading" className="mb-2 text-xl font-semibold">
-				{t('dash.required')}
-			</h2>
+		<Section id="required-heading" title={t('dash.required')} className="mb-6">
 			{cards.length ? (
 				<ul className="mb-3 grid gap-3 sm:grid-cols-2">
 					{cards.map((c) => {
@@ -158,6 +150,6 @@ function RequiredCourses({ cards }: { cards: Array<CourseCard> }) {
 			<p>
 				<Link to="/my-courses">{t('dash.myCoursesLink')}</Link>
 			</p>
-		</section>
+		</Section>
 	)
 }

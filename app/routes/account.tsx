@@ -9,6 +9,7 @@ import { getSession, requireUser } from '#app/auth/session.server.ts'
 import { Field, FormErrors } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
+import { Section } from '#app/ui/layout.tsx'
 
 export const meta: MetaFunction = () => [{ title: 'Tài khoản của tôi | Văn Minh Số' }]
 
@@ -43,10 +44,7 @@ export default function AccountPage() {
 	return (
 		<div className="max-w-xl">
 			<h1 className="mb-4 text-2xl font-bold">{t('account.title')}</h1>
-			<section className="card mb-6" aria-labelledby="profile-heading">
-				<h2 id="profile-heading" className="mb-2 text-lg font-semibold">
-					{t('account.profile')}
-				</h2>
+			<Section id="profile-heading" title={t('account.profile')} className="card mb-6" headingClassName="mb-2 text-lg font-semibold">
 				<dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
 					<dt className="font-semibold">{t('account.fullName')}</dt>
 					<dd>{profile.fullName}</dd>
@@ -63,11 +61,8 @@ export default function AccountPage() {
 						</>
 					) : null}
 				</dl>
-			</section>
-			<section aria-labelledby="password-heading">
-				<h2 id="password-heading" className="mb-2 text-lg font-semibold">
-					{t('account.changePassword')}
-				</h2>
+			</Section>
+			<Section id="password-heading" title={t('account.changePassword')} headingClassName="mb-2 text-lg font-semibold">
 				{data?.changed ? (
 					<p role="status" className="alert alert-success mb-4">
 						{t('account.changed')}
@@ -82,7 +77,7 @@ export default function AccountPage() {
 						{t('account.submit')}
 					</button>
 				</Form>
-			</section>
+			</Section>
 		</div>
 	)
 }

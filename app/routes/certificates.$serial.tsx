@@ -11,6 +11,7 @@ import { Field, FormErrors } from '#app/ui/form.tsx'
 import { formatVnDate } from '#app/ui/dates.ts'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
+import { Section } from '#app/ui/layout.tsx'
 
 export const meta: MetaFunction = () => [{ title: 'Chứng nhận hoàn thành | Văn Minh Số' }]
 
@@ -165,10 +166,7 @@ function ManageForms({ holderName }: { holderName: string }) {
 		defaultValue: { holderName },
 	})
 	return (
-		<section className="no-print mx-auto mt-8 max-w-2xl" aria-labelledby="manage-heading">
-			<h2 id="manage-heading" className="mb-3 text-xl font-semibold">
-				{t('cert.admin.title')}
-			</h2>
+		<Section id="manage-heading" title={t('cert.admin.title')} className="no-print mx-auto mt-8 max-w-2xl" headingClassName="mb-3 text-xl font-semibold">
 			<Form method="post" {...getFormProps(reissueForm)} className="card mb-6">
 				<h3 className="mb-2 text-lg font-semibold">{t('cert.reissue.title')}</h3>
 				<p className="mb-3 text-sm text-gray-700">{t('cert.reissue.hint')}</p>
@@ -190,6 +188,6 @@ function ManageForms({ holderName }: { holderName: string }) {
 					{t('cert.revoke.submit')}
 				</button>
 			</Form>
-		</section>
+		</Section>
 	)
 }

@@ -6,6 +6,8 @@ import { certificateUnitsOf, myCertificates } from '#app/certificates/access.ser
 import { certificateState } from '#app/certificates/validity.ts'
 import { formatVnDate } from '#app/ui/dates.ts'
 import { useT } from '#app/ui/i18n.ts'
+import { Section } from '#app/ui/layout.tsx'
+import { DataTable } from '#app/ui/table.tsx'
 
 export const meta: MetaFunction = () => [{ title: 'Chứng nhận | Văn Minh Số' }]
 
@@ -32,50 +34,43 @@ export default function CertificatesPage() {
 		<>
 			<h1 className="mb-4 text-2xl font-bold">{t('cert.my.title')}</h1>
 			{mine.length ? (
-				<div className="mb-8 overflow-x-auto">
-					<table className="table bg-white">
-						<thead>
-							<tr>
-								<th scope="col">{t('cert.col.course')}</th>
-								<th scope="col">{t('cert.col.issuedAt')}</th>
-								<th scope="col">{t('cert.col.expiresAt')}</th>
-								<th scope="col">{t('cert.col.status')}</th>
-								<th scope="col">{t('cert.col.serial')}</th>
-								<th scope="col">{t('cert.col.file')}</th>
-							</tr>
-						</thead>
-						<tbody>
-							{mine.map((c) => (
-								<tr key={c.serial}>
-									<td>{c.courseTitle}</td>
-									<td>{date(c.issuedAt)}</td>
-									<td>{c.expiresAt ? date(c.expiresAt) : t('cert.noExpiry')}</td>
-									<td>{t(`cert.state.${c.state}`)}</td>
-									<td className="font-mono text-sm">
-										<Link to={`/certificates/${c.serial}`}>{c.serial}</Link>
-									</td>
-									<td>
-										{c.state === 'revoked' ? (
-											'—'
-										) : (
-											<a href={`/certificates/${c.serial}/pdf`} download aria-label={t('cert.downloadLabel', { name: c.courseTitle })}>
-												{t('cert.download')}
-											</a>
-										)}
-									</td>
-								</tr>
-							))}
-						</tbody>
-					</table>
-				</div>
+				<DataTable
+					wrapperClassName="mb-8 overflow-x-auto"
+					columns={[
+						t('cert.col.course'),
+						t('cert.col.issuedAt'),
+						t('cert.col.expiresAt'),
+						t('cert.col.status'),
+						t('cert.col.serial'),
+						t('cert.col.file'),
+					]}
+				>
+					{mine.map((c) => (
+						<tr key={c.serial}>
+							<td>{c.courseTitle}</td>
+							<td>{date(c.issuedAt)}</td>
+							<td>{c.expiresAt ? date(c.expiresAt) : t('cert.noExpiry')}</td>
+							<td>{t(`cert.state.${c.state}`)}</td>
+							<td className="font-mono text-sm">
+								<Link to={`/certificates/${c.serial}`}>{c.serial}</Link>
+							</td>
+							<td>
+								{c.state === 'revoked' ? (
+									'—'
+								) : (
+									<a href={`/certificates/${c.serial}/pdf`} download aria-label={t('cert.downloadLabel', { name: c.courseTitle })}>
+										{t('cert.download')}
+									</a>
+								)}
+							</td>
+						</tr>
+					))}
+				</DataTable>
 			) : (
 				<p className="mb-8">{t('cert.my.none')}</p>
 			)}
 			{units.length ? (
-				<section aria-labelledby="units-heading">
-					<h2 id="units-heading" className="mb-2 text-xl font-semibold">
-						{t('cert.units.title')}
-					</h2>
+				<Section id="units-heading" title={t('cert.units.title')}>
 					<p className="mb-3">{t('cert.units.intro')}</p>
 					<ul className="grid gap-2 sm:grid-cols-2">
 						{units.map((u) => (
@@ -84,7 +79,7 @@ export default function CertificatesPage() {
 							</li>
 						))}
 					</ul>
-				</section>
+				</Section>
 			) : null}
 			<p className="mt-8">
 				<Link to="/verify">{t('verify.title')}</Link>

@@ -9,6 +9,8 @@ import { ZipDownload } from '#app/certificates/zip-download.tsx'
 import { courseOptions } from '#app/learning/assignments.server.ts'
 import { formatVnDate } from '#app/ui/dates.ts'
 import { useErrorText, useLang, useT } from '#app/ui/i18n.ts'
+import { Section } from '#app/ui/layout.tsx'
+import { DataTable } from '#app/ui/table.tsx'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Chứng nhận — ${data?.unit.name ?? 'Đơn vị'} | Văn Minh Số` }]
 
@@ -138,10 +140,7 @@ export default function UnitCertificatesPage() {
 				</div>
 			</Form>
 
-			<section className="mb-8" aria-labelledby="list-heading">
-				<h2 id="list-heading" className="mb-2 text-xl font-semibold">
-					{t('cert.unit.list')}
-				</h2>
+			<Section id="list-heading" title={t('cert.unit.list')} className="mb-8">
 				<p className="mb-3">{t('cert.unit.count', { count: number(count) })}</p>
 				{zipCount > 0 && zipCount <= MAX_ZIP_ENTRIES ? (
 					<div className="mb-4">
@@ -169,15 +168,12 @@ export default function UnitCertificatesPage() {
 				) : (
 					<p>{t('cert.unit.none')}</p>
 				)}
-			</section>
+			</Section>
 
-			<section aria-labelledby="expiring-heading">
-				<h2 id="expiring-heading" className="mb-2 text-xl font-semibold">
-					{t('cert.expiring.title', { days: EXPIRING_DAYS })}
-				</h2>
+			<Section id="expiring-heading" title={t('cert.expiring.title', { days: EXPIRING_DAYS })}>
 				<p className="mb-3 text-gray-700">{t('cert.expiring.intro')}</p>
 				{expiring.length ? <CertificateTable rows={expiring} date={date} /> : <p>{t('cert.expiring.none')}</p>}
-			</section>
+			</Section>
 
 			<Signers signer={data.signer} date={date} />
 		</>
@@ -189,10 +185,7 @@ function Signers({ signer, date }: { signer: SignerOverview; date: (iso: string)
 	const t = useT()
 	const title = (text: string) => text.replace(/\n/g, ' ')
 	return (
-		<section className="mt-8" aria-labelledby="signer-heading">
-			<h2 id="signer-heading" className="mb-2 text-xl font-semibold">
-				{t('cert.signer.title')}
-			</h2>
+		<Section id="signer-heading" title={t('cert.signer.title')} className="mt-8">
 			<p className="mb-2">
 				{t('cert.signer.issuer', { root: signer.rootName ?? '—', organisation: signer.organisation })}
 				{signer.isDefault ? ` ${t('cert.signer.default')}` : ''}
@@ -210,30 +203,26 @@ function Signers({ signer, date }: { signer: SignerOverview; date: (iso: string)
 				</p>
 			)}
 			{signer.signers.length > 1 ? (
-				<div className="mb-2 overflow-x-auto">
-					<table className="table bg-white">
-						<caption className="sr-only">{t('cert.signer.history')}</caption>
-						<thead>
-							<tr>
-								<th scope="col">{t('cert.signer.col.from')}</th>
-								<th scope="col">{t('cert.signer.col.title')}</th>
-								<th scope="col">{t('cert.signer.col.name')}</th>
-							</tr>
-						</thead>
-						<tbody>
-							{signer.signers.map((s) => (
-								<tr key={s.from}>
-									<td>{date(s.from)}</td>
-									<td>{title(s.title)}</td>
-									<td>{s.name}</td>
-								</tr>
-							))}
-						</tbody>
-					</table>
-				</div>
+				<DataTable
+					wrapperClassName="mb-2 overflow-x-auto"
+					caption={t('cert.signer.history')}
+					columns={[
+						t('cert.signer.col.from'),
+						t('cert.signer.col.title'),
+						t('cert.signer.col.name'),
+					]}
+				>
+					{signer.signers.map((s) => (
+						<tr key={s.from}>
+							<td>{date(s.from)}</td>
+							<td>{title(s.title)}</td>
+							<td>{s.name}</td>
+						</tr>
+					))}
+				</DataTable>
 			) : null}
 			<p className="text-sm text-gray-700">{t('cert.signer.source')}</p>
-		</section>
+		</Section>
 	)
 }
 
@@ -252,48 +241,43 @@ type Row = {
 function CertificateTable({ rows, date }: { rows: Array<Row>; date: (iso: string) => string }) {
 	const t = useT()
 	return (
-		<div className="overflow-x-auto">
-			<table className="table bg-white">
-				<thead>
-					<tr>
-						<th scope="col">{t('cert.col.name')}</th>
-						<th scope="col">{t('cert.col.unit')}</th>
-						<th scope="col">{t('cert.col.course')}</th>
-						<th scope="col">{t('cert.col.issuedAt')}</th>
-						<th scope="col">{t('cert.col.expiresAt')}</th>
-						<th scope="col">{t('cert.col.status')}</th>
-						<th scope="col">{t('cert.col.serial')}</th>
-						<th scope="col">{t('cert.col.file')}</th>
-					</tr>
-				</thead>
-				<tbody>
-					{rows.map((c) => (
-						<tr key={c.serial}>
-							<td>{c.holderName}</td>
-							<td>{c.orgName}</td>
-							<td>{c.courseTitle}</td>
-							<td>{date(c.issuedAt)}</td>
-							<td>{c.expiresAt ? date(c.expiresAt) : t('cert.noExpiry')}</td>
-							<td>
-								<StateCell row={c} date={date} />
-							</td>
-							<td className="font-mono text-sm">
-								<Link to={`/certificates/${c.serial}`}>{c.serial}</Link>
-							</td>
-							<td>
-								{c.state === 'valid' || c.state === 'expired' ? (
-									<a href={`/certificates/${c.serial}/pdf`} download aria-label={t('cert.downloadLabel', { name: c.holderName })}>
-										{t('cert.download')}
-									</a>
-								) : (
-									'—'
-								)}
-							</td>
-						</tr>
-					))}
-				</tbody>
-			</table>
-		</div>
+		<DataTable
+			columns={[
+				t('cert.col.name'),
+				t('cert.col.unit'),
+				t('cert.col.course'),
+				t('cert.col.issuedAt'),
+				t('cert.col.expiresAt'),
+				t('cert.col.status'),
+				t('cert.col.serial'),
+				t('cert.col.file'),
+			]}
+		>
+			{rows.map((c) => (
+				<tr key={c.serial}>
+					<td>{c.holderName}</td>
+					<td>{c.orgName}</td>
+					<td>{c.courseTitle}</td>
+					<td>{date(c.issuedAt)}</td>
+					<td>{c.expiresAt ? date(c.expiresAt) : t('cert.noExpiry')}</td>
+					<td>
+						<StateCell row={c} date={date} />
+					</td>
+					<td className="font-mono text-sm">
+						<Link to={`/certificates/${c.serial}`}>{c.serial}</Link>
+					</td>
+					<td>
+						{c.state === 'valid' || c.state === 'expired' ? (
+							<a href={`/certificates/${c.serial}/pdf`} download aria-label={t('cert.downloadLabel', { name: c.holderName })}>
+								{t('cert.download')}
+							</a>
+						) : (
+							'—'
+						)}
+					</td>
+				</tr>
+			))}
+		</DataTable>
 	)
 }
 

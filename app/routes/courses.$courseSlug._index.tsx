@@ -7,6 +7,7 @@ import { citationName } from '#app/content/components.tsx'
 import { getCitedSources, getCourse } from '#app/content/courses.server.ts'
 import { SlugSchema } from '#app/content/schema.ts'
 import { useT } from '#app/ui/i18n.ts'
+import { Section } from '#app/ui/layout.tsx'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const slug = SlugSchema.safeParse(params.courseSlug)
@@ -99,10 +100,7 @@ export default function CoursePage() {
 				) : null}
 			</div>
 			<div className="grid gap-6 md:grid-cols-2">
-				<section aria-labelledby="objectives-heading">
-					<h2 id="objectives-heading" className="mb-2 text-xl font-semibold">
-						{t('course.objectives')}
-					</h2>
+				<Section id="objectives-heading" title={t('course.objectives')}>
 					<ul className="list-disc space-y-1 pl-6">
 						{course.objectives.map((o) => (
 							<li key={o}>{o}</li>
@@ -112,11 +110,8 @@ export default function CoursePage() {
 						{t('course.passMark', { passMark: course.passMark })}{' '}
 						{course.validityMonths ? t('course.validity', { months: course.validityMonths }) : t('course.noExpiry')}
 					</p>
-				</section>
-				<section aria-labelledby="lessons-heading">
-					<h2 id="lessons-heading" className="mb-2 text-xl font-semibold">
-						{t('course.lessons')}
-					</h2>
+				</Section>
+				<Section id="lessons-heading" title={t('course.lessons')}>
 					<ol className="list-decimal space-y-1 pl-6">
 						{lessons.map((l) => (
 							<li key={l.slug}>
@@ -126,12 +121,9 @@ export default function CoursePage() {
 							</li>
 						))}
 					</ol>
-				</section>
+				</Section>
 			</div>
-			<section aria-labelledby="legal-heading" className="mt-6">
-				<h2 id="legal-heading" className="mb-2 text-xl font-semibold">
-					{t('course.legalBasis')}
-				</h2>
+			<Section id="legal-heading" title={t('course.legalBasis')} className="mt-6">
 				<ul className="list-disc space-y-1 pl-6">
 					{legalBasis.map((s) => (
 						<li key={s.id}>
@@ -139,7 +131,7 @@ export default function CoursePage() {
 						</li>
 					))}
 				</ul>
-			</section>
+			</Section>
 		</>
 	)
 }

@@ -10,6 +10,7 @@ import { asDrawn, getAttempt, saveAnswers, savedAnswers, submitAttempt } from '#
 import { grade, presentAttempt, readAnswers } from '#app/learning/quiz.ts'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
+import { Breadcrumbs } from '#app/ui/layout.tsx'
 
 export const meta: MetaFunction = () => [{ title: 'Bài kiểm tra | Văn Minh Số' }]
 
@@ -113,9 +114,7 @@ export default function AttemptPage() {
 	const numberOf = new Map(data.questions.map((q, i) => [q.id, i + 1]))
 	return (
 		<div className="max-w-3xl">
-			<p className="mb-1 text-sm">
-				<Link to={`/courses/${data.course.slug}`}>{data.course.title}</Link>
-			</p>
+			<Breadcrumbs crumbs={[{ to: `/courses/${data.course.slug}`, label: data.course.title }]} />
 			<h1 className="mb-4 text-2xl font-bold">{t('quiz.title')}</h1>
 			{actionData?.error ? (
 				<div role="alert" className="alert alert-error mb-4">
@@ -186,9 +185,7 @@ function Result() {
 	const sources = new Map(data.sources.map((s) => [s.id, s as CitedSource]))
 	return (
 		<div className="max-w-3xl">
-			<p className="mb-1 text-sm">
-				<Link to={`/courses/${data.course.slug}`}>{data.course.title}</Link>
-			</p>
+			<Breadcrumbs crumbs={[{ to: `/courses/${data.course.slug}`, label: data.course.title }]} />
 			<h1 className="mb-4 text-2xl font-bold">{t('quiz.resultTitle')}</h1>
 			<p role="status" className={`alert mb-4 ${result.passed ? 'alert-success' : 'alert-error'}`}>
 				{result.passed

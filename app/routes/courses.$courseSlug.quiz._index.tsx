@@ -7,6 +7,7 @@ import { attemptGate, startAttempt } from '#app/learning/quiz.server.ts'
 import { formatVnDateTime } from '#app/ui/dates.ts'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
+import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.course.title ?? 'Bài kiểm tra'} | Văn Minh Số` }]
 
@@ -60,9 +61,7 @@ export default function QuizStartPage() {
 	const when = (iso: string) => formatVnDateTime(iso)
 	return (
 		<div className="max-w-3xl">
-			<p className="mb-1 text-sm">
-				<Link to={`/courses/${data.course.slug}`}>{data.course.title}</Link>
-			</p>
+			<Breadcrumbs crumbs={[{ to: `/courses/${data.course.slug}`, label: data.course.title }]} />
 			<h1 className="mb-3 text-2xl font-bold">{t('quiz.title')}</h1>
 			<p className="mb-2">{t('quiz.intro', { count: data.draw, passMark: data.course.passMark })}</p>
 			<p className="mb-4" id="quiz-rules">
@@ -102,10 +101,7 @@ export default function QuizStartPage() {
 				</Form>
 			)}
 			{data.history.length ? (
-				<section aria-labelledby="history-heading">
-					<h2 id="history-heading" className="mb-2 text-xl font-semibold">
-						{t('quiz.history')}
-					</h2>
+				<Section id="history-heading" title={t('quiz.history')}>
 					<table className="table bg-white">
 						<thead>
 							<tr>
@@ -126,7 +122,7 @@ export default function QuizStartPage() {
 							))}
 						</tbody>
 					</table>
-				</section>
+				</Section>
 			) : null}
 		</div>
 	)

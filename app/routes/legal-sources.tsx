@@ -4,6 +4,7 @@ import { citationName } from '#app/content/components.tsx'
 import { listLegalSources } from '#app/content/courses.server.ts'
 import { formatIsoDay } from '#app/ui/dates.ts'
 import { useT } from '#app/ui/i18n.ts'
+import { DataTable } from '#app/ui/table.tsx'
 
 export async function loader() {
 	const sources = listLegalSources()
@@ -36,45 +37,33 @@ export default function LegalSourcesPage() {
 		<>
 			<h1 className="mb-2 text-2xl font-bold">{t('legal.title')}</h1>
 			<p className="mb-4 max-w-3xl">{t('legal.lead')}</p>
-			<div className="overflow-x-auto">
-				<table className="table legal-table bg-white">
-					<thead>
-						<tr>
-							<th scope="col">{t('legal.col.document')}</th>
-							<th scope="col">{t('legal.col.issuer')}</th>
-							<th scope="col">{t('legal.col.dates')}</th>
-							<th scope="col">{t('legal.col.status')}</th>
-						</tr>
-					</thead>
-					<tbody>
-						{sources.map((s) => (
-							<tr key={s.id} id={s.id} className={s.status === 'in-force' ? undefined : 'legal-stale'}>
-								<th scope="row" className="font-normal">
-									<span className="block font-semibold">{s.title}</span>
-									<span className="block text-sm text-gray-700">
-										{s.number ? `${t(`legal.kind.${s.kind}`)} · ${s.number}` : t(`legal.kind.${s.kind}`)}
-									</span>
-									{s.note ? <span className="mt-1 block text-sm">{s.note}</span> : null}
-								</th>
-								<td>{s.issuer}</td>
-								<td className="text-sm">
-									{s.issued ? <span className="block">{t('legal.issued', { date: formatIsoDay(s.issued) })}</span> : null}
-									{s.effective ? <span className="block">{t('legal.effective', { date: formatIsoDay(s.effective) })}</span> : null}
-								</td>
-								<td>
-									<span className={`status-badge status-${s.status}`}>{t(`legal.status.${s.status}`)}</span>
-									{s.replacedBy ? (
-										<span className="mt-1 block text-sm">
-											{t('legal.replacedBy')}{' '}
-											<a href={`#${s.replacedBy.id}`}>{citationName(t, s.replacedBy)}</a>
-										</span>
-									) : null}
-								</td>
-							</tr>
-						))}
-					</tbody>
-				</table>
-			</div>
+			<DataTable className="table legal-table bg-white" columns={[t('legal.col.document'), t('legal.col.issuer'), t('legal.col.dates'), t('legal.col.status')]}>
+				{sources.map((s) => (
+					<tr key={s.id} id={s.id} className={s.status === 'in-force' ? undefined : 'legal-stale'}>
+						<th scope="row" className="font-normal">
+							<span className="block font-semibold">{s.title}</span>
+							<span className="block text-sm text-gray-700">
+								{s.number ? `${t(`legal.kind.${s.kind}`)} · ${s.number}` : t(`legal.kind.${s.kind}`)}
+							</span>
+							{s.note ? <span className="mt-1 block text-sm">{s.note}</span> : null}
+						</th>
+						<td>{s.issuer}</td>
+						<td className="text-sm">
+							{s.issued ? <span className="block">{t('legal.issued', { date: formatIsoDay(s.issued) })}</span> : null}
+							{s.effective ? <span className="block">{t('legal.effective', { date: formatIsoDay(s.effective) })}</span> : null}
+						</td>
+						<td>
+							<span className={`status-badge status-${s.status}`}>{t(`legal.status.${s.status}`)}</span>
+							{s.replacedBy ? (
+								<span className="mt-1 block text-sm">
+									{t('legal.replacedBy')}{' '}
+									<a href={`#${s.replacedBy.id}`}>{citationName(t, s.replacedBy)}</a>
+								</span>
+							) : null}
+						</td>
+					</tr>
+				))}
+			</DataTable>
 		</>
 	)
 }

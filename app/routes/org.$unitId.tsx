@@ -4,6 +4,8 @@ import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { can } from '#app/auth/permissions.ts'
 import { getUnitOverview } from '#app/org/units.server.ts'
 import { useT } from '#app/ui/i18n.ts'
+import { Section } from '#app/ui/layout.tsx'
+import { DataTable } from '#app/ui/table.tsx'
 import { countPendingRequests } from '#app/youth/requests.server.ts'
 import { tagLabel } from '#app/ui/labels.ts'
 
@@ -118,10 +120,7 @@ export default function UnitPage() {
 					) : null}
 				</nav>
 			) : null}
-			<section className="mb-8" aria-labelledby="subunits-heading">
-				<h2 id="subunits-heading" className="mb-2 text-xl font-semibold">
-					{t('org.subunits')}
-				</h2>
+			<Section id="subunits-heading" title={t('org.subunits')} className="mb-8">
 				{children.length ? (
 					<ul className="grid gap-2 sm:grid-cols-2">
 						{children.map((c) => (
@@ -134,43 +133,27 @@ export default function UnitPage() {
 				) : (
 					<p>{t('org.noSubunits')}</p>
 				)}
-			</section>
-			<section aria-labelledby="members-heading">
-				<h2 id="members-heading" className="mb-2 text-xl font-semibold">
-					{t('org.members')}
-				</h2>
+			</Section>
+			<Section id="members-heading" title={t('org.members')}>
 				{members.length ? (
 					<>
 						<p className="mb-2 text-sm text-gray-700">{t('org.showing', { shown: members.length, total: postCount, people: memberCount })}</p>
-						<div className="overflow-x-auto">
-							<table className="table bg-white">
-								<thead>
-									<tr>
-										<th scope="col">{t('org.col.name')}</th>
-										<th scope="col">{t('org.col.title')}</th>
-										<th scope="col">{t('org.col.unit')}</th>
-										<th scope="col">{t('org.col.tags')}</th>
-										<th scope="col">{t('org.col.status')}</th>
-									</tr>
-								</thead>
-								<tbody>
-									{members.map((m) => (
-										<tr key={m.id}>
-											<td>{m.user.fullName}</td>
-											<td>{m.title}</td>
-											<td>{m.orgUnit.name}</td>
-											<td>{m.tags.map((tag) => tagLabel(t, tag)).join(', ')}</td>
-											<td>{t(`status.${m.user.status}`)}</td>
-										</tr>
-									))}
-								</tbody>
-							</table>
-						</div>
+						<DataTable columns={[t('org.col.name'), t('org.col.title'), t('org.col.unit'), t('org.col.tags'), t('org.col.status')]}>
+							{members.map((m) => (
+								<tr key={m.id}>
+									<td>{m.user.fullName}</td>
+									<td>{m.title}</td>
+									<td>{m.orgUnit.name}</td>
+									<td>{m.tags.map((tag) => tagLabel(t, tag)).join(', ')}</td>
+									<td>{t(`status.${m.user.status}`)}</td>
+								</tr>
+							))}
+						</DataTable>
 					</>
 				) : (
 					<p>{t('org.noMembers')}</p>
 				)}
-			</section>
+			</Section>
 		</>
 	)
 }

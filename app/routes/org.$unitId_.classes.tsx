@@ -8,6 +8,7 @@ import { EduCreateSchema } from '#app/classes/schema.ts'
 import { normalizeName } from '#app/ui/collation.ts'
 import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
+import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
 
 export const meta: MetaFunction = () => [{ title: 'Trường và lớp | Văn Minh Số' }]
 
@@ -52,9 +53,7 @@ export default function EduUnitPage() {
 	const data = useActionData<typeof action>()
 	return (
 		<>
-			<p className="mb-1 text-sm">
-				<Link to={`/org/${unit.id}`}>{unit.name}</Link>
-			</p>
+			<Breadcrumbs crumbs={[{ to: `/org/${unit.id}`, label: unit.name }]} />
 			<h1 className="mb-2 text-2xl font-bold">{t('edu.title')}</h1>
 			<p className="mb-4 max-w-2xl">{t('edu.intro')}</p>
 			<p className="mb-6 flex flex-wrap gap-3">
@@ -73,10 +72,7 @@ export default function EduUnitPage() {
 				</p>
 			) : null}
 			{unit.kind === 'school' ? (
-				<section className="mb-8" aria-labelledby="classes-heading">
-					<h2 id="classes-heading" className="mb-2 text-xl font-semibold">
-						{t('edu.classes')}
-					</h2>
+				<Section id="classes-heading" title={t('edu.classes')} className="mb-8">
 					{classes.length ? (
 						<table className="table mb-4 bg-white">
 							<thead>
@@ -120,12 +116,9 @@ export default function EduUnitPage() {
 							{t('edu.create')}
 						</button>
 					</Form>
-				</section>
+				</Section>
 			) : (
-				<section className="mb-8" aria-labelledby="schools-heading">
-					<h2 id="schools-heading" className="mb-2 text-xl font-semibold">
-						{t('edu.schools')}
-					</h2>
+				<Section id="schools-heading" title={t('edu.schools')} className="mb-8">
 					{schools.length ? (
 						<table className="table mb-4 bg-white">
 							<thead>
@@ -181,7 +174,7 @@ export default function EduUnitPage() {
 							</button>
 						</Form>
 					) : null}
-				</section>
+				</Section>
 			)}
 		</>
 	)

@@ -1,7 +1,7 @@
 // Schools, classes and students from a file: upload → check → preview → confirm (app/classes/student-import.server.ts).
 import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
 import { currentSchoolYear } from '#app/classes/classes.server.ts'
 import { StudentImportConfirmSchema, StudentUploadSchema } from '#app/classes/schema.ts'
@@ -9,6 +9,7 @@ import { confirmStudentImport, getStudentImport, startStudentImport } from '#app
 import { formatImportMessage } from '#app/org/import-messages.ts'
 import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
+import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
 import { readUpload, uploadRefusalKey } from '#app/ui/uploads.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -56,9 +57,7 @@ export default function StudentImportPage() {
 	const errorCount = job?.errors.total ?? 0
 	return (
 		<>
-			<p className="mb-1 text-sm">
-				<Link to={`/org/${unit.id}/classes`}>{unit.name}</Link>
-			</p>
+			<Breadcrumbs crumbs={[{ to: `/org/${unit.id}/classes`, label: unit.name }]} />
 			<h1 className="mb-2 text-2xl font-bold">{t('edu.import.title')}</h1>
 			<p className="mb-4 max-w-2xl">{t('edu.import.intro')}</p>
 			{data?.error ? (
@@ -68,10 +67,7 @@ export default function StudentImportPage() {
 			) : null}
 			<FormErrors id="import-errors" errors={replyErrors(data?.result)} />
 			{job ? (
-				<section className="mb-8" aria-labelledby="job-heading">
-					<h2 id="job-heading" className="mb-2 text-xl font-semibold">
-						{job.fileName}
-					</h2>
+				<Section id="job-heading" title={job.fileName} className="mb-8">
 					<p role="status" className={`alert mb-4 ${job.status === 'FAILED' || errorCount ? 'alert-error' : 'alert-success'}`}>
 						{job.status === 'SUCCEEDED'
 							? t('edu.import.done')
@@ -127,7 +123,7 @@ export default function StudentImportPage() {
 							</tbody>
 						</table>
 					) : null}
-				</section>
+				</Section>
 			) : null}
 			<Form method="post" encType="multipart/form-data" reloadDocument className="card max-w-2xl">
 				<label htmlFor="students-file" className="label">

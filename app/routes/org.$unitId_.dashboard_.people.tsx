@@ -11,6 +11,7 @@ import { CourseSelect, FilterProblems } from '#app/reports/filters.tsx'
 import { formatVnDate } from '#app/ui/dates.ts'
 import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
+import { Breadcrumbs } from '#app/ui/layout.tsx'
 
 export const meta: MetaFunction = () => [{ title: 'Danh sách người học | Văn Minh Số' }]
 
@@ -94,9 +95,7 @@ export default function DashboardPeoplePage() {
 	back.delete('page')
 	return (
 		<>
-			<p className="mb-1 text-sm">
-				<Link to={`/org/${unit.id}/dashboard${back.size ? `?${back}` : ''}`}>{t('dash.title', { unit: unit.name })}</Link>
-			</p>
+			<Breadcrumbs crumbs={[{ to: `/org/${unit.id}/dashboard${back.size ? `?${back}` : ''}`, label: t('dash.title', { unit: unit.name }) }]} />
 			<h1 className="mb-4 text-2xl font-bold">{t('dash.people.title', { unit: unit.name })}</h1>
 			<FilterProblems problems={data.problems} />
 			<Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-3" aria-label={t('dash.filters')}>

@@ -9,6 +9,8 @@ import { type ReadRow, SAMPLE_ROWS } from '#app/org/import-preview.ts'
 import { ImportJobActionSchema } from '#app/org/schema.ts'
 import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useLang, useT } from '#app/ui/i18n.ts'
+import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { DataTable } from '#app/ui/table.tsx'
 
 const ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
 /** Errors listed on the page; all of them are in the downloadable workbook. */
@@ -85,9 +87,12 @@ export default function ImportJobPage() {
 	const percent = p && p.total ? Math.round((p.done / p.total) * 100) : null
 	return (
 		<>
-			<p className="mb-1 text-sm">
-				<Link to={`/org/${unit.id}`}>{unit.name}</Link> › <Link to={uploadPage}>{t(isTree ? 'tree.import' : 'roster.title')}</Link>
-			</p>
+			<Breadcrumbs
+				crumbs={[
+					{ to: `/org/${unit.id}`, label: unit.name },
+					{ to: uploadPage, label: t(isTree ? 'tree.import' : 'roster.title') },
+				]}
+			/>
 			<h1 className="mb-1 text-2xl font-bold">{job.fileName}</h1>
 			<p className="mb-4 text-gray-700">
 				{isTree ? null : t(job.mode === 'sync' ? 'roster.mode.sync' : 'roster.mode.upsert')}
@@ -135,34 +140,23 @@ export default function ImportJobPage() {
 			) : null}
 			{job.preview.rows.length && (canConfirm || job.status === 'SUCCEEDED') && !isTree ? <ReadTable rows={job.preview.rows} more={job.preview.rowsMore} /> : null}
 			{ending ? (
-				<section className="alert alert-warning mb-6 max-w-4xl" aria-labelledby="ending-heading">
-					<h2 id="ending-heading" className="mb-2 text-xl font-semibold">
-						{t(job.status === 'SUCCEEDED' ? 'import.ending.doneTitle' : 'import.ending.title', { count: job.ended, date: job.effectiveAt ? day(job.effectiveAt) : '' })}
-					</h2>
+				<Section
+					id="ending-heading"
+					title={t(job.status === 'SUCCEEDED' ? 'import.ending.doneTitle' : 'import.ending.title', { count: job.ended, date: job.effectiveAt ? day(job.effectiveAt) : '' })}
+					className="alert alert-warning mb-6 max-w-4xl"
+				>
 					<p className="mb-3">{t('import.ending.intro')}</p>
-					<div className="overflow-x-auto">
-						<table className="table bg-white">
-							<caption className="sr-only">{t('import.ending.caption')}</caption>
-							<thead>
-								<tr>
-									<th scope="col">{t('import.ending.col.name')}</th>
-									<th scope="col">{t('import.ending.col.unit')}</th>
-									<th scope="col">{t('import.ending.col.title')}</th>
-								</tr>
-							</thead>
-							<tbody>
-								{ending.ending.map((p, i) => (
-									<tr key={i}>
-										<td>{p.name}</td>
-										<td>{p.unit}</td>
-										<td>{p.title ?? ''}</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
-					</div>
+					<DataTable caption={t('import.ending.caption')} columns={[t('import.ending.col.name'), t('import.ending.col.unit'), t('import.ending.col.title')]}>
+						{ending.ending.map((p, i) => (
+							<tr key={i}>
+								<td>{p.name}</td>
+								<td>{p.unit}</td>
+								<td>{p.title ?? ''}</td>
+							</tr>
+						))}
+					</DataTable>
 					{ending.endingTotal > ending.ending.length ? <p className="mt-2">{t('import.ending.more', { count: ending.endingTotal - ending.ending.length })}</p> : null}
-				</section>
+				</Section>
 			) : null}
 			{canConfirm ? (
 				<Form method="post" className="mb-6">
@@ -196,10 +190,7 @@ export default function ImportJobPage() {
 				</Form>
 			) : null}
 			{codes ? (
-				<section className="card mb-6 max-w-2xl" aria-labelledby="codes-heading">
-					<h2 id="codes-heading" className="mb-2 text-xl font-semibold">
-						{t('codes.title')}
-					</h2>
+				<Section id="codes-heading" title={t('codes.title')} className="card mb-6 max-w-2xl">
 					<p className="mb-3">{t('codes.intro')}</p>
 					{reissue && 'done' in reissue ? (
 						<p role="status" className="alert alert-success mb-3">
@@ -244,13 +235,10 @@ export default function ImportJobPage() {
 							</Form>
 						</details>
 					) : null}
-				</section>
+				</Section>
 			) : null}
 			{errorCount ? (
-				<section className="mb-6" aria-labelledby="errors-heading">
-					<h2 id="errors-heading" className="mb-2 text-xl font-semibold">
-						{t('import.errors.title', { count: errorCount })}
-					</h2>
+				<Section id="errors-heading" title={t('import.errors.title', { count: errorCount })} className="mb-6">
 					<p className="mb-3 flex flex-wrap gap-3">
 						<a href={`/org/${unit.id}/imports/${job.id}/errors.xlsx`} className="btn btn-secondary" download>
 							{t('import.errors.download')}
@@ -261,15 +249,12 @@ export default function ImportJobPage() {
 					</p>
 					<MessageTable messages={job.errors.items.map((m) => ({ ...m, text: formatImportMessage(t, { key: m.key, vars: m.vars }) }))} />
 					{errorCount > job.errors.items.length ? <p className="mt-2">{t('import.errors.more', { count: errorCount - job.errors.items.length })}</p> : null}
-				</section>
+				</Section>
 			) : null}
 			{job.warnings.total ? (
-				<section className="mb-6" aria-labelledby="warnings-heading">
-					<h2 id="warnings-heading" className="mb-2 text-xl font-semibold">
-						{t('import.warnings.title', { count: job.warnings.total })}
-					</h2>
+				<Section id="warnings-heading" title={t('import.warnings.title', { count: job.warnings.total })} className="mb-6">
 					<MessageTable messages={job.warnings.items.slice(0, SHOWN).map((m) => ({ ...m, text: formatImportMessage(t, { key: m.key, vars: m.vars }) }))} />
-				</section>
+				</Section>
 			) : null}
 		</>
 	)
@@ -282,61 +267,53 @@ function ReadTable({ rows, more }: { rows: Array<ReadRow>; more: number }) {
 	const t = useT()
 	const note = (text: string) => <span className="block text-sm text-gray-700">{text}</span>
 	return (
-		<section className="mb-6" aria-labelledby="read-heading">
-			<h2 id="read-heading" className="mb-1 text-xl font-semibold">
-				{t('import.read.title')}
-			</h2>
+		<Section id="read-heading" title={t('import.read.title')} className="mb-6" headingClassName="mb-1 text-xl font-semibold">
 			<p className="mb-3 max-w-3xl">{t('import.read.intro', { sample: SAMPLE_ROWS })}</p>
-			<div className="overflow-x-auto">
-				<table className="table bg-white">
-					<thead>
-						<tr>
-							<th scope="col">{t('import.read.col.row')}</th>
-							<th scope="col">{t('import.read.col.name')}</th>
-							<th scope="col">{t('import.read.col.birth')}</th>
-							<th scope="col">{t('import.read.col.contact')}</th>
-							<th scope="col">{t('import.read.col.unit')}</th>
-							<th scope="col">{t('import.read.col.title')}</th>
-							<th scope="col">{t('import.read.col.result')}</th>
-						</tr>
-					</thead>
-					<tbody>
-						{rows.map((r) => (
-							<tr key={r.row}>
-								<td>{r.row}</td>
-								<td>{r.name}</td>
-								<td>
-									{r.birth ?? ''}
-									{r.birthNote ? note(t(`import.read.birth.${r.birthNote}`)) : null}
-								</td>
-								<td>
-									{r.phone ?? ''}
-									{r.phoneNote ? note(t(`import.read.phone.${r.phoneNote}`)) : null}
-									{r.email ? <span className="block break-all">{r.email}</span> : null}
-								</td>
-								<td>
-									{r.unit} ({r.unitCode}){r.unitByName ? note(t('import.read.unit.byName', { typed: r.typedUnit })) : null}
-								</td>
-								<td>{r.title ?? ''}</td>
-								<td>
-									<span className={r.action === 'update' ? 'font-semibold' : undefined}>{t(`import.read.action.${r.action}`)}</span>
-									{r.changes.length ? (
-										<ul className="text-sm">
-											{r.changes.map((c) => (
-												<li key={c.field}>
-													{t(`import.read.field.${c.field}`)}: {c.from || t('import.read.empty')} → {c.to || t('import.read.empty')}
-												</li>
-											))}
-										</ul>
-									) : null}
-								</td>
-							</tr>
-						))}
-					</tbody>
-				</table>
-			</div>
+			<DataTable
+				columns={[
+					t('import.read.col.row'),
+					t('import.read.col.name'),
+					t('import.read.col.birth'),
+					t('import.read.col.contact'),
+					t('import.read.col.unit'),
+					t('import.read.col.title'),
+					t('import.read.col.result'),
+				]}
+			>
+				{rows.map((r) => (
+					<tr key={r.row}>
+						<td>{r.row}</td>
+						<td>{r.name}</td>
+						<td>
+							{r.birth ?? ''}
+							{r.birthNote ? note(t(`import.read.birth.${r.birthNote}`)) : null}
+						</td>
+						<td>
+							{r.phone ?? ''}
+							{r.phoneNote ? note(t(`import.read.phone.${r.phoneNote}`)) : null}
+							{r.email ? <span className="block break-all">{r.email}</span> : null}
+						</td>
+						<td>
+							{r.unit} ({r.unitCode}){r.unitByName ? note(t('import.read.unit.byName', { typed: r.typedUnit })) : null}
+						</td>
+						<td>{r.title ?? ''}</td>
+						<td>
+							<span className={r.action === 'update' ? 'font-semibold' : undefined}>{t(`import.read.action.${r.action}`)}</span>
+							{r.changes.length ? (
+								<ul className="text-sm">
+									{r.changes.map((c) => (
+										<li key={c.field}>
+											{t(`import.read.field.${c.field}`)}: {c.from || t('import.read.empty')} → {c.to || t('import.read.empty')}
+										</li>
+									))}
+								</ul>
+							) : null}
+						</td>
+					</tr>
+				))}
+			</DataTable>
 			{more ? <p className="mt-2">{t('import.read.more', { count: more })}</p> : null}
-		</section>
+		</Section>
 	)
 }
 const canConfirmJob = (job: { status: string; errors: { total: number } }) => job.status === 'PREVIEW' && job.errors.total === 0
@@ -344,25 +321,14 @@ const canConfirmJob = (job: { status: string; errors: { total: number } }) => jo
 function MessageTable({ messages }: { messages: Array<{ row?: number; column?: string; header?: string; text: string }> }) {
 	const t = useT()
 	return (
-		<div className="overflow-x-auto">
-			<table className="table bg-white">
-				<thead>
-					<tr>
-						<th scope="col">{t('import.col.row')}</th>
-						<th scope="col">{t('import.col.column')}</th>
-						<th scope="col">{t('import.col.problem')}</th>
-					</tr>
-				</thead>
-				<tbody>
-					{messages.map((m, i) => (
-						<tr key={i}>
-							<td>{m.row ?? ''}</td>
-							<td>{m.column ? `${m.column}${m.header ? ` (${m.header})` : ''}` : ''}</td>
-							<td>{m.text}</td>
-						</tr>
-					))}
-				</tbody>
-			</table>
-		</div>
+		<DataTable columns={[t('import.col.row'), t('import.col.column'), t('import.col.problem')]}>
+			{messages.map((m, i) => (
+				<tr key={i}>
+					<td>{m.row ?? ''}</td>
+					<td>{m.column ? `${m.column}${m.header ? ` (${m.header})` : ''}` : ''}</td>
+					<td>{m.text}</td>
+				</tr>
+			))}
+		</DataTable>
 	)
 }

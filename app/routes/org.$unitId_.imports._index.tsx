@@ -13,6 +13,8 @@ import { listImportJobs, MAX_UPLOAD_BYTES, startRosterImport } from '#app/org/im
 import { RosterUploadSchema } from '#app/org/schema.ts'
 import { Field, FormErrors } from '#app/ui/form.tsx'
 import { useErrorText, useLang, useT } from '#app/ui/i18n.ts'
+import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { DataTable } from '#app/ui/table.tsx'
 import { readUpload, uploadRefusalKey } from '#app/ui/uploads.server.ts'
 import { vnToday } from '#app/ui/dates.ts'
 
@@ -60,9 +62,7 @@ export default function RosterUploadPage() {
 	const formErrors = form.errors?.map((e) => (e === 'import.file.tooLarge' ? t('import.file.tooLarge', { max: maxMb }) : e))
 	return (
 		<>
-			<p className="mb-1 text-sm">
-				<Link to={`/org/${unit.id}`}>{unit.name}</Link>
-			</p>
+			<Breadcrumbs crumbs={[{ to: `/org/${unit.id}`, label: unit.name }]} />
 			<h1 className="mb-2 text-2xl font-bold">{t('roster.title')}</h1>
 			<p className="mb-4 max-w-2xl">{t('roster.intro')}</p>
 			<ol className="mb-6 max-w-2xl list-decimal pl-6">
@@ -117,39 +117,24 @@ export default function RosterUploadPage() {
 					{navigation.state === 'submitting' ? t('roster.checking') : t('roster.submit')}
 				</button>
 			</Form>
-			<section aria-labelledby="jobs-heading">
-				<h2 id="jobs-heading" className="mb-2 text-xl font-semibold">
-					{t('roster.history')}
-				</h2>
+			<Section id="jobs-heading" title={t('roster.history')}>
 				{jobs.length ? (
-					<div className="overflow-x-auto">
-						<table className="table bg-white">
-							<thead>
-								<tr>
-									<th scope="col">{t('roster.col.when')}</th>
-									<th scope="col">{t('roster.file')}</th>
-									<th scope="col">{t('org.col.status')}</th>
-									<th scope="col">{t('roster.col.rows')}</th>
-								</tr>
-							</thead>
-							<tbody>
-								{jobs.map((j) => (
-									<tr key={j.id}>
-										<td>{new Date(j.createdAt).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' })}</td>
-										<td>
-											<Link to={`/org/${unit.id}/imports/${j.id}`}>{j.fileName}</Link>
-										</td>
-										<td>{t(`import.status.${j.status}`)}</td>
-										<td>{j.rowCount}</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
-					</div>
+					<DataTable columns={[t('roster.col.when'), t('roster.file'), t('org.col.status'), t('roster.col.rows')]}>
+						{jobs.map((j) => (
+							<tr key={j.id}>
+								<td>{new Date(j.createdAt).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' })}</td>
+								<td>
+									<Link to={`/org/${unit.id}/imports/${j.id}`}>{j.fileName}</Link>
+								</td>
+								<td>{t(`import.status.${j.status}`)}</td>
+								<td>{j.rowCount}</td>
+							</tr>
+						))}
+					</DataTable>
 				) : (
 					<p>{t('roster.noHistory')}</p>
 				)}
-			</section>
+			</Section>
 		</>
 	)
 }

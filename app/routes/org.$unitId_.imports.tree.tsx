@@ -6,12 +6,13 @@ import {
 	json,
 	redirect,
 } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { MAX_UPLOAD_BYTES, startImport } from '#app/org/import-jobs.server.ts'
 import { TreeUploadSchema } from '#app/org/schema.ts'
 import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useErrorText, useT } from '#app/ui/i18n.ts'
+import { Breadcrumbs } from '#app/ui/layout.tsx'
 import { readUpload, uploadRefusalKey } from '#app/ui/uploads.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Nhập cây tổ chức | Văn Minh Số' }]
@@ -41,9 +42,12 @@ export default function TreeImportPage() {
 	const data = useActionData<typeof action>()
 	return (
 		<>
-			<p className="mb-1 text-sm">
-				<Link to={`/org/${unit.id}`}>{unit.name}</Link> › <Link to={`/org/${unit.id}/tree`}>{t('tree.title')}</Link>
-			</p>
+			<Breadcrumbs
+				crumbs={[
+					{ to: `/org/${unit.id}`, label: unit.name },
+					{ to: `/org/${unit.id}/tree`, label: t('tree.title') },
+				]}
+			/>
 			<h1 className="mb-2 text-2xl font-bold">{t('tree.import')}</h1>
 			<p className="mb-2 max-w-2xl">{t('tree.import.intro', { code: unit.code })}</p>
 			<p className="mb-4">

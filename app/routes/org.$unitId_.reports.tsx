@@ -1,5 +1,6 @@
+import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
-import { Form, useLoaderData } from '@remix-run/react'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { audit } from '#app/auth/audit.server.ts'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { wholeTreeAdmin } from '#app/auth/permissions.ts'
@@ -7,10 +8,12 @@ import { periodOf } from '#app/reports/completion.ts'
 import { courseOptions, DASHBOARD_ROLES } from '#app/reports/dashboard.server.ts'
 import { buildReport, isReport, summaryText } from '#app/reports/report.server.ts'
 import { readReportRequest } from '#app/reports/report-request.server.ts'
+import { SnapshotSchema } from '#app/reports/schema.ts'
 import { snapshotRange, takeMonthSnapshot } from '#app/reports/snapshots.server.ts'
 import { CourseSelect } from '#app/reports/filters.tsx'
 import { SelectField } from '#app/ui/fields.tsx'
 import { formatMonth } from '#app/ui/dates.ts'
+import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
 import { CountsTable } from '#app/ui/table.tsx'
@@ -65,32 +68,32 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const { unit, user, grants } = await requireOrgRole(request, Number(params.unitId), DASHBOARD_ROLES)
 	if (!wholeTreeAdmin(grants)) throw json({ reason: 'forbidden' }, { status: 403 })
 	const t = translator(langFromRequest(request))
-	const form = await request.formData()
-	const months = form.getAll('month').map(String).slice(0, 24)
+	const submission = parseWithZod(await request.formData(), { schema: SnapshotSchema })
+	if (submission.status !== 'success') return json({ result: submission.reply() }, { status: 400 })
+	const { month: months, back } = submission.value
+	// Which months may be taken moves with the clock, so it is checked here rather than in the schema.
 	const range = snapshotRange()
 	const wrong = months.find((m) => !/^\d{4}-(0[1-9]|1[0-2])$/.test(m) || m < range.from || m > range.to)
-	if (wrong !== undefined || months.length === 0) {
-		throw new Response(t('report.snapshot.badMonth', { month: wrong ?? '', from: monthVi(range.from), to: monthVi(range.to) }), {
-			status: 400,
-			headers: { 'Content-Type': 'text/plain; charset=utf-8' },
-		})
+	if (wrong !== undefined) {
+		return json({ result: submission.reply({ formErrors: [t('report.snapshot.badMonth', { month: wrong, from: monthVi(range.from), to: monthVi(range.to) })] }) }, { status: 400 })
 	}
 	for (const month of months) {
 		const outcome = await takeMonthSnapshot(month)
 		if (outcome.taken) await audit({ actorId: user.id, action: 'snapshot.take', targetType: 'CompletionSnapshotPeriod', targetId: month, request, details: { rows: outcome.rows } })
 	}
-	const back = form.get('back')
-	return redirect(typeof back === 'string' && back.startsWith('?') ? `/org/${unit.id}/reports${back}` : `/org/${unit.id}/reports`)
+	return redirect(back?.startsWith('?') ? `/org/${unit.id}/reports${back}` : `/org/${unit.id}/reports`)
 }
 
 export default function ReportsPage() {
 	const t = useT()
 	const data = useLoaderData<typeof loader>()
+	const taken = useActionData<typeof action>()
 	return (
 		<>
 			<Breadcrumbs crumbs={[{ to: `/org/${data.unit.id}/dashboard`, label: t(data.unit.tree === 'YOUTH' ? 'youth.dash.title' : 'dash.title', { unit: data.unit.name }) }]} />
 			<h1 className="mb-2 text-2xl font-bold">{t(data.unit.tree === 'YOUTH' ? 'youth.report.title' : 'report.title')}</h1>
 			<p className="mb-4 text-sm text-gray-700">{t('report.intro')}</p>
+			<FormErrors id="snapshot-errors" errors={replyErrors(taken?.result)} />
 			<Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-3" aria-label={t('report.choose')}>
 				<SelectField
 					className=""

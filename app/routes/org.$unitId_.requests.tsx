@@ -2,10 +2,12 @@
 // (two submit buttons), which works without JavaScript.
 import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { langFromRequest, useErrorText, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
+import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { DataTable } from '#app/ui/table.tsx'
 import { YOUTH_ROLES } from '#app/youth/invites.server.ts'
 import { decideRequests, listDecidedRequests, listPendingRequests } from '#app/youth/requests.server.ts'
 import { DecideSchema } from '#app/youth/schema.ts'
@@ -50,9 +52,12 @@ export default function JoinRequestsPage() {
 	const errors = result && 'error' in result && result.error ? Object.values(result.error).flat() : []
 	return (
 		<>
-			<p className="mb-1 text-sm">
-				<Link to={`/org/${unit.id}`}>{unit.name}</Link> › <Link to={`/org/${unit.id}/invites`}>{t('youth.invite.back')}</Link>
-			</p>
+			<Breadcrumbs
+				crumbs={[
+					{ to: `/org/${unit.id}`, label: unit.name },
+					{ to: `/org/${unit.id}/invites`, label: t('youth.invite.back') },
+				]}
+			/>
 			<h1 className="mb-2 text-2xl font-bold">{t('youth.requests.title')}</h1>
 			<p className="mb-4">{t('youth.requests.intro')}</p>
 			{data?.notice ? (
@@ -69,37 +74,33 @@ export default function JoinRequestsPage() {
 			) : null}
 			{pending.length ? (
 				<Form method="post" className="mb-8">
-					<div className="mb-4 overflow-x-auto">
-						<table className="table bg-white">
-							<thead>
-								<tr>
-									<th scope="col">{t('youth.requests.col.select')}</th>
-									<th scope="col">{t('youth.requests.col.name')}</th>
-									<th scope="col">{t('youth.requests.col.birthYear')}</th>
-									<th scope="col">{t('youth.requests.col.contact')}</th>
-									<th scope="col">{t('youth.requests.col.unit')}</th>
-									<th scope="col">{t('youth.requests.col.at')}</th>
-								</tr>
-							</thead>
-							<tbody>
-								{pending.map((r) => (
-									<tr key={r.id}>
-										<td>
-											<input type="checkbox" name="ids" value={r.id} id={`req-${r.id}`} aria-label={t('youth.requests.select', { name: r.fullName })} className="h-5 w-5" />
-										</td>
-										<td>
-											<label htmlFor={`req-${r.id}`}>{r.fullName}</label>
-											{r.existingAccount ? <span className="block text-sm text-gray-700">{t('youth.requests.existing')}</span> : null}
-										</td>
-										<td>{r.birthYear ?? ''}</td>
-										<td>{[r.phone, r.email].filter(Boolean).join(' · ')}</td>
-										<td>{r.unit.name}</td>
-										<td>{r.createdAt}</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
-					</div>
+					<DataTable
+						wrapperClassName="mb-4 overflow-x-auto"
+						columns={[
+							t('youth.requests.col.select'),
+							t('youth.requests.col.name'),
+							t('youth.requests.col.birthYear'),
+							t('youth.requests.col.contact'),
+							t('youth.requests.col.unit'),
+							t('youth.requests.col.at'),
+						]}
+					>
+						{pending.map((r) => (
+							<tr key={r.id}>
+								<td>
+									<input type="checkbox" name="ids" value={r.id} id={`req-${r.id}`} aria-label={t('youth.requests.select', { name: r.fullName })} className="h-5 w-5" />
+								</td>
+								<td>
+									<label htmlFor={`req-${r.id}`}>{r.fullName}</label>
+									{r.existingAccount ? <span className="block text-sm text-gray-700">{t('youth.requests.existing')}</span> : null}
+								</td>
+								<td>{r.birthYear ?? ''}</td>
+								<td>{[r.phone, r.email].filter(Boolean).join(' · ')}</td>
+								<td>{r.unit.name}</td>
+								<td>{r.createdAt}</td>
+							</tr>
+						))}
+					</DataTable>
 					<div className="card max-w-xl">
 						<label htmlFor="reject-reason" className="label">
 							{t('youth.requests.reason')}
@@ -119,35 +120,27 @@ export default function JoinRequestsPage() {
 				<p className="mb-8">{t('youth.requests.none')}</p>
 			)}
 			{decided.length ? (
-				<section aria-labelledby="decided-heading">
-					<h2 id="decided-heading" className="mb-2 text-xl font-semibold">
-						{t('youth.requests.decided')}
-					</h2>
-					<div className="overflow-x-auto">
-						<table className="table bg-white">
-							<thead>
-								<tr>
-									<th scope="col">{t('youth.requests.col.name')}</th>
-									<th scope="col">{t('youth.requests.col.unit')}</th>
-									<th scope="col">{t('youth.requests.col.decision')}</th>
-									<th scope="col">{t('youth.requests.col.reason')}</th>
-									<th scope="col">{t('youth.requests.col.at')}</th>
-								</tr>
-							</thead>
-							<tbody>
-								{decided.map((r) => (
-									<tr key={r.id}>
-										<td>{r.fullName}</td>
-										<td>{r.unitName}</td>
-										<td>{r.status === 'APPROVED' ? t('youth.requests.status.APPROVED') : t('youth.requests.status.REJECTED')}</td>
-										<td>{r.reason ?? ''}</td>
-										<td>{r.decidedAt}</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
-					</div>
-				</section>
+				<Section id="decided-heading" title={t('youth.requests.decided')}>
+					<DataTable
+						columns={[
+							t('youth.requests.col.name'),
+							t('youth.requests.col.unit'),
+							t('youth.requests.col.decision'),
+							t('youth.requests.col.reason'),
+							t('youth.requests.col.at'),
+						]}
+					>
+						{decided.map((r) => (
+							<tr key={r.id}>
+								<td>{r.fullName}</td>
+								<td>{r.unitName}</td>
+								<td>{r.status === 'APPROVED' ? t('youth.requests.status.APPROVED') : t('youth.requests.status.REJECTED')}</td>
+								<td>{r.reason ?? ''}</td>
+								<td>{r.decidedAt}</td>
+							</tr>
+						))}
+					</DataTable>
+				</Section>
 			) : null}
 		</>
 	)

@@ -1,9 +1,10 @@
 import { type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import { useLoaderData } from '@remix-run/react'
 import { notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
 import { educationResults, treeComparison } from '#app/classes/results.server.ts'
 import { formatPercent } from '#app/ui/dates.ts'
 import { useT } from '#app/ui/i18n.ts'
+import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
 
 export const meta: MetaFunction = () => [{ title: 'Kết quả học sinh | Văn Minh Số' }]
 
@@ -47,9 +48,7 @@ export default function SchoolResultsPage() {
 	)
 	return (
 		<>
-			<p className="mb-1 text-sm">
-				<Link to={`/org/${unit.id}`}>{unit.name}</Link>
-			</p>
+			<Breadcrumbs crumbs={[{ to: `/org/${unit.id}`, label: unit.name }]} />
 			<h1 className="mb-2 text-2xl font-bold">{t('results.title')}</h1>
 			<p className="mb-4 max-w-2xl">{t('results.intro')}</p>
 			<p className="mb-6">
@@ -58,10 +57,7 @@ export default function SchoolResultsPage() {
 				</a>
 			</p>
 			{trees.length ? (
-				<section className="mb-8" aria-labelledby="trees-heading">
-					<h2 id="trees-heading" className="mb-2 text-xl font-semibold">
-						{t('results.trees')}
-					</h2>
+				<Section id="trees-heading" title={t('results.trees')} className="mb-8">
 					<table className="table bg-white">
 						<thead>
 							<tr>
@@ -82,14 +78,11 @@ export default function SchoolResultsPage() {
 							))}
 						</tbody>
 					</table>
-				</section>
+				</Section>
 			) : null}
 			{results.classes.length ? (
 				<>
-					<section className="mb-8" aria-labelledby="school-heading">
-						<h2 id="school-heading" className="mb-2 text-xl font-semibold">
-							{t('results.bySchool')}
-						</h2>
+					<Section id="school-heading" title={t('results.bySchool')} className="mb-8">
 						<table className="table bg-white">
 							{head([t('results.col.school')])}
 							<tbody>
@@ -105,11 +98,8 @@ export default function SchoolResultsPage() {
 								</tr>
 							</tbody>
 						</table>
-					</section>
-					<section className="mb-8" aria-labelledby="grade-heading">
-						<h2 id="grade-heading" className="mb-2 text-xl font-semibold">
-							{t('results.byGrade')}
-						</h2>
+					</Section>
+					<Section id="grade-heading" title={t('results.byGrade')} className="mb-8">
 						<table className="table bg-white">
 							{head([t('results.col.grade')])}
 							<tbody>
@@ -121,11 +111,8 @@ export default function SchoolResultsPage() {
 								))}
 							</tbody>
 						</table>
-					</section>
-					<section aria-labelledby="class-heading">
-						<h2 id="class-heading" className="mb-2 text-xl font-semibold">
-							{t('results.byClass')}
-						</h2>
+					</Section>
+					<Section id="class-heading" title={t('results.byClass')}>
 						<table className="table bg-white">
 							{head([t('results.col.school'), t('results.col.class')])}
 							<tbody>
@@ -138,7 +125,7 @@ export default function SchoolResultsPage() {
 								))}
 							</tbody>
 						</table>
-					</section>
+					</Section>
 				</>
 			) : (
 				<p>{t('results.none')}</p>

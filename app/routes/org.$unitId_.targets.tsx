@@ -1,6 +1,6 @@
 import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { listAssignmentsForUnit } from '#app/learning/assignments.server.ts'
 import { tagsInUse } from '#app/org/members.server.ts'
@@ -11,6 +11,8 @@ import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { langFromRequest, useLang, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { tagLabel } from '#app/ui/labels.ts'
+import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { DataTable } from '#app/ui/table.tsx'
 
 export const meta: MetaFunction = () => [{ title: 'Chỉ tiêu | Văn Minh Số' }]
 
@@ -43,9 +45,7 @@ export default function TargetsPage() {
 	const data = useActionData<typeof action>()
 	return (
 		<>
-			<p className="mb-1 text-sm">
-				<Link to={`/org/${unit.id}`}>{unit.name}</Link>
-			</p>
+			<Breadcrumbs crumbs={[{ to: `/org/${unit.id}`, label: unit.name }]} />
 			<h1 className="mb-2 text-2xl font-bold">{t('targets.title')}</h1>
 			<p role="status" className="mb-4">
 				{data?.notice ? `${data.notice} ` : null}
@@ -71,37 +71,22 @@ export default function TargetsPage() {
 					{t('targets.save')}
 				</button>
 			</Form>
-			<section aria-labelledby="denominators-heading">
-				<h2 id="denominators-heading" className="mb-2 text-xl font-semibold">
-					{t('targets.courses')}
-				</h2>
+			<Section id="denominators-heading" title={t('targets.courses')}>
 				{assignments.length ? (
-					<div className="overflow-x-auto">
-						<table className="table bg-white">
-							<thead>
-								<tr>
-									<th scope="col">{t('assign.course')}</th>
-									<th scope="col">{t('assign.tag')}</th>
-									<th scope="col">{t('assign.due')}</th>
-									<th scope="col">{t('targets.denominator')}</th>
-								</tr>
-							</thead>
-							<tbody>
-								{assignments.map((a) => (
-									<tr key={a.id}>
-										<td>{a.courseTitle}</td>
-										<td>{a.audienceTag ? tagLabel(t, a.audienceTag) : t('assign.everyone')}</td>
-										<td>{new Date(a.dueAt).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' })}</td>
-										<td>{a.required}</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
-					</div>
+					<DataTable columns={[t('assign.course'), t('assign.tag'), t('assign.due'), t('targets.denominator')]}>
+						{assignments.map((a) => (
+							<tr key={a.id}>
+								<td>{a.courseTitle}</td>
+								<td>{a.audienceTag ? tagLabel(t, a.audienceTag) : t('assign.everyone')}</td>
+								<td>{new Date(a.dueAt).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' })}</td>
+								<td>{a.required}</td>
+							</tr>
+						))}
+					</DataTable>
 				) : (
 					<p>{t('assign.none')}</p>
 				)}
-			</section>
+			</Section>
 		</>
 	)
 }

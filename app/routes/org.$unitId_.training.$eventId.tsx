@@ -5,7 +5,7 @@ import {
 	type MetaFunction,
 	json,
 } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
 import { MAX_UPLOAD_BYTES } from '#app/org/import-jobs.server.ts'
 import { formatImportMessage } from '#app/org/import-messages.ts'
@@ -15,6 +15,8 @@ import { formatVnDateTime } from '#app/ui/dates.ts'
 import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
+import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { DataTable } from '#app/ui/table.tsx'
 import { readUpload, uploadRefusalKey } from '#app/ui/uploads.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.event.title ?? 'Tập huấn'} | Văn Minh Số` }]
@@ -73,9 +75,12 @@ export default function TrainingEventPage() {
 	const data = useActionData<typeof action>()
 	return (
 		<>
-			<p className="mb-1 text-sm">
-				<Link to={`/org/${unit.id}`}>{unit.name}</Link> › <Link to={`/org/${unit.id}/training`}>{t('training.title')}</Link>
-			</p>
+			<Breadcrumbs
+				crumbs={[
+					{ to: `/org/${unit.id}`, label: unit.name },
+					{ to: `/org/${unit.id}/training`, label: t('training.title') },
+				]}
+			/>
 			<h1 className="mb-1 text-2xl font-bold">{event.title}</h1>
 			<p className="mb-4 text-gray-700">
 				{event.courseTitle} · {formatVnDateTime(event.startsAt)} ·{' '}
@@ -99,41 +104,26 @@ export default function TrainingEventPage() {
 				</div>
 			) : null}
 			<FormErrors id="attendance-errors" errors={replyErrors(data?.result)} />
-			<section className="mb-8" aria-labelledby="checklist-heading">
-				<h2 id="checklist-heading" className="mb-2 text-xl font-semibold">
-					{t('training.checklist')}
-				</h2>
+			<Section id="checklist-heading" title={t('training.checklist')} className="mb-8">
 				{people.length ? (
 					<Form method="post">
-						<div className="mb-4 overflow-x-auto">
-							<table className="table bg-white">
-								<thead>
-									<tr>
-										<th scope="col">{t('org.col.name')}</th>
-										<th scope="col">{t('org.col.unit')}</th>
-										<th scope="col">{t('training.col.present')}</th>
-										<th scope="col">{t('training.col.passed')}</th>
-									</tr>
-								</thead>
-								<tbody>
-									{people.map((p) => (
-										<tr key={p.userId}>
-											<td>
-												<input type="hidden" name="listed" value={p.userId} />
-												{p.fullName}
-											</td>
-											<td>{p.unitName}</td>
-											<td>
-												<input type="checkbox" name="present" value={p.userId} defaultChecked={p.present} className="h-5 w-5" aria-label={t('training.presentOf', { name: p.fullName })} />
-											</td>
-											<td>
-												<input type="checkbox" name="passed" value={p.userId} defaultChecked={p.passed} className="h-5 w-5" aria-label={t('training.passedOf', { name: p.fullName })} />
-											</td>
-										</tr>
-									))}
-								</tbody>
-							</table>
-						</div>
+						<DataTable wrapperClassName="mb-4 overflow-x-auto" columns={[t('org.col.name'), t('org.col.unit'), t('training.col.present'), t('training.col.passed')]}>
+							{people.map((p) => (
+								<tr key={p.userId}>
+									<td>
+										<input type="hidden" name="listed" value={p.userId} />
+										{p.fullName}
+									</td>
+									<td>{p.unitName}</td>
+									<td>
+										<input type="checkbox" name="present" value={p.userId} defaultChecked={p.present} className="h-5 w-5" aria-label={t('training.presentOf', { name: p.fullName })} />
+									</td>
+									<td>
+										<input type="checkbox" name="passed" value={p.userId} defaultChecked={p.passed} className="h-5 w-5" aria-label={t('training.passedOf', { name: p.fullName })} />
+									</td>
+								</tr>
+							))}
+						</DataTable>
 						<button type="submit" className="btn">
 							{t('training.save')}
 						</button>
@@ -141,11 +131,8 @@ export default function TrainingEventPage() {
 				) : (
 					<p>{t('org.noMembers')}</p>
 				)}
-			</section>
-			<section aria-labelledby="file-heading">
-				<h2 id="file-heading" className="mb-2 text-xl font-semibold">
-					{t('training.file')}
-				</h2>
+			</Section>
+			<Section id="file-heading" title={t('training.file')}>
 				<p className="mb-2 max-w-2xl">{t('training.fileHint')}</p>
 				<Form method="post" encType="multipart/form-data" className="card max-w-xl">
 					<label htmlFor="attendance-file" className="label">
@@ -156,7 +143,7 @@ export default function TrainingEventPage() {
 						{t('training.fileSubmit')}
 					</button>
 				</Form>
-			</section>
+			</Section>
 		</>
 	)
 }

@@ -10,6 +10,8 @@ import { Field, FormErrors } from '#app/ui/form.tsx'
 import { formatVnDateTime } from '#app/ui/dates.ts'
 import { langFromRequest, useErrorText, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
+import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { DataTable } from '#app/ui/table.tsx'
 
 export const meta: MetaFunction = () => [{ title: 'Tập huấn | Văn Minh Số' }]
 
@@ -56,50 +58,29 @@ export default function TrainingListPage() {
 	const when = (iso: string) => formatVnDateTime(iso)
 	return (
 		<>
-			<p className="mb-1 text-sm">
-				<Link to={`/org/${unit.id}`}>{unit.name}</Link>
-			</p>
+			<Breadcrumbs crumbs={[{ to: `/org/${unit.id}`, label: unit.name }]} />
 			<h1 className="mb-2 text-2xl font-bold">{t('training.title')}</h1>
 			<p className="mb-4 max-w-2xl">{t('training.intro')}</p>
-			<section className="mb-8" aria-labelledby="events-heading">
-				<h2 id="events-heading" className="mb-2 text-xl font-semibold">
-					{t('training.list')}
-				</h2>
+			<Section id="events-heading" title={t('training.list')} className="mb-8">
 				{events.length ? (
-					<div className="overflow-x-auto">
-						<table className="table bg-white">
-							<thead>
-								<tr>
-									<th scope="col">{t('training.col.title')}</th>
-									<th scope="col">{t('assign.course')}</th>
-									<th scope="col">{t('training.col.when')}</th>
-									<th scope="col">{t('org.col.unit')}</th>
-									<th scope="col">{t('training.col.present')}</th>
-								</tr>
-							</thead>
-							<tbody>
-								{events.map((e) => (
-									<tr key={e.id}>
-										<td>
-											<Link to={`/org/${unit.id}/training/${e.id}`}>{e.title}</Link>
-										</td>
-										<td>{e.courseTitle}</td>
-										<td>{when(e.startsAt)}</td>
-										<td>{e.unit.name}</td>
-										<td>{e.present}</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
-					</div>
+					<DataTable columns={[t('training.col.title'), t('assign.course'), t('training.col.when'), t('org.col.unit'), t('training.col.present')]}>
+						{events.map((e) => (
+							<tr key={e.id}>
+								<td>
+									<Link to={`/org/${unit.id}/training/${e.id}`}>{e.title}</Link>
+								</td>
+								<td>{e.courseTitle}</td>
+								<td>{when(e.startsAt)}</td>
+								<td>{e.unit.name}</td>
+								<td>{e.present}</td>
+							</tr>
+						))}
+					</DataTable>
 				) : (
 					<p>{t('training.none')}</p>
 				)}
-			</section>
-			<section aria-labelledby="new-event-heading">
-				<h2 id="new-event-heading" className="mb-2 text-xl font-semibold">
-					{t('training.new')}
-				</h2>
+			</Section>
+			<Section id="new-event-heading" title={t('training.new')}>
 				<Form method="post" {...getFormProps(form)} className="card max-w-xl">
 					<FormErrors id={form.errorId} errors={form.errors} />
 					<div className="mb-4">
@@ -137,7 +118,7 @@ export default function TrainingListPage() {
 						{t('training.create')}
 					</button>
 				</Form>
-			</section>
+			</Section>
 		</>
 	)
 }

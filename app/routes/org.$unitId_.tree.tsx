@@ -8,6 +8,7 @@ import { canAdminister, childKinds, createUnit, getTree, isInSubtree } from '#ap
 import { Field, FormErrors } from '#app/ui/form.tsx'
 import { langFromRequest, useErrorText, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
+import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
 import { grassrootsTypes } from '#app/youth/profile.server.ts'
 import { GRASSROOTS_TYPES, GrassrootsChoiceSchema } from '#app/youth/schema.ts'
 import { vnToday } from '#app/ui/dates.ts'
@@ -78,9 +79,7 @@ export default function TreePage() {
 	const kinds = [...new Set(parents.flatMap((n) => n.childKinds))]
 	return (
 		<>
-			<p className="mb-1 text-sm">
-				<Link to={`/org/${unit.id}`}>{unit.name}</Link>
-			</p>
+			<Breadcrumbs crumbs={[{ to: `/org/${unit.id}`, label: unit.name }]} />
 			<h1 className="mb-2 text-2xl font-bold">{t('tree.title')}</h1>
 			<p className="mb-4 flex flex-wrap gap-3">
 				<Link to={`/org/${unit.id}/imports/tree`} className="btn btn-secondary">
@@ -128,10 +127,7 @@ export default function TreePage() {
 				</table>
 			</div>
 			{parents.length ? (
-				<section aria-labelledby="create-heading">
-					<h2 id="create-heading" className="mb-2 text-xl font-semibold">
-						{t('tree.create')}
-					</h2>
+				<Section id="create-heading" title={t('tree.create')}>
 					<Form method="post" {...getFormProps(form)} className="card max-w-xl">
 						<FormErrors id={form.errorId} errors={form.errors} />
 						<input type="hidden" name="intent" value="create" />
@@ -190,7 +186,7 @@ export default function TreePage() {
 							{t('tree.createSubmit')}
 						</button>
 					</Form>
-				</section>
+				</Section>
 			) : null}
 		</>
 	)

@@ -10,6 +10,7 @@ import { listClassSessions, openSessionOf, startClassSession, studentCourseOptio
 import { formatVnDateTime } from '#app/ui/dates.ts'
 import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
+import { Section } from '#app/ui/layout.tsx'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.klass.name ?? 'Lớp'} | Văn Minh Số` }]
 
@@ -60,10 +61,7 @@ export default function ClassPage() {
 					{t('teach.pinReset', { name: data.pin.name, pin: data.pin.value })}
 				</p>
 			) : null}
-			<section className="card mb-6 max-w-2xl" aria-labelledby="start-heading">
-				<h2 id="start-heading" className="mb-2 text-xl font-semibold">
-					{t('teach.start')}
-				</h2>
+			<Section id="start-heading" title={t('teach.start')} className="card mb-6 max-w-2xl">
 				{openId ? (
 					<p className="flex flex-wrap gap-3">
 						<a href={`/teach/session/${openId}/projector`} className="btn">
@@ -93,7 +91,7 @@ export default function ClassPage() {
 						</button>
 					</Form>
 				)}
-			</section>
+			</Section>
 			<section className="mb-8" aria-labelledby="students-heading">
 				<h2 id="students-heading" className="mb-2 text-xl font-semibold">
 					{t('teach.students')} ({students.length})
@@ -143,10 +141,7 @@ export default function ClassPage() {
 					<p>{t('teach.noStudents')}</p>
 				)}
 			</section>
-			<section aria-labelledby="sessions-heading">
-				<h2 id="sessions-heading" className="mb-2 text-xl font-semibold">
-					{t('teach.sessions')}
-				</h2>
+			<Section id="sessions-heading" title={t('teach.sessions')}>
 				{sessions.length ? (
 					<table className="table bg-white">
 						<thead>
@@ -173,7 +168,7 @@ export default function ClassPage() {
 				) : (
 					<p>{t('teach.noSessions')}</p>
 				)}
-			</section>
+			</Section>
 		</>
 	)
 }

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { managedSchoolUnits, requireTeacherScope } from '#app/classes/access.server.ts'
 import { teacherClasses } from '#app/classes/classes.server.ts'
 import { useT } from '#app/ui/i18n.ts'
+import { Section } from '#app/ui/layout.tsx'
 
 export const meta: MetaFunction = () => [{ title: 'Lớp học của tôi | Văn Minh Số' }]
 
@@ -33,10 +34,7 @@ export default function TeachPage() {
 				<p className="mb-8">{t('teach.none')}</p>
 			)}
 			{units.length ? (
-				<section aria-labelledby="units-heading">
-					<h2 id="units-heading" className="mb-2 text-xl font-semibold">
-						{t('teach.manageUnits')}
-					</h2>
+				<Section id="units-heading" title={t('teach.manageUnits')}>
 					<ul className="grid gap-2">
 						{units.map((u) => (
 							<li key={u.id} className="flex flex-wrap gap-3">
@@ -46,7 +44,7 @@ export default function TeachPage() {
 							</li>
 						))}
 					</ul>
-				</section>
+				</Section>
 			) : null}
 		</>
 	)

@@ -7,6 +7,7 @@ import { requireTeacherScope } from '#app/classes/access.server.ts'
 import { canDrive, getClassSession, liveState, liveStatus } from '#app/classes/sessions.server.ts'
 import { Follow } from '#app/classes/follow.tsx'
 import { useT } from '#app/ui/i18n.ts'
+import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
 	{ title: `${data?.session.title ?? 'Buổi học'} | Văn Minh Số` },
@@ -34,9 +35,7 @@ export default function SessionControlPage() {
 			{session.open ? (
 				<Follow url={`/teach/session/${session.id}/state`} state={followState} refreshSeconds={5} />
 			) : null}
-			<p className="mb-1 text-sm">
-				<Link to={`/teach/${session.classId}`}>{session.className}</Link>
-			</p>
+			<Breadcrumbs crumbs={[{ to: `/teach/${session.classId}`, label: session.className }]} />
 			<h1 className="mb-2 text-2xl font-bold">{session.title}</h1>
 			{!driver ? (
 				<p role="status" className="alert alert-info mb-4">
@@ -73,10 +72,7 @@ export default function SessionControlPage() {
 				<Link to={`/teach/session/${session.id}/summary`}>{t('session.summary.open')}</Link>
 			</p>
 			{session.open ? <p className="mb-2 text-sm text-gray-700">{t('session.refresh')}</p> : null}
-			<section aria-labelledby="live-heading">
-				<h2 id="live-heading" className="mb-2 text-xl font-semibold">
-					{t('session.live')}
-				</h2>
+			<Section id="live-heading" title={t('session.live')}>
 				<table className="table bg-white">
 					<thead>
 						<tr>
@@ -97,7 +93,7 @@ export default function SessionControlPage() {
 						))}
 					</tbody>
 				</table>
-			</section>
+			</Section>
 		</>
 	)
 }

@@ -9,6 +9,8 @@ import { canDrive, closeChecklist, closeClassSession, getClassSession } from '#a
 import { CloseSessionSchema } from '#app/classes/schema.ts'
 import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
+import { Breadcrumbs } from '#app/ui/layout.tsx'
+import { DataTable } from '#app/ui/table.tsx'
 
 export const meta: MetaFunction = () => [{ title: 'Kết thúc buổi học | Văn Minh Số' }]
 
@@ -45,9 +47,12 @@ export default function CloseSessionPage() {
 	const closed = session.closed || !!data?.done
 	return (
 		<>
-			<p className="mb-1 text-sm">
-				<Link to={`/teach/${session.classId}`}>{session.className}</Link> › <Link to={`/teach/session/${session.id}`}>{session.title}</Link>
-			</p>
+			<Breadcrumbs
+				crumbs={[
+					{ to: `/teach/${session.classId}`, label: session.className },
+					{ to: `/teach/session/${session.id}`, label: session.title },
+				]}
+			/>
 			<h1 className="mb-2 text-2xl font-bold">{t('session.close.title')}</h1>
 			{data?.done ? (
 				<p role="status" className="alert alert-success mb-4">
@@ -72,35 +77,23 @@ export default function CloseSessionPage() {
 			) : null}
 			<p className="mb-4 max-w-2xl">{t('session.close.intro')}</p>
 			<Form method="post">
-				<div className="mb-4 overflow-x-auto">
-					<table className="table bg-white">
-						<thead>
-							<tr>
-								<th scope="col">{t('org.col.name')}</th>
-								<th scope="col">{t('session.col.joined')}</th>
-								<th scope="col">{t('session.close.present')}</th>
-								<th scope="col">{t('session.close.completed')}</th>
-							</tr>
-						</thead>
-						<tbody>
-							{people.map((p) => (
-								<tr key={p.id}>
-									<td>
-										<input type="hidden" name="listed" value={p.id} />
-										{p.fullName}
-									</td>
-									<td>{p.joined ? t('session.yes') : t('session.no')}</td>
-									<td>
-										<input type="checkbox" name="present" value={p.id} defaultChecked={p.present} disabled={closed} className="h-6 w-6" aria-label={t('session.close.presentOf', { name: p.fullName })} />
-									</td>
-									<td>
-										<input type="checkbox" name="completed" value={p.id} defaultChecked={p.completed} disabled={closed} className="h-6 w-6" aria-label={t('session.close.completedOf', { name: p.fullName })} />
-									</td>
-								</tr>
-							))}
-						</tbody>
-					</table>
-				</div>
+				<DataTable wrapperClassName="mb-4 overflow-x-auto" columns={[t('org.col.name'), t('session.col.joined'), t('session.close.present'), t('session.close.completed')]}>
+					{people.map((p) => (
+						<tr key={p.id}>
+							<td>
+								<input type="hidden" name="listed" value={p.id} />
+								{p.fullName}
+							</td>
+							<td>{p.joined ? t('session.yes') : t('session.no')}</td>
+							<td>
+								<input type="checkbox" name="present" value={p.id} defaultChecked={p.present} disabled={closed} className="h-6 w-6" aria-label={t('session.close.presentOf', { name: p.fullName })} />
+							</td>
+							<td>
+								<input type="checkbox" name="completed" value={p.id} defaultChecked={p.completed} disabled={closed} className="h-6 w-6" aria-label={t('session.close.completedOf', { name: p.fullName })} />
+							</td>
+						</tr>
+					))}
+				</DataTable>
 				{driver && !closed ? (
 					<button type="submit" className="btn">
 						{t('session.close.submit')}

@@ -9,6 +9,7 @@ import { getClassSession } from '#app/classes/sessions.server.ts'
 import { sessionSummary } from '#app/classes/summary.server.ts'
 import { formatVnDateTime } from '#app/ui/dates.ts'
 import { useT } from '#app/ui/i18n.ts'
+import { Section } from '#app/ui/layout.tsx'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Kết quả buổi học ${data?.session.title ?? ''} | Văn Minh Số` }]
 
@@ -66,10 +67,7 @@ export default function SessionSummaryPage() {
 				</p>
 			) : null}
 
-			<section aria-labelledby="questions-heading" className="mb-8">
-				<h2 id="questions-heading" className="mb-2 text-xl font-semibold">
-					{t('session.summary.questions')}
-				</h2>
+			<Section id="questions-heading" title={t('session.summary.questions')} className="mb-8">
 				{questions.length ? (
 					<ol className="grid gap-3">
 						{questions.map((q) => (
@@ -97,12 +95,9 @@ export default function SessionSummaryPage() {
 				) : (
 					<p>{t('session.summary.noQuestions')}</p>
 				)}
-			</section>
+			</Section>
 
-			<section aria-labelledby="students-heading">
-				<h2 id="students-heading" className="mb-2 text-xl font-semibold">
-					{t('session.summary.students')}
-				</h2>
+			<Section id="students-heading" title={t('session.summary.students')}>
 				{students.length ? (
 					// relative: the screen-reader-only words in scrolled cells stay inside the scroll box.
 					<div className="relative overflow-x-auto">
@@ -150,7 +145,7 @@ export default function SessionSummaryPage() {
 				) : (
 					<p>{t('session.summary.noStudents')}</p>
 				)}
-			</section>
+			</Section>
 		</>
 	)
 }
