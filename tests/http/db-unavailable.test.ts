@@ -257,7 +257,9 @@ test('with JavaScript (single fetch) the client gets the same 503 as route data'
 	expect(response.status).toBe(503)
 	const body = await response.text()
 	expect(body).toContain('database-connection')
-	expect(body).toContain('/doc/write')
+	// The form's own address, not the data request's.
+	expect(body).toContain('"/doc/write"')
+	expect(body).not.toContain('write.data')
 })
 
 test('a resource route answers with the message as text', async () => {
