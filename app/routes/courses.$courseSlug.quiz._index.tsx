@@ -8,6 +8,7 @@ import { formatVnDateTime } from '#app/ui/dates.ts'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { DataTable } from '#app/ui/table.tsx'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.course.title ?? 'Bài kiểm tra'} | Văn Minh Số` }]
 
@@ -102,26 +103,17 @@ export default function QuizStartPage() {
 			)}
 			{data.history.length ? (
 				<Section id="history-heading" title={t('quiz.history')}>
-					<table className="table bg-white">
-						<thead>
-							<tr>
-								<th scope="col">{t('quiz.col.date')}</th>
-								<th scope="col">{t('quiz.col.score')}</th>
-								<th scope="col">{t('quiz.col.result')}</th>
+					<DataTable columns={[t('quiz.col.date'), t('quiz.col.score'), t('quiz.col.result')]}>
+						{data.history.map((a) => (
+							<tr key={a.id}>
+								<td>
+									<Link to={`/courses/${data.course.slug}/quiz/${a.id}`}>{when(a.submittedAt)}</Link>
+								</td>
+								<td>{a.score}%</td>
+								<td>{a.passed ? t('quiz.passed') : t('quiz.failed')}</td>
 							</tr>
-						</thead>
-						<tbody>
-							{data.history.map((a) => (
-								<tr key={a.id}>
-									<td>
-										<Link to={`/courses/${data.course.slug}/quiz/${a.id}`}>{when(a.submittedAt)}</Link>
-									</td>
-									<td>{a.score}%</td>
-									<td>{a.passed ? t('quiz.passed') : t('quiz.failed')}</td>
-								</tr>
-							))}
-						</tbody>
-					</table>
+						))}
+					</DataTable>
 				</Section>
 			) : null}
 		</div>

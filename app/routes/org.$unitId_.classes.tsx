@@ -9,6 +9,7 @@ import { normalizeName } from '#app/ui/collation.ts'
 import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { DataTable } from '#app/ui/table.tsx'
 
 export const meta: MetaFunction = () => [{ title: 'Trường và lớp | Văn Minh Số' }]
 
@@ -74,26 +75,17 @@ export default function EduUnitPage() {
 			{unit.kind === 'school' ? (
 				<Section id="classes-heading" title={t('edu.classes')} className="mb-8">
 					{classes.length ? (
-						<table className="table mb-4 bg-white">
-							<thead>
-								<tr>
-									<th scope="col">{t('edu.col.name')}</th>
-									<th scope="col">{t('edu.col.year')}</th>
-									<th scope="col">{t('edu.col.students')}</th>
+						<DataTable className="table mb-4 bg-white" columns={[t('edu.col.name'), t('edu.col.year'), t('edu.col.students')]}>
+							{classes.map((c) => (
+								<tr key={c.id}>
+									<td>
+										<Link to={`/teach/${c.id}`}>{c.name}</Link>
+									</td>
+									<td>{c.schoolYear ? `${c.schoolYear}–${c.schoolYear + 1}` : ''}</td>
+									<td>{c.students}</td>
 								</tr>
-							</thead>
-							<tbody>
-								{classes.map((c) => (
-									<tr key={c.id}>
-										<td>
-											<Link to={`/teach/${c.id}`}>{c.name}</Link>
-										</td>
-										<td>{c.schoolYear ? `${c.schoolYear}–${c.schoolYear + 1}` : ''}</td>
-										<td>{c.students}</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
+							))}
+						</DataTable>
 					) : (
 						<p className="mb-4">{t('edu.noClasses')}</p>
 					)}
@@ -120,30 +112,19 @@ export default function EduUnitPage() {
 			) : (
 				<Section id="schools-heading" title={t('edu.schools')} className="mb-8">
 					{schools.length ? (
-						<table className="table mb-4 bg-white">
-							<thead>
-								<tr>
-									<th scope="col">{t('edu.col.name')}</th>
-									<th scope="col">{t('edu.col.code')}</th>
-									<th scope="col">{t('edu.col.level')}</th>
-									<th scope="col">{t('edu.col.classes')}</th>
-									<th scope="col">{t('edu.col.students')}</th>
+						<DataTable className="table mb-4 bg-white" columns={[t('edu.col.name'), t('edu.col.code'), t('edu.col.level'), t('edu.col.classes'), t('edu.col.students')]}>
+							{schools.map((s) => (
+								<tr key={s.id}>
+									<td>
+										<Link to={`/org/${s.id}/classes`}>{s.name}</Link>
+									</td>
+									<td>{s.code}</td>
+									<td>{t(s.level ? `edu.level.${s.level}` : 'edu.level.none')}</td>
+									<td>{s.classes}</td>
+									<td>{s.students}</td>
 								</tr>
-							</thead>
-							<tbody>
-								{schools.map((s) => (
-									<tr key={s.id}>
-										<td>
-											<Link to={`/org/${s.id}/classes`}>{s.name}</Link>
-										</td>
-										<td>{s.code}</td>
-										<td>{t(s.level ? `edu.level.${s.level}` : 'edu.level.none')}</td>
-										<td>{s.classes}</td>
-										<td>{s.students}</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
+							))}
+						</DataTable>
 					) : (
 						<p className="mb-4">{t('edu.noSchools')}</p>
 					)}

@@ -10,6 +10,7 @@ import { formatImportMessage } from '#app/org/import-messages.ts'
 import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { DataTable } from '#app/ui/table.tsx'
 import { readUpload, uploadRefusalKey } from '#app/ui/uploads.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -104,24 +105,15 @@ export default function StudentImportPage() {
 						</Form>
 					) : null}
 					{errorCount ? (
-						<table className="table bg-white">
-							<thead>
-								<tr>
-									<th scope="col">{t('import.col.row')}</th>
-									<th scope="col">{t('import.col.column')}</th>
-									<th scope="col">{t('import.col.problem')}</th>
+						<DataTable columns={[t('import.col.row'), t('import.col.column'), t('import.col.problem')]}>
+							{job.errors.items.map((m, i) => (
+								<tr key={i}>
+									<td>{m.row ?? ''}</td>
+									<td>{m.column ? `${m.column}${m.header ? ` (${m.header})` : ''}` : ''}</td>
+									<td>{formatImportMessage(t, { key: m.key, vars: m.vars })}</td>
 								</tr>
-							</thead>
-							<tbody>
-								{job.errors.items.map((m, i) => (
-									<tr key={i}>
-										<td>{m.row ?? ''}</td>
-										<td>{m.column ? `${m.column}${m.header ? ` (${m.header})` : ''}` : ''}</td>
-										<td>{formatImportMessage(t, { key: m.key, vars: m.vars })}</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
+							))}
+						</DataTable>
 					) : null}
 				</Section>
 			) : null}

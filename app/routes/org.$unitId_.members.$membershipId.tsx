@@ -10,6 +10,7 @@ import { langFromRequest, useErrorText, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { tagLabel } from '#app/ui/labels.ts'
 import { formatVnDate, vnToday } from '#app/ui/dates.ts'
+import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.member.user.fullName ?? 'Thành viên'} | Văn Minh Số` }]
 
@@ -83,9 +84,12 @@ export default function MemberPage() {
 	const customTags = member.tags.filter((tag) => !(TAGS as ReadonlyArray<string>).includes(tag))
 	return (
 		<>
-			<p className="mb-1 text-sm">
-				<Link to={`/org/${unit.id}`}>{unit.name}</Link> › <Link to={`/org/${unit.id}/members`}>{t('members.title')}</Link>
-			</p>
+			<Breadcrumbs
+				crumbs={[
+					{ to: `/org/${unit.id}`, label: unit.name },
+					{ to: `/org/${unit.id}/members`, label: t('members.title') },
+				]}
+			/>
 			<h1 className="mb-1 text-2xl font-bold">{member.user.fullName}</h1>
 			<p className="mb-4 text-gray-700">
 				{[member.user.username, member.user.email, member.user.phone, member.user.birthDate ? date(member.user.birthDate) : member.user.birthYear].filter(Boolean).join(' · ')}
@@ -191,10 +195,7 @@ export default function MemberPage() {
 					</div>
 				</div>
 			) : null}
-			<section className="mt-8" aria-labelledby="history-heading">
-				<h2 id="history-heading" className="mb-2 text-xl font-semibold">
-					{t('members.history')}
-				</h2>
+			<Section id="history-heading" title={t('members.history')} className="mt-8">
 				<ul className="grid gap-1">
 					{history.map((h) => (
 						<li key={h.id}>
@@ -203,7 +204,7 @@ export default function MemberPage() {
 						</li>
 					))}
 				</ul>
-			</section>
+			</Section>
 		</>
 	)
 }

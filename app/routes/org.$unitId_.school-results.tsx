@@ -5,6 +5,7 @@ import { educationResults, treeComparison } from '#app/classes/results.server.ts
 import { formatPercent } from '#app/ui/dates.ts'
 import { useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { DataTable } from '#app/ui/table.tsx'
 
 export const meta: MetaFunction = () => [{ title: 'Kết quả học sinh | Văn Minh Số' }]
 
@@ -58,26 +59,16 @@ export default function SchoolResultsPage() {
 			</p>
 			{trees.length ? (
 				<Section id="trees-heading" title={t('results.trees')} className="mb-8">
-					<table className="table bg-white">
-						<thead>
-							<tr>
-								<th scope="col">{t('results.col.tree')}</th>
-								<th scope="col">{t('results.col.people')}</th>
-								<th scope="col">{t('results.col.peopleDone')}</th>
-								<th scope="col">{t('results.col.rate')}</th>
+					<DataTable columns={[t('results.col.tree'), t('results.col.people'), t('results.col.peopleDone'), t('results.col.rate')]}>
+						{trees.map((r) => (
+							<tr key={r.tree}>
+								<td>{t(`results.tree.${r.tree}`)}</td>
+								<td>{r.people}</td>
+								<td>{r.done}</td>
+								<td>{rate(r.done, r.people)}</td>
 							</tr>
-						</thead>
-						<tbody>
-							{trees.map((r) => (
-								<tr key={r.tree}>
-									<td>{t(`results.tree.${r.tree}`)}</td>
-									<td>{r.people}</td>
-									<td>{r.done}</td>
-									<td>{rate(r.done, r.people)}</td>
-								</tr>
-							))}
-						</tbody>
-					</table>
+						))}
+					</DataTable>
 				</Section>
 			) : null}
 			{results.classes.length ? (

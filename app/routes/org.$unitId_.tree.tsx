@@ -9,6 +9,7 @@ import { Field, FormErrors } from '#app/ui/form.tsx'
 import { langFromRequest, useErrorText, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { DataTable } from '#app/ui/table.tsx'
 import { grassrootsTypes } from '#app/youth/profile.server.ts'
 import { GRASSROOTS_TYPES, GrassrootsChoiceSchema } from '#app/youth/schema.ts'
 import { vnToday } from '#app/ui/dates.ts'
@@ -92,40 +93,34 @@ export default function TreePage() {
 					{data.notice}
 				</p>
 			) : null}
-			<div className="mb-8 overflow-x-auto">
-				<table className="table bg-white">
-					<thead>
-						<tr>
-							<th scope="col">{t('org.col.unit')}</th>
-							<th scope="col">{t('org.col.code')}</th>
-							<th scope="col">{t('tree.kind')}</th>
-							<th scope="col">{t('tree.members')}</th>
-							<th scope="col">
-								<span className="sr-only">{t('tree.actions')}</span>
-							</th>
-						</tr>
-					</thead>
-					<tbody>
-						{nodes.map((n) => (
-							<tr key={n.id}>
-								<td>
-									<span className={`inline-block ${INDENT[Math.min(n.depth, INDENT.length - 1)]}`}>
-										<Link to={`/org/${n.id}`}>{n.name}</Link>
-										{n.closed ? ` (${t('tree.closed')})` : null}
-									</span>
-								</td>
-								<td>{n.code}</td>
-								<td>
-									{t(`kind.${n.kind}`)}
-									{n.grassrootsType ? ` · ${t(`youth.invite.grassroots.${n.grassrootsType}`)}` : null}
-								</td>
-								<td>{n.memberCount}</td>
-								<td>{n.editable ? <Link to={`/org/${unit.id}/tree/${n.id}`}>{t('tree.edit')}</Link> : null}</td>
-							</tr>
-						))}
-					</tbody>
-				</table>
-			</div>
+			<DataTable
+				wrapperClassName="mb-8 overflow-x-auto"
+				columns={[
+					t('org.col.unit'),
+					t('org.col.code'),
+					t('tree.kind'),
+					t('tree.members'),
+					<span className="sr-only">{t('tree.actions')}</span>,
+				]}
+			>
+				{nodes.map((n) => (
+					<tr key={n.id}>
+						<td>
+							<span className={`inline-block ${INDENT[Math.min(n.depth, INDENT.length - 1)]}`}>
+								<Link to={`/org/${n.id}`}>{n.name}</Link>
+								{n.closed ? ` (${t('tree.closed')})` : null}
+							</span>
+						</td>
+						<td>{n.code}</td>
+						<td>
+							{t(`kind.${n.kind}`)}
+							{n.grassrootsType ? ` · ${t(`youth.invite.grassroots.${n.grassrootsType}`)}` : null}
+						</td>
+						<td>{n.memberCount}</td>
+						<td>{n.editable ? <Link to={`/org/${unit.id}/tree/${n.id}`}>{t('tree.edit')}</Link> : null}</td>
+					</tr>
+				))}
+			</DataTable>
 			{parents.length ? (
 				<Section id="create-heading" title={t('tree.create')}>
 					<Form method="post" {...getFormProps(form)} className="card max-w-xl">

@@ -12,3 +12,7 @@ export async function action({ request }: ActionFunctionArgs) {
 		headers: { 'Set-Cookie': `${LANG_COOKIE}=${submission.value.lang}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly` },
 	})
 }
+
+export function loader() {
+	return redirect('/')
+}

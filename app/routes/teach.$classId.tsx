@@ -11,6 +11,7 @@ import { formatVnDateTime } from '#app/ui/dates.ts'
 import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
 import { Section } from '#app/ui/layout.tsx'
+import { DataTable } from '#app/ui/table.tsx'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.klass.name ?? 'Lớp'} | Văn Minh Số` }]
 
@@ -103,68 +104,51 @@ export default function ClassPage() {
 					</button>
 				</Form>
 				{students.length ? (
-					<div className="overflow-x-auto">
-						<table className="table bg-white">
-							<thead>
-								<tr>
-									<th scope="col">{t('org.col.name')}</th>
-									<th scope="col">{t('teach.col.birthYear')}</th>
-									<th scope="col">{t('teach.col.username')}</th>
-									<th scope="col">{t('teach.col.card')}</th>
-									<th scope="col">
-										<span className="sr-only">{t('teach.resetPin')}</span>
-									</th>
-								</tr>
-							</thead>
-							<tbody>
-								{students.map((s) => (
-									<tr key={s.id}>
-										<td>{s.fullName}</td>
-										<td>{s.birthYear ?? ''}</td>
-										<td>{s.username}</td>
-										<td>{s.hasPin ? t('teach.cardPrinted') : t('teach.cardNone')}</td>
-										<td>
-											<Form method="post">
-												<input type="hidden" name="intent" value="reset-pin" />
-												<input type="hidden" name="userId" value={s.id} />
-												<button type="submit" className="btn btn-secondary min-h-9 px-2 py-1 text-sm" aria-label={t('teach.resetPinOf', { name: s.fullName })}>
-													{t('teach.resetPin')}
-												</button>
-											</Form>
-										</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
-					</div>
+					<DataTable
+						columns={[
+							t('org.col.name'),
+							t('teach.col.birthYear'),
+							t('teach.col.username'),
+							t('teach.col.card'),
+							<span className="sr-only">{t('teach.resetPin')}</span>,
+						]}
+					>
+						{students.map((s) => (
+							<tr key={s.id}>
+								<td>{s.fullName}</td>
+								<td>{s.birthYear ?? ''}</td>
+								<td>{s.username}</td>
+								<td>{s.hasPin ? t('teach.cardPrinted') : t('teach.cardNone')}</td>
+								<td>
+									<Form method="post">
+										<input type="hidden" name="intent" value="reset-pin" />
+										<input type="hidden" name="userId" value={s.id} />
+										<button type="submit" className="btn btn-secondary min-h-9 px-2 py-1 text-sm" aria-label={t('teach.resetPinOf', { name: s.fullName })}>
+											{t('teach.resetPin')}
+										</button>
+									</Form>
+								</td>
+							</tr>
+						))}
+					</DataTable>
 				) : (
 					<p>{t('teach.noStudents')}</p>
 				)}
 			</section>
 			<Section id="sessions-heading" title={t('teach.sessions')}>
 				{sessions.length ? (
-					<table className="table bg-white">
-						<thead>
-							<tr>
-								<th scope="col">{t('teach.col.when')}</th>
-								<th scope="col">{t('teach.course')}</th>
-								<th scope="col">{t('teach.col.present')}</th>
-								<th scope="col">{t('teach.col.state')}</th>
+					<DataTable columns={[t('teach.col.when'), t('teach.course'), t('teach.col.present'), t('teach.col.state')]}>
+						{sessions.map((s) => (
+							<tr key={s.id}>
+								<td>{formatVnDateTime(s.startsAt)}</td>
+								<td>
+									<Link to={`/teach/session/${s.id}`}>{s.title}</Link>
+								</td>
+								<td>{s.closed ? s.present : ''}</td>
+								<td>{t(s.closed ? 'teach.state.closed' : 'teach.state.open')}</td>
 							</tr>
-						</thead>
-						<tbody>
-							{sessions.map((s) => (
-								<tr key={s.id}>
-									<td>{formatVnDateTime(s.startsAt)}</td>
-									<td>
-										<Link to={`/teach/session/${s.id}`}>{s.title}</Link>
-									</td>
-									<td>{s.closed ? s.present : ''}</td>
-									<td>{t(s.closed ? 'teach.state.closed' : 'teach.state.open')}</td>
-								</tr>
-							))}
-						</tbody>
-					</table>
+						))}
+					</DataTable>
 				) : (
 					<p>{t('teach.noSessions')}</p>
 				)}

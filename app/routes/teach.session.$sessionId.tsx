@@ -8,6 +8,7 @@ import { canDrive, getClassSession, liveState, liveStatus } from '#app/classes/s
 import { Follow } from '#app/classes/follow.tsx'
 import { useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { DataTable } from '#app/ui/table.tsx'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
 	{ title: `${data?.session.title ?? 'Buổi học'} | Văn Minh Số` },
@@ -73,26 +74,16 @@ export default function SessionControlPage() {
 			</p>
 			{session.open ? <p className="mb-2 text-sm text-gray-700">{t('session.refresh')}</p> : null}
 			<Section id="live-heading" title={t('session.live')}>
-				<table className="table bg-white">
-					<thead>
-						<tr>
-							<th scope="col">{t('org.col.name')}</th>
-							<th scope="col">{t('session.col.joined')}</th>
-							<th scope="col">{t('session.col.answered')}</th>
-							<th scope="col">{t('session.col.answers')}</th>
+				<DataTable columns={[t('org.col.name'), t('session.col.joined'), t('session.col.answered'), t('session.col.answers')]}>
+					{live.students.map((s) => (
+						<tr key={s.id}>
+							<td>{s.fullName}</td>
+							<td>{s.joined ? t('session.yes') : t('session.no')}</td>
+							<td>{s.answeredNow ? t('session.yes') : session.isQuestion ? t('session.no') : ''}</td>
+							<td>{s.answers}</td>
 						</tr>
-					</thead>
-					<tbody>
-						{live.students.map((s) => (
-							<tr key={s.id}>
-								<td>{s.fullName}</td>
-								<td>{s.joined ? t('session.yes') : t('session.no')}</td>
-								<td>{s.answeredNow ? t('session.yes') : session.isQuestion ? t('session.no') : ''}</td>
-								<td>{s.answers}</td>
-							</tr>
-						))}
-					</tbody>
-				</table>
+					))}
+				</DataTable>
 			</Section>
 		</>
 	)
