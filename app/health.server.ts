@@ -4,7 +4,7 @@
 import { runSql } from './db.server.ts'
 import { PING } from './db.sql.ts'
 
-export async function healthCheck(timeoutMs = 1_500): Promise<{ ok: boolean; reason?: string }> {
+export async function healthCheck(timeoutMs = 3_000): Promise<{ ok: boolean; reason?: string }> {
 	let timer: NodeJS.Timeout | undefined
 	const deadline = new Promise<never>((_, reject) => {
 		timer = setTimeout(() => reject(new Error(`no answer from the database in ${timeoutMs} ms`)), timeoutMs)

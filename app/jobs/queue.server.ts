@@ -90,6 +90,31 @@ async function openQueue(client: PrismaClient, options: QueueOptions): Promise<Q
 	boss.on('error', (error: Error) => console.error(`Hàng đợi công việc (pg-boss): ${error.message}`))
 	await boss.start()
 	const queue: Queue = { boss, workers: new Map(), client, stop: [] }
+	await oneProcessAtATime(client, () => createQueues(boss, queue, options))
+	return queue
+}
+
+// Any 64-bit number of our own; the same in every process of the app.
+const QUEUE_SETUP_LOCK = 7_021_021
+/**
+ * pg-boss's create_queue deadlocks when two processes create the same queue at once (two nodes started together on a
+ * new database: one of them stopped with "deadlock detected"), so the setup takes a PostgreSQL advisory lock.
+ */
+async function oneProcessAtATime<T>(client: PrismaClient, work: () => Promise<T>): Promise<T> {
+	const raw = rawDatabase(client)
+	if (raw.kind !== 'postgres') return work()
+	const connection = await raw.pool.connect()
+	try {
+		await connection.query('SELECT pg_advisory_lock($1)', [QUEUE_SETUP_LOCK])
+		return await work()
+	} finally {
+		await connection.query('SELECT pg_advisory_unlock($1)', [QUEUE_SETUP_LOCK]).catch(() => undefined)
+		connection.release()
+	}
+}
+
+async function createQueues(boss: PgBoss, queue: Queue, options: QueueOptions) {
+	const server = options.server ?? false
 	for (const job of definitions.values()) {
 		await boss.createQueue(job.name, {
 			name: job.name,
@@ -108,7 +133,6 @@ async function openQueue(client: PrismaClient, options: QueueOptions): Promise<Q
 		if (server && job.cron) await boss.schedule(job.name, job.cron, {}, { tz: JOB_TIME_ZONE })
 		else if (server) await boss.unschedule(job.name).catch(() => undefined)
 	}
-	return queue
 }
 
 /** Sends a job; a worker of this process, if any, starts on it now rather than at its next poll. Null: a stately

@@ -143,7 +143,8 @@ export function snapshotBuild(dir: string) {
 	const app = path.join(dir, 'app')
 	mkdirSync(app, { recursive: true })
 	for (const part of ['build', 'dist', 'config', 'package.json', 'content/image-credits.yaml']) {
-		if (existsSync(part)) cpSync(part, path.join(app, part), { recursive: true })
+		// Not the temporary directories of a content build running now.
+		if (existsSync(part)) cpSync(part, path.join(app, part), { recursive: true, filter: (source) => !path.basename(source).startsWith('.content-tmp') })
 	}
 	for (const needed of ['build/server/index.js', 'dist/server.js', 'build/content/index.json']) {
 		if (!existsSync(path.join(app, needed))) throw new Error(`${needed} missing (a build in progress?): run \`npm run build\` and try again`)
