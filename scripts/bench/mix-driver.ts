@@ -24,8 +24,8 @@ import pg from 'pg'
 import { startSession } from '#app/auth/session.server.ts'
 import { getCourse, getQuiz } from '#app/content/courses.server.ts'
 import { pgConfig } from '#app/db-adapters.server.ts'
-import { createPrismaClient, newId, type PrismaClient, setDbForTests } from '#app/db.server.ts'
-import { completeLesson, startEnrollment } from '#app/learning/progress.server.ts'
+import { createPrismaClient, newId, pgArray, type PrismaClient, setDbForTests } from '#app/db.server.ts'
+import { startEnrollment } from '#app/learning/progress.server.ts'
 import { answerIndex } from '#app/learning/quiz.ts'
 import { migrationSql } from '#tests/setup/global-setup.ts'
 
@@ -227,8 +227,9 @@ export function pickCourses(): MixCourses {
 }
 
 /**
- * `count` learners in a unit of their own on `databaseUrl`, through app code: account, membership, a session, three
- * enrollments and every lesson of the quiz course done.
+ * `count` learners in a unit of their own on `databaseUrl`: account, membership, a session (the app's startSession),
+ * three enrollments and every lesson of the quiz course done. The first learner is enrolled through app code (which
+ * also records the course versions); the others get the same rows in bulk, or 2,000 learners would take minutes.
  */
 export async function createLearners(databaseUrl: string, count: number, courses: MixCourses, tag = 'mix'): Promise<{ learners: Array<Learner>; db: PrismaClient }> {
 	const db = createPrismaClient(databaseUrl, { poolSize: 8 })
@@ -240,13 +241,24 @@ export async function createLearners(databaseUrl: string, count: number, courses
 	await db.user.createMany({ data: ids.map((id, i) => ({ id, fullName: `Học Viên Thử Tải ${letters(i)}`, username: `${tag}-${i}-${id.slice(-6)}`, status: 'ACTIVE', kind: 'STAFF' })) })
 	await db.membership.createMany({ data: ids.map((userId) => ({ userId, orgUnitId: unit.id })) })
 	const reading: Array<[string, string]> = courses.reading.flatMap((slug) => getCourse(slug)!.lessons.map((l) => [slug, l.slug] as [string, string]))
-	const quizLessons = getCourse(courses.quiz)!.lessons.map((l) => l.slug)
+	for (const slug of [...courses.reading, courses.quiz]) {
+		const first = await startEnrollment(ids[0]!, slug)
+		if (!first) throw new Error(`${slug}: no course version`)
+		await db.$executeRaw`
+			INSERT INTO "Enrollment" (id, "userId", "courseVersionId")
+			SELECT 'e' || md5(u || ${first.courseVersionId}), u, ${first.courseVersionId} FROM unnest(${pgArray(ids)}::text[]) u
+			ON CONFLICT DO NOTHING`
+	}
+	await db.$executeRaw`
+		INSERT INTO "LessonProgress" (id, "enrollmentId", "lessonSlug", "completedAt", "secondsSpent")
+		SELECT 'p' || md5(e.id || l), e.id, l, now(), 60
+		FROM "Enrollment" e JOIN "CourseVersion" v ON v.id = e."courseVersionId" JOIN "Course" c ON c.id = v."courseId",
+			unnest(${pgArray(getCourse(courses.quiz)!.lessons.map((l) => l.slug))}::text[]) l
+		WHERE c.slug = ${courses.quiz} AND e."userId" = ANY(${pgArray(ids)}::text[])
+		ON CONFLICT DO NOTHING`
 	const learners: Array<Learner> = []
 	await inBatches(ids, 8, async (id) => {
 		const cookie = (await startSession(id)).split(';')[0]!
-		for (const slug of courses.reading) await startEnrollment(id, slug)
-		const enrollment = await startEnrollment(id, courses.quiz)
-		for (const lesson of quizLessons) await completeLesson(enrollment!.id, lesson)
 		learners.push({ id, cookie, reading, next: Math.floor(Math.random() * reading.length) })
 	})
 	return { learners, db }
@@ -257,7 +269,7 @@ export async function resetReading(db: PrismaClient, learners: Array<Learner>, c
 	await db.$executeRaw`
 		DELETE FROM "LessonProgress" lp USING "Enrollment" e, "CourseVersion" v, "Course" c
 		WHERE lp."enrollmentId" = e.id AND e."courseVersionId" = v.id AND v."courseId" = c.id
-			AND c.slug = ANY(${[...courses.reading]}::text[]) AND e."userId" = ANY(${learners.map((l) => l.id)}::text[])`
+			AND c.slug = ANY(${pgArray([...courses.reading])}::text[]) AND e."userId" = ANY(${pgArray(learners.map((l) => l.id))}::text[])`
 }
 
 async function inBatches<T>(items: Array<T>, width: number, work: (item: T) => Promise<void>) {
