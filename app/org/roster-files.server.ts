@@ -8,14 +8,11 @@ import { type Translate } from '#app/ui/i18n.ts'
 import { formatImportMessage, type ImportMessage } from './import-messages.ts'
 import { ROSTER_FIELDS, ROSTER_HEADERS } from './roster-rows.server.ts'
 import { formatVnDate } from '#app/ui/dates.ts'
+import { FILE_TYPES } from '#app/ui/download.server.ts'
 
-export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
-
-/** Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266). */
-export function attachment(fileName: string) {
-	const ascii = fileName.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').replace(/[^\w.-]+/g, '-')
-	return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`
-}
+// The roster routes build their responses with these; app/ui/download.server.ts is where they are defined.
+export { attachment } from '#app/ui/download.server.ts'
+export const XLSX_TYPE = FILE_TYPES.xlsx
 
 const WIDTHS: Record<(typeof ROSTER_FIELDS)[number], number> = {
 	fullName: 28,

@@ -3,9 +3,9 @@
 import { type LoaderFunctionArgs } from '@remix-run/node'
 import ExcelJS from 'exceljs'
 import { AUDIT_ROLES, AUDIT_XLSX_MAX, auditFilterQuery, describeAuditEvents, readAuditFilters } from '#app/auth/audit-view.server.ts'
-import { audit, listAuditEvents } from '#app/auth/audit.server.ts'
+import { listAuditEvents } from '#app/auth/audit.server.ts'
+import { auditedDownload } from '#app/auth/audited-download.server.ts'
 import { requireAnyRole } from '#app/auth/permissions.server.ts'
-import { attachment, XLSX_TYPE } from '#app/org/roster-files.server.ts'
 import { formatVnDateTime, vnToday } from '#app/ui/dates.ts'
 import { langFromRequest } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
@@ -27,15 +27,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	const events = await describeAuditEvents(rows, t)
 	// The export is recorded against the unit it was narrowed to, else the viewer's own top unit.
 	const top = grants.find((g) => !grants.some((o) => o !== g && g.path.startsWith(o.path) && o.path !== g.path))
-	await audit({
-		actorId: user.id,
-		action: 'audit.export',
-		targetType: 'OrgUnit',
-		targetId: filters.unit ?? top?.orgUnitId ?? null,
-		orgUnitId: filters.unit ?? top?.orgUnitId ?? null,
-		request,
-		details: { filters: auditFilterQuery(filters), rows: events.length },
-	})
 	const book = new ExcelJS.Workbook()
 	const sheet = book.addWorksheet(t('audit.xlsx.sheet'))
 	sheet.columns = [
@@ -47,8 +38,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	sheet.getRow(1).font = { bold: true }
 	sheet.views = [{ state: 'frozen', ySplit: 1 }]
 	for (const e of events) sheet.addRow({ at: formatVnDateTime(e.at), event: e.sentence.map((s) => s.text).join(''), action: e.actionLabel, ip: e.ip ?? '' })
-	const body = await book.xlsx.writeBuffer()
-	return new Response(new Uint8Array(body as ArrayBuffer), {
-		headers: { 'Content-Type': XLSX_TYPE, 'Content-Disposition': attachment(`nhat-ky-quan-tri_${vnToday()}.xlsx`), 'Cache-Control': 'private, no-store' },
-	})
+	const body = new Uint8Array((await book.xlsx.writeBuffer()) as ArrayBuffer)
+	return auditedDownload(
+		{ request, actorId: user.id, action: 'audit.export', unitId: filters.unit ?? top?.orgUnitId ?? null, details: { filters: auditFilterQuery(filters), rows: events.length } },
+		{ name: `nhat-ky-quan-tri_${vnToday()}.xlsx`, type: 'xlsx', body },
+	)
 }

@@ -1,5 +1,5 @@
-import { createReadableStreamFromReadable, type LoaderFunctionArgs, redirect } from '@remix-run/node'
-import { audit } from '#app/auth/audit.server.ts'
+import { type LoaderFunctionArgs, redirect } from '@remix-run/node'
+import { auditedDownload } from '#app/auth/audited-download.server.ts'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { VIEW_ROLES } from '#app/certificates/access.server.ts'
 import { filterQuery, parseUnitFilter } from '#app/certificates/schema.ts'
@@ -16,21 +16,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const result = await unitZip(unit, filter, new Date(), request)
 	if (result.status !== 'ok') return back(result.status)
 	const { job } = result
-	await audit({
-		actorId: user.id,
-		action: 'certificate.zip',
-		targetType: 'OrgUnit',
-		targetId: unit.id,
-		orgUnitId: unit.id,
-		request,
-		details: { count: job.count, skipped: job.skipped, filter: query },
-	})
-	return new Response(createReadableStreamFromReadable(job.stream), {
-		headers: {
-			'Content-Type': 'application/zip',
-			'Content-Disposition': `attachment; filename="${zipFileName(unit.code)}"`,
-			'Cache-Control': 'private, no-store',
-			'X-Certificate-Count': String(job.count),
-		},
-	})
+	return auditedDownload(
+		{ request, actorId: user.id, action: 'certificate.zip', unitId: unit.id, details: { count: job.count, skipped: job.skipped, filter: query } },
+		{ name: zipFileName(unit.code), type: 'zip', body: job.stream, headers: { 'X-Certificate-Count': String(job.count) } },
+	)
 }

@@ -1,14 +1,12 @@
 // The dashboard's figures as they are now (or at its "as of" date) as XLSX, with the same filters as the page: for a
 // unit that must send numbers before the month's snapshot exists. Scoped like the page, streamed, audited.
-import { Readable } from 'node:stream'
 import { type LoaderFunctionArgs } from '@remix-run/node'
-import { audit } from '#app/auth/audit.server.ts'
+import { auditedDownload } from '#app/auth/audited-download.server.ts'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { courseTitles } from '#app/reports/completion.server.ts'
 import { DASHBOARD_ROLES, dashboardFigures, readFilters } from '#app/reports/dashboard.server.ts'
 import { vnDay } from '#app/ui/dates.ts'
 import { currentFiguresXlsx } from '#app/reports/report.server.ts'
-import { attachment, XLSX_TYPE } from '#app/org/roster-files.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { unit, user } = await requireOrgRole(request, Number(params.unitId), DASHBOARD_ROLES)
@@ -19,27 +17,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const [{ level, ranking, breakdown, teams }, titles] = await Promise.all([dashboardFigures(unit, filters, courseId, at), courseTitles(courseId ? [courseId] : [])])
 	if (!ranking) throw new Response('Not Found', { status: 404 })
 	const course = courseId ? (titles.get(courseId) ?? null) : null
-	await audit({
-		actorId: user.id,
-		action: 'report.export',
-		targetType: 'OrgUnit',
-		targetId: unit.id,
-		orgUnitId: unit.id,
-		request,
-		details: { format: 'xlsx', figures: 'current', asOf: ranking.asOf.toISOString(), course: course?.slug ?? null, level },
-	})
-	const body = currentFiguresXlsx({
-		unit: ranking.unit,
-		course,
-		asOf: ranking.asOf,
-		level,
-		total: ranking.total,
-		rows: ranking.rows,
-		courses: breakdown?.courses ?? null,
-		communityTeams: teams,
-	})
+	const details = { format: 'xlsx', figures: 'current', asOf: ranking.asOf.toISOString(), course: course?.slug ?? null, level }
+	const body = () =>
+		currentFiguresXlsx({
+			unit: ranking.unit,
+			course,
+			asOf: ranking.asOf,
+			level,
+			total: ranking.total,
+			rows: ranking.rows,
+			courses: breakdown?.courses ?? null,
+			communityTeams: teams,
+		})
 	const name = `So-lieu_${unit.code}_${vnDay(ranking.asOf)}${course ? `_${course.slug}` : ''}.xlsx`
-	return new Response(Readable.toWeb(body) as unknown as ReadableStream<Uint8Array>, {
-		headers: { 'Content-Type': XLSX_TYPE, 'Content-Disposition': attachment(name), 'Cache-Control': 'private, no-store' },
-	})
+	return auditedDownload({ request, actorId: user.id, action: 'report.export', unitId: unit.id, details }, { name, type: 'xlsx', body })
 }

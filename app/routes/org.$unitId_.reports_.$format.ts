@@ -1,18 +1,11 @@
 // The report as a file: XLSX, PDF or CSV, streamed, for the unit's subtree only, and audited.
-import { Readable } from 'node:stream'
 import { type LoaderFunctionArgs } from '@remix-run/node'
-import { audit } from '#app/auth/audit.server.ts'
+import { auditedDownload } from '#app/auth/audited-download.server.ts'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { DASHBOARD_ROLES } from '#app/reports/dashboard.server.ts'
 import { readReportRequest } from '#app/reports/report-request.server.ts'
 import { buildReport, isReport, reportCsv, reportPdf, reportXlsx } from '#app/reports/report.server.ts'
 import { asciiName } from '#app/certificates/names.ts'
-
-const TYPES = {
-	xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-	pdf: 'application/pdf',
-	csv: 'text/csv; charset=utf-8',
-} as const
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { unit, user } = await requireOrgRole(request, Number(params.unitId), DASHBOARD_ROLES)
@@ -26,21 +19,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const report = await buildReport(unit.id, chosen.period, chosen.course)
 	if (!report) throw new Response('Not Found', { status: 404 })
 	if (!isReport(report)) return Response.redirect(new URL(page, url), 303)
-	await audit({
-		actorId: user.id,
-		action: 'report.export',
-		targetType: 'OrgUnit',
-		targetId: unit.id,
-		orgUnitId: unit.id,
-		request,
-		details: { format, period: chosen.value, course: chosen.course?.slug ?? null, month: report.last.period },
-	})
 	const name = `Bao-cao_${asciiName(unit.name)}_${chosen.value}${chosen.course ? `_${chosen.course.slug}` : ''}.${format}`
-	const body =
-		format === 'csv'
-			? reportCsv(report)
-			: (Readable.toWeb(format === 'xlsx' ? reportXlsx(report) : reportPdf(report)) as unknown as ReadableStream<Uint8Array>)
-	return new Response(body, {
-		headers: { 'Content-Type': TYPES[format], 'Content-Disposition': `attachment; filename="${name}"`, 'Cache-Control': 'private, no-store' },
-	})
+	return auditedDownload(
+		{ request, actorId: user.id, action: 'report.export', unitId: unit.id, details: { format, period: chosen.value, course: chosen.course?.slug ?? null, month: report.last.period } },
+		{ name, type: format, body: () => (format === 'csv' ? reportCsv(report) : format === 'xlsx' ? reportXlsx(report) : reportPdf(report)) },
+	)
 }
