@@ -60,6 +60,19 @@ const QUIZ_SLUG = 'bao-ve-bi-mat-nha-nuoc'
 const base = process.env.DATABASE_URL
 const onPostgres = !!base && base.startsWith('postgres')
 
+// ——— the courses, built for this run: the quiz runs read them for minutes, and a build or e2e run in the same
+// folder rewrites build/content meanwhile ———
+let contentCopy: string | undefined
+if (wanted('quiz') && !process.env.VMS_CONTENT_DIR) {
+	const { checkContent } = await import('#app/content/check.server.ts')
+	const { writeContentBuild } = await import('#app/content/build.server.ts')
+	const checked = await checkContent('content')
+	if (checked.problems.length) throw new Error(`content/ has ${checked.problems.length} problems: run npm run content:check`)
+	contentCopy = mkdtempSync(path.join(tmpdir(), 'vms-faults-content-'))
+	writeContentBuild(checked, contentCopy)
+	process.env.VMS_CONTENT_DIR = contentCopy
+}
+
 // ——— a throw-away database ———
 let url: string
 let drop: () => Promise<void>
@@ -344,6 +357,7 @@ if (wanted('reminders')) {
 
 await closeDb()
 await drop()
+if (contentCopy) rmSync(contentCopy, { recursive: true, force: true })
 
 console.log(`\nbench:faults on ${onPostgres ? 'PostgreSQL' : 'embedded PGlite'}, ${RUNS} runs each, ${ROWS} rows per import`)
 let bad = 0
