@@ -20,7 +20,7 @@
  * tests/cluster/ runs the same two scenarios, reduced, in CI.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import net from 'node:net'
 import os from 'node:os'
@@ -28,11 +28,11 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { startSession } from '#app/auth/session.server.ts'
-import { setDbForTests } from '#app/db.server.ts'
 import { sendJob, startQueue, stopQueue } from '#app/jobs/queue.server.ts'
 import { vnToday } from '#app/ui/dates.ts'
 import { buildIfStale } from '../build-if-stale.ts'
 import {
+	closeBenchDb,
 	createBenchDatabase,
 	createLearners,
 	dropBenchDatabase,
@@ -178,6 +178,8 @@ export type FailoverOptions = ClusterSetup & {
 }
 
 export type FailoverResult = {
+	/** The end of the balancer's and the nodes' logs. */
+	logs: string
 	requests: number
 	failed: number
 	failedLate: number
@@ -205,6 +207,7 @@ async function nodeEnv(databaseUrl: string, extra: Record<string, string>) {
 
 export async function runFailover(options: FailoverOptions): Promise<FailoverResult> {
 	const log = options.log ?? console.log
+	mkdirSync(options.logDir, { recursive: true })
 	const haproxy = ensureTool('scripts/ensure-haproxy.sh')
 	const courses = pickCourses()
 	const databaseUrl = await createBenchDatabase(options.adminUrl, options.database)
@@ -270,9 +273,9 @@ export async function runFailover(options: FailoverOptions): Promise<FailoverRes
 	await sink.close()
 	await stopProcess(balancer.child)
 	await Promise.all(nodes.map((n) => stopProcess(n.proc.child)))
-	await db.$disconnect()
-	setDbForTests(undefined)
+	await closeBenchDb(db)
 	return {
+		logs: [balancer, ...nodes.map((n) => n.proc)].map((p) => `— ${p.name}:\n${tail(p.log, 15)}`).join('\n'),
 		requests: mix.samples.length,
 		failed: failures.length,
 		failedLate: failures.filter((f) => f.atFromKill >= 5_000).length,
@@ -346,6 +349,7 @@ async function waitForLog(file: string, pattern: RegExp, timeoutMs: number) {
  */
 export async function runReplicaCheck(options: ClusterSetup & { maxLagMs: number; log?: (line: string) => void }): Promise<ReplicaResult> {
 	const log = options.log ?? console.log
+	mkdirSync(options.logDir, { recursive: true })
 	const checks: Array<ReplicaCheck> = []
 	const check = (step: string, ok: boolean, detail: string) => {
 		checks.push({ step, ok, detail })
@@ -426,8 +430,7 @@ export async function runReplicaCheck(options: ClusterSetup & { maxLagMs: number
 	} finally {
 		if (node) await stopProcess(node.child)
 		await replica.stop()
-		await db.$disconnect()
-		setDbForTests(undefined)
+		await closeBenchDb(db)
 	}
 	const nodeLog = node ? tail(node.log, 400) : ''
 	return { checks, basebackupMs: replica.basebackupMs, requests, failed, log: nodeLog }

@@ -24,7 +24,7 @@ import pg from 'pg'
 import { startSession } from '#app/auth/session.server.ts'
 import { getCourse, getQuiz } from '#app/content/courses.server.ts'
 import { pgConfig } from '#app/db-adapters.server.ts'
-import { createPrismaClient, newId, pgArray, type PrismaClient, setDbForTests } from '#app/db.server.ts'
+import { createPrismaClient, newId, pgArray, type PrismaClient, rawDatabase, setDbForTests } from '#app/db.server.ts'
 import { startEnrollment } from '#app/learning/progress.server.ts'
 import { answerIndex } from '#app/learning/quiz.ts'
 import { migrationSql } from '#tests/setup/global-setup.ts'
@@ -262,6 +262,15 @@ export async function createLearners(databaseUrl: string, count: number, courses
 		learners.push({ id, cookie, reading, next: Math.floor(Math.random() * reading.length) })
 	})
 	return { learners, db }
+}
+
+/** Closes a client made by createLearners, its pool included (a pool left open logs an error when the bench drops
+ * the database under it). */
+export async function closeBenchDb(db: PrismaClient) {
+	setDbForTests(undefined)
+	await db.$disconnect()
+	const raw = rawDatabase(db)
+	if (raw.kind === 'postgres') await raw.pool.end().catch(() => undefined)
 }
 
 /** Puts the learners' reading courses back to "nothing done", so that marking done writes again (between steps). */

@@ -17,10 +17,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { setDbForTests } from '#app/db.server.ts'
 import { buildIfStale } from '../build-if-stale.ts'
 import {
 	adminQuery,
+	closeBenchDb,
 	cpuMs,
 	createBenchDatabase,
 	createLearners,
@@ -128,8 +128,7 @@ async function main() {
 	const best = verdicts.filter((v) => v.pass).at(-1)
 	console.log('')
 	console.log(best ? `Largest step with every kind under ${BUDGET_P95} ms p95: ${best.learners} learners (one app process)` : `No step kept every kind under ${BUDGET_P95} ms p95`)
-	await db.$disconnect()
-	setDbForTests(undefined)
+	await closeBenchDb(db)
 }
 
 try {
