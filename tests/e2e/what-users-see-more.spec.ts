@@ -4,8 +4,9 @@
 // percentages, lists of units and chart labels (18).
 //
 // Runs in order on the demo: read-only checks first; then an import into Sở Văn hóa, Thể thao và Du lịch, a revoked
-// certificate of that department, and a sync that ends most of the department (the last file of the run to use it:
-// only the youth specs come after this one); the audit log reads what those wrote.
+// certificate of that department, and a sync that ends most of the department (of the files after this one,
+// what-users-see.spec.ts reads the department's figures only relative to each other, and the youth specs do not use
+// it); the audit log reads what those wrote.
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -133,7 +134,7 @@ test.describe('read-only', () => {
 
 		// The department's pages a manager reads most.
 		const dept = await departmentId(page)
-		for (const path of [`/org/${dept}/dashboard`, `/org/${dept}/dashboard/people`, `/org/${dept}/members`, `/org/${dept}/assignments`, `/org/${dept}/imports`, `/certificates/unit/${dept}`]) {
+		for (const path of [`/org/${dept}/dashboard`, `/org/${dept}/dashboard/people`, `/org/${dept}/members`, `/org/${dept}/assignments`, `/org/${dept}/targets`, `/org/${dept}/imports`, `/certificates/unit/${dept}`]) {
 			await page.goto(path)
 			await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
 			await expectVietnameseFormats(page)
@@ -224,6 +225,7 @@ test.describe('read-only', () => {
 		await page.getByRole('table').first().getByRole('link', { name: /^VMS-/ }).first().click()
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Chứng nhận hoàn thành khoá học')
 		await expectAccessible(page)
+		await expectVietnameseFormats(page)
 		const serial = (await page.locator('article dd.font-mono').textContent())!.trim()
 		const pdfLink = page.getByRole('link', { name: 'Tải chứng nhận (PDF)' })
 		const file = await download(page, () => pdfLink.click())
@@ -283,6 +285,12 @@ test.describe('after writes', () => {
 		await page.getByRole('button', { name: 'Xác nhận nhập' }).click()
 		await expect(page.getByRole('status')).toHaveText('Đã nhập xong danh sách.')
 		await expectVietnameseFormats(page)
+		const jobUrl = page.url()
+		// The upload page's list of imports, now that there is one.
+		await page.goto(`/org/${dept}/imports`)
+		await expect(page.getByRole('row').filter({ hasText: 'doc-gia-tri.xlsx' }).first()).toBeVisible()
+		await expectVietnameseFormats(page)
+		await page.goto(jobUrl)
 		// The code list: the username made from "Đỗ Công Thử" keeps its "đ"; the activation address is this site's.
 		const codes = await download(page, () => page.getByRole('button', { name: 'Tải danh sách mã (.xlsx)' }).click())
 		const sheet = (await workbookOf(codes.bytes)).worksheets[0]!
@@ -454,6 +462,8 @@ test.describe('after writes', () => {
 		await page.getByLabel('Từ ngày').fill(today)
 		await page.getByLabel('Đến ngày').fill(today)
 		await page.getByRole('button', { name: 'Lọc', exact: true }).click()
+		// The filtered page, not the one before it (with JavaScript the form navigates in place).
+		await expect(page).toHaveURL(/action=certificate\.revoke/)
 		await expect(page.getByText(/^Có \d+ sự kiện phù hợp; đang xem 1–\d+\.$/)).toBeVisible()
 		const sentences = await page.getByRole('table').locator('tbody tr td:nth-child(2)').allInnerTexts()
 		expect(sentences.length).toBeGreaterThan(0)
@@ -476,6 +486,7 @@ test.describe('after writes', () => {
 		await page.goto('/admin/audit')
 		await page.getByLabel('Thao tác').selectOption({ label: 'Tải nhật ký quản trị' })
 		await page.getByRole('button', { name: 'Lọc', exact: true }).click()
+		await expect(page).toHaveURL(/action=audit\.export/)
 		const counted = await page.getByText(/^Có \d+ sự kiện phù hợp; đang xem 1–50\.$/).innerText()
 		const total = Number(counted.match(/^Có ([\d.]+)/)![1]!.replace(/\./g, ''))
 		expect(total).toBeGreaterThanOrEqual(52)
