@@ -142,15 +142,19 @@ defaults
 	timeout client 70s
 	timeout server 35s
 	timeout http-keep-alive 60s
-	# A node that refuses or drops a connection: the request goes to another node. Requests already sent are
-	# retried only when they cannot have written anything (GET, HEAD).
+	# A node that refuses or drops a connection: the request goes to another node. A request it was answering when
+	# it died is sent again only when repeating it cannot do anything twice: GET and HEAD, and the learner's forms,
+	# which the app makes idempotent (a lesson is completed once, a quiz start returns the open attempt, a submit
+	# is graded once by its submitKey). Other forms get the 502 and the person sends them again.
 	retries 3
 	option redispatch 1
+	option http-buffer-request
 	retry-on conn-failure empty-response response-timeout
 
 frontend web
 	bind 127.0.0.1:${front}
-	http-request disable-l7-retry if !METH_GET !METH_HEAD
+	acl learner_form path_reg ^/courses/[^/]+/(lessons/[^/]+|quiz/[^/]+|quiz)$
+	http-request disable-l7-retry if !METH_GET !METH_HEAD !learner_form
 	default_backend app
 
 backend app
