@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { startsLikeFormula } from '#app/ui/csv.ts'
 import { TAGS } from './tags.ts'
 import { parseVnDay, vnDayStart } from '#app/ui/dates.ts'
+import { GrassrootsChoiceSchema, YouthProfileSchema } from '#app/youth/schema.ts'
 
 const optionalText = (max: number) =>
 	z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(max).optional())
@@ -180,3 +181,9 @@ export const AttendanceSchema = z.object({
 	present: z.array(attendee).max(5000, 'training.error.attendance'),
 	passed: z.array(attendee).max(5000, 'training.error.attendance'),
 })
+
+/** A unit's page: its dated name, place and closing changes, and (for a đoàn cơ sở) its type. */
+export const UnitPageSchema = z.discriminatedUnion('intent', [...UnitEditSchema.options, YouthProfileSchema], { error: 'tree.error.form' })
+
+/** The tree's create form; the type of a đoàn cơ sở (decision 016) is optional and ignored for other kinds. */
+export const UnitCreateFormSchema = UnitCreateSchema.extend({ grassrootsType: GrassrootsChoiceSchema })

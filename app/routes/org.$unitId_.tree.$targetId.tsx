@@ -2,7 +2,7 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { forbidden, notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
-import { UnitAsOfSchema } from '#app/org/schema.ts'
+import { UnitAsOfSchema, UnitPageSchema } from '#app/org/schema.ts'
 import { canAdminister, closeUnit, getTree, getUnit, isInSubtree, moveUnit, PARENT_KINDS, renameUnit } from '#app/org/tree.server.ts'
 import { unitAsOf, unitHistory } from '#app/org/unit-history.server.ts'
 import { SelectField } from '#app/ui/fields.tsx'
@@ -12,7 +12,7 @@ import { translator } from '#app/ui/i18n.server.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
 import { DataTable } from '#app/ui/table.tsx'
 import { grassrootsTypes, setGrassrootsType } from '#app/youth/profile.server.ts'
-import { GRASSROOTS_TYPES, UnitPageSchema } from '#app/youth/schema.ts'
+import { GRASSROOTS_TYPES } from '#app/youth/schema.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.target.name ?? 'Đơn vị'} | Văn Minh Số` }]
 

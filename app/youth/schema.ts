@@ -3,7 +3,6 @@
 import { z } from 'zod'
 import { normalizePhone, PASSWORD_MAX, PASSWORD_MIN } from '#app/auth/schema.ts'
 import { parseVnDay } from '#app/ui/dates.ts'
-import { UnitCreateSchema, UnitEditSchema } from '#app/org/schema.ts'
 
 export const GRASSROOTS_TYPES = ['commune', 'school', 'agency', 'enterprise'] as const
 export type GrassrootsType = (typeof GRASSROOTS_TYPES)[number]
@@ -130,9 +129,3 @@ export const YouthProfileSchema = z.object({
 
 /** The optional type chosen on the tree's create form (used only when the new unit is a đoàn cơ sở). */
 export const GrassrootsChoiceSchema = z.preprocess(blank, z.enum(GRASSROOTS_TYPES, { error: 'youth.invite.error.grassrootsType' }).optional())
-
-/** A unit's page: its dated name, place and closing changes, and (for a đoàn cơ sở) its type. */
-export const UnitPageSchema = z.discriminatedUnion('intent', [...UnitEditSchema.options, YouthProfileSchema], { error: 'tree.error.form' })
-
-/** The tree's create form; the type of a đoàn cơ sở (decision 016) is optional and ignored for other kinds. */
-export const UnitCreateFormSchema = UnitCreateSchema.extend({ grassrootsType: GrassrootsChoiceSchema })
