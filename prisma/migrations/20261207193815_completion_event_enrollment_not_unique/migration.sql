@@ -1,0 +1,6 @@
+-- DropIndex
+DROP INDEX "CompletionEvent_enrollmentId_key";
+
+-- CreateIndex
+CREATE INDEX "CompletionEvent_enrollmentId_idx" ON "CompletionEvent"("enrollmentId");
+
