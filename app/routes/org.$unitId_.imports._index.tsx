@@ -12,11 +12,11 @@ import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { listImportJobs, MAX_UPLOAD_BYTES, startRosterImport } from '#app/org/import-jobs.server.ts'
 import { RosterUploadSchema } from '#app/org/schema.ts'
 import { Field, FormErrors } from '#app/ui/form.tsx'
-import { useErrorText, useLang, useT } from '#app/ui/i18n.ts'
+import { useErrorText, useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
 import { DataTable } from '#app/ui/table.tsx'
 import { readUpload, uploadRefusalKey } from '#app/ui/uploads.server.ts'
-import { vnToday } from '#app/ui/dates.ts'
+import { formatVnDateTime, vnToday } from '#app/ui/dates.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Nhập danh sách | Văn Minh Số' }]
 
@@ -49,7 +49,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function RosterUploadPage() {
 	const t = useT()
-	const lang = useLang()
 	const errorText = useErrorText()
 	const { unit, jobs, today, maxMb } = useLoaderData<typeof loader>()
 	const data = useActionData<typeof action>()
@@ -122,7 +121,7 @@ export default function RosterUploadPage() {
 					<DataTable columns={[t('roster.col.when'), t('roster.file'), t('org.col.status'), t('roster.col.rows')]}>
 						{jobs.map((j) => (
 							<tr key={j.id}>
-								<td>{new Date(j.createdAt).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' })}</td>
+								<td>{formatVnDateTime(j.createdAt)}</td>
 								<td>
 									<Link to={`/org/${unit.id}/imports/${j.id}`}>{j.fileName}</Link>
 								</td>

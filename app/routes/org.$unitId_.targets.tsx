@@ -8,7 +8,8 @@ import { TargetsSchema } from '#app/org/schema.ts'
 import { TAGS } from '#app/org/tags.ts'
 import { setTargetTags, targetSummary } from '#app/org/targets.server.ts'
 import { FormErrors, replyErrors } from '#app/ui/form.tsx'
-import { langFromRequest, useLang, useT } from '#app/ui/i18n.ts'
+import { formatVnDate } from '#app/ui/dates.ts'
+import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { tagLabel } from '#app/ui/labels.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
@@ -40,7 +41,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function TargetsPage() {
 	const t = useT()
-	const lang = useLang()
 	const { unit, summary, tags, assignments } = useLoaderData<typeof loader>()
 	const data = useActionData<typeof action>()
 	return (
@@ -78,7 +78,7 @@ export default function TargetsPage() {
 							<tr key={a.id}>
 								<td>{a.courseTitle}</td>
 								<td>{a.audienceTag ? tagLabel(t, a.audienceTag) : t('assign.everyone')}</td>
-								<td>{new Date(a.dueAt).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' })}</td>
+								<td>{formatVnDate(a.dueAt)}</td>
 								<td>{a.required}</td>
 							</tr>
 						))}
