@@ -10,7 +10,6 @@ import {
 	ScrollRestoration,
 	useLocation,
 	useMatches,
-	useRouteError,
 	useRouteLoaderData,
 } from '@remix-run/react'
 import { type ReactNode } from 'react'
@@ -19,6 +18,7 @@ import { hasAnyRole } from './auth/permissions.ts'
 import { getSession } from './auth/session.server.ts'
 import { AUDIT_ROLES } from './learning/lesson-document.server.ts'
 import { DatabaseUnavailablePage, isDatabaseUnavailable } from './ui/database-unavailable.tsx'
+import { GeneralErrorBoundary, statusPage } from './ui/error-boundary.tsx'
 import stylesheet from './tailwind.css?url'
 import { clientCatalogue } from './ui/i18n.server.ts'
 import { langFromRequest, useLang, useT, type Lang } from './ui/i18n.ts'
@@ -194,31 +194,16 @@ export default function App() {
 }
 
 export function ErrorBoundary() {
-	const error = useRouteError()
-	const t = useT()
-	const status = isRouteErrorResponse(error) ? error.status : 500
-	const key = status === 403 ? '403' : status === 404 ? '404' : status === 413 ? '413' : '500'
-	// The database connection dropped (server/db-unavailable.ts): "not saved, try again", not a generic error.
-	if (isRouteErrorResponse(error) && isDatabaseUnavailable(error.data)) {
-		return (
-			<>
-				<Header />
-				<main id="main" tabIndex={-1} className="mx-auto w-full max-w-5xl flex-1 px-4 py-6">
-					<DatabaseUnavailablePage data={error.data} />
-				</main>
-			</>
-		)
-	}
-	if (key === '500' && typeof document === 'undefined') console.error(error)
 	return (
 		<>
 			<Header />
 			<main id="main" tabIndex={-1} className="mx-auto w-full max-w-5xl flex-1 px-4 py-6">
-				<h1 className="mb-3 text-2xl font-bold">{t(`error.${key}.title`)}</h1>
-				<p className="mb-4">{t(`error.${key}.text`)}</p>
-				<p>
-					<Link to="/">{t('error.backHome')}</Link>
-				</p>
+				<GeneralErrorBoundary
+					statusHandlers={{
+						// The database connection dropped (server/db-unavailable.ts): "not saved, try again", not a generic error.
+						503: ({ error }) => (isDatabaseUnavailable(error.data) ? <DatabaseUnavailablePage data={error.data} /> : statusPage(500)),
+					}}
+				/>
 			</main>
 		</>
 	)

@@ -1,8 +1,8 @@
 // Authorization: every loader and action that touches an org unit calls requireOrgRole (or filters with
 // scopeWhere) so that a grant's subtree is the limit of what a user sees and changes.
-import { json } from '@remix-run/node'
 import { db, runSql } from '#app/db.server.ts'
 import { type Role } from '#app/db-types.ts'
+import { forbidden, notFound } from '#app/ui/http.server.ts'
 import { GRANTS_OF_USER } from './permissions.sql.ts'
 import { can, type Grant } from './permissions.ts'
 import { requireUser, type SessionUser } from './session.server.ts'
@@ -18,13 +18,8 @@ export function getGrants(request: Request, userId: string): Promise<Array<Grant
 	return pending
 }
 
-export function forbidden(): never {
-	throw json({ reason: 'forbidden' }, { status: 403 })
-}
-
-export function notFound(): never {
-	throw json({ reason: 'not-found' }, { status: 404 })
-}
+// Defined once in app/ui/http.server.ts; most routes get them from here with requireOrgRole.
+export { forbidden, notFound }
 
 /** The user, their grants and the unit, or a 403 when no grant of theirs covers the unit with one of `roles`. */
 export async function requireOrgRole(request: Request, orgUnitId: number, roles: ReadonlyArray<Role>) {

@@ -13,6 +13,7 @@ import { SERIAL_PATTERN } from './serial.ts'
 import { checkSignature } from './sign.server.ts'
 import { certificateState, type CertificateState } from './validity.ts'
 import { vnDayEnd, vnDayStart } from '#app/ui/dates.ts'
+import { notFound } from '#app/ui/http.server.ts'
 
 export const VIEW_ROLES: ReadonlyArray<Role> = ['MANAGER', 'AUDITOR', 'YOUTH_ADMIN']
 export const MANAGE_ROLES: ReadonlyArray<Role> = ['ADMIN']
@@ -24,7 +25,7 @@ function activeAt(now: Date) {
 /** The certificate and what the signed-in user may do with it; 404 for unknown serials, 403 outside their scope. */
 export async function requireCertificate(request: Request, serial: string) {
 	const user = await requireUser(request)
-	if (!SERIAL_PATTERN.test(serial)) throw new Response('Not Found', { status: 404 })
+	if (!SERIAL_PATTERN.test(serial)) notFound()
 	const now = new Date()
 	const cert = await db.certificate.findUnique({
 		where: { serial },
@@ -33,7 +34,7 @@ export async function requireCertificate(request: Request, serial: string) {
 			user: { select: { memberships: { where: activeAt(now), select: { orgUnit: { select: { path: true, tree: true } } } } } },
 		},
 	})
-	if (!cert) throw new Response('Not Found', { status: 404 })
+	if (!cert) notFound()
 	// The holder's memberships open the certificate to their managers only within the tree it was issued in: a
 	// government manager does not see what someone learnt as a Youth Union member, nor the other way round (issue 10).
 	const memberships = cert.user.memberships.filter((m) => !cert.orgUnit || m.orgUnit.tree === cert.orgUnit.tree)

@@ -1,6 +1,8 @@
 // Any URL no route matches: a Vietnamese 404 inside the normal layout.
+import { notFound } from '#app/ui/http.server.ts'
+
 export function loader() {
-	throw new Response('Not Found', { status: 404 })
+	notFound()
 }
 
 export default function NotFound() {

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { type LoaderFunctionArgs } from '@remix-run/node'
 import { getAssetPath } from '#app/content/courses.server.ts'
 import { IMAGE_TYPES } from '#app/content/schema.ts'
+import { notFound } from '#app/ui/http.server.ts'
 
 /**
  * An SVG opened on its own is a document: this policy (enforced together with the app's own) lets it run no script,
@@ -21,14 +22,14 @@ function pickEncoding(acceptEncoding: string | null) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const file = getAssetPath(params.file ?? '')
-	if (!file) throw new Response('Not Found', { status: 404 })
+	if (!file) notFound()
 	const ext = path.extname(file)
 	const type = IMAGE_TYPES[ext] ?? 'application/octet-stream'
 	if (ext === '.svg') {
 		// Sent as compressed by the build (brotli 11), not compressed again per request.
 		const encoding = pickEncoding(request.headers.get('Accept-Encoding'))
 		const body = await readFile(encoding === 'br' ? `${file}.br` : encoding === 'gzip' ? `${file}.gz` : file).catch(() => null)
-		if (!body) throw new Response('Not Found', { status: 404 })
+		if (!body) notFound()
 		return new Response(body, {
 			headers: {
 				'Content-Type': type,
@@ -40,6 +41,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		})
 	}
 	const body = await readFile(file).catch(() => null)
-	if (!body) throw new Response('Not Found', { status: 404 })
+	if (!body) notFound()
 	return new Response(body, { headers: { 'Content-Type': type, 'Cache-Control': CACHE_FOREVER } })
 }

@@ -6,13 +6,14 @@ import { describeProgress, findEnrollment, quizPassed, startEnrollment } from '#
 import { citationName } from '#app/content/components.tsx'
 import { getCitedSources, getCourse } from '#app/content/courses.server.ts'
 import { SlugSchema } from '#app/content/schema.ts'
+import { notFound } from '#app/ui/http.server.ts'
 import { useT } from '#app/ui/i18n.ts'
 import { Section } from '#app/ui/layout.tsx'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const slug = SlugSchema.safeParse(params.courseSlug)
 	const course = slug.success ? getCourse(slug.data) : null
-	if (!course) throw new Response('Not Found', { status: 404 })
+	if (!course) notFound()
 	const { meta, lessons } = course
 	const user = await getUser(request)
 	const enrollment = user ? await findEnrollment(user.id, meta.slug) : null
@@ -45,7 +46,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const user = await requireUser(request)
 	const slug = SlugSchema.safeParse(params.courseSlug)
 	const enrollment = slug.success ? await startEnrollment(user.id, slug.data) : null
-	if (!enrollment || !slug.success) throw new Response('Not Found', { status: 404 })
+	if (!enrollment || !slug.success) notFound()
 	const progress = describeProgress(slug.data, enrollment)
 	return redirect(progress?.resumeLesson ? `/courses/${slug.data}/lessons/${progress.resumeLesson}` : `/courses/${slug.data}/quiz`)
 }

@@ -6,6 +6,7 @@ import { SlugSchema } from '#app/content/schema.ts'
 import { getUser, requireUser } from '#app/auth/session.server.ts'
 import { type LessonViewer } from '#app/learning/lesson-document.server.ts'
 import { completeLesson, findEnrollment, openLesson, startEnrollment } from '#app/learning/progress.server.ts'
+import { notFound } from '#app/ui/http.server.ts'
 import { useT } from '#app/ui/i18n.ts'
 
 // Sent without the app's JavaScript, and served from rendered documents (app/learning/lesson-document.server.ts).
@@ -15,7 +16,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 	const course = SlugSchema.safeParse(params.courseSlug)
 	const lesson = SlugSchema.safeParse(params.lessonSlug)
 	const found = course.success && lesson.success ? getLesson(course.data, lesson.data) : null
-	if (!found) throw new Response('Not Found', { status: 404 })
+	if (!found) notFound()
 	const { slug, title, minutes, objectives, headings, codeHash, sources } = found.lesson
 	const learner = context.lessonViewer ? lessonViewerState(context.lessonViewer) : await visitLesson(request, found.course.slug, slug)
 	// No lesson code here: the page carries the lesson as HTML; client-side navigation loads it as a module
@@ -50,10 +51,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const course = SlugSchema.safeParse(params.courseSlug)
 	const lesson = SlugSchema.safeParse(params.lessonSlug)
 	const found = course.success && lesson.success ? getLesson(course.data, lesson.data) : null
-	if (!found) throw new Response('Not Found', { status: 404 })
+	if (!found) notFound()
 	// Completing a lesson without having pressed "start" starts the course: the learner clearly began it.
 	const enrollment = await startEnrollment(user.id, found.course.slug)
-	if (!enrollment) throw new Response('Not Found', { status: 404 })
+	if (!enrollment) notFound()
 	await completeLesson(enrollment.id, found.lesson.slug)
 	return redirect(found.next ? `/courses/${found.course.slug}/lessons/${found.next.slug}` : `/courses/${found.course.slug}/quiz`)
 }

@@ -8,6 +8,7 @@ import { type CitedSource } from '#app/content/schema.ts'
 import { getCitedSources, getCourse, getQuiz } from '#app/content/courses.server.ts'
 import { asDrawn, getAttempt, saveAnswers, savedAnswers, submitAttempt } from '#app/learning/quiz.server.ts'
 import { grade, presentAttempt, readAnswers } from '#app/learning/quiz.ts'
+import { notFound } from '#app/ui/http.server.ts'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { Breadcrumbs } from '#app/ui/layout.tsx'
@@ -23,7 +24,7 @@ async function load(request: Request, params: { courseSlug?: string; attemptId?:
 	const attempt = await getAttempt(user.id, slug, params.attemptId ?? '')
 	const quiz = getQuiz(slug)
 	const course = getCourse(slug)
-	if (!attempt || !quiz || !course) throw new Response('Not Found', { status: 404 })
+	if (!attempt || !quiz || !course) notFound()
 	return { user, slug, attempt, quiz, course }
 }
 

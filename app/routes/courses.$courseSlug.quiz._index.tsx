@@ -5,6 +5,7 @@ import { getCourse, getQuiz } from '#app/content/courses.server.ts'
 import { describeProgress, findEnrollment, recentAttempts } from '#app/learning/progress.server.ts'
 import { attemptGate, startAttempt } from '#app/learning/quiz.server.ts'
 import { formatVnDateTime } from '#app/ui/dates.ts'
+import { notFound } from '#app/ui/http.server.ts'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
@@ -17,7 +18,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const slug = params.courseSlug ?? ''
 	const course = getCourse(slug)
 	const quiz = getQuiz(slug)
-	if (!course || !quiz) throw new Response('Not Found', { status: 404 })
+	if (!course || !quiz) notFound()
 	const enrollment = await findEnrollment(user.id, slug)
 	const attempts = enrollment ? await recentAttempts(enrollment.id) : []
 	const progress = describeProgress(slug, enrollment)

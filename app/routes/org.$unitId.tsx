@@ -3,6 +3,7 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { can } from '#app/auth/permissions.ts'
 import { getUnitOverview } from '#app/org/units.server.ts'
+import { notFound } from '#app/ui/http.server.ts'
 import { useT } from '#app/ui/i18n.ts'
 import { Section } from '#app/ui/layout.tsx'
 import { DataTable } from '#app/ui/table.tsx'
@@ -18,7 +19,7 @@ const VIEW_ROLES = ['MANAGER', 'AUDITOR', 'TRAINER', 'YOUTH_ADMIN'] as const
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { grants, unit } = await requireOrgRole(request, Number(params.unitId), VIEW_ROLES)
 	const overview = await getUnitOverview(unit.id)
-	if (!overview) throw new Response('Not Found', { status: 404 })
+	if (!overview) notFound()
 	// Youth officers manage joining here: invite links and the join requests waiting for them (decision 016).
 	const youthOfficer = unit.tree === 'YOUTH' && can(grants, unit.path, ['YOUTH_ADMIN'])
 	return json({

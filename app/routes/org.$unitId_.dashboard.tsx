@@ -9,6 +9,7 @@ import { CourseSelect, FilterProblems } from '#app/reports/filters.tsx'
 import { lastEndedPeriod, readSnapshots } from '#app/reports/snapshots.server.ts'
 import { SelectField } from '#app/ui/fields.tsx'
 import { formatPercent, formatVnDateTime, vnToday } from '#app/ui/dates.ts'
+import { notFound } from '#app/ui/http.server.ts'
 import { useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
 import { CountsTable } from '#app/ui/table.tsx'
@@ -35,7 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		// People by status, as the people list counts them: the headline's course places are not people.
 		getPeopleSummary(unit.id, { courseId, at }),
 	])
-	if (!children) throw new Response('Not Found', { status: 404 })
+	if (!children) notFound()
 	return json({
 		unit: { id: unit.id, name: unit.name, tree: unit.tree },
 		ancestors,

@@ -7,6 +7,7 @@ import { courseTitles } from '#app/reports/completion.server.ts'
 import { DASHBOARD_ROLES, dashboardFigures, readFilters } from '#app/reports/dashboard.server.ts'
 import { vnDay } from '#app/ui/dates.ts'
 import { currentFiguresXlsx } from '#app/reports/report.server.ts'
+import { notFound } from '#app/ui/http.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { unit, user } = await requireOrgRole(request, Number(params.unitId), DASHBOARD_ROLES)
@@ -15,7 +16,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	// Bad filters: back to the page, which says what is wrong.
 	if (problems.length) return Response.redirect(new URL(`/org/${unit.id}/dashboard${url.search}`, url), 303)
 	const [{ level, ranking, breakdown, teams }, titles] = await Promise.all([dashboardFigures(unit, filters, courseId, at), courseTitles(courseId ? [courseId] : [])])
-	if (!ranking) throw new Response('Not Found', { status: 404 })
+	if (!ranking) notFound()
 	const course = courseId ? (titles.get(courseId) ?? null) : null
 	const details = { format: 'xlsx', figures: 'current', asOf: ranking.asOf.toISOString(), course: course?.slug ?? null, level }
 	const body = () =>

@@ -10,6 +10,7 @@ import { REMIND_PAGE_SIZE, RemindSchema } from '#app/reports/schema.ts'
 import { CourseSelect, FilterProblems } from '#app/reports/filters.tsx'
 import { formatVnDate } from '#app/ui/dates.ts'
 import { FormErrors, replyErrors } from '#app/ui/form.tsx'
+import { notFound } from '#app/ui/http.server.ts'
 import { useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs } from '#app/ui/layout.tsx'
 
@@ -49,7 +50,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		getUnitPeople(unit.id, { courseId, at, filter: filters.people, page: { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE } }),
 		courseOptions(unit),
 	])
-	if (!result) throw new Response('Not Found', { status: 404 })
+	if (!result) notFound()
 	const people = result.people.map((p) => ({
 		id: p.userId,
 		name: p.fullName,

@@ -44,7 +44,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const jobId = String(params.jobId)
 	// A job of another unit is not found, as on the page itself (issue 16's matrix).
 	const job = await getImportJob(jobId, unit.id)
-	if (!job) throw new Response('Not Found', { status: 404 })
+	if (!job) notFound()
 	// The confirm button posts an empty form; a body that is not a form is that too.
 	const submission = parseWithZod(await request.formData().catch(() => new FormData()), { schema: ImportJobActionSchema })
 	if (submission.status !== 'success') return json({ result: submission.reply() }, { status: 400 })

@@ -14,6 +14,7 @@ import { CourseSelect } from '#app/reports/filters.tsx'
 import { SelectField } from '#app/ui/fields.tsx'
 import { formatMonth } from '#app/ui/dates.ts'
 import { FormErrors, replyErrors } from '#app/ui/form.tsx'
+import { notFound } from '#app/ui/http.server.ts'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
 import { CountsTable } from '#app/ui/table.tsx'
@@ -39,7 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const chosen = await readReportRequest(url)
 	if ('error' in chosen) return json({ ...base, chosen: null, problem: { error: chosen.error, missing: [] as Array<string>, notEnded: [] as Array<string> }, preview: null })
 	const report = await buildReport(unit.id, chosen.period, chosen.course)
-	if (!report) throw new Response('Not Found', { status: 404 })
+	if (!report) notFound()
 	const query = `?${new URLSearchParams({ period: chosen.value, ...(chosen.course ? { course: chosen.course.slug } : {}) })}`
 	if (!isReport(report)) return json({ ...base, chosen: { ...chosen, query }, problem: { error: 'report.noSnapshot' as const, missing: report.missing, notEnded: report.notEnded }, preview: null })
 	return json({

@@ -6,18 +6,19 @@ import { DASHBOARD_ROLES } from '#app/reports/dashboard.server.ts'
 import { readReportRequest } from '#app/reports/report-request.server.ts'
 import { buildReport, isReport, reportCsv, reportPdf, reportXlsx } from '#app/reports/report.server.ts'
 import { asciiName } from '#app/certificates/names.ts'
+import { notFound } from '#app/ui/http.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { unit, user } = await requireOrgRole(request, Number(params.unitId), DASHBOARD_ROLES)
 	const format = params.format
-	if (format !== 'xlsx' && format !== 'pdf' && format !== 'csv') throw new Response('Not Found', { status: 404 })
+	if (format !== 'xlsx' && format !== 'pdf' && format !== 'csv') notFound()
 	const url = new URL(request.url)
 	const chosen = await readReportRequest(url)
 	// Bad input or no snapshot yet: back to the page, which says what is wrong (and offers to take the snapshot).
 	const page = `/org/${unit.id}/reports${url.search}`
 	if ('error' in chosen) return Response.redirect(new URL(page, url), 303)
 	const report = await buildReport(unit.id, chosen.period, chosen.course)
-	if (!report) throw new Response('Not Found', { status: 404 })
+	if (!report) notFound()
 	if (!isReport(report)) return Response.redirect(new URL(page, url), 303)
 	const name = `Bao-cao_${asciiName(unit.name)}_${chosen.value}${chosen.course ? `_${chosen.course.slug}` : ''}.${format}`
 	return auditedDownload(

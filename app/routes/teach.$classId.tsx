@@ -9,6 +9,7 @@ import { ClassPageSchema } from '#app/classes/schema.ts'
 import { listClassSessions, openSessionOf, startClassSession, studentCourseOptions } from '#app/classes/sessions.server.ts'
 import { formatVnDateTime } from '#app/ui/dates.ts'
 import { FormErrors, replyErrors } from '#app/ui/form.tsx'
+import { notFound } from '#app/ui/http.server.ts'
 import { useT } from '#app/ui/i18n.ts'
 import { Section } from '#app/ui/layout.tsx'
 import { DataTable } from '#app/ui/table.tsx'
@@ -29,7 +30,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	if (value.intent === 'reset-pin') {
 		const pins = await issuePins(klass.id, [value.userId], { actorId: user.id, request, grants })
 		const pin = pins.get(value.userId)
-		if (!pin) throw new Response('Not Found', { status: 404 })
+		if (!pin) notFound()
 		const student = (await classStudents(klass.id)).find((s) => s.id === value.userId)
 		return json({ result: null, error: null, pin: { name: student?.fullName ?? '', value: pin } })
 	}
