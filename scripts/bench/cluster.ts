@@ -166,6 +166,9 @@ backend app
 	timeout check 4s
 	default-server inter 1s fall 2 rise 2
 ${nodes.map((n) => `	server ${n.name} 127.0.0.1:${n.port} check`).join('\n')}
+	# Fail open: should every node fail its check at once (all of them overloaded at a peak, not dead), the same
+	# nodes unchecked take the traffic rather than everyone getting a 503.
+${nodes.map((n) => `	server ${n.name}-open 127.0.0.1:${n.port} backup`).join('\n')}
 `
 }
 
