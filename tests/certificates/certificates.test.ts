@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { createRemixStub } from '@remix-run/testing'
 import { createElement, type ComponentType } from 'react'
@@ -10,8 +7,6 @@ import { expiringSoon } from '#app/certificates/access.server.ts'
 import { addMonths } from '#app/certificates/issue.server.ts'
 import { checkSignature } from '#app/certificates/sign.server.ts'
 import { isCertificateValid } from '#app/certificates/validity.ts'
-import { writeContentBuild } from '#app/content/build.server.ts'
-import { checkContent } from '#app/content/check.server.ts'
 import { db } from '#app/db.server.ts'
 import { type Certificate } from '#app/generated/prisma/client.ts'
 import CertificatePage, { action as certificateAction, loader as certificateLoader } from '#app/routes/certificates.$serial.tsx'
@@ -21,23 +16,20 @@ import { loader as zipLoader } from '#app/routes/certificates.unit.$unitId_.zip.
 import VerifyPage, { loader as verifyLoader } from '#app/routes/verify.$serial.tsx'
 import { loader as verifyFormLoader } from '#app/routes/verify._index.tsx'
 import { viAdmin } from '#app/ui/i18n/vi-admin.ts'
+import { useFixtureCourses } from '#tests/setup/content.ts'
 import { createTestDb, type TestDb } from '#tests/setup/db.ts'
 import { issueCertificate } from '#tests/factories/certificates.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { pdfText } from './pdf-text.ts'
 import { readZip } from './zip-read.ts'
 
-const tmp = mkdtempSync(path.join(tmpdir(), 'vms-certificates-'))
 let testDb: TestDb
+useFixtureCourses()
 beforeAll(async () => {
 	testDb = await createTestDb()
 	// The manager's page lists the catalogue's courses in its filter: a small fixture build, not the real one.
-	writeContentBuild(await checkContent('tests/fixtures/content/valid'), tmp)
-	process.env.VMS_CONTENT_DIR = tmp
 })
 afterAll(async () => {
-	delete process.env.VMS_CONTENT_DIR
-	rmSync(tmp, { recursive: true, force: true })
 	await testDb.close()
 })
 

@@ -1,34 +1,26 @@
 // Issue 18 item 11: the certificate's signatory comes from the issuer configuration; the demo's configuration names
 // the heads on the demo roster; the unit certificates page shows who signs, checked against the signing unit's roster.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { type LoaderFunctionArgs } from '@remix-run/node'
 import { createRemixStub } from '@remix-run/testing'
 import { createElement } from 'react'
 import { renderToString } from 'react-dom/server'
 import { afterAll, beforeAll, expect, test, vi } from 'vitest'
 import { issuerFor, loadIssuers, parseIssuers, setIssuersForTests } from '#app/certificates/issuers.server.ts'
-import { writeContentBuild } from '#app/content/build.server.ts'
-import { checkContent } from '#app/content/check.server.ts'
 import { db } from '#app/db.server.ts'
 import UnitPage, { loader as unitLoader } from '#app/routes/certificates.unit.$unitId.tsx'
 import { viAdmin } from '#app/ui/i18n/vi-admin.ts'
 import { buildDemoData } from '../../prisma/demo-data.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
+import { useFixtureCourses } from '#tests/setup/content.ts'
 import { createTestDb, type TestDb } from '#tests/setup/db.ts'
 
-const tmp = mkdtempSync(path.join(tmpdir(), 'vms-signers-'))
 let testDb: TestDb
+useFixtureCourses()
 beforeAll(async () => {
 	testDb = await createTestDb()
-	writeContentBuild(await checkContent('tests/fixtures/content/valid'), tmp)
-	process.env.VMS_CONTENT_DIR = tmp
 })
 afterAll(async () => {
 	setIssuersForTests(undefined)
-	delete process.env.VMS_CONTENT_DIR
-	rmSync(tmp, { recursive: true, force: true })
 	await testDb.close()
 })
 

@@ -48,3 +48,26 @@ export async function requestAs(userId: string | null, url = 'http://localhost/'
 	headers.set('x-vms-client-ip', headers.get('x-vms-client-ip') ?? '203.0.113.7')
 	return new Request(url, { ...init, headers })
 }
+
+/**
+ * The root of another tree than the government one createUnit starts: a Tỉnh đoàn (YOUTH, youth_union) or an
+ * education office (EDU). Units made under it with createUnit inherit its tree.
+ */
+export async function createRoot(name: string, tree: Exclude<OrgTree, 'GOV'>) {
+	const kind: OrgKind = tree === 'YOUTH' ? 'youth_union' : 'education_office'
+	const unit = await db.orgUnit.create({ data: { tree, kind, code: `R${next()}`, name, path: 'pending', depth: 0 } })
+	return db.orgUnit.update({ where: { id: unit.id }, data: { path: `/${unit.id}/` } })
+}
+
+/** A Youth Union root (decision 016). */
+export const createYouthRoot = (name: string) => createRoot(name, 'YOUTH')
+
+/**
+ * Someone who manages: a user (no membership unless `memberOf`) holding each of `grants`, a role on a unit; e.g.
+ * `createManager([{ unit: youthRoot, role: 'YOUTH_ADMIN' }])`, or two grants for a person above and beside.
+ */
+export async function createManager(grants: Array<{ unit: { id: number }; role: Role }>, options: { fullName?: string; memberOf?: { id: number } } = {}) {
+	const user = await createUser({ fullName: options.fullName, unitId: options.memberOf?.id })
+	for (const { unit, role } of grants) await db.roleGrant.create({ data: { userId: user.id, orgUnitId: unit.id, role } })
+	return user
+}

@@ -1,13 +1,8 @@
 // Issue 18 item 5: course titles, never slugs, in the dashboard's filter and per-course table, the reports filter and
 // the XLSX; the filters list only the courses assigned in the unit's scope (a department is not offered a course
 // another department or tree was given).
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { writeContentBuild } from '#app/content/build.server.ts'
-import { checkContent } from '#app/content/check.server.ts'
 import { getCourse } from '#app/content/courses.server.ts'
 import { db } from '#app/db.server.ts'
 import { loader as dashboardLoader } from '#app/routes/org.$unitId_.dashboard.tsx'
@@ -15,18 +10,15 @@ import { loader as xlsxLoader } from '#app/routes/org.$unitId_.dashboard[.]xlsx.
 import { loader as reportsLoader } from '#app/routes/org.$unitId_.reports.tsx'
 import { assign, createCourse, join } from '#tests/factories/learning.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
+import { useFixtureCourses } from '#tests/setup/content.ts'
 import { createTestDb, type TestDb } from '#tests/setup/db.ts'
 
-const tmp = mkdtempSync(path.join(tmpdir(), 'vms-titles-'))
 let testDb: TestDb
+useFixtureCourses()
 beforeAll(async () => {
 	testDb = await createTestDb()
-	writeContentBuild(await checkContent('tests/fixtures/content/valid'), tmp)
-	process.env.VMS_CONTENT_DIR = tmp
 })
 afterAll(async () => {
-	delete process.env.VMS_CONTENT_DIR
-	rmSync(tmp, { recursive: true, force: true })
 	await testDb.close()
 })
 

@@ -2,8 +2,9 @@
 import { readFileSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
+import { afterAll, beforeAll } from 'vitest'
 import { pgConfig } from '#app/db-adapters.server.ts'
-import { createPrismaClient, setDbForTests } from '#app/db.server.ts'
+import { createPrismaClient, rawDatabase, setDbForTests } from '#app/db.server.ts'
 import { stopQueue } from '#app/jobs/queue.server.ts'
 import { type PrismaClient } from '#app/generated/prisma/client.ts'
 import { PG_TEMPLATE_DB, templatePath } from './global-setup.ts'
@@ -32,7 +33,13 @@ export async function createTestDb(): Promise<TestDb> {
 				// The queue's workers first (waiting for their jobs): none may run on a database that is gone.
 				await stopQueue(prisma)
 				setDbForTests(undefined)
+				const raw = rawDatabase(prisma)
 				await prisma.$disconnect()
+				// Prisma does not end a pool it was handed: its idle connections stayed open until DROP … WITH (FORCE)
+				// ended them, and each ending was logged as "idle connection lost (terminating connection due to
+				// administrator command)", 57P01, at the end of every file. Ending the pool also waits for a query
+				// still running (work a test started and did not wait for) instead of cutting it off.
+				if (raw.kind === 'postgres') await raw.pool.end()
 				const again = new pg.Client(pgConfig(pgUrl))
 				await again.connect()
 				await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
@@ -54,4 +61,19 @@ export async function createTestDb(): Promise<TestDb> {
 			await pglite.close()
 		},
 	}
+}
+
+/**
+ * The usual start of a test file: its own migrated database before the first test, closed (queue stopped, pool
+ * ended, database dropped) after the last. The handle is filled in by beforeAll.
+ */
+export function useTestDb() {
+	const handle = {} as { current: TestDb }
+	beforeAll(async () => {
+		handle.current = await createTestDb()
+	})
+	afterAll(async () => {
+		await handle.current?.close()
+	})
+	return handle
 }

@@ -23,14 +23,18 @@ export function templatePath() {
 	return `.data/test-template-${hash}.tar`
 }
 
-export const PG_TEMPLATE_DB = 'vms_test_template'
+// Two runs against one server (two checkouts, or several people on one machine) each name their own template, or the
+// second run's DROP DATABASE would pull it from under the first.
+export const PG_TEMPLATE_DB = /^[a-z_][a-z0-9_]{0,62}$/.test(process.env.VMS_TEST_TEMPLATE_DB ?? '') ? process.env.VMS_TEST_TEMPLATE_DB! : 'vms_test_template'
 
 /**
- * Route tests render real courses: the content is built once per change of content/ into .data/ and every test
- * worker reads it there (VMS_CONTENT_DIR), so `npm test` on a fresh clone needs no earlier `npm run build`. Tests that
- * want their own fixtures point VMS_CONTENT_DIR elsewhere themselves.
+ * Route tests render real courses: the content is built once per change of its source into .data/ and every test
+ * worker reads it there (VMS_CONTENT_DIR), so `npm test` on a fresh clone needs no earlier `npm run build`. Two
+ * builds: the real courses of content/ (the default for every file), and the small fixture course 'mau' of
+ * tests/fixtures/content/valid that many route tests use instead (tests/setup/content.ts switches a file to it).
+ * Tests that want other fixtures build their own (courseBuilds() in tests/setup/content.ts).
  */
-async function buildTestContent() {
+async function buildCourses(source: string, prefix: string) {
 	const hash = createHash('sha256')
 	const walk = (dir: string) => {
 		for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -39,16 +43,16 @@ async function buildTestContent() {
 			else hash.update(full).update(readFileSync(full))
 		}
 	}
-	walk('content')
-	const dir = `.data/test-content-${hash.digest('hex').slice(0, 12)}`
+	walk(source)
+	const dir = `.data/${prefix}-${hash.digest('hex').slice(0, 12)}`
 	if (!existsSync(`${dir}/index.json`)) {
 		const started = performance.now()
 		const { checkContent } = await import('#app/content/check.server.ts')
 		const { writeContentBuild } = await import('#app/content/build.server.ts')
-		const result = await checkContent('content')
-		if (result.problems.length) throw new Error(`content/ has ${result.problems.length} problems: run npm run content:check`)
+		const result = await checkContent(source)
+		if (result.problems.length) throw new Error(`${source} has ${result.problems.length} problems: run npm run content:check`)
 		writeContentBuild(result, dir)
-		console.log(`Built the courses for the tests in ${Math.round(performance.now() - started)} ms`)
+		console.log(`Built the courses of ${source} for the tests in ${Math.round(performance.now() - started)} ms`)
 	}
 	return path.resolve(dir)
 }
@@ -56,12 +60,14 @@ async function buildTestContent() {
 declare module 'vitest' {
 	export interface ProvidedContext {
 		contentDir: string
+		fixtureContentDir: string
 	}
 }
 
 export default async function setup(project: TestProject) {
 	// setup-test-env.ts gives it to each test file (a file that deletes VMS_CONTENT_DIR must not leave the next without).
-	project.provide('contentDir', await buildTestContent())
+	project.provide('contentDir', await buildCourses('content', 'test-content'))
+	project.provide('fixtureContentDir', await buildCourses('tests/fixtures/content/valid', 'test-fixture-content'))
 	const pgUrl = process.env.TEST_DATABASE_URL
 	if (pgUrl) {
 		const admin = new pg.Client(pgConfig(pgUrl))

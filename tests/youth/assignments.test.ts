@@ -1,31 +1,21 @@
 // Assigning courses on the Youth Union's units (issue 10 item 3): youth courses first, the staff courses grouped
 // apart for community digital team members; staff courses first on government units; a YOUTH_ADMIN assigns on youth
 // units and cannot on government ones.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { writeContentBuild } from '#app/content/build.server.ts'
-import { checkContent } from '#app/content/check.server.ts'
 import { listCourses } from '#app/content/courses.server.ts'
 import { db } from '#app/db.server.ts'
 import { courseGroups } from '#app/learning/assignments.server.ts'
 import * as listRoute from '#app/routes/org.$unitId_.assignments.tsx'
-import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
+import { createManager, createUnit, createUser, createYouthRoot, requestAs } from '#tests/factories/org.ts'
 import { createTestDb, type TestDb } from '#tests/setup/db.ts'
 
-const tmp = mkdtempSync(path.join(tmpdir(), 'vms-youth-assign-'))
 let testDb: TestDb
 
+// The real catalogue, as every file gets it (tests/setup/setup-test-env.ts): the grouping is about the courses' audiences.
 beforeAll(async () => {
 	testDb = await createTestDb()
-	// The real catalogue: the grouping is about the courses' audiences.
-	writeContentBuild(await checkContent('content'), tmp)
-	process.env.VMS_CONTENT_DIR = tmp
 }, 120_000)
 afterAll(async () => {
-	delete process.env.VMS_CONTENT_DIR
-	rmSync(tmp, { recursive: true, force: true })
 	await testDb.close()
 })
 
@@ -68,14 +58,12 @@ test('youth units list youth courses first, then staff courses for the community
 })
 
 test('a YOUTH_ADMIN assigns a youth course on a chi đoàn, and is refused on government units', async () => {
-	const root = await db.orgUnit.create({ data: { tree: 'YOUTH', kind: 'youth_union', code: 'TD-GIAO', name: 'Tỉnh đoàn Giao', path: 'pending', depth: 0 } })
-	const youth = await db.orgUnit.update({ where: { id: root.id }, data: { path: `/${root.id}/` } })
+	const youth = await createYouthRoot('Tỉnh đoàn Giao')
 	const dcs = await createUnit('Đoàn xã Giao', youth, 'youth_grassroots')
 	const branch = await createUnit('Chi đoàn thôn Giao', dcs, 'youth_branch')
 	const member = await createUser({ fullName: 'Đoàn Viên Giao', password: null })
 	await db.membership.create({ data: { userId: member.id, orgUnitId: branch.id } })
-	const officer = await createUser()
-	await db.roleGrant.create({ data: { userId: officer.id, orgUnitId: youth.id, role: 'YOUTH_ADMIN' } })
+	const officer = await createManager([{ unit: youth, role: 'YOUTH_ADMIN' }])
 	const gov = await createUnit('Tỉnh Giao Chính Quyền')
 
 	const page = await (await listRoute.loader(args(await requestAs(officer.id), branch.id))).json()

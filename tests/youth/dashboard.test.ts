@@ -14,7 +14,7 @@ import { takeMonthSnapshot } from '#app/reports/snapshots.server.ts'
 import { loader as dashboardLoader } from '#app/routes/org.$unitId_.dashboard.tsx'
 import { loader as downloadLoader } from '#app/routes/org.$unitId_.reports_.$format.ts'
 import { assign, certify, createCourse, enroll, join } from '#tests/factories/learning.ts'
-import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
+import { createUnit, createUser, createYouthRoot, requestAs } from '#tests/factories/org.ts'
 import { createTestDb, type TestDb } from '#tests/setup/db.ts'
 import { pdfText } from '../certificates/pdf-text.ts'
 
@@ -23,14 +23,8 @@ let world: Awaited<ReturnType<typeof setUp>>
 const MONTH = '2026-03'
 const AT = periodEnd(MONTH)
 
-/** A Youth Union root (the factory's roots are government provinces). */
-async function youthRoot(name: string) {
-	const unit = await db.orgUnit.create({ data: { tree: 'YOUTH', kind: 'youth_union', code: 'TD-THU', name, path: 'pending', depth: 0 } })
-	return db.orgUnit.update({ where: { id: unit.id }, data: { path: `/${unit.id}/` } })
-}
-
 async function setUp() {
-	const root = await youthRoot('Tỉnh đoàn Thử Nghiệm')
+	const root = await createYouthRoot('Tỉnh đoàn Thử Nghiệm')
 	const under = (name: string, parent: Parameters<typeof createUnit>[1], kind: OrgKind) => createUnit(name, parent, kind)
 	const dcsA = await under('Đoàn xã An Hòa', root, 'youth_grassroots')
 	const dcsB = await under('Đoàn trường THPT Bình Minh', root, 'youth_grassroots')

@@ -2,13 +2,8 @@
 // managers do not see youth data, except a person's own memberships. One person is on a department's roster and in a
 // chi đoàn; a MANAGER holds the government root, a YOUTH_ADMIN the Tỉnh đoàn. Each gets 403 (or 404 for ids that
 // are not in the page's subtree) on the other tree's pages, and never sees the person's other membership.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { unitZipWhere } from '#app/certificates/access.server.ts'
-import { writeContentBuild } from '#app/content/build.server.ts'
-import { checkContent } from '#app/content/check.server.ts'
 import { db } from '#app/db.server.ts'
 import { roleFitsTree } from '#app/auth/permissions.ts'
 import { rollupRefreshSettled } from '#app/reports/completion.server.ts'
@@ -30,18 +25,18 @@ import { loader as reportsIndexLoader } from '#app/routes/reports._index.tsx'
 import { loader as homeLoader } from '#app/routes/_index.tsx'
 import { issueCertificate } from '#tests/factories/certificates.ts'
 import { assign, createCourse, join } from '#tests/factories/learning.ts'
-import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
+import { createUnit, createUser, createYouthRoot, requestAs } from '#tests/factories/org.ts'
+import { useFixtureCourses } from '#tests/setup/content.ts'
 import { createTestDb, type TestDb } from '#tests/setup/db.ts'
 
-const tmp = mkdtempSync(path.join(tmpdir(), 'vms-youth-isolation-'))
 let testDb: TestDb
+useFixtureCourses()
 let w: Awaited<ReturnType<typeof setUp>>
 
 async function setUp() {
 	const gov = await createUnit('Tỉnh Hai Cây')
 	const dept = await createUnit('Sở Thông tin', gov)
-	const youthRoot = await db.orgUnit.create({ data: { tree: 'YOUTH', kind: 'youth_union', code: 'TD-HC', name: 'Tỉnh đoàn Hai Cây', path: 'pending', depth: 0 } })
-	const youth = await db.orgUnit.update({ where: { id: youthRoot.id }, data: { path: `/${youthRoot.id}/` } })
+	const youth = await createYouthRoot('Tỉnh đoàn Hai Cây')
 	const dcs = await createUnit('Đoàn Khối cơ quan', youth, 'youth_grassroots')
 	const branch = await createUnit('Chi đoàn Sở Thông tin', dcs, 'youth_branch')
 	const person = await createUser({ fullName: 'Vũ Thị Hai Nơi', password: null })
@@ -69,14 +64,10 @@ async function setUp() {
 beforeAll(async () => {
 	testDb = await createTestDb()
 	// Pages with a course filter list the catalogue: a small content build of the test fixtures.
-	writeContentBuild(await checkContent('tests/fixtures/content/valid'), tmp)
-	process.env.VMS_CONTENT_DIR = tmp
 	w = await setUp()
 })
 afterAll(async () => {
 	await rollupRefreshSettled()
-	delete process.env.VMS_CONTENT_DIR
-	rmSync(tmp, { recursive: true, force: true })
 	await testDb.close()
 })
 
