@@ -21,15 +21,19 @@ defineJob<{ jobId: string; actorId: string; ip?: string | null }>({ name: 'impor
 defineJob<{ jobId: string }>({ name: 'students.validate', ...IMPORT, run: ({ jobId }) => withHeartbeat(jobId, () => validateStudentJob(jobId)) })
 defineJob<{ jobId: string; actorId: string; ip?: string | null }>({ name: 'students.run', ...IMPORT, run: (data) => withHeartbeat(data.jobId, () => runStudentJob(data)) })
 
-defineJob<{ requestedAt?: string }>({
+defineJob<{ requestedAt?: string; changed?: boolean }>({
 	name: ROLLUP_JOB,
 	policy: 'stately',
 	retryLimit: 2,
 	retryDelay: 60,
 	expireInSeconds: 15 * 60,
-	// Skipped when a refresh that ended meanwhile already gave the asker a rollup it would have called fresh.
-	run: ({ requestedAt }) =>
-		refreshCompletionRollup(new Date(), requestedAt ? { unlessNewerThan: new Date(Date.parse(requestedAt) - ROLLUP_MAX_AGE_MS) } : {}),
+	// Skipped when a refresh that ended meanwhile already gave the asker a rollup it would have called fresh (asked
+	// for its age), or already folded in every change (asked for because the data changed).
+	run: ({ requestedAt, changed }) =>
+		refreshCompletionRollup(
+			new Date(),
+			changed ? { onlyIfChanged: true } : requestedAt ? { unlessNewerThan: new Date(Date.parse(requestedAt) - ROLLUP_MAX_AGE_MS) } : {},
+		),
 })
 
 defineJob({

@@ -97,7 +97,10 @@ const ROLLUP_LOCK = 11_011_001
  * another process is already at it, or when `unlessNewerThan` is given and the rollup already is: checked AFTER
  * taking the lock, so that a refresh asked for while another ran does not recompute the province right after it.
  */
-export async function refreshCompletionRollup(at = new Date(), { unlessNewerThan }: { unlessNewerThan?: Date } = {}) {
+export async function refreshCompletionRollup(
+	at = new Date(),
+	{ unlessNewerThan, onlyIfChanged }: { unlessNewerThan?: Date; onlyIfChanged?: boolean } = {},
+) {
 	return db.$transaction(
 		async (tx) => {
 			const [lock] = await tx.$queryRawUnsafe<Array<{ locked: boolean }>>(`SELECT pg_try_advisory_xact_lock(${ROLLUP_LOCK}) AS locked`)
@@ -106,10 +109,14 @@ export async function refreshCompletionRollup(at = new Date(), { unlessNewerThan
 				const state = await tx.completionRollupState.findUnique({ where: { id: 1 }, select: { asOf: true } })
 				if (state && state.asOf >= unlessNewerThan) return null
 			}
+			if (onlyIfChanged && !(await tx.completionChange.findFirst({ select: { id: true } }))) return null
 			// Timed from here: the wait for the lock is not the refresh's cost.
 			const started = performance.now()
 			at = unlessNewerThan ? new Date() : at
 			await tx.$executeRawUnsafe(REFRESH_SETTINGS)
+			// The changes this snapshot sees are folded in; one committed after it stays and marks the new rollup as
+			// older than the data (repeatable read: the DELETE and the INSERT below see the same rows).
+			await tx.$executeRawUnsafe(`DELETE FROM "CompletionChange"`)
 			await tx.$executeRawUnsafe(`DELETE FROM "CompletionRollup"`)
 			const rows = await tx.$executeRawUnsafe(
 				`INSERT INTO "CompletionRollup" ("orgUnitId", direct, "courseId", target, completed, "inProgress", overdue) ${EVERY_UNIT_SQL}`,
@@ -120,7 +127,7 @@ export async function refreshCompletionRollup(at = new Date(), { unlessNewerThan
 			await tx.completionRollupState.upsert({ where: { id: 1 }, create: { id: 1, asOf: at, rows, durationMs }, update: { asOf: at, rows, durationMs } })
 			return { asOf: at, rows, durationMs }
 		},
-		{ maxWait: 10_000, timeout: 10 * 60_000 },
+		{ maxWait: 10_000, timeout: 10 * 60_000, isolationLevel: 'RepeatableRead' },
 	)
 }
 
@@ -133,19 +140,54 @@ export function rollupRefreshSettled() {
 }
 
 /**
+ * A refresh asked for because the data changed waits this long after the previous one: in a deadline week changes
+ * never stop, and back-to-back refreshes of a province would keep a database core busy. Small units do not wait
+ * (they are computed live, below); a large one shows its figures' time and that newer changes are coming.
+ */
+export const ROLLUP_MIN_INTERVAL_MS = 60_000
+
+/**
+ * Up to this many person × course requirements (about 1,000 people), a unit whose rollup figures are older than the
+ * data is computed live: 12–60 ms in decision 012's measurements, so the manager who just imported, revoked or
+ * assigned sees the result on the next view. Larger units (a big department, the province) keep the rollup.
+ */
+export const LIVE_WHEN_CHANGED_MAX_TARGET = 10_000
+
+type RollupState = { asOf: Date; changed: boolean }
+
+/**
  * What "now" is served from: the rollup whatever its age, as long as there is one (the page states its time). A
- * rollup older than ROLLUP_MAX_AGE_MS asks the queue for one refresh in the background; the request itself never
+ * rollup older than ROLLUP_MAX_AGE_MS, or older than the data (a CompletionChange row exists) and not refreshed in
+ * the last ROLLUP_MIN_INTERVAL_MS, asks the queue for one refresh in the background; the request itself never
  * computes a whole tree. Null only before the very first refresh of a new database: the caller then computes live.
  */
-async function rollupIfFresh(now = new Date()) {
-	const state = await db.completionRollupState.findUnique({ where: { id: 1 } })
-	const fresh = state && now.getTime() - state.asOf.getTime() <= ROLLUP_MAX_AGE_MS && state.asOf <= now
-	if (!fresh) {
-		await sendJob(ROLLUP_JOB, { requestedAt: now.toISOString() }).catch((error: unknown) =>
+async function rollupIfFresh(now = new Date()): Promise<RollupState | null> {
+	const [state, change] = await Promise.all([
+		db.completionRollupState.findUnique({ where: { id: 1 } }),
+		db.completionChange.findFirst({ select: { id: true } }),
+	])
+	const age = state ? now.getTime() - state.asOf.getTime() : Infinity
+	const changed = change !== null
+	const old = age > ROLLUP_MAX_AGE_MS || age < 0
+	if (old || (changed && age >= ROLLUP_MIN_INTERVAL_MS)) {
+		const data = old ? { requestedAt: now.toISOString() } : { changed: true }
+		await sendJob(ROLLUP_JOB, data).catch((error: unknown) =>
 			console.error('Không yêu cầu được việc làm mới bảng tổng hợp hoàn thành (CompletionRollup):', error),
 		)
 	}
-	return state ? { asOf: state.asOf } : null
+	return state ? { asOf: state.asOf, changed } : null
+}
+
+/**
+ * The rollup for a unit's figures, or null to compute them live: for an explicit date, before the first refresh,
+ * and for a unit small enough to count live when the data changed after the rollup (decision 024).
+ */
+async function rollupFor(unit: UnitRef, query: { at?: Date }): Promise<RollupState | null> {
+	if (query.at) return null
+	const state = await rollupIfFresh()
+	if (!state?.changed) return state
+	const size = await db.completionRollup.aggregate({ where: { orgUnitId: unit.id, direct: false }, _sum: { target: true } })
+	return (size._sum.target ?? 0) <= LIVE_WHEN_CHANGED_MAX_TARGET ? null : state
 }
 
 // ——— reading ———
@@ -172,7 +214,8 @@ export function rankRows<T extends CompletionCounts & { unit: { name: string } }
 	return rows.sort((a, b) => (b.rate ?? -1) - (a.rate ?? -1) || compareVi(a.unit.name, b.unit.name))
 }
 
-export type ChildRows = { unit: UnitRef; asOf: Date; source: Source; total: CompletionCounts; rows: Array<UnitRow> }
+/** `pending`: served from a rollup that leaves out changes made after `asOf` (the page says so). */
+export type ChildRows = { unit: UnitRef; asOf: Date; source: Source; pending: boolean; total: CompletionCounts; rows: Array<UnitRow> }
 
 /**
  * Ranking and drill-down: one row per child unit (not closed by the date, or with people required in it), plus a `direct`
@@ -183,7 +226,7 @@ export async function getChildRows(unitId: number, query: CompletionQuery = {}):
 	const unit = await findUnit(unitId)
 	if (!unit) return null
 	const children = await db.orgUnit.findMany({ where: { parentId: unit.id }, select: UNIT_SELECT })
-	const fromRollup = query.at ? null : await rollupIfFresh()
+	const fromRollup = await rollupFor(unit, query)
 	const asOf = fromRollup?.asOf ?? query.at ?? new Date()
 	const groups = fromRollup
 		? await runSql(ROLLUP_CHILDREN, { unitId: unit.id, courseId: query.courseId ?? null })
@@ -198,7 +241,7 @@ export async function getChildRows(unitId: number, query: CompletionQuery = {}):
 		.map((c) => ({ unit: toRef(c), direct: false, ...(byChild.get(c.id) ?? ZERO_COUNTS) }))
 	if (direct.target > 0) rows.push({ unit, direct: true, ...direct })
 	const source: Source = fromRollup ? 'rollup' : 'live'
-	return { unit, asOf, source, total, rows: rankRows(rows) }
+	return { unit, asOf, source, pending: fromRollup?.changed ?? false, total, rows: rankRows(rows) }
 }
 
 /** How many levels below a unit its tree goes (the choices of the ranking's "level" filter). */
@@ -216,7 +259,7 @@ export async function getLevelRows(unitId: number, level: number, query: Complet
 	const unit = await findUnit(unitId)
 	if (!unit) return null
 	const units = await db.orgUnit.findMany({ where: { path: { startsWith: unit.path }, depth: unit.depth + level }, select: UNIT_SELECT })
-	const fromRollup = query.at ? null : await rollupIfFresh()
+	const fromRollup = await rollupFor(unit, query)
 	const asOf = fromRollup?.asOf ?? query.at ?? new Date()
 	const groups = fromRollup
 		? await runSql(ROLLUP_LEVEL, { unitId: unit.id, path: unit.path, depth: unit.depth + level, courseId: query.courseId ?? null })
@@ -225,10 +268,11 @@ export async function getLevelRows(unitId: number, level: number, query: Complet
 	const rows: Array<UnitRow> = units
 		.filter((u) => u.validTo === null || u.validTo > asOf || byUnit.has(u.id))
 		.map((u) => ({ unit: toRef(u), direct: false, ...(byUnit.get(u.id) ?? ZERO_COUNTS) }))
-	return { unit, asOf, source: fromRollup ? 'rollup' : 'live', total: counts(groups.find((r) => r.kind === 'total')), rows: rankRows(rows) }
+	const source: Source = fromRollup ? 'rollup' : 'live'
+	return { unit, asOf, source, pending: fromRollup?.changed ?? false, total: counts(groups.find((r) => r.kind === 'total')), rows: rankRows(rows) }
 }
 
-export type CourseBreakdown = { unit: UnitRef; asOf: Date; source: Source; total: CompletionCounts; courses: Array<CourseRow> }
+export type CourseBreakdown = { unit: UnitRef; asOf: Date; source: Source; pending: boolean; total: CompletionCounts; courses: Array<CourseRow> }
 
 /**
  * The unit's subtree per course (each person once per course), and the total over all courses (person × course
@@ -237,7 +281,7 @@ export type CourseBreakdown = { unit: UnitRef; asOf: Date; source: Source; total
 export async function getCourseBreakdown(unitId: number, query: Omit<CompletionQuery, 'courseId'> = {}): Promise<CourseBreakdown | null> {
 	const unit = await findUnit(unitId)
 	if (!unit) return null
-	const fromRollup = query.at ? null : await rollupIfFresh()
+	const fromRollup = await rollupFor(unit, query)
 	const asOf = fromRollup?.asOf ?? query.at ?? new Date()
 	const rows = fromRollup
 		? await runSql(ROLLUP_COURSES, { unitId: unit.id })
@@ -250,17 +294,17 @@ export async function getCourseBreakdown(unitId: number, query: Omit<CompletionQ
 		(sum, c) => withRate({ target: sum.target + c.target, completed: sum.completed + c.completed, inProgress: sum.inProgress + c.inProgress, overdue: sum.overdue + c.overdue }),
 		ZERO_COUNTS,
 	)
-	return { unit, asOf, source: fromRollup ? 'rollup' : 'live', total, courses }
+	return { unit, asOf, source: fromRollup ? 'rollup' : 'live', pending: fromRollup?.changed ?? false, total, courses }
 }
 
 /** The unit's figure for one course or for all of them (the province total when it is the root). */
 export async function getUnitTotal(unitId: number, query: CompletionQuery = {}) {
 	if (query.courseId) {
 		const result = await getChildRows(unitId, query)
-		return result ? { unit: result.unit, asOf: result.asOf, source: result.source, counts: result.total } : null
+		return result ? { unit: result.unit, asOf: result.asOf, source: result.source, pending: result.pending, counts: result.total } : null
 	}
 	const result = await getCourseBreakdown(unitId, query)
-	return result ? { unit: result.unit, asOf: result.asOf, source: result.source, counts: result.total } : null
+	return result ? { unit: result.unit, asOf: result.asOf, source: result.source, pending: result.pending, counts: result.total } : null
 }
 
 /** Titles of courses as their latest version names them (the content build may not know load-test or retired courses). */

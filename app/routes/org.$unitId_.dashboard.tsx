@@ -46,6 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		courses,
 		asOf: children.asOf.toISOString(),
 		source: children.source,
+		pending: children.pending,
 		total: children.total,
 		people,
 		peopleLimit: PEOPLE_SUMMARY_LIMIT,
@@ -99,6 +100,11 @@ export default function DashboardPage() {
 			<p className="mb-4 text-sm text-gray-700">
 				{courseTitle ?? t('dash.allCourses')} · {t(data.source === 'rollup' ? 'dash.asOfRollup' : 'dash.asOf', { date: asOf })}
 			</p>
+			{data.pending ? (
+				<p role="status" className="mb-4 rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900">
+					{t('dash.pendingChanges')}
+				</p>
+			) : null}
 			<FilterProblems problems={data.problems} />
 			<Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-3" aria-label={t('dash.filters')}>
 				<CourseSelect courses={data.courses} value={filters.course} />
