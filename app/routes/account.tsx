@@ -10,8 +10,9 @@ import { Field, FormErrors } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { Section } from '#app/ui/layout.tsx'
+import { pageTitle } from '#app/ui/meta.ts'
 
-export const meta: MetaFunction = () => [{ title: 'Tài khoản của tôi | Văn Minh Số' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('account.title'))
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireUser(request)

@@ -10,8 +10,9 @@ import { requireAnonymous, startSession } from '#app/auth/session.server.ts'
 import { Field, FormErrors } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
+import { pageTitle } from '#app/ui/meta.ts'
 
-export const meta: MetaFunction = () => [{ title: 'Kích hoạt tài khoản | Văn Minh Số' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('activate.title'))
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	await requireAnonymous(request)

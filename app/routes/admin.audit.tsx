@@ -8,9 +8,10 @@ import { InputField, SelectField } from '#app/ui/fields.tsx'
 import { langFromRequest, type MessageKey, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { Pager } from '#app/ui/layout.tsx'
+import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 
-export const meta: MetaFunction = () => [{ title: 'Nhật ký quản trị | Văn Minh Số' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('audit.title'))
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const { grants } = await requireAnyRole(request, AUDIT_ROLES)

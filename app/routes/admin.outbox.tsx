@@ -5,8 +5,9 @@ import { getEnv } from '#app/env.server.ts'
 import { latestMails } from '#app/outbox/mail.server.ts'
 import { formatVnDateTime } from '#app/ui/dates.ts'
 import { useT } from '#app/ui/i18n.ts'
+import { pageTitle } from '#app/ui/meta.ts'
 
-export const meta: MetaFunction = () => [{ title: 'Hộp thư đi | Văn Minh Số' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('outbox.title'))
 
 // Administrators only (requireAnyRole lets ADMIN through with any list): mails hold people's names and addresses.
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -12,8 +12,9 @@ import { formatVnDate } from '#app/ui/dates.ts'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { Section } from '#app/ui/layout.tsx'
+import { pageTitle } from '#app/ui/meta.ts'
 
-export const meta: MetaFunction = () => [{ title: 'Chứng nhận hoàn thành | Văn Minh Số' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('title.certificate'))
 
 // The holder's view of a certificate, with its PDF; managers of the holder's unit see it too, and an ADMIN over
 // that unit may revoke it or reissue it under a corrected name.

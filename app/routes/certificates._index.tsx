@@ -7,9 +7,10 @@ import { certificateState } from '#app/certificates/validity.ts'
 import { formatVnDate } from '#app/ui/dates.ts'
 import { useT } from '#app/ui/i18n.ts'
 import { Section } from '#app/ui/layout.tsx'
+import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 
-export const meta: MetaFunction = () => [{ title: 'Chứng nhận | Văn Minh Số' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('nav.certificates'))
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireUser(request)

@@ -10,9 +10,10 @@ import { courseOptions } from '#app/learning/assignments.server.ts'
 import { formatVnDate } from '#app/ui/dates.ts'
 import { useErrorText, useLang, useT } from '#app/ui/i18n.ts'
 import { Section } from '#app/ui/layout.tsx'
+import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Chứng nhận — ${data?.unit.name ?? 'Đơn vị'} | Văn Minh Số` }]
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => `${t('nav.certificates')} — ${data?.unit.name ?? t('org.col.unit')}`)
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { unit } = await requireOrgRole(request, Number(params.unitId), VIEW_ROLES)

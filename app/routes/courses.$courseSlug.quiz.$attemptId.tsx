@@ -12,8 +12,9 @@ import { notFound } from '#app/ui/http.server.ts'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { Breadcrumbs } from '#app/ui/layout.tsx'
+import { pageTitle } from '#app/ui/meta.ts'
 
-export const meta: MetaFunction = () => [{ title: 'Bài kiểm tra | Văn Minh Số' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('quiz.title'))
 
 const LETTERS = ['A', 'B', 'C', 'D']
 const NONE: Array<string> = []

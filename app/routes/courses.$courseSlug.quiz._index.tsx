@@ -9,9 +9,10 @@ import { notFound } from '#app/ui/http.server.ts'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.course.title ?? 'Bài kiểm tra'} | Văn Minh Số` }]
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => data?.course.title ?? t('quiz.title'))
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await requireUser(request)

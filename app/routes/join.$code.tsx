@@ -12,8 +12,9 @@ import { stepSources } from '#app/classes/steps.server.ts'
 import { Follow } from '#app/classes/follow.tsx'
 import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
+import { pageTitle } from '#app/ui/meta.ts'
 
-export const meta: MetaFunction = () => [{ title: 'Buổi học | Văn Minh Số' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('title.session'))
 export const handle = { document: true }
 
 const JOIN_ERRORS = {

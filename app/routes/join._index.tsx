@@ -8,8 +8,9 @@ import { JoinCodeSchema } from '#app/classes/schema.ts'
 import { joinClassSession, myClasses } from '#app/classes/sessions.server.ts'
 import { FieldErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
+import { pageTitle } from '#app/ui/meta.ts'
 
-export const meta: MetaFunction = () => [{ title: 'Vào lớp học | Văn Minh Số' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('join.title'))
 export const handle = { document: true }
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -10,8 +10,9 @@ import { pinLogin } from '#app/classes/pins.server.ts'
 import { PinLoginSchema } from '#app/classes/schema.ts'
 import { FieldErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
+import { pageTitle } from '#app/ui/meta.ts'
 
-export const meta: MetaFunction = () => [{ title: 'Học sinh đăng nhập | Văn Minh Số' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('pin.title'))
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const url = new URL(request.url)

@@ -4,6 +4,7 @@ import { citationName } from '#app/content/components.tsx'
 import { listLegalSources } from '#app/content/courses.server.ts'
 import { formatIsoDay } from '#app/ui/dates.ts'
 import { useT } from '#app/ui/i18n.ts'
+import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 
 export async function loader() {
@@ -68,4 +69,4 @@ export default function LegalSourcesPage() {
 	)
 }
 
-export const meta: MetaFunction = () => [{ title: 'Văn bản được trích dẫn | Văn Minh Số' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('legal.title'))

@@ -6,12 +6,13 @@ import { Form, Link, useActionData, useSearchParams } from '@remix-run/react'
 import { authenticate } from '#app/auth/login.server.ts'
 import { LoginSchema, safeRedirect } from '#app/auth/schema.ts'
 import { requireAnonymous } from '#app/auth/session.server.ts'
+import { pageTitle } from '#app/ui/meta.ts'
 import { joinStatusOf } from '#app/youth/join.server.ts'
 import { Field, FormErrors } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 
-export const meta: MetaFunction = () => [{ title: 'Đăng nhập | Văn Minh Số' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('login.title'))
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	await requireAnonymous(request)

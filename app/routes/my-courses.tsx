@@ -5,8 +5,9 @@ import { type CourseCard } from '#app/learning/my-courses.server.ts'
 import { getMyCourses } from '#app/learning/my-courses.server.ts'
 import { formatVnDate } from '#app/ui/dates.ts'
 import { useT } from '#app/ui/i18n.ts'
+import { pageTitle } from '#app/ui/meta.ts'
 
-export const meta: MetaFunction = () => [{ title: 'Khoá học của tôi | Văn Minh Số' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('learn.my.title'))
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireUser(request)

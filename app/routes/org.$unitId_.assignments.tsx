@@ -22,11 +22,12 @@ import { SelectField } from '#app/ui/fields.tsx'
 import { FormErrors } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 import { translator } from '#app/ui/i18n.server.ts'
 import { tagLabel } from '#app/ui/labels.ts'
 
-export const meta: MetaFunction = () => [{ title: 'Giao khoá học | Văn Minh Số' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('assign.title'))
 
 const ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
 

@@ -13,8 +13,9 @@ import { FormErrors } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
 import { translator } from '#app/ui/i18n.server.ts'
+import { pageTitle } from '#app/ui/meta.ts'
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.assignment.courseTitle ?? 'Giao khoá học'} | Văn Minh Số` }]
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => data?.assignment.courseTitle ?? t('assign.title'))
 
 const ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
 

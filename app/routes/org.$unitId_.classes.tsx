@@ -9,9 +9,10 @@ import { normalizeName } from '#app/ui/collation.ts'
 import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 
-export const meta: MetaFunction = () => [{ title: 'Trường và lớp | Văn Minh Số' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('edu.title'))
 
 const ROLES = ['MANAGER'] as const
 

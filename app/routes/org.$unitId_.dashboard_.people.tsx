@@ -13,8 +13,9 @@ import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { notFound } from '#app/ui/http.server.ts'
 import { useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs } from '#app/ui/layout.tsx'
+import { pageTitle } from '#app/ui/meta.ts'
 
-export const meta: MetaFunction = () => [{ title: 'Danh sách người học | Văn Minh Số' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('title.dashboardPeople'))
 
 // A province-level list can hold 100,000 people: a page shows this many, in name order.
 const PAGE_SIZE = REMIND_PAGE_SIZE

@@ -14,11 +14,12 @@ import { RosterUploadSchema } from '#app/org/schema.ts'
 import { Field, FormErrors } from '#app/ui/form.tsx'
 import { useErrorText, useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 import { readUpload, uploadRefusalKey } from '#app/ui/uploads.server.ts'
 import { formatVnDateTime, vnToday } from '#app/ui/dates.ts'
 
-export const meta: MetaFunction = () => [{ title: 'Nhập danh sách | Văn Minh Số' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('roster.manage'))
 
 const ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
 

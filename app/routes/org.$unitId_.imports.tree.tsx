@@ -13,9 +13,10 @@ import { TreeUploadSchema } from '#app/org/schema.ts'
 import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useErrorText, useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs } from '#app/ui/layout.tsx'
+import { pageTitle } from '#app/ui/meta.ts'
 import { readUpload, uploadRefusalKey } from '#app/ui/uploads.server.ts'
 
-export const meta: MetaFunction = () => [{ title: 'Nhập cây tổ chức | Văn Minh Số' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('title.importTree'))
 
 const ROLES = ['MANAGER'] as const
 

@@ -3,9 +3,10 @@ import { type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/nod
 import { Link, useLoaderData } from '@remix-run/react'
 import { notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
 import { useT } from '#app/ui/i18n.ts'
+import { pageTitle } from '#app/ui/meta.ts'
 import { getInvite, inviteQrSvg, inviteUrl, YOUTH_ROLES } from '#app/youth/invites.server.ts'
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.invite.unitName ?? 'Liên kết mời'} | Văn Minh Số` }]
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => data?.invite.unitName ?? t('youth.invite.manage'))
 
 function vnDate(d: Date) {
 	return new Date(d.getTime() - 1 + 7 * 3600 * 1000).toISOString().slice(0, 10).split('-').reverse().join('/')

@@ -10,12 +10,13 @@ import { Field, FormErrors } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 import { createInvite, invitableUnits, inviteUrl, listInvites, revokeInvite, YOUTH_ROLES } from '#app/youth/invites.server.ts'
 import { countPendingRequests } from '#app/youth/requests.server.ts'
 import { InviteActionSchema, INVITE_MAX_USES } from '#app/youth/schema.ts'
 
-export const meta: MetaFunction = () => [{ title: 'Liên kết mời | Văn Minh Số' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('youth.invite.manage'))
 
 const DAY_MS = 24 * 3600 * 1000
 

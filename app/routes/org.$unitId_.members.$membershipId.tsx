@@ -11,8 +11,9 @@ import { translator } from '#app/ui/i18n.server.ts'
 import { tagLabel } from '#app/ui/labels.ts'
 import { formatVnDate, vnToday } from '#app/ui/dates.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { pageTitle } from '#app/ui/meta.ts'
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.member.user.fullName ?? 'Thành viên'} | Văn Minh Số` }]
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => data?.member.user.fullName ?? t('members.title'))
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { unit } = await requireOrgRole(request, Number(params.unitId), MEMBER_ROLES)

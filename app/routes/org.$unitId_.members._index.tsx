@@ -9,9 +9,10 @@ import { InputField, SelectField } from '#app/ui/fields.tsx'
 import { useT } from '#app/ui/i18n.ts'
 import { tagLabel } from '#app/ui/labels.ts'
 import { Breadcrumbs, Pager } from '#app/ui/layout.tsx'
+import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 
-export const meta: MetaFunction = () => [{ title: 'Thành viên | Văn Minh Số' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('members.title'))
 
 const ROLES = ['MANAGER', 'YOUTH_ADMIN', 'AUDITOR'] as const
 

@@ -17,12 +17,13 @@ import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { notFound } from '#app/ui/http.server.ts'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { pageTitle } from '#app/ui/meta.ts'
 import { CountsTable } from '#app/ui/table.tsx'
 import { translator } from '#app/ui/i18n.server.ts'
 
 const monthVi = (period: string) => `${period.slice(5)}/${period.slice(0, 4)}`
 
-export const meta: MetaFunction = () => [{ title: 'Báo cáo định kỳ | Văn Minh Số' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('report.link'))
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { unit, grants } = await requireOrgRole(request, Number(params.unitId), DASHBOARD_ROLES)

@@ -7,12 +7,13 @@ import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { langFromRequest, useErrorText, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 import { YOUTH_ROLES } from '#app/youth/invites.server.ts'
 import { decideRequests, listDecidedRequests, listPendingRequests } from '#app/youth/requests.server.ts'
 import { DecideSchema } from '#app/youth/schema.ts'
 
-export const meta: MetaFunction = () => [{ title: 'Yêu cầu tham gia | Văn Minh Số' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('title.requests'))
 
 function vnDateTime(d: Date) {
 	const local = new Date(d.getTime() + 7 * 3600 * 1000).toISOString()

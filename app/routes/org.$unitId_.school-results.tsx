@@ -5,9 +5,10 @@ import { educationResults, treeComparison } from '#app/classes/results.server.ts
 import { formatPercent } from '#app/ui/dates.ts'
 import { useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 
-export const meta: MetaFunction = () => [{ title: 'Kết quả học sinh | Văn Minh Số' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('edu.results'))
 
 const ROLES = ['MANAGER', 'AUDITOR', 'TRAINER'] as const
 

@@ -13,9 +13,10 @@ import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { tagLabel } from '#app/ui/labels.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 
-export const meta: MetaFunction = () => [{ title: 'Chỉ tiêu | Văn Minh Số' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('targets.manage'))
 
 const ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
 

@@ -16,10 +16,11 @@ import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 import { readUpload, uploadRefusalKey } from '#app/ui/uploads.server.ts'
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.event.title ?? 'Tập huấn'} | Văn Minh Số` }]
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => data?.event.title ?? t('training.manage'))
 
 const ROLES = ['MANAGER', 'TRAINER', 'YOUTH_ADMIN'] as const
 

@@ -11,9 +11,10 @@ import { formatVnDateTime } from '#app/ui/dates.ts'
 import { langFromRequest, useErrorText, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 
-export const meta: MetaFunction = () => [{ title: 'Tập huấn | Văn Minh Số' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('training.manage'))
 
 const ROLES = ['MANAGER', 'TRAINER', 'YOUTH_ADMIN'] as const
 

@@ -10,11 +10,12 @@ import { formatIsoDay, vnDay } from '#app/ui/dates.ts'
 import { langFromRequest, useErrorText, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 import { grassrootsTypes, setGrassrootsType } from '#app/youth/profile.server.ts'
 import { GRASSROOTS_TYPES } from '#app/youth/schema.ts'
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.target.name ?? 'Đơn vị'} | Văn Minh Số` }]
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => data?.target.name ?? t('org.col.unit'))
 
 const ROLES = ['MANAGER'] as const
 

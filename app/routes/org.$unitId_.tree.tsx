@@ -3,18 +3,18 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
-import { UnitCreateSchema } from '#app/org/schema.ts'
 import { canAdminister, childKinds, createUnit, getTree, isInSubtree } from '#app/org/tree.server.ts'
 import { Field, FormErrors } from '#app/ui/form.tsx'
 import { langFromRequest, useErrorText, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 import { grassrootsTypes } from '#app/youth/profile.server.ts'
-import { GRASSROOTS_TYPES, GrassrootsChoiceSchema } from '#app/youth/schema.ts'
+import { GRASSROOTS_TYPES, UnitCreateFormSchema } from '#app/youth/schema.ts'
 import { vnToday } from '#app/ui/dates.ts'
 
-export const meta: MetaFunction = () => [{ title: 'Cây tổ chức | Văn Minh Số' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('tree.title'))
 
 const ROLES = ['MANAGER'] as const
 
@@ -48,16 +48,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
 	const { user, unit, grants } = await requireOrgRole(request, Number(params.unitId), ROLES)
 	const t = translator(langFromRequest(request))
-	const formData = await request.formData()
-	const submission = parseWithZod(formData, { schema: UnitCreateSchema })
+	// The type of a đoàn cơ sở (decision 016) is part of the schema: optional, ignored for other kinds.
+	const submission = parseWithZod(await request.formData(), { schema: UnitCreateFormSchema })
 	if (submission.status !== 'success') return json({ result: submission.reply(), notice: null }, { status: 400 })
 	const { parentId, ...input } = submission.value
-	// The type of a đoàn cơ sở (decision 016): optional, ignored for other kinds.
-	const grassroots = GrassrootsChoiceSchema.safeParse(formData.get('grassrootsType') ?? undefined)
-	if (!grassroots.success) return json({ result: submission.reply({ fieldErrors: { grassrootsType: ['youth.invite.error.grassrootsType'] } }), notice: null }, { status: 400 })
 	// The parent must be inside this page's subtree as well as inside the actor's grants (checked by createUnit).
 	const parentInPage = await isInSubtree(unit, parentId)
-	const outcome = parentInPage ? await createUnit(parentId, { ...input, grassrootsType: grassroots.data }, { actorId: user.id, grants, request }) : ({ ok: false, error: 'forbidden' } as const)
+	const outcome = parentInPage ? await createUnit(parentId, input, { actorId: user.id, grants, request }) : ({ ok: false, error: 'forbidden' } as const)
 	if (!outcome.ok) {
 		const field = outcome.error === 'code-taken' ? 'code' : outcome.error === 'bad-kind' ? 'kind' : 'parentId'
 		return json({ result: submission.reply({ fieldErrors: { [field]: [t(`tree.outcome.${outcome.error}`)] } }), notice: null }, { status: outcome.error === 'forbidden' ? 403 : 400 })

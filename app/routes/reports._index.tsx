@@ -4,8 +4,9 @@ import { requireAnyRole } from '#app/auth/permissions.server.ts'
 import { unitNames } from '#app/org/units.server.ts'
 import { DASHBOARD_ROLES } from '#app/reports/dashboard.server.ts'
 import { useT } from '#app/ui/i18n.ts'
+import { pageTitle } from '#app/ui/meta.ts'
 
-export const meta: MetaFunction = () => [{ title: 'Tiến độ hoàn thành | Văn Minh Số' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('dash.link'))
 
 /** "Tiến độ" in the header: the dashboard of the viewer's highest unit, or a choice when they hold several. */
 export async function loader({ request }: LoaderFunctionArgs) {

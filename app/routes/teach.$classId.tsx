@@ -12,9 +12,10 @@ import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { notFound } from '#app/ui/http.server.ts'
 import { useT } from '#app/ui/i18n.ts'
 import { Section } from '#app/ui/layout.tsx'
+import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.klass.name ?? 'Lớp'} | Văn Minh Số` }]
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => data?.klass.name ?? t('kind.class'))
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { klass } = await requireClassTeacher(request, Number(params.classId))

@@ -4,8 +4,9 @@ import { managedSchoolUnits, requireTeacherScope } from '#app/classes/access.ser
 import { teacherClasses } from '#app/classes/classes.server.ts'
 import { useT } from '#app/ui/i18n.ts'
 import { Section } from '#app/ui/layout.tsx'
+import { pageTitle } from '#app/ui/meta.ts'
 
-export const meta: MetaFunction = () => [{ title: 'Lớp học của tôi | Văn Minh Số' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('teach.title'))
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const { grants } = await requireTeacherScope(request)

@@ -10,9 +10,10 @@ import { CloseSessionSchema } from '#app/classes/schema.ts'
 import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs } from '#app/ui/layout.tsx'
+import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 
-export const meta: MetaFunction = () => [{ title: 'Kết thúc buổi học | Văn Minh Số' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('session.end'))
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { user, paths } = await requireTeacherScope(request)

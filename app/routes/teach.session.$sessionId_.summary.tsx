@@ -10,8 +10,9 @@ import { sessionSummary } from '#app/classes/summary.server.ts'
 import { formatVnDateTime } from '#app/ui/dates.ts'
 import { useT } from '#app/ui/i18n.ts'
 import { Section } from '#app/ui/layout.tsx'
+import { pageTitle } from '#app/ui/meta.ts'
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Kết quả buổi học ${data?.session.title ?? ''} | Văn Minh Số` }]
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => `${t('session.summary')} ${data?.session.title ?? ''}`)
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { paths } = await requireTeacherScope(request)

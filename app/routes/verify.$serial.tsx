@@ -5,8 +5,9 @@ import { SerialForm } from '#app/certificates/serial-form.tsx'
 import { VERIFY_LIMIT, verifyCertificate } from '#app/certificates/verify.server.ts'
 import { formatVnDate } from '#app/ui/dates.ts'
 import { useT } from '#app/ui/i18n.ts'
+import { pageTitle } from '#app/ui/meta.ts'
 
-export const meta: MetaFunction = () => [{ title: 'Xác minh chứng nhận | Văn Minh Số' }, { name: 'robots', content: 'noindex' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('verify.title'), { name: 'robots', content: 'noindex' })
 
 export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders
 

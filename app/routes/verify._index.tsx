@@ -3,8 +3,9 @@ import { useLoaderData } from '@remix-run/react'
 import { normalizeSerial } from '#app/certificates/serial.ts'
 import { SerialForm } from '#app/certificates/serial-form.tsx'
 import { useT } from '#app/ui/i18n.ts'
+import { pageTitle } from '#app/ui/meta.ts'
 
-export const meta: MetaFunction = () => [{ title: 'Xác minh chứng nhận | Văn Minh Số' }, { name: 'robots', content: 'noindex' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('verify.title'), { name: 'robots', content: 'noindex' })
 
 // The form posts by GET to itself, so it works without JavaScript and the result has a shareable address.
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -1456,4 +1456,10 @@ export const en: Record<MessageKey, string> = {
 	'youth.requests.status.APPROVED': 'Approved',
 	'youth.requests.status.REJECTED': 'Declined',
 	'youth.join.invalidTitle': 'This invite link cannot be used',
+	'title.certificate': 'Certificate of completion',
+	'title.session': 'Class session',
+	'title.dashboardPeople': 'Learners',
+	'title.importTree': 'Import the organisation tree',
+	'title.requests': 'Requests to join',
+	'title.newUser': 'Create an account',
 }

@@ -966,4 +966,8 @@ export const viAdmin = {
 	'youth.requests.col.reason': 'Lý do',
 	'youth.requests.status.APPROVED': 'Đã duyệt',
 	'youth.requests.status.REJECTED': 'Đã từ chối',
+	'title.dashboardPeople': 'Danh sách người học',
+	'title.importTree': 'Nhập cây tổ chức',
+	'title.requests': 'Yêu cầu tham gia',
+	'title.newUser': 'Tạo tài khoản',
 } as const

@@ -494,6 +494,8 @@ export const vi = {
 	'youth.join.login.pending': 'Yêu cầu tham gia chi đoàn của bạn đang chờ bí thư chi đoàn duyệt. Bạn đăng nhập được sau khi được duyệt.',
 	'youth.join.login.rejected': 'Yêu cầu tham gia chi đoàn của bạn đã bị từ chối nên tài khoản chưa dùng được. Vui lòng liên hệ bí thư chi đoàn.',
 	'youth.join.invalidTitle': 'Liên kết mời không dùng được',
+	'title.certificate': 'Chứng nhận hoàn thành',
+	'title.session': 'Buổi học',
 } as const
 
 export type MessageKey = keyof typeof vi | keyof typeof viAdmin
