@@ -7,7 +7,7 @@ import { viAdmin } from '#app/ui/i18n/vi-admin.ts'
 import { pageTitle } from '#app/ui/meta.ts'
 
 const root = (messages: object | null) => [{ id: 'root', data: { lang: 'vi', messages } }]
-const titleOf = (tags: ReturnType<typeof pageTitle>) => tags.find((d) => 'title' in d)?.title
+const titleOf = (tags: ReadonlyArray<object>) => (tags.find((d) => 'title' in d) as { title?: string } | undefined)?.title
 
 test('a page title is the page’s words in the reader’s language, then the product’s name', () => {
 	const args = (matches: ReturnType<typeof root>) => ({ matches, data: undefined, params: {}, location: { pathname: '/' }, error: undefined }) as never
