@@ -7,8 +7,9 @@ import { confirmRosterImport, getImportJob, importCodesStatus, reissueImportCode
 import { formatImportMessage } from '#app/org/import-messages.ts'
 import { type ReadRow, SAMPLE_ROWS } from '#app/org/import-preview.ts'
 import { ImportJobActionSchema } from '#app/org/schema.ts'
+import { formatVnDate } from '#app/ui/dates.ts'
 import { FormErrors, replyErrors } from '#app/ui/form.tsx'
-import { useLang, useT } from '#app/ui/i18n.ts'
+import { useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
 import { DataTable } from '#app/ui/table.tsx'
 
@@ -70,7 +71,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function ImportJobPage() {
 	const t = useT()
-	const lang = useLang()
 	const { unit, job, busy, codes } = useLoaderData<typeof loader>()
 	const acted = useActionData<typeof action>()
 	const reissue = acted && 'reissue' in acted ? acted.reissue : null
@@ -78,7 +78,6 @@ export default function ImportJobPage() {
 	const invalid = acted && 'result' in acted ? replyErrors(acted.result) : undefined
 	const ending = job.mode === 'sync' && job.ended > 0 && !isTreeKind(job.kind) && (canConfirmJob(job) || job.status === 'SUCCEEDED') ? job.preview : null
 	const mustType = canConfirmJob(job) && ending !== null
-	const day = (d: string) => new Date(d).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' })
 	const errorCount = job.errors.total
 	const canConfirm = job.status === 'PREVIEW' && errorCount === 0
 	const isTree = job.kind === 'tree'
@@ -96,7 +95,7 @@ export default function ImportJobPage() {
 			<h1 className="mb-1 text-2xl font-bold">{job.fileName}</h1>
 			<p className="mb-4 text-gray-700">
 				{isTree ? null : t(job.mode === 'sync' ? 'roster.mode.sync' : 'roster.mode.upsert')}
-				{job.effectiveAt ? ` · ${t('roster.effectiveAt')}: ${new Date(job.effectiveAt).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' })}` : null}
+				{job.effectiveAt ? ` · ${t('roster.effectiveAt')}: ${formatVnDate(job.effectiveAt)}` : null}
 			</p>
 			<FormErrors id="job-errors" errors={invalid} />
 			<p role="status" className={`alert mb-4 ${job.status === 'FAILED' || errorCount ? 'alert-error' : 'alert-success'}`}>
@@ -142,7 +141,7 @@ export default function ImportJobPage() {
 			{ending ? (
 				<Section
 					id="ending-heading"
-					title={t(job.status === 'SUCCEEDED' ? 'import.ending.doneTitle' : 'import.ending.title', { count: job.ended, date: job.effectiveAt ? day(job.effectiveAt) : '' })}
+					title={t(job.status === 'SUCCEEDED' ? 'import.ending.doneTitle' : 'import.ending.title', { count: job.ended, date: job.effectiveAt ? formatVnDate(job.effectiveAt) : '' })}
 					className="alert alert-warning mb-6 max-w-4xl"
 				>
 					<p className="mb-3">{t('import.ending.intro')}</p>
@@ -199,7 +198,7 @@ export default function ImportJobPage() {
 					) : null}
 					<p className="mb-2" data-testid="codes-batch">
 						{codes.batch
-							? t('codes.batch', { issued: day(codes.batch.issuedAt), expires: day(codes.batch.expiresAt), issuedCount: codes.batch.issued, used: codes.batch.used, live: codes.batch.live })
+							? t('codes.batch', { issued: formatVnDate(codes.batch.issuedAt), expires: formatVnDate(codes.batch.expiresAt), issuedCount: codes.batch.issued, used: codes.batch.used, live: codes.batch.live })
 							: t('codes.notIssued', { count: codes.eligible })}
 					</p>
 					{codes.withheld ? <p className="alert alert-warning mb-2">{t('codes.withheld', { count: codes.withheld })}</p> : null}
