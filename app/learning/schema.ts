@@ -63,3 +63,14 @@ export const AssignmentPageSchema = z.discriminatedUnion('intent', [AssignmentEd
 
 /** Assignment ids are cuids; anything else in a URL or a hidden field is refused before a query. */
 export const AssignmentIdSchema = z.string().regex(/^[a-z0-9]{8,40}$/)
+
+/**
+ * A quiz page's post: the chosen choice of each question shown (answer.<question id> = the choice's number), "save"
+ * to keep them for later or "submit", and the attempt's key that makes a submit count once. Which questions and
+ * choices are allowed depends on the attempt, so readAnswers checks those against it.
+ */
+export const QuizPostSchema = z.object({
+	intent: z.enum(['save', 'submit'], { error: 'quiz.tampered' }).optional(),
+	submitKey: z.string({ error: 'quiz.tampered' }).max(100, 'quiz.tampered').optional(),
+	answer: z.record(z.string().max(64, 'quiz.tampered'), z.string({ error: 'quiz.tampered' }).max(3, 'quiz.tampered')).default({}),
+})

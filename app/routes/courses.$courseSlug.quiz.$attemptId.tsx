@@ -1,3 +1,4 @@
+import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useFetcher, useLoaderData, useSearchParams } from '@remix-run/react'
 import { useEffect } from 'react'
@@ -6,6 +7,7 @@ import { currentCertificateSerial } from '#app/certificates/records.server.ts'
 import { Cite, CitedSourcesContext } from '#app/content/components.tsx'
 import { type CitedSource } from '#app/content/schema.ts'
 import { getCitedSources, getCourse, getQuiz } from '#app/content/courses.server.ts'
+import { QuizPostSchema } from '#app/learning/schema.ts'
 import { asDrawn, getAttempt, saveAnswers, savedAnswers, submitAttempt } from '#app/learning/quiz.server.ts'
 import { grade, presentAttempt, readAnswers } from '#app/learning/quiz.ts'
 import { notFound } from '#app/ui/http.server.ts'
@@ -55,33 +57,37 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const form = await request.formData()
+	const submission = parseWithZod(await request.formData(), { schema: QuizPostSchema })
 	const here = new URL(request.url).pathname
 	// A session that expired mid-quiz: keep the answers in the way back, so nothing typed is lost.
 	if (!(await getUser(request))) {
-		const kept = [...form.entries()]
-			.filter(([k, v]) => k.startsWith('answer.') && typeof v === 'string')
-			.map(([k, v]) => `${k.slice(7)}.${v as string}`)
+		const kept = Object.entries(submission.status === 'success' ? submission.value.answer : {})
+			.map(([id, choice]) => `${id}.${choice}`)
 			.join(',')
 		throw redirect(`/login?${new URLSearchParams({ redirectTo: kept ? `${here}?a=${kept}` : here })}`)
 	}
 	const { user, slug, attempt } = await load(request, params)
 	const t = translator(langFromRequest(request))
-	const { answers, problems } = readAnswers(asDrawn(attempt), form.entries())
-	if (problems.length) return json({ error: t('quiz.tampered'), answers: {}, missing: NONE }, { status: 400 })
+	if (submission.status !== 'success') return json({ result: submission.reply(), error: t('quiz.tampered'), answers: {}, missing: NONE }, { status: 400 })
+	const { intent, submitKey, answer } = submission.value
+	const { answers, problems } = readAnswers(
+		asDrawn(attempt),
+		Object.entries(answer).map(([id, choice]) => [`answer.${id}`, choice]),
+	)
+	if (problems.length) return json({ result: null, error: t('quiz.tampered'), answers: {}, missing: NONE }, { status: 400 })
 	if (attempt.submittedAt) return redirect(here)
 	if (form.get('intent') === 'save') {
 		await saveAnswers(attempt.id, answers)
-		return json({ error: null, answers, missing: NONE })
+		return json({ result: null, error: null, answers, missing: NONE })
 	}
-	if (form.get('submitKey') !== attempt.idempotencyKey) return json({ error: t('quiz.tampered'), answers: {}, missing: NONE }, { status: 400 })
+	if (submitKey !== attempt.idempotencyKey) return json({ result: null, error: t('quiz.tampered'), answers: {}, missing: NONE }, { status: 400 })
 	const all = { ...savedAnswers(attempt), ...answers }
 	const missing = attempt.questionIds.filter((id) => all[id] === undefined)
 	if (missing.length) {
 		// Not graded, but what was answered is kept (saved here; submitAttempt stores the answers when it grades). The
 		// page comes back with the unanswered questions marked and the first one focused (autofocus: no JS needed).
 		await saveAnswers(attempt.id, answers)
-		return json({ error: t('quiz.unanswered', { count: missing.length }), answers: all, missing }, { status: 400 })
+		return json({ result: null, error: t('quiz.unanswered', { count: missing.length }), answers: all, missing }, { status: 400 })
 	}
 	await submitAttempt(attempt, slug, answers, user.id, request)
 	return redirect(here)
