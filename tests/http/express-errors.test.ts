@@ -2,6 +2,7 @@
 // absolute path, whether NODE_ENV is "production" or unset (Express shows stacks whenever it is not "production").
 import http from 'node:http'
 import { afterEach, expect, test } from 'vitest'
+import { allowConsoleError } from '#tests/setup/console.ts'
 import { startEdgeServer } from './edge-server.ts'
 
 /** GET with the path sent as written (fetch would resolve the dot segments first). */
@@ -59,8 +60,11 @@ for (const mode of ['production', undefined]) {
 		const nul = await get(server.port, '/assets/%00')
 		expect(nul.status).toBe(400)
 		expect(nul.text).not.toContain(server.clientDir)
+		// The failing handler's error goes to the server log (and only there).
+		const logged = allowConsoleError('boom in ')
 		const { status, text } = await get(server.port, '/org/1')
 		expect(status).toBe(500)
+		expect(logged).toHaveLength(1)
 		expect(text).toContain('Đã có lỗi xảy ra')
 		for (const leak of [process.cwd(), 'boom', '    at ']) expect(text).not.toContain(leak)
 	})
