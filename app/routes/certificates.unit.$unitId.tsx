@@ -8,6 +8,7 @@ import { type SignerOverview, signerOverview } from '#app/org/signers.server.ts'
 import { ZipDownload } from '#app/certificates/zip-download.tsx'
 import { courseOptions } from '#app/learning/assignments.server.ts'
 import { formatVnDate } from '#app/ui/dates.ts'
+import { InputField, SelectField } from '#app/ui/fields.tsx'
 import { useErrorText, useLang, useT } from '#app/ui/i18n.ts'
 import { Section } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
@@ -97,43 +98,21 @@ export default function UnitCertificatesPage() {
 				</nav>
 			) : null}
 			<Form method="get" className="card mb-6 grid gap-4 md:grid-cols-5 md:items-end">
-				<div>
-					<label htmlFor="filter-course" className="label">
-						{t('cert.filter.course')}
-					</label>
-					<select id="filter-course" name="course" defaultValue={filter.course ?? ''} className="field">
-						<option value="">{t('cert.filter.allCourses')}</option>
-						{data.courses.map((c) => (
-							<option key={c.slug} value={c.slug}>
-								{c.title}
-							</option>
-						))}
-					</select>
-				</div>
-				<div>
-					<label htmlFor="filter-from" className="label">
-						{t('cert.filter.from')}
-					</label>
-					<input id="filter-from" name="from" type="date" defaultValue={filter.from ?? ''} className="field" />
-				</div>
-				<div>
-					<label htmlFor="filter-to" className="label">
-						{t('cert.filter.to')}
-					</label>
-					<input id="filter-to" name="to" type="date" defaultValue={filter.to ?? ''} className="field" />
-				</div>
-				<div>
-					<label htmlFor="filter-status" className="label">
-						{t('cert.filter.status')}
-					</label>
-					<select id="filter-status" name="status" defaultValue={filter.status} className="field">
-						{CERT_STATUSES.map((s) => (
-							<option key={s} value={s}>
-								{t(`cert.filter.status.${s}`)}
-							</option>
-						))}
-					</select>
-				</div>
+				<SelectField
+					className=""
+					label={t('cert.filter.course')}
+					plain={{ id: 'filter-course', name: 'course', defaultValue: filter.course ?? '' }}
+					placeholder={t('cert.filter.allCourses')}
+					options={data.courses.map((c) => ({ value: c.slug, label: c.title }))}
+				/>
+				<InputField id="filter-from" label={t('cert.filter.from')} name="from" type="date" defaultValue={filter.from ?? ''} />
+				<InputField id="filter-to" label={t('cert.filter.to')} name="to" type="date" defaultValue={filter.to ?? ''} />
+				<SelectField
+					className=""
+					label={t('cert.filter.status')}
+					plain={{ id: 'filter-status', name: 'status', defaultValue: filter.status }}
+					options={CERT_STATUSES.map((s) => ({ value: s, label: t(`cert.filter.status.${s}`) }))}
+				/>
 				<div>
 					<button type="submit" className="btn btn-secondary w-full">
 						{t('cert.filter.submit')}

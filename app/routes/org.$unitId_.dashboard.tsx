@@ -7,7 +7,7 @@ import { type CompletionCounts } from '#app/reports/completion.ts'
 import { courseOptions, DASHBOARD_ROLES, dashboardFigures, EARLIEST_DAY, readFilters, visibleAncestors } from '#app/reports/dashboard.server.ts'
 import { CourseSelect, FilterProblems } from '#app/reports/filters.tsx'
 import { lastEndedPeriod, readSnapshots } from '#app/reports/snapshots.server.ts'
-import { SelectField } from '#app/ui/fields.tsx'
+import { InputField, SelectField } from '#app/ui/fields.tsx'
 import { formatPercent, formatVnDateTime, vnToday } from '#app/ui/dates.ts'
 import { notFound } from '#app/ui/http.server.ts'
 import { useT } from '#app/ui/i18n.ts'
@@ -108,12 +108,7 @@ export default function DashboardPage() {
 			<FilterProblems problems={data.problems} />
 			<Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-3" aria-label={t('dash.filters')}>
 				<CourseSelect courses={data.courses} value={filters.course} />
-				<div>
-					<label htmlFor="asOf" className="label">
-						{t('dash.asOfDate')}
-					</label>
-					<input id="asOf" name="asOf" type="date" min={data.earliest} max={data.today} defaultValue={filters.asOf ?? ''} className="field" />
-				</div>
+				<InputField id="asOf" label={t('dash.asOfDate')} type="date" min={data.earliest} max={data.today} defaultValue={filters.asOf ?? ''} />
 				{data.levels > 1 ? (
 					<SelectField
 						className=""
