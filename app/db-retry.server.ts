@@ -71,6 +71,23 @@ function noteFailure(error: unknown) {
 }
 
 const WATCHED = Symbol('vms.watched-client')
+const CHECKOUT = Symbol('vms.checkout')
+
+type Checkout = { released: boolean; release: (error?: Error | boolean) => void }
+type WatchedClient = pg.PoolClient & { [WATCHED]?: true; [CHECKOUT]?: Checkout }
+
+/**
+ * Gives the pool back a client whose connection died, at once: Prisma's transaction sends ROLLBACK before it releases
+ * its client, and when that ROLLBACK fails on the dead connection it never releases it. Each transaction cut by a
+ * termination would keep one of the pool's connections for ever, and after DB_POOL_SIZE of them every request would
+ * wait. A later release() of the same checkout is then a no-op.
+ */
+function releaseDead(client: WatchedClient, error: unknown) {
+	const checkout = client[CHECKOUT]
+	if (!checkout || checkout.released || !isConnectionError(error)) return
+	checkout.released = true
+	checkout.release(error instanceof Error ? error : true)
+}
 
 /**
  * A client checked out with `pool.connect()` (Prisma's transactions): its promise-style statements are noted. A
@@ -78,7 +95,15 @@ const WATCHED = Symbol('vms.watched-client')
  * back by the server), so only the whole request can be redone.
  */
 function watchClient<C extends pg.PoolClient>(client: C): C {
-	const marked = client as C & { [WATCHED]?: true }
+	const marked = client as C & WatchedClient
+	// pg-pool sets a new release() on each checkout.
+	const checkout: Checkout = { released: false, release: client.release.bind(client) }
+	marked[CHECKOUT] = checkout
+	marked.release = (error?: Error | boolean) => {
+		if (checkout.released) return
+		checkout.released = true
+		checkout.release(error)
+	}
 	if (marked[WATCHED]) return client
 	marked[WATCHED] = true
 	const query = client.query.bind(client) as (...args: Array<unknown>) => unknown
@@ -91,6 +116,7 @@ function watchClient<C extends pg.PoolClient>(client: C): C {
 		if (!(out instanceof Promise)) return out
 		return out.catch((error: unknown) => {
 			noteFailure(error)
+			releaseDead(marked, error)
 			throw error
 		})
 	}
