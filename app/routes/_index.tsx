@@ -4,7 +4,8 @@ import { getGrants } from '#app/auth/permissions.server.ts'
 import { getUser } from '#app/auth/session.server.ts'
 import { type CourseCard, getMyCourses } from '#app/learning/my-courses.server.ts'
 import { getHome } from '#app/org/home.server.ts'
-import { useLang, useT } from '#app/ui/i18n.ts'
+import { formatVnDate } from '#app/ui/dates.ts'
+import { useT } from '#app/ui/i18n.ts'
 import { tagLabel } from '#app/ui/labels.ts'
 import { Section } from '#app/ui/layout.tsx'
 
@@ -110,9 +111,7 @@ function Dashboard({ fullName, home, required }: { fullName: string; home: Home;
 /** The learner's required courses, most urgent first (as /my-courses sorts them), each with its one next step. */
 function RequiredCourses({ cards }: { cards: Array<CourseCard> }) {
 	const t = useT()
-	const lang = useLang()
-	const date = (iso: string) =>
-		new Date(iso).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' })
+	const date = (iso: string) => formatVnDate(iso)
 	return (
 		<Section id="required-heading" title={t('dash.required')} className="mb-6">
 			{cards.length ? (

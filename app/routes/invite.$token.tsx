@@ -5,6 +5,7 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useParams } from '@remix-run/react'
 import { getUser } from '#app/auth/session.server.ts'
+import { formatVnDate } from '#app/ui/dates.ts'
 import { Field, FormErrors } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
@@ -21,7 +22,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 /** dd/mm/yyyy of the instant in Vietnam. */
 function vnDate(d: Date) {
-	return new Date(d.getTime() + 7 * 3600 * 1000).toISOString().slice(0, 10).split('-').reverse().join('/')
+	return formatVnDate(d)
 }
 
 const KNOWN_CONTACT = new Set<JoinError>(['account-exists', 'already-member', 'already-pending', 'rejected'])

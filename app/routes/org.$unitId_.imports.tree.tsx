@@ -10,6 +10,7 @@ import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { MAX_UPLOAD_BYTES, startImport } from '#app/org/import-jobs.server.ts'
 import { TreeUploadSchema } from '#app/org/schema.ts'
+import { vnToday } from '#app/ui/dates.ts'
 import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useErrorText, useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs } from '#app/ui/layout.tsx'
@@ -22,7 +23,7 @@ const ROLES = ['MANAGER'] as const
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
-	return json({ unit: { id: unit.id, name: unit.name, code: unit.code }, today: new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10), maxMb: MAX_UPLOAD_BYTES / 1024 / 1024 })
+	return json({ unit: { id: unit.id, name: unit.name, code: unit.code }, today: vnToday(), maxMb: MAX_UPLOAD_BYTES / 1024 / 1024 })
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {

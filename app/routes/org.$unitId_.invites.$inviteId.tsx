@@ -2,14 +2,16 @@
 import { type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
+import { formatVnDate } from '#app/ui/dates.ts'
 import { useT } from '#app/ui/i18n.ts'
 import { pageTitle } from '#app/ui/meta.ts'
 import { getInvite, inviteQrSvg, inviteUrl, YOUTH_ROLES } from '#app/youth/invites.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => data?.invite.unitName ?? t('youth.invite.manage'))
 
+/** The last day the link works: it expires at the midnight that ends that day in Vietnam. */
 function vnDate(d: Date) {
-	return new Date(d.getTime() - 1 + 7 * 3600 * 1000).toISOString().slice(0, 10).split('-').reverse().join('/')
+	return formatVnDate(d.getTime() - 1)
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

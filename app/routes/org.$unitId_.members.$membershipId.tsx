@@ -1,6 +1,6 @@
 import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
 import { endMember, getMember, MEMBER_ROLES, moveMember, subtreeUnits, updateMember } from '#app/org/members.server.ts'
 import { parseTags } from '#app/org/roster-rows.server.ts'

@@ -4,6 +4,7 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
+import { formatVnDate, formatVnTime } from '#app/ui/dates.ts'
 import { langFromRequest, useErrorText, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
@@ -15,9 +16,9 @@ import { DecideSchema } from '#app/youth/schema.ts'
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('title.requests'))
 
+/** "14:05 23/11/2026" in Vietnam: when a request came or was decided. */
 function vnDateTime(d: Date) {
-	const local = new Date(d.getTime() + 7 * 3600 * 1000).toISOString()
-	return `${local.slice(11, 16)} ${local.slice(0, 10).split('-').reverse().join('/')}`
+	return `${formatVnTime(d)} ${formatVnDate(d)}`
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -7,7 +7,7 @@ import { courseOptions } from '#app/learning/assignments.server.ts'
 import { TrainingEventSchema } from '#app/org/schema.ts'
 import { createEvent, listEvents, trainerOptions } from '#app/org/training.server.ts'
 import { Field, FormErrors } from '#app/ui/form.tsx'
-import { formatVnDateTime } from '#app/ui/dates.ts'
+import { formatVnDateTime, vnInstant, vnToday } from '#app/ui/dates.ts'
 import { langFromRequest, useErrorText, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
@@ -26,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		courses: courseOptions(),
 		trainers: await trainerOptions(unit, user.id),
 		me: user.id,
-		today: new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10),
+		today: vnToday(),
 	})
 }
 
@@ -36,7 +36,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const submission = parseWithZod(await request.formData(), { schema: TrainingEventSchema })
 	if (submission.status !== 'success') return json({ result: submission.reply() }, { status: 400 })
 	const { date, time, ...rest } = submission.value
-	const startsAt = new Date(`${date}T${time}:00+07:00`)
+	const startsAt = vnInstant(date, `${time}:00`)
 	if (Number.isNaN(startsAt.getTime())) return json({ result: submission.reply({ fieldErrors: { date: [t('training.error.date')] } }) }, { status: 400 })
 	const outcome = await createEvent(unit, { ...rest, startsAt }, { actorId: user.id, request })
 	if (!outcome.ok) {
