@@ -5,7 +5,9 @@ import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
-const SOURCES = ['app', 'content', 'public', 'server.ts', 'server', 'vite.config.ts', 'remix.config.js', 'package-lock.json', 'scripts/content-build.ts']
+// The generated Prisma client is skipped below (gitignored, rewritten by each generate) but bundled into the build:
+// its schema stands for it, so a pulled schema change rebuilds with the client start.ts regenerates first.
+const SOURCES = ['app', 'content', 'public', 'server.ts', 'server', 'vite.config.ts', 'remix.config.js', 'package-lock.json', 'scripts/content-build.ts', 'prisma/schema.prisma']
 const STAMP = 'build/.sources'
 
 function sourceFingerprint() {

@@ -10,7 +10,7 @@
  *   tsx scripts/start.ts --port 0 --db pglite:/tmp/x   (used by the e2e tests)
  */
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, watch } from 'node:fs'
+import { existsSync, statSync, watch } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { DataDirLockedError, dataDirHolder } from '#app/db-lock.server.ts'
 import { parseDatabaseUrl } from '#app/db-url.server.ts'
@@ -44,8 +44,11 @@ await runCli(async () => {
 	const target = parseDatabaseUrl(process.env.DATABASE_URL)
 	const holder = target.kind === 'pglite' && target.dir ? await dataDirHolder(target.dir) : null
 	if (holder && target.kind === 'pglite') throw new DataDirLockedError(target.dir!, holder === 'unknown' ? null : holder)
+	// The client is generated at `npm ci`; after a `git pull` that changed the schema it is stale, and a build with it
+	// answered 500 on every page that reads a new model. Regenerate first, so that the build bundles the new one.
+	const client = 'app/generated/prisma/client.ts'
+	if (!existsSync(client) || statSync('prisma/schema.prisma').mtimeMs > statSync(client).mtimeMs) run('node', ['scripts/prisma-generate.mjs'])
 	if (!values.dev && !values['skip-build']) buildIfStale()
-	if (!existsSync('app/generated/prisma/client.ts')) run('node', ['scripts/prisma-generate.mjs'])
 	run('npx', ['tsx', 'scripts/db.ts', 'migrate'])
 	run('npx', ['tsx', 'prisma/seed.ts', '--if-empty'])
 	console.log(`Ready in ${((performance.now() - started) / 1000).toFixed(1)} s; starting the server…`)
