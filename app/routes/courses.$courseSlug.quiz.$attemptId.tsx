@@ -76,7 +76,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	)
 	if (problems.length) return json({ result: null, error: t('quiz.tampered'), answers: {}, missing: NONE }, { status: 400 })
 	if (attempt.submittedAt) return redirect(here)
-	if (form.get('intent') === 'save') {
+	if (intent === 'save') {
 		await saveAnswers(attempt.id, answers)
 		return json({ result: null, error: null, answers, missing: NONE })
 	}
