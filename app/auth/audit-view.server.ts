@@ -52,6 +52,8 @@ export const AUDIT_ACTIONS = [
 	'youth.invite.revoke',
 	'youth.join.register',
 	'youth.join.link',
+	'youth.request.approve',
+	'youth.request.reject',
 ] as const
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]

@@ -86,5 +86,7 @@ export async function getMyCourses(userId: string, kind: UserKind, now = new Dat
 			.filter((x) => !required.has(x.card.slug) && x.card.status !== 'completed' && x.summary.audience.some((a) => audiences.includes(a)))
 			.map((x) => x.card),
 		completed: cards.filter((x) => x.card.status === 'completed').map((x) => x.card),
+		// Required courses already done: with none left to do, the pages say "all done", not "nothing assigned".
+		requiredDone: cards.filter((x) => required.has(x.card.slug) && x.card.status === 'completed').length,
 	}
 }

@@ -19,16 +19,16 @@ export const meta: MetaFunction = () => [
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await getUser(request)
-	if (!user) return json({ user: null, home: null, required: null })
+	if (!user) return json({ user: null, home: null, required: null, requiredDone: 0 })
 	const grants = await getGrants(request, user.id)
 	// The same cards as /my-courses (one query, one rule): a learner's first page is what they must do next.
 	const [home, courses] = await Promise.all([getHome(user.id, grants), getMyCourses(user.id, user.kind)])
-	return json({ user: { fullName: user.fullName }, home, required: courses.required })
+	return json({ user: { fullName: user.fullName }, home, required: courses.required, requiredDone: courses.requiredDone })
 }
 
 export default function HomePage() {
-	const { user, home, required } = useLoaderData<typeof loader>()
-	return user && home ? <Dashboard fullName={user.fullName} home={home} required={required ?? []} /> : <Landing />
+	const { user, home, required, requiredDone } = useLoaderData<typeof loader>()
+	return user && home ? <Dashboard fullName={user.fullName} home={home} required={required ?? []} requiredDone={requiredDone} /> : <Landing />
 }
 
 function Landing() {
@@ -62,7 +62,7 @@ function Landing() {
 
 type Home = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>['home']>
 
-function Dashboard({ fullName, home, required }: { fullName: string; home: Home; required: Array<CourseCard> }) {
+function Dashboard({ fullName, home, required, requiredDone }: { fullName: string; home: Home; required: Array<CourseCard>; requiredDone: number }) {
 	const t = useT()
 	const [params] = useSearchParams()
 	return (
@@ -73,7 +73,7 @@ function Dashboard({ fullName, home, required }: { fullName: string; home: Home;
 					{t('activate.done')}
 				</p>
 			) : null}
-			<RequiredCourses cards={required} />
+			<RequiredCourses cards={required} done={requiredDone} />
 			{home.managed.length ? (
 				<Section id="managed-heading" title={t('dash.roles')} className="mb-6">
 					<ul className="grid gap-3 sm:grid-cols-2">
@@ -109,7 +109,7 @@ function Dashboard({ fullName, home, required }: { fullName: string; home: Home;
 }
 
 /** The learner's required courses, most urgent first (as /my-courses sorts them), each with its one next step. */
-function RequiredCourses({ cards }: { cards: Array<CourseCard> }) {
+function RequiredCourses({ cards, done }: { cards: Array<CourseCard>; done: number }) {
 	const t = useT()
 	const date = (iso: string) => formatVnDate(iso)
 	return (
@@ -143,6 +143,10 @@ function RequiredCourses({ cards }: { cards: Array<CourseCard> }) {
 						)
 					})}
 				</ul>
+			) : done ? (
+				<p className="mb-3">
+					{t('dash.requiredAllDone', { count: done })} <Link to="/certificates">{t('dash.certificatesLink')}</Link>
+				</p>
 			) : (
 				<p className="mb-3">{t('dash.noRequired')}</p>
 			)}

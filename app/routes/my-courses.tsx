@@ -16,11 +16,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function MyCoursesPage() {
 	const t = useT()
-	const { required, optional, completed } = useLoaderData<typeof loader>()
+	const { required, optional, completed, requiredDone } = useLoaderData<typeof loader>()
 	return (
 		<>
 			<h1 className="mb-4 text-2xl font-bold">{t('learn.my.title')}</h1>
-			<Section id="required" title={t('learn.my.required')} empty={t('learn.my.noRequired')} cards={required} />
+			<Section id="required" title={t('learn.my.required')} empty={requiredDone ? t('learn.my.requiredAllDone') : t('learn.my.noRequired')} cards={required} />
 			<Section id="optional" title={t('learn.my.optional')} empty={t('learn.my.noOptional')} cards={optional} />
 			<Section id="completed" title={t('learn.my.completed')} empty={t('learn.my.noCompleted')} cards={completed} />
 		</>

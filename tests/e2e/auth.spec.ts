@@ -112,6 +112,17 @@ test('a manager creates an account, and the person activates it with the one-tim
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Xin chào, Vũ Thị Mai')
 })
 
+test('a learner who opens the teachers\' page reads Vietnamese, not catalogue keys', async ({ page }) => {
+	// Open to everyone signed in (an empty list without a teaching grant); its words once came only with the admin
+	// catalogue, so a learner saw 'teach.title' (the walk of issue 18).
+	await login(page, 'hocvien')
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Xin chào, Nguyễn Thị Hương')
+	await page.goto('/teach')
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Lớp học của tôi')
+	await expect(page.getByText('Bạn chưa được giao lớp nào.')).toBeVisible()
+	await expect(page.locator('main')).not.toContainText('teach.')
+})
+
 test('changing the password checks the current one', async ({ page }) => {
 	await login(page, 'giaovien')
 	await page.getByRole('link', { name: 'Tài khoản của tôi' }).click()

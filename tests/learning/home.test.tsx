@@ -11,6 +11,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { writeContentBuild } from '#app/content/build.server.ts'
 import { checkContent } from '#app/content/check.server.ts'
 import { getCourse } from '#app/content/courses.server.ts'
+import { db } from '#app/db.server.ts'
 import { createAssignment } from '#app/learning/assignments.server.ts'
 import { getMyCourses } from '#app/learning/my-courses.server.ts'
 import { completeLesson, startEnrollment } from '#app/learning/progress.server.ts'
@@ -82,4 +83,23 @@ test('a person with nothing required is told so, not that courses will appear la
 	const person = await createUser({ unitId: unit.id })
 	const { screen } = await renderHome(person.id)
 	expect(screen.getByText('Hiện bạn chưa được giao khoá học bắt buộc nào.')).toBeInTheDocument()
+})
+
+test('a learner who has completed every required course is told so, not that nothing was assigned', async () => {
+	// The walk of issue 18: after both required courses, home and /my-courses said "chưa được giao" although both
+	// were assigned and listed under "Đã hoàn thành".
+	const unit = await createUnit('Tỉnh Đã Học Xong')
+	const manager = await createUser({ unitId: unit.id, role: 'MANAGER' })
+	const learner = await createUser({ unitId: unit.id })
+	await createAssignment({ courseSlug: 'mau', dueAt: new Date('2030-01-31T16:59:59Z') }, unit, manager.id, await requestAs(null))
+	const enrollment = (await startEnrollment(learner.id, 'mau'))!
+	await db.enrollment.update({ where: { id: enrollment.id }, data: { status: 'COMPLETED', completedAt: new Date() } })
+
+	const courses = await getMyCourses(learner.id, 'STAFF')
+	expect(courses.required).toEqual([])
+	expect(courses.requiredDone).toBe(1)
+	const { screen } = await renderHome(learner.id)
+	expect(screen.getByText(/Bạn đã hoàn thành tất cả khoá học bắt buộc được giao \(1 khoá\)/)).toBeInTheDocument()
+	expect(screen.getByRole('link', { name: 'Xem chứng nhận của bạn' })).toHaveAttribute('href', '/certificates')
+	expect(screen.queryByText('Hiện bạn chưa được giao khoá học bắt buộc nào.')).toBeNull()
 })

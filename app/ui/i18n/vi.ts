@@ -14,6 +14,11 @@ export const vi = {
 	'nav.audit': 'Nhật ký quản trị',
 	// In every header (lesson documents too, which carry only this core catalogue), for teachers.
 	'nav.classes': 'Lớp học',
+	// /teach is open to everyone signed in (an empty list without a teaching grant): its words must not need the
+	// admin catalogue, which only people holding a role receive (learners saw the keys 'teach.title', 'teach.none').
+	'teach.title': 'Lớp học của tôi',
+	'teach.intro': 'Chọn lớp để in thẻ đăng nhập cho học sinh hoặc bắt đầu buổi học ngoại khoá.',
+	'teach.none': 'Bạn chưa được giao lớp nào.',
 	'nav.language': 'Ngôn ngữ',
 	'nav.switchTo': 'English',
 	'footer.text': 'Văn Minh Số — nền tảng đào tạo theo tinh thần Chỉ thị 30-CT/TW. Dữ liệu mẫu chỉ dùng để trình diễn.',
@@ -39,6 +44,8 @@ export const vi = {
 	'dash.manageUnit': 'Quản lý {unit}',
 	'dash.required': 'Khoá học bắt buộc của bạn',
 	'dash.noRequired': 'Hiện bạn chưa được giao khoá học bắt buộc nào.',
+	'dash.requiredAllDone': 'Bạn đã hoàn thành tất cả khoá học bắt buộc được giao ({count} khoá).',
+	'dash.certificatesLink': 'Xem chứng nhận của bạn',
 	'dash.myCoursesLink': 'Xem tất cả khoá học của tôi',
 	'dash.adminIntro': 'Bạn quản trị toàn bộ cây tổ chức dưới đây.',
 	'dash.trainerIntro': 'Các lớp bạn phụ trách:',
@@ -247,6 +254,7 @@ export const vi = {
 	'learn.my.optional': 'Khoá học tự chọn',
 	'learn.my.completed': 'Đã hoàn thành',
 	'learn.my.noRequired': 'Hiện chưa có khoá học nào được giao cho bạn.',
+	'learn.my.requiredAllDone': 'Bạn đã hoàn thành tất cả khoá học bắt buộc được giao; chúng ở mục «Đã hoàn thành» bên dưới.',
 	'learn.my.noOptional': 'Không có khoá học tự chọn nào khác.',
 	'learn.my.noCompleted': 'Bạn chưa hoàn thành khoá học nào.',
 	'learn.status.not-started': 'Chưa bắt đầu',
