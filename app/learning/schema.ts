@@ -25,11 +25,15 @@ const dueAt = z
 
 const recurrenceMonths = optionalInt(1, 60, 'assign.error.recurrence')
 
+// A new rule due on a day already past would make everyone it reaches overdue at once and due for reminders (the
+// walk of issue 18 created one due 01/01/1999). Editing keeps an old rule's past date, so only creating checks it.
+const futureDueAt = dueAt.refine((date) => date.getTime() >= Date.now(), 'assign.error.duePast')
+
 export const AssignmentSchema = z.object({
 	intent: z.enum(['preview', 'create']),
 	courseSlug: z.string({ error: 'assign.error.course' }).min(1, 'assign.error.course'),
 	audienceTag,
-	dueAt,
+	dueAt: futureDueAt,
 	recurrenceMonths,
 })
 

@@ -104,4 +104,10 @@ test('the preview needs no due date; creating keeps the values and says what was
 	expect(refused.status).toBe(400)
 	expect(JSON.stringify(await refused.json())).toContain('Khoá học này không dành cho đối tượng của đơn vị')
 	expect(await db.assignment.count({ where: { orgUnitId: dept.id } })).toBe(1)
+
+	// A due date already past (the walk of issue 18 created one due 01/01/1999): refused with its reason, nothing made.
+	const past = await post(manager.id, dept.id, { intent: 'create', courseSlug: 'mau', dueAt: '1999-01-01' })
+	expect(past.status).toBe(400)
+	expect(JSON.stringify(await past.json())).toContain('assign.error.duePast')
+	expect(await db.assignment.count({ where: { orgUnitId: dept.id } })).toBe(1)
 })

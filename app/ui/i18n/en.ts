@@ -336,6 +336,7 @@ export const en: Record<MessageKey, string> = {
 	'assign.error.form': 'The assignment form could not be read; nothing changed. Please reload the page and try again.',
 	'assign.error.tag': 'This group is not valid.',
 	'assign.error.due': 'Please enter a valid due date.',
+	'assign.error.duePast': 'That due date has passed: choose today or a later day.',
 	'assign.error.recurrence': 'The repeat period must be 1 to 60 months.',
 	'assign.edit': 'Edit the assignment',
 	'assign.editHint': 'The course and the unit cannot be changed; to change them, close this assignment and create a new one.',

@@ -46,6 +46,7 @@ export const viAdmin = {
 	'assign.error.form': 'Biểu mẫu giao khoá học không đọc được; chưa có gì thay đổi. Vui lòng tải lại trang rồi thử lại.',
 	'assign.error.tag': 'Nhóm đối tượng không hợp lệ.',
 	'assign.error.due': 'Vui lòng nhập hạn hoàn thành hợp lệ (ngày/tháng/năm).',
+	'assign.error.duePast': 'Hạn hoàn thành đã qua: hãy chọn hôm nay hoặc một ngày sau hôm nay.',
 	'assign.error.recurrence': 'Chu kỳ lặp lại phải là số tháng từ 1 đến 60.',
 	'assign.edit': 'Sửa việc giao khoá học',
 	'assign.editHint': 'Khoá học và đơn vị được giao không đổi được; muốn đổi, hãy đóng việc giao này rồi giao mới.',
