@@ -23,6 +23,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		session: { id: event.id, title: event.courseTitle, className: event.orgUnit.name, classId: event.orgUnit.id, closed: !!event.closedAt },
 		driver: canDrive(event, user.id),
 		trainerName: event.trainerName,
+		// How far the class got: «Hoàn thành» records the whole course, so a session stopped early says so.
+		progress: { step: Math.min(event.step + 1, event.steps.length), steps: event.steps.length },
 		people: await closeChecklist(event),
 	})
 }
@@ -43,7 +45,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function CloseSessionPage() {
 	const t = useT()
-	const { session, driver, trainerName, people } = useLoaderData<typeof loader>()
+	const { session, driver, trainerName, progress, people } = useLoaderData<typeof loader>()
 	const data = useActionData<typeof action>()
 	const closed = session.closed || !!data?.done
 	return (
@@ -77,6 +79,11 @@ export default function CloseSessionPage() {
 				</p>
 			) : null}
 			<p className="mb-4 max-w-2xl">{t('session.close.intro')}</p>
+			{!closed && progress.step < progress.steps ? (
+				<p role="status" className="alert alert-warning mb-4 max-w-2xl">
+					{t('session.close.notAtEnd', progress)}
+				</p>
+			) : null}
 			<Form method="post">
 				<DataTable wrapperClassName="mb-4 overflow-x-auto" columns={[t('org.col.name'), t('session.col.joined'), t('session.close.present'), t('session.close.completed')]}>
 					{people.map((p) => (

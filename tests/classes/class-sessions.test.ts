@@ -11,6 +11,7 @@ import { sessionSteps } from '#app/classes/steps.server.ts'
 import { writeContentBuild } from '#app/content/build.server.ts'
 import { checkContent } from '#app/content/check.server.ts'
 import { db } from '#app/db.server.ts'
+import * as closePage from '#app/routes/teach.session.$sessionId_.close.tsx'
 import * as projector from '#app/routes/teach.session.$sessionId_.projector.tsx'
 import { loader as followState } from '#app/routes/join.$code_.state.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
@@ -115,7 +116,17 @@ test('a whole class session: code, wrong class, following, answering, driving, c
 	expect(response.status).toBe(403)
 	expect((await db.trainingEvent.findUniqueOrThrow({ where: { id: event.id } })).step).toBe(1)
 
+	// Closing before the end says how far the class got: «Hoàn thành» records the whole course (the walk of issue 18
+	// certified four pupils for a course their session left at part 5 of 21).
+	const closeProgress = async () => {
+		const req = await requestAs(teacher.id, `http://localhost/teach/session/${event.id}/close`)
+		const res = (await closePage.loader({ request: req, params: { sessionId: event.id }, context: {} })) as Response
+		return ((await res.json()) as { progress: { step: number; steps: number } }).progress
+	}
+	expect(await closeProgress()).toEqual({ step: 2, steps: steps.length })
+
 	await moveToStep((await getClassSession([a.path], event.id))!, teacher.id, 99)
+	expect(await closeProgress()).toEqual({ step: steps.length, steps: steps.length })
 	const atEnd = (await getClassSession([a.path], event.id))!
 	expect(atEnd.step).toBe(steps.length - 1)
 	const checklist = await closeChecklist(atEnd)
