@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { formatIsoDay, vnDay } from '#app/ui/dates.ts'
 import { SelectField } from '#app/ui/fields.tsx'
-import { Field, FormErrors } from '#app/ui/form.tsx'
+import { Field, FormErrors, Notice } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
@@ -74,11 +74,7 @@ export default function InvitesPage() {
 					{t('youth.requests.manage', { count: pending })}
 				</Link>
 			</p>
-			{data?.notice ? (
-				<p role="status" className="alert alert-success mb-4">
-					{data.notice}
-				</p>
-			) : null}
+			<Notice>{data?.notice}</Notice>
 			{units.length ? (
 				<Section id="new-invite-heading" title={t('youth.invite.new')} className="mb-8">
 					<Form method="post" {...getFormProps(form)} className="card max-w-xl">

@@ -12,6 +12,8 @@ import { tagLabel } from '#app/ui/labels.ts'
 import { formatVnDate, vnToday } from '#app/ui/dates.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
+import { Notice } from '#app/ui/form.tsx'
+import { InputField } from '#app/ui/fields.tsx'
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => data?.member.user.fullName ?? t('members.title'))
 
@@ -97,11 +99,7 @@ export default function MemberPage() {
 				{' · '}
 				{t(`status.${member.user.status}`)}
 			</p>
-			{data?.notice ? (
-				<p role="status" className="alert alert-success mb-4">
-					{data.notice}
-				</p>
-			) : null}
+			<Notice>{data?.notice}</Notice>
 			{errors[''] ? (
 				<div role="alert" className="alert alert-error mb-4">
 					{errors['']!.map((e) => (
@@ -169,12 +167,7 @@ export default function MemberPage() {
 								</select>
 								{fieldError('toUnitId')}
 							</div>
-							<div className="mb-4">
-								<label htmlFor="move-at" className="label">
-									{t('roster.effectiveAt')}
-								</label>
-								<input id="move-at" name="at" type="date" defaultValue={today} className="field" />
-							</div>
+							<InputField id="move-at" label={t('roster.effectiveAt')} name="at" type="date" defaultValue={today} className="mb-4" />
 							<button type="submit" className="btn btn-secondary">
 								{t('members.moveSubmit')}
 							</button>
@@ -183,12 +176,7 @@ export default function MemberPage() {
 							<h2 className="mb-3 text-xl font-semibold">{t('members.end')}</h2>
 							<p className="mb-3 text-sm">{t('members.endHint')}</p>
 							<input type="hidden" name="intent" value="end" />
-							<div className="mb-4">
-								<label htmlFor="end-at" className="label">
-									{t('members.endAt')}
-								</label>
-								<input id="end-at" name="at" type="date" defaultValue={today} className="field" />
-							</div>
+							<InputField id="end-at" label={t('members.endAt')} name="at" type="date" defaultValue={today} className="mb-4" />
 							<button type="submit" className="btn btn-secondary">
 								{t('members.endSubmit')}
 							</button>

@@ -13,6 +13,7 @@ import { DataTable } from '#app/ui/table.tsx'
 import { YOUTH_ROLES } from '#app/youth/invites.server.ts'
 import { decideRequests, listDecidedRequests, listPendingRequests } from '#app/youth/requests.server.ts'
 import { DecideSchema } from '#app/youth/schema.ts'
+import { Notice } from '#app/ui/form.tsx'
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('title.requests'))
 
@@ -62,11 +63,7 @@ export default function JoinRequestsPage() {
 			/>
 			<h1 className="mb-2 text-2xl font-bold">{t('youth.requests.title')}</h1>
 			<p className="mb-4">{t('youth.requests.intro')}</p>
-			{data?.notice ? (
-				<p role="status" className="alert alert-success mb-4">
-					{data.notice}
-				</p>
-			) : null}
+			<Notice>{data?.notice}</Notice>
 			{errors.length ? (
 				<div role="alert" className="alert alert-error mb-4">
 					{errors.map((e) => (

@@ -12,7 +12,7 @@ import { formatImportMessage } from '#app/org/import-messages.ts'
 import { AttendanceSchema, AttendanceUploadSchema } from '#app/org/schema.ts'
 import { attendanceSheet, getEvent, readAttendanceFile, recordAttendance } from '#app/org/training.server.ts'
 import { formatVnDateTime } from '#app/ui/dates.ts'
-import { FormErrors, replyErrors } from '#app/ui/form.tsx'
+import { FormErrors, Notice, replyErrors } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
@@ -89,11 +89,7 @@ export default function TrainingEventPage() {
 				{event.location ? ` · ${event.location}` : null}
 			</p>
 			<p className="mb-4 max-w-2xl">{event.attendanceOnly ? t('training.rule.attendance') : t('training.rule.quiz')}</p>
-			{data?.notice ? (
-				<p role="status" className="alert alert-success mb-4">
-					{data.notice}
-				</p>
-			) : null}
+			<Notice>{data?.notice}</Notice>
 			{data?.errors?.length ? (
 				<div role="alert" className="alert alert-error mb-4">
 					<p className="font-semibold">{t('training.fileErrors')}</p>

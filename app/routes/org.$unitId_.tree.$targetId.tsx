@@ -14,6 +14,7 @@ import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 import { grassrootsTypes, setGrassrootsType } from '#app/youth/profile.server.ts'
 import { GRASSROOTS_TYPES } from '#app/youth/schema.ts'
+import { Notice } from '#app/ui/form.tsx'
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => data?.target.name ?? t('org.col.unit'))
 
@@ -112,11 +113,7 @@ export default function UnitEditPage() {
 				{t('org.col.code')}: {target.code} · {t(`kind.${target.kind}`)}
 				{target.closedFrom ? ` · ${t('tree.closingOn', { date: formatIsoDay(target.closedFrom) })}` : null}
 			</p>
-			{data?.notice ? (
-				<p role="status" className="alert alert-success mb-4">
-					{data.notice}
-				</p>
-			) : null}
+			<Notice>{data?.notice}</Notice>
 			{Object.entries(errors).length ? (
 				<div role="alert" className="alert alert-error mb-4">
 					{Object.values(errors)

@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remi
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { UnitCreateFormSchema } from '#app/org/schema.ts'
 import { canAdminister, childKinds, createUnit, getTree, isInSubtree } from '#app/org/tree.server.ts'
-import { Field, FormErrors } from '#app/ui/form.tsx'
+import { Field, FormErrors, Notice } from '#app/ui/form.tsx'
 import { langFromRequest, useErrorText, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
@@ -86,11 +86,7 @@ export default function TreePage() {
 				</Link>
 				<Link to={params.get('closed') === '1' ? '?' : '?closed=1'}>{params.get('closed') === '1' ? t('tree.hideClosed') : t('tree.showClosed')}</Link>
 			</p>
-			{data?.notice ? (
-				<p role="status" className="alert alert-success mb-4">
-					{data.notice}
-				</p>
-			) : null}
+			<Notice>{data?.notice}</Notice>
 			<DataTable
 				wrapperClassName="mb-8 overflow-x-auto"
 				columns={[

@@ -58,6 +58,16 @@ export function FieldErrors({ id, errors }: { id: string; errors?: Array<string>
 	)
 }
 
+/** What an action did, said once in a status line (read out by screen readers); nothing when there is nothing to say. */
+export function Notice({ children, className = 'mb-4' }: { children: ReactNode; className?: string }) {
+	if (children === null || children === undefined || children === false || children === '') return null
+	return (
+		<p role="status" className={`alert alert-success ${className}`}>
+			{children}
+		</p>
+	)
+}
+
 export function FormErrors({ id, errors }: { id: string; errors?: Array<string> }) {
 	const errorText = useErrorText()
 	if (!errors?.length) return null
