@@ -145,9 +145,10 @@ export function createDatabase(url: string, options: { pglite?: PGlite; poolSize
 		// Reads retried once on a connection the server ended (db-retry.server.ts, issue 17 item 6). `pool`: one made by
 		// the caller (the read replica's router, db-replica.server.ts), used as it is.
 		const pool = options.pool ?? retryReadsOnce(new pg.Pool(pgConfig(url, options.poolSize)))
-		// An idle connection that the server ends (restart, pg_terminate_backend) is dropped from the pool; without a
-		// listener its error event would end the process.
-		pool.on('error', (error) => console.error(`PostgreSQL: idle connection lost (${error.message})`))
+		// An idle connection that the server ends (restart, pg_terminate_backend, DROP DATABASE … WITH (FORCE)) is
+		// dropped from the pool; without a listener its error event would end the process. A warning, not an error:
+		// no request failed, the pool opens another connection when one is needed.
+		pool.on('error', (error) => console.warn(`PostgreSQL: idle connection lost (${error.message})`))
 		const query: SqlQuery = async <Row>(statement: { name: string; text: string }, values: ReadonlyArray<unknown>) =>
 			(await pool.query({ name: statement.name, text: statement.text, values: [...values] })).rows as Array<Row>
 		return { adapter: new PrismaPg(pool), query, raw: { kind: 'postgres' as const, pool } }

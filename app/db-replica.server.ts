@@ -164,7 +164,8 @@ function openReplica(primary: PrismaClient): Replica | null {
 	// A replica that does not answer must not hold a report up for long: the read then goes to the primary.
 	const config = { ...pgConfig(env.REPLICA_DATABASE_URL, env.DB_POOL_SIZE), connectionTimeoutMillis: 2_000 }
 	const replicaPool = retryReadsOnce(new pg.Pool(config))
-	replicaPool.on('error', (error) => console.error(`Read replica: idle connection lost (${error.message})`))
+	// A warning, as for the primary's pool (db-adapters.server.ts): no request failed.
+	replicaPool.on('error', (error) => console.warn(`Read replica: idle connection lost (${error.message})`))
 	const replica: Replica = {
 		reader: undefined as unknown as PrismaClient,
 		replicaPool,

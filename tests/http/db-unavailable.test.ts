@@ -289,8 +289,6 @@ test('anything else is still a 500 (the 503 is only for a lost connection)', asy
 const onPostgres = !!process.env.TEST_DATABASE_URL
 
 async function admin() {
-	// The pool logs each idle connection that the termination ended.
-	allowConsoleError('idle connection lost')
 	const client = new pg.Client(pgConfig(testDb.url!))
 	await client.connect()
 	return client

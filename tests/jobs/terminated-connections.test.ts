@@ -7,7 +7,6 @@ import { pgConfig } from '#app/db-adapters.server.ts'
 import { databaseWatch, isReadOnlyStatement, retryReadsOnce, watchDatabase } from '#app/db-retry.server.ts'
 import { db } from '#app/db.server.ts'
 import { createUnit } from '#tests/factories/org.ts'
-import { allowConsoleError } from '#tests/setup/console.ts'
 import { createTestDb, type TestDb } from '#tests/setup/db.ts'
 
 let testDb: TestDb
@@ -26,7 +25,6 @@ test('only plain reads are retried', () => {
 })
 
 test.skipIf(!process.env.TEST_DATABASE_URL)('reads during backend terminations: none fails', async () => {
-	allowConsoleError('idle connection lost')
 	const unit = await createUnit('Sở Mất Kết Nối')
 	const admin = new pg.Client(pgConfig(testDb.url!))
 	await admin.connect()
@@ -83,7 +81,6 @@ test('a read saved by its retry is not a lost connection; a write that failed is
 })
 
 test.skipIf(!process.env.TEST_DATABASE_URL)('a write whose backend is terminated while it waits: noted as lost, the row unchanged', async () => {
-	allowConsoleError('idle connection lost')
 	const unit = await createUnit('Sở Ghi Dở')
 	const [holder, killer] = [new pg.Client(pgConfig(testDb.url!)), new pg.Client(pgConfig(testDb.url!))]
 	await holder.connect()
