@@ -454,7 +454,7 @@ async function main() {
 			think: { type: 'string', default: '1000-3000' },
 			mails: { type: 'string', default: '300' },
 			pg: { type: 'string', default: 'postgresql://postgres@127.0.0.1:5432' },
-			database: { type: 'string', default: 'h8_cluster' },
+			database: { type: 'string', default: 'vms_bench_cluster' },
 			'max-lag': { type: 'string', default: '5000' },
 			'no-replica': { type: 'boolean', default: false },
 			'skip-build': { type: 'boolean', default: false },

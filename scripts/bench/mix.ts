@@ -11,7 +11,7 @@
  *   npm run bench:mix -- --steps 300,500 --seconds 30 --skip-build
  *   npm run bench:mix -- --all-steps --keep-db
  *
- * The database `h8_mix` (--database) is made afresh and dropped at the end. Never in CI (it runs for minutes).
+ * The database `vms_bench_mix` (--database) is made afresh and dropped at the end. Never in CI (it runs for minutes).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
@@ -47,7 +47,7 @@ const { values } = parseArgs({
 		warmup: { type: 'string', default: '10' },
 		think: { type: 'string', default: '1000-3000' },
 		pg: { type: 'string', default: 'postgresql://postgres@127.0.0.1:5432' },
-		database: { type: 'string', default: 'h8_mix' },
+		database: { type: 'string', default: 'vms_bench_mix' },
 		'pool-size': { type: 'string' },
 		'all-steps': { type: 'boolean', default: false },
 		'skip-build': { type: 'boolean', default: false },

@@ -4,10 +4,10 @@ import { expect, test } from 'vitest'
 import { allowConsoleError, takeUnexpectedConsoleErrors } from '#tests/setup/console.ts'
 
 test('an unexpected console.error is recorded against the test', () => {
-	console.error('h7 trap check: nobody expected this', new Error('stray'))
+	console.error('trap check: nobody expected this', new Error('stray'))
 	const recorded = takeUnexpectedConsoleErrors()
 	expect(recorded).toHaveLength(1)
-	expect(recorded[0]).toMatch(/^h7 trap check: nobody expected this Error: stray/)
+	expect(recorded[0]).toMatch(/^trap check: nobody expected this Error: stray/)
 })
 
 test('an allowed console.error is kept quiet and handed back; another one is still caught', () => {
