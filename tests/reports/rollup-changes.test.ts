@@ -1,6 +1,6 @@
 // Issue 18 item 7: after a write that changes a unit's figures, the next view of that unit (and of its ancestors)
 // shows them, or says that newer changes are not in them yet. Decision 024.
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { db } from '#app/db.server.ts'
 import {
 	getChildRows,
@@ -11,13 +11,9 @@ import {
 } from '#app/reports/completion.server.ts'
 import { assign, certify, createCourse, enroll, join } from '#tests/factories/learning.ts'
 import { createUnit, createUser } from '#tests/factories/org.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(() => testDb.close())
+useTestDb()
 
 const changes = async () => db.completionChange.count()
 
