@@ -3,7 +3,7 @@
 // for one page of events at a time (a handful of queries, whatever the page size).
 import { z } from 'zod'
 import { getCourse } from '#app/content/courses.server.ts'
-import { db } from '#app/db.server.ts'
+import { checkRows, db } from '#app/db.server.ts'
 import { compareVi, foldVi, normalizeName } from '#app/ui/collation.ts'
 import { type MessageKey, type Translate } from '#app/ui/i18n.ts'
 import { type AuditQuery, type AuditRow } from './audit.server.ts'
@@ -295,11 +295,14 @@ export async function readAuditFilters(url: URL, grants: ReadonlyArray<Grant>) {
 }
 
 /** People whose name or username contains the text, accents and case as typed or not (at most 200). */
+const ACTOR = z.object({ id: z.string(), fullName: z.string(), username: z.string().nullable() })
+
 async function findActors(text: string) {
 	const folded = foldVi(normalizeName(text))
-	const rows = await db.$queryRaw<Array<{ id: string; fullName: string; username: string | null }>>`
+	const found = await db.$queryRaw<Array<unknown>>`
 		SELECT u.id, u."fullName", u.username FROM "User" u
 		WHERE u.id IN (SELECT DISTINCT "actorId" FROM "AuditEvent" WHERE "actorId" IS NOT NULL)`
+	const rows = checkRows('audit-actors', ACTOR, found)
 	return rows.filter((r) => foldVi(r.fullName).includes(folded) || (r.username ?? '').toLowerCase().includes(folded)).slice(0, 200).map((r) => r.id)
 }
 

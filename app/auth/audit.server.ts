@@ -1,6 +1,7 @@
 // One way to record administrative writes. Pass the transaction client so that the audit row commits or rolls
 // back with the change it describes.
-import { db, pgArray, Prisma } from '#app/db.server.ts'
+import { z } from 'zod'
+import { checkRows, db, pgArray, Prisma } from '#app/db.server.ts'
 import { type Grant, wholeTreeAdmin } from './permissions.ts'
 import { clientIp } from './rate-limit.server.ts'
 
@@ -57,6 +58,19 @@ function targetWithin(paths: string, otherwise: boolean) {
 		END`
 }
 
+const AUDIT_ROW: z.ZodType<AuditRow & { total: number }> = z.object({
+	id: z.string(),
+	actorId: z.string().nullable(),
+	action: z.string(),
+	targetType: z.string(),
+	targetId: z.string().nullable(),
+	orgUnitId: z.number().int().nullable(),
+	ip: z.string().nullable(),
+	at: z.date(),
+	details: z.custom<Prisma.JsonValue>((v) => v !== undefined),
+	total: z.number().int(),
+})
+
 /**
  * The events a viewer may read: visibility follows what the event is about, never "no unit, so everyone". An event
  * tied to a unit is visible inside that unit's subtrees of the viewer's grants; a certificate's event follows the
@@ -75,11 +89,12 @@ export async function listAuditEvents(grants: ReadonlyArray<Grant>, query: numbe
 		q.from ? Prisma.sql`AND e.at >= ${q.from}` : Prisma.empty,
 		q.to ? Prisma.sql`AND e.at < ${q.to}` : Prisma.empty,
 	]
-	return db.$queryRaw<Array<AuditRow & { total: number }>>`
+	const rows = await db.$queryRaw<Array<unknown>>`
 		SELECT e.id, e."actorId", e.action, e."targetType", e."targetId", e."orgUnitId", e.ip, e.at, e.details, (count(*) OVER ())::int AS total
 		FROM "AuditEvent" e
 		WHERE ${targetWithin(paths, wholeTree)}
 		${Prisma.join(filters, ' ')}
 		ORDER BY e.at DESC, e.id DESC
 		LIMIT ${q.take ?? 200} OFFSET ${q.skip ?? 0}`
+	return checkRows('audit-events', AUDIT_ROW, rows)
 }

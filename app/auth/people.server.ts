@@ -9,7 +9,9 @@
 // - A membership inside the scope may be ended or moved only when the person holds no grant at or above the actor's
 //   own; ending it disables the account only when the account itself may be touched; nobody ends their own last
 //   membership (that would lock themselves out).
-import { db, pgArray, type Prisma } from '#app/db.server.ts'
+import { z } from 'zod'
+import { checkRows, db, pgArray, type Prisma } from '#app/db.server.ts'
+import { Role as ROLE } from '#app/db-enums.ts'
 import { type Role } from '#app/db-types.ts'
 import { type Grant, grantCovers } from './permissions.ts'
 
@@ -83,28 +85,34 @@ export function membershipRefusal(actor: Actor, person: PersonFacts, membershipI
 
 type Client = Pick<Prisma.TransactionClient, '$queryRaw'>
 
+// Checked at run time: these rows decide who may act on whom, where a renamed column must fail, not read as undefined.
+const USER_ID = z.object({ id: z.string() })
+const MEMBERSHIP = z.object({ id: z.string(), userId: z.string(), orgUnitId: z.number().int(), path: z.string() })
+const GRANT = z.object({ userId: z.string(), role: z.enum(ROLE), path: z.string() })
+const WAITING = z.object({ userId: z.string() })
+
 /** Facts about the given people, read in three set-based statements whatever their number. */
 export async function personFacts(userIds: ReadonlyArray<string>, at = new Date(), client: Client = db): Promise<Map<string, PersonFacts>> {
 	const ids = [...new Set(userIds)]
 	const facts = new Map<string, PersonFacts>()
 	if (ids.length === 0) return facts
 	const list = pgArray(ids)
-	const users = await client.$queryRaw<Array<{ id: string }>>`SELECT id FROM "User" WHERE id = ANY(${list}::text[])`
+	const users = checkRows('person-users', USER_ID, await client.$queryRaw<Array<unknown>>`SELECT id FROM "User" WHERE id = ANY(${list}::text[])`)
 	for (const u of users) facts.set(u.id, { userId: u.id, memberships: [], grants: [], awaitingApproval: false })
-	const memberships = await client.$queryRaw<Array<{ id: string; userId: string; orgUnitId: number; path: string }>>`
+	const memberships = await client.$queryRaw<Array<unknown>>`
 		SELECT m.id, m."userId", m."orgUnitId", o.path FROM "Membership" m JOIN "OrgUnit" o ON o.id = m."orgUnitId"
 		WHERE m."userId" = ANY(${list}::text[]) AND (m."validTo" IS NULL OR m."validTo" > ${at})`
-	for (const m of memberships) facts.get(m.userId)?.memberships.push({ id: m.id, orgUnitId: m.orgUnitId, path: m.path })
-	const grants = await client.$queryRaw<Array<{ userId: string; role: Role; path: string }>>`
+	for (const m of checkRows('person-memberships', MEMBERSHIP, memberships)) facts.get(m.userId)?.memberships.push({ id: m.id, orgUnitId: m.orgUnitId, path: m.path })
+	const grants = await client.$queryRaw<Array<unknown>>`
 		SELECT g."userId", g.role::text AS role, o.path FROM "RoleGrant" g JOIN "OrgUnit" o ON o.id = g."orgUnitId"
 		WHERE g."userId" = ANY(${list}::text[])`
-	for (const g of grants) facts.get(g.userId)?.grants.push({ role: g.role, path: g.path })
+	for (const g of checkRows('person-grants', GRANT, grants)) facts.get(g.userId)?.grants.push({ role: g.role, path: g.path })
 	// A registrant is admitted by an approved request (or was a member before): until then nobody else may admit them.
-	const waiting = await client.$queryRaw<Array<{ userId: string }>>`
+	const waiting = await client.$queryRaw<Array<unknown>>`
 		SELECT DISTINCT r."userId" FROM "JoinRequest" r JOIN "User" u ON u.id = r."userId"
 		WHERE r."userId" = ANY(${list}::text[]) AND u.status = 'PENDING' AND r.status IN ('PENDING', 'REJECTED')
 			AND NOT EXISTS (SELECT 1 FROM "JoinRequest" a WHERE a."userId" = r."userId" AND a.status = 'APPROVED')`
-	for (const w of waiting) {
+	for (const w of checkRows('person-waiting', WAITING, waiting)) {
 		const f = facts.get(w.userId)
 		if (f) f.awaitingApproval = true
 	}

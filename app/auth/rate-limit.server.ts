@@ -1,21 +1,24 @@
 // Fixed-window counters in the RateLimit table, so that every app process behind a load balancer shares them.
-import { db, runSql } from '#app/db.server.ts'
+import { z } from 'zod'
+import { checkRows, db, runSql } from '#app/db.server.ts'
 import { RATE_LIMIT_PEEK } from './rate-limit.sql.ts'
 
 export type Limit = { key: string; max: number; windowSeconds: number }
 
 export type LimitState = { blocked: boolean; count: number; retryAfterSeconds: number }
 
+const COUNTER = z.object({ count: z.number().int(), resetAt: z.date() })
+
 /** Counts one event against the limit and reports whether the caller is now over it. */
 export async function hit(limit: Limit): Promise<LimitState> {
-	const rows = await db.$queryRaw<Array<{ count: number; resetAt: Date }>>`
+	const rows = await db.$queryRaw<Array<unknown>>`
 		INSERT INTO "RateLimit" ("key", "count", "resetAt")
 		VALUES (${limit.key}, 1, now() + make_interval(secs => ${limit.windowSeconds}))
 		ON CONFLICT ("key") DO UPDATE SET
 			"count" = CASE WHEN "RateLimit"."resetAt" <= now() THEN 1 ELSE "RateLimit"."count" + 1 END,
 			"resetAt" = CASE WHEN "RateLimit"."resetAt" <= now() THEN EXCLUDED."resetAt" ELSE "RateLimit"."resetAt" END
 		RETURNING "count", "resetAt"`
-	return toState(limit, rows[0])
+	return toState(limit, checkRows('rate-limit-hit', COUNTER, rows)[0])
 }
 
 /**
