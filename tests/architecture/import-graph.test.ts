@@ -8,7 +8,7 @@ import { dirname, join, normalize, relative } from 'node:path'
 import { describe, expect, test } from 'vitest'
 
 /** Lowest first: a file may import its own feature and the ones listed before it, never one listed after it. */
-export const LAYERS = ['app', 'ui', 'content', 'jobs', 'outbox', 'auth', 'youth', 'certificates', 'learning', 'org', 'classes', 'reports'] as const
+export const LAYERS = ['app', 'ui', 'content', 'jobs', 'outbox', 'auth', 'youth', 'certificates', 'learning', 'integrity', 'org', 'classes', 'reports'] as const
 
 /**
  * What one feature may import from another. Routes and the other composition roots below may import any file of
@@ -35,6 +35,8 @@ export const PUBLIC: Record<(typeof LAYERS)[number], ReadonlyArray<string> | '*'
 	youth: ['profile.server.ts', 'schema.ts'],
 	certificates: ['issue.server.ts', 'issuers.server.ts', 'keys.server.ts', 'validity.ts'],
 	learning: ['completion.server.ts', 'versions.server.ts'],
+	// Issue 22 (being built): list here the files org, classes and reports may use, e.g. the review counts.
+	integrity: [],
 	org: ['import-jobs.server.ts', 'import-messages.ts', 'roster-import.server.ts', 'roster-rows.server.ts', 'spreadsheet.server.ts', 'unit-history.server.ts', 'units.server.ts'],
 	classes: [],
 	reports: [],
