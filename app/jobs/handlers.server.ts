@@ -4,7 +4,7 @@
 import { validateStudentJob, runStudentJob } from '#app/classes/student-import.server.ts'
 import { getEnv } from '#app/env.server.ts'
 import { runImportJob, validateImportJob } from '#app/org/import-jobs.server.ts'
-import { deliverMail } from '#app/outbox/mail.server.ts'
+import { deliverMail, OUTBOX_JOB_EXPIRE_SECONDS } from '#app/outbox/mail.server.ts'
 import { refreshCompletionRollup, ROLLUP_JOB, ROLLUP_MAX_AGE_MS } from '#app/reports/completion.server.ts'
 import { queueWeeklySummaries } from '#app/reports/reminders.server.ts'
 import { lastEndedPeriod, takeMonthSnapshot } from '#app/reports/snapshots.server.ts'
@@ -40,7 +40,8 @@ defineJob({
 	name: 'outbox.deliver',
 	policy: 'stately',
 	cron: '* * * * *',
-	expireInSeconds: 15 * 60,
+	// Short: one delivery runs at a time, so a run lost with its node blocks the next ones until it expires.
+	expireInSeconds: OUTBOX_JOB_EXPIRE_SECONDS,
 	run: async () => {
 		const result = await deliverMail()
 		// Failed mails are retried by the next runs after their backoff (deliverMail); the job itself succeeded.

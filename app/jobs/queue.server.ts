@@ -31,6 +31,11 @@ export function defineJob<Data extends object>(definition: JobDefinition<Data>) 
 	return definition
 }
 
+/** A job's definition as registered (tests of a job's settings). */
+export function jobDefinition(name: string): JobDefinition<object> | undefined {
+	return definitions.get(name)
+}
+
 type Queue = { boss: PgBoss; workers: Map<string, string>; client: PrismaClient; stop: Array<() => void> }
 
 // On globalThis: server.ts and the Remix build each bundle this module; both must find the same running queue.

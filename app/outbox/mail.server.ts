@@ -9,9 +9,19 @@ import { getEnv } from '#app/env.server.ts'
 
 /** A mail is tried at most this many times; app/jobs/retention.server.ts later deletes those that never went. */
 export const MAIL_MAX_ATTEMPTS = 5
-/** After a failed attempt the mail waits 5, 10, 20, 40 minutes; a claimed mail is not picked again for 10 minutes. */
+/** After a failed attempt the mail waits 5, 10, 20, 40 minutes; a claimed mail is not picked again for 5 minutes. */
 const BACKOFF_MS = 5 * 60_000
-const CLAIM_MS = 10 * 60_000
+const CLAIM_MS = 5 * 60_000
+// nodemailer's own defaults (2 minutes to connect, 10 minutes of a silent socket) would let one mail outlive its run.
+const SMTP_TIMEOUTS = { connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 60_000 }
+/**
+ * A run stops claiming mails after this long; the rest wait for the next minute's run. With the SMTP timeouts above a
+ * run ends within DELIVERY_BUDGET_MS + 100 s, inside OUTBOX_JOB_EXPIRE_SECONDS: the queue runs one delivery at a time,
+ * and a node killed in the middle of one held it for 15 minutes when the job was allowed that long (issue 21).
+ * Now it holds the queue at most OUTBOX_JOB_EXPIRE_SECONDS and the one mail it was sending CLAIM_MS.
+ */
+export const DELIVERY_BUDGET_MS = 60_000
+export const OUTBOX_JOB_EXPIRE_SECONDS = 3 * 60
 
 /** `kind` says what the mail is ("reminder:<course id or all>"), `period` when it is for (a day, an ISO week). */
 export type QueuedMail = { to: string; subject: string; text: string; html?: string; kind: string; period: string }
@@ -39,17 +49,24 @@ export function latestMails(limit = 200) {
  * MAIL_MAX_ATTEMPTS. A process killed between sending and marking sent sends that mail again after CLAIM_MS:
  * delivery is at least once (SMTP has no way to ask whether a mail arrived).
  */
-export async function deliverMail({ limit = 500, now = new Date() } = {}) {
+export async function deliverMail({ limit = 500, now = new Date(), budgetMs = DELIVERY_BUDGET_MS } = {}) {
+	const started = Date.now()
 	const url = getEnv().SMTP_URL
 	const due = { sentAt: null, attempts: { lt: MAIL_MAX_ATTEMPTS }, OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }] }
 	const waiting = await db.outboxMail.count({ where: { sentAt: null, attempts: { lt: MAIL_MAX_ATTEMPTS } } })
-	if (!url) return { configured: false, waiting, sent: 0, failed: 0 }
+	if (!url) return { configured: false, waiting, sent: 0, failed: 0, stoppedEarly: false }
 	const from = getEnv().SMTP_FROM ?? 'Văn Minh Số <no-reply@localhost>'
-	const transport = nodemailer.createTransport(url)
+	const transport = nodemailer.createTransport({ url, ...SMTP_TIMEOUTS })
 	const mails = await db.outboxMail.findMany({ where: due, orderBy: { createdAt: 'asc' }, take: limit })
 	let sent = 0
 	let failed = 0
+	let stoppedEarly = false
 	for (const mail of mails) {
+		// Every run sends at least one mail, however slow the database was before it.
+		if (sent + failed > 0 && Date.now() - started > budgetMs) {
+			stoppedEarly = true
+			break
+		}
 		const claimed = await db.outboxMail.updateMany({
 			where: { id: mail.id, sentAt: null, attempts: mail.attempts },
 			data: { attempts: mail.attempts + 1, nextAttemptAt: new Date(Date.now() + CLAIM_MS) },
@@ -68,5 +85,5 @@ export async function deliverMail({ limit = 500, now = new Date() } = {}) {
 		}
 	}
 	transport.close()
-	return { configured: true, waiting, sent, failed }
+	return { configured: true, waiting, sent, failed, stoppedEarly }
 }
