@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { activateAccount, generateCode, issueActivationCode, normalizeCode } from '#app/auth/activation.server.ts'
 import { authenticate } from '#app/auth/login.server.ts'
 import { db } from '#app/db.server.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 import { createUser } from '#tests/factories/org.ts'
 
-let testDb: TestDb
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(() => testDb.close())
+useTestDb()
 
 test('codes avoid look-alike characters and are accepted however they are typed', () => {
 	const code = generateCode()

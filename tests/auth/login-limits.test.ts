@@ -1,23 +1,19 @@
 // Issue 16 item 7: the per-account login limit is keyed on the account, whatever name it is typed with, and each
 // attempt takes its slot before the password is checked, so parallel attempts cannot slip past it. The password
 // module is wrapped to count the checks that really ran.
-import { afterAll, beforeAll, beforeEach, expect, test, vi } from 'vitest'
+import { beforeEach, expect, test, vi } from 'vitest'
 import { authenticate } from '#app/auth/login.server.ts'
 import * as passwords from '#app/auth/password.server.ts'
 import { db } from '#app/db.server.ts'
 import { createUser, TEST_PASSWORD } from '#tests/factories/org.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
 vi.mock('#app/auth/password.server.ts', async (importOriginal) => {
 	const real = await importOriginal<typeof import('#app/auth/password.server.ts')>()
 	return { ...real, verifyPassword: vi.fn(real.verifyPassword), verifyAgainstDummy: vi.fn(real.verifyAgainstDummy) }
 })
 
-let testDb: TestDb
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(() => testDb.close())
+useTestDb()
 beforeEach(() => vi.mocked(passwords.verifyPassword).mockClear())
 
 let ip = 0

@@ -1,7 +1,7 @@
 // Issue 16: what a legitimate action does to people outside the actor's scope. Each test here failed on the code
 // before app/auth/people.server.ts (account take-over through an import, an administrator locked out by a
 // department manager, audit events of other trees, snapshots by a sub-tree administrator, invite enumeration).
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { activateAccount } from '#app/auth/activation.server.ts'
 import { audit, listAuditEvents } from '#app/auth/audit.server.ts'
 import { accountRefusal, grantAtOrAbove, membershipRefusal, type PersonFacts } from '#app/auth/people.server.ts'
@@ -23,13 +23,9 @@ import { RegisterSchema } from '#app/youth/schema.ts'
 import { certify, createCourse } from '#tests/factories/learning.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { rosterXlsx } from '#tests/factories/roster-files.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(() => testDb.close())
+useTestDb()
 
 const t = translator('vi')
 const grant = (role: Grant['role'], unit: { id: number; path: string }): Grant => ({ role, orgUnitId: unit.id, path: unit.path })

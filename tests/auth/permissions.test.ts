@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { requireOrgRole, scopeWhere } from '#app/auth/permissions.server.ts'
 import { can } from '#app/auth/permissions.ts'
 import { db } from '#app/db.server.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 
-let testDb: TestDb
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(() => testDb.close())
+useTestDb()
 
 test('a grant covers its unit and the whole subtree, and nothing beside it', () => {
 	const grants = [{ role: 'MANAGER' as const, orgUnitId: 7, path: '/1/7/' }]

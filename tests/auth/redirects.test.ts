@@ -2,7 +2,7 @@
 // known bypasses. Each answer must stay on this site once a browser resolves it (tabs and newlines dropped, `\` read
 // as `/`, dot segments collapsed), and be a valid header value (a newline or a non-ASCII letter threw after the
 // session was created: the cookie was lost with a 500).
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { hashPassword } from '#app/auth/password.server.ts'
 import { safeRedirect } from '#app/auth/schema.ts'
 import { db } from '#app/db.server.ts'
@@ -10,13 +10,9 @@ import * as joinLogin from '#app/routes/join.login.tsx'
 import * as login from '#app/routes/login.tsx'
 import * as setLanguage from '#app/routes/set-language.tsx'
 import { createUser, requestAs, TEST_PASSWORD } from '#tests/factories/org.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(() => testDb.close())
+useTestDb()
 
 const EVIL = [
 	'//evil.example',

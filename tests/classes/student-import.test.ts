@@ -1,19 +1,13 @@
-import { expect, test, beforeAll, afterAll } from 'vitest'
+import { expect, test } from 'vitest'
 import { confirmStudentImport, getStudentImport, startStudentImport } from '#app/classes/student-import.server.ts'
 import { createSchool } from '#app/classes/classes.server.ts'
 import { db } from '#app/db.server.ts'
 import { formatImportMessage } from '#app/org/import-messages.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { createUnit, createUser } from '#tests/factories/org.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(async () => {
-	await testDb.close()
-})
+useTestDb()
 
 const t = translator('vi')
 const csv = (lines: Array<string>) => new TextEncoder().encode(lines.join('\n'))

@@ -2,18 +2,14 @@
 // does) while it serves reads. The pool hands out connections the server already ended; reads are sent once more on
 // another connection instead of failing with a 500.
 import pg from 'pg'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { pgConfig } from '#app/db-adapters.server.ts'
 import { databaseWatch, isReadOnlyStatement, retryReadsOnce, watchDatabase } from '#app/db-retry.server.ts'
 import { db } from '#app/db.server.ts'
 import { createUnit } from '#tests/factories/org.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(() => testDb.close())
+const testDb = useTestDb()
 
 test('only plain reads are retried', () => {
 	expect(isReadOnlyStatement('SELECT "public"."User"."id" FROM "public"."User" WHERE 1=1')).toBe(true)
@@ -26,7 +22,7 @@ test('only plain reads are retried', () => {
 
 test.skipIf(!process.env.TEST_DATABASE_URL)('reads during backend terminations: none fails', async () => {
 	const unit = await createUnit('Sở Mất Kết Nối')
-	const admin = new pg.Client(pgConfig(testDb.url!))
+	const admin = new pg.Client(pgConfig(testDb.current.url!))
 	await admin.connect()
 	let failures = 0
 	let reads = 0
@@ -82,7 +78,7 @@ test('a read saved by its retry is not a lost connection; a write that failed is
 
 test.skipIf(!process.env.TEST_DATABASE_URL)('a write whose backend is terminated while it waits: noted as lost, the row unchanged', async () => {
 	const unit = await createUnit('Sở Ghi Dở')
-	const [holder, killer] = [new pg.Client(pgConfig(testDb.url!)), new pg.Client(pgConfig(testDb.url!))]
+	const [holder, killer] = [new pg.Client(pgConfig(testDb.current.url!)), new pg.Client(pgConfig(testDb.current.url!))]
 	await holder.connect()
 	await killer.connect()
 	try {

@@ -4,7 +4,7 @@
 // states the attempt limit and the cool-down before the first attempt.
 import { createRemixStub } from '@remix-run/testing'
 import { renderToString } from 'react-dom/server'
-import { afterAll, beforeAll, expect, test, vi as vitest } from 'vitest'
+import { expect, test, vi as vitest } from 'vitest'
 import { getCourse } from '#app/content/courses.server.ts'
 import { completeLesson, startEnrollment } from '#app/learning/progress.server.ts'
 import { startAttempt } from '#app/learning/quiz.server.ts'
@@ -12,14 +12,10 @@ import AttemptPage, { action as attemptAction, loader as attemptLoader } from '#
 import QuizStartPage, { loader as startLoader } from '#app/routes/courses.$courseSlug.quiz._index.tsx'
 import { vi } from '#app/ui/i18n/vi.ts'
 import { createUser, requestAs } from '#tests/factories/org.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
 const SLUG = 'bao-ve-bi-mat-nha-nuoc'
-let testDb: TestDb
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(() => testDb.close())
+useTestDb()
 
 /** The page as the server sends it to a browser without JavaScript. */
 function serverHtml(Component: () => JSX.Element, path: string, url: string, loaderData: object, actionData?: object) {

@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { db } from '#app/db.server.ts'
 import { endMember, listMembers, moveMember, updateMember } from '#app/org/members.server.ts'
 import * as memberRoute from '#app/routes/org.$unitId_.members.$membershipId.tsx'
 import * as membersRoute from '#app/routes/org.$unitId_.members._index.tsx'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(() => testDb.close())
+useTestDb()
 
 type Args = Parameters<typeof memberRoute.action>[0]
 const args = (request: Request, params: Record<string, string>) => ({ request, params, context: {} }) as Args

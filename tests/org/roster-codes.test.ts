@@ -1,7 +1,7 @@
 // Issue 18 item 2: one batch of activation codes per import. Printing the PDF and then downloading the XLSX (or
 // either again) shows the same codes; only a confirmed reissue voids them, and it says how many.
 import ExcelJS from 'exceljs'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { activateAccount } from '#app/auth/activation.server.ts'
 import { db } from '#app/db.server.ts'
 import * as codesRoute from '#app/routes/org.$unitId_.imports.$jobId_.codes.ts'
@@ -9,13 +9,9 @@ import * as jobRoute from '#app/routes/org.$unitId_.imports.$jobId.tsx'
 import { confirmRosterImport, startRosterImport } from '#app/org/import-jobs.server.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { rosterXlsx } from '#tests/factories/roster-files.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(() => testDb.close())
+useTestDb()
 
 type Args = Parameters<typeof jobRoute.action>[0]
 const args = (request: Request, params: Record<string, string>) => ({ request, params, context: {} }) as Args

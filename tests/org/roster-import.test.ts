@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { db } from '#app/db.server.ts'
 import { confirmRosterImport, getImportJob, startRosterImport } from '#app/org/import-jobs.server.ts'
 import { formatImportMessage } from '#app/org/import-messages.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { rosterCsv, rosterXlsx } from '#tests/factories/roster-files.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(() => testDb.close())
+useTestDb()
 
 const t = translator('vi')
 const today = new Date()

@@ -1,20 +1,16 @@
 // Issue 18 item 13: the preview shows how values were read (sample and every changed row), warns on implausible birth
 // dates, accepts unit names as well as codes (close names offered otherwise), and maps look-alike letters ("Ð" U+00D0,
 // Cyrillic "а") to Vietnamese ones before usernames are made.
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { db } from '#app/db.server.ts'
 import { confirmRosterImport, getImportJob, startRosterImport } from '#app/org/import-jobs.server.ts'
 import { formatImportMessage } from '#app/org/import-messages.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { createUnit, createUser } from '#tests/factories/org.ts'
 import { rosterXlsx } from '#tests/factories/roster-files.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(() => testDb.close())
+useTestDb()
 
 const t = translator('vi')
 

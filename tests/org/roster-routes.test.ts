@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { activateAccount } from '#app/auth/activation.server.ts'
 import { db } from '#app/db.server.ts'
 import * as codesRoute from '#app/routes/org.$unitId_.imports.$jobId_.codes.ts'
@@ -9,13 +9,9 @@ import * as uploadRoute from '#app/routes/org.$unitId_.imports._index.tsx'
 import * as templateRoute from '#app/routes/org.$unitId_.imports.template[.]xlsx.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { rosterCsv, rosterXlsx } from '#tests/factories/roster-files.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(() => testDb.close())
+useTestDb()
 
 type Args = Parameters<typeof uploadRoute.action>[0]
 const args = (request: Request, params: Record<string, string>) => ({ request, params, context: {} }) as Args

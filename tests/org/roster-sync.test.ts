@@ -1,18 +1,14 @@
 // Issue 18 item 3: a roster sync names every person it will end (name, unit, title) before anything happens, never
 // ends the importer nor a grant holder, and is confirmed by typing how many people it ends.
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { db } from '#app/db.server.ts'
 import { confirmRosterImport, getImportJob, startRosterImport } from '#app/org/import-jobs.server.ts'
 import * as jobRoute from '#app/routes/org.$unitId_.imports.$jobId.tsx'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { rosterXlsx } from '#tests/factories/roster-files.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(() => testDb.close())
+useTestDb()
 
 type Args = Parameters<typeof jobRoute.action>[0]
 const args = (request: Request, params: Record<string, string>) => ({ request, params, context: {} }) as Args

@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { db } from '#app/db.server.ts'
 import { countRequiredPeople } from '#app/learning/assignments.server.ts'
 import { confirmRosterImport, startRosterImport } from '#app/org/import-jobs.server.ts'
 import { setTargetTags, targetSummary } from '#app/org/targets.server.ts'
 import { createUnit, createUser } from '#tests/factories/org.ts'
 import { rosterXlsx } from '#tests/factories/roster-files.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(() => testDb.close())
+useTestDb()
 
 test('a unit’s target rule decides who counts, for the assignment preview and for later imports', async () => {
 	const dept = await createUnit('Sở Chỉ Tiêu')

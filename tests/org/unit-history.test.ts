@@ -2,7 +2,7 @@
 // called, where was it, was it open on date D"; dates that would rewrite history are refused with a reason.
 import { readdirSync, readFileSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { db } from '#app/db.server.ts'
 import { confirmImport, getImportJob, startImport } from '#app/org/import-jobs.server.ts'
 import { formatImportMessage } from '#app/org/import-messages.ts'
@@ -14,13 +14,9 @@ import * as editRoute from '#app/routes/org.$unitId_.tree.$targetId.tsx'
 import { translator } from '#app/ui/i18n.server.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { rosterCsv } from '#tests/factories/roster-files.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(() => testDb.close())
+useTestDb()
 
 const t = translator('vi')
 const DAY = 24 * 3600 * 1000

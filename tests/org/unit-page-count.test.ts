@@ -3,18 +3,14 @@
 import { createRemixStub } from '@remix-run/testing'
 import { createElement } from 'react'
 import { renderToString } from 'react-dom/server'
-import { afterAll, beforeAll, expect, test, vi } from 'vitest'
+import { expect, test, vi } from 'vitest'
 import { db } from '#app/db.server.ts'
 import UnitPage, { loader } from '#app/routes/org.$unitId.tsx'
 import { viAdmin } from '#app/ui/i18n/vi-admin.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(() => testDb.close())
+useTestDb()
 
 test('a person with posts in the unit and a sub-unit is two rows and one person; both halves of "shown / total" count rows', async () => {
 	const root = await createUnit('Tỉnh đoàn Đếm')

@@ -2,7 +2,7 @@
 // with ; = quotes ‹…> / or \ is accepted under a display name, a form that cannot be read is a Vietnamese 400,
 // a NUL in a text field a 400, a file past the page's limit, sent chunked, a 413 — and none of them leaves a job.
 import { type ActionFunctionArgs } from '@remix-run/node'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { db } from '#app/db.server.ts'
 import * as studentRoute from '#app/routes/org.$unitId_.classes_.import.tsx'
 import * as rosterRoute from '#app/routes/org.$unitId_.imports._index.tsx'
@@ -10,13 +10,9 @@ import * as treeRoute from '#app/routes/org.$unitId_.imports.tree.tsx'
 import { translator } from '#app/ui/i18n.server.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { rosterCsv } from '#tests/factories/roster-files.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(() => testDb.close())
+useTestDb()
 
 const t = translator('vi')
 const BOUNDARY = '----WebKitFormBoundaryvms16'

@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { db } from '#app/db.server.ts'
 import { createUserInUnit } from '#app/org/users.server.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 
-let testDb: TestDb
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(() => testDb.close())
+useTestDb()
 
 test('creating an account stores the name in NFC, adds the membership and audits it in one go', async () => {
 	const unit = await createUnit('Sở E')

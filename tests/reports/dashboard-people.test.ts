@@ -4,7 +4,7 @@
 import { createRemixStub } from '@remix-run/testing'
 import { createElement } from 'react'
 import { renderToString } from 'react-dom/server'
-import { afterAll, beforeAll, expect, test, vi } from 'vitest'
+import { expect, test, vi } from 'vitest'
 import { db } from '#app/db.server.ts'
 import { getPeopleSummary } from '#app/reports/completion.server.ts'
 import DashboardPage, { loader as dashboardLoader } from '#app/routes/org.$unitId_.dashboard.tsx'
@@ -12,13 +12,9 @@ import { loader as peopleLoader } from '#app/routes/org.$unitId_.dashboard_.peop
 import { viAdmin } from '#app/ui/i18n/vi-admin.ts'
 import { assign, certify, createCourse, join } from '#tests/factories/learning.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(() => testDb.close())
+useTestDb()
 
 test('people and course places apart; people by status agree with the people list; the ranking rule is stated', async () => {
 	const root = await createUnit('Tỉnh Người Và Lượt')

@@ -1,19 +1,15 @@
 // Reminders and weekly summaries: queued once, only for overdue people of the unit, sent through SMTP.
 import net from 'node:net'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { db } from '#app/db.server.ts'
 import { APP_URL_MISSING } from '#app/public-url.server.ts'
 import { deliverMail } from '#app/outbox/mail.server.ts'
 import { isoWeek, queueWeeklySummaries, remindOverdue } from '#app/reports/reminders.server.ts'
 import { assign, certify, createCourse, join } from '#tests/factories/learning.ts'
 import { createUnit, requestAs } from '#tests/factories/org.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(() => testDb.close())
+useTestDb()
 
 async function world() {
 	const root = await createUnit('Tỉnh Nhắc Việc')

@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { db } from '#app/db.server.ts'
 import { getChildRows } from '#app/reports/completion.server.ts'
 import { periodEnd } from '#app/reports/completion.ts'
 import { lastEndedPeriod, readSnapshots, SnapshotError, snapshotPeriods, takeMonthSnapshot } from '#app/reports/snapshots.server.ts'
 import { assign, certify, createCourse, enroll, join } from '#tests/factories/learning.ts'
 import { createUnit, createUser } from '#tests/factories/org.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(() => testDb.close())
+useTestDb()
 
 const d = (iso: string) => new Date(`${iso}T00:00:00.000Z`)
 const NOW = new Date('2026-11-23T10:00:00Z')

@@ -4,7 +4,7 @@
 import { createRemixStub } from '@remix-run/testing'
 import { cleanup, render, screen } from '@testing-library/react'
 import { renderToStaticMarkup } from 'react-dom/server'
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
+import { afterEach, expect, test } from 'vitest'
 import { subUnits } from '#app/certificates/access.server.ts'
 import { db } from '#app/db.server.ts'
 import { RateBars, wrapLabel } from '#app/reports/charts.tsx'
@@ -14,13 +14,9 @@ import SchoolResultsPage from '#app/routes/org.$unitId_.school-results.tsx'
 import { formatIsoDay, formatPercent, formatVnDate, formatVnDateTime, vnToday } from '#app/ui/dates.ts'
 import { viAdmin } from '#app/ui/i18n/vi-admin.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(() => testDb.close())
+useTestDb()
 afterEach(cleanup)
 
 test('dates are dd/mm/yyyy (two-digit day and month) in Vietnam whatever the instant’s UTC day', () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { authenticate } from '#app/auth/login.server.ts'
 import { JOIN_LIMIT, joinStatusOf, linkWithInvite, registerWithInvite } from '#app/youth/join.server.ts'
 import { createInvite, listInvites, publicInvite, revokeInvite } from '#app/youth/invites.server.ts'
@@ -13,13 +13,9 @@ import * as requestsRoute from '#app/routes/org.$unitId_.requests.tsx'
 import * as inviteRoute from '#app/routes/invite.$token.tsx'
 import { createUnit, createUser, requestAs, TEST_PASSWORD } from '#tests/factories/org.ts'
 import { rosterXlsx } from '#tests/factories/roster-files.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(() => testDb.close())
+useTestDb()
 
 const DAY = 24 * 3600_000
 let n = 0
