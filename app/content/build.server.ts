@@ -48,6 +48,7 @@ function builtCourse(course: CheckedCourse): BuiltCourse {
 			codeHash: l.codeHash,
 			code: l.code,
 			sources: l.sources,
+			words: l.words,
 		})),
 	}
 }

@@ -43,6 +43,8 @@ export type CheckedLesson = {
 	assets: Array<LessonAsset>
 	/** Ids cited by <Cite>, in order of first appearance. */
 	sources: Array<string>
+	/** What a reader goes through (compile.server.ts lessonWords). */
+	words: number
 }
 
 export type CheckedCourse = { slug: string; dir: string; meta: Course; lessons: Array<CheckedLesson>; quiz: Quiz; hash: string }
@@ -453,6 +455,7 @@ async function checkLesson(file: string, order: number, slug: string, ctx: Omit<
 		headings: compiled.headings,
 		assets: compiled.assets,
 		sources: [...new Set(citations.map((c) => c.source))],
+		words: compiled.words,
 	}
 }
 
@@ -512,6 +515,16 @@ async function checkCourse(
 		if (lesson) lessons.push(lesson)
 	}
 	if (!lessonSlugs.size) problems.push({ file: dir, line: 1, message: 'Khoá học chưa có bài học nào (tệp NN-ten-bai.mdx).' })
+	const minSeconds = course?.data.safeguards.minSecondsPerLesson ?? 0
+	const shortest = lessons.reduce<CheckedLesson | undefined>((s, l) => (!s || l.frontmatter.minutes < s.frontmatter.minutes ? l : s), undefined)
+	if (course && shortest && minSeconds > shortest.frontmatter.minutes * 60) {
+		// A minimum longer than a lesson's own estimate refuses the learners who read it at the expected pace.
+		problems.push({
+			file: courseFile,
+			line: lineAt(course.parsed, ['safeguards', 'minSecondsPerLesson'], 0),
+			message: `safeguards.minSecondsPerLesson: ${minSeconds} giây dài hơn thời lượng ước tính của bài "${shortest.slug}" (${shortest.frontmatter.minutes} phút): người đọc đúng tốc độ dự kiến sẽ bị từ chối. Đặt tối đa ${shortest.frontmatter.minutes * 60} giây, hoặc sửa minutes của bài.`,
+		})
+	}
 
 	const quizFile = path.join(dir, 'quiz.yaml')
 	const quiz = readYamlFile(QuizSchema, quizFile, problems)

@@ -31,7 +31,7 @@ export type MdNode = {
 export type LessonAsset = { name: string; source: string; servedBytes: number }
 
 export type CompiledLesson =
-	| { ok: true; code: string; codeHash: string; headings: Array<Heading>; assets: Array<LessonAsset> }
+	| { ok: true; code: string; codeHash: string; headings: Array<Heading>; assets: Array<LessonAsset>; words: number }
 	| { ok: false; line: number; message: string }
 
 export const ASSET_URL_PREFIX = '/content/assets/'
@@ -60,6 +60,31 @@ export function headingId(text: string) {
 	)
 }
 
+// The attributes of the components whose text is shown on the page (not alt: a screen reader's, read instead of the picture).
+const SHOWN_ATTRIBUTES = new Set(['title', 'label', 'caption', 'note'])
+const WORD = /[\p{L}\p{N}]/u
+
+/** Words in a text: runs between spaces that hold a letter or a digit (a Vietnamese syllable counts as one, as "tiếng"). */
+export function countWords(text: string) {
+	let count = 0
+	for (const token of text.split(/\s+/)) if (WORD.test(token)) count++
+	return count
+}
+
+/** The words a reader of the lesson goes through: its text and code, and the component titles, labels and captions. */
+export function lessonWords(tree: MdNode) {
+	let words = 0
+	visit(tree, (node) => {
+		if (node.type === 'text' || node.type === 'inlineCode' || node.type === 'code') words += countWords(node.value ?? '')
+		for (const attribute of node.attributes ?? []) {
+			if (attribute.type === 'mdxJsxAttribute' && attribute.name && SHOWN_ATTRIBUTES.has(attribute.name) && typeof attribute.value === 'string') {
+				words += countWords(attribute.value)
+			}
+		}
+	})
+	return words
+}
+
 export function visit(node: MdNode, fn: (node: MdNode, ancestors: Array<MdNode>) => void, ancestors: Array<MdNode> = []) {
 	fn(node, ancestors)
 	for (const child of node.children ?? []) visit(child, fn, [...ancestors, node])
@@ -80,8 +105,12 @@ export async function compileLesson({
 }): Promise<CompiledLesson> {
 	const headings: Array<Heading> = []
 	const assets: Array<LessonAsset> = []
+	let words = 0
 
-	const inspectPlugin = () => (tree: MdNode) => inspect?.(tree)
+	const inspectPlugin = () => (tree: MdNode) => {
+		inspect?.(tree)
+		words = lessonWords(tree)
+	}
 	const headingsPlugin = () => (tree: MdNode) => {
 		const seen = new Map<string, number>()
 		visit(tree, (node) => {
@@ -135,7 +164,7 @@ export async function compileLesson({
 				return options
 			},
 		})
-		return { ok: true, code, codeHash: sha256(code).slice(0, 16), headings, assets }
+		return { ok: true, code, codeHash: sha256(code).slice(0, 16), headings, assets, words }
 	} catch (error) {
 		return { ok: false, ...describeCompileError(error) }
 	}

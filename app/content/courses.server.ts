@@ -93,7 +93,7 @@ export function getCourse(slug: string) {
 	return {
 		meta: found.meta,
 		hash: found.hash,
-		lessons: found.lessons.map(({ slug, order, title, minutes, objectives }) => ({ slug, order, title, minutes, objectives })),
+		lessons: found.lessons.map(({ slug, order, title, minutes, objectives, words }) => ({ slug, order, title, minutes, objectives, words })),
 	}
 }
 

@@ -11,6 +11,27 @@ const Text = z.string().trim().min(1, 'không được để trống')
 
 export const AudienceSchema = z.enum(AUDIENCES)
 
+/**
+ * What a course asks of its learners beyond passing the quiz (issue 22): enforced by app/learning on the server.
+ * The defaults are the behaviour of a course that says nothing.
+ */
+export const SafeguardsSchema = z.strictObject({
+	/** Seconds from opening a lesson before "Hoàn thành bài học" counts. */
+	minSecondsPerLesson: z
+		.number()
+		.int()
+		.min(0, 'phải từ 0 trở lên (số giây)')
+		// The server counts at most 2 hours a lesson (progress.server.ts); a longer minimum could never be met by the clock that measures it.
+		.max(7200, 'không quá 7200 giây (2 giờ)')
+		.default(0),
+	/** false: the quiz opens before the lessons are done (completing the course still needs every lesson). */
+	quizAfterAllLessons: z.boolean().default(true),
+	/** Re-entering the password before each graded attempt (accounts without a password are exempt). */
+	reauthBeforeQuiz: z.boolean().default(false),
+})
+export type Safeguards = z.infer<typeof SafeguardsSchema>
+export const DEFAULT_SAFEGUARDS: Safeguards = { minSecondsPerLesson: 0, quizAfterAllLessons: true, reauthBeforeQuiz: false }
+
 export const CourseSchema = z.strictObject({
 	slug: SlugSchema,
 	title: Text,
@@ -26,6 +47,7 @@ export const CourseSchema = z.strictObject({
 	requiresRecertification: z.boolean().default(false),
 	/** In-person training (tập huấn): "quiz" completes only attendees who pass the event's quiz; "attendance" completes everyone present. */
 	inPersonCompletion: z.enum(['quiz', 'attendance']).default('quiz'),
+	safeguards: SafeguardsSchema.default(DEFAULT_SAFEGUARDS),
 })
 export type Course = z.infer<typeof CourseSchema>
 
@@ -196,6 +218,8 @@ export const BuiltLessonSchema = z.object({
 	code: z.string(),
 	/** Registry ids this lesson cites, for the Cite component's data. */
 	sources: z.array(z.string()),
+	/** Words a learner reads (text, headings, component titles and captions): a plausible reading time is computed from it. */
+	words: z.number().int(),
 })
 export type BuiltLesson = z.infer<typeof BuiltLessonSchema>
 
