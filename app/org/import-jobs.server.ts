@@ -9,11 +9,12 @@ import { batchCounts, currentBatch, dropDeadSealedCodes, issueBatch, openBatch, 
 import { audit } from '#app/auth/audit.server.ts'
 import { accountRefusal, type Actor, personFacts } from '#app/auth/people.server.ts'
 import { retryIdempotent } from '#app/db-retry.server.ts'
-import { db, type Prisma } from '#app/db.server.ts'
+import { db, type Prisma, runSql } from '#app/db.server.ts'
 import { type ImportPhase, reportProgress } from '#app/jobs/import-progress.server.ts'
 import { sendJob } from '#app/jobs/queue.server.ts'
 import { compareVi, compareViNames } from '#app/ui/collation.ts'
 import { type ImportMessage } from './import-messages.ts'
+import { IMPORT_FILE_PIECE, IMPORT_FILE_SIZE } from './import-jobs.sql.ts'
 import { type ImportPreview, readPreview, rosterPreview } from './import-preview.ts'
 import { type OrgUnit } from '#app/db-types.ts'
 import { applyRosterPlan, auditRosterImport, planRoster, type RosterMode } from './roster-import.server.ts'
@@ -63,11 +64,10 @@ async function saveFile(client: Pick<Prisma.TransactionClient, '$executeRaw'>, j
 }
 
 async function loadFile(jobId: string) {
-	const [row] = await db.$queryRaw<Array<{ size: number | null }>>`SELECT length(file) AS size FROM "ImportJob" WHERE id = ${jobId}`
+	const [row] = await runSql(IMPORT_FILE_SIZE, { jobId })
 	const bytes = new Uint8Array(Number(row?.size ?? 0))
 	for (let at = 0; at < bytes.length; at += FILE_PIECE_BYTES) {
-		const [piece] = await db.$queryRaw<Array<{ data: string }>>`
-			SELECT encode(substring(file from ${at + 1} for ${FILE_PIECE_BYTES}), 'base64') AS data FROM "ImportJob" WHERE id = ${jobId}`
+		const [piece] = await runSql(IMPORT_FILE_PIECE, { jobId, from: at + 1, length: FILE_PIECE_BYTES })
 		bytes.set(Buffer.from(piece?.data ?? '', 'base64'), at)
 	}
 	return bytes

@@ -4,7 +4,8 @@
 import { audit } from '#app/auth/audit.server.ts'
 import { accountRefusal, actorFor, membershipRefusal, personFacts } from '#app/auth/people.server.ts'
 import { type Grant } from '#app/auth/permissions.ts'
-import { db, Prisma } from '#app/db.server.ts'
+import { z } from 'zod'
+import { checkRows, db, Prisma } from '#app/db.server.ts'
 import { compareVi, compareViNames, foldVi } from '#app/ui/collation.ts'
 import { type MEMBER_STATUSES } from './schema.ts'
 
@@ -27,6 +28,24 @@ function likeTerm(text: string) {
 	return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 }
 
+const COUNT = z.object({ count: z.bigint() })
+const MEMBER_ROW = z.object({
+	id: z.string(),
+	title: z.string().nullable(),
+	tags: z.array(z.string()),
+	countsInTarget: z.boolean(),
+	validFrom: z.date(),
+	validTo: z.date().nullable(),
+	unitId: z.number().int(),
+	unitName: z.string(),
+	userId: z.string(),
+	fullName: z.string(),
+	status: z.string(),
+	username: z.string().nullable(),
+	email: z.string().nullable(),
+})
+const TAG = z.object({ tag: z.string() })
+
 export async function listMembers(scope: Scope, filter: MemberFilter, at = new Date()) {
 	const conditions: Array<Prisma.Sql> = [Prisma.sql`o.path LIKE ${scope.path + '%'}`]
 	if (filter.unitId) conditions.push(Prisma.sql`o.id = ${filter.unitId}`)
@@ -46,19 +65,18 @@ export async function listMembers(scope: Scope, filter: MemberFilter, at = new D
 	}
 	const where = Prisma.join(conditions, ' AND ')
 	const page = Math.max(1, filter.page ?? 1)
-	const [{ count }] = await db.$queryRaw<Array<{ count: bigint }>>`
-		SELECT COUNT(*) AS count FROM "Membership" m JOIN "OrgUnit" o ON o.id = m."orgUnitId" JOIN "User" u ON u.id = m."userId" WHERE ${where}`
+	const [{ count }] = checkRows('members-count', COUNT, await db.$queryRaw<Array<unknown>>`
+		SELECT COUNT(*) AS count FROM "Membership" m JOIN "OrgUnit" o ON o.id = m."orgUnitId" JOIN "User" u ON u.id = m."userId" WHERE ${where}`)
 	// SQL orders by the folded given name (close to Vietnamese order on any database); the page is then sorted
 	// with the real Vietnamese collation.
-	const rows = await db.$queryRaw<
-		Array<{ id: string; title: string | null; tags: Array<string>; countsInTarget: boolean; validFrom: Date; validTo: Date | null; unitId: number; unitName: string; userId: string; fullName: string; status: string; username: string | null; email: string | null }>
-	>`
+	const found = await db.$queryRaw<Array<unknown>>`
 		SELECT m.id, m.title, m.tags, m."countsInTarget", m."validFrom", m."validTo", o.id AS "unitId", o.name AS "unitName",
 			u.id AS "userId", u."fullName", u.status::text AS status, u.username, u.email
 		FROM "Membership" m JOIN "OrgUnit" o ON o.id = m."orgUnitId" JOIN "User" u ON u.id = m."userId"
 		WHERE ${where}
 		ORDER BY ${folded(Prisma.sql`regexp_replace(u."fullName", '^.* ', '')`)}, ${folded(Prisma.sql`u."fullName"`)}, m.id
 		LIMIT ${MEMBERS_PAGE} OFFSET ${(page - 1) * MEMBERS_PAGE}`
+	const rows = checkRows('members-page', MEMBER_ROW, found)
 	rows.sort((a, b) => compareViNames(a.fullName, b.fullName))
 	return { total: Number(count), page, pages: Math.max(1, Math.ceil(Number(count) / MEMBERS_PAGE)), members: rows }
 }
@@ -73,10 +91,10 @@ export async function subtreeUnits(scope: Scope) {
 }
 
 export async function tagsInUse(scope: Scope) {
-	const rows = await db.$queryRaw<Array<{ tag: string }>>`
+	const rows = await db.$queryRaw<Array<unknown>>`
 		SELECT DISTINCT unnest(m.tags) AS tag FROM "Membership" m JOIN "OrgUnit" o ON o.id = m."orgUnitId"
 		WHERE o.path LIKE ${scope.path + '%'} AND m."validTo" IS NULL`
-	return rows.map((r) => r.tag).sort(compareVi)
+	return checkRows('tags-in-use', TAG, rows).map((r) => r.tag).sort(compareVi)
 }
 
 /** One membership of the subtree with the person's other memberships in that subtree (their history there). */

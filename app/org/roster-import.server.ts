@@ -3,7 +3,8 @@
 // SQL, so that 100,000 rows take seconds and a failure leaves nothing behind. Nobody is ever deleted.
 import { audit } from '#app/auth/audit.server.ts'
 import { linkRefusal, personFacts } from '#app/auth/people.server.ts'
-import { db, pgArray, Prisma } from '#app/db.server.ts'
+import { z } from 'zod'
+import { checkRows, db, pgArray, Prisma } from '#app/db.server.ts'
 import { type OrgTree } from '#app/db-types.ts'
 import { compareVi, compareViNames, fixLookalikes, foldVi } from '#app/ui/collation.ts'
 import { type ImportMessage } from './import-messages.ts'
@@ -48,6 +49,36 @@ export type RosterPlan = {
 
 type KnownUser = { id: string; fullName: string; email: string | null; phone: string | null; birthDate: Date | null; birthYear: number | null }
 type ActiveMembership = { id: string; userId: string; orgUnitId: number; path: string; unitName: string; title: string | null; tags: Array<string>; countsInTarget: boolean }
+
+const KNOWN_USER = z.object({
+	id: z.string(),
+	fullName: z.string(),
+	email: z.string().nullable(),
+	phone: z.string().nullable(),
+	birthDate: z.date().nullable(),
+	birthYear: z.number().int().nullable(),
+})
+const SCOPED_MEMBERSHIP = KNOWN_USER.omit({ id: true }).extend({
+	membershipId: z.string(),
+	userId: z.string(),
+	orgUnitId: z.number().int(),
+	path: z.string(),
+	unitName: z.string(),
+	title: z.string().nullable(),
+	tags: z.array(z.string()),
+	countsInTarget: z.boolean(),
+})
+const USER_ID = z.object({ userId: z.string() })
+const USERNAME = z.object({ username: z.string() })
+
+/**
+ * Rows of a statement that may return a whole scope (100,000 people): the first is checked, as runSql's
+ * check: 'first' does, since every row has the same columns and checking each would cost the import time.
+ */
+function firstChecked<Row>(what: string, schema: z.ZodType<Row>, rows: Array<unknown>): Array<Row> {
+	if (rows.length) checkRows(what, schema, rows.slice(0, 1))
+	return rows as Array<Row>
+}
 
 /**
  * Rows per statement. Prisma keeps the arguments of its last 100 debug log calls (several per query, whether or not
@@ -160,13 +191,14 @@ export async function planRoster(input: {
 	const unitKey = (r: RosterRow) => unitOf(r)?.id ?? r.unitCode
 
 	// Everyone with an active membership in the scope: for sync, for matching by name, and for updates.
-	const scoped = await db.$queryRaw<Array<ActiveMembership & KnownUser & { membershipId: string }>>`
+	const scopedRows = await db.$queryRaw<Array<unknown>>`
 		SELECT m.id AS "membershipId", m."userId", m."orgUnitId", o.path, o.name AS "unitName", m.title, m.tags, m."countsInTarget",
 			u."fullName", u.email, u.phone, u."birthDate", u."birthYear"
 		FROM "Membership" m
 		JOIN "OrgUnit" o ON o.id = m."orgUnitId"
 		JOIN "User" u ON u.id = m."userId"
 		WHERE o.path LIKE ${scope.path + '%'} AND o.tree::text = ${scope.tree} AND ${activeAt(at)}`
+	const scoped = firstChecked('roster-scoped-memberships', SCOPED_MEMBERSHIP, scopedRows)
 	const scopedUsers = new Map<string, KnownUser>()
 	const scopedMemberships = new Map<string, Array<ActiveMembership>>()
 	for (const r of scoped) {
@@ -200,15 +232,15 @@ export async function planRoster(input: {
 	}
 	// Raw SQL with one array parameter: Prisma's `in` with thousands of values costs seconds at 100,000 rows.
 	for (const part of chunks(unknownEmails)) {
-		const found = await db.$queryRaw<Array<KnownUser>>`
-			SELECT id, "fullName", email, phone, "birthDate", "birthYear" FROM "User" WHERE email = ANY(${pgArray(part)}::text[])`
+		const found = firstChecked('roster-users-by-email', KNOWN_USER, await db.$queryRaw<Array<unknown>>`
+			SELECT id, "fullName", email, phone, "birthDate", "birthYear" FROM "User" WHERE email = ANY(${pgArray(part)}::text[])`)
 		for (const u of found) byEmail.set(u.email!, u)
 	}
 	const phones = [...new Set(rows.filter((r) => !r.email && r.phone).map((r) => r.phone!))]
 	const byPhone = new Map<string, Array<KnownUser>>()
 	for (const part of chunks(phones)) {
-		const found = await db.$queryRaw<Array<KnownUser>>`
-			SELECT id, "fullName", email, phone, "birthDate", "birthYear" FROM "User" WHERE phone = ANY(${pgArray(part)}::text[])`
+		const found = firstChecked('roster-users-by-phone', KNOWN_USER, await db.$queryRaw<Array<unknown>>`
+			SELECT id, "fullName", email, phone, "birthDate", "birthYear" FROM "User" WHERE phone = ANY(${pgArray(part)}::text[])`)
 		for (const u of found) {
 			const list = byPhone.get(u.phone!)
 			if (list) list.push(u)
@@ -419,10 +451,10 @@ export async function planRoster(input: {
 	// Someone who also belongs outside the scope keeps their personal details: not ours to change.
 	const outsiders = new Set<string>()
 	for (const part of chunks(personUpdates.map((u) => u.next.id))) {
-		const found = await db.$queryRaw<Array<{ userId: string }>>`
+		const found = await db.$queryRaw<Array<unknown>>`
 			SELECT DISTINCT m."userId" FROM "Membership" m JOIN "OrgUnit" o ON o.id = m."orgUnitId"
 			WHERE m."userId" = ANY(${pgArray(part)}::text[]) AND ${activeAt(at)} AND NOT (o.path LIKE ${scope.path + '%'} AND o.tree::text = ${scope.tree})`
-		for (const r of found) outsiders.add(r.userId)
+		for (const r of checkRows('roster-outsiders', USER_ID, found)) outsiders.add(r.userId)
 	}
 	for (const u of personUpdates) {
 		const only = personOnly.get(u.next.id) ?? 0
@@ -528,9 +560,9 @@ async function assignUsernames(users: Array<NewUser>, client: Pick<Prisma.Transa
 	const unique = [...new Set(bases)]
 	const taken = new Set<string>()
 	for (const part of chunks(unique)) {
-		const rows = await client.$queryRaw<Array<{ username: string }>>`
+		const rows = await client.$queryRaw<Array<unknown>>`
 			SELECT username FROM "User" WHERE username IS NOT NULL AND regexp_replace(username, '[0-9]+$', '') = ANY(${pgArray(part)}::text[])`
-		for (const r of rows) taken.add(r.username)
+		for (const r of checkRows('usernames-taken', USERNAME, rows)) taken.add(r.username)
 	}
 	const nextSuffix = new Map<string, number>()
 	users.forEach((user, i) => {

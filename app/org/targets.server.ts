@@ -2,7 +2,8 @@
 // tags that count ("only people running social media"); saving the rule sets countsInTarget on its active
 // memberships, and roster imports apply it to new rows, so every completion query keeps reading countsInTarget.
 import { audit } from '#app/auth/audit.server.ts'
-import { db } from '#app/db.server.ts'
+import { z } from 'zod'
+import { checkRows, db } from '#app/db.server.ts'
 
 type Scope = { id: number; path: string }
 
@@ -11,11 +12,14 @@ export function countsUnderRule(rule: ReadonlyArray<string>, tags: ReadonlyArray
 	return rule.length === 0 ? own : own && tags.some((t) => rule.includes(t))
 }
 
+const TARGET_SUMMARY = z.object({ members: z.bigint(), counted: z.bigint() })
+
 export async function targetSummary(scope: Scope, at = new Date()) {
-	const [row] = await db.$queryRaw<Array<{ members: bigint; counted: bigint }>>`
+	const rows = await db.$queryRaw<Array<unknown>>`
 		SELECT COUNT(DISTINCT m."userId") AS members, COUNT(DISTINCT m."userId") FILTER (WHERE m."countsInTarget") AS counted
 		FROM "Membership" m JOIN "OrgUnit" o ON o.id = m."orgUnitId"
 		WHERE o.path LIKE ${scope.path + '%'} AND m."validFrom" <= ${at} AND (m."validTo" IS NULL OR m."validTo" > ${at})`
+	const [row] = checkRows('target-summary', TARGET_SUMMARY, rows)
 	return { members: Number(row?.members ?? 0), counted: Number(row?.counted ?? 0) }
 }
 

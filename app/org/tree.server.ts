@@ -3,9 +3,10 @@
 // own phòng); EDU and YOUTH trees live in the same table with their own kinds. Units are never deleted: closing
 // sets validTo, so reports of past periods still find them. Renames, moves and closures take an effective date and
 // are kept as periods in OrgUnitHistory (unit-history.server.ts).
+import { z } from 'zod'
 import { type Grant } from '#app/auth/permissions.ts'
 import { audit } from '#app/auth/audit.server.ts'
-import { db, Prisma } from '#app/db.server.ts'
+import { checkRows, db, Prisma } from '#app/db.server.ts'
 import { type OrgKind, type OrgTree } from '#app/db-types.ts'
 import { compareVi } from '#app/ui/collation.ts'
 import { setGrassrootsType } from '#app/youth/profile.server.ts'
@@ -58,6 +59,8 @@ export async function isInSubtree(root: { path: string }, unitId: number) {
 
 export type TreeNode = { id: number; code: string; name: string; kind: OrgKind; depth: number; path: string; parentId: number | null; validTo: Date | null; memberCount: number }
 
+const UNIT_COUNT = z.object({ id: z.number().int(), count: z.bigint() })
+
 /** Every unit of the subtree with its distinct active members (a person counts once however many memberships). */
 export async function getTree(root: { path: string }, options: { includeClosed?: boolean } = {}, at = new Date()) {
 	const units = await db.orgUnit.findMany({
@@ -65,14 +68,14 @@ export async function getTree(root: { path: string }, options: { includeClosed?:
 		select: { id: true, code: true, name: true, kind: true, depth: true, path: true, parentId: true, validTo: true },
 	})
 	// Each membership counts for its unit and every ancestor: ancestors come from the materialized path.
-	const counts = await db.$queryRaw<Array<{ id: number; count: bigint }>>`
+	const counts = await db.$queryRaw<Array<unknown>>`
 		SELECT a.id, COUNT(DISTINCT m."userId") AS count
 		FROM "Membership" m
 		JOIN "OrgUnit" u ON u.id = m."orgUnitId"
 		CROSS JOIN LATERAL unnest(string_to_array(trim(both '/' from u.path), '/')::int[]) AS a(id)
 		WHERE u.path LIKE ${root.path + '%'} AND m."validFrom" <= ${at} AND (m."validTo" IS NULL OR m."validTo" > ${at})
 		GROUP BY a.id`
-	const byId = new Map(counts.map((c) => [c.id, Number(c.count)]))
+	const byId = new Map(checkRows('tree-member-counts', UNIT_COUNT, counts).map((c) => [c.id, Number(c.count)]))
 	const children = new Map<number | null, Array<TreeNode>>()
 	for (const u of units) {
 		const node = { ...u, memberCount: byId.get(u.id) ?? 0 }
