@@ -25,6 +25,9 @@ export const AUDIT_ACTIONS = [
 	'certificate.zip',
 	'class.session.start',
 	'class.session.close',
+	'completion.review.verify',
+	'completion.review.redo',
+	'completion.withdraw',
 	'membership.update',
 	'membership.move',
 	'membership.end',
@@ -204,6 +207,7 @@ export async function describeAuditEvents(rows: ReadonlyArray<AuditRow>, t: Tran
 		if (r.action === 'activation.reissue') names.voided = num(d.voided)
 		if (r.action === 'report.export') names.format = (str(d.format) ?? '').toUpperCase()
 		if (r.action === 'training.attendance') names.count = num(d.present)
+		if (r.action.startsWith('completion.')) names.course = courseName(str(d.course))
 		const known = isAuditAction(r.action)
 		const template = t((known ? `audit.event.${r.action}` : 'audit.event.other') as MessageKey)
 		return {

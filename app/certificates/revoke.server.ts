@@ -2,7 +2,7 @@
 // administrative writes, audited in the same transaction. A reissue keeps the completion and expiry dates of
 // the original, takes a new serial and signature, and the original is revoked and points to its successor.
 import { audit } from '#app/auth/audit.server.ts'
-import { db } from '#app/db.server.ts'
+import { db, type Prisma } from '#app/db.server.ts'
 import { type Certificate } from '#app/db-types.ts'
 import { newSerial } from './issue.server.ts'
 import { signCertificate } from './sign.server.ts'
@@ -11,23 +11,29 @@ type Actor = { id: string }
 
 /** False when the certificate is already revoked (a second click, another admin first). */
 export async function revokeCertificate(cert: Certificate, reason: string, actor: Actor, request: Request, now: Date = new Date()) {
-	return db.$transaction(async (tx) => {
-		const done = await tx.certificate.updateMany({ where: { id: cert.id, revokedAt: null }, data: { revokedAt: now, revokeReason: reason } })
-		if (done.count === 0) return false
-		await audit(
-			{
-				actorId: actor.id,
-				action: 'certificate.revoke',
-				targetType: 'Certificate',
-				targetId: cert.serial,
-				orgUnitId: cert.orgUnitId,
-				request,
-				details: { reason, holderName: cert.holderName, course: cert.courseTitle },
-			},
-			tx,
-		)
-		return true
-	})
+	return db.$transaction((tx) => revokeWithin(tx, cert, reason, actor, request, now))
+}
+
+/**
+ * The revocation inside the caller's transaction: a completion withdrawn after review (app/learning/completion.server.ts)
+ * revokes its certificate together with the enrollment's reset, so that neither happens without the other.
+ */
+export async function revokeWithin(tx: Prisma.TransactionClient, cert: Pick<Certificate, 'id' | 'serial' | 'orgUnitId' | 'holderName' | 'courseTitle'>, reason: string, actor: Actor, request: Request | undefined, now: Date = new Date()) {
+	const done = await tx.certificate.updateMany({ where: { id: cert.id, revokedAt: null }, data: { revokedAt: now, revokeReason: reason } })
+	if (done.count === 0) return false
+	await audit(
+		{
+			actorId: actor.id,
+			action: 'certificate.revoke',
+			targetType: 'Certificate',
+			targetId: cert.serial,
+			orgUnitId: cert.orgUnitId,
+			request,
+			details: { reason, holderName: cert.holderName, course: cert.courseTitle },
+		},
+		tx,
+	)
+	return true
 }
 
 /** The new certificate, or null when the original was revoked meanwhile. */

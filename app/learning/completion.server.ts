@@ -8,10 +8,15 @@
 // Which unit issues the certificate is decided here in TypeScript (`issuingUnit`, for the sources that complete many
 // people at once from one read) and in SQL (`issuingUnitSql`, inside the quiz's one-statement submit): one rule
 // written twice for speed, held equal by tests/learning/completion.test.ts on generated cases.
-import { auditRow } from '#app/auth/audit.server.ts'
+import { audit, auditRow } from '#app/auth/audit.server.ts'
 import { type CertificateHolder, newCertificateFields } from '#app/certificates/issue.server.ts'
+import { revokeWithin } from '#app/certificates/revoke.server.ts'
 import { newId, type Prisma, runSql } from '#app/db.server.ts'
 import { type CompletionSource } from '#app/db-types.ts'
+import { getEnv } from '#app/env.server.ts'
+import { type QueuedMail } from '#app/outbox/mail.server.ts'
+import { publicUrl } from '#app/public-url.server.ts'
+import { formatVnDate } from '#app/ui/dates.ts'
 import { COMPLETE, type CompletionValues, QUIZ_SUBMIT } from './completion.sql.ts'
 
 export type { CompletionSource }
@@ -181,4 +186,99 @@ const NO_COMPLETION: Omit<CompletionValues, 'at'> = {
 	ip: null,
 	details: null,
 	eventId: null,
+}
+
+/** Why a withdrawal did nothing: the enrollment is not (or no longer) the completion asked about. */
+export type WithdrawalRefusal = 'not-completed'
+
+export type Withdrawal = {
+	enrollmentId: string
+	/** The completion withdrawn: if the enrollment's completion is another one (or none), nothing happens. */
+	completedAt: Date
+	/** Told to the learner and written on the revoked certificate (5–500 characters, checked by the caller's schema). */
+	reason: string
+	actorId: string
+	/** The unit the completion counted for: where the audit event is seen. */
+	orgUnitId: number | null
+	request?: Request
+	now?: Date
+}
+
+/**
+ * Withdraws a completion a manager asked to be redone after reviewing it (issue 22), inside the caller's transaction
+ * (which records the decision): the enrollment goes back to IN_PROGRESS with the reason for the learner, its lesson
+ * progress is removed, its passed attempts are voided, its certificates are revoked through the certificates' own
+ * path (each audited), the withdrawal is audited and, when the person has an e-mail, a mail is queued with the rest.
+ *
+ * Lesson progress is deleted rather than zeroed: a lesson's time runs from its first opening, kept once written, so a
+ * row left with a reset start would count the weeks between the withdrawal and the next reading as reading time.
+ * The completion's outbox row (CompletionEvent) stays: it records a completion that did happen, and completing again
+ * writes a new one (decision 022). Figures follow by themselves: the enrollment's and the certificate's updates are
+ * recorded as changes by their triggers (decision 024).
+ */
+export async function withdrawCompletion(tx: Prisma.TransactionClient, input: Withdrawal): Promise<{ ok: true; revoked: Array<string>; mailed: boolean } | { ok: false; error: WithdrawalRefusal }> {
+	const now = input.now ?? new Date()
+	const enrollment = await tx.enrollment.findUnique({
+		where: { id: input.enrollmentId },
+		select: {
+			userId: true,
+			courseVersionId: true,
+			user: { select: { fullName: true, email: true } },
+			courseVersion: { select: { title: true, course: { select: { slug: true } } } },
+		},
+	})
+	if (!enrollment) return { ok: false, error: 'not-completed' }
+	// The guard is the update itself: of two withdrawals at once, the second waits for the row and then matches nothing.
+	const reset = await tx.enrollment.updateMany({
+		where: { id: input.enrollmentId, status: 'COMPLETED', completedAt: input.completedAt },
+		data: { status: 'IN_PROGRESS', completedAt: null, withdrawnAt: now, withdrawnReason: input.reason },
+	})
+	if (reset.count === 0) return { ok: false, error: 'not-completed' }
+	await tx.lessonProgress.deleteMany({ where: { enrollmentId: input.enrollmentId } })
+	await tx.quizAttempt.updateMany({ where: { enrollmentId: input.enrollmentId, passed: true, voidedAt: null }, data: { voidedAt: now } })
+	// Every certificate still valid for this course version is this completion's: a reissue keeps its completion.
+	const certificates = await tx.certificate.findMany({
+		where: { userId: enrollment.userId, courseVersionId: enrollment.courseVersionId, revokedAt: null },
+		select: { id: true, serial: true, orgUnitId: true, holderName: true, courseTitle: true },
+	})
+	const revoked: Array<string> = []
+	for (const cert of certificates) {
+		if (await revokeWithin(tx, cert, `Yêu cầu học lại sau khi xem lại hoàn thành: ${input.reason}`, { id: input.actorId }, input.request, now)) revoked.push(cert.serial)
+	}
+	const course = enrollment.courseVersion.course.slug
+	await audit(
+		{
+			actorId: input.actorId,
+			action: 'completion.withdraw',
+			targetType: 'User',
+			targetId: enrollment.userId,
+			orgUnitId: input.orgUnitId,
+			request: input.request,
+			details: { course, enrollmentId: input.enrollmentId, completedAt: input.completedAt.toISOString(), reason: input.reason, certificates: revoked },
+		},
+		tx,
+	)
+	const to = enrollment.user.email
+	if (!to) return { ok: true, revoked, mailed: false }
+	// Queued in this transaction, so the learner is told exactly when the withdrawal commits. A link needs the
+	// public address: the request's, or APP_URL for work without a request.
+	const link = input.request || getEnv().APP_URL ? publicUrl(`/courses/${course}`, input.request) : null
+	const mail: QueuedMail = {
+		to,
+		subject: `Yêu cầu học lại khoá học: ${enrollment.courseVersion.title}`,
+		kind: `withdrawal:${input.enrollmentId}`,
+		period: now.toISOString(),
+		text: [
+			`Kính gửi ${enrollment.user.fullName},`,
+			'',
+			`Kết quả hoàn thành khoá học "${enrollment.courseVersion.title}" của anh/chị (ngày ${formatVnDate(input.completedAt)}) đã được đơn vị xem lại và thu hồi; chứng nhận của khoá học không còn hiệu lực.`,
+			`Lý do: ${input.reason}`,
+			'',
+			`Anh/chị cần tự mình học lại các bài và làm lại bài kiểm tra để hoàn thành khoá học.${link ? ` Vào khoá học: ${link}` : ' Mời anh/chị vào mục "Khoá học của tôi" để học lại.'}`,
+			'',
+			'Văn Minh Số',
+		].join('\n'),
+	}
+	const queued = await tx.outboxMail.createMany({ data: [mail], skipDuplicates: true })
+	return { ok: true, revoked, mailed: queued.count > 0 }
 }

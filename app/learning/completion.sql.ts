@@ -75,7 +75,8 @@ function completionCtes($: (name: keyof typeof COMPLETION_INPUTS) => string, gat
 			SELECT ${$('enrollmentId')}, ${$('userId')}, ${$('courseVersionId')}, 'COMPLETED', ${$('source')}, ${$('at')}, ${$('at')}, ${$('at')}
 			${gate}
 			ON CONFLICT ("userId", "courseVersionId") DO UPDATE
-				SET status = 'COMPLETED', source = EXCLUDED.source, "completedAt" = EXCLUDED."completedAt", "lastActivityAt" = EXCLUDED."lastActivityAt"
+				SET status = 'COMPLETED', source = EXCLUDED.source, "completedAt" = EXCLUDED."completedAt", "lastActivityAt" = EXCLUDED."lastActivityAt",
+					"withdrawnAt" = NULL, "withdrawnReason" = NULL
 				WHERE e.status <> 'COMPLETED'
 			RETURNING e.id
 		), certificate AS (

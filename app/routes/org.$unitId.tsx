@@ -2,6 +2,7 @@ import { type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/nod
 import { Link, useLoaderData } from '@remix-run/react'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { can } from '#app/auth/permissions.ts'
+import { countOpenReviews, REVIEW_ROLES } from '#app/integrity/reviews.server.ts'
 import { getUnitOverview } from '#app/org/units.server.ts'
 import { notFound } from '#app/ui/http.server.ts'
 import { useT } from '#app/ui/i18n.ts'
@@ -22,9 +23,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	if (!overview) notFound()
 	// Youth officers manage joining here: invite links and the join requests waiting for them (decision 016).
 	const youthOfficer = unit.tree === 'YOUTH' && can(grants, unit.path, ['YOUTH_ADMIN'])
+	// Managers decide on completions flagged as possibly done by someone else (issue 22); the count is of those waiting.
+	const reviewer = can(grants, unit.path, REVIEW_ROLES)
 	return json({
 		overview,
 		youth: youthOfficer ? { pendingRequests: await countPendingRequests(unit) } : null,
+		openReviews: reviewer ? await countOpenReviews(unit) : null,
 		canCreateUser: can(grants, unit.path, ['MANAGER', 'YOUTH_ADMIN']),
 		canSeeMembers: can(grants, unit.path, ['MANAGER', 'YOUTH_ADMIN', 'AUDITOR']),
 		canEditTree: can(grants, unit.path, ['MANAGER']),
@@ -36,7 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export default function UnitPage() {
 	const t = useT()
-	const { overview, canCreateUser, canSeeMembers, canEditTree, canTrain, parentVisible, youth } = useLoaderData<typeof loader>()
+	const { overview, canCreateUser, canSeeMembers, canEditTree, canTrain, parentVisible, youth, openReviews } = useLoaderData<typeof loader>()
 	const { unit, children, members, memberCount, postCount } = overview
 	return (
 		<>
@@ -73,6 +77,11 @@ export default function UnitPage() {
 								{t('report.link')}
 							</Link>
 						</>
+					) : null}
+					{openReviews !== null ? (
+						<Link to={`/org/${unit.id}/reviews`} className="btn btn-secondary">
+							{t('integrity.review.link', { count: openReviews.toLocaleString('vi-VN') })}
+						</Link>
 					) : null}
 					{canSeeMembers ? (
 						<Link to={`/org/${unit.id}/members`} className="btn btn-secondary">

@@ -33,10 +33,10 @@ export const PUBLIC: Record<(typeof LAYERS)[number], ReadonlyArray<string> | '*'
 		'session.server.ts',
 	],
 	youth: ['profile.server.ts', 'schema.ts'],
-	certificates: ['issue.server.ts', 'issuers.server.ts', 'keys.server.ts', 'validity.ts'],
+	certificates: ['issue.server.ts', 'issuers.server.ts', 'keys.server.ts', 'revoke.server.ts', 'validity.ts'],
 	learning: ['completion.server.ts', 'versions.server.ts'],
 	// Issue 22 (being built): list here the files org, classes and reports may use, e.g. the review counts.
-	integrity: [],
+	integrity: ['reviews.server.ts'],
 	org: ['import-jobs.server.ts', 'import-messages.ts', 'roster-import.server.ts', 'roster-rows.server.ts', 'spreadsheet.server.ts', 'unit-history.server.ts', 'units.server.ts'],
 	classes: [],
 	reports: [],

@@ -133,6 +133,9 @@ const RULES: Record<string, Rule> = {
 	'org.$unitId_.reports.tsx': { world: 'gov', params: gov(), loader: scoped, action: { ...scoped, inside: 'deny' } },
 	'org.$unitId_.reports_.$format.ts': { world: 'gov', params: gov(() => ({ format: 'xlsx' })), query: '?period=year-2025', loader: scoped },
 	'org.$unitId_.requests.tsx': { world: 'youth', params: youth(), loader: scoped, action: scoped },
+	// Reviewing flagged completions: managers over the unit. A sibling unit's review id posted here is refused as not
+	// found (tests/integrity/reviews.test.ts), as the page takes no object in its path.
+	'org.$unitId_.reviews.tsx': { world: 'gov', params: gov(), loader: scoped, action: scoped },
 	'org.$unitId_.school-results.tsx': { world: 'edu', params: edu, loader: scoped },
 	'org.$unitId_.school-results[.]xlsx.ts': { world: 'edu', params: edu, loader: scoped },
 	'org.$unitId_.targets.tsx': { world: 'gov', params: gov(), loader: scoped, action: scoped },

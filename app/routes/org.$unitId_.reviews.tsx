@@ -1,0 +1,251 @@
+// "Hoàn thành cần xem lại" (issue 22): a unit's completions flagged by the signals of proxy completion, with their
+// evidence and a decision form per row. Works without JavaScript: the filter is a GET form, each decision a POST, and
+// "yêu cầu học lại" is posted twice (the page first says what it will do), as revoking a certificate is.
+import { parseWithZod } from '@conform-to/zod/v4'
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { z } from 'zod'
+import { requireOrgRole } from '#app/auth/permissions.server.ts'
+import { decideReview, listReviews, REVIEW_ROLES } from '#app/integrity/reviews.server.ts'
+import { DecideReviewSchema, type EvidenceItem, REASON_MAX, REVIEW_FILTERS } from '#app/integrity/reviews.ts'
+import { formatVnDateTime } from '#app/ui/dates.ts'
+import { SelectField } from '#app/ui/fields.tsx'
+import { FieldErrors, FormErrors, Notice } from '#app/ui/form.tsx'
+import { isMessageKey, langFromRequest, type MessageKey, type Translate, useT } from '#app/ui/i18n.ts'
+import { translator } from '#app/ui/i18n.server.ts'
+import { Breadcrumbs } from '#app/ui/layout.tsx'
+import { pageTitle } from '#app/ui/meta.ts'
+import { DataTable } from '#app/ui/table.tsx'
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('title.reviews'))
+
+const Show = z.enum(REVIEW_FILTERS).catch('OPEN')
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const { unit } = await requireOrgRole(request, Number(params.unitId), REVIEW_ROLES)
+	const show = Show.parse(new URL(request.url).searchParams.get('show') ?? undefined)
+	const { total, reviews } = await listReviews(unit, show)
+	return json({
+		unit: { id: unit.id, name: unit.name },
+		show,
+		total,
+		reviews: reviews.map((r) => ({
+			id: r.id,
+			fullName: r.fullName,
+			courseTitle: r.courseTitle,
+			courseSlug: r.courseSlug,
+			unitName: r.unitName,
+			completedAt: formatVnDateTime(r.completedAt),
+			signals: r.signals,
+			evidence: r.evidence,
+			status: r.status,
+			decidedAt: r.decidedAt ? formatVnDateTime(r.decidedAt) : null,
+			decidedBy: r.decidedBy,
+			decisionNote: r.decisionNote,
+		})),
+	})
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+	const { user, unit, grants } = await requireOrgRole(request, Number(params.unitId), REVIEW_ROLES)
+	const t = translator(langFromRequest(request))
+	const submission = parseWithZod(await request.formData(), { schema: DecideReviewSchema })
+	const posted = submission.payload.reviewId
+	const reviewId = typeof posted === 'string' ? posted : null
+	if (submission.status !== 'success') return json({ reviewId, result: submission.reply(), notice: null, confirm: null }, { status: 400 })
+	const { decision, note, confirm } = submission.value
+	if (decision === 'REDO' && confirm !== 'yes') {
+		return json({ reviewId, result: submission.reply(), notice: null, confirm: { reviewId: submission.value.reviewId, reason: note } })
+	}
+	const outcome = await decideReview(unit, submission.value, { userId: user.id, grants, request })
+	if (!outcome.ok) {
+		const status = outcome.error === 'not-found' ? 404 : outcome.error.startsWith('person-') ? 403 : 409
+		return json({ reviewId, result: submission.reply({ formErrors: [t(`integrity.review.outcome.${outcome.error}`)] }), notice: null, confirm: null }, { status })
+	}
+	const name = outcome.name
+	const notice =
+		outcome.decision === 'VERIFIED'
+			? t('integrity.review.verified', { name })
+			: `${t('integrity.review.withdrawn', { name, count: outcome.revoked.length })} ${t(outcome.mailed ? 'integrity.review.mailed' : 'integrity.review.notMailed')}`
+	return json({ reviewId: null, result: null, notice, confirm: null })
+}
+
+/** A signal's name in the reader's language; a signal this page does not know yet by its own name. */
+function signalLabel(t: Translate, signal: string) {
+	const key = `integrity.review.signal.${signal}`
+	const text = isMessageKey(key) ? t(key) : key
+	return text === key ? t('integrity.review.signal.other', { signal }) : text
+}
+
+/** One piece of evidence from its catalogue key; a key the catalogue lacks shows the signal and its numbers. */
+function evidenceText(t: Translate, item: EvidenceItem) {
+	const vars = Object.fromEntries(Object.entries(item.vars).map(([k, v]) => [k, typeof v === 'number' ? v.toLocaleString('vi-VN') : v]))
+	const text = isMessageKey(item.key) ? t(item.key as MessageKey, vars) : item.key
+	if (text !== item.key) return text
+	const numbers = Object.entries(vars)
+		.map(([k, v]) => `${k}: ${v}`)
+		.join(', ')
+	return numbers ? `${signalLabel(t, item.signal)} (${numbers})` : signalLabel(t, item.signal)
+}
+
+type Row = ReturnType<typeof useLoaderData<typeof loader>>['reviews'][number]
+
+export default function ReviewsPage() {
+	const t = useT()
+	const { unit, show, total, reviews } = useLoaderData<typeof loader>()
+	const data = useActionData<typeof action>()
+	const confirming = data?.confirm ? reviews.find((r) => r.id === data.confirm!.reviewId) : undefined
+	return (
+		<>
+			<Breadcrumbs crumbs={[{ to: `/org/${unit.id}`, label: unit.name }]} />
+			<h1 className="mb-2 text-2xl font-bold">{t('integrity.review.title')}</h1>
+			<p className="mb-4 max-w-3xl">{t('integrity.review.intro')}</p>
+			<Notice>{data?.notice}</Notice>
+			{data?.result && !data.reviewId ? <FormErrors id="review-errors" errors={data.result.error?.[''] ?? undefined} /> : null}
+			{data?.confirm && confirming ? <ConfirmRedo unitId={unit.id} review={confirming} reason={data.confirm.reason} /> : null}
+			<Form method="get" className="card mb-4 flex flex-wrap items-end gap-3" aria-label={t('integrity.review.filter')}>
+				<SelectField
+					className=""
+					label={t('integrity.review.filter')}
+					plain={{ id: 'show', name: 'show', defaultValue: show }}
+					options={REVIEW_FILTERS.map((f) => ({ value: f, label: t(`integrity.review.filter.${f}`) }))}
+				/>
+				<button type="submit" className="btn">
+					{t('integrity.review.show')}
+				</button>
+			</Form>
+			{reviews.length ? (
+				<>
+					<p className="mb-2 text-sm text-gray-700">{t('integrity.review.count', { shown: reviews.length, total })}</p>
+					<DataTable
+						caption={t('integrity.review.caption')}
+						columns={[
+							t('integrity.review.col.person'),
+							t('integrity.review.col.course'),
+							t('integrity.review.col.unit'),
+							t('integrity.review.col.completedAt'),
+							t('integrity.review.col.evidence'),
+							t('integrity.review.col.decision'),
+						]}
+					>
+						{reviews.map((r) => (
+							<tr key={r.id} id={`review-${r.id}`}>
+								<th scope="row" className="text-left font-normal">
+									{r.fullName}
+								</th>
+								<td>
+									<Link to={`/courses/${r.courseSlug}`}>{r.courseTitle}</Link>
+								</td>
+								<td>{r.unitName}</td>
+								<td>{r.completedAt}</td>
+								<td>
+									<Evidence review={r} />
+								</td>
+								<td>{r.status === 'OPEN' ? <DecisionForm review={r} /> : <Decided review={r} />}</td>
+							</tr>
+						))}
+					</DataTable>
+				</>
+			) : (
+				<p>{show === 'OPEN' ? t('integrity.review.none.OPEN') : t('integrity.review.none')}</p>
+			)}
+		</>
+	)
+}
+
+function Evidence({ review }: { review: Row }) {
+	const t = useT()
+	const described = new Set(review.evidence.map((e) => e.signal))
+	// Signals whose details were cleared (retention) or never written still say what fired.
+	const bare = review.signals.filter((s) => !described.has(s))
+	return (
+		<ul className="list-disc pl-5 text-sm">
+			{review.evidence.map((e, i) => (
+				<li key={`${e.signal}-${i}`}>
+					<span className="font-semibold">{signalLabel(t, e.signal)}:</span> {evidenceText(t, e)}
+				</li>
+			))}
+			{bare.map((s) => (
+				<li key={s}>
+					<span className="font-semibold">{signalLabel(t, s)}</span>
+				</li>
+			))}
+			{review.evidence.length === 0 && review.status !== 'OPEN' ? <li>{t('integrity.review.noEvidence')}</li> : null}
+		</ul>
+	)
+}
+
+function DecisionForm({ review }: { review: Row }) {
+	const t = useT()
+	const data = useActionData<typeof action>()
+	const mine = data?.reviewId === review.id ? data.result : null
+	const noteId = `note-${review.id}`
+	const formErrors = mine?.error?.[''] ?? undefined
+	const noteErrors = mine?.error?.note ?? undefined
+	return (
+		<Form method="post" className="min-w-64" aria-label={t('integrity.review.decide', { name: review.fullName })}>
+			<input type="hidden" name="reviewId" value={review.id} />
+			<FormErrors id={`review-${review.id}-errors`} errors={formErrors} />
+			<label htmlFor={noteId} className="label text-sm">
+				{t('integrity.review.note')}
+			</label>
+			<textarea
+				id={noteId}
+				name="note"
+				rows={2}
+				maxLength={REASON_MAX}
+				className="field mb-2"
+				aria-describedby={noteErrors?.length ? `${noteId}-error` : `${noteId}-hint`}
+				defaultValue={typeof mine?.initialValue?.note === 'string' ? mine.initialValue.note : ''}
+			/>
+			<FieldErrors id={`${noteId}-error`} errors={noteErrors} />
+			<div className="flex flex-wrap gap-2">
+				<button type="submit" name="decision" value="VERIFIED" className="btn">
+					{t('integrity.review.verify')}
+				</button>
+				<button type="submit" name="decision" value="REDO" className="btn btn-secondary">
+					{t('integrity.review.redo')}
+				</button>
+			</div>
+			<p id={`${noteId}-hint`} className="mt-1 text-sm text-gray-700">
+				{t('integrity.review.redoHint')}
+			</p>
+		</Form>
+	)
+}
+
+function Decided({ review }: { review: Row }) {
+	const t = useT()
+	return (
+		<>
+			<span className="block font-semibold">{t(review.status === 'REDO' ? 'integrity.review.status.REDO' : 'integrity.review.status.VERIFIED')}</span>
+			{review.decidedAt ? <span className="block text-sm">{t('integrity.review.decidedBy', { name: review.decidedBy ?? '—', date: review.decidedAt })}</span> : null}
+			{review.decisionNote ? <span className="block text-sm">{review.decisionNote}</span> : null}
+		</>
+	)
+}
+
+function ConfirmRedo({ unitId, review, reason }: { unitId: number; review: Row; reason: string }) {
+	const t = useT()
+	return (
+		<section className="mb-6 max-w-2xl" aria-labelledby="confirm-heading">
+			<Form method="post" className="card border-2 border-red-700">
+				<h2 id="confirm-heading" className="mb-2 text-xl font-semibold">
+					{t('integrity.review.confirmTitle')}
+				</h2>
+				<p className="mb-2">{t('integrity.review.confirmText', { name: review.fullName, course: review.courseTitle, reason })}</p>
+				<p className="alert alert-error mb-4">{t('integrity.review.confirmEffect')}</p>
+				<input type="hidden" name="reviewId" value={review.id} />
+				<input type="hidden" name="decision" value="REDO" />
+				<input type="hidden" name="note" value={reason} />
+				<input type="hidden" name="confirm" value="yes" />
+				<p className="flex flex-wrap items-center gap-4">
+					<button type="submit" className="btn bg-red-700 hover:bg-red-800">
+						{t('integrity.review.confirmSubmit')}
+					</button>
+					<Link to={`/org/${unitId}/reviews`}>{t('integrity.review.cancel')}</Link>
+				</p>
+			</Form>
+		</section>
+	)
+}
