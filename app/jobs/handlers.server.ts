@@ -3,6 +3,7 @@
 // yet sent, a key not yet queued), so that a retry after a crash, or a second instance, changes nothing twice.
 import { validateStudentJob, runStudentJob } from '#app/classes/student-import.server.ts'
 import { getEnv } from '#app/env.server.ts'
+import { scanCompletions } from '#app/integrity/scan.server.ts'
 import { runImportJob, validateImportJob } from '#app/org/import-jobs.server.ts'
 import { deliverMail, OUTBOX_JOB_EXPIRE_SECONDS } from '#app/outbox/mail.server.ts'
 import { refreshCompletionRollup, ROLLUP_JOB, ROLLUP_MAX_AGE_MS } from '#app/reports/completion.server.ts'
@@ -85,4 +86,21 @@ defineJob({
 	retryLimit: 2,
 	retryDelay: 30 * 60,
 	run: () => applyRetention(),
+})
+
+defineJob({
+	name: 'integrity.scan',
+	policy: 'stately',
+	// The signals of proxy completion (issue 22) over the completions since the last scan: a manager sees a doubtful
+	// completion within a quarter of an hour, well before a report is taken.
+	cron: '*/15 * * * *',
+	// The bench computes every flag of a 100,000-staff province in well under a minute; a scan still running after
+	// ten minutes is stuck, and the next one starts over from the same scannedTo (nothing was committed as done).
+	expireInSeconds: 10 * 60,
+	retryLimit: 1,
+	retryDelay: 5 * 60,
+	run: async () => {
+		const result = await scanCompletions()
+		return { flagged: result.flagged, inserted: result.inserted, updated: result.updated, durationMs: result.durationMs }
+	},
 })

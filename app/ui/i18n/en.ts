@@ -1538,4 +1538,12 @@ export const en: Record<MessageKey, string> = {
 	'integrity.review.outcome.person-awaiting-approval': 'This person is still waiting for approval to join, so they cannot be asked to redo the course yet.',
 	'integrity.review.dashboardLine': 'Of these, {count} completions are under review for signs of having been done by someone else (they count as completed until decided).',
 	'integrity.review.dashboardLink': 'Review',
+	'integrity.evidence.speed': '{fast} of {lessons} lessons marked done in under a quarter of the minimum reading time',
+	'integrity.evidence.speed-quiz': 'The {questions}-question quiz was submitted after {seconds} seconds',
+	'integrity.evidence.device': '{accounts} accounts completed courses on the same browser within {minutes} minutes',
+	'integrity.evidence.network': '{accounts} accounts completed {course} from the same network address within {minutes} minutes, all of them unusually fast',
+	'integrity.evidence.login-chain': '{accounts} accounts logged in one after another on the same browser within {minutes} minutes',
+	'integrity.evidence.same-answers': 'The quiz has exactly the same choices as that of {others} other people on {shared} shared questions, including {wrong} identical wrong answers, within {hours} hours',
+	'integrity.evidence.burst': '{count} completions in the unit within {minutes} minutes',
+	'integrity.evidence.off-hours': 'Completed at {time} on {date}, {hours} hours before the due date',
 }

@@ -1041,4 +1041,12 @@ export const viAdmin = {
 	'integrity.review.outcome.person-awaiting-approval': 'Người này đang chờ duyệt tham gia nên chưa thể yêu cầu học lại.',
 	'integrity.review.dashboardLine': 'Trong đó {count} lượt hoàn thành đang được xem lại vì có dấu hiệu học hộ (vẫn được tính là đã hoàn thành cho đến khi có quyết định).',
 	'integrity.review.dashboardLink': 'Xem lại',
+	'integrity.evidence.speed': '{fast} trên {lessons} bài học được đánh dấu hoàn thành khi chưa đến một phần tư thời gian đọc tối thiểu',
+	'integrity.evidence.speed-quiz': 'Bài kiểm tra {questions} câu được nộp sau {seconds} giây',
+	'integrity.evidence.device': '{accounts} tài khoản hoàn thành khoá học trên cùng một trình duyệt trong {minutes} phút',
+	'integrity.evidence.network': '{accounts} tài khoản hoàn thành khoá {course} từ cùng một địa chỉ mạng trong {minutes} phút, tất cả đều học nhanh bất thường',
+	'integrity.evidence.login-chain': '{accounts} tài khoản lần lượt đăng nhập trên cùng một trình duyệt trong {minutes} phút',
+	'integrity.evidence.same-answers': 'Bài kiểm tra chọn giống hệt bài của {others} người khác trên {shared} câu chung, kể cả {wrong} câu sai giống nhau, trong vòng {hours} giờ',
+	'integrity.evidence.burst': '{count} lượt hoàn thành của đơn vị trong {minutes} phút',
+	'integrity.evidence.off-hours': 'Hoàn thành lúc {time} ngày {date}, {hours} giờ trước hạn hoàn thành',
 } as const
