@@ -44,6 +44,9 @@ async function buildCourses(source: string, prefix: string) {
 		}
 	}
 	walk(source)
+	// The builder too: a build made before a change to what it writes (a field added to the lesson index, say) would
+	// be reused, and fail the reader's schema in every file that renders a course.
+	walk('app/content')
 	const dir = `.data/${prefix}-${hash.digest('hex').slice(0, 12)}`
 	if (!existsSync(`${dir}/index.json`)) {
 		const started = performance.now()
