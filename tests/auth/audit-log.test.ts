@@ -2,7 +2,7 @@
 // keys, filters (who, action, unit, dates), pages of 50, and an XLSX with the same filters that is itself audited;
 // what a viewer may see is still decided by listAuditEvents.
 import ExcelJS from 'exceljs'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { beforeAll, expect, test } from 'vitest'
 import { audit } from '#app/auth/audit.server.ts'
 import { getCourse } from '#app/content/courses.server.ts'
 import { db } from '#app/db.server.ts'
@@ -10,9 +10,8 @@ import { loader as auditLoader } from '#app/routes/admin.audit.tsx'
 import { loader as xlsxLoader } from '#app/routes/admin.audit[.]xlsx.ts'
 import { assign, certify, createCourse } from '#tests/factories/learning.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
 let w: Awaited<ReturnType<typeof setUp>>
 
 async function setUp() {
@@ -43,11 +42,10 @@ async function setUp() {
 	return { root, culture, health, admin, manager, certificate, assignment }
 }
 
+useTestDb()
 beforeAll(async () => {
-	testDb = await createTestDb()
 	w = await setUp()
 })
-afterAll(() => testDb.close())
 
 type Page = {
 	events: Array<{ action: string; actionLabel: string; sentence: Array<{ text: string; href?: string }> }>

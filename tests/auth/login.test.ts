@@ -1,16 +1,14 @@
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { beforeAll, expect, test } from 'vitest'
 import { authenticate } from '#app/auth/login.server.ts'
 import { endSession, getUser } from '#app/auth/session.server.ts'
 import { db } from '#app/db.server.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 import { createUnit, createUser, requestAs, TEST_PASSWORD } from '#tests/factories/org.ts'
 
-let testDb: TestDb
+const testDb = useTestDb()
 beforeAll(async () => {
-	testDb = await createTestDb()
-	console.log(`login.test.ts database ready in ${testDb.setupMs} ms`)
+	console.log(`login.test.ts database ready in ${testDb.current.setupMs} ms`)
 })
-afterAll(() => testDb.close())
 
 function loginRequest(ip = '198.51.100.1') {
 	return new Request('http://localhost/login', { method: 'POST', headers: { 'x-vms-client-ip': ip } })

@@ -2,7 +2,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/nod
 import { createRemixStub } from '@remix-run/testing'
 import { createElement, type ComponentType } from 'react'
 import { renderToString } from 'react-dom/server'
-import { afterAll, beforeAll, expect, test, vi } from 'vitest'
+import { expect, test, vi } from 'vitest'
 import { expiringSoon } from '#app/certificates/access.server.ts'
 import { addMonths } from '#app/certificates/issue.server.ts'
 import { checkSignature } from '#app/certificates/sign.server.ts'
@@ -17,21 +17,15 @@ import VerifyPage, { loader as verifyLoader } from '#app/routes/verify.$serial.t
 import { loader as verifyFormLoader } from '#app/routes/verify._index.tsx'
 import { viAdmin } from '#app/ui/i18n/vi-admin.ts'
 import { useFixtureCourses } from '#tests/setup/content.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 import { issueCertificate } from '#tests/factories/certificates.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { pdfText } from './pdf-text.ts'
 import { readZip } from './zip-read.ts'
 
-let testDb: TestDb
+// The manager's page lists the catalogue's courses in its filter: a small fixture build, not the real one.
 useFixtureCourses()
-beforeAll(async () => {
-	testDb = await createTestDb()
-	// The manager's page lists the catalogue's courses in its filter: a small fixture build, not the real one.
-})
-afterAll(async () => {
-	await testDb.close()
-})
+useTestDb()
 
 const DAY = 24 * 3600_000
 const args = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} }) as LoaderFunctionArgs & ActionFunctionArgs

@@ -4,7 +4,7 @@ import { type LoaderFunctionArgs } from '@remix-run/node'
 import { createRemixStub } from '@remix-run/testing'
 import { createElement } from 'react'
 import { renderToString } from 'react-dom/server'
-import { afterAll, beforeAll, expect, test, vi } from 'vitest'
+import { afterAll, expect, test, vi } from 'vitest'
 import { issuerFor, loadIssuers, parseIssuers, setIssuersForTests } from '#app/certificates/issuers.server.ts'
 import { db } from '#app/db.server.ts'
 import UnitPage, { loader as unitLoader } from '#app/routes/certificates.unit.$unitId.tsx'
@@ -12,17 +12,11 @@ import { viAdmin } from '#app/ui/i18n/vi-admin.ts'
 import { buildDemoData } from '../../prisma/demo-data.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { useFixtureCourses } from '#tests/setup/content.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
 useFixtureCourses()
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(async () => {
-	setIssuersForTests(undefined)
-	await testDb.close()
-})
+useTestDb()
+afterAll(() => setIssuersForTests(undefined))
 
 const upper = (text: string) => text.normalize('NFC').toLocaleUpperCase('vi')
 

@@ -5,11 +5,11 @@ import { once } from 'node:events'
 import { Writable } from 'node:stream'
 import { type LoaderFunctionArgs } from '@remix-run/node'
 import { writeReadableStreamToWritable } from '@remix-run/node'
-import { afterAll, beforeAll, beforeEach, expect, test, vi } from 'vitest'
+import { beforeAll, beforeEach, expect, test, vi } from 'vitest'
 import { db } from '#app/db.server.ts'
 import { writeWithBackpressure } from '../../server/send-response.ts'
 import { loader as zipLoader } from '#app/routes/certificates.unit.$unitId_.zip.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 import { issueCertificate } from '#tests/factories/certificates.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { pdfText } from './pdf-text.ts'
@@ -34,11 +34,10 @@ const MIN_PDF_BYTES = 25_000
 /** PDFs that may sit between the renderer and a stalled client: in the sink, the web stream's queue, yazl's pipes. */
 const SLACK = 5
 
-let testDb: TestDb
 let unitId = 0
 let managerId = ''
+useTestDb()
 beforeAll(async () => {
-	testDb = await createTestDb()
 	const root = await createUnit('Tỉnh Thử')
 	const dept = await createUnit('Sở Thử', root)
 	unitId = dept.id
@@ -51,9 +50,6 @@ beforeAll(async () => {
 		const user = await createUser({ fullName: `Nguyễn Thị Hương ${i}`, unitId: dept.id })
 		await db.$transaction((tx) => issueCertificate(tx, { userId: user.id, courseVersionId: version.id, source: 'ONLINE', at: new Date() }))
 	}
-})
-afterAll(async () => {
-	await testDb.close()
 })
 beforeEach(() => {
 	renders.count = 0

@@ -1,6 +1,6 @@
 // The one completion path (decision 022): the issuer rule's TypeScript and SQL twins agree, and every source writes
 // exactly one outbox row with its completion, in the same transaction.
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { getQuiz } from '#app/content/courses.server.ts'
 import { db, newId, pgArray, sql, SQL_TIME } from '#app/db.server.ts'
 import { certificateHolders, completeCourse } from '#app/learning/completion.server.ts'
@@ -13,17 +13,11 @@ import { createEvent, getEvent, recordAttendance } from '#app/org/training.serve
 import { createCourse } from '#tests/factories/learning.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { useFixtureCourses } from '#tests/setup/content.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
 useFixtureCourses()
 
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(async () => {
-	await testDb.close()
-})
+useTestDb()
 
 // ——— the issuer rule: TypeScript and SQL on generated cases ——————————————————————————————————————————————————
 

@@ -1,20 +1,14 @@
 // The first starts of a course, at the same moment, create its version rows once and fail no one.
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { db } from '#app/db.server.ts'
 import { startEnrollment } from '#app/learning/progress.server.ts'
 import { useFixtureCourses } from '#tests/setup/content.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 import { createUser } from '#tests/factories/org.ts'
 
-let testDb: TestDb
 useFixtureCourses()
 
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(async () => {
-	await testDb.close()
-})
+useTestDb()
 
 test('eight learners starting a never-started course at once all get enrolled in one version', async () => {
 	const users = await Promise.all(Array.from({ length: 8 }, () => createUser()))

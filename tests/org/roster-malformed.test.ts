@@ -2,7 +2,7 @@
 // the problem is in a cell), never crash, and never write a person or a membership.
 import ExcelJS from 'exceljs'
 import JSZip from 'jszip'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { beforeAll, expect, test } from 'vitest'
 import { db } from '#app/db.server.ts'
 import { type OrgUnit } from '#app/db-types.ts'
 import { confirmRosterImport, getImportJob, startRosterImport } from '#app/org/import-jobs.server.ts'
@@ -13,16 +13,15 @@ import { type MessageKey } from '#app/ui/i18n/vi.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { createUnit, createUser } from '#tests/factories/org.ts'
 import { encodeText, HEADERS, rosterCsv, rosterCsvText, rosterXlsx } from '#tests/factories/roster-files.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
 let dept: OrgUnit
 let scope: OrgUnit
 let managerId: string
 let baseline: { users: number; memberships: number }
 
+useTestDb()
 beforeAll(async () => {
-	testDb = await createTestDb()
 	const province = await createUnit('Tỉnh Thử')
 	// Fixed codes, because the files are generated before the units exist.
 	dept = await db.orgUnit.update({ where: { id: (await createUnit('Sở Thử Nghiệm', province)).id }, data: { code: 'CODE' } })
@@ -36,7 +35,6 @@ beforeAll(async () => {
 	}
 	baseline = { users: await db.user.count(), memberships: await db.membership.count() }
 })
-afterAll(() => testDb.close())
 
 const t = translator('vi')
 

@@ -2,7 +2,7 @@
 // the XLSX; the filters list only the courses assigned in the unit's scope (a department is not offered a course
 // another department or tree was given).
 import ExcelJS from 'exceljs'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { getCourse } from '#app/content/courses.server.ts'
 import { db } from '#app/db.server.ts'
 import { loader as dashboardLoader } from '#app/routes/org.$unitId_.dashboard.tsx'
@@ -11,16 +11,10 @@ import { loader as reportsLoader } from '#app/routes/org.$unitId_.reports.tsx'
 import { assign, createCourse, join } from '#tests/factories/learning.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { useFixtureCourses } from '#tests/setup/content.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
 useFixtureCourses()
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(async () => {
-	await testDb.close()
-})
+useTestDb()
 
 test('a course assigned but never started shows its catalogue title; each unit is offered only the courses assigned in its scope', async () => {
 	const root = await createUnit('Tỉnh Tên Khoá')

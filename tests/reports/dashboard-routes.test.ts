@@ -1,6 +1,6 @@
 // The completion dashboard pages: who may see which unit, what bad filters do, what the pages show.
 import ExcelJS from 'exceljs'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { beforeAll, expect, test } from 'vitest'
 import { db } from '#app/db.server.ts'
 import { loader as dashboardLoader } from '#app/routes/org.$unitId_.dashboard.tsx'
 import { loader as peopleLoader } from '#app/routes/org.$unitId_.dashboard_.people.tsx'
@@ -8,9 +8,8 @@ import { loader as xlsxLoader } from '#app/routes/org.$unitId_.dashboard[.]xlsx.
 import { loader as reportsLoader } from '#app/routes/reports._index.tsx'
 import { assign, certify, createCourse, enroll, join } from '#tests/factories/learning.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
 let world: Awaited<ReturnType<typeof setUp>>
 
 async function setUp() {
@@ -36,11 +35,10 @@ async function setUp() {
 	return { root, a, b, managerA, admin, learner }
 }
 
+useTestDb()
 beforeAll(async () => {
-	testDb = await createTestDb()
 	world = await setUp()
 })
-afterAll(() => testDb.close())
 
 async function dashboard(userId: string | null, unitId: number, search = '') {
 	const request = await requestAs(userId, `http://localhost/org/${unitId}/dashboard${search}`)

@@ -2,21 +2,19 @@
 // superior body above the issuing unit, national heading and motto, number and symbol, place and date, title;
 // Times New Roman metrics (Tinos), A4 with the decree's margins, body in 14 pt; long unit names wrap, never cut.
 import { Readable } from 'node:stream'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { beforeAll, expect, test } from 'vitest'
 import { buildReport, isReport, issuerLines, parseReportPeriod, placeName, REPORT_MARGINS, reportPdf, superiorLine } from '#app/reports/report.server.ts'
 import { takeMonthSnapshot } from '#app/reports/snapshots.server.ts'
 import { assign, certify, createCourse, join } from '#tests/factories/learning.ts'
 import { createUnit, createUser } from '#tests/factories/org.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 import { pdfObjects, pdfTextRuns } from '../certificates/pdf-text.ts'
 
-let testDb: TestDb
 let sample: Awaited<ReturnType<typeof sampleReport>>
+useTestDb()
 beforeAll(async () => {
-	testDb = await createTestDb()
 	sample = await sampleReport()
 })
-afterAll(() => testDb.close())
 
 async function collect(stream: Readable) {
 	const chunks: Array<Buffer> = []

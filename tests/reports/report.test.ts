@@ -2,7 +2,7 @@
 // PDF says the totals, the CSV is one line per unit; missing snapshots and bad requests are said, never a 500.
 import { Readable } from 'node:stream'
 import ExcelJS from 'exceljs'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { beforeAll, expect, test } from 'vitest'
 import { db } from '#app/db.server.ts'
 import { getChildRows } from '#app/reports/completion.server.ts'
 import { periodEnd } from '#app/reports/completion.ts'
@@ -11,10 +11,9 @@ import { takeMonthSnapshot } from '#app/reports/snapshots.server.ts'
 import { loader as downloadLoader } from '#app/routes/org.$unitId_.reports_.$format.ts'
 import { assign, certify, createCourse, enroll, join } from '#tests/factories/learning.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 import { pdfText } from '../certificates/pdf-text.ts'
 
-let testDb: TestDb
 let world: Awaited<ReturnType<typeof setUp>>
 const MONTH = '2026-03'
 
@@ -42,11 +41,10 @@ async function setUp() {
 	return { root, a, b, a1, course, manager, admin }
 }
 
+useTestDb()
 beforeAll(async () => {
-	testDb = await createTestDb()
 	world = await setUp()
 })
-afterAll(() => testDb.close())
 
 async function collect(stream: Readable) {
 	const chunks: Array<Buffer> = []

@@ -1,23 +1,21 @@
 // The set-based SQL against the rule written out person by person (app/reports/completion.ts), on a small synthetic
 // province from scripts/gen-load-data.ts: moves, second posts, departures, tags, closed and future assignments,
 // expired, revoked and superseded certificates. Any disagreement on any unit, course or date fails.
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { beforeAll, expect, test } from 'vitest'
 import { isCertificateValid } from '#app/certificates/validity.ts'
 import { db } from '#app/db.server.ts'
 import { RECERTIFICATION_MONTHS } from '#app/learning/versions.server.ts'
 import { getChildRows, getUnitPeople, refreshCompletionRollup } from '#app/reports/completion.server.ts'
 import { assignmentCovers, certificateCompletes, dueDate, isActiveAt, supersededAt, type VersionFacts } from '#app/reports/completion.ts'
 import { populate } from '../../scripts/gen-load-data.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
 const NOW = new Date('2026-11-20T03:00:00.000Z')
 
+const testDb = useTestDb()
 beforeAll(async () => {
-	testDb = await createTestDb()
-	await populate((statement) => testDb.prisma.$executeRawUnsafe(statement), { staff: 400, units: 24, courses: 12, now: NOW })
+	await populate((statement) => testDb.current.prisma.$executeRawUnsafe(statement), { staff: 400, units: 24, courses: 12, now: NOW })
 }, 120_000)
-afterAll(() => testDb.close())
 
 type Counts = { target: number; completed: number; inProgress: number; overdue: number }
 

@@ -1,23 +1,16 @@
 // Assigning courses on the Youth Union's units (issue 10 item 3): youth courses first, the staff courses grouped
 // apart for community digital team members; staff courses first on government units; a YOUTH_ADMIN assigns on youth
 // units and cannot on government ones.
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { listCourses } from '#app/content/courses.server.ts'
 import { db } from '#app/db.server.ts'
 import { courseGroups } from '#app/learning/assignments.server.ts'
 import * as listRoute from '#app/routes/org.$unitId_.assignments.tsx'
 import { createManager, createUnit, createUser, createYouthRoot, requestAs } from '#tests/factories/org.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
-
-let testDb: TestDb
+import { useTestDb } from '#tests/setup/db.ts'
 
 // The real catalogue, as every file gets it (tests/setup/setup-test-env.ts): the grouping is about the courses' audiences.
-beforeAll(async () => {
-	testDb = await createTestDb()
-}, 120_000)
-afterAll(async () => {
-	await testDb.close()
-})
+useTestDb()
 
 type Args = Parameters<typeof listRoute.action>[0]
 const args = (request: Request, unitId: number) => ({ request, params: { unitId: String(unitId) }, context: {} }) as Args

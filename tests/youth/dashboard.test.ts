@@ -15,10 +15,9 @@ import { loader as dashboardLoader } from '#app/routes/org.$unitId_.dashboard.ts
 import { loader as downloadLoader } from '#app/routes/org.$unitId_.reports_.$format.ts'
 import { assign, certify, createCourse, enroll, join } from '#tests/factories/learning.ts'
 import { createUnit, createUser, createYouthRoot, requestAs } from '#tests/factories/org.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 import { pdfText } from '../certificates/pdf-text.ts'
 
-let testDb: TestDb
 let world: Awaited<ReturnType<typeof setUp>>
 const MONTH = '2026-03'
 const AT = periodEnd(MONTH)
@@ -55,14 +54,11 @@ async function setUp() {
 	return { root, dcsA, dcsB, cdA1, cdA2, cdB1, teamA, teamB, course, officer }
 }
 
+useTestDb()
 beforeAll(async () => {
-	testDb = await createTestDb()
 	world = await setUp()
 })
-afterAll(async () => {
-	await rollupRefreshSettled()
-	await testDb.close()
-})
+afterAll(() => rollupRefreshSettled())
 
 async function collect(stream: Readable) {
 	const chunks: Array<Buffer> = []

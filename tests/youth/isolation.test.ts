@@ -27,9 +27,9 @@ import { issueCertificate } from '#tests/factories/certificates.ts'
 import { assign, createCourse, join } from '#tests/factories/learning.ts'
 import { createUnit, createUser, createYouthRoot, requestAs } from '#tests/factories/org.ts'
 import { useFixtureCourses } from '#tests/setup/content.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
+// Pages with a course filter list the catalogue: a small content build of the test fixtures.
 useFixtureCourses()
 let w: Awaited<ReturnType<typeof setUp>>
 
@@ -61,15 +61,11 @@ async function setUp() {
 	return { gov, dept, youth, dcs, branch, person, staffPost, youthPost, staffCert: staffCert!, youthCert: youthCert!, manager, officer, misgranted }
 }
 
+useTestDb()
 beforeAll(async () => {
-	testDb = await createTestDb()
-	// Pages with a course filter list the catalogue: a small content build of the test fixtures.
 	w = await setUp()
 })
-afterAll(async () => {
-	await rollupRefreshSettled()
-	await testDb.close()
-})
+afterAll(() => rollupRefreshSettled())
 
 type LoaderArgs = { request: Request; params: Record<string, string>; context: Record<string, never> }
 type Loader = (args: LoaderArgs) => Promise<unknown>
