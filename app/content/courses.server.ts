@@ -112,7 +112,7 @@ export function getLesson(slug: string, lessonSlug: string) {
 		return l ? { slug: l.slug, title: l.title } : null
 	}
 	return {
-		course: { slug: found.meta.slug, title: found.meta.title, version: found.meta.version, lessonCount: found.lessons.length },
+		course: { slug: found.meta.slug, title: found.meta.title, version: found.meta.version, lessonCount: found.lessons.length, safeguards: found.meta.safeguards },
 		lesson,
 		position: index + 1,
 		previous: neighbour(index - 1),

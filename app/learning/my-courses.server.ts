@@ -24,6 +24,17 @@ export type CourseCard = {
 	dueAt: string | null
 	overdue: boolean
 	certificate: { serial: string; issuedAt: string; expiresAt: string | null } | null
+	/** A completion withdrawn after review (issue 22): when and why, until the learner completes the course again. */
+	withdrawn: Withdrawal | null
+}
+
+export type Withdrawal = { at: string; reason: string }
+
+/** The withdrawal notice of an enrollment, if its completion was withdrawn and not yet earned again. */
+export function withdrawalOf(enrollment: { status: string; withdrawnAt: Date | null; withdrawnReason: string | null } | null | undefined): Withdrawal | null {
+	if (!enrollment?.withdrawnAt || enrollment.status === 'COMPLETED') return null
+	// The sentence around it ends the reason with its own full stop.
+	return { at: enrollment.withdrawnAt.toISOString(), reason: (enrollment.withdrawnReason ?? '').trim().replace(/[.。]+$/, '') }
 }
 
 export async function getMyCourses(userId: string, kind: UserKind, now = new Date()) {
@@ -34,7 +45,7 @@ export async function getMyCourses(userId: string, kind: UserKind, now = new Dat
 		include: {
 			lessons: { select: { lessonSlug: true, completedAt: true } },
 			courseVersion: { include: { course: true, certificates: { where: { userId, revokedAt: null }, orderBy: { issuedAt: 'desc' }, take: 1 } } },
-			attempts: { where: { passed: true }, select: { id: true }, take: 1 },
+			attempts: { where: { passed: true, voidedAt: null }, select: { id: true }, take: 1 },
 		},
 	})
 	const latestBySlug = new Map<string, (typeof enrollments)[number]>()
@@ -70,6 +81,7 @@ export async function getMyCourses(userId: string, kind: UserKind, now = new Dat
 			certificate: certificate
 				? { serial: certificate.serial, issuedAt: certificate.issuedAt.toISOString(), expiresAt: certificate.expiresAt?.toISOString() ?? null }
 				: null,
+			withdrawn: stale ? null : withdrawalOf(enrollment),
 		}
 	}
 

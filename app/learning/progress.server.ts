@@ -2,6 +2,7 @@
 // version current at that moment; time spent is measured on the server from when a lesson was opened.
 import { getCourse } from '#app/content/courses.server.ts'
 import { db } from '#app/db.server.ts'
+import { completeCourse } from './completion.server.ts'
 import { ensureCurrentVersion } from './versions.server.ts'
 
 // A lesson left open over lunch should not count as hours of study.
@@ -16,9 +17,9 @@ export async function findEnrollment(userId: string, slug: string) {
 	})
 }
 
-/** Whether some attempt of the enrollment passed its quiz. */
+/** Whether some attempt of the enrollment passed its quiz (a pass voided when its completion was withdrawn does not). */
 export async function quizPassed(enrollmentId: string) {
-	return (await db.quizAttempt.count({ where: { enrollmentId, passed: true } })) > 0
+	return (await db.quizAttempt.count({ where: { enrollmentId, passed: true, voidedAt: null } })) > 0
 }
 
 /** The enrollment's latest 20 quiz attempts, newest first (the open one included). */
@@ -66,21 +67,67 @@ export async function openLesson(
 	}
 }
 
-/** "Hoàn thành bài học": idempotent; the time spent is from opening to the first completion, capped. */
-export async function completeLesson(enrollmentId: string, lessonSlug: string, now = new Date()) {
+/** What pressing "Hoàn thành bài học" did: `first` when this request marked it done, `seconds` the time it counts. */
+export type LessonCompletion = { done: true; first: boolean; seconds: number } | { done: false; remainingSeconds: number }
+
+/**
+ * "Hoàn thành bài học": idempotent; the time spent is from opening to the first completion, capped. Before
+ * `minSeconds` from the opening, nothing is marked and the time left is returned (a lesson posted as done without
+ * having been opened starts its clock here).
+ */
+export async function completeLesson(enrollmentId: string, lessonSlug: string, now = new Date(), minSeconds = 0): Promise<LessonCompletion> {
 	const progress = await db.lessonProgress.upsert({
 		where: { enrollmentId_lessonSlug: { enrollmentId, lessonSlug } },
 		create: { enrollmentId, lessonSlug, startedAt: now },
 		update: {},
 	})
+	let result: LessonCompletion = { done: true, first: false, seconds: progress.secondsSpent }
 	if (!progress.completedAt) {
-		const seconds = Math.min(MAX_SECONDS_PER_LESSON, Math.max(0, Math.round((now.getTime() - progress.startedAt.getTime()) / 1000)))
-		await db.lessonProgress.updateMany({
+		const elapsedMs = Math.max(0, now.getTime() - progress.startedAt.getTime())
+		if (elapsedMs < minSeconds * 1000) return { done: false, remainingSeconds: Math.ceil((minSeconds * 1000 - elapsedMs) / 1000) }
+		const seconds = Math.min(MAX_SECONDS_PER_LESSON, Math.round(elapsedMs / 1000))
+		const written = await db.lessonProgress.updateMany({
 			where: { id: progress.id, completedAt: null },
 			data: { completedAt: now, secondsSpent: seconds },
 		})
+		result = { done: true, first: written.count === 1, seconds }
 	}
 	await db.enrollment.update({ where: { id: enrollmentId }, data: { lastActivityAt: now } })
+	return result
+}
+
+/**
+ * The lesson's "Hoàn thành bài học" under its course's safeguards (course.yaml): the minimum time from opening, and,
+ * for a course whose quiz may be taken before the lessons, the completion of the course when this was the last lesson
+ * and the quiz is already passed (otherwise passing the quiz is what completes it).
+ */
+export async function finishLesson(
+	enrollment: { id: string; userId: string; courseVersionId: string; status: string },
+	courseSlug: string,
+	lessonSlug: string,
+	request?: Request,
+	now = new Date(),
+): Promise<LessonCompletion> {
+	const course = getCourse(courseSlug)
+	if (!course) throw new Error(`Course ${courseSlug} is not in the content build`)
+	const { minSecondsPerLesson, quizAfterAllLessons } = course.meta.safeguards
+	const result = await completeLesson(enrollment.id, lessonSlug, now, minSecondsPerLesson)
+	if (result.done && result.first && !quizAfterAllLessons && enrollment.status !== 'COMPLETED') {
+		const done = await db.lessonProgress.findMany({ where: { enrollmentId: enrollment.id, completedAt: { not: null } }, select: { lessonSlug: true } })
+		const progress = progressFromDone(courseSlug, done.map((l) => l.lessonSlug))
+		if (progress?.resumeLesson === null && (await quizPassed(enrollment.id))) {
+			await db.$transaction((tx) =>
+				completeCourse(tx, {
+					source: 'ONLINE',
+					courseVersionId: enrollment.courseVersionId,
+					at: now,
+					userIds: [enrollment.userId],
+					audit: { actorId: enrollment.userId, request, details: { course: courseSlug, lastLesson: lessonSlug } },
+				}),
+			)
+		}
+	}
+	return result
 }
 
 export type CourseProgress = {

@@ -7,9 +7,11 @@
 // submit's write is the completion path's (completion.server.ts): the claim of the attempt and, when it completes the
 // course, the completion of every source, in one statement.
 import { randomBytes } from 'node:crypto'
+import { verifyPassword } from '#app/auth/password.server.ts'
+import { LOGIN_LIMITS, reset, take } from '#app/auth/rate-limit.server.ts'
 import { getCourse, getQuiz } from '#app/content/courses.server.ts'
 import { type Quiz } from '#app/content/schema.ts'
-import { newId, runSql } from '#app/db.server.ts'
+import { db, newId, runSql } from '#app/db.server.ts'
 import { type Completion, submitQuizAttempt } from './completion.server.ts'
 import { progressFromDone } from './progress.server.ts'
 import { ATTEMPT_BY_ID, INSERT_ATTEMPT, LEARNER_ATTEMPT, RECENT, SAVE_ANSWERS, START_CONTEXT, SUBMIT_CONTEXT, SUBMITTED } from './quiz.sql.ts'
@@ -28,8 +30,8 @@ export type AttemptRow = {
 	idempotencyKey: string
 }
 
-/** An attempt with what its pages need of the enrollment it belongs to. */
-export type LearnerAttempt = AttemptRow & { userId: string; courseVersionId: string; passMark: number }
+/** An attempt with what its pages need of the enrollment it belongs to; `voided`: a pass withdrawn after review. */
+export type LearnerAttempt = AttemptRow & { userId: string; courseVersionId: string; passMark: number; voided: boolean }
 
 export function asDrawn(row: { questionIds: Array<string>; choiceOrder: unknown }): DrawnAttempt {
 	return { questionIds: row.questionIds, choiceOrder: (row.choiceOrder ?? {}) as Record<string, Array<number>> }
@@ -60,14 +62,26 @@ function gate(recent: Array<RecentAttempt>, quiz: Quiz, lessonsDone: boolean, no
 	return until > now ? { allowed: false, reason: 'cooldown', until } : { allowed: true }
 }
 
+/** Whether the lessons let the quiz open: all done, or the course lets it open before them (safeguards.quizAfterAllLessons). */
+export function lessonsAllowQuiz(slug: string, lessonsDone: boolean) {
+	return lessonsDone || getCourse(slug)?.meta.safeguards.quizAfterAllLessons === false
+}
+
+/** `lessonsDone`: whether the lessons let the quiz open (lessonsAllowQuiz). */
 export async function attemptGate(enrollmentId: string, quiz: Quiz, lessonsDone: boolean, now = new Date()): Promise<AttemptGate> {
 	if (!lessonsDone || !quiz.maxAttempts) return gate([], quiz, lessonsDone, now)
 	const rows = await runSql(RECENT, { enrollmentId, limit: quiz.maxAttempts })
 	return gate(rows.map((r) => ({ passed: r.passed, submittedAt: new Date(r.submittedAtMs) })), quiz, lessonsDone, now)
 }
 
-/** The open (unsubmitted) attempt, or a new one when the gate allows it. */
-export async function startAttempt(userId: string, slug: string, now = new Date()) {
+/** The moments a new attempt records: the commitment ticked, the password re-entered (issue 22). */
+export type AttemptPledge = { committedAt?: Date | null; reauthAt?: Date | null }
+
+/**
+ * The open (unsubmitted) attempt, or a new one when the gate allows it. The learner's way in is beginGradedAttempt,
+ * which asks the commitment and, where the course wants it, the password first.
+ */
+export async function startAttempt(userId: string, slug: string, now = new Date(), pledge: AttemptPledge = {}) {
 	const quiz = getQuiz(slug)
 	const [enrollment] = quiz ? await runSql(START_CONTEXT, { userId, slug, recent: quiz.maxAttempts ?? 0 }) : []
 	if (!quiz || !enrollment) return { ok: false as const, reason: 'not-enrolled' as const }
@@ -77,7 +91,7 @@ export async function startAttempt(userId: string, slug: string, now = new Date(
 	}
 	const progress = progressFromDone(slug, enrollment.lessonsDone)
 	const recent = enrollment.recent.map((r) => ({ passed: r.passed, submittedAt: new Date(r.submittedAtMs) }))
-	const verdict = gate(recent, quiz, !!progress && progress.resumeLesson === null, now)
+	const verdict = gate(recent, quiz, lessonsAllowQuiz(slug, !!progress && progress.resumeLesson === null), now)
 	if (!verdict.allowed) return { ok: false as const, reason: verdict.reason, until: verdict.reason === 'cooldown' ? verdict.until : undefined }
 	const drawn = drawAttempt(quiz.bank, quiz.draw)
 	const [row] = await runSql(INSERT_ATTEMPT, {
@@ -87,8 +101,52 @@ export async function startAttempt(userId: string, slug: string, now = new Date(
 		choiceOrder: drawn.choiceOrder,
 		startedAt: now,
 		idempotencyKey: randomBytes(16).toString('base64url'),
+		committedAt: pledge.committedAt ?? null,
+		reauthAt: pledge.reauthAt ?? null,
 	})
 	return { ok: true as const, attempt: fromRaw(row!) }
+}
+
+/** Whether starting an attempt of this course asks this learner's password again (accounts without one are exempt). */
+export async function reauthRequired(userId: string, slug: string) {
+	if (!getCourse(slug)?.meta.safeguards.reauthBeforeQuiz) return false
+	return (await db.password.count({ where: { userId } })) > 0
+}
+
+export type ReauthCheck = { status: 'confirmed' | 'exempt' | 'invalid' | 'missing' } | { status: 'rate-limited'; retryAfterSeconds: number }
+
+/**
+ * The learner's password typed again. A wrong one counts against the same per-account limit as the login page (the
+ * key login.server.ts gives an account it found: `user:<id>`), so the quiz is no way around it; a right one clears
+ * the count, as a login does. Accounts without a password (pupils with a PIN) are exempt.
+ */
+async function confirmPassword(userId: string, password: string | undefined): Promise<ReauthCheck> {
+	const record = await db.password.findUnique({ where: { userId }, select: { hash: true } })
+	if (!record) return { status: 'exempt' }
+	if (!password) return { status: 'missing' }
+	const limit = LOGIN_LIMITS.perAccount(`user:${userId}`)
+	const slot = await take(limit)
+	if (!slot.allowed) return { status: 'rate-limited', retryAfterSeconds: slot.retryAfterSeconds }
+	if (!(await verifyPassword(record.hash, password))) return slot.blocked ? { status: 'rate-limited', retryAfterSeconds: slot.retryAfterSeconds } : { status: 'invalid' }
+	await reset(limit.key)
+	return { status: 'confirmed' }
+}
+
+/**
+ * A learner starting a graded attempt from the quiz page: the commitment "Tôi cam kết tự mình học và làm bài" must be
+ * ticked, and a course with `safeguards.reauthBeforeQuiz` asks the password again; both moments are stored with the
+ * attempt. An open attempt is returned as it is (it was pledged when it began).
+ */
+export async function beginGradedAttempt(input: { userId: string; slug: string; committed: boolean; password?: string }, now = new Date()) {
+	if (!input.committed) return { ok: false as const, reason: 'not-committed' as const }
+	let reauthAt: Date | null = null
+	if (getCourse(input.slug)?.meta.safeguards.reauthBeforeQuiz) {
+		const check = await confirmPassword(input.userId, input.password)
+		if (check.status === 'rate-limited') return { ok: false as const, reason: 'reauth-rate-limited' as const, retryAfterSeconds: check.retryAfterSeconds }
+		if (check.status === 'invalid' || check.status === 'missing') return { ok: false as const, reason: `reauth-${check.status}` as const }
+		if (check.status === 'confirmed') reauthAt = now
+	}
+	return startAttempt(input.userId, input.slug, now, { committedAt: now, reauthAt })
 }
 
 /** An attempt of this learner in this course, or null (another user's attempt id is simply not found). */

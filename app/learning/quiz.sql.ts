@@ -25,18 +25,21 @@ const attemptRow = z.object({
 
 const recentRow = z.object({ passed: z.boolean().nullable(), submittedAtMs: z.number() })
 
-/** The enrollment's last `limit` submitted attempts, newest first. */
+// An attempt voided when its completion was withdrawn after review (issue 22) is neither a pass nor a failure: the
+// attempt gate does not see it, and a replay of its submission does not report it passed.
+
+/** The enrollment's last `limit` submitted attempts that are not voided, newest first. */
 export const RECENT = defineSql({
 	name: 'quiz-recent-attempts',
 	inputs: { enrollmentId: 'text', limit: 'int' },
 	row: recentRow,
 	text: ($) => `SELECT a.passed, (extract(epoch FROM a."submittedAt") * 1000)::float8 AS "submittedAtMs"
-		FROM "QuizAttempt" a WHERE a."enrollmentId" = ${$('enrollmentId')} AND a."submittedAt" IS NOT NULL
+		FROM "QuizAttempt" a WHERE a."enrollmentId" = ${$('enrollmentId')} AND a."submittedAt" IS NOT NULL AND a."voidedAt" IS NULL
 		ORDER BY a."submittedAt" DESC LIMIT ${$('limit')}`,
 })
 
-/** The learner's latest enrollment in the course (as findEnrollment), its completed lessons, its open attempt and its
- * last `recent` submitted attempts, in one statement. */
+/** The learner's latest enrollment in the course (as findEnrollment), its completed lessons, its open attempt, its
+ * last `recent` submitted attempts that are not voided, in one statement. */
 export const START_CONTEXT = defineSql({
 	name: 'quiz-start-context',
 	inputs: { userId: 'text', slug: 'text', recent: 'int' },
@@ -46,7 +49,7 @@ export const START_CONTEXT = defineSql({
 			(SELECT a.id FROM "QuizAttempt" a WHERE a."enrollmentId" = e.id AND a."submittedAt" IS NULL ORDER BY a."startedAt" DESC LIMIT 1) AS "openId",
 			COALESCE((SELECT json_agg(json_build_object('passed', r.passed, 'submittedAtMs', r.ms))
 				FROM (SELECT a.passed, (extract(epoch FROM a."submittedAt") * 1000)::float8 AS ms FROM "QuizAttempt" a
-					WHERE a."enrollmentId" = e.id AND a."submittedAt" IS NOT NULL ORDER BY a."submittedAt" DESC LIMIT ${$('recent')}) r), '[]') AS recent
+					WHERE a."enrollmentId" = e.id AND a."submittedAt" IS NOT NULL AND a."voidedAt" IS NULL ORDER BY a."submittedAt" DESC LIMIT ${$('recent')}) r), '[]') AS recent
 		FROM "Enrollment" e
 		JOIN "CourseVersion" v ON v.id = e."courseVersionId"
 		JOIN "Course" c ON c.id = v."courseId"
@@ -61,12 +64,13 @@ export const ATTEMPT_BY_ID = defineSql({
 	text: ($) => `SELECT ${ATTEMPT_COLUMNS} FROM "QuizAttempt" a WHERE a.id = ${$('attemptId')}`,
 })
 
+/** `committedAt`: when the learner ticked the commitment; `reauthAt`: when they re-entered their password (or null). */
 export const INSERT_ATTEMPT = defineSql({
 	name: 'quiz-insert-attempt',
-	inputs: { id: 'text', enrollmentId: 'text', questionIds: 'text[]', choiceOrder: 'jsonb', startedAt: 'time', idempotencyKey: 'text' },
+	inputs: { id: 'text', enrollmentId: 'text', questionIds: 'text[]', choiceOrder: 'jsonb', startedAt: 'time', idempotencyKey: 'text', committedAt: 'time', reauthAt: 'time' },
 	row: attemptRow,
-	text: ($) => `INSERT INTO "QuizAttempt" AS a (id, "enrollmentId", "questionIds", "choiceOrder", answers, "startedAt", "idempotencyKey")
-		VALUES (${$('id')}, ${$('enrollmentId')}, ${$('questionIds')}, ${$('choiceOrder')}, '{}'::jsonb, ${$('startedAt')}, ${$('idempotencyKey')})
+	text: ($) => `INSERT INTO "QuizAttempt" AS a (id, "enrollmentId", "questionIds", "choiceOrder", answers, "startedAt", "idempotencyKey", "committedAt", "reauthAt")
+		VALUES (${$('id')}, ${$('enrollmentId')}, ${$('questionIds')}, ${$('choiceOrder')}, '{}'::jsonb, ${$('startedAt')}, ${$('idempotencyKey')}, ${$('committedAt')}, ${$('reauthAt')})
 		RETURNING ${ATTEMPT_COLUMNS}`,
 })
 
@@ -74,8 +78,8 @@ export const INSERT_ATTEMPT = defineSql({
 export const LEARNER_ATTEMPT = defineSql({
 	name: 'quiz-learner-attempt',
 	inputs: { attemptId: 'text', userId: 'text', slug: 'text' },
-	row: attemptRow.extend({ userId: z.string(), courseVersionId: z.string(), passMark: z.number() }),
-	text: ($) => `SELECT ${ATTEMPT_COLUMNS}, e."userId", e."courseVersionId", v."passMark"
+	row: attemptRow.extend({ userId: z.string(), courseVersionId: z.string(), passMark: z.number(), voided: z.boolean() }),
+	text: ($) => `SELECT ${ATTEMPT_COLUMNS}, e."userId", e."courseVersionId", v."passMark", a."voidedAt" IS NOT NULL AS voided
 		FROM "QuizAttempt" a
 		JOIN "Enrollment" e ON e.id = a."enrollmentId"
 		JOIN "CourseVersion" v ON v.id = e."courseVersionId"
@@ -123,7 +127,7 @@ export const SUBMITTED = defineSql({
 	name: 'quiz-submitted-outcome',
 	inputs: { attemptId: 'text' },
 	row: z.object({ passed: z.boolean().nullable(), status: z.string(), serial: z.string().nullable() }),
-	text: ($) => `SELECT a.passed, e.status::text AS status,
+	text: ($) => `SELECT (a.passed AND a."voidedAt" IS NULL) AS passed, e.status::text AS status,
 			(SELECT ce.serial FROM "Certificate" ce WHERE ce."userId" = e."userId" AND ce."courseVersionId" = e."courseVersionId" AND ce."revokedAt" IS NULL LIMIT 1) AS serial
 		FROM "QuizAttempt" a JOIN "Enrollment" e ON e.id = a."enrollmentId"
 		WHERE a.id = ${$('attemptId')}`,

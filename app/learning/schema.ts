@@ -78,3 +78,12 @@ export const QuizPostSchema = z.object({
 	submitKey: z.string({ error: 'quiz.tampered' }).max(100, 'quiz.tampered').optional(),
 	answer: z.record(z.string().max(64, 'quiz.tampered'), z.string({ error: 'quiz.tampered' }).max(3, 'quiz.tampered')).default({}),
 })
+
+/**
+ * The quiz start form (issue 22): the commitment checkbox (a ticked box posts "on", an unticked one nothing) and, for
+ * a course that asks for it, the learner's password again. What is missing is the quiz's to say (beginGradedAttempt).
+ */
+export const QuizStartSchema = z.object({
+	committed: z.literal('on', { error: 'quiz.commit.required' }).optional(),
+	password: z.string().max(200, 'quiz.reauth.invalid').optional(),
+})

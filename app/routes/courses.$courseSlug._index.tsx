@@ -2,10 +2,12 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, js
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { getUser, requireUser } from '#app/auth/session.server.ts'
 import { currentCertificateSerial } from '#app/certificates/records.server.ts'
+import { withdrawalOf } from '#app/learning/my-courses.server.ts'
 import { describeProgress, findEnrollment, quizPassed, startEnrollment } from '#app/learning/progress.server.ts'
 import { citationName } from '#app/content/components.tsx'
 import { getCitedSources, getCourse } from '#app/content/courses.server.ts'
 import { SlugSchema } from '#app/content/schema.ts'
+import { formatVnDate } from '#app/ui/dates.ts'
 import { notFound } from '#app/ui/http.server.ts'
 import { useT } from '#app/ui/i18n.ts'
 import { Section } from '#app/ui/layout.tsx'
@@ -22,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const certificate = enrollment?.status === 'COMPLETED' ? await currentCertificateSerial(user!.id, enrollment.courseVersionId) : null
 	return json({
 		learner: user
-			? { enrolled: !!enrollment, completed: enrollment?.status === 'COMPLETED', progress, certificate }
+			? { enrolled: !!enrollment, completed: enrollment?.status === 'COMPLETED', progress, certificate, withdrawn: withdrawalOf(enrollment) }
 			: null,
 		course: {
 			slug: meta.slug,
@@ -67,6 +69,11 @@ export default function CoursePage() {
 				{t('courses.forAudience', { audience: course.audience.map((a) => t(`audience.${a}`)).join('; ') })} ·{' '}
 				{t('courses.minutes', { minutes: course.minutes })} · {t('course.version', { version: course.version })}
 			</p>
+			{learner?.withdrawn ? (
+				<p role="status" className="alert alert-error mb-4 max-w-3xl">
+					{t('learn.withdrawn', { date: formatVnDate(learner.withdrawn.at), reason: learner.withdrawn.reason })}
+				</p>
+			) : null}
 			{learner?.progress ? (
 				<div className="mb-4 max-w-md">
 					<progress className="progress" value={learner.progress.percent} max={100} aria-label={t('learn.progress')} />

@@ -1,13 +1,15 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
-import { type ClientLoaderFunctionArgs, Form, Link, useLoaderData } from '@remix-run/react'
+import { type ClientLoaderFunctionArgs, Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { getCitedSources, getLesson } from '#app/content/courses.server.ts'
 import { LessonContent, loadLessonModule } from '#app/content/mdx.tsx'
 import { SlugSchema } from '#app/content/schema.ts'
 import { getUser, requireUser } from '#app/auth/session.server.ts'
+import { recordTrace, withDeviceCookie } from '#app/integrity/traces.server.ts'
 import { type LessonViewer } from '#app/learning/lesson-document.server.ts'
-import { completeLesson, findEnrollment, openLesson, startEnrollment } from '#app/learning/progress.server.ts'
+import { finishLesson, findEnrollment, openLesson, startEnrollment } from '#app/learning/progress.server.ts'
 import { notFound } from '#app/ui/http.server.ts'
-import { useT } from '#app/ui/i18n.ts'
+import { langFromRequest, type Translate, useT } from '#app/ui/i18n.ts'
+import { translator } from '#app/ui/i18n.server.ts'
 
 // Sent without the app's JavaScript, and served from rendered documents (app/learning/lesson-document.server.ts).
 export const handle = { document: true }
@@ -18,6 +20,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 	const found = course.success && lesson.success ? getLesson(course.data, lesson.data) : null
 	if (!found) notFound()
 	const { slug, title, minutes, objectives, headings, codeHash, sources } = found.lesson
+	const { minSecondsPerLesson } = found.course.safeguards
 	const learner = context.lessonViewer ? lessonViewerState(context.lessonViewer) : await visitLesson(request, found.course.slug, slug)
 	// No lesson code here: the page carries the lesson as HTML; client-side navigation loads it as a module
 	// (see app/content/mdx.tsx).
@@ -29,6 +32,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 		next: found.next,
 		sources: getCitedSources(sources),
 		learner,
+		// The same for every learner, so the rendered document may carry it (the time left is the action's to say).
+		minSecondsPerLesson,
 	})
 }
 
@@ -55,8 +60,39 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	// Completing a lesson without having pressed "start" starts the course: the learner clearly began it.
 	const enrollment = await startEnrollment(user.id, found.course.slug)
 	if (!enrollment) notFound()
-	await completeLesson(enrollment.id, found.lesson.slug)
-	return redirect(found.next ? `/courses/${found.course.slug}/lessons/${found.next.slug}` : `/courses/${found.course.slug}/quiz`)
+	const now = new Date()
+	const result = await finishLesson(enrollment, found.course.slug, found.lesson.slug, request, now)
+	if (!result.done) {
+		const t = translator(langFromRequest(request))
+		return json({ error: t('learn.tooSoon', { time: duration(t, result.remainingSeconds) }) }, { status: 409 })
+	}
+	// Only the press that marked it done is a trace: pressing again on a finished lesson says nothing new.
+	const setCookie = result.first
+		? await recordTrace(
+				request,
+				{
+					userId: user.id,
+					kind: 'LESSON_DONE',
+					enrollmentId: enrollment.id,
+					courseVersionId: enrollment.courseVersionId,
+					lessonSlug: found.lesson.slug,
+					seconds: result.seconds,
+					size: found.lesson.words,
+				},
+				now,
+			)
+		: null
+	return redirect(found.next ? `/courses/${found.course.slug}/lessons/${found.next.slug}` : `/courses/${found.course.slug}/quiz`, {
+		headers: withDeviceCookie(setCookie),
+	})
+}
+
+/** "2 phút 5 giây", "40 giây". */
+function duration(t: Translate, seconds: number) {
+	const minutes = Math.floor(seconds / 60)
+	const rest = seconds % 60
+	if (!minutes) return t('learn.duration.seconds', { seconds: rest })
+	return rest ? t('learn.duration.minutesSeconds', { minutes, seconds: rest }) : t('learn.duration.minutes', { minutes })
 }
 
 // Client-side navigation only (no `hydrate`): have the lesson module ready before the new page renders.
@@ -68,7 +104,8 @@ export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
 
 export default function LessonPage() {
 	const t = useT()
-	const { course, lesson, position, previous, next, sources, learner } = useLoaderData<typeof loader>()
+	const { course, lesson, position, previous, next, sources, learner, minSecondsPerLesson } = useLoaderData<typeof loader>()
+	const refused = useActionData<typeof action>()
 	const base = `/courses/${course.slug}/lessons`
 	return (
 		<article className="lesson" aria-labelledby="lesson-title">
@@ -121,9 +158,17 @@ export default function LessonPage() {
 					</p>
 				) : (
 					<Form method="post">
+						{refused?.error ? (
+							<p role="alert" className="alert alert-error mb-3">
+								{refused.error}
+							</p>
+						) : null}
 						<button type="submit" className="btn">
 							{t('learn.completeLesson')}
 						</button>
+						{minSecondsPerLesson ? (
+							<p className="mt-2 text-sm text-gray-700">{t('learn.minTime', { time: duration(t, minSecondsPerLesson) })}</p>
+						) : null}
 					</Form>
 				)}
 			</div>

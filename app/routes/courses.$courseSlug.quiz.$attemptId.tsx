@@ -7,6 +7,7 @@ import { currentCertificateSerial } from '#app/certificates/records.server.ts'
 import { Cite, CitedSourcesContext } from '#app/content/components.tsx'
 import { type CitedSource } from '#app/content/schema.ts'
 import { getCitedSources, getCourse, getQuiz } from '#app/content/courses.server.ts'
+import { recordTrace, withDeviceCookie } from '#app/integrity/traces.server.ts'
 import { QuizPostSchema } from '#app/learning/schema.ts'
 import { asDrawn, getAttempt, saveAnswers, savedAnswers, submitAttempt } from '#app/learning/quiz.server.ts'
 import { grade, presentAttempt, readAnswers } from '#app/learning/quiz.ts'
@@ -45,13 +46,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		const q = quiz.bank.find((b) => b.id === g.id)!
 		return { ...g, explanation: q.explanation, cite: q.cite ?? null }
 	})
-	const certificate = attempt.passed ? await currentCertificateSerial(attempt.userId, attempt.courseVersionId) : null
+	const certificate = attempt.passed && !attempt.voided ? await currentCertificateSerial(attempt.userId, attempt.courseVersionId) : null
 	return json({
 		course: header,
 		questions,
 		saved: savedAnswers(attempt),
 		submitKey: null,
-		result: { score: graded.score, correct: graded.correct, total: graded.total, passed: graded.passed, review, certificate },
+		result: { score: graded.score, correct: graded.correct, total: graded.total, passed: graded.passed, voided: attempt.voided, review, certificate },
 		sources: getCitedSources([...new Set(review.flatMap((r) => (r.cite ? [r.cite.source] : [])))]),
 	})
 }
@@ -89,8 +90,25 @@ export async function action({ request, params }: ActionFunctionArgs) {
 		await saveAnswers(attempt.id, answers)
 		return json({ result: null, error: t('quiz.unanswered', { count: missing.length }), answers: all, missing }, { status: 400 })
 	}
-	await submitAttempt(attempt, slug, answers, user.id, request)
-	return redirect(here)
+	const now = new Date()
+	const outcome = await submitAttempt(attempt, slug, answers, user.id, request, now)
+	// Only the submission that graded is a trace; a replay or the loser of a double click did nothing.
+	const setCookie = outcome.graded
+		? await recordTrace(
+				request,
+				{
+					userId: user.id,
+					kind: 'QUIZ_SUBMIT',
+					enrollmentId: attempt.enrollmentId,
+					courseVersionId: attempt.courseVersionId,
+					quizAttemptId: attempt.id,
+					seconds: Math.max(0, Math.round((now.getTime() - attempt.startedAt.getTime()) / 1000)),
+					size: attempt.questionIds.length,
+				},
+				now,
+			)
+		: null
+	return redirect(here, { headers: withDeviceCookie(setCookie) })
 }
 
 export default function AttemptPage() {
@@ -200,13 +218,18 @@ function Result() {
 					? t('quiz.result.passed', { score: result.score, correct: result.correct, total: result.total })
 					: t('quiz.result.failed', { score: result.score, correct: result.correct, total: result.total, passMark: data.course.passMark })}
 			</p>
+			{result.voided ? (
+				<p role="status" className="alert alert-error mb-4">
+					{t('quiz.result.voided')}
+				</p>
+			) : null}
 			<p className="mb-6 flex flex-wrap gap-3">
 				{result.certificate ? (
 					<Link to={`/certificates/${result.certificate}`} className="btn">
 						{t('learn.viewCertificate')}
 					</Link>
 				) : null}
-				{!result.passed ? (
+				{!result.passed || result.voided ? (
 					<Link to={`/courses/${data.course.slug}/quiz`} className="btn">
 						{t('quiz.retry')}
 					</Link>

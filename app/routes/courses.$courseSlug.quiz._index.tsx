@@ -1,9 +1,11 @@
+import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { requireUser } from '#app/auth/session.server.ts'
 import { getCourse, getQuiz } from '#app/content/courses.server.ts'
 import { describeProgress, findEnrollment, recentAttempts } from '#app/learning/progress.server.ts'
-import { attemptGate, startAttempt } from '#app/learning/quiz.server.ts'
+import { attemptGate, beginGradedAttempt, lessonsAllowQuiz, reauthRequired } from '#app/learning/quiz.server.ts'
+import { QuizStartSchema } from '#app/learning/schema.ts'
 import { formatVnDateTime } from '#app/ui/dates.ts'
 import { notFound } from '#app/ui/http.server.ts'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
@@ -25,7 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const progress = describeProgress(slug, enrollment)
 	const lessonsDone = !!progress && progress.resumeLesson === null
 	const open = attempts.find((a) => !a.submittedAt)
-	const gate = enrollment ? await attemptGate(enrollment.id, quiz, lessonsDone) : null
+	const gate = enrollment ? await attemptGate(enrollment.id, quiz, lessonsAllowQuiz(slug, lessonsDone)) : null
 	return json({
 		course: { slug, title: course.meta.title, passMark: enrollment?.courseVersion.passMark ?? course.meta.passMark },
 		draw: quiz.draw,
@@ -36,9 +38,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		openAttemptId: open?.id ?? null,
 		gate,
 		resumeLesson: progress?.resumeLesson ?? null,
+		// The quiz opened before the lessons (safeguards.quizAfterAllLessons: false): passing alone does not complete.
+		lessonsStillNeeded: !!enrollment && !lessonsDone,
+		reauth: await reauthRequired(user.id, slug),
 		history: attempts
 			.filter((a) => a.submittedAt)
-			.map((a) => ({ id: a.id, submittedAt: a.submittedAt!.toISOString(), score: a.score, passed: a.passed })),
+			.map((a) => ({ id: a.id, submittedAt: a.submittedAt!.toISOString(), score: a.score, passed: a.passed, voided: !!a.voidedAt })),
 	})
 }
 
@@ -46,15 +51,30 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const user = await requireUser(request)
 	const slug = params.courseSlug ?? ''
 	const t = translator(langFromRequest(request))
-	const result = await startAttempt(user.id, slug)
+	const submission = parseWithZod(await request.formData(), { schema: QuizStartSchema })
+	if (submission.status !== 'success') return json({ error: t('quiz.reauth.invalid') }, { status: 400 })
+	const { committed, password } = submission.value
+	const result = await beginGradedAttempt({ userId: user.id, slug, committed: committed === 'on', password })
 	if (result.ok) return redirect(`/courses/${slug}/quiz/${result.attempt.id}`)
-	const message =
-		result.reason === 'not-enrolled'
-			? t('quiz.notEnrolled')
-			: result.reason === 'lessons-unfinished'
-				? t('quiz.lessonsFirst')
-				: t('quiz.cooldownShort')
-	return json({ error: message }, { status: 409 })
+	switch (result.reason) {
+		case 'not-committed':
+			return json({ error: t('quiz.commit.required') }, { status: 400 })
+		case 'reauth-missing':
+			return json({ error: t('quiz.reauth.missing') }, { status: 400 })
+		case 'reauth-invalid':
+			return json({ error: t('quiz.reauth.invalid') }, { status: 401 })
+		case 'reauth-rate-limited':
+			return json(
+				{ error: t('login.rateLimited', { minutes: Math.ceil(result.retryAfterSeconds / 60) }) },
+				{ status: 429, headers: { 'Retry-After': String(result.retryAfterSeconds) } },
+			)
+		case 'not-enrolled':
+			return json({ error: t('quiz.notEnrolled') }, { status: 409 })
+		case 'lessons-unfinished':
+			return json({ error: t('quiz.lessonsFirst') }, { status: 409 })
+		default:
+			return json({ error: t('quiz.cooldownShort') }, { status: 409 })
+	}
 }
 
 export default function QuizStartPage() {
@@ -97,7 +117,28 @@ export default function QuizStartPage() {
 					)}
 				</p>
 			) : (
-				<Form method="post" className="mb-6">
+				<Form method="post" className="card mb-6">
+					{data.lessonsStillNeeded ? (
+						<p className="mb-3" id="quiz-lessons-needed">
+							{t('quiz.lessonsStillNeeded')}
+						</p>
+					) : null}
+					{/* Required here and refused by the server when missing: the form works without JavaScript. */}
+					<label className="mb-4 flex min-h-11 items-start gap-3">
+						<input type="checkbox" name="committed" value="on" required className="mt-1 h-5 w-5 shrink-0" />
+						<span className="font-semibold">{t('quiz.commit.label')}</span>
+					</label>
+					{data.reauth ? (
+						<div className="mb-4">
+							<label htmlFor="quiz-password" className="label">
+								{t('quiz.reauth.label')}
+							</label>
+							<input id="quiz-password" name="password" type="password" autoComplete="current-password" required aria-describedby="quiz-password-hint" className="field" />
+							<p id="quiz-password-hint" className="mt-1 text-sm text-gray-700">
+								{t('quiz.reauth.hint')}
+							</p>
+						</div>
+					) : null}
 					<button type="submit" className="btn">
 						{data.history.length ? t('quiz.retry') : t('quiz.start')}
 					</button>
@@ -112,7 +153,7 @@ export default function QuizStartPage() {
 									<Link to={`/courses/${data.course.slug}/quiz/${a.id}`}>{when(a.submittedAt)}</Link>
 								</td>
 								<td>{a.score}%</td>
-								<td>{a.passed ? t('quiz.passed') : t('quiz.failed')}</td>
+								<td>{a.voided ? t('quiz.voided') : a.passed ? t('quiz.passed') : t('quiz.failed')}</td>
 							</tr>
 						))}
 					</DataTable>

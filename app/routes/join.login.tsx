@@ -6,6 +6,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, js
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { safeRedirect } from '#app/auth/schema.ts'
 import { getUser } from '#app/auth/session.server.ts'
+import { recordTrace, withDeviceCookie } from '#app/integrity/traces.server.ts'
 import { pinLogin } from '#app/classes/pins.server.ts'
 import { PinLoginSchema } from '#app/classes/schema.ts'
 import { FieldErrors } from '#app/ui/form.tsx'
@@ -31,7 +32,8 @@ export async function action({ request }: ActionFunctionArgs) {
 		if (result.reason === 'rate-limited') return json({ result: submission.reply(hide), error: 'pin.error.rateLimited' as const, minutes: Math.ceil(result.retryAfterSeconds / 60) }, { status: 429 })
 		return json({ result: submission.reply(hide), error: 'pin.error.invalid' as const, minutes: 0 }, { status: 401 })
 	}
-	return redirect(safeRedirect(redirectTo, '/join'), { headers: { 'Set-Cookie': result.setCookie } })
+	const device = await recordTrace(request, { userId: result.userId, kind: 'LOGIN' })
+	return redirect(safeRedirect(redirectTo, '/join'), { headers: withDeviceCookie(device, { 'Set-Cookie': result.setCookie }) })
 }
 
 export default function PinLoginPage() {

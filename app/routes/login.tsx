@@ -6,6 +6,7 @@ import { Form, Link, useActionData, useSearchParams } from '@remix-run/react'
 import { authenticate } from '#app/auth/login.server.ts'
 import { LoginSchema, safeRedirect } from '#app/auth/schema.ts'
 import { requireAnonymous } from '#app/auth/session.server.ts'
+import { recordTrace, withDeviceCookie } from '#app/integrity/traces.server.ts'
 import { pageTitle } from '#app/ui/meta.ts'
 import { joinStatusOf } from '#app/youth/join.server.ts'
 import { Field, FormErrors } from '#app/ui/form.tsx'
@@ -44,7 +45,8 @@ export async function action({ request }: ActionFunctionArgs) {
 			headers: result.reason === 'rate-limited' ? { 'Retry-After': String(result.retryAfterSeconds) } : undefined,
 		})
 	}
-	return redirect(safeRedirect(submission.value.redirectTo), { headers: { 'Set-Cookie': result.setCookie } })
+	const device = await recordTrace(request, { userId: result.userId, kind: 'LOGIN' })
+	return redirect(safeRedirect(submission.value.redirectTo), { headers: withDeviceCookie(device, { 'Set-Cookie': result.setCookie }) })
 }
 
 export default function LoginPage() {

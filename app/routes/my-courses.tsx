@@ -62,6 +62,11 @@ function Card({ card }: { card: CourseCard }) {
 				{card.dueAt ? ` · ${t('learn.dueAt', { date: date(card.dueAt) })}` : ''}
 			</p>
 			{card.overdue ? <p className="mb-2 inline-block rounded bg-red-700 px-2 py-0.5 text-sm font-semibold text-white">{t('learn.overdue')}</p> : null}
+			{card.withdrawn ? (
+				<p role="status" className="alert alert-error mb-2 text-sm">
+					{t('learn.withdrawn', { date: date(card.withdrawn.at), reason: card.withdrawn.reason })}
+				</p>
+			) : null}
 			<div className="mb-3">
 				{/* A native progress bar: accessible as is, and no inline style (our CSP forbids them). */}
 				<progress className="progress" value={card.percent} max={100} aria-label={t('learn.progress')} />
