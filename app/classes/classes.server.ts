@@ -3,7 +3,8 @@
 // reads and writes what those pages show.
 import { audit } from '#app/auth/audit.server.ts'
 import { type Grant } from '#app/auth/permissions.ts'
-import { db, Prisma } from '#app/db.server.ts'
+import { db, Prisma, runSql } from '#app/db.server.ts'
+import { SCHOOL_COUNTS } from './classes.sql.ts'
 import { type OrgUnit, type SchoolLevel } from '#app/db-types.ts'
 import { recordCreated } from '#app/org/unit-history.server.ts'
 import { compareVi, foldVi, sortByViName } from '#app/ui/collation.ts'
@@ -62,13 +63,7 @@ export async function listSchools(scope: Pick<OrgUnit, 'path'>) {
 		select: { id: true, code: true, name: true, path: true, eduProfile: true },
 		take: 2000,
 	})
-	const counts = await db.$queryRaw<Array<{ school: number; classes: number; students: number }>>`
-		SELECT s.id AS school, count(DISTINCT c.id)::int AS classes, count(DISTINCT m."userId")::int AS students
-		FROM "OrgUnit" s JOIN "OrgUnit" c ON c."parentId" = s.id AND c.kind = 'class'
-		LEFT JOIN "Membership" m ON m."orgUnitId" = c.id AND m."validFrom" <= now() AND (m."validTo" IS NULL OR m."validTo" > now())
-			AND NOT EXISTS (SELECT 1 FROM "RoleGrant" g WHERE g."userId" = m."userId")
-		WHERE s.tree = 'EDU' AND s.kind = 'school' AND s.path LIKE ${scope.path + '%'}
-		GROUP BY s.id`
+	const counts = await runSql(SCHOOL_COUNTS, { pathPrefix: scope.path + '%' })
 	const byId = new Map(counts.map((c) => [c.school, c]))
 	return schools
 		.map((s) => ({ id: s.id, code: s.code, name: s.name, level: schoolLevel(s.name, s.eduProfile), classes: byId.get(s.id)?.classes ?? 0, students: byId.get(s.id)?.students ?? 0 }))

@@ -4,7 +4,8 @@
 // the year counts in each.
 import ExcelJS from 'exceljs'
 import { type Grant } from '#app/auth/permissions.ts'
-import { db } from '#app/db.server.ts'
+import { db, runSql } from '#app/db.server.ts'
+import { CLASS_RESULTS, TREE_COMPLETION } from './results.sql.ts'
 import { type OrgTree } from '#app/db-types.ts'
 import { type Translate } from '#app/ui/i18n.ts'
 import { compareVi } from '#app/ui/collation.ts'
@@ -20,15 +21,7 @@ const add = (a: Counts, b: Counts) => {
 }
 
 export async function educationResults(scope: { path: string }) {
-	const rows = await db.$queryRaw<Array<Counts & { id: number; name: string; code: string; schoolId: number; schoolName: string }>>`
-		SELECT c.id, c.name, c.code, s.id AS "schoolId", s.name AS "schoolName",
-			(SELECT count(DISTINCT m."userId") FROM "Membership" m WHERE m."orgUnitId" = c.id AND m."validFrom" <= now() AND (m."validTo" IS NULL OR m."validTo" > now())
-				AND NOT EXISTS (SELECT 1 FROM "RoleGrant" g WHERE g."userId" = m."userId"))::int AS students,
-			(SELECT count(*) FROM "TrainingEvent" e WHERE e."orgUnitId" = c.id AND e.kind = 'CLASS_SESSION' AND e."closedAt" IS NOT NULL)::int AS sessions,
-			(SELECT count(DISTINCT a."userId") FROM "Attendance" a JOIN "TrainingEvent" e ON e.id = a."eventId" WHERE e."orgUnitId" = c.id AND e.kind = 'CLASS_SESSION' AND a.present)::int AS reached,
-			(SELECT count(DISTINCT (a."userId", e."courseId")) FROM "Attendance" a JOIN "TrainingEvent" e ON e.id = a."eventId" WHERE e."orgUnitId" = c.id AND e.kind = 'CLASS_SESSION' AND a.present AND a.passed)::int AS completed
-		FROM "OrgUnit" c JOIN "OrgUnit" s ON s.id = c."parentId"
-		WHERE c.tree = 'EDU' AND c.kind = 'class' AND c.path LIKE ${scope.path + '%'}`
+	const rows = await runSql(CLASS_RESULTS, { pathPrefix: scope.path + '%' })
 	const profiles = new Map((await db.eduUnitProfile.findMany({ where: { orgUnitId: { in: [...rows.map((r) => r.id), ...rows.map((r) => r.schoolId)] } } })).map((p) => [p.orgUnitId, p]))
 	const classes = rows
 		.map((r) => ({ ...r, ...classInfo(r, profiles.get(r.id) ?? null), level: schoolLevel(r.schoolName, profiles.get(r.schoolId) ?? null) }))
@@ -62,11 +55,7 @@ export async function treeComparison(grants: ReadonlyArray<Grant>) {
 	if (roots.length < 2) return []
 	const out: Array<{ tree: OrgTree; people: number; done: number }> = []
 	for (const root of roots) {
-		const [row] = await db.$queryRaw<Array<{ people: number; done: number }>>`
-			WITH p AS (SELECT DISTINCT m."userId" FROM "Membership" m JOIN "OrgUnit" o ON o.id = m."orgUnitId"
-				WHERE o.path LIKE ${root.path + '%'} AND m."validFrom" <= now() AND (m."validTo" IS NULL OR m."validTo" > now()))
-			SELECT (SELECT count(*) FROM p)::int AS people,
-				(SELECT count(*) FROM p WHERE EXISTS (SELECT 1 FROM "Enrollment" e WHERE e."userId" = p."userId" AND e.status = 'COMPLETED'))::int AS done`
+		const [row] = await runSql(TREE_COMPLETION, { pathPrefix: root.path + '%' })
 		out.push({ tree: root.tree, people: row?.people ?? 0, done: row?.done ?? 0 })
 	}
 	const order: Array<OrgTree> = ['GOV', 'EDU', 'YOUTH']

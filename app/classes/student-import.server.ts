@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto'
 import { audit } from '#app/auth/audit.server.ts'
 import { retryIdempotent } from '#app/db-retry.server.ts'
-import { db, type Prisma } from '#app/db.server.ts'
+import { z } from 'zod'
+import { checkRows, db, type Prisma } from '#app/db.server.ts'
 import { type OrgUnit } from '#app/db-types.ts'
 import { type ImportMessage } from '#app/org/import-messages.ts'
 import { jobRequest, readStored, waitForImport } from '#app/org/import-jobs.server.ts'
@@ -109,6 +110,8 @@ type Plan = {
 	unchanged: number
 }
 
+const KNOWN_STUDENT = z.object({ userId: z.string(), fullName: z.string(), birthYear: z.number().int().nullable(), school: z.number().int(), classId: z.number().int() })
+
 async function planStudents(bytes: Uint8Array, scope: StudentScope, schoolYear: number) {
 	const read = await readStudentRows(bytes, scope)
 	if (!read.ok) return { ok: false as const, problems: read.problems }
@@ -118,10 +121,11 @@ async function planStudents(bytes: Uint8Array, scope: StudentScope, schoolYear: 
 	const classes = await db.orgUnit.findMany({ where: { parentId: { in: schoolIds }, kind: 'class' }, select: { id: true, code: true, parentId: true, validTo: true } })
 	const classByCode = new Map(classes.map((c) => [c.code.toUpperCase(), c]))
 	// Students of these schools now: name + birth year inside a school is who a child is.
-	const known = await db.$queryRaw<Array<{ userId: string; fullName: string; birthYear: number | null; school: number; classId: number }>>`
+	const knownRows = await db.$queryRaw<Array<unknown>>`
 		SELECT DISTINCT m."userId", u."fullName", u."birthYear", c."parentId" AS school, c.id AS "classId"
 		FROM "Membership" m JOIN "OrgUnit" c ON c.id = m."orgUnitId" AND c.kind = 'class' JOIN "User" u ON u.id = m."userId"
 		WHERE c."parentId" = ANY(${`{${schoolIds.join(",")}}`}::int[]) AND m."validFrom" <= now() AND (m."validTo" IS NULL OR m."validTo" > now())`
+	const known = checkRows('known-students', KNOWN_STUDENT, knownRows)
 	const people = new Map<string, { userId: string; classes: Set<number> }>()
 	const clash = new Set<string>()
 	for (const k of known) {
@@ -211,8 +215,10 @@ export async function startStudentImport(input: { bytes: Uint8Array; fileName: s
 const INLINE_WAIT_MS = 20_000
 const SCOPE_SELECT = { id: true, path: true, name: true, code: true, kind: true, tree: true, depth: true } as const
 
+const STORED_FILE = z.object({ data: z.string().nullable(), mode: z.string() })
+
 async function storedFile(jobId: string) {
-	const [row] = await db.$queryRaw<Array<{ data: string | null; mode: string }>>`SELECT encode(file, 'base64') AS data, mode FROM "ImportJob" WHERE id = ${jobId}`
+	const [row] = checkRows('student-import-file', STORED_FILE, await db.$queryRaw<Array<unknown>>`SELECT encode(file, 'base64') AS data, mode FROM "ImportJob" WHERE id = ${jobId}`)
 	return { bytes: new Uint8Array(Buffer.from(row?.data ?? '', 'base64')), schoolYear: Number(row?.mode.replace('year:', '')) }
 }
 

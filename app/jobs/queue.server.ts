@@ -3,7 +3,8 @@
 // directory). Jobs are rows, so any instance may send one, whichever instance is free runs it, and a job whose
 // process died is found by the database rather than by memory. Handlers are in app/jobs/handlers.server.ts.
 import PgBoss from 'pg-boss'
-import { getDb, type PrismaClient, rawDatabase } from '#app/db.server.ts'
+import { z } from 'zod'
+import { checkRows, getDb, type PrismaClient, rawDatabase } from '#app/db.server.ts'
 import { VN_TIME_ZONE } from '#app/ui/dates.ts'
 
 export const JOB_SCHEMA = 'pgboss'
@@ -152,12 +153,18 @@ export async function sendJob(name: string, data: object = {}, options: PgBoss.S
 	return id
 }
 
+const JOB_COUNT = z.object({ n: z.number().int() })
+
 /** Jobs of `name` waiting or running on the current database (0 when this process never started the queue). */
 export async function pendingJobs(name: string, client: PrismaClient = getDb()) {
 	if (!queues.has(client)) return 0
-	const [row] = await client.$queryRawUnsafe<Array<{ n: number }>>(
-		`SELECT count(*)::int AS n FROM ${JOB_SCHEMA}.job WHERE name = $1 AND state IN ('created', 'retry', 'active')`,
-		name,
+	const [row] = checkRows(
+		'pending-jobs',
+		JOB_COUNT,
+		await client.$queryRawUnsafe<Array<unknown>>(
+			`SELECT count(*)::int AS n FROM ${JOB_SCHEMA}.job WHERE name = $1 AND state IN ('created', 'retry', 'active')`,
+			name,
+		),
 	)
 	return row?.n ?? 0
 }

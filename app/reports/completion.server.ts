@@ -6,9 +6,10 @@
 //
 // One statement per question, set-based, so that a province of 100,000 people is a few hash joins rather than
 // 100,000 queries. See docs/decisions/012-completion-queries.md for the numbers and for the rollup.
+import { z } from 'zod'
 import { getCourse } from '#app/content/courses.server.ts'
 import { jobsSettled, sendJob } from '#app/jobs/queue.server.ts'
-import { db, runSql } from '#app/db.server.ts'
+import { checkRows, db, runSql } from '#app/db.server.ts'
 import { type OrgKind, type OrgTree } from '#app/db-types.ts'
 import { compareVi, sortByViName } from '#app/ui/collation.ts'
 import { type CompletionCounts, type Lapse, type PersonStatus, withRate, ZERO_COUNTS } from './completion.ts'
@@ -91,6 +92,7 @@ export const ROLLUP_MAX_AGE_MS = 10 * 60_000
 export const REFRESH_SETTINGS = `SET LOCAL work_mem = '64MB'`
 // Any constant shared by every process: only one of them recomputes at a time, the others keep reading.
 const ROLLUP_LOCK = 11_011_001
+const LOCK = z.object({ locked: z.boolean() })
 
 /**
  * Recomputes the rollup as of `at` in one transaction (readers keep the previous rows until it commits). Null when
@@ -103,7 +105,7 @@ export async function refreshCompletionRollup(
 ) {
 	return db.$transaction(
 		async (tx) => {
-			const [lock] = await tx.$queryRawUnsafe<Array<{ locked: boolean }>>(`SELECT pg_try_advisory_xact_lock(${ROLLUP_LOCK}) AS locked`)
+			const [lock] = checkRows('rollup-lock', LOCK, await tx.$queryRawUnsafe<Array<unknown>>(`SELECT pg_try_advisory_xact_lock(${ROLLUP_LOCK}) AS locked`))
 			if (!lock?.locked) return null
 			if (unlessNewerThan) {
 				const state = await tx.completionRollupState.findUnique({ where: { id: 1 }, select: { asOf: true } })

@@ -1,7 +1,8 @@
 // Month-end snapshots: the completion rule as of a month's last instant in Vietnam, frozen per unit and course so
 // that the six-monthly and annual reports, once sent, can be produced again with the same numbers. A month is taken
 // once, whole, in one transaction; the database refuses to change its rows afterwards (trigger in the migration).
-import { db } from '#app/db.server.ts'
+import { z } from 'zod'
+import { checkRows, db } from '#app/db.server.ts'
 import { compareVi } from '#app/ui/collation.ts'
 import { courseTitles, type CourseRow, rankRows, REFRESH_SETTINGS, toRef, UNIT_SELECT, type UnitRef, type UnitRow } from './completion.server.ts'
 import { EVERY_UNIT_SQL } from './completion.sql.ts'
@@ -43,6 +44,8 @@ function checkPeriod(period: string, now: Date) {
 
 export type SnapshotOutcome = { period: string; asOf: Date; taken: boolean; rows: number; units: number; durationMs: number }
 
+const UNIT_COUNT = z.object({ n: z.number().int() })
+
 /**
  * Takes the month's snapshot if it is not there yet; otherwise reports the existing one and changes nothing, so a
  * cron may run it as often as it likes. Two runs at once: the second waits for the first and then finds its period.
@@ -69,9 +72,10 @@ export async function takeMonthSnapshot(period: string, now = new Date()): Promi
 				asOf.toISOString(),
 				period,
 			)
-			const [units] = await tx.$queryRawUnsafe<Array<{ n: number }>>(
-				`SELECT count(DISTINCT "orgUnitId")::int AS n FROM "CompletionSnapshot" WHERE period = $1`,
-				period,
+			const [units] = checkRows(
+				'snapshot-units',
+				UNIT_COUNT,
+				await tx.$queryRawUnsafe<Array<unknown>>(`SELECT count(DISTINCT "orgUnitId")::int AS n FROM "CompletionSnapshot" WHERE period = $1`, period),
 			)
 			const durationMs = Math.round(performance.now() - started)
 			await tx.completionSnapshotPeriod.create({ data: { period, asOf, rows, units: units?.n ?? 0, durationMs } })

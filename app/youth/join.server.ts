@@ -2,10 +2,11 @@
 // YOUTH user and a PENDING join request), someone signed in links their existing account (a request only). Either
 // way one use of the invite is taken by a conditional UPDATE in the same transaction as what it pays for, so that a
 // link of N uses admits at most N requests however many people press the button at once.
+import { z } from 'zod'
 import { audit } from '#app/auth/audit.server.ts'
 import { hashPassword } from '#app/auth/password.server.ts'
 import { clientIp, hit, type Limit } from '#app/auth/rate-limit.server.ts'
-import { db, Prisma } from '#app/db.server.ts'
+import { checkRows, db, Prisma } from '#app/db.server.ts'
 import { inviteState, type InviteState } from './invites.server.ts'
 import { type RegisterInput } from './schema.ts'
 
@@ -31,15 +32,17 @@ class Refused extends Error {
 	}
 }
 
+const TAKEN = z.object({ orgUnitId: z.number().int() })
+
 /** Takes one use of the invite, or says why not (within the caller's transaction). */
 async function takeUse(tx: Prisma.TransactionClient, inviteId: string) {
-	const taken = await tx.$queryRaw<Array<{ orgUnitId: number }>>`
+	const taken = await tx.$queryRaw<Array<unknown>>`
 		UPDATE "YouthInvite" i SET uses = i.uses + 1
 		FROM "OrgUnit" u
 		WHERE i.id = ${inviteId} AND u.id = i."orgUnitId" AND i.uses < i."maxUses" AND i."expiresAt" > now() AND i."revokedAt" IS NULL
 			AND (u."validTo" IS NULL OR u."validTo" > now())
 		RETURNING i."orgUnitId"`
-	if (taken.length === 1) return taken[0]!.orgUnitId
+	if (taken.length === 1) return checkRows('youth-invite-use', TAKEN, taken)[0]!.orgUnitId
 	const invite = await tx.youthInvite.findUnique({ where: { id: inviteId }, include: { orgUnit: { select: { validTo: true } } } })
 	const state = invite ? inviteState(invite) : 'unknown'
 	// The row changed between the UPDATE and this read only if someone else took the last use meanwhile.

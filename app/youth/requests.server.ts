@@ -1,10 +1,11 @@
 // The chi đoàn secretary's side of joining (decision 016): pending requests of a subtree, and approving or rejecting
 // one or many at once. Approval makes the person a counted member of the request's unit from now on (and lets a new
 // account sign in); rejection only marks the request. Every decision is audited.
+import { z } from 'zod'
 import { audit } from '#app/auth/audit.server.ts'
 import { accountRefusal, actorFor, personFacts } from '#app/auth/people.server.ts'
 import { can, type Grant } from '#app/auth/permissions.ts'
-import { db, Prisma } from '#app/db.server.ts'
+import { checkRows, db, Prisma } from '#app/db.server.ts'
 import { YOUTH_ROLES } from './invites.server.ts'
 
 type Actor = { actorId: string; grants: ReadonlyArray<Grant>; request?: Request }
@@ -68,6 +69,16 @@ class Stop extends Error {
 	}
 }
 
+const LOCKED_REQUEST = z.object({
+	id: z.string(),
+	userId: z.string(),
+	orgUnitId: z.number().int(),
+	status: z.string(),
+	path: z.string(),
+	validTo: z.date().nullable(),
+	userStatus: z.string(),
+})
+
 /**
  * Approves or rejects the given requests, all in one transaction. Any id that is unknown or outside the page's
  * subtree or the actor's grants refuses the whole batch (nothing changes). Requests decided meanwhile by someone
@@ -83,12 +94,13 @@ export async function decideRequests(
 	try {
 		return await db.$transaction(async (tx) => {
 			// Locked, so that two secretaries deciding the same request at once do not both create a membership.
-			const rows = await tx.$queryRaw<Array<{ id: string; userId: string; orgUnitId: number; status: string; path: string; validTo: Date | null; userStatus: string }>>`
+			const locked = await tx.$queryRaw<Array<unknown>>`
 				SELECT r.id, r."userId", r."orgUnitId", r.status::text AS status, u.path, u."validTo", p.status::text AS "userStatus"
 				FROM "JoinRequest" r JOIN "OrgUnit" u ON u.id = r."orgUnitId" JOIN "User" p ON p.id = r."userId"
 				WHERE r.id IN (${Prisma.join(ids)})
 				ORDER BY r.id
 				FOR UPDATE OF r, p`
+			const rows = checkRows('join-requests-locked', LOCKED_REQUEST, locked)
 			if (rows.length !== ids.length || rows.some((r) => !r.path.startsWith(root.path) || !can(actor.grants, r.path, YOUTH_ROLES))) {
 				throw new Stop({ ok: false, error: 'not-found' })
 			}
