@@ -7,13 +7,14 @@ import { PassThrough, type Readable } from 'node:stream'
 import ExcelJS from 'exceljs'
 import PDFDocument from 'pdfkit'
 import { db } from '#app/db.server.ts'
+import { countDecidedReviews } from '#app/integrity/reviews.server.ts'
 import { type OrgTree } from '#app/db-types.ts'
 import { csvLine } from '#app/ui/csv.ts'
-import { formatVnDate, formatVnTime, vnClock } from '#app/ui/dates.ts'
+import { formatVnDate, formatVnTime, vnClock, vnDayStart } from '#app/ui/dates.ts'
 import { timesPdfFonts } from '#app/ui/pdf-fonts.server.ts'
 import { type CommunityTeams, snapshotCommunityTeams } from './community.server.ts'
 import { type CourseRow, type UnitRef, type UnitRow } from './completion.server.ts'
-import { type CompletionCounts, PERIOD_PATTERN } from './completion.ts'
+import { type CompletionCounts, nextPeriod, PERIOD_PATTERN } from './completion.ts'
 import { readSnapshots, type SnapshotView } from './snapshots.server.ts'
 
 export const REPORT_TITLE = 'Báo cáo kết quả đào tạo, bồi dưỡng kỹ năng sử dụng internet và ứng xử trên môi trường mạng'
@@ -104,6 +105,11 @@ export type Report = {
 	communityTeams: CommunityTeams | null
 	/** The administrative heading: the superior body's line above the unit (null for a root), and the place name. */
 	heading: { superior: string | null; place: string }
+	/**
+	 * Completions of the subtree reviewed for signs of proxy completion (issue 22) from the period's first month to
+	 * the end of the month whose figures the report gives: decisions are never changed, so the count is reproducible.
+	 */
+	reviews: { reviewed: number; verified: number; withdrawn: number }
 }
 
 export type ReportProblem = { kind: 'no-snapshot'; missing: Array<string>; notEnded: Array<string> }
@@ -123,6 +129,7 @@ export async function buildReport(unitId: number, period: ReportPeriod, course: 
 		if (rows.length) levels.push({ depth, rows })
 	}
 	const communityTeams = first.unit.tree === 'YOUTH' ? await snapshotCommunityTeams(first.unit, last.period, course?.id ?? null) : null
+	const reviews = await countDecidedReviews(first.unit, { from: vnDayStart(`${period.from}-01`), to: vnDayStart(`${nextPeriod(last.period)}-01`) }, course?.id ?? null)
 	const rootId = Number(first.unit.path.split('/')[1])
 	const [parent, root] = await Promise.all([
 		first.unit.parentId === null ? null : db.orgUnit.findUnique({ where: { id: first.unit.parentId }, select: { name: true, kind: true } }),
@@ -139,6 +146,7 @@ export async function buildReport(unitId: number, period: ReportPeriod, course: 
 		notEnded: first.notEnded,
 		communityTeams,
 		heading: { superior: parent && first.unit.tree !== 'YOUTH' ? superiorLine(parent) : null, place: placeName(root?.name ?? first.unit.name) },
+		reviews,
 	}
 }
 
@@ -189,6 +197,13 @@ export function summaryText(report: Report) {
 		`Đang học ${t.inProgress.toLocaleString('vi-VN')} lượt, chưa bắt đầu ${t.notStarted.toLocaleString('vi-VN')} lượt; quá hạn chưa hoàn thành ${t.overdue.toLocaleString('vi-VN')} lượt.`,
 	]
 	if (units.length) parts.push(`Trong ${units.length} ${words.units} có người phải hoàn thành, ${full} đơn vị đạt 100%, ${low} đơn vị dưới 50%.`)
+	// Said only when something was reviewed: a period before the signals existed is not a period with none found.
+	const reviews = report.reviews
+	if (reviews.reviewed) {
+		parts.push(
+			`Từ tháng ${monthLabel(report.period.from)} đến hết tháng ${monthLabel(report.last.period)}, ${reviews.reviewed.toLocaleString('vi-VN')} lượt hoàn thành có dấu hiệu học hộ, thi hộ đã được xem lại: ${reviews.verified.toLocaleString('vi-VN')} lượt được xác nhận hợp lệ, ${reviews.withdrawn.toLocaleString('vi-VN')} lượt bị thu hồi và phải học lại.`,
+		)
+	}
 	const teams = report.communityTeams
 	if (teams) {
 		parts.push(

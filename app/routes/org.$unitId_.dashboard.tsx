@@ -1,6 +1,8 @@
 import { type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
+import { can } from '#app/auth/permissions.ts'
+import { countOpenReviews, REVIEW_ROLES } from '#app/integrity/reviews.server.ts'
 import { RateBars, RateLine, StatusStack } from '#app/reports/charts.tsx'
 import { getPeopleSummary, PEOPLE_SUMMARY_LIMIT } from '#app/reports/completion.server.ts'
 import { type CompletionCounts } from '#app/reports/completion.ts'
@@ -28,13 +30,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { unit, grants } = await requireOrgRole(request, Number(params.unitId), DASHBOARD_ROLES)
 	const url = new URL(request.url)
 	const { filters, courseId, at, problems } = await readFilters(url)
-	const [{ levels, level, ranking: children, breakdown, teams }, courses, ancestors, history, people] = await Promise.all([
+	const [{ levels, level, ranking: children, breakdown, teams }, courses, ancestors, history, people, underReview] = await Promise.all([
 		dashboardFigures(unit, filters, courseId, at),
 		courseOptions(unit),
 		visibleAncestors(unit, grants),
 		readSnapshots(unit.id, lastTwelveMonths(), { courseId }),
 		// People by status, as the people list counts them: the headline's course places are not people.
 		getPeopleSummary(unit.id, { courseId, at }),
+		// Completions flagged as possibly done by someone else and not yet decided (issue 22): a fact of now, so not
+		// shown beside the figures of a past date.
+		at ? null : countOpenReviews(unit, courseId),
 	])
 	if (!children) notFound()
 	return json({
@@ -50,6 +55,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		total: children.total,
 		people,
 		peopleLimit: PEOPLE_SUMMARY_LIMIT,
+		underReview,
+		canReview: can(grants, unit.path, REVIEW_ROLES),
 		rows: children.rows.map((r) => ({ id: r.unit.id, name: r.unit.name, kind: r.unit.kind, direct: r.direct, counts: countsOf(r) })),
 		teams: teams
 			? { full: teams.full, members: countsOf(teams.members), rows: teams.teams.map((r) => ({ id: r.unit.id, name: r.unit.name, counts: countsOf(r) })) }
@@ -131,6 +138,17 @@ export default function DashboardPage() {
 						{t(youth ? 'youth.dash.summaryText' : 'dash.summaryText', { completed: total.completed.toLocaleString('vi-VN'), target: total.target.toLocaleString('vi-VN') })}
 					</span>
 				</p>
+				{data.underReview ? (
+					<p className="mb-2 text-sm">
+						{t('integrity.review.dashboardLine', { count: data.underReview.toLocaleString('vi-VN') })}
+						{data.canReview ? (
+							<>
+								{' '}
+								<Link to={`/org/${unit.id}/reviews`}>{t('integrity.review.dashboardLink')}</Link>
+							</>
+						) : null}
+					</p>
+				) : null}
 				{data.people ? (
 					<>
 						<p className="mb-1 font-semibold">
