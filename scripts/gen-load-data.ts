@@ -13,6 +13,7 @@
  *   npm run gen:load-data -- --url postgresql://postgres@127.0.0.1:5432/vms_load2 --staff 20000 --units 300
  *   npm run gen:load-data -- --replace                     drop and rebuild even when up to date
  *   npm run gen:load-data -- --drop                        drop the database and stop
+ *   npm run gen:load-data -- --integrity                   also learning traces with injected proxy completion (issue 22)
  *
  * Other benches: `ensureLoadData(options)` reuses an up-to-date database (same options, same migrations) or builds
  * it; `populate(exec, options)` fills an already migrated database (tests run it on PGlite with a few hundred people).
@@ -48,6 +49,8 @@ export const LoadOptionsSchema = z.object({
 	courses: count('courses', 12, 100).default(30),
 	/** The day the data is built around (due dates, issue dates, expiries are relative to it). */
 	now: z.date().default(() => new Date()),
+	/** Learning traces of the last TRACE_DAYS days with injected proxy completion (issue 22; bench:integrity). */
+	integrity: z.boolean().default(false),
 })
 export type LoadOptions = z.input<typeof LoadOptionsSchema>
 type Options = z.output<typeof LoadOptionsSchema>
@@ -240,9 +243,160 @@ export async function populate(exec: Exec, input: LoadOptions = {}) {
 		ON CONFLICT DO NOTHING`)
 	for (const table of ['lt_done', 'lt_outcomes', 'lt_pairs', 'lt_people', 'lt_courses', 'lt_units']) await run(`DROP TABLE ${table}`)
 	await run(`DROP SEQUENCE lt_serial`)
+	if (o.integrity) await injectIntegrityPatterns(exec, o.now)
 	// Fresh statistics, or the first queries plan for empty tables; and the visibility map a long-lived database
 	// would have from autovacuum, without which index-only scans still read the table.
 	await run(`VACUUM (ANALYZE)`)
+}
+
+// ——— issue 22: learning traces, with injected proxy completion ("học hộ") and honest look-alikes ———
+
+/** Days before `now` whose completions get traces (the scan's first run reads them all). */
+export const TRACE_DAYS = 30
+/** Questions in each generated course's bank, and drawn per attempt. */
+const BANK = 15
+const DRAWN = 10
+const LESSONS = 5
+
+/**
+ * Traces for every ONLINE completion of the last TRACE_DAYS days, and what the signals of issue 22 look for, with
+ * the truth kept in two tables of the load database (never in the app's schema): load_integrity_truth (one row per
+ * traced completion: 'proxy' with the helper's style, or the honest kind) and load_quiz_key (the generated answer
+ * key, the content the bench passes to the scan).
+ *
+ * Injected: in about 2.5 % of units, 15 % of the people have their courses done by a helper of the unit (six
+ * accounts a helper), in one sitting per helper on the helper's browser, from a cheat sheet with its own wrong
+ * answers. Helpers differ: 'fast' (an account every 12 minutes, lessons clicked through, quiz in seconds, evenings),
+ * 'careful' (every 35 minutes, lessons half read, 70 % from the sheet), 'mass' (an account a minute during office
+ * hours). Honest noise: everyone at the office behind the agency's one NAT address; 8 % share an office PC with one
+ * colleague; 3 % read fast (a third of the reading time, 5–9 s a question); 5 % of honest lessons are skipped
+ * through (already known); 3 % of honest completions late in the evening; in 1 % of units a collective session
+ * where everyone finishes one course within minutes, each on their own PC. Office hours are given to the traced
+ * completions (the base data spreads them over the whole day).
+ */
+export async function injectIntegrityPatterns(exec: Exec, now: Date) {
+	const NOW = `'${now.toISOString()}'::timestamp(3)`
+	const run = async (statement: string) => {
+		await exec(statement)
+	}
+	const secs = (expr: string) => `((${expr}) * interval '1 second')`
+	await run(`DROP TABLE IF EXISTS load_quiz_key, load_integrity_truth`)
+	await run(`CREATE TABLE load_quiz_key AS
+		SELECT c.slug, 'q' || lpad(n::text, 2, '0') AS question, floor(${R(`c.slug || n`, 60)} * 4)::int AS correct
+		FROM "Course" c CROSS JOIN generate_series(1, ${BANK}) n`)
+	await run(`CREATE TEMP TABLE li_done AS
+		SELECT e.id AS enrollment_id, e."userId" AS user_id, substr(e."userId", 5)::int AS i, e."courseVersionId" AS version_id, v."courseId" AS course_id,
+			c.slug, e."completedAt" AS old_at, e."completedAt" AS at, cert.id AS cert_id, cert."orgUnitId" AS unit_id,
+			(string_to_array(trim(BOTH '/' FROM o.path), '/')::int[])[least(2, o.depth + 1)] AS agency,
+			'honest'::text AS kind, NULL::text AS helper, NULL::text AS style
+		FROM "Enrollment" e JOIN "CourseVersion" v ON v.id = e."courseVersionId" JOIN "Course" c ON c.id = v."courseId"
+		JOIN "Certificate" cert ON cert."userId" = e."userId" AND cert."courseVersionId" = e."courseVersionId" AND cert."issuedAt" = e."completedAt"
+		JOIN "OrgUnit" o ON o.id = cert."orgUnitId"
+		WHERE e.status = 'COMPLETED' AND e.source = 'ONLINE' AND e."completedAt" > ${NOW} - interval '${TRACE_DAYS} days' AND e."userId" LIKE 'lt-u%'`)
+	await run(`ALTER TABLE li_done ADD PRIMARY KEY (enrollment_id)`)
+	// Office hours in Vietnam (UTC+7) for honest completions: 80 % 07:30–17:30, 17 % 19:00–22:00, 3 % 22:00–23:30.
+	await run(`UPDATE li_done SET at = date_trunc('day', old_at + interval '7 hours') - interval '7 hours' + ${secs(`3600 * CASE
+			WHEN ${R('enrollment_id', 62)} < 0.80 THEN 7.5 + 10 * ${R('enrollment_id', 63)}
+			WHEN ${R('enrollment_id', 62)} < 0.97 THEN 19 + 3 * ${R('enrollment_id', 63)}
+			ELSE 22 + 1.5 * ${R('enrollment_id', 63)} END`)}`)
+	await run(`UPDATE li_done SET at = at - interval '1 day' WHERE at > ${NOW} - interval '10 minutes'`)
+	// Proxies: in 2.5 % of units, 15 % of the people; six accounts per helper of the unit.
+	await run(`UPDATE li_done d SET kind = 'proxy', helper = h.helper FROM (
+			SELECT user_id, unit_id, unit_id || '-' || ((dense_rank() OVER (PARTITION BY unit_id ORDER BY user_id) - 1) / 6) AS helper
+			FROM (SELECT DISTINCT user_id, unit_id FROM li_done WHERE ${R('unit_id', 90)} < 0.025 AND ${R('user_id', 91)} < 0.15) p
+		) h WHERE d.user_id = h.user_id AND d.unit_id = h.unit_id`)
+	await run(`UPDATE li_done SET style = CASE WHEN ${R('helper', 95)} < 0.45 THEN 'fast' WHEN ${R('helper', 95)} < 0.8 THEN 'careful' ELSE 'mass' END WHERE kind = 'proxy'`)
+	// One sitting per helper, on a day of the accounts' completions: accounts in course order, one every `gap`.
+	await run(`WITH ordered AS (
+			SELECT enrollment_id, helper, style, row_number() OVER (PARTITION BY helper ORDER BY course_id, user_id) - 1 AS k,
+				min(old_at) OVER (PARTITION BY helper) AS first_at
+			FROM li_done WHERE kind = 'proxy'
+		), timed AS (
+			SELECT enrollment_id, date_trunc('day', first_at + interval '7 hours') - interval '7 hours'
+				+ ${secs(`3600 * CASE style WHEN 'fast' THEN 20 + 3 * ${R('helper', 96)} WHEN 'careful' THEN 19 + 2 * ${R('helper', 96)} ELSE 9 + 5 * ${R('helper', 96)} END`)}
+				+ ${secs(`k * CASE style WHEN 'fast' THEN 720 WHEN 'careful' THEN 2100 ELSE 55 END`)} AS at
+			FROM ordered
+		)
+		UPDATE li_done d SET at = t.at - CASE WHEN t.at > ${NOW} - interval '1 hour' THEN interval '3 days' ELSE interval '0' END FROM timed t WHERE t.enrollment_id = d.enrollment_id`)
+	// A collective session in 1 % of units: everyone who finished the unit's most finished course, from 09:00, each
+	// on their own PC, a minute or less apart.
+	await run(`WITH unit_course AS (
+			SELECT DISTINCT ON (unit_id) unit_id, course_id, count(*) AS n FROM li_done
+			WHERE kind = 'honest' AND ${R('unit_id', 94)} < 0.01 GROUP BY unit_id, course_id ORDER BY unit_id, count(*) DESC, course_id
+		), members AS (
+			SELECT d.enrollment_id, d.unit_id, row_number() OVER (PARTITION BY d.unit_id ORDER BY d.user_id) - 1 AS k, min(d.old_at) OVER (PARTITION BY d.unit_id) AS first_at
+			FROM li_done d JOIN unit_course u ON u.unit_id = d.unit_id AND u.course_id = d.course_id AND u.n >= 10 WHERE d.kind = 'honest'
+		)
+		UPDATE li_done d SET kind = 'collective',
+			at = date_trunc('day', m.first_at + interval '7 hours') - interval '7 hours' + interval '9 hours' + ${secs(`m.k * 40 + 20 * ${R('m.enrollment_id', 64)}`)}
+		FROM members m WHERE m.enrollment_id = d.enrollment_id`)
+	await run(`UPDATE li_done SET kind = 'shared-pc' WHERE kind = 'honest' AND ${R('i / 2', 92)} < 0.08`)
+	await run(`UPDATE li_done SET kind = 'fast-reader' WHERE kind = 'honest' AND ${R('user_id', 93)} < 0.03`)
+	// Completion times are unique per unit in the base data only by chance; keep them apart from each other by ms.
+	await run(`UPDATE "Enrollment" e SET "completedAt" = d.at, "lastActivityAt" = d.at FROM li_done d WHERE e.id = d.enrollment_id AND d.at <> d.old_at`)
+	await run(`UPDATE "Certificate" c SET "issuedAt" = d.at, "expiresAt" = c."expiresAt" + (d.at - d.old_at) FROM li_done d WHERE c.id = d.cert_id AND d.at <> d.old_at`)
+
+	// How each completion was done: browser, network, reading speed, quiz speed.
+	await run(`CREATE TEMP TABLE li_how AS
+		SELECT d.*,
+			CASE WHEN d.kind = 'proxy' THEN md5('dev-h' || d.helper) WHEN d.kind = 'shared-pc' THEN md5('pc-' || (d.i / 2)) ELSE md5('dev-' || d.user_id) END AS device,
+			CASE WHEN d.kind = 'proxy' AND (d.style = 'mass' OR ${R('d.helper', 97)} < 0.5) THEN md5('nat-' || d.agency)
+				WHEN d.kind = 'proxy' THEN md5('home-h' || d.helper)
+				WHEN extract(hour FROM d.at + interval '7 hours') BETWEEN 7 AND 17 THEN md5('nat-' || d.agency)
+				ELSE md5('home-' || d.user_id) END AS network,
+			CASE WHEN d.kind = 'proxy' THEN CASE d.style WHEN 'fast' THEN 0.04 + 0.15 * ${R('d.enrollment_id', 70)} WHEN 'mass' THEN 0.02 + 0.05 * ${R('d.enrollment_id', 70)} ELSE 0.3 + 0.4 * ${R('d.enrollment_id', 70)} END
+				WHEN d.kind = 'fast-reader' THEN 0.3 + 0.2 * ${R('d.enrollment_id', 70)}
+				ELSE 0.55 + 1.2 * ${R('d.enrollment_id', 70)} END AS pace,
+			${DRAWN} * CASE WHEN d.kind = 'proxy' THEN CASE d.style WHEN 'fast' THEN 1.5 + 2 * ${R('d.enrollment_id', 71)} WHEN 'mass' THEN 1 + 1.5 * ${R('d.enrollment_id', 71)} ELSE 6 + 6 * ${R('d.enrollment_id', 71)} END
+				WHEN d.kind = 'fast-reader' THEN 5 + 4 * ${R('d.enrollment_id', 71)}
+				ELSE 12 + 40 * ${R('d.enrollment_id', 71)} END AS quiz_seconds,
+			d.kind = 'proxy' AND (d.style <> 'careful' OR ${R('d.enrollment_id', 72)} < 0.7) AS from_sheet
+		FROM li_done d`)
+	await run(`CREATE TEMP TABLE li_lessons AS
+		SELECT h.enrollment_id, l,
+			400 + floor(${R(`h.slug || '/' || l`, 61)} * 1100)::int AS words,
+			-- Honest people skip through a lesson they already know now and then (one lesson, not half the course).
+			greatest(2, round((400 + floor(${R(`h.slug || '/' || l`, 61)} * 1100)) / 200.0 * 60
+				* CASE WHEN h.kind NOT IN ('proxy', 'fast-reader') AND ${R(`h.enrollment_id || l`, 73)} < 0.05 THEN 0.1 ELSE h.pace * (0.85 + 0.3 * ${R(`h.enrollment_id || l`, 74)}) END))::int AS seconds
+		FROM li_how h CROSS JOIN generate_series(1, ${LESSONS}) l`)
+	await run(`CREATE TEMP TABLE li_total AS SELECT enrollment_id, sum(seconds + 20)::int AS lesson_seconds FROM li_lessons GROUP BY 1`)
+	await run(`INSERT INTO "LearningTrace" ("userId", kind, at, "deviceHash", "networkHash")
+		SELECT h.user_id, 'LOGIN', h.at - ${secs('h.quiz_seconds + t.lesson_seconds + 60')}, h.device, h.network
+		FROM li_how h JOIN li_total t USING (enrollment_id)`)
+	await run(`INSERT INTO "LearningTrace" ("userId", kind, at, "deviceHash", "networkHash", "enrollmentId", "courseVersionId", "lessonSlug", seconds, size)
+		SELECT h.user_id, 'LESSON_DONE', h.at - ${secs('h.quiz_seconds + l.after')}, h.device, h.network, h.enrollment_id, h.version_id, 'bai-' || l.l, l.seconds, l.words
+		FROM li_how h JOIN (
+			-- The lessons after this one, read before the quiz.
+			SELECT *, coalesce(sum(seconds + 20) OVER (PARTITION BY enrollment_id ORDER BY l DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS after FROM li_lessons
+		) l USING (enrollment_id)`)
+	// The attempt: 10 of the 15 questions; from the helper's sheet (its wrong answers are the helper's, the same for
+	// every account), or the person's own answers (right 90 % of the time).
+	await run(`CREATE TEMP TABLE li_answers AS
+		SELECT h.enrollment_id, k.question,
+			CASE WHEN h.from_sheet THEN CASE WHEN ${R(`h.helper || h.course_id || k.question`, 75)} < 0.25 THEN (k.correct + 1 + floor(${R(`h.helper || h.course_id || k.question`, 76)} * 3)::int) % 4 ELSE k.correct END
+				WHEN ${R(`h.enrollment_id || k.question`, 77)} < 0.9 THEN k.correct
+				ELSE (k.correct + 1 + floor(${R(`h.enrollment_id || k.question`, 78)} * 3)::int) % 4 END AS choice,
+			k.correct
+		FROM li_how h
+		CROSS JOIN LATERAL (
+			SELECT array_agg(x.n) AS drawn FROM (SELECT n FROM generate_series(1, ${BANK}) n ORDER BY ${R(`h.enrollment_id || n`, 79)} LIMIT ${DRAWN}) x
+		) draw
+		JOIN (SELECT slug, question, correct, row_number() OVER (PARTITION BY slug ORDER BY question) AS n FROM load_quiz_key) k
+			ON k.slug = h.slug AND k.n = ANY (draw.drawn)`)
+	await run(`INSERT INTO "QuizAttempt" (id, "enrollmentId", "questionIds", "choiceOrder", answers, score, passed, "startedAt", "submittedAt", "idempotencyKey")
+		SELECT 'lt-qa-' || h.enrollment_id, h.enrollment_id, a.questions, '{}'::jsonb, a.answers, a.score, true, h.at - ${secs('h.quiz_seconds')}, h.at, 'lt-qa-' || h.enrollment_id
+		FROM li_how h JOIN (
+			SELECT enrollment_id, array_agg(question ORDER BY question) AS questions, jsonb_object_agg(question, choice) AS answers,
+				round(100.0 * count(*) FILTER (WHERE choice = correct) / count(*))::int AS score
+			FROM li_answers GROUP BY 1
+		) a USING (enrollment_id)`)
+	await run(`INSERT INTO "LearningTrace" ("userId", kind, at, "deviceHash", "networkHash", "enrollmentId", "courseVersionId", "quizAttemptId", seconds, size)
+		SELECT h.user_id, 'QUIZ_SUBMIT', h.at, h.device, h.network, h.enrollment_id, h.version_id, 'lt-qa-' || h.enrollment_id, round(h.quiz_seconds)::int, ${DRAWN}
+		FROM li_how h`)
+	await run(`CREATE TABLE load_integrity_truth AS SELECT enrollment_id, at AS completed_at, kind, style, helper FROM li_done`)
+	await run(`ALTER TABLE load_integrity_truth ADD PRIMARY KEY (enrollment_id)`)
+	for (const table of ['li_answers', 'li_total', 'li_lessons', 'li_how', 'li_done']) await run(`DROP TABLE ${table}`)
+	await run(`VACUUM (ANALYZE) "LearningTrace", "QuizAttempt", "Enrollment", "Certificate"`)
 }
 
 function migrationFiles() {
@@ -255,7 +409,7 @@ function migrationFiles() {
 
 function marker(o: Options) {
 	const migrations = createHash('sha256').update(migrationFiles().join('\n')).digest('hex').slice(0, 12)
-	return `vms-load-data v${GENERATOR_VERSION} staff=${o.staff} units=${o.units} courses=${o.courses} migrations=${migrations}`
+	return `vms-load-data v${GENERATOR_VERSION} staff=${o.staff} units=${o.units} courses=${o.courses}${o.integrity ? ' integrity' : ''} migrations=${migrations}`
 }
 
 function split(url: string) {
@@ -334,12 +488,13 @@ async function main() {
 			courses: { type: 'string' },
 			replace: { type: 'boolean', default: false },
 			drop: { type: 'boolean', default: false },
+			integrity: { type: 'boolean', default: false },
 		},
 	})
-	const parsed = LoadOptionsSchema.safeParse({ url: values.url, staff: values.staff, units: values.units, courses: values.courses })
+	const parsed = LoadOptionsSchema.safeParse({ url: values.url, staff: values.staff, units: values.units, courses: values.courses, integrity: values.integrity })
 	if (!parsed.success) {
 		for (const issue of parsed.error.issues) console.error(issue.message)
-		console.error('usage: npm run gen:load-data -- [--url postgresql://…/vms_load] [--staff 100000] [--units 1500] [--courses 30] [--replace | --drop]')
+		console.error('usage: npm run gen:load-data -- [--url postgresql://…/vms_load] [--staff 100000] [--units 1500] [--courses 30] [--integrity] [--replace | --drop]')
 		process.exit(1)
 	}
 	if (values.drop) {

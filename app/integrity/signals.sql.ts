@@ -27,25 +27,26 @@ const passesIn = (lo: string, hi: string, extra = '') => `SELECT t."userId", t."
 		WHERE t.kind = 'QUIZ_SUBMIT' AND t.at >= ${lo} AND t.at < ${hi} AND q.passed AND q."voidedAt" IS NULL ${extra}`
 
 /**
- * CTEs lesson_speed (enrollmentId, lessons, fast) and quiz_speed (enrollmentId, seconds, questions) for the
- * completions of CTE `src` (enrollmentId, completedAt): the last "done" of each lesson before the completion, and the
- * last submit. A lesson is fast below a quarter of its reading time: seconds < share × words / wpm × 60.
+ * The speed of the completion of row `s` (enrollmentId, completedAt), as two LATERAL joins through the trace index on
+ * enrollmentId: `ls` (lessons, fast) over the last "done" of each lesson before the completion, and `qs` (seconds,
+ * questions) of the last submit. Per row, so that the plan does not depend on how many rows the planner expects.
+ * A lesson is fast below a quarter of its reading time: seconds < share × words / wpm × 60.
  */
-const speedCtes = (src: string) => `lesson_last AS (
-			SELECT DISTINCT ON (s."enrollmentId", t."lessonSlug") s."enrollmentId", t.seconds, t.size
-			FROM ${src} s JOIN "LearningTrace" t ON t."enrollmentId" = s."enrollmentId"
-			WHERE t.kind = 'LESSON_DONE' AND t.at <= s."completedAt" AND t.seconds IS NOT NULL AND t.size > 0
-			ORDER BY s."enrollmentId", t."lessonSlug", t.at DESC
-		), lesson_speed AS (
-			SELECT "enrollmentId", count(*)::int AS lessons,
-				count(*) FILTER (WHERE seconds::float8 * ${T.speed.wordsPerMinute} < ${T.speed.fastShareOfReadingTime} * size * 60)::int AS fast
-			FROM lesson_last GROUP BY 1
-		), quiz_speed AS (
-			SELECT DISTINCT ON (s."enrollmentId") s."enrollmentId", t.seconds, t.size AS questions
-			FROM ${src} s JOIN "LearningTrace" t ON t."enrollmentId" = s."enrollmentId"
-			WHERE t.kind = 'QUIZ_SUBMIT' AND t.at <= s."completedAt" + interval '1 minute' AND t.seconds IS NOT NULL AND t.size > 0
-			ORDER BY s."enrollmentId", t.at DESC
-		)`
+const speedJoins = (s: string) => `CROSS JOIN LATERAL (
+			SELECT count(*)::int AS lessons,
+				count(*) FILTER (WHERE l.seconds::float8 * ${T.speed.wordsPerMinute} < ${T.speed.fastShareOfReadingTime} * l.size * 60)::int AS fast
+			FROM (
+				SELECT DISTINCT ON (t."lessonSlug") t.seconds, t.size FROM "LearningTrace" t
+				WHERE t."enrollmentId" = ${s}."enrollmentId" AND t.kind = 'LESSON_DONE' AND t.at <= ${s}."completedAt" AND t.seconds IS NOT NULL AND t.size > 0
+				ORDER BY t."lessonSlug", t.at DESC
+			) l
+		) ls
+		LEFT JOIN LATERAL (
+			SELECT t.seconds, t.size AS questions FROM "LearningTrace" t
+			WHERE t."enrollmentId" = ${s}."enrollmentId" AND t.kind = 'QUIZ_SUBMIT' AND t.at <= ${s}."completedAt" + interval '1 minute'
+				AND t.seconds IS NOT NULL AND t.size > 0
+			ORDER BY t.at DESC LIMIT 1
+		) qs ON true`
 
 const LESSONS_FAST = (ls: string) => `(${ls}.fast > 0 AND ${ls}.fast >= ${T.speed.fastLessonsShare} * ${ls}.lessons)`
 const QUIZ_FAST = (qs: string) => `(${qs}.seconds < ${T.speed.quizSecondsPerQuestion} * ${qs}.questions)`
@@ -59,11 +60,11 @@ const QUIZ_FAST = (qs: string) => `(${qs}.seconds < ${T.speed.quizSecondsPerQues
 function windowCtes(name: string, rows: string, by: Array<string>, width: number, least: number, keep: Array<string>) {
 	const on = (a: string, b: string) => by.map((c) => `${a}.${c} = ${b}.${c}`).join(' AND ')
 	const cols = (a: string) => by.map((c) => `${a}.${c}`).join(', ')
-	return `${name}_groups AS (
+	return `${name}_groups AS MATERIALIZED (
 			SELECT ${by.join(', ')} FROM ${rows} GROUP BY ${by.join(', ')} HAVING count(DISTINCT "userId") >= ${least}
-		), ${name}_rows AS (
+		), ${name}_rows AS MATERIALIZED (
 			SELECT r.* FROM ${rows} r JOIN ${name}_groups g ON ${on('g', 'r')}
-		), ${name}_windows AS (
+		), ${name}_windows AS MATERIALIZED (
 			SELECT ${cols('s')}, s.at AS start, max(x.at) AS finish, count(DISTINCT x."userId")::int AS accounts
 			FROM (SELECT DISTINCT ${by.join(', ')}, at FROM ${name}_rows) s
 			JOIN ${name}_rows x ON ${on('x', 's')} AND x.at >= s.at AND x.at <= s.at + ${minutes(width)}
@@ -92,17 +93,20 @@ export const SIGNAL_SPEED = defineSql({
 	inputs: RANGE,
 	row: Evidence,
 	text: ($) => `WITH done AS (
-			SELECT e.id AS "enrollmentId", e."completedAt" FROM "Enrollment" e
-			WHERE ${completedIn('e', $('from'), $('to'))}
-				AND EXISTS (SELECT 1 FROM "LearningTrace" t WHERE t."enrollmentId" = e.id)
-		), ${speedCtes('done')}
-		SELECT d."enrollmentId", d."completedAt", 'speed' AS signal, '${EVIDENCE_KEYS.speed}' AS key,
+			SELECT d."enrollmentId", d."completedAt", ls.lessons, ls.fast, qs.seconds, qs.questions
+			FROM (
+				SELECT e.id AS "enrollmentId", e."completedAt" FROM "Enrollment" e
+				WHERE ${completedIn('e', $('from'), $('to'))}
+			) d ${speedJoins('d')}
+			WHERE ls.lessons > 0 OR qs.seconds IS NOT NULL
+		)
+		SELECT ls."enrollmentId", ls."completedAt", 'speed' AS signal, '${EVIDENCE_KEYS.speed}' AS key,
 			jsonb_build_object('fast', ls.fast, 'lessons', ls.lessons) AS vars
-		FROM done d JOIN lesson_speed ls ON ls."enrollmentId" = d."enrollmentId" WHERE ${LESSONS_FAST('ls')}
+		FROM done ls WHERE ${LESSONS_FAST('ls')}
 		UNION ALL
-		SELECT d."enrollmentId", d."completedAt", 'speed', '${EVIDENCE_KEYS['speed-quiz']}',
+		SELECT qs."enrollmentId", qs."completedAt", 'speed', '${EVIDENCE_KEYS['speed-quiz']}',
 			jsonb_build_object('seconds', qs.seconds, 'questions', qs.questions)
-		FROM done d JOIN quiz_speed qs ON qs."enrollmentId" = d."enrollmentId" WHERE ${QUIZ_FAST('qs')}`,
+		FROM done qs WHERE ${QUIZ_FAST('qs')}`,
 })
 
 /** One browser, many people: at least 3 accounts passing a quiz on one device within 2 hours. */
@@ -163,12 +167,9 @@ export const SIGNAL_NETWORK = defineSql({
 			SELECT p.* FROM passes p JOIN (
 				SELECT "networkHash", "courseId" FROM passes GROUP BY 1, 2 HAVING count(DISTINCT "userId") >= ${T.network.accounts}
 			) g ON g."networkHash" = p."networkHash" AND g."courseId" = p."courseId"
-		), ${speedCtes('crowded')},
-		fast AS (
-			SELECT c.* FROM crowded c
-			LEFT JOIN lesson_speed ls ON ls."enrollmentId" = c."enrollmentId"
-			LEFT JOIN quiz_speed qs ON qs."enrollmentId" = c."enrollmentId"
-			WHERE coalesce(${LESSONS_FAST('ls')}, false) OR coalesce(${QUIZ_FAST('qs')}, false)
+		), fast AS (
+			SELECT c.* FROM crowded c ${speedJoins('c')}
+			WHERE ${LESSONS_FAST('ls')} OR coalesce(${QUIZ_FAST('qs')}, false)
 		), ${windowCtes('hits', 'fast', ['"networkHash"', '"courseId"'], T.network.windowMinutes, T.network.accounts, ['"enrollmentId"', 'course'])}
 		SELECT e.id AS "enrollmentId", e."completedAt", 'network' AS signal, '${EVIDENCE_KEYS.network}' AS key,
 			jsonb_build_object('accounts', h.accounts, 'minutes', ${SPAN_MINUTES('h.span')}, 'course', h.course) AS vars
