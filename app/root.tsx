@@ -156,7 +156,9 @@ function Document({ lang, children }: { lang: Lang; children: ReactNode }) {
 				{children}
 				{bare ? null : (
 					<footer className="no-print mt-auto border-t border-gray-300 bg-white">
-						<p className="mx-auto max-w-5xl px-4 py-4 text-sm text-gray-700">{t('footer.text')}</p>
+						<p className="mx-auto max-w-5xl px-4 py-4 text-sm text-gray-700">
+							{t('footer.text')} <Link to="/privacy">{t('privacy.link')}</Link>
+						</p>
 					</footer>
 				)}
 				{hydrate ? (

@@ -144,6 +144,7 @@ const RULES: Record<string, Rule> = {
 	'org.$unitId_.tree.$targetId.tsx': { world: 'gov', params: gov((f) => ({ targetId: String(f.gov.child.id) })), foreign: gov((f) => ({ targetId: String(f.gov.foreignChild.id) })), loader: scoped, action: scoped },
 	'org.$unitId_.tree.tsx': { world: 'gov', params: gov(), loader: scoped, action: scoped },
 	'org.$unitId_.users.new.tsx': { world: 'gov', params: gov(), loader: scoped, action: scoped },
+	'privacy.tsx': { world: 'gov', params: none, loader: everyone },
 	'reports._index.tsx': { world: 'gov', params: none, loader: anyGrant },
 	'set-language.tsx': { world: 'gov', params: none, loader: everyone, action: everyone },
 	'teach.$classId.tsx': { world: 'class', params: (f) => ({ classId: String(f.class.unit.id) }), loader: scoped, action: scoped },

@@ -55,3 +55,16 @@ test('old traces and the evidence of long-decided reviews go; recent traces, ope
 	// A second run finds nothing more to do.
 	expect(await applyRetention(now, settings)).toMatchObject({ traces: 0, reviewEvidence: 0 })
 })
+
+test('the privacy notice states the periods the retention job applies', async () => {
+	const { loader } = await import('#app/routes/privacy.tsx')
+	const before = process.env.INTEGRITY_RETENTION_DAYS
+	process.env.INTEGRITY_RETENTION_DAYS = '120'
+	try {
+		const response = (await loader()) as Response
+		expect(await response.json()).toMatchObject({ integrityDays: 120, mailDays: 90, fileDays: 7 })
+	} finally {
+		if (before === undefined) delete process.env.INTEGRITY_RETENTION_DAYS
+		else process.env.INTEGRITY_RETENTION_DAYS = before
+	}
+})

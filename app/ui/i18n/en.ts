@@ -1562,4 +1562,16 @@ export const en: Record<MessageKey, string> = {
 	'integrity.evidence.same-answers': 'The quiz has exactly the same choices as that of {others} other people on {shared} shared questions, including {wrong} identical wrong answers, within {hours} hours',
 	'integrity.evidence.burst': '{count} completions in the unit within {minutes} minutes',
 	'integrity.evidence.off-hours': 'Completed at {time} on {date}, {hours} hours before the due date',
+	// Issue 22 (helper E): the privacy notice (/privacy), linked from every page's footer.
+	'privacy.link': 'Privacy and personal data',
+	'privacy.title': 'Privacy and personal data',
+	'privacy.lead': 'What Văn Minh Số records while you learn, why, and for how long, under the Personal Data Protection Law (Law No. 91/2025/QH15).',
+	'privacy.integrity.title': 'When you sign in, study and take a quiz',
+	'privacy.integrity.what': 'Each time you sign in, mark a lesson as done or submit a quiz, the system records: the time; how long you spent on the lesson or quiz and how long it is; a random identifier of your browser (kept in the vms_device cookie) and your network address. The browser identifier and the network address are stored only as hashes, never as such. Before a graded quiz, the time you ticked the commitment to study and answer yourself is stored with the attempt.',
+	'privacy.integrity.why': 'Purpose: to detect signs of someone studying or taking quizzes for someone else (for example several accounts completing a course on one browser within a short time, or identical answers), so that a unit’s completion figures are true. A sign only puts a completion before a manager for review; the system decides nothing by itself. If a manager asks you to redo a course, you are told why on the course page and by e-mail if you have one.',
+	'privacy.integrity.who': 'Only the managers responsible for your unit see the signs about your completions; every decision is recorded in the audit log.',
+	'privacy.integrity.howLong': 'These records are deleted after {days} days. The details of the signs of a reviewed completion are deleted {days} days after the decision; only the decision remains (who decided, when, which kind of sign, the note).',
+	'privacy.other.title': 'Other data',
+	'privacy.other.mail': 'Reminders and notices sent by mail are deleted after {mailDays} days. Expired sign-in sessions are deleted at once. An uploaded list for import is kept only until the import is done, or {fileDays} days if nobody confirms it.',
+	'privacy.other.records': 'Learning results and certificates are kept as the training records of the agency or unit you belong to.',
 }

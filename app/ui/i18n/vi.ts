@@ -520,6 +520,18 @@ export const vi = {
 	'youth.join.invalidTitle': 'Liên kết mời không dùng được',
 	'title.certificate': 'Chứng nhận hoàn thành',
 	'title.session': 'Buổi học',
+	// Issue 22 (helper E): the privacy notice (/privacy), linked from every page's footer.
+	'privacy.link': 'Quyền riêng tư và dữ liệu cá nhân',
+	'privacy.title': 'Quyền riêng tư và dữ liệu cá nhân',
+	'privacy.lead': 'Trang này cho biết Văn Minh Số ghi lại những gì khi bạn học, để làm gì và giữ trong bao lâu, theo Luật Bảo vệ dữ liệu cá nhân (Luật số 91/2025/QH15).',
+	'privacy.integrity.title': 'Khi bạn đăng nhập, học và làm bài kiểm tra',
+	'privacy.integrity.what': 'Mỗi lần đăng nhập, đánh dấu hoàn thành bài học và nộp bài kiểm tra, hệ thống ghi: thời điểm; thời gian bạn dành cho bài học hoặc bài kiểm tra và độ dài của bài; một mã ngẫu nhiên của trình duyệt (lưu trong cookie vms_device) và địa chỉ mạng của bạn. Mã trình duyệt và địa chỉ mạng chỉ được lưu dưới dạng mã băm, không lưu giá trị thật. Trước bài kiểm tra tính điểm, thời điểm bạn đánh dấu cam kết tự mình học và làm bài được lưu cùng bài làm.',
+	'privacy.integrity.why': 'Mục đích: phát hiện dấu hiệu học hộ, thi hộ (ví dụ nhiều tài khoản hoàn thành khoá học trên cùng một trình duyệt trong thời gian ngắn, hoặc bài làm giống hệt nhau), để số liệu hoàn thành của đơn vị phản ánh đúng thực tế. Dấu hiệu chỉ đưa lượt hoàn thành ra cho người quản lý xem lại; hệ thống không tự đưa ra quyết định nào. Nếu người quản lý yêu cầu học lại, bạn được báo lý do trên trang khoá học và qua thư điện tử nếu có.',
+	'privacy.integrity.who': 'Chỉ người quản lý có thẩm quyền với đơn vị của bạn thấy các dấu hiệu về lượt hoàn thành của bạn; mọi quyết định đều được ghi vào nhật ký quản trị.',
+	'privacy.integrity.howLong': 'Các bản ghi này bị xoá sau {days} ngày. Chi tiết dấu hiệu của một lượt hoàn thành đã được xem lại bị xoá sau {days} ngày kể từ khi có quyết định; chỉ còn giữ quyết định (ai quyết định, khi nào, loại dấu hiệu, ghi chú).',
+	'privacy.other.title': 'Các dữ liệu khác',
+	'privacy.other.mail': 'Thư nhắc việc và thư thông báo đã gửi bị xoá sau {mailDays} ngày. Phiên đăng nhập hết hạn bị xoá ngay. Tệp danh sách tải lên để nhập chỉ được giữ đến khi nhập xong, hoặc {fileDays} ngày nếu không ai xác nhận.',
+	'privacy.other.records': 'Kết quả học tập và chứng nhận được giữ làm hồ sơ đào tạo của cơ quan, đơn vị quản lý bạn.',
 } as const
 
 export type MessageKey = keyof typeof vi | keyof typeof viAdmin
