@@ -1,39 +1,25 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { beforeAll, expect, test } from 'vitest'
 import { loginCardsPdf } from '#app/classes/cards.server.ts'
 import { createClass, createSchool, classStudents } from '#app/classes/classes.server.ts'
 import { issuePins, pinLogin } from '#app/classes/pins.server.ts'
 import { educationResults } from '#app/classes/results.server.ts'
 import { answerQuestion, closeChecklist, closeClassSession, getClassSession, joinClassSession, liveStatus, moveToStep, startClassSession, studentView } from '#app/classes/sessions.server.ts'
 import { sessionSteps } from '#app/classes/steps.server.ts'
-import { writeContentBuild } from '#app/content/build.server.ts'
-import { checkContent } from '#app/content/check.server.ts'
 import { db } from '#app/db.server.ts'
 import * as closePage from '#app/routes/teach.session.$sessionId_.close.tsx'
 import * as projector from '#app/routes/teach.session.$sessionId_.projector.tsx'
 import { loader as followState } from '#app/routes/join.$code_.state.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { pdfText } from '#tests/certificates/pdf-text.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { courseBuilds, forPupils } from '#tests/setup/content.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-const tmp = mkdtempSync(path.join(tmpdir(), 'vms-classes-'))
-let testDb: TestDb
-
+useTestDb()
+const courses = courseBuilds('vms-classes-')
 beforeAll(async () => {
-	testDb = await createTestDb()
 	// The fixture course, written for primary-school students.
-	cpSync('tests/fixtures/content/valid', path.join(tmp, 'src'), { recursive: true })
-	const yaml = path.join(tmp, 'src/courses/mau/course.yaml')
-	writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('audience: [staff]', 'audience: [student-primary]'))
-	writeContentBuild(await checkContent(path.join(tmp, 'src')), path.join(tmp, 'build'))
-	process.env.VMS_CONTENT_DIR = path.join(tmp, 'build')
-})
-afterAll(async () => {
-	delete process.env.VMS_CONTENT_DIR
-	rmSync(tmp, { recursive: true, force: true })
-	await testDb.close()
+	await courses.build('pupils', { edit: forPupils })
+	courses.use('pupils')
 })
 
 let n = 0

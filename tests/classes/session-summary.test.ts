@@ -1,33 +1,20 @@
 // Issue 18 item 16: the live "N em đã trả lời, M em đúng" stays available to the teacher after the session ends, as a
 // summary per question (answered, right, what each choice got) and per student (each answer, right or wrong).
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { beforeAll, expect, test } from 'vitest'
 import { createClass, createSchool } from '#app/classes/classes.server.ts'
 import { answerQuestion, closeClassSession, getClassSession, joinClassSession, moveToStep, startClassSession } from '#app/classes/sessions.server.ts'
-import { writeContentBuild } from '#app/content/build.server.ts'
-import { checkContent } from '#app/content/check.server.ts'
 import { db } from '#app/db.server.ts'
 import { loader } from '#app/routes/teach.session.$sessionId_.summary.tsx'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { courseBuilds, forPupils } from '#tests/setup/content.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-const tmp = mkdtempSync(path.join(tmpdir(), 'vms-summary-'))
-let testDb: TestDb
-
+useTestDb()
+const courses = courseBuilds('vms-summary-')
 beforeAll(async () => {
-	testDb = await createTestDb()
-	cpSync('tests/fixtures/content/valid', path.join(tmp, 'src'), { recursive: true })
-	const yaml = path.join(tmp, 'src/courses/mau/course.yaml')
-	writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('audience: [staff]', 'audience: [student-primary]'))
-	writeContentBuild(await checkContent(path.join(tmp, 'src')), path.join(tmp, 'build'))
-	process.env.VMS_CONTENT_DIR = path.join(tmp, 'build')
-})
-afterAll(async () => {
-	delete process.env.VMS_CONTENT_DIR
-	rmSync(tmp, { recursive: true, force: true })
-	await testDb.close()
+	// The fixture course, written for primary-school students.
+	await courses.build('pupils', { edit: forPupils })
+	courses.use('pupils')
 })
 
 async function summaryAs(userId: string, sessionId: string) {

@@ -31,6 +31,7 @@ async function completeCourse(page: Page, baseURL: string) {
 	for (const lesson of built<BuiltCourse>(`courses/${SLUG}.json`).lessons) await post(`/courses/${SLUG}/lessons/${lesson.slug}`)
 	const key = new Map(built<Bank>(`quizzes/${SLUG}.json`).bank.map((q) => [q.id, ANSWERS.indexOf(q.answer)]))
 	await page.goto(`/courses/${SLUG}/quiz`)
+	await page.getByLabel('Tôi cam kết tự mình học và làm bài').check()
 	await page.getByRole('button', { name: 'Bắt đầu làm bài' }).click()
 	const names = await page.locator('input[type="radio"]').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).name))
 	for (const name of new Set(names)) await page.locator(`input[name="${name}"][value="${key.get(name.slice('answer.'.length))}"]`).check()

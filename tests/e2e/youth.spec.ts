@@ -138,6 +138,7 @@ test('an officer invites, a young person registers on a phone, is approved, comp
 		await mobile.getByRole('button', { name: 'Hoàn thành bài học' }).click()
 	}
 	await expect(mobile).toHaveURL(`/courses/${SLUG}/quiz`)
+	await mobile.getByLabel('Tôi cam kết tự mình học và làm bài').check()
 	await mobile.getByRole('button', { name: 'Bắt đầu làm bài' }).click()
 	await expect(mobile).toHaveURL(new RegExp(`/courses/${SLUG}/quiz/[^/?]+$`))
 	await expect(mobile.locator('input[type="radio"]').first()).toBeVisible()

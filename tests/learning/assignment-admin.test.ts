@@ -1,32 +1,17 @@
 // Editing and closing assignments: the rule's due date, recurrence and audience change in one audited
 // transaction, the preview counts the roster, and a manager reaches only the rules of their own subtree.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import { writeContentBuild } from '#app/content/build.server.ts'
-import { checkContent } from '#app/content/check.server.ts'
+import { expect, test } from 'vitest'
 import { db } from '#app/db.server.ts'
 import { closeAssignment, createAssignment, requiredCoursesFor, updateAssignment } from '#app/learning/assignments.server.ts'
 import * as editRoute from '#app/routes/org.$unitId_.assignments_.$assignmentId.tsx'
 import * as listRoute from '#app/routes/org.$unitId_.assignments.tsx'
 import { translator } from '#app/ui/i18n.server.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useFixtureCourses } from '#tests/setup/content.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-const tmp = mkdtempSync(path.join(tmpdir(), 'vms-assign-admin-'))
-let testDb: TestDb
-
-beforeAll(async () => {
-	testDb = await createTestDb()
-	writeContentBuild(await checkContent('tests/fixtures/content/valid'), path.join(tmp, 'v1'))
-	process.env.VMS_CONTENT_DIR = path.join(tmp, 'v1')
-})
-afterAll(async () => {
-	delete process.env.VMS_CONTENT_DIR
-	rmSync(tmp, { recursive: true, force: true })
-	await testDb.close()
-})
+useTestDb()
+useFixtureCourses()
 
 const t = translator('vi')
 type Args = Parameters<typeof editRoute.action>[0]

@@ -1,43 +1,31 @@
 // Issue 18 items 8 and 14: on a department's assignment and target pages "Số người phải học" counts the people of
 // that department, even for an assignment made on the province; the assignment form previews without a due date,
 // keeps its values after creating and says what was created, and offers only the courses for the unit's people.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { createRemixStub } from '@remix-run/testing'
 import { createElement } from 'react'
 import { renderToString } from 'react-dom/server'
-import { afterAll, beforeAll, expect, test, vi } from 'vitest'
-import { writeContentBuild } from '#app/content/build.server.ts'
-import { checkContent } from '#app/content/check.server.ts'
+import { beforeAll, expect, test, vi } from 'vitest'
 import { db } from '#app/db.server.ts'
 import AssignmentsPage, { action as assignmentsAction, loader as assignmentsLoader } from '#app/routes/org.$unitId_.assignments.tsx'
 import { loader as targetsLoader } from '#app/routes/org.$unitId_.targets.tsx'
 import { viAdmin } from '#app/ui/i18n/vi-admin.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { copyCourse, courseBuilds, courseYaml, forPupils, rewrite } from '#tests/setup/content.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-const tmp = mkdtempSync(path.join(tmpdir(), 'vms-assign-form-'))
-let testDb: TestDb
+useTestDb()
+const courses = courseBuilds('vms-assign-form-')
 beforeAll(async () => {
-	testDb = await createTestDb()
 	// The fixture catalogue plus a pupils' course, made from the staff one.
-	const source = path.join(tmp, 'content')
-	cpSync('tests/fixtures/content/valid', source, { recursive: true })
-	cpSync(path.join(source, 'courses/mau'), path.join(source, 'courses/mau-hoc-sinh'), { recursive: true })
-	const yaml = path.join(source, 'courses/mau-hoc-sinh/course.yaml')
-	writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('slug: mau', 'slug: mau-hoc-sinh').replace('title: Khoá học mẫu', 'title: Khoá học mẫu cho học sinh').replace('audience: [staff]', 'audience: [student-primary]'))
-	const credits = path.join(source, 'image-credits.yaml')
-	const entries = readFileSync(credits, 'utf8').replace(/^images:\n/, '')
-	writeFileSync(credits, `images:\n${entries}${entries.replaceAll('courses/mau/', 'courses/mau-hoc-sinh/')}`)
-	writeContentBuild(await checkContent(source), path.join(tmp, 'build'))
-	process.env.VMS_CONTENT_DIR = path.join(tmp, 'build')
-})
-afterAll(async () => {
-	delete process.env.VMS_CONTENT_DIR
-	rmSync(tmp, { recursive: true, force: true })
-	await testDb.close()
+	await courses.build('with-pupils', {
+		edit: (source) => {
+			copyCourse(source, 'mau', 'mau-hoc-sinh')
+			rewrite(courseYaml(source, 'mau-hoc-sinh'), (yaml) => yaml.replace('title: Khoá học mẫu', 'title: Khoá học mẫu cho học sinh'))
+			forPupils(source, 'mau-hoc-sinh')
+		},
+	})
+	courses.use('with-pupils')
 })
 
 const args = (request: Request, unitId: number) => ({ request, params: { unitId: String(unitId) }, context: {} }) as LoaderFunctionArgs & ActionFunctionArgs

@@ -1,9 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import { writeContentBuild } from '#app/content/build.server.ts'
-import { checkContent } from '#app/content/check.server.ts'
+import { expect, test } from 'vitest'
 import { getQuiz } from '#app/content/courses.server.ts'
 import { db } from '#app/db.server.ts'
 import { countRequiredPeople, createAssignment, closeAssignment, requiredCoursesFor } from '#app/learning/assignments.server.ts'
@@ -12,22 +7,14 @@ import { completeLesson, describeProgress, findEnrollment, startEnrollment } fro
 import { checkSignature } from '#app/certificates/sign.server.ts'
 import { asDrawn, getAttempt, saveAnswers, startAttempt, submitAttempt } from '#app/learning/quiz.server.ts'
 import { answerIndex } from '#app/learning/quiz.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { courseBuilds, courseYaml, rewrite, useFixtureCourses } from '#tests/setup/content.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 
-const tmp = mkdtempSync(path.join(tmpdir(), 'vms-learning-'))
-let testDb: TestDb
-
-beforeAll(async () => {
-	testDb = await createTestDb()
-	writeContentBuild(await checkContent('tests/fixtures/content/valid'), path.join(tmp, 'v1'))
-	process.env.VMS_CONTENT_DIR = path.join(tmp, 'v1')
-})
-afterAll(async () => {
-	delete process.env.VMS_CONTENT_DIR
-	rmSync(tmp, { recursive: true, force: true })
-	await testDb.close()
-})
+useTestDb()
+// Version 1 is the fixture course; one test publishes a version 2 of its own.
+useFixtureCourses()
+const courses = courseBuilds('vms-learning-')
 
 async function province() {
 	const root = await createUnit('Tỉnh Thử')
@@ -194,12 +181,10 @@ test('a new version that requires recertification makes holders of older version
 	// Another learner is half-way through version 1 when version 2 is published.
 	const { user: midway } = await readyLearner()
 
-	const v2 = path.join(tmp, 'src-v2')
-	cpSync('tests/fixtures/content/valid', v2, { recursive: true })
-	const courseFile = path.join(v2, 'courses', 'mau', 'course.yaml')
-	writeFileSync(courseFile, readFileSync(courseFile, 'utf8').replace('version: 1', 'version: 2\nrequiresRecertification: true'))
-	writeContentBuild(await checkContent(v2), path.join(tmp, 'v2'))
-	process.env.VMS_CONTENT_DIR = path.join(tmp, 'v2')
+	await courses.build('v2', {
+		edit: (source) => rewrite(courseYaml(source, 'mau'), (yaml) => yaml.replace('version: 1', 'version: 2\nrequiresRecertification: true')),
+	})
+	courses.use('v2')
 	try {
 		const mine = await getMyCourses(user.id, 'STAFF', new Date())
 		expect(mine.completed).toEqual([])
@@ -214,7 +199,7 @@ test('a new version that requires recertification makes holders of older version
 		// The certified one starts version 2 afresh.
 		expect((await startEnrollment(user.id, 'mau'))!.courseVersion.version).toBe(2)
 	} finally {
-		process.env.VMS_CONTENT_DIR = path.join(tmp, 'v1')
+		courses.useFixture()
 	}
 })
 

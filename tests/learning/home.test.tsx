@@ -1,15 +1,10 @@
 // Issue 18 item 1: a learner's home page lists the required courses /my-courses lists (same cards), with due dates
 // as dd/mm/yyyy, the overdue mark and the one next step (start, continue the lesson, take the quiz).
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { createRemixStub } from '@remix-run/testing'
 import { within } from '@testing-library/dom'
 import { JSDOM } from 'jsdom'
 import { renderToString } from 'react-dom/server'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { writeContentBuild } from '#app/content/build.server.ts'
-import { checkContent } from '#app/content/check.server.ts'
 import { getCourse } from '#app/content/courses.server.ts'
 import { db } from '#app/db.server.ts'
 import { createAssignment } from '#app/learning/assignments.server.ts'
@@ -17,27 +12,21 @@ import { getMyCourses } from '#app/learning/my-courses.server.ts'
 import { completeLesson, startEnrollment } from '#app/learning/progress.server.ts'
 import HomePage, { loader } from '#app/routes/_index.tsx'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
-
-const tmp = mkdtempSync(path.join(tmpdir(), 'vms-home-'))
-let testDb: TestDb
+import { useFixtureCourses } from '#tests/setup/content.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
 // React Router's links warn about useLayoutEffect on the server; the page itself renders there in production too.
 const consoleError = console.error
-beforeAll(async () => {
+beforeAll(() => {
 	console.error = (...args: Array<unknown>) => {
 		if (!String(args[0]).includes('useLayoutEffect')) consoleError(...args)
 	}
-	testDb = await createTestDb()
-	writeContentBuild(await checkContent('tests/fixtures/content/valid'), tmp)
-	process.env.VMS_CONTENT_DIR = tmp
 })
-afterAll(async () => {
+afterAll(() => {
 	console.error = consoleError
-	delete process.env.VMS_CONTENT_DIR
-	rmSync(tmp, { recursive: true, force: true })
-	await testDb.close()
 })
+useTestDb()
+useFixtureCourses()
 
 async function renderHome(userId: string) {
 	const response = await loader({ request: await requestAs(userId), params: {}, context: {} })

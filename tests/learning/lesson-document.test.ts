@@ -1,34 +1,22 @@
 // The lesson page served from rendered documents: who sees which page, what a view writes, when Remix takes over.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
-import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest'
-import { writeContentBuild } from '#app/content/build.server.ts'
-import { checkContent } from '#app/content/check.server.ts'
+import { beforeAll, beforeEach, expect, test } from 'vitest'
 import { getCourse } from '#app/content/courses.server.ts'
 import { db } from '#app/db.server.ts'
 import { clearLessonDocuments, type LessonViewer, serveLessonDocument } from '#app/learning/lesson-document.server.ts'
 import { completeLesson, startEnrollment } from '#app/learning/progress.server.ts'
 import { loader as rootLoader } from '#app/root.tsx'
 import { loader as lessonLoader } from '#app/routes/courses.$courseSlug.lessons.$lessonSlug.tsx'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useFixtureCourses } from '#tests/setup/content.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 
-const tmp = mkdtempSync(path.join(tmpdir(), 'vms-lesson-doc-'))
-let testDb: TestDb
 let lessonSlug: string
 
-beforeAll(async () => {
-	testDb = await createTestDb()
-	writeContentBuild(await checkContent('tests/fixtures/content/valid'), path.join(tmp, 'content'))
-	process.env.VMS_CONTENT_DIR = path.join(tmp, 'content')
+useTestDb()
+useFixtureCourses()
+beforeAll(() => {
 	lessonSlug = getCourse('mau')!.lessons[0]!.slug
-})
-afterAll(async () => {
-	delete process.env.VMS_CONTENT_DIR
-	rmSync(tmp, { recursive: true, force: true })
-	await testDb.close()
 })
 beforeEach(() => clearLessonDocuments())
 

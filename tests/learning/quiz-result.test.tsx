@@ -1,15 +1,11 @@
 // Issue 19: craft advice may cite nothing. The quiz result page shows "Nguồn" with the document for a question that
 // cites one ("Căn cứ: …"), and no such line (nor "undefined") for a question that does not.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createRemixStub } from '@remix-run/testing'
 import { within } from '@testing-library/dom'
 import { JSDOM } from 'jsdom'
 import { renderToString } from 'react-dom/server'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { writeContentBuild } from '#app/content/build.server.ts'
-import { checkContent, formatProblem } from '#app/content/check.server.ts'
 import { getQuiz } from '#app/content/courses.server.ts'
 import { db } from '#app/db.server.ts'
 import { completeLesson, startEnrollment } from '#app/learning/progress.server.ts'
@@ -17,39 +13,30 @@ import { getAttempt, startAttempt, submitAttempt } from '#app/learning/quiz.serv
 import { answerIndex } from '#app/learning/quiz.ts'
 import AttemptPage, { loader } from '#app/routes/courses.$courseSlug.quiz.$attemptId.tsx'
 import { createUser, requestAs } from '#tests/factories/org.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
-
-const tmp = mkdtempSync(path.join(tmpdir(), 'vms-quiz-result-'))
-let testDb: TestDb
+import { courseBuilds, rewrite } from '#tests/setup/content.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
 // React Router's links warn about useLayoutEffect on the server; the page itself renders there in production too.
 const consoleError = console.error
-beforeAll(async () => {
+beforeAll(() => {
 	console.error = (...args: Array<unknown>) => {
 		if (!String(args[0]).includes('useLayoutEffect')) consoleError(...args)
 	}
-	testDb = await createTestDb()
-	// The valid fixture with q02 turned into craft advice: no cite, an explanation that names no law.
-	const content = path.join(tmp, 'content')
-	cpSync('tests/fixtures/content/valid', content, { recursive: true })
-	const quizFile = path.join(content, 'courses/mau/quiz.yaml')
-	const quiz = readFileSync(quizFile, 'utf8')
-	const craft = quiz.replace(
-		/(  - id: q02\n[\s\S]*?)    explanation: .*\n    cite: .*\n/,
-		'$1    explanation: Tiêu đề ngắn, nói điều mới nhất trước.\n',
-	)
-	expect(craft).not.toBe(quiz)
-	writeFileSync(quizFile, craft)
-	const checked = await checkContent(content)
-	expect(checked.problems.map(formatProblem)).toEqual([])
-	writeContentBuild(checked, path.join(tmp, 'build'))
-	process.env.VMS_CONTENT_DIR = path.join(tmp, 'build')
 })
-afterAll(async () => {
+afterAll(() => {
 	console.error = consoleError
-	delete process.env.VMS_CONTENT_DIR
-	rmSync(tmp, { recursive: true, force: true })
-	await testDb.close()
+})
+useTestDb()
+const courses = courseBuilds('vms-quiz-result-')
+beforeAll(async () => {
+	// The valid fixture with q02 turned into craft advice: no cite, an explanation that names no law.
+	await courses.build('craft', {
+		edit: (source) =>
+			rewrite(path.join(source, 'courses/mau/quiz.yaml'), (quiz) =>
+				quiz.replace(/(  - id: q02\n[\s\S]*?)    explanation: .*\n    cite: .*\n/, '$1    explanation: Tiêu đề ngắn, nói điều mới nhất trước.\n'),
+			),
+	})
+	courses.use('craft')
 })
 
 test('the result lists the source of a cited question and no source line for an uncited one', async () => {

@@ -1,9 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import { writeContentBuild } from '#app/content/build.server.ts'
-import { checkContent } from '#app/content/check.server.ts'
+import { beforeAll, expect, test } from 'vitest'
 import { db } from '#app/db.server.ts'
 import { formatImportMessage } from '#app/org/import-messages.ts'
 import { attendanceSheet, createEvent, getEvent, readAttendanceFile, recordAttendance } from '#app/org/training.server.ts'
@@ -12,25 +7,17 @@ import { foldVi } from '#app/ui/collation.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { rosterXlsx } from '#tests/factories/roster-files.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { courseBuilds, courseYaml, rewrite, useFixtureCourses } from '#tests/setup/content.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-const tmp = mkdtempSync(path.join(tmpdir(), 'vms-training-'))
-let testDb: TestDb
-
+useTestDb()
+// The fixture course completes by its quiz; 'attendance' is the same course, allowing completion by attendance alone.
+useFixtureCourses()
+const courses = courseBuilds('vms-training-')
 beforeAll(async () => {
-	testDb = await createTestDb()
-	writeContentBuild(await checkContent('tests/fixtures/content/valid'), path.join(tmp, 'quiz'))
-	// The same course, allowing completion by attendance alone.
-	cpSync('tests/fixtures/content/valid', path.join(tmp, 'src'), { recursive: true })
-	const yaml = path.join(tmp, 'src/courses/mau/course.yaml')
-	writeFileSync(yaml, `${readFileSync(yaml, 'utf8').trimEnd()}\ninPersonCompletion: attendance\n`)
-	writeContentBuild(await checkContent(path.join(tmp, 'src')), path.join(tmp, 'attendance'))
-	process.env.VMS_CONTENT_DIR = path.join(tmp, 'quiz')
-})
-afterAll(async () => {
-	delete process.env.VMS_CONTENT_DIR
-	rmSync(tmp, { recursive: true, force: true })
-	await testDb.close()
+	await courses.build('attendance', {
+		edit: (source) => rewrite(courseYaml(source, 'mau'), (yaml) => `${yaml.trimEnd()}\ninPersonCompletion: attendance\n`),
+	})
 })
 
 const t = translator('vi')
@@ -75,14 +62,14 @@ test('attendees who pass the quiz get an in-person completion and a certificate,
 })
 
 test('when the course allows it, being present is enough', async () => {
-	process.env.VMS_CONTENT_DIR = path.join(tmp, 'attendance')
+	courses.use('attendance')
 	try {
 		const { manager, people, event } = await setting('Hai')
 		expect(event.attendanceOnly).toBe(true)
 		const outcome = await recordAttendance(event, people.map((p, i) => ({ userId: p.id, present: i < 2, passed: false })), { actorId: manager.id })
 		expect(outcome.certificates).toBe(2)
 	} finally {
-		process.env.VMS_CONTENT_DIR = path.join(tmp, 'quiz')
+		courses.useFixture()
 	}
 })
 

@@ -1,44 +1,26 @@
 // Issue 18 item 19: the demo has month-end snapshots for every month since its first assignment, taken by the real
 // snapshot code from the demo's dated progress, so that the half-year report has figures (it said "Chưa có số liệu
 // chốt nào trong kỳ này"). Each snapshot equals the completion rule computed live as of that month's end.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import { writeContentBuild } from '#app/content/build.server.ts'
-import { checkContent } from '#app/content/check.server.ts'
+import { beforeAll, expect, test } from 'vitest'
 import { db } from '#app/db.server.ts'
 import { getUnitTotal } from '#app/reports/completion.server.ts'
 import { periodEnd } from '#app/reports/completion.ts'
 import { buildReport, isReport, parseReportPeriod } from '#app/reports/report.server.ts'
 import { buildDemoData } from '../../prisma/demo-data.ts'
 import { seedDemoProgress, seedDemoSnapshots } from '../../prisma/demo-progress.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { copyCourse, courseBuilds } from '#tests/setup/content.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-const tmp = mkdtempSync(path.join(tmpdir(), 'vms-demo-snapshots-'))
-let testDb: TestDb
+useTestDb()
+const courses = courseBuilds('vms-demo-snapshots-')
 beforeAll(async () => {
-	testDb = await createTestDb()
 	// The two courses the demo assigns, made from the fixture course (the demo needs only their slugs and versions).
-	const source = path.join(tmp, 'content')
-	cpSync('tests/fixtures/content/valid', source, { recursive: true })
-	const credits = path.join(source, 'image-credits.yaml')
-	const entries = readFileSync(credits, 'utf8').replace(/^images:\n/, '')
-	let allCredits = 'images:\n'
-	for (const slug of ['quy-tac-ung-xu-can-bo', 'nhan-dien-tin-gia']) {
-		cpSync(path.join(source, 'courses/mau'), path.join(source, 'courses', slug), { recursive: true })
-		const yaml = path.join(source, 'courses', slug, 'course.yaml')
-		writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('slug: mau', `slug: ${slug}`))
-		allCredits += entries.replaceAll('courses/mau/', `courses/${slug}/`)
-	}
-	writeFileSync(credits, allCredits + entries)
-	writeContentBuild(await checkContent(source), path.join(tmp, 'build'))
-	process.env.VMS_CONTENT_DIR = path.join(tmp, 'build')
-})
-afterAll(async () => {
-	delete process.env.VMS_CONTENT_DIR
-	rmSync(tmp, { recursive: true, force: true })
-	await testDb.close()
+	await courses.build('demo', {
+		edit: (source) => {
+			for (const slug of ['quy-tac-ung-xu-can-bo', 'nhan-dien-tin-gia']) copyCourse(source, 'mau', slug)
+		},
+	})
+	courses.use('demo')
 })
 
 test('the demo seeds a snapshot for every month since its first assignment, equal to the rule live at each month end; the half-year report has figures', async () => {
