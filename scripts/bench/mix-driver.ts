@@ -365,7 +365,7 @@ export async function runMix(options: MixOptions): Promise<MixResult> {
 	}
 
 	const quizCycle = async (learner: Learner) => {
-		const begun = await timed('quiz start', 302, () => request(agent, port, 'POST', `/courses/${courses.quiz}/quiz?index`, learner.cookie, ''))
+		const begun = await timed('quiz start', 302, () => request(agent, port, 'POST', `/courses/${courses.quiz}/quiz?index`, learner.cookie, 'committed=on'))
 		if (!begun?.location) return
 		const page = await timed('quiz page', 200, () => request(agent, port, 'GET', begun.location!, learner.cookie, undefined, true))
 		if (!page?.body) return
