@@ -1,7 +1,8 @@
 import { type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
-import { expiringSoon, listUnitCertificates, type ListedCertificateState, subUnits, VIEW_ROLES } from '#app/certificates/access.server.ts'
+import { expiringSoon, listUnitCertificates, subUnits, VIEW_ROLES } from '#app/certificates/access.server.ts'
+import { CertificateTable } from '#app/certificates/certificate-table.tsx'
 import { AVERAGE_PDF_BYTES, EXPIRING_DAYS, LIST_LIMIT, MAX_ZIP_ENTRIES } from '#app/certificates/limits.ts'
 import { CERT_STATUSES, filterQuery, parseUnitFilter } from '#app/certificates/schema.ts'
 import { type SignerOverview, signerOverview } from '#app/org/signers.server.ts'
@@ -143,7 +144,7 @@ export default function UnitCertificatesPage() {
 				{rows.length ? (
 					<>
 						{count > rows.length ? <p className="mb-2 text-sm text-gray-700">{t('cert.unit.showing', { shown: LIST_LIMIT })}</p> : null}
-						<CertificateTable rows={rows} date={date} />
+						<CertificateTable rows={rows} holders />
 					</>
 				) : (
 					<p>{t('cert.unit.none')}</p>
@@ -152,7 +153,7 @@ export default function UnitCertificatesPage() {
 
 			<Section id="expiring-heading" title={t('cert.expiring.title', { days: EXPIRING_DAYS })}>
 				<p className="mb-3 text-gray-700">{t('cert.expiring.intro')}</p>
-				{expiring.length ? <CertificateTable rows={expiring} date={date} /> : <p>{t('cert.expiring.none')}</p>}
+				{expiring.length ? <CertificateTable rows={expiring} holders /> : <p>{t('cert.expiring.none')}</p>}
 			</Section>
 
 			<Signers signer={data.signer} date={date} />
@@ -204,80 +205,4 @@ function Signers({ signer, date }: { signer: SignerOverview; date: (iso: string)
 			<p className="text-sm text-gray-700">{t('cert.signer.source')}</p>
 		</Section>
 	)
-}
-
-type Row = {
-	serial: string
-	holderName: string
-	orgName: string
-	courseTitle: string
-	issuedAt: string
-	expiresAt: string | null
-	revokedAt: string | null
-	state: ListedCertificateState
-	replacedBy: string | null
-}
-
-function CertificateTable({ rows, date }: { rows: Array<Row>; date: (iso: string) => string }) {
-	const t = useT()
-	return (
-		<DataTable
-			columns={[
-				t('cert.col.name'),
-				t('cert.col.unit'),
-				t('cert.col.course'),
-				t('cert.col.issuedAt'),
-				t('cert.col.expiresAt'),
-				t('cert.col.status'),
-				t('cert.col.serial'),
-				t('cert.col.file'),
-			]}
-		>
-			{rows.map((c) => (
-				<tr key={c.serial}>
-					<td>{c.holderName}</td>
-					<td>{c.orgName}</td>
-					<td>{c.courseTitle}</td>
-					<td>{date(c.issuedAt)}</td>
-					<td>{c.expiresAt ? date(c.expiresAt) : t('cert.noExpiry')}</td>
-					<td>
-						<StateCell row={c} date={date} />
-					</td>
-					<td className="font-mono text-sm">
-						<Link to={`/certificates/${c.serial}`}>{c.serial}</Link>
-					</td>
-					<td>
-						{c.state === 'valid' || c.state === 'expired' ? (
-							<a href={`/certificates/${c.serial}/pdf`} download aria-label={t('cert.downloadLabel', { name: c.holderName })}>
-								{t('cert.download')}
-							</a>
-						) : (
-							'—'
-						)}
-					</td>
-				</tr>
-			))}
-		</DataTable>
-	)
-}
-
-function StateCell({ row, date }: { row: Row; date: (iso: string) => string }) {
-	const t = useT()
-	if (row.state === 'replaced') {
-		return (
-			<>
-				{t('cert.state.replaced')}
-				{row.replacedBy ? (
-					<>
-						{' '}
-						<Link to={`/certificates/${row.replacedBy}`} className="font-mono text-sm">
-							{row.replacedBy}
-						</Link>
-					</>
-				) : null}
-			</>
-		)
-	}
-	if (row.state === 'revoked' && row.revokedAt) return <>{t('cert.state.revokedOn', { date: date(row.revokedAt) })}</>
-	return <>{t(`cert.state.${row.state}`)}</>
 }
