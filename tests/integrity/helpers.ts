@@ -105,3 +105,5 @@ export async function complete(c: Completion) {
 	})
 	return { user, enrollment, attempt }
 }
+
+export type Done = Awaited<ReturnType<typeof complete>>

@@ -10,7 +10,7 @@ import { answerIndex } from '#app/learning/quiz.ts'
 import { createCourse } from '#tests/factories/learning.ts'
 import { createUnit } from '#tests/factories/org.ts'
 import { useTestDb } from '#tests/setup/db.ts'
-import { at, complete, DAY, HOUR, MINUTE, MONDAY_9 } from './helpers.ts'
+import { at, complete, DAY, type Done, HOUR, MINUTE, MONDAY_9 } from './helpers.ts'
 
 useTestDb()
 
@@ -36,7 +36,7 @@ beforeAll(async () => {
 
 test('a first scan starts at the oldest trace, flags the pattern in the unit of its certificates, and a second run changes nothing', async () => {
 	const device = 'mot-trinh-duyet'
-	const done = []
+	const done: Array<Done> = []
 	for (let i = 0; i < 3; i++) done.push(await complete({ unit: division, version, at: at(MONDAY_9, i * 30 * MINUTE), device, loginAt: null, questions, answers: wrongTwice }))
 	const honest = await complete({ unit: division, version, at: at(MONDAY_9, DAY), questions })
 
@@ -71,7 +71,7 @@ test('a first scan starts at the oldest trace, flags the pattern in the unit of 
 test('a decided review is never reopened or changed; new evidence is merged into an open one', async () => {
 	const start = at(MONDAY_9, 7 * DAY)
 	const device = 'trinh-duyet-thu-hai'
-	const done = []
+	const done: Array<Done> = []
 	for (let i = 0; i < 3; i++) done.push(await complete({ unit: division, version, at: at(start, i * 40 * MINUTE), device, loginAt: null, questions }))
 	await scanCompletions({ now: at(start, 2 * HOUR) })
 	const [verified, redone, open] = done.map((d) => d.enrollment.id)

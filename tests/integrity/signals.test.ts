@@ -6,7 +6,7 @@ import { computeSignals } from '#app/integrity/signals.server.ts'
 import { assign } from '#tests/factories/learning.ts'
 import { createUnit, createUser } from '#tests/factories/org.ts'
 import { useTestDb } from '#tests/setup/db.ts'
-import { allCorrect, at, complete, DAY, HOUR, keysFor, KEY, MINUTE, MONDAY_9, QUESTIONS, setting } from './helpers.ts'
+import { allCorrect, at, complete, DAY, type Done, HOUR, keysFor, KEY, MINUTE, MONDAY_9, QUESTIONS, setting } from './helpers.ts'
 
 useTestDb()
 
@@ -45,7 +45,7 @@ describe('one browser, many people', () => {
 	test('three accounts passing on one browser within two hours are all flagged', async () => {
 		const start = nextWeek()
 		const { province, version } = await setting()
-		const done = []
+		const done: Array<Done> = []
 		for (let i = 0; i < 3; i++) done.push(await complete({ unit: province, version, at: at(start, i * 50 * MINUTE), device: 'may-cua-nguoi-hoc-ho', loginAt: null }))
 		const found = await signalsOf(at(start, -HOUR), at(start, DAY))
 		for (const d of done) expect(found.get(d.enrollment.id)).toEqual([{ signal: 'device', key: 'integrity.evidence.device', vars: { accounts: 3, minutes: 100 } }])
@@ -65,7 +65,7 @@ describe('one browser, many people', () => {
 		const start = nextWeek()
 		const { province, version } = await setting()
 		const device = 'trinh-duyet-dang-nhap-lan-luot'
-		const done = []
+		const done: Array<Done> = []
 		// Logged in 20 minutes apart, each finishing 3 hours later (not within the device window of each other).
 		for (let i = 0; i < 3; i++) done.push(await complete({ unit: province, version, device, loginAt: at(start, i * 20 * MINUTE), at: at(start, i * 3 * HOUR + 10 * MINUTE) }))
 		const found = await signalsOf(at(start, -HOUR), at(start, DAY))
@@ -88,7 +88,7 @@ describe('one network', () => {
 	test('four fast accounts finishing the same course from one address within 15 minutes are flagged', async () => {
 		const start = nextWeek()
 		const { province, version } = await setting()
-		const done = []
+		const done: Array<Done> = []
 		for (let i = 0; i < 4; i++) done.push(await complete({ unit: province, version, at: at(start, i * 4 * MINUTE), network: 'nat-so-A', lessonSeconds: 20 }))
 		const found = await signalsOf(at(start, -HOUR), at(start, DAY))
 		for (const d of done) {
@@ -104,7 +104,7 @@ describe('one network', () => {
 	test("an agency's NAT address with ten people finishing at normal speed stays quiet", async () => {
 		const start = nextWeek()
 		const { province, version } = await setting()
-		const done = []
+		const done: Array<Done> = []
 		for (let i = 0; i < 10; i++) done.push(await complete({ unit: await createUnit(`Phòng ${i}`, province), version, at: at(start, i * MINUTE), network: 'nat-so-B' }))
 		const found = await signalsOf(at(start, -HOUR), at(start, DAY))
 		for (const d of done) expect(found.get(d.enrollment.id)).toBeUndefined()
@@ -155,9 +155,9 @@ describe('bursts', () => {
 		const { province, version } = await setting()
 		const busy = await createUnit('Phòng đông', province)
 		const calm = await createUnit('Phòng vừa', province)
-		const burst = []
+		const burst: Array<Done> = []
 		for (let i = 0; i < 10; i++) burst.push(await complete({ unit: busy, version, at: at(start, i * MINUTE) }))
-		const nine = []
+		const nine: Array<Done> = []
 		for (let i = 0; i < 9; i++) nine.push(await complete({ unit: calm, version, at: at(start, i * MINUTE) }))
 		const found = await signalsOf(at(start, -HOUR), at(start, DAY))
 		for (const d of burst) expect(found.get(d.enrollment.id)).toEqual([{ signal: 'burst', key: 'integrity.evidence.burst', vars: { count: 10, minutes: 9 } }])
