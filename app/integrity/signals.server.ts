@@ -1,11 +1,12 @@
 // Runs every signal over a range of completions and gathers their evidence per completion.
 import { listCourses, getQuiz } from '#app/content/courses.server.ts'
+import { ANSWERS } from '#app/content/schema.ts'
 import { runSql } from '#app/db.server.ts'
-import { answerIndex } from '#app/learning/quiz.ts'
 import { type EvidenceItem, type Signal, sortEvidence } from './evidence.ts'
 import { type EvidenceRow, SIGNAL_SAME_ANSWERS, SIGNAL_STATEMENTS } from './signals.sql.ts'
 
-/** The answer key of every course in the content build: { courseSlug: { questionId: choice index } }. */
+/** The answer key of every course in the content build: { courseSlug: { questionId: choice index } } (the index
+ * answers are stored as, app/learning/quiz.ts). */
 export type AnswerKeys = Record<string, Record<string, number>>
 
 export function contentAnswerKeys(): AnswerKeys {
@@ -13,7 +14,7 @@ export function contentAnswerKeys(): AnswerKeys {
 	for (const course of listCourses()) {
 		const quiz = getQuiz(course.slug)
 		if (!quiz) continue
-		keys[course.slug] = Object.fromEntries(quiz.bank.map((q) => [q.id, answerIndex(q)]))
+		keys[course.slug] = Object.fromEntries(quiz.bank.map((q) => [q.id, ANSWERS.indexOf(q.answer)]))
 	}
 	return keys
 }
