@@ -2,10 +2,10 @@
 // completed ones with their certificates.
 import { getCourse, listCourses } from '#app/content/courses.server.ts'
 import { type Audience } from '#app/content/audiences.ts'
-import { db } from '#app/db.server.ts'
+import { runSql } from '#app/db.server.ts'
 import { type UserKind } from '#app/db-types.ts'
-import { requiredCoursesFor } from './assignments.server.ts'
-import { describeProgress } from './progress.server.ts'
+import { MY_COURSES } from './my-courses.sql.ts'
+import { progressFromDone } from './progress.server.ts'
 import { ensureCurrentVersion, RECERTIFICATION_MONTHS } from './versions.server.ts'
 
 const AUDIENCE_OF: Record<UserKind, Array<Audience>> = {
@@ -38,18 +38,13 @@ export function withdrawalOf(enrollment: { status: string; withdrawnAt: Date | n
 }
 
 export async function getMyCourses(userId: string, kind: UserKind, now = new Date()) {
-	const required = await requiredCoursesFor(userId, now)
-	const enrollments = await db.enrollment.findMany({
-		where: { userId },
-		orderBy: { startedAt: 'desc' },
-		include: {
-			lessons: { select: { lessonSlug: true, completedAt: true } },
-			courseVersion: { include: { course: true, certificates: { where: { userId, revokedAt: null }, orderBy: { issuedAt: 'desc' }, take: 1 } } },
-			attempts: { where: { passed: true, voidedAt: null }, select: { id: true }, take: 1 },
-		},
-	})
-	const latestBySlug = new Map<string, (typeof enrollments)[number]>()
-	for (const e of enrollments) if (!latestBySlug.has(e.courseVersion.course.slug)) latestBySlug.set(e.courseVersion.course.slug, e)
+	const rows = await runSql(MY_COURSES, { userId, at: now })
+	const required = new Map<string, Date>()
+	const latestBySlug = new Map<string, (typeof rows)[number]>()
+	for (const row of rows) {
+		if (row.dueMs !== null) required.set(row.slug, new Date(row.dueMs))
+		if (row.enrollmentId) latestBySlug.set(row.slug, row)
+	}
 
 	const card = async (slug: string): Promise<CourseCard | null> => {
 		const course = getCourse(slug)
@@ -57,18 +52,18 @@ export async function getMyCourses(userId: string, kind: UserKind, now = new Dat
 		const enrollment = latestBySlug.get(slug)
 		// A completed enrollment on an older version stops counting when the current one requires recertification.
 		const stale =
-			enrollment?.status === 'COMPLETED' && course.meta.requiresRecertification && enrollment.courseVersion.version < course.meta.version
+			enrollment?.status === 'COMPLETED' && course.meta.requiresRecertification && (enrollment.version ?? 0) < course.meta.version
 		// The publication date of that version starts the holders' new deadline.
 		const current = stale ? (await ensureCurrentVersion(slug))?.version : undefined
 		const completed = enrollment?.status === 'COMPLETED' && !stale
-		const progress = describeProgress(slug, stale ? null : (enrollment ?? null), !!enrollment?.attempts.length && !stale)
+		const progress = progressFromDone(slug, stale ? [] : (enrollment?.lessonsDone ?? []), !!enrollment?.quizPassed && !stale)
 		let due = required.get(slug) ?? null
 		if (due && stale && current) {
 			const recert = new Date(current.publishedAt)
 			recert.setUTCMonth(recert.getUTCMonth() + RECERTIFICATION_MONTHS)
 			if (recert > due) due = recert
 		}
-		const certificate = completed ? enrollment?.courseVersion.certificates[0] : undefined
+		const certificate = completed && enrollment?.serial ? enrollment : undefined
 		return {
 			slug,
 			title: course.meta.title,
@@ -79,9 +74,20 @@ export async function getMyCourses(userId: string, kind: UserKind, now = new Dat
 			dueAt: due?.toISOString() ?? null,
 			overdue: !completed && !!due && due < now,
 			certificate: certificate
-				? { serial: certificate.serial, issuedAt: certificate.issuedAt.toISOString(), expiresAt: certificate.expiresAt?.toISOString() ?? null }
+				? {
+						serial: certificate.serial!,
+						issuedAt: new Date(certificate.issuedAtMs!).toISOString(),
+						expiresAt: certificate.expiresAtMs === null ? null : new Date(certificate.expiresAtMs).toISOString(),
+					}
 				: null,
-			withdrawn: stale ? null : withdrawalOf(enrollment),
+			withdrawn:
+				stale || !enrollment
+					? null
+					: withdrawalOf({
+							status: enrollment.status ?? '',
+							withdrawnAt: enrollment.withdrawnAtMs === null ? null : new Date(enrollment.withdrawnAtMs),
+							withdrawnReason: enrollment.withdrawnReason,
+						}),
 		}
 	}
 
