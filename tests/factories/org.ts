@@ -3,6 +3,8 @@ import { hashPassword } from '#app/auth/password.server.ts'
 import { startSession } from '#app/auth/session.server.ts'
 import { db } from '#app/db.server.ts'
 import { type OrgKind, type OrgTree, type Role } from '#app/db-types.ts'
+import { confirmRosterImport, startRosterImport } from '#app/org/import-jobs.server.ts'
+import { type RosterMode } from '#app/org/roster-import.server.ts'
 
 let counter = 0
 const next = () => ++counter
@@ -70,4 +72,45 @@ export async function createManager(grants: Array<{ unit: { id: number }; role: 
 	const user = await createUser({ fullName: options.fullName, unitId: options.memberOf?.id })
 	for (const { unit, role } of grants) await db.roleGrant.create({ data: { userId: user.id, orgUnitId: unit.id, role } })
 	return user
+}
+
+/**
+ * The usual scene of a roster test: `Tỉnh <name>` with `Sở <name>` in it, the `divisions` (full names) under the
+ * department, the `siblings` beside it, and a manager who is a member of the department and MANAGER there. Each test
+ * names its own scene, so that several share the file's database.
+ */
+export async function createManagedDepartment(
+	name: string,
+	{ divisions = [], siblings = [], managerName }: { divisions?: Array<string>; siblings?: Array<string>; managerName?: string } = {},
+) {
+	const province = await createUnit(`Tỉnh ${name}`)
+	const dept = await createUnit(`Sở ${name}`, province)
+	const under = []
+	for (const division of divisions) under.push(await createUnit(division, dept, 'division'))
+	const beside = []
+	for (const sibling of siblings) beside.push(await createUnit(sibling, province))
+	const manager = await createUser({ fullName: managerName, unitId: dept.id, role: 'MANAGER' })
+	return { province, dept, divisions: under, siblings: beside, manager }
+}
+
+type ImportScope = Parameters<typeof startRosterImport>[0]['scope']
+
+/**
+ * A roster file uploaded into `scope` by `actorId`, its check waited for: the job's id. With `confirm`, the import is
+ * also confirmed and written (an import that cannot be confirmed is an error of the set-up).
+ */
+export async function importRoster(
+	bytes: Uint8Array,
+	{
+		scope,
+		actorId,
+		mode = 'upsert',
+		effectiveAt = new Date(),
+		fileName = 'danh-sach.xlsx',
+		confirm = false,
+	}: { scope: ImportScope; actorId: string; mode?: RosterMode; effectiveAt?: Date; fileName?: string; confirm?: boolean },
+) {
+	const jobId = await startRosterImport({ bytes, fileName, scope, actorId, mode, effectiveAt, wait: true })
+	if (confirm && !(await confirmRosterImport({ jobId, scope, actorId, wait: true }))) throw new Error(`import ${jobId} could not be confirmed`)
+	return jobId
 }

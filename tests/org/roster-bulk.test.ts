@@ -1,19 +1,16 @@
 // Bulk writes across statement boundaries: more rows than one statement takes, new people in two units each,
 // people already in the database gaining a unit. Every membership must end up on the right person.
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { db } from '#app/db.server.ts'
-import { confirmRosterImport, getImportJob, startRosterImport } from '#app/org/import-jobs.server.ts'
-import { createUnit, createUser } from '#tests/factories/org.ts'
+import { confirmRosterImport, getImportJob } from '#app/org/import-jobs.server.ts'
+import { createUnit, createUser, importRoster } from '#tests/factories/org.ts'
 import { rosterCsv } from '#tests/factories/roster-files.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 
-let testDb: TestDb
+useTestDb()
+
 /** Names may not contain digits: 0 → "A", 27 → "BB", … */
 const letters = (i: number): string => (i < 26 ? String.fromCharCode(65 + i) : letters(Math.floor(i / 26) - 1) + String.fromCharCode(65 + (i % 26)))
-beforeAll(async () => {
-	testDb = await createTestDb()
-})
-afterAll(() => testDb.close())
 
 test('4,600 rows: new people in one or two units and known people in a new unit each get exactly their memberships', async () => {
 	const dept = await createUnit('Sở Số Đông')
@@ -34,7 +31,7 @@ test('4,600 rows: new people in one or two units and known people in a new unit 
 	for (let i = 0; i < 300; i++) rows.push([`Người Cũ ${letters(i)}`, '', `cu${i}@example.vn`, '', a.code, '', '', ''], [`Người Cũ ${letters(i)}`, '', `cu${i}@example.vn`, '', b.code, '', '', ''])
 	expect(rows.length).toBe(4600)
 
-	const jobId = await startRosterImport({ bytes: rosterCsv(rows), fileName: 'dong.csv', scope: dept, actorId: manager.id, mode: 'upsert', effectiveAt: new Date(Date.now() - 60_000), wait: true })
+	const jobId = await importRoster(rosterCsv(rows), { scope: dept, actorId: manager.id, fileName: 'dong.csv', effectiveAt: new Date(Date.now() - 60_000) })
 	expect(await getImportJob(jobId, dept.id)).toMatchObject({ status: 'PREVIEW', newUsers: 3000, created: 4300, unchanged: 300, errors: { total: 0 } })
 	expect(await confirmRosterImport({ jobId, scope: dept, actorId: manager.id, wait: true })).toBe(true)
 	expect(await getImportJob(jobId, dept.id)).toMatchObject({ status: 'SUCCEEDED', newUsers: 3000, created: 4300 })

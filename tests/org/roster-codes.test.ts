@@ -6,8 +6,7 @@ import { activateAccount } from '#app/auth/activation.server.ts'
 import { db } from '#app/db.server.ts'
 import * as codesRoute from '#app/routes/org.$unitId_.imports.$jobId_.codes.ts'
 import * as jobRoute from '#app/routes/org.$unitId_.imports.$jobId.tsx'
-import { confirmRosterImport, startRosterImport } from '#app/org/import-jobs.server.ts'
-import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
+import { createManagedDepartment, importRoster, requestAs } from '#tests/factories/org.ts'
 import { rosterXlsx } from '#tests/factories/roster-files.ts'
 import { useTestDb } from '#tests/setup/db.ts'
 
@@ -17,18 +16,14 @@ type Args = Parameters<typeof jobRoute.action>[0]
 const args = (request: Request, params: Record<string, string>) => ({ request, params, context: {} }) as Args
 
 async function imported(name: string) {
-	const province = await createUnit(`Tỉnh ${name}`)
-	const dept = await createUnit(`Sở ${name}`, province)
-	const other = await createUnit(`Sở khác ${name}`, province)
-	const manager = await createUser({ unitId: dept.id, role: 'MANAGER' })
+	const { dept, siblings, manager } = await createManagedDepartment(name, { siblings: [`Sở khác ${name}`] })
 	const file = await rosterXlsx([
 		[`An ${name}`, '01/01/1980', '', '', dept.code, '', '', ''],
 		[`Bình ${name}`, '02/02/1982', '', '', dept.code, '', '', ''],
 		[`Cúc ${name}`, '03/03/1983', '', '', dept.code, '', '', ''],
 	])
-	const jobId = await startRosterImport({ bytes: file, fileName: 'ds.xlsx', scope: dept, actorId: manager.id, mode: 'upsert', effectiveAt: new Date(), wait: true })
-	await confirmRosterImport({ jobId, scope: dept, actorId: manager.id, wait: true })
-	return { dept, other, manager, jobId, params: { unitId: String(dept.id), jobId } }
+	const jobId = await importRoster(file, { scope: dept, actorId: manager.id, fileName: 'ds.xlsx', confirm: true })
+	return { dept, other: siblings[0]!, manager, jobId, params: { unitId: String(dept.id), jobId } }
 }
 
 async function download(ctx: Awaited<ReturnType<typeof imported>>, format: 'pdf' | 'xlsx') {

@@ -1,9 +1,9 @@
 import { expect, test } from 'vitest'
 import { db } from '#app/db.server.ts'
-import { confirmRosterImport, getImportJob, startRosterImport } from '#app/org/import-jobs.server.ts'
+import { confirmRosterImport, getImportJob } from '#app/org/import-jobs.server.ts'
 import { formatImportMessage } from '#app/org/import-messages.ts'
 import { translator } from '#app/ui/i18n.server.ts'
-import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
+import { createManagedDepartment, importRoster, requestAs } from '#tests/factories/org.ts'
 import { rosterCsv, rosterXlsx } from '#tests/factories/roster-files.ts'
 import { useTestDb } from '#tests/setup/db.ts'
 
@@ -13,17 +13,12 @@ const t = translator('vi')
 const today = new Date()
 
 async function setup(name: string) {
-	const province = await createUnit(`Tỉnh ${name}`)
-	const dept = await createUnit(`Sở ${name}`, province)
-	const division = await createUnit(`Phòng ${name}`, dept, 'division')
-	const other = await createUnit(`Sở khác ${name}`, province)
-	const manager = await createUser({ unitId: dept.id, role: 'MANAGER' })
-	const scope = dept
-	return { province, dept, division, other, manager, scope }
+	const { province, dept, divisions, siblings, manager } = await createManagedDepartment(name, { divisions: [`Phòng ${name}`], siblings: [`Sở khác ${name}`] })
+	return { province, dept, division: divisions[0]!, other: siblings[0]!, manager, scope: dept }
 }
 
 async function importFile(bytes: Buffer, ctx: Awaited<ReturnType<typeof setup>>, mode: 'upsert' | 'sync' = 'upsert', effectiveAt = today) {
-	const jobId = await startRosterImport({ bytes, fileName: 'danh-sach.xlsx', scope: ctx.scope, actorId: ctx.manager.id, mode, effectiveAt, wait: true })
+	const jobId = await importRoster(bytes, { scope: ctx.scope, actorId: ctx.manager.id, mode, effectiveAt })
 	const preview = await getImportJob(jobId, ctx.dept.id)
 	return { jobId, preview: preview! }
 }

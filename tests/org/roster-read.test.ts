@@ -3,10 +3,10 @@
 // Cyrillic "а") to Vietnamese ones before usernames are made.
 import { expect, test } from 'vitest'
 import { db } from '#app/db.server.ts'
-import { confirmRosterImport, getImportJob, startRosterImport } from '#app/org/import-jobs.server.ts'
+import { confirmRosterImport, getImportJob } from '#app/org/import-jobs.server.ts'
 import { formatImportMessage } from '#app/org/import-messages.ts'
 import { translator } from '#app/ui/i18n.server.ts'
-import { createUnit, createUser } from '#tests/factories/org.ts'
+import { createManagedDepartment, createUnit, createUser, importRoster } from '#tests/factories/org.ts'
 import { rosterXlsx } from '#tests/factories/roster-files.ts'
 import { useTestDb } from '#tests/setup/db.ts'
 
@@ -15,17 +15,13 @@ useTestDb()
 const t = translator('vi')
 
 async function setup(name: string) {
-	const province = await createUnit(`Tỉnh ${name}`)
-	const dept = await createUnit(`Sở ${name}`, province)
-	const division = await createUnit(`Phòng Tổ chức ${name}`, dept, 'division')
-	const finance = await createUnit(`Phòng Tài chính ${name}`, dept, 'division')
-	const manager = await createUser({ unitId: dept.id, role: 'MANAGER' })
-	return { dept, division, finance, manager }
+	const { dept, divisions, manager } = await createManagedDepartment(name, { divisions: [`Phòng Tổ chức ${name}`, `Phòng Tài chính ${name}`] })
+	return { dept, division: divisions[0]!, finance: divisions[1]!, manager }
 }
 
 async function preview(ctx: Awaited<ReturnType<typeof setup>>, rows: Parameters<typeof rosterXlsx>[0], headers?: Array<string>) {
 	const bytes = await rosterXlsx(rows, headers ? { headers } : {})
-	const jobId = await startRosterImport({ bytes, fileName: 'ds.xlsx', scope: ctx.dept, actorId: ctx.manager.id, mode: 'upsert', effectiveAt: new Date(), wait: true })
+	const jobId = await importRoster(bytes, { scope: ctx.dept, actorId: ctx.manager.id, fileName: 'ds.xlsx' })
 	return { jobId, job: (await getImportJob(jobId, ctx.dept.id))! }
 }
 

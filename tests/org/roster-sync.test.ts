@@ -2,9 +2,9 @@
 // ends the importer nor a grant holder, and is confirmed by typing how many people it ends.
 import { expect, test } from 'vitest'
 import { db } from '#app/db.server.ts'
-import { confirmRosterImport, getImportJob, startRosterImport } from '#app/org/import-jobs.server.ts'
+import { confirmRosterImport, getImportJob } from '#app/org/import-jobs.server.ts'
 import * as jobRoute from '#app/routes/org.$unitId_.imports.$jobId.tsx'
-import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
+import { createManagedDepartment, createUser, importRoster, requestAs } from '#tests/factories/org.ts'
 import { rosterXlsx } from '#tests/factories/roster-files.ts'
 import { useTestDb } from '#tests/setup/db.ts'
 
@@ -14,10 +14,8 @@ type Args = Parameters<typeof jobRoute.action>[0]
 const args = (request: Request, params: Record<string, string>) => ({ request, params, context: {} }) as Args
 
 async function setup(name: string) {
-	const province = await createUnit(`Tỉnh ${name}`)
-	const dept = await createUnit(`Sở ${name}`, province)
-	const division = await createUnit(`Phòng Tổ chức ${name}`, dept, 'division')
-	const manager = await createUser({ fullName: `Quản Lý ${name}`, unitId: dept.id, role: 'MANAGER' })
+	const { dept, divisions, manager } = await createManagedDepartment(name, { divisions: [`Phòng Tổ chức ${name}`], managerName: `Quản Lý ${name}` })
+	const division = divisions[0]!
 	const director = await createUser({ fullName: `Giám Đốc ${name}`, unitId: dept.id, role: 'AUDITOR' })
 	const member = async (fullName: string, unitId: number, title: string | null) => {
 		const user = await createUser({ fullName, status: 'ACTIVE' })
@@ -28,7 +26,7 @@ async function setup(name: string) {
 	await member(`Trần Văn Bình ${name}`, division.id, 'Trưởng phòng')
 	await member(`Lê Thị An ${name}`, dept.id, null)
 	const file = await rosterXlsx([[kept.fullName, '', '', '', dept.code, 'Chuyên viên', '', '']])
-	const jobId = await startRosterImport({ bytes: file, fileName: 'dong-bo.xlsx', scope: dept, actorId: manager.id, mode: 'sync', effectiveAt: new Date(), wait: true })
+	const jobId = await importRoster(file, { scope: dept, actorId: manager.id, mode: 'sync', fileName: 'dong-bo.xlsx' })
 	return { dept, division, manager, director, jobId, params: { unitId: String(dept.id), jobId } }
 }
 

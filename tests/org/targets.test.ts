@@ -1,9 +1,8 @@
 import { expect, test } from 'vitest'
 import { db } from '#app/db.server.ts'
 import { countRequiredPeople } from '#app/learning/assignments.server.ts'
-import { confirmRosterImport, startRosterImport } from '#app/org/import-jobs.server.ts'
 import { setTargetTags, targetSummary } from '#app/org/targets.server.ts'
-import { createUnit, createUser } from '#tests/factories/org.ts'
+import { createUnit, createUser, importRoster } from '#tests/factories/org.ts'
 import { rosterXlsx } from '#tests/factories/roster-files.ts'
 import { useTestDb } from '#tests/setup/db.ts'
 
@@ -26,8 +25,7 @@ test('a unit’s target rule decides who counts, for the assignment preview and 
 		['Người Mới Mạng', '', '', '', div.code, '', 'mạng xã hội', 'Có'],
 		['Người Mới Thường', '', '', '', div.code, '', '', 'Có'],
 	])
-	const jobId = await startRosterImport({ bytes: file, fileName: 'x.xlsx', scope: dept, actorId: manager.id, mode: 'upsert', effectiveAt: new Date(Date.now() - 60_000), wait: true })
-	await confirmRosterImport({ jobId, scope: dept, actorId: manager.id, wait: true })
+	await importRoster(file, { scope: dept, actorId: manager.id, fileName: 'x.xlsx', effectiveAt: new Date(Date.now() - 60_000), confirm: true })
 	expect(await countRequiredPeople(dept.path, null)).toBe(2)
 	// An empty rule: everyone counts again.
 	await setTargetTags(dept, { tags: [], subtree: true }, { actorId: manager.id })
