@@ -11,6 +11,7 @@ import { audit } from '#app/auth/audit.server.ts'
 import { accountRefusal, actorFor, personFacts, type Refusal } from '#app/auth/people.server.ts'
 import { can, type Grant } from '#app/auth/permissions.ts'
 import { db, runSql } from '#app/db.server.ts'
+import { sendJob } from '#app/jobs/queue.server.ts'
 import { withdrawCompletion } from '#app/learning/completion.server.ts'
 import { type ReviewDecision, type ReviewFilter, readEvidence } from './reviews.ts'
 import { DECIDED_REVIEWS_OF_SUBTREE, OPEN_REVIEWS_OF_SUBTREE, REVIEWS_OF_SUBTREE } from './reviews.sql.ts'
@@ -43,6 +44,19 @@ export async function countDecidedReviews(unit: Pick<Unit, 'path'>, period: { fr
 	const verified = row?.verified ?? 0
 	const withdrawn = row?.withdrawn ?? 0
 	return { reviewed: verified + withdrawn, verified, withdrawn }
+}
+
+/** Up to when the last scan looked at completions (null before the first). */
+export async function lastScan() {
+	return (await db.integrityScanState.findUnique({ where: { id: 1 }, select: { scannedTo: true } }))?.scannedTo ?? null
+}
+
+/**
+ * Asks the queue for a scan now rather than at the next quarter hour (an administrator who has just heard of a case).
+ * The job is stately: however many ask, at most one waits while one runs.
+ */
+export async function requestScan() {
+	await sendJob('integrity.scan')
 }
 
 export type DecisionError =

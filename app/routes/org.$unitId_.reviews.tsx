@@ -6,7 +6,8 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, js
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
-import { decideReview, listReviews, REVIEW_ROLES } from '#app/integrity/reviews.server.ts'
+import { wholeTreeAdmin } from '#app/auth/permissions.ts'
+import { decideReview, lastScan, listReviews, requestScan, REVIEW_ROLES } from '#app/integrity/reviews.server.ts'
 import { DecideReviewSchema, type EvidenceItem, REASON_MAX, REVIEW_FILTERS } from '#app/integrity/reviews.ts'
 import { formatVnDateTime } from '#app/ui/dates.ts'
 import { SelectField } from '#app/ui/fields.tsx'
@@ -20,15 +21,19 @@ import { DataTable } from '#app/ui/table.tsx'
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('title.reviews'))
 
 const Show = z.enum(REVIEW_FILTERS).catch('OPEN')
+/** The page's two forms: a decision on one review, or (a whole tree's administrator) a scan now. */
+const IntentSchema = z.object({ intent: z.enum(['decide', 'scan']).default('decide') })
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit } = await requireOrgRole(request, Number(params.unitId), REVIEW_ROLES)
+	const { unit, grants } = await requireOrgRole(request, Number(params.unitId), REVIEW_ROLES)
 	const show = Show.parse(new URL(request.url).searchParams.get('show') ?? undefined)
-	const { total, reviews } = await listReviews(unit, show)
+	const [{ total, reviews }, scannedTo] = await Promise.all([listReviews(unit, show), lastScan()])
 	return json({
 		unit: { id: unit.id, name: unit.name },
 		show,
 		total,
+		scannedTo: scannedTo ? formatVnDateTime(scannedTo) : null,
+		canScan: wholeTreeAdmin(grants),
 		reviews: reviews.map((r) => ({
 			id: r.id,
 			fullName: r.fullName,
@@ -49,7 +54,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
 	const { user, unit, grants } = await requireOrgRole(request, Number(params.unitId), REVIEW_ROLES)
 	const t = translator(langFromRequest(request))
-	const submission = parseWithZod(await request.formData(), { schema: DecideReviewSchema })
+	const form = await request.formData()
+	const intent = parseWithZod(form, { schema: IntentSchema })
+	if (intent.status !== 'success') return json({ reviewId: null, result: intent.reply(), notice: null, confirm: null }, { status: 400 })
+	if (intent.value.intent === 'scan') {
+		// A scan reads the whole installation's completions: the province's administrators decide when to run it early.
+		if (!wholeTreeAdmin(grants)) return json({ reviewId: null, result: intent.reply({ formErrors: [t('integrity.review.scanRefused')] }), notice: null, confirm: null }, { status: 403 })
+		await requestScan()
+		return json({ reviewId: null, result: null, notice: t('integrity.review.scanRequested'), confirm: null })
+	}
+	const submission = parseWithZod(form, { schema: DecideReviewSchema })
 	const posted = submission.payload.reviewId
 	const reviewId = typeof posted === 'string' ? posted : null
 	if (submission.status !== 'success') return json({ reviewId, result: submission.reply(), notice: null, confirm: null }, { status: 400 })
@@ -92,7 +106,7 @@ type Row = ReturnType<typeof useLoaderData<typeof loader>>['reviews'][number]
 
 export default function ReviewsPage() {
 	const t = useT()
-	const { unit, show, total, reviews } = useLoaderData<typeof loader>()
+	const { unit, show, total, reviews, scannedTo, canScan } = useLoaderData<typeof loader>()
 	const data = useActionData<typeof action>()
 	const confirming = data?.confirm ? reviews.find((r) => r.id === data.confirm!.reviewId) : undefined
 	return (
@@ -103,6 +117,15 @@ export default function ReviewsPage() {
 			<Notice>{data?.notice}</Notice>
 			{data?.result && !data.reviewId ? <FormErrors id="review-errors" errors={data.result.error?.[''] ?? undefined} /> : null}
 			{data?.confirm && confirming ? <ConfirmRedo unitId={unit.id} review={confirming} reason={data.confirm.reason} /> : null}
+			<p className="mb-4 text-sm text-gray-700">{scannedTo ? t('integrity.review.scannedTo', { date: scannedTo }) : t('integrity.review.neverScanned')}</p>
+			{canScan ? (
+				<Form method="post" className="mb-4">
+					<input type="hidden" name="intent" value="scan" />
+					<button type="submit" className="btn btn-secondary">
+						{t('integrity.review.scan')}
+					</button>
+				</Form>
+			) : null}
 			<Form method="get" className="card mb-4 flex flex-wrap items-end gap-3" aria-label={t('integrity.review.filter')}>
 				<SelectField
 					className=""

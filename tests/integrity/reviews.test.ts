@@ -236,3 +236,18 @@ test('a completion no longer the one reviewed is not withdrawn and the review st
 	expect(await db.completionReview.findUniqueOrThrow({ where: { id: review.id } })).toMatchObject({ status: 'OPEN', decidedAt: null })
 	expect(await db.auditEvent.count({ where: { targetId: review.userId, action: { startsWith: 'completion.' } } })).toBe(0)
 })
+
+test('a scan now: asked by an administrator of the whole tree, refused to a department’s manager', async () => {
+	const w = await world()
+	const refused = await act(w.manager.id, w.a.id, { intent: 'scan' })
+	expect(refused.status).toBe(403)
+	expect(JSON.stringify(refused.body.result)).toContain('Chỉ quản trị viên của cả cây tổ chức')
+	const admin = await db.user.create({ data: { fullName: 'Quản Trị Tỉnh', status: 'ACTIVE' } })
+	await db.roleGrant.create({ data: { userId: admin.id, orgUnitId: w.root.id, role: 'ADMIN' } })
+	const asked = await act(admin.id, w.a.id, { intent: 'scan' })
+	expect(asked.status).toBe(200)
+	expect(asked.body.notice).toContain('Đã yêu cầu quét lại')
+	const { jobsSettled } = await import('#app/jobs/queue.server.ts')
+	await jobsSettled('integrity.scan', { timeoutMs: 60_000 })
+	expect(await db.integrityScanState.findUnique({ where: { id: 1 } })).not.toBeNull()
+})
