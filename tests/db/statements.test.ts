@@ -4,9 +4,9 @@
 // (TEST_DATABASE_URL). On PGlite the statement is also described, and its columns compared with its row schema.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { rawDatabase } from '#app/db.server.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { createTestDb, useTestDb } from '#tests/setup/db.ts'
 
 type Named = { name: string; text: string; inputs?: Record<string, string>; params?: Record<string, string>; row?: unknown }
 
@@ -61,18 +61,12 @@ describe('named SQL statements', () => {
 		}
 	})
 
-	let testDb: TestDb
-	beforeAll(async () => {
-		testDb = await createTestDb()
-	})
-	afterAll(async () => {
-		await testDb?.close()
-	})
+	const testDb = useTestDb()
 
 	test.each(statements.map(({ file, statement }) => [statement.name, file.replace('../../', ''), statement] as const))(
 		'%s (%s) prepares against the migrated schema',
 		async (name, _file, statement) => {
-			const raw = rawDatabase(testDb.prisma)
+			const raw = rawDatabase(testDb.current.prisma)
 			const inputs = declaredInputs(statement)
 			if (raw.kind === 'pglite') {
 				const pglite = await raw.open()

@@ -17,7 +17,7 @@ import { answerIndex } from '#app/learning/quiz.ts'
 import * as attemptRoute from '#app/routes/courses.$courseSlug.quiz.$attemptId.tsx'
 import { createUser, requestAs } from '#tests/factories/org.ts'
 import { allowConsoleError } from '#tests/setup/console.ts'
-import { createTestDb, type TestDb } from '#tests/setup/db.ts'
+import { useTestDb } from '#tests/setup/db.ts'
 import { bodyLimitFor } from '../../server/body-limit.ts'
 import { createRequestHandler } from '../../server/send-response.ts'
 import { appBuild } from './app-build.ts'
@@ -152,11 +152,10 @@ const routes = [
 	{ id: 'quiz', path: 'courses/:courseSlug/quiz/:attemptId', module: attemptRoute as unknown as Record<string, unknown> },
 ]
 
-let testDb: TestDb
+const testDb = useTestDb()
 let server: Awaited<ReturnType<typeof startEdgeServer>>
 let base: string
 beforeAll(async () => {
-	testDb = await createTestDb()
 	server = await startEdgeServer([], {
 		handler: createRequestHandler({
 			build: appBuild(routes),
@@ -169,7 +168,6 @@ beforeAll(async () => {
 })
 afterAll(async () => {
 	await server?.close()
-	await testDb?.close()
 })
 
 function post(path: string, form: Record<string, string> | URLSearchParams, headers: Record<string, string> = {}) {
@@ -289,7 +287,7 @@ test('anything else is still a 500 (the 503 is only for a lost connection)', asy
 const onPostgres = !!process.env.TEST_DATABASE_URL
 
 async function admin() {
-	const client = new pg.Client(pgConfig(testDb.url!))
+	const client = new pg.Client(pgConfig(testDb.current.url!))
 	await client.connect()
 	return client
 }
