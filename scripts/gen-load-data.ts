@@ -29,6 +29,8 @@ import { pgConfig } from '#app/db-adapters.server.ts'
 
 /** Bump when the generated data changes shape, so that ensureLoadData rebuilds older databases. */
 const GENERATOR_VERSION = 1
+/** The same for the traces of --integrity (only databases built with them are rebuilt). */
+const INTEGRITY_VERSION = 2
 
 export const DEFAULT_LOAD_URL = 'postgresql://postgres@127.0.0.1:5432/vms_load'
 
@@ -265,10 +267,11 @@ const LESSONS = 5
  * key, the content the bench passes to the scan).
  *
  * Injected: in about 2.5 % of units, 15 % of the people have their courses done by a helper of the unit (six
- * accounts a helper), in one sitting per helper on the helper's browser, from a cheat sheet with its own wrong
- * answers. Helpers differ: 'fast' (an account every 12 minutes, lessons clicked through, quiz in seconds, evenings),
- * 'careful' (every 35 minutes, lessons half read, 70 % from the sheet), 'mass' (an account a minute during office
- * hours). Honest noise: everyone at the office behind the agency's one NAT address; 8 % share an office PC with one
+ * accounts a helper; a unit's clerk takes all of them, up to 15), in one sitting per helper on the helper's browser,
+ * from a cheat sheet with its own wrong answers. Helpers differ by unit: 'fast' (an account every 12 minutes, lessons
+ * clicked through, quiz in seconds, evenings; half of them late in the evening two days before a due date),
+ * 'careful' (every 35 minutes, lessons half read, 70 % from the sheet), 'mass' (the clerk: an account a minute during
+ * office hours). Honest noise: everyone at the office behind the agency's one NAT address; 8 % share an office PC with one
  * colleague; 3 % read fast (a third of the reading time, 5–9 s a question); 5 % of honest lessons are skipped
  * through (already known); 3 % of honest completions late in the evening; in 1 % of units a collective session
  * where everyone finishes one course within minutes, each on their own PC. Office hours are given to the traced
@@ -300,22 +303,35 @@ export async function injectIntegrityPatterns(exec: Exec, now: Date) {
 			WHEN ${R('enrollment_id', 62)} < 0.97 THEN 19 + 3 * ${R('enrollment_id', 63)}
 			ELSE 22 + 1.5 * ${R('enrollment_id', 63)} END`)}`)
 	await run(`UPDATE li_done SET at = at - interval '1 day' WHERE at > ${NOW} - interval '10 minutes'`)
-	// Proxies: in 2.5 % of units, 15 % of the people; six accounts per helper of the unit.
-	await run(`UPDATE li_done d SET kind = 'proxy', helper = h.helper FROM (
-			SELECT user_id, unit_id, unit_id || '-' || ((dense_rank() OVER (PARTITION BY unit_id ORDER BY user_id) - 1) / 6) AS helper
-			FROM (SELECT DISTINCT user_id, unit_id FROM li_done WHERE ${R('unit_id', 90)} < 0.025 AND ${R('user_id', 91)} < 0.15) p
+	// Proxies: in 2.5 % of units, 15 % of the people; six accounts per helper of the unit, or all of them (up to 15)
+	// for a unit whose clerk clicks through everyone's courses ('mass').
+	await run(`UPDATE li_done d SET kind = 'proxy', helper = h.helper, style = h.style FROM (
+			SELECT user_id, unit_id, style, unit_id || '-' || ((dense_rank() OVER (PARTITION BY unit_id ORDER BY user_id) - 1) / CASE style WHEN 'mass' THEN 15 ELSE 6 END) AS helper
+			FROM (
+				SELECT DISTINCT user_id, unit_id, CASE WHEN ${R('unit_id', 95)} < 0.45 THEN 'fast' WHEN ${R('unit_id', 95)} < 0.8 THEN 'careful' ELSE 'mass' END AS style
+				FROM li_done WHERE ${R('unit_id', 90)} < 0.025 AND ${R('user_id', 91)} < 0.15
+			) p
 		) h WHERE d.user_id = h.user_id AND d.unit_id = h.unit_id`)
-	await run(`UPDATE li_done SET style = CASE WHEN ${R('helper', 95)} < 0.45 THEN 'fast' WHEN ${R('helper', 95)} < 0.8 THEN 'careful' ELSE 'mass' END WHERE kind = 'proxy'`)
-	// One sitting per helper, on a day of the accounts' completions: accounts in course order, one every `gap`.
+	// One sitting per helper, on a day of the accounts' completions, accounts in course order, one every `gap`; half
+	// of the 'fast' helpers catch up late in the evening two days before a due date of one of those courses.
 	await run(`WITH ordered AS (
-			SELECT enrollment_id, helper, style, row_number() OVER (PARTITION BY helper ORDER BY course_id, user_id) - 1 AS k,
+			SELECT enrollment_id, helper, style, unit_id, course_id, row_number() OVER (PARTITION BY helper ORDER BY course_id, user_id) - 1 AS k,
 				min(old_at) OVER (PARTITION BY helper) AS first_at
 			FROM li_done WHERE kind = 'proxy'
+		), deadline AS (
+			SELECT DISTINCT ON (o.helper) o.helper, a."dueAt" AS due
+			FROM ordered o JOIN "OrgUnit" u ON u.id = o.unit_id
+			JOIN "Assignment" a ON a."courseId" = o.course_id AND a."orgUnitId" = ANY (string_to_array(trim(BOTH '/' FROM u.path), '/')::int[])
+			WHERE o.style = 'fast' AND ${R('o.helper', 98)} < 0.5 AND a."closedAt" IS NULL
+				AND a."dueAt" > ${NOW} - interval '${TRACE_DAYS - 3} days' AND a."dueAt" < ${NOW}
+			ORDER BY o.helper, a."dueAt"
 		), timed AS (
-			SELECT enrollment_id, date_trunc('day', first_at + interval '7 hours') - interval '7 hours'
-				+ ${secs(`3600 * CASE style WHEN 'fast' THEN 20 + 3 * ${R('helper', 96)} WHEN 'careful' THEN 19 + 2 * ${R('helper', 96)} ELSE 9 + 5 * ${R('helper', 96)} END`)}
-				+ ${secs(`k * CASE style WHEN 'fast' THEN 720 WHEN 'careful' THEN 2100 ELSE 55 END`)} AS at
-			FROM ordered
+			SELECT o.enrollment_id, CASE WHEN dl.due IS NOT NULL
+					THEN date_trunc('day', dl.due + interval '7 hours') - interval '7 hours' - interval '2 days' + interval '22 hours 30 minutes'
+					ELSE date_trunc('day', o.first_at + interval '7 hours') - interval '7 hours'
+						+ ${secs(`3600 * CASE o.style WHEN 'fast' THEN 20 + 3 * ${R('o.helper', 96)} WHEN 'careful' THEN 19 + 2 * ${R('o.helper', 96)} ELSE 9 + 5 * ${R('o.helper', 96)} END`)} END
+				+ ${secs(`o.k * CASE o.style WHEN 'fast' THEN 720 WHEN 'careful' THEN 2100 ELSE 55 END`)} AS at
+			FROM ordered o LEFT JOIN deadline dl ON dl.helper = o.helper
 		)
 		UPDATE li_done d SET at = t.at - CASE WHEN t.at > ${NOW} - interval '1 hour' THEN interval '3 days' ELSE interval '0' END FROM timed t WHERE t.enrollment_id = d.enrollment_id`)
 	// A collective session in 1 % of units: everyone who finished the unit's most finished course, from 09:00, each
@@ -409,7 +425,7 @@ function migrationFiles() {
 
 function marker(o: Options) {
 	const migrations = createHash('sha256').update(migrationFiles().join('\n')).digest('hex').slice(0, 12)
-	return `vms-load-data v${GENERATOR_VERSION} staff=${o.staff} units=${o.units} courses=${o.courses}${o.integrity ? ' integrity' : ''} migrations=${migrations}`
+	return `vms-load-data v${GENERATOR_VERSION} staff=${o.staff} units=${o.units} courses=${o.courses}${o.integrity ? ` integrity-v${INTEGRITY_VERSION}` : ''} migrations=${migrations}`
 }
 
 function split(url: string) {

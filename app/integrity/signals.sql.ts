@@ -54,19 +54,25 @@ const QUIZ_FAST = (qs: string) => `(${qs}.seconds < ${T.speed.quizSecondsPerQues
 /**
  * Windows over CTE `rows` (group columns `by`, time `at`, person `userId`): every window [start, start + width]
  * that starts at one of its rows and holds at least `least` distinct people; then, for each row of `rows` inside
- * one, the largest such window (and the shortest of equals). Yields CTE `${name}` (key columns of `rows` given by
- * `keep`, accounts, span).
+ * one, the largest such window (and the shortest of equals). Yields CTE `${name}` (columns `keep` of `rows`,
+ * accounts, span). A window of `least` people holds at least `least` rows, so only rows whose (least − 1)-th
+ * successor in their group comes within `width` can start one: that one sort keeps the pairwise part to the few
+ * busy moments of a browser, a network or a unit.
  */
 function windowCtes(name: string, rows: string, by: Array<string>, width: number, least: number, keep: Array<string>) {
 	const on = (a: string, b: string) => by.map((c) => `${a}.${c} = ${b}.${c}`).join(' AND ')
 	const cols = (a: string) => by.map((c) => `${a}.${c}`).join(', ')
-	return `${name}_groups AS MATERIALIZED (
-			SELECT ${by.join(', ')} FROM ${rows} GROUP BY ${by.join(', ')} HAVING count(DISTINCT "userId") >= ${least}
+	return `${name}_anchors AS MATERIALIZED (
+			SELECT DISTINCT ${by.join(', ')}, at FROM (
+				SELECT ${by.join(', ')}, at, lead(at, ${least - 1}) OVER (PARTITION BY ${by.join(', ')} ORDER BY at) AS nth FROM ${rows}
+			) x WHERE nth <= at + ${minutes(width)}
 		), ${name}_rows AS MATERIALIZED (
-			SELECT r.* FROM ${rows} r JOIN ${name}_groups g ON ${on('g', 'r')}
+			SELECT r.* FROM ${rows} r WHERE EXISTS (
+				SELECT 1 FROM ${name}_anchors s WHERE ${on('s', 'r')} AND r.at BETWEEN s.at AND s.at + ${minutes(width)}
+			)
 		), ${name}_windows AS MATERIALIZED (
 			SELECT ${cols('s')}, s.at AS start, max(x.at) AS finish, count(DISTINCT x."userId")::int AS accounts
-			FROM (SELECT DISTINCT ${by.join(', ')}, at FROM ${name}_rows) s
+			FROM ${name}_anchors s
 			JOIN ${name}_rows x ON ${on('x', 's')} AND x.at >= s.at AND x.at <= s.at + ${minutes(width)}
 			GROUP BY ${cols('s')}, s.at HAVING count(DISTINCT x."userId") >= ${least}
 		), ${name} AS (
@@ -194,10 +200,13 @@ export const SIGNAL_SAME_ANSWERS = defineSql({
 			JOIN "QuizAttempt" q ON q.id = p."quizAttemptId"
 			JOIN "Enrollment" e ON e.id = q."enrollmentId" JOIN "CourseVersion" v ON v.id = e."courseVersionId" JOIN "Course" c ON c.id = v."courseId"
 			WHERE ${$('keys')} ? c.slug
-		), wrong AS (
-			SELECT a.id, a."userId", a.at, a.slug, x.key AS question, x.value AS choice
+		), wrong_all AS (
+			SELECT a.id, a."userId", a.at, a.slug, x.key AS question, x.value AS choice, count(*) OVER (PARTITION BY a.id) AS n
 			FROM attempts a CROSS JOIN LATERAL jsonb_each_text(a.answers) x
 			WHERE (${$('keys')} -> a.slug ->> x.key) IS DISTINCT FROM x.value AND (${$('keys')} -> a.slug) ? x.key
+		), wrong AS MATERIALIZED (
+			-- Only attempts with enough wrong answers to share that many: most passed attempts have one or none.
+			SELECT * FROM wrong_all WHERE n >= ${T.sameAnswers.minSharedWrong}
 		), pairs AS (
 			SELECT w1.id AS mine, w2.id AS theirs, count(*)::int AS wrong
 			FROM wrong w1 JOIN wrong w2 ON w2.slug = w1.slug AND w2.question = w1.question AND w2.choice = w1.choice

@@ -11,7 +11,7 @@
 import os from 'node:os'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
-import { createPrismaClient, setDbForTests } from '#app/db.server.ts'
+import { createPrismaClient, rawDatabase, setDbForTests } from '#app/db.server.ts'
 import { dropLoadData, ensureLoadData, TRACE_DAYS } from '../gen-load-data.ts'
 
 const ArgsSchema = z.object({
@@ -146,7 +146,10 @@ async function main() {
 		console.error(error)
 	} finally {
 		setDbForTests(undefined)
+		const raw = rawDatabase(prisma)
 		await prisma.$disconnect()
+		// Prisma leaves a pool it was handed open: ended here, or dropping the database cuts its idle connections.
+		if (raw.kind === 'postgres') await raw.pool.end()
 		if (!keep) {
 			await dropLoadData(url)
 			console.log(`\nDropped ${url} (--keep keeps it for the next run).`)

@@ -20,7 +20,7 @@ let province: { id: number; path: string; depth: number; tree: 'GOV' }
 let division: { id: number }
 let version: { id: string }
 let questions: Array<string>
-let wrongTwice: Record<string, number>
+let wrongThrice: Record<string, number>
 
 beforeAll(async () => {
 	province = (await createUnit('Tỉnh quét')) as typeof province
@@ -31,13 +31,13 @@ beforeAll(async () => {
 	version = course.versions[0]!
 	const bank = getQuiz(slug)!.bank
 	questions = bank.slice(0, 5).map((q) => q.id)
-	wrongTwice = Object.fromEntries(bank.slice(0, 5).map((q, i) => [q.id, i < 2 ? (answerIndex(q) + 1) % 4 : answerIndex(q)]))
+	wrongThrice = Object.fromEntries(bank.slice(0, 5).map((q, i) => [q.id, i < 3 ? (answerIndex(q) + 1) % 4 : answerIndex(q)]))
 })
 
 test('a first scan starts at the oldest trace, flags the pattern in the unit of its certificates, and a second run changes nothing', async () => {
 	const device = 'mot-trinh-duyet'
 	const done: Array<Done> = []
-	for (let i = 0; i < 3; i++) done.push(await complete({ unit: division, version, at: at(MONDAY_9, i * 30 * MINUTE), device, loginAt: null, questions, answers: wrongTwice }))
+	for (let i = 0; i < 3; i++) done.push(await complete({ unit: division, version, at: at(MONDAY_9, i * 30 * MINUTE), device, loginAt: null, questions, answers: wrongThrice }))
 	const honest = await complete({ unit: division, version, at: at(MONDAY_9, DAY), questions })
 
 	const now = at(MONDAY_9, 2 * DAY)
@@ -52,7 +52,7 @@ test('a first scan starts at the oldest trace, flags the pattern in the unit of 
 		expect(row).toMatchObject({ status: 'OPEN', orgUnitId: division.id, signals: ['device', 'same-answers'] })
 		expect(row.evidence).toEqual([
 			{ signal: 'device', key: 'integrity.evidence.device', vars: { accounts: 3, minutes: 60 } },
-			{ signal: 'same-answers', key: 'integrity.evidence.same-answers', vars: { others: 2, shared: 5, wrong: 2, hours: 6 } },
+			{ signal: 'same-answers', key: 'integrity.evidence.same-answers', vars: { others: 2, shared: 5, wrong: 3, hours: 6 } },
 		])
 	}
 	expect(rows.some((r) => r.enrollmentId === honest.enrollment.id)).toBe(false)

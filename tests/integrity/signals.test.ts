@@ -112,38 +112,38 @@ describe('one network', () => {
 })
 
 describe('same answers', () => {
-	const wrongTwice = { ...allCorrect(), q1: 2, q2: 3 }
+	const wrongThrice = { ...allCorrect(), q1: 2, q2: 3, q3: 0 }
 
-	test('identical choices on every shared question, two of them the same wrong one, flag both attempts', async () => {
+	test('identical choices on every shared question, three of them the same wrong one, flag both attempts', async () => {
 		const start = nextWeek()
 		const { province, course, version } = await setting()
 		// Different draws sharing q1–q6 (six questions), one taken two hours after the other.
-		const a = await complete({ unit: province, version, at: start, questions: [...QUESTIONS.slice(0, 6), 'q7'], answers: { ...wrongTwice } })
-		const b = await complete({ unit: province, version, at: at(start, 2 * HOUR), questions: [...QUESTIONS.slice(0, 6), 'q8'], answers: { ...wrongTwice } })
+		const a = await complete({ unit: province, version, at: start, questions: [...QUESTIONS.slice(0, 6), 'q7'], answers: { ...wrongThrice } })
+		const b = await complete({ unit: province, version, at: at(start, 2 * HOUR), questions: [...QUESTIONS.slice(0, 6), 'q8'], answers: { ...wrongThrice } })
 		const found = await signalsOf(at(start, -HOUR), at(start, DAY), [course.slug])
-		const expected = [{ signal: 'same-answers', key: 'integrity.evidence.same-answers', vars: { others: 1, shared: 6, wrong: 2, hours: 6 } }]
+		const expected = [{ signal: 'same-answers', key: 'integrity.evidence.same-answers', vars: { others: 1, shared: 6, wrong: 3, hours: 6 } }]
 		expect(found.get(a.enrollment.id)).toEqual(expected)
 		expect(found.get(b.enrollment.id)).toEqual(expected)
 	})
 
-	test('stays quiet for all-correct twins, one shared wrong answer, a differing answer, or the same sheet a day later', async () => {
+	test('stays quiet for all-correct twins, two shared wrong answers, a differing answer, or the same sheet a day later', async () => {
 		const start = nextWeek()
 		const { province, course, version } = await setting()
 		const twins = [await complete({ unit: province, version, at: start }), await complete({ unit: province, version, at: at(start, 10 * MINUTE) })]
-		const oneWrong = { ...allCorrect(), q3: 0 }
+		const twoWrong = { ...allCorrect(), q3: 0, q4: 0 }
 		const single = [
-			await complete({ unit: province, version, at: at(start, HOUR), answers: oneWrong }),
-			await complete({ unit: province, version, at: at(start, HOUR + 5 * MINUTE), answers: oneWrong }),
+			await complete({ unit: province, version, at: at(start, HOUR), answers: twoWrong }),
+			await complete({ unit: province, version, at: at(start, HOUR + 5 * MINUTE), answers: twoWrong }),
 		]
 		const differ = [
-			await complete({ unit: province, version, at: at(start, 2 * HOUR), answers: { ...wrongTwice } }),
-			await complete({ unit: province, version, at: at(start, 2 * HOUR + 5 * MINUTE), answers: { ...wrongTwice, q8: (KEY.q8! + 1) % 4 } }),
+			await complete({ unit: province, version, at: at(start, 2 * HOUR), answers: { ...wrongThrice } }),
+			await complete({ unit: province, version, at: at(start, 2 * HOUR + 5 * MINUTE), answers: { ...wrongThrice, q8: (KEY.q8! + 1) % 4 } }),
 		]
 		const found = await signalsOf(at(start, -HOUR), at(start, 2 * DAY), [course.slug])
 		for (const d of [...twins, ...single, ...differ]) expect(found.get(d.enrollment.id)).toBeUndefined()
 
 		const later = nextWeek()
-		const apart = [await complete({ unit: province, version, at: later, answers: { ...wrongTwice } }), await complete({ unit: province, version, at: at(later, DAY), answers: { ...wrongTwice } })]
+		const apart = [await complete({ unit: province, version, at: later, answers: { ...wrongThrice } }), await complete({ unit: province, version, at: at(later, DAY), answers: { ...wrongThrice } })]
 		const again = await signalsOf(at(later, -HOUR), at(later, 2 * DAY), [course.slug])
 		for (const d of apart) expect(again.get(d.enrollment.id)).toBeUndefined()
 	})
