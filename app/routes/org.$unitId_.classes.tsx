@@ -1,12 +1,13 @@
 // The education tree for its managers: an education office's schools by level, a school's classes by school year.
 import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
 import { createClass, createSchool, currentSchoolYear, listClasses, listSchools, SCHOOL_LEVELS } from '#app/classes/classes.server.ts'
 import { EduCreateSchema } from '#app/classes/schema.ts'
 import { normalizeName } from '#app/ui/collation.ts'
-import { FormErrors, replyErrors } from '#app/ui/form.tsx'
+import { InputField, SelectField } from '#app/ui/fields.tsx'
+import { FormCard, FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
@@ -15,6 +16,9 @@ import { DataTable } from '#app/ui/table.tsx'
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('edu.title'))
 
 const ROLES = ['MANAGER'] as const
+
+// The two create forms sit under their lists, with a smaller heading than the page's sections.
+const NEW_FORM = { className: 'card max-w-xl', level: 3, headingClassName: 'mb-2 font-semibold' } as const
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
@@ -90,25 +94,14 @@ export default function EduUnitPage() {
 					) : (
 						<p className="mb-4">{t('edu.noClasses')}</p>
 					)}
-					<Form method="post" className="card max-w-xl">
-						<h3 className="mb-2 font-semibold">{t('edu.newClass')}</h3>
-						<input type="hidden" name="intent" value="class" />
-						<label htmlFor="class-name" className="label">
-							{t('edu.className')}
-						</label>
-						<input id="class-name" name="name" required maxLength={12} className="field mb-3" />
-						<label htmlFor="class-year" className="label">
-							{t('edu.schoolYear')}
-						</label>
-						<select id="class-year" name="schoolYear" defaultValue={year} className="field mb-4">
-							{years.map((y) => (
-								<option key={y} value={y}>{`${y}–${y + 1}`}</option>
-							))}
-						</select>
-						<button type="submit" className="btn">
-							{t('edu.create')}
-						</button>
-					</Form>
+					<FormCard title={t('edu.newClass')} intent="class" submit={t('edu.create')} {...NEW_FORM}>
+						<InputField id="class-name" label={t('edu.className')} name="name" required maxLength={12} className="mb-3" />
+						<SelectField
+							label={t('edu.schoolYear')}
+							plain={{ id: 'class-year', name: 'schoolYear', defaultValue: year }}
+							options={years.map((y) => ({ value: y, label: `${y}–${y + 1}` }))}
+						/>
+					</FormCard>
 				</Section>
 			) : (
 				<Section id="schools-heading" title={t('edu.schools')} className="mb-8">
@@ -130,31 +123,11 @@ export default function EduUnitPage() {
 						<p className="mb-4">{t('edu.noSchools')}</p>
 					)}
 					{unit.kind === 'education_office' ? (
-						<Form method="post" className="card max-w-xl">
-							<h3 className="mb-2 font-semibold">{t('edu.newSchool')}</h3>
-							<input type="hidden" name="intent" value="school" />
-							<label htmlFor="school-code" className="label">
-								{t('edu.schoolCode')}
-							</label>
-							<input id="school-code" name="code" required maxLength={30} className="field mb-3" />
-							<label htmlFor="school-name" className="label">
-								{t('edu.schoolName')}
-							</label>
-							<input id="school-name" name="name" required maxLength={200} className="field mb-3" />
-							<label htmlFor="school-level" className="label">
-								{t('edu.level')}
-							</label>
-							<select id="school-level" name="level" className="field mb-4">
-								{levels.map((l) => (
-									<option key={l} value={l}>
-										{t(`edu.level.${l}`)}
-									</option>
-								))}
-							</select>
-							<button type="submit" className="btn">
-								{t('edu.create')}
-							</button>
-						</Form>
+						<FormCard title={t('edu.newSchool')} intent="school" submit={t('edu.create')} {...NEW_FORM}>
+							<InputField id="school-code" label={t('edu.schoolCode')} name="code" required maxLength={30} className="mb-3" />
+							<InputField id="school-name" label={t('edu.schoolName')} name="name" required maxLength={200} className="mb-3" />
+							<SelectField label={t('edu.level')} plain={{ id: 'school-level', name: 'level' }} options={levels.map((l) => ({ value: l, label: t(`edu.level.${l}`) }))} />
+						</FormCard>
 					) : null}
 				</Section>
 			)}

@@ -1,6 +1,6 @@
 import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
-import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { useActionData, useLoaderData } from '@remix-run/react'
 import { notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
 import { endMember, getMember, MEMBER_ROLES, moveMember, subtreeUnits, updateMember } from '#app/org/members.server.ts'
 import { parseTags } from '#app/org/roster-rows.server.ts'
@@ -12,8 +12,8 @@ import { tagLabel } from '#app/ui/labels.ts'
 import { formatVnDate, vnToday } from '#app/ui/dates.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
-import { Notice } from '#app/ui/form.tsx'
-import { InputField } from '#app/ui/fields.tsx'
+import { FormCard, Notice } from '#app/ui/form.tsx'
+import { CheckboxGroup, InputField, SelectField } from '#app/ui/fields.tsx'
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => data?.member.user.fullName ?? t('members.title'))
 
@@ -80,8 +80,9 @@ export default function MemberPage() {
 	const date = (iso: string) => formatVnDate(iso)
 	const active = !member.validTo || new Date(member.validTo) > new Date()
 	const errors = data?.result && 'error' in data.result ? (data.result.error ?? {}) : {}
+	const fieldErrors = (name: string) => (errors as Record<string, Array<string> | null>)[name] ?? undefined
 	const fieldError = (name: string) => {
-		const list = (errors as Record<string, Array<string> | null>)[name]
+		const list = fieldErrors(name)
 		return list?.length ? <p className="field-error">{errorText(list[0])}</p> : null
 	}
 	const customTags = member.tags.filter((tag) => !(TAGS as ReadonlyArray<string>).includes(tag))
@@ -113,9 +114,7 @@ export default function MemberPage() {
 			</p>
 			{active ? (
 				<div className="grid gap-6 lg:grid-cols-2">
-					<Form method="post" className="card">
-						<h2 className="mb-3 text-xl font-semibold">{t('members.edit')}</h2>
-						<input type="hidden" name="intent" value="update" />
+					<FormCard title={t('members.edit')} intent="update" submit={t('members.save')}>
 						<div className="mb-4">
 							<label htmlFor="title" className="label">
 								{t('org.col.title')}
@@ -123,15 +122,7 @@ export default function MemberPage() {
 							<input id="title" name="title" defaultValue={member.title ?? ''} className="field" maxLength={120} />
 							{fieldError('title')}
 						</div>
-						<fieldset className="mb-4">
-							<legend className="label">{t('org.col.tags')}</legend>
-							{TAGS.map((tag) => (
-								<label key={tag} className="flex min-h-11 items-center gap-2">
-									<input type="checkbox" name="tags" value={tag} defaultChecked={member.tags.includes(tag)} className="h-5 w-5" />
-									{tagLabel(t, tag)}
-								</label>
-							))}
-						</fieldset>
+						<CheckboxGroup legend={t('org.col.tags')} name="tags" options={TAGS.map((tag) => ({ value: tag, label: tagLabel(t, tag) }))} checked={(tag) => member.tags.includes(tag)} />
 						<div className="mb-4">
 							<label htmlFor="otherTags" className="label">
 								{t('members.otherTags')}
@@ -143,44 +134,22 @@ export default function MemberPage() {
 							<input type="checkbox" name="countsInTarget" defaultChecked={member.countsInTarget} className="h-5 w-5" />
 							{t('members.inTargetLong')}
 						</label>
-						<button type="submit" className="btn">
-							{t('members.save')}
-						</button>
-					</Form>
+					</FormCard>
 					<div className="grid gap-6">
-						<Form method="post" className="card">
-							<h2 className="mb-3 text-xl font-semibold">{t('members.move')}</h2>
-							<input type="hidden" name="intent" value="move" />
-							<div className="mb-4">
-								<label htmlFor="toUnitId" className="label">
-									{t('members.moveTo')}
-								</label>
-								<select id="toUnitId" name="toUnitId" className="field" defaultValue="">
-									<option value="">{t('members.chooseUnit')}</option>
-									{units
-										.filter((u) => u.id !== member.orgUnit.id)
-										.map((u) => (
-											<option key={u.id} value={u.id}>
-												{u.name}
-											</option>
-										))}
-								</select>
-								{fieldError('toUnitId')}
-							</div>
+						<FormCard title={t('members.move')} intent="move" submit={t('members.moveSubmit')} secondary>
+							<SelectField
+								label={t('members.moveTo')}
+								plain={{ id: 'toUnitId', name: 'toUnitId', defaultValue: '' }}
+								placeholder={t('members.chooseUnit')}
+								options={units.filter((u) => u.id !== member.orgUnit.id).map((u) => ({ value: u.id, label: u.name }))}
+								errors={fieldErrors('toUnitId')}
+							/>
 							<InputField id="move-at" label={t('roster.effectiveAt')} name="at" type="date" defaultValue={today} className="mb-4" />
-							<button type="submit" className="btn btn-secondary">
-								{t('members.moveSubmit')}
-							</button>
-						</Form>
-						<Form method="post" className="card">
-							<h2 className="mb-3 text-xl font-semibold">{t('members.end')}</h2>
+						</FormCard>
+						<FormCard title={t('members.end')} intent="end" submit={t('members.endSubmit')} secondary>
 							<p className="mb-3 text-sm">{t('members.endHint')}</p>
-							<input type="hidden" name="intent" value="end" />
 							<InputField id="end-at" label={t('members.endAt')} name="at" type="date" defaultValue={today} className="mb-4" />
-							<button type="submit" className="btn btn-secondary">
-								{t('members.endSubmit')}
-							</button>
-						</Form>
+						</FormCard>
 					</div>
 				</div>
 			) : null}

@@ -7,6 +7,7 @@ import { tagsInUse } from '#app/org/members.server.ts'
 import { TargetsSchema } from '#app/org/schema.ts'
 import { TAGS } from '#app/org/tags.ts'
 import { setTargetTags, targetSummary } from '#app/org/targets.server.ts'
+import { CheckboxGroup } from '#app/ui/fields.tsx'
 import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { formatVnDate } from '#app/ui/dates.ts'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
@@ -54,16 +55,13 @@ export default function TargetsPage() {
 			</p>
 			<FormErrors id="targets-errors" errors={replyErrors(data?.result)} />
 			<Form method="post" className="card mb-8 max-w-xl">
-				<fieldset className="mb-4">
-					<legend className="label">{t('targets.rule')}</legend>
-					<p className="mb-2 text-sm text-gray-700">{t('targets.ruleHint')}</p>
-					{tags.map((tag) => (
-						<label key={tag} className="flex min-h-11 items-center gap-2">
-							<input type="checkbox" name="tags" value={tag} defaultChecked={unit.targetTags.includes(tag)} className="h-5 w-5" />
-							{tagLabel(t, tag)}
-						</label>
-					))}
-				</fieldset>
+				<CheckboxGroup
+					legend={t('targets.rule')}
+					hint={t('targets.ruleHint')}
+					name="tags"
+					options={tags.map((tag) => ({ value: tag, label: tagLabel(t, tag) }))}
+					checked={(tag) => unit.targetTags.includes(tag)}
+				/>
 				<label className="mb-4 flex min-h-11 items-center gap-2">
 					<input type="checkbox" name="subtree" className="h-5 w-5" />
 					{t('targets.subtree')}

@@ -1,11 +1,11 @@
 import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
-import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { useActionData, useLoaderData } from '@remix-run/react'
 import { forbidden, notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
 import { UnitAsOfSchema, UnitPageSchema } from '#app/org/schema.ts'
 import { canAdminister, closeUnit, getTree, getUnit, isInSubtree, moveUnit, PARENT_KINDS, renameUnit } from '#app/org/tree.server.ts'
 import { unitAsOf, unitHistory } from '#app/org/unit-history.server.ts'
-import { SelectField } from '#app/ui/fields.tsx'
+import { InputField, SelectField } from '#app/ui/fields.tsx'
 import { formatIsoDay, vnDay } from '#app/ui/dates.ts'
 import { langFromRequest, useErrorText, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
@@ -14,7 +14,7 @@ import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 import { grassrootsTypes, setGrassrootsType } from '#app/youth/profile.server.ts'
 import { GRASSROOTS_TYPES } from '#app/youth/schema.ts'
-import { Notice } from '#app/ui/form.tsx'
+import { FormCard, Notice } from '#app/ui/form.tsx'
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => data?.target.name ?? t('org.col.unit'))
 
@@ -124,37 +124,22 @@ export default function UnitEditPage() {
 				</div>
 			) : null}
 			{grassroots && !target.closedFrom ? (
-				<Form method="post" className="card mb-6 max-w-xl">
-					<h2 className="mb-3 text-xl font-semibold">{t('youth.invite.grassroots.label')}</h2>
-					<input type="hidden" name="intent" value="youth-profile" />
+				<FormCard title={t('youth.invite.grassroots.label')} intent="youth-profile" submit={t('youth.invite.grassroots.save')} secondary className="card mb-6 max-w-xl">
 					<SelectField
 						label={t('youth.invite.grassroots.label')}
 						plain={{ id: 'grassrootsType', name: 'grassrootsType', defaultValue: grassroots.type ?? '', required: true }}
 						placeholder={t('youth.invite.grassroots.none')}
 						options={GRASSROOTS_TYPES.map((g) => ({ value: g, label: t(`youth.invite.grassroots.${g}`) }))}
 					/>
-					<button type="submit" className="btn btn-secondary">
-						{t('youth.invite.grassroots.save')}
-					</button>
-				</Form>
+				</FormCard>
 			) : null}
 			{target.closedFrom ? null : (
 				<div className="grid gap-6 lg:grid-cols-3">
-					<Form method="post" className="card">
-						<h2 className="mb-3 text-xl font-semibold">{t('tree.rename')}</h2>
-						<input type="hidden" name="intent" value="rename" />
-						<label htmlFor="name" className="label">
-							{t('tree.name')}
-						</label>
-						<input id="name" name="name" defaultValue={target.name} className="field mb-4" required />
+					<FormCard title={t('tree.rename')} intent="rename" submit={t('tree.renameSubmit')}>
+						<InputField id="name" label={t('tree.name')} defaultValue={target.name} className="mb-4" required />
 						<ChangeDate id="rename-at" label={t('roster.effectiveAt')} hint={t('tree.changeAtHint')} today={dates.today} min={dates.min} max={dates.today} />
-						<button type="submit" className="btn">
-							{t('tree.renameSubmit')}
-						</button>
-					</Form>
-					<Form method="post" className="card">
-						<h2 className="mb-3 text-xl font-semibold">{t('tree.move')}</h2>
-						<input type="hidden" name="intent" value="move" />
+					</FormCard>
+					<FormCard title={t('tree.move')} intent="move" submit={t('tree.moveSubmit')} secondary>
 						<SelectField
 							label={t('tree.newParent')}
 							plain={{ id: 'parentId', name: 'parentId', defaultValue: '' }}
@@ -162,19 +147,11 @@ export default function UnitEditPage() {
 							options={parents.map((p) => ({ value: p.id, label: p.name }))}
 						/>
 						<ChangeDate id="move-at" label={t('roster.effectiveAt')} hint={t('tree.changeAtHint')} today={dates.today} min={dates.min} max={dates.today} />
-						<button type="submit" className="btn btn-secondary">
-							{t('tree.moveSubmit')}
-						</button>
-					</Form>
-					<Form method="post" className="card">
-						<h2 className="mb-3 text-xl font-semibold">{t('tree.close')}</h2>
+					</FormCard>
+					<FormCard title={t('tree.close')} intent="close" submit={t('tree.closeSubmit')} secondary>
 						<p className="mb-3 text-sm">{t('tree.closeHint')}</p>
-						<input type="hidden" name="intent" value="close" />
 						<ChangeDate id="close-at" label={t('tree.closeAt')} hint={t('tree.closeAtHint')} today={dates.today} min={dates.min} max={dates.maxClose} />
-						<button type="submit" className="btn btn-secondary">
-							{t('tree.closeSubmit')}
-						</button>
-					</Form>
+					</FormCard>
 				</div>
 			)}
 			<Section id="history-heading" title={t('tree.history')} className="mt-8">
@@ -192,29 +169,32 @@ export default function UnitEditPage() {
 						</tr>
 					))}
 				</DataTable>
-				<Form method="get" className="card max-w-xl">
-					<h3 className="mb-3 text-lg font-semibold">{t('tree.asOf')}</h3>
-					<label htmlFor="as-of" className="label">
-						{t('tree.asOf.date')}
-					</label>
-					<input id="as-of" name="at" type="date" defaultValue={lookup?.date ?? dates.today} required className="field mb-4" />
-					<button type="submit" className="btn btn-secondary">
-						{t('tree.asOf.submit')}
-					</button>
-					{lookup ? (
-						<p role="status" className={`mt-4 ${lookup.valid ? 'alert' : 'alert alert-error'}`}>
-							{!lookup.valid || !lookup.result
-								? t('tree.error.asOf')
-								: lookup.result.state === 'not-yet'
-									? t('tree.asOf.notYet', { date: formatIsoDay(lookup.date), founded: formatIsoDay(lookup.result.founded) })
-									: lookup.result.state === 'closed'
-										? t('tree.asOf.closed', { date: formatIsoDay(lookup.date), name: lookup.result.name, closed: formatIsoDay(lookup.result.closed) })
-										: lookup.result.path.length
-											? t('tree.asOf.open', { date: formatIsoDay(lookup.date), name: lookup.result.name, path: lookup.result.path.join(' › ') })
-											: t('tree.asOf.openRoot', { date: formatIsoDay(lookup.date), name: lookup.result.name })}
-						</p>
-					) : null}
-				</Form>
+				<FormCard
+					method="get"
+					title={t('tree.asOf')}
+					level={3}
+					headingClassName="mb-3 text-lg font-semibold"
+					className="card max-w-xl"
+					submit={t('tree.asOf.submit')}
+					secondary
+					after={
+						lookup ? (
+							<p role="status" className={`mt-4 ${lookup.valid ? 'alert' : 'alert alert-error'}`}>
+								{!lookup.valid || !lookup.result
+									? t('tree.error.asOf')
+									: lookup.result.state === 'not-yet'
+										? t('tree.asOf.notYet', { date: formatIsoDay(lookup.date), founded: formatIsoDay(lookup.result.founded) })
+										: lookup.result.state === 'closed'
+											? t('tree.asOf.closed', { date: formatIsoDay(lookup.date), name: lookup.result.name, closed: formatIsoDay(lookup.result.closed) })
+											: lookup.result.path.length
+												? t('tree.asOf.open', { date: formatIsoDay(lookup.date), name: lookup.result.name, path: lookup.result.path.join(' › ') })
+												: t('tree.asOf.openRoot', { date: formatIsoDay(lookup.date), name: lookup.result.name })}
+							</p>
+						) : null
+					}
+				>
+					<InputField id="as-of" label={t('tree.asOf.date')} name="at" type="date" defaultValue={lookup?.date ?? dates.today} required className="mb-4" />
+				</FormCard>
 			</Section>
 		</>
 	)

@@ -1,4 +1,5 @@
 import { getInputProps, type FieldMetadata } from '@conform-to/react'
+import { Form, type FormProps } from '@remix-run/react'
 import { type ReactNode } from 'react'
 import { useErrorText } from './i18n.ts'
 
@@ -87,4 +88,47 @@ export function FormErrors({ id, errors }: { id: string; errors?: Array<string> 
 export function replyErrors(result: { error?: Record<string, Array<string> | null> } | null | undefined) {
 	const errors = Object.values(result?.error ?? {}).flatMap((list) => list ?? [])
 	return errors.length ? [...new Set(errors)] : undefined
+}
+
+/**
+ * One of a page's forms in a card: its heading, the `intent` that tells the action which form posted, the fields,
+ * then the one submit button (secondary where the page has a main one elsewhere). Posts to the page by default.
+ */
+export function FormCard({
+	title,
+	intent,
+	submit,
+	secondary = false,
+	children,
+	after,
+	method = 'post',
+	className = 'card',
+	headingClassName = 'mb-3 text-xl font-semibold',
+	level = 2,
+	...form
+}: {
+	title: ReactNode
+	intent?: string
+	submit: ReactNode
+	secondary?: boolean
+	children?: ReactNode
+	/** Below the button: what the last submit of this form gave. */
+	after?: ReactNode
+	method?: 'get' | 'post'
+	className?: string
+	headingClassName?: string
+	level?: 2 | 3
+} & Omit<FormProps, 'method' | 'className' | 'title' | 'children'>) {
+	const Heading = level === 2 ? 'h2' : 'h3'
+	return (
+		<Form method={method} className={className} {...form}>
+			<Heading className={headingClassName}>{title}</Heading>
+			{intent ? <input type="hidden" name="intent" value={intent} /> : null}
+			{children}
+			<button type="submit" className={secondary ? 'btn btn-secondary' : 'btn'}>
+				{submit}
+			</button>
+			{after}
+		</Form>
+	)
 }
