@@ -127,3 +127,14 @@ test('a completion withdrawn after review and completed again is a new review', 
 		['OPEN', redoneAt],
 	])
 })
+
+test('the job integrity.scan runs the scan every 15 minutes, one at a time, and moves the scanned-to mark to now', async () => {
+	await import('#app/jobs/handlers.server.ts')
+	const { jobDefinition } = await import('#app/jobs/queue.server.ts')
+	const job = jobDefinition('integrity.scan')
+	expect(job).toMatchObject({ policy: 'stately', cron: '*/15 * * * *' })
+	const before = Date.now()
+	await job!.run({})
+	const state = await db.integrityScanState.findUniqueOrThrow({ where: { id: 1 } })
+	expect(state.scannedTo.getTime()).toBeGreaterThanOrEqual(before)
+})
