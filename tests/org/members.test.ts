@@ -5,22 +5,9 @@ import * as memberRoute from '#app/routes/org.$unitId_.members.$membershipId.tsx
 import * as membersRoute from '#app/routes/org.$unitId_.members._index.tsx'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { useTestDb } from '#tests/setup/db.ts'
+import { routeArgs, status } from '#tests/setup/routes.ts'
 
 useTestDb()
-
-type Args = Parameters<typeof memberRoute.action>[0]
-const args = (request: Request, params: Record<string, string>) => ({ request, params, context: {} }) as Args
-
-async function status(run: () => Promise<unknown>) {
-	try {
-		const result = await run()
-		return result instanceof Response ? result.status : 200
-	} catch (thrown) {
-		if (thrown instanceof Response) return thrown.status
-		if (thrown && typeof thrown === 'object' && 'init' in thrown) return (thrown as { init: { status: number } }).init.status
-		throw thrown
-	}
-}
 
 async function person(fullName: string, unitId: number, tags: Array<string> = [], email?: string) {
 	const user = await db.user.create({ data: { fullName, email } })
@@ -88,13 +75,13 @@ test('a manager of unit B can neither see nor change members of unit A, through 
 	const post = async (userId: string, unitId: number, fields: Record<string, string>) => {
 		const form = new FormData()
 		for (const [k, v] of Object.entries(fields)) form.set(k, v)
-		return memberRoute.action(args(await requestAs(userId, 'http://localhost/', { method: 'POST', body: form }), { unitId: String(unitId), membershipId: m.id }))
+		return memberRoute.action(routeArgs(await requestAs(userId, 'http://localhost/', { method: 'POST', body: form }), { unitId: String(unitId), membershipId: m.id }))
 	}
-	expect(await status(async () => membersRoute.loader(args(await requestAs(managerB.id), { unitId: String(a.id) })))).toBe(403)
-	const listB = await (await membersRoute.loader(args(await requestAs(managerB.id, `http://localhost/org/${b.id}/members?q=cua%20a`), { unitId: String(b.id) }))).json()
+	expect(await status(async () => membersRoute.loader(routeArgs(await requestAs(managerB.id), { unitId: String(a.id) })))).toBe(403)
+	const listB = await (await membersRoute.loader(routeArgs(await requestAs(managerB.id, `http://localhost/org/${b.id}/members?q=cua%20a`), { unitId: String(b.id) }))).json()
 	expect(listB.result.total).toBe(0)
-	expect(await status(async () => memberRoute.loader(args(await requestAs(managerB.id), { unitId: String(a.id), membershipId: m.id })))).toBe(403)
-	expect(await status(async () => memberRoute.loader(args(await requestAs(managerB.id), { unitId: String(b.id), membershipId: m.id })))).toBe(404)
+	expect(await status(async () => memberRoute.loader(routeArgs(await requestAs(managerB.id), { unitId: String(a.id), membershipId: m.id })))).toBe(403)
+	expect(await status(async () => memberRoute.loader(routeArgs(await requestAs(managerB.id), { unitId: String(b.id), membershipId: m.id })))).toBe(404)
 	expect(await status(() => post(managerB.id, b.id, { intent: 'update', title: 'Bị sửa' }))).toBe(404)
 	expect(await status(() => post(managerB.id, a.id, { intent: 'end', at: '2026-01-01' }))).toBe(403)
 	expect(await status(() => post(managerB.id, b.id, { intent: 'move', toUnitId: String(b.id), at: new Date().toISOString().slice(0, 10) }))).toBe(404)

@@ -9,11 +9,9 @@ import * as jobRoute from '#app/routes/org.$unitId_.imports.$jobId.tsx'
 import { createManagedDepartment, importRoster, requestAs } from '#tests/factories/org.ts'
 import { rosterXlsx } from '#tests/factories/roster-files.ts'
 import { useTestDb } from '#tests/setup/db.ts'
+import { routeArgs } from '#tests/setup/routes.ts'
 
 useTestDb()
-
-type Args = Parameters<typeof jobRoute.action>[0]
-const args = (request: Request, params: Record<string, string>) => ({ request, params, context: {} }) as Args
 
 async function imported(name: string) {
 	const { dept, siblings, manager } = await createManagedDepartment(name, { siblings: [`Sở khác ${name}`] })
@@ -29,7 +27,7 @@ async function imported(name: string) {
 async function download(ctx: Awaited<ReturnType<typeof imported>>, format: 'pdf' | 'xlsx') {
 	const form = new FormData()
 	form.set('format', format)
-	return codesRoute.action(args(await requestAs(ctx.manager.id, 'http://localhost/', { method: 'POST', body: form }), ctx.params))
+	return codesRoute.action(routeArgs(await requestAs(ctx.manager.id, 'http://localhost/', { method: 'POST', body: form }), ctx.params))
 }
 
 async function codesOf(response: Response) {
@@ -40,13 +38,13 @@ async function codesOf(response: Response) {
 }
 
 async function page(ctx: Awaited<ReturnType<typeof imported>>) {
-	return (await jobRoute.loader(args(await requestAs(ctx.manager.id), ctx.params))).json()
+	return (await jobRoute.loader(routeArgs(await requestAs(ctx.manager.id), ctx.params))).json()
 }
 
 async function reissue(ctx: Awaited<ReturnType<typeof imported>>, fields: Record<string, string>) {
 	const form = new FormData()
 	for (const [k, v] of Object.entries(fields)) form.set(k, v)
-	const response = (await jobRoute.action(args(await requestAs(ctx.manager.id, 'http://localhost/', { method: 'POST', body: form }), ctx.params))) as Response
+	const response = (await jobRoute.action(routeArgs(await requestAs(ctx.manager.id, 'http://localhost/', { method: 'POST', body: form }), ctx.params))) as Response
 	return { status: response.status, body: await response.json() }
 }
 

@@ -10,22 +10,9 @@ import * as templateRoute from '#app/routes/org.$unitId_.imports.template[.]xlsx
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { rosterCsv, rosterXlsx } from '#tests/factories/roster-files.ts'
 import { useTestDb } from '#tests/setup/db.ts'
+import { routeArgs, status } from '#tests/setup/routes.ts'
 
 useTestDb()
-
-type Args = Parameters<typeof uploadRoute.action>[0]
-const args = (request: Request, params: Record<string, string>) => ({ request, params, context: {} }) as Args
-
-async function status(run: () => Promise<unknown>) {
-	try {
-		const result = await run()
-		return result instanceof Response ? result.status : 200
-	} catch (thrown) {
-		if (thrown instanceof Response) return thrown.status
-		if (thrown && typeof thrown === 'object' && 'init' in thrown) return (thrown as { init: { status: number } }).init.status
-		throw thrown
-	}
-}
 
 async function upload(userId: string, unitId: number, file: Buffer, name = 'danh-sach.xlsx', mode = 'upsert') {
 	const form = new FormData()
@@ -33,7 +20,7 @@ async function upload(userId: string, unitId: number, file: Buffer, name = 'danh
 	form.set('mode', mode)
 	form.set('effectiveAt', new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10))
 	const request = await requestAs(userId, `http://localhost/org/${unitId}/imports?index`, { method: 'POST', body: form })
-	return uploadRoute.action(args(request, { unitId: String(unitId) }))
+	return uploadRoute.action(routeArgs(request, { unitId: String(unitId) }))
 }
 
 async function readXlsx(response: Response) {
@@ -46,7 +33,7 @@ test('upload → preview → confirm → print cards through the routes, with co
 	const province = await createUnit('Tỉnh R')
 	const dept = await createUnit('Sở R', province)
 	const manager = await createUser({ unitId: dept.id, role: 'MANAGER' })
-	const template = await templateRoute.loader(args(await requestAs(manager.id), { unitId: String(dept.id) }))
+	const template = await templateRoute.loader(routeArgs(await requestAs(manager.id), { unitId: String(dept.id) }))
 	expect(template.headers.get('Content-Disposition')).toContain('mau-danh-sach-can-bo.xlsx')
 	const book = await readXlsx(template)
 	expect(book.worksheets.map((w) => w.name)).toEqual(['Danh sách', 'Mã đơn vị', 'Hướng dẫn'])
@@ -57,7 +44,7 @@ test('upload → preview → confirm → print cards through the routes, with co
 	const badRedirect = (await upload(manager.id, dept.id, bad)) as Response
 	expect(badRedirect.status).toBe(302)
 	const badJobId = badRedirect.headers.get('Location')!.split('/').at(-1)!
-	const errors = await errorsRoute.loader(args(await requestAs(manager.id), { unitId: String(dept.id), jobId: badJobId }))
+	const errors = await errorsRoute.loader(routeArgs(await requestAs(manager.id), { unitId: String(dept.id), jobId: badJobId }))
 	const errorSheet = (await readXlsx(errors)).getWorksheet('Lỗi')!
 	expect(errorSheet.getRow(4).values).toEqual([
 		undefined,
@@ -73,10 +60,10 @@ test('upload → preview → confirm → print cards through the routes, with co
 	])
 	const redirect = (await upload(manager.id, dept.id, good)) as Response
 	const jobId = redirect.headers.get('Location')!.split('/').at(-1)!
-	const page = await jobRoute.loader(args(await requestAs(manager.id), { unitId: String(dept.id), jobId }))
+	const page = await jobRoute.loader(routeArgs(await requestAs(manager.id), { unitId: String(dept.id), jobId }))
 	const data = await page.json()
 	expect(data.job).toMatchObject({ status: 'PREVIEW', newUsers: 2, errors: { total: 0 } })
-	await jobRoute.action(args(await requestAs(manager.id, 'http://localhost/', { method: 'POST' }), { unitId: String(dept.id), jobId }))
+	await jobRoute.action(routeArgs(await requestAs(manager.id, 'http://localhost/', { method: 'POST' }), { unitId: String(dept.id), jobId }))
 	expect(await db.importJob.findUniqueOrThrow({ where: { id: jobId } })).toMatchObject({ status: 'SUCCEEDED', created: 2 })
 
 	const codesForm = (format: string) => {
@@ -84,12 +71,12 @@ test('upload → preview → confirm → print cards through the routes, with co
 		form.set('format', format)
 		return form
 	}
-	const xlsx = await codesRoute.action(args(await requestAs(manager.id, 'http://localhost/', { method: 'POST', body: codesForm('xlsx') }), { unitId: String(dept.id), jobId }))
+	const xlsx = await codesRoute.action(routeArgs(await requestAs(manager.id, 'http://localhost/', { method: 'POST', body: codesForm('xlsx') }), { unitId: String(dept.id), jobId }))
 	const rows = (await readXlsx(xlsx)).worksheets[0]!.getSheetValues().slice(2) as Array<Array<string>>
 	expect(rows.map((r) => r[1])).toEqual(['Người Hai', 'Người Một'])
 	const [, , , username, , code] = rows[1]!
 	expect(await activateAccount(username!, code!, 'mat-khau-moi-du-dai')).not.toBeNull()
-	const pdf = await codesRoute.action(args(await requestAs(manager.id, 'http://localhost/', { method: 'POST', body: codesForm('pdf') }), { unitId: String(dept.id), jobId }))
+	const pdf = await codesRoute.action(routeArgs(await requestAs(manager.id, 'http://localhost/', { method: 'POST', body: codesForm('pdf') }), { unitId: String(dept.id), jobId }))
 	const bytes = Buffer.from(await pdf.arrayBuffer())
 	expect(bytes.subarray(0, 5).toString()).toBe('%PDF-')
 	// The first download issues the batch, the second prints the same codes again; both are audited.
@@ -107,21 +94,21 @@ test('a manager of unit B can neither see nor change unit A’s imports', async 
 	const file = await rosterXlsx([['Người Ba', '', '', '', a.code, '', '', '']])
 	const jobId = ((await upload(managerA.id, a.id, file)) as Response).headers.get('Location')!.split('/').at(-1)!
 	const asB = () => requestAs(managerB.id)
-	expect(await status(async () => uploadRoute.loader(args(await asB(), { unitId: String(a.id) })))).toBe(403)
+	expect(await status(async () => uploadRoute.loader(routeArgs(await asB(), { unitId: String(a.id) })))).toBe(403)
 	expect(await status(async () => upload(managerB.id, a.id, file))).toBe(403)
 	expect(await status(async () => upload(learner.id, a.id, file))).toBe(403)
-	expect(await status(async () => jobRoute.loader(args(await asB(), { unitId: String(a.id), jobId })))).toBe(403)
+	expect(await status(async () => jobRoute.loader(routeArgs(await asB(), { unitId: String(a.id), jobId })))).toBe(403)
 	// Through B's own unit the job of A does not exist.
-	expect(await status(async () => jobRoute.loader(args(await asB(), { unitId: String(b.id), jobId })))).toBe(404)
-	expect(await status(async () => errorsRoute.loader(args(await asB(), { unitId: String(b.id), jobId })))).toBe(404)
-	expect(await status(async () => templateRoute.loader(args(await asB(), { unitId: String(a.id) })))).toBe(403)
-	expect(await status(async () => jobRoute.action(args(await requestAs(managerB.id, 'http://localhost/', { method: 'POST' }), { unitId: String(a.id), jobId })))).toBe(403)
+	expect(await status(async () => jobRoute.loader(routeArgs(await asB(), { unitId: String(b.id), jobId })))).toBe(404)
+	expect(await status(async () => errorsRoute.loader(routeArgs(await asB(), { unitId: String(b.id), jobId })))).toBe(404)
+	expect(await status(async () => templateRoute.loader(routeArgs(await asB(), { unitId: String(a.id) })))).toBe(403)
+	expect(await status(async () => jobRoute.action(routeArgs(await requestAs(managerB.id, 'http://localhost/', { method: 'POST' }), { unitId: String(a.id), jobId })))).toBe(403)
 	// B's own code in a file uploaded to B's page cannot reach unit A either.
 	const sneaky = await rosterXlsx([['Người Bốn', '', '', '', a.code, '', '', '']])
 	const sneakyJob = ((await upload(managerB.id, b.id, sneaky)) as Response).headers.get('Location')!.split('/').at(-1)!
 	const job = await db.importJob.findUniqueOrThrow({ where: { id: sneakyJob } })
 	expect(JSON.stringify(job.errors)).toContain('import.unit.unknown')
-	expect(await status(async () => jobRoute.action(args(await requestAs(managerB.id, 'http://localhost/', { method: 'POST' }), { unitId: String(b.id), jobId: sneakyJob })))).toBe(302)
+	expect(await status(async () => jobRoute.action(routeArgs(await requestAs(managerB.id, 'http://localhost/', { method: 'POST' }), { unitId: String(b.id), jobId: sneakyJob })))).toBe(302)
 	expect(await db.user.count({ where: { fullName: 'Người Bốn' } })).toBe(0)
 	expect(await db.importJob.findUniqueOrThrow({ where: { id: jobId } })).toMatchObject({ status: 'PREVIEW' })
 })
@@ -137,7 +124,7 @@ test('a large file is checked and imported in the background while its page refr
 	const jobId = redirect.headers.get('Location')!.split('/').at(-1)!
 	// The response came back before the check finished.
 	expect((await db.importJob.findUniqueOrThrow({ where: { id: jobId } })).status).toBe('VALIDATING')
-	const pageData = async () => (await jobRoute.loader(args(await requestAs(manager.id), { unitId: String(dept.id), jobId }))).json()
+	const pageData = async () => (await jobRoute.loader(routeArgs(await requestAs(manager.id), { unitId: String(dept.id), jobId }))).json()
 	const metaOf = (data: unknown) => jobRoute.meta({ data, params: {}, matches: [], location: { pathname: '/', search: '', hash: '', state: null, key: '' } } as unknown as Parameters<typeof jobRoute.meta>[0])
 	expect(metaOf({ busy: true, job: { fileName: 'lon.csv' } })).toContainEqual({ httpEquiv: 'refresh', content: '2' })
 	const until = async (status: string) => {
@@ -149,7 +136,7 @@ test('a large file is checked and imported in the background while its page refr
 		throw new Error(`job never reached ${status}`)
 	}
 	expect((await until('PREVIEW')).job).toMatchObject({ newUsers: 12_000, errors: { total: 0 } })
-	await jobRoute.action(args(await requestAs(manager.id, 'http://localhost/', { method: 'POST' }), { unitId: String(dept.id), jobId }))
+	await jobRoute.action(routeArgs(await requestAs(manager.id, 'http://localhost/', { method: 'POST' }), { unitId: String(dept.id), jobId }))
 	const done = await until('SUCCEEDED')
 	expect(done.busy).toBe(false)
 	expect(metaOf(done)).not.toContainEqual({ httpEquiv: 'refresh', content: '2' })

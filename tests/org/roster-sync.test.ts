@@ -7,11 +7,9 @@ import * as jobRoute from '#app/routes/org.$unitId_.imports.$jobId.tsx'
 import { createManagedDepartment, createUser, importRoster, requestAs } from '#tests/factories/org.ts'
 import { rosterXlsx } from '#tests/factories/roster-files.ts'
 import { useTestDb } from '#tests/setup/db.ts'
+import { routeArgs } from '#tests/setup/routes.ts'
 
 useTestDb()
-
-type Args = Parameters<typeof jobRoute.action>[0]
-const args = (request: Request, params: Record<string, string>) => ({ request, params, context: {} }) as Args
 
 async function setup(name: string) {
 	const { dept, divisions, manager } = await createManagedDepartment(name, { divisions: [`Phòng Tổ chức ${name}`], managerName: `Quản Lý ${name}` })
@@ -33,7 +31,7 @@ async function setup(name: string) {
 async function confirm(ctx: Awaited<ReturnType<typeof setup>>, endCount?: string) {
 	const form = new FormData()
 	if (endCount !== undefined) form.set('endCount', endCount)
-	return (await jobRoute.action(args(await requestAs(ctx.manager.id, 'http://localhost/', { method: 'POST', body: form }), ctx.params))) as Response
+	return (await jobRoute.action(routeArgs(await requestAs(ctx.manager.id, 'http://localhost/', { method: 'POST', body: form }), ctx.params))) as Response
 }
 
 test('the preview lists every person the sync ends, and keeps the importer and the grant holder with a warning', async () => {
@@ -53,7 +51,7 @@ test('the preview lists every person the sync ends, and keeps the importer and t
 		]),
 	)
 	// The page data carries the list for the warning table.
-	const page = await (await jobRoute.loader(args(await requestAs(ctx.manager.id), ctx.params))).json()
+	const page = await (await jobRoute.loader(routeArgs(await requestAs(ctx.manager.id), ctx.params))).json()
 	expect(page.job.preview.ending.map((p: { name: string }) => p.name)).toEqual(['Trần Văn Bình A', 'Lê Thị An A'])
 })
 

@@ -9,24 +9,12 @@ import { translator } from '#app/ui/i18n.server.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { rosterCsv, rosterXlsx } from '#tests/factories/roster-files.ts'
 import { useTestDb } from '#tests/setup/db.ts'
+import { routeArgs, status } from '#tests/setup/routes.ts'
 
 useTestDb()
 
 const t = translator('vi')
 const day = new Date()
-
-type Args = Parameters<typeof treeRoute.action>[0]
-const args = (request: Request, params: Record<string, string>) => ({ request, params, context: {} }) as Args
-async function status(run: () => Promise<unknown>) {
-	try {
-		const result = await run()
-		return result instanceof Response ? result.status : 200
-	} catch (thrown) {
-		if (thrown instanceof Response) return thrown.status
-		if (thrown && typeof thrown === 'object' && 'init' in thrown) return (thrown as { init: { status: number } }).init.status
-		throw thrown
-	}
-}
 
 const grant = (role: 'ADMIN' | 'MANAGER', unit: { id: number; path: string }) => [{ role, orgUnitId: unit.id, path: unit.path }]
 
@@ -134,22 +122,22 @@ test('a manager of unit B can neither see nor change unit A’s tree', async () 
 		return f
 	}
 	const today = new Date().toISOString().slice(0, 10)
-	expect(await status(async () => treeRoute.loader(args(await requestAs(managerB.id), { unitId: String(a.id) })))).toBe(403)
-	expect(await status(async () => editRoute.loader(args(await requestAs(managerB.id), { unitId: String(b.id), targetId: String(aDiv.id) })))).toBe(404)
+	expect(await status(async () => treeRoute.loader(routeArgs(await requestAs(managerB.id), { unitId: String(a.id) })))).toBe(403)
+	expect(await status(async () => editRoute.loader(routeArgs(await requestAs(managerB.id), { unitId: String(b.id), targetId: String(aDiv.id) })))).toBe(404)
 	expect(
 		await status(async () =>
-			editRoute.action(args(await requestAs(managerB.id, 'http://x/', { method: 'POST', body: form({ intent: 'rename', name: 'Bị đổi', at: today }) }), { unitId: String(b.id), targetId: String(aDiv.id) })),
+			editRoute.action(routeArgs(await requestAs(managerB.id, 'http://x/', { method: 'POST', body: form({ intent: 'rename', name: 'Bị đổi', at: today }) }), { unitId: String(b.id), targetId: String(aDiv.id) })),
 		),
 	).toBe(404)
 	const created = await treeRoute.action(
-		args(await requestAs(managerB.id, 'http://x/', { method: 'POST', body: form({ intent: 'create', parentId: String(a.id), code: 'LEN-LUT', name: 'Phòng lén', kind: 'division', validFrom: today }) }), { unitId: String(b.id) }),
+		routeArgs(await requestAs(managerB.id, 'http://x/', { method: 'POST', body: form({ intent: 'create', parentId: String(a.id), code: 'LEN-LUT', name: 'Phòng lén', kind: 'division', validFrom: today }) }), { unitId: String(b.id) }),
 	)
 	expect(created.status).toBe(403)
 	expect(await db.orgUnit.count({ where: { code: 'LEN-LUT' } })).toBe(0)
 	expect((await db.orgUnit.findUniqueOrThrow({ where: { id: aDiv.id } })).name).toBe('Phòng của A')
 	// Within B the manager can add a division (a plain form post, no JavaScript needed).
 	const own = await treeRoute.action(
-		args(await requestAs(managerB.id, 'http://x/', { method: 'POST', body: form({ intent: 'create', parentId: String(b.id), code: 'b-p1', name: 'Phòng Một của B', kind: 'division', validFrom: today }) }), { unitId: String(b.id) }),
+		routeArgs(await requestAs(managerB.id, 'http://x/', { method: 'POST', body: form({ intent: 'create', parentId: String(b.id), code: 'b-p1', name: 'Phòng Một của B', kind: 'division', validFrom: today }) }), { unitId: String(b.id) }),
 	)
 	expect(await own.json()).toMatchObject({ notice: 'Đã thêm Phòng Một của B.' })
 	expect(await db.orgUnit.findFirstOrThrow({ where: { code: 'B-P1' } })).toMatchObject({ parentId: b.id })

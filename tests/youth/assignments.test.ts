@@ -8,6 +8,7 @@ import { courseGroups } from '#app/learning/assignments.server.ts'
 import * as listRoute from '#app/routes/org.$unitId_.assignments.tsx'
 import { createManager, createUnit, createUser, createYouthRoot, requestAs } from '#tests/factories/org.ts'
 import { useTestDb } from '#tests/setup/db.ts'
+import { status } from '#tests/setup/routes.ts'
 
 // The real catalogue, as every file gets it (tests/setup/setup-test-env.ts): the grouping is about the courses' audiences.
 useTestDb()
@@ -19,16 +20,6 @@ function form(fields: Record<string, string>) {
 	const f = new FormData()
 	for (const [k, v] of Object.entries(fields)) f.set(k, v)
 	return f
-}
-
-async function status(run: () => Promise<unknown>) {
-	try {
-		const result = await run()
-		return result instanceof Response ? result.status : 200
-	} catch (thrown) {
-		if (thrown instanceof Response) return thrown.status
-		throw thrown
-	}
 }
 
 test('youth units list youth courses first, then staff courses for the community teams; government units staff first', () => {

@@ -28,6 +28,7 @@ import { assign, createCourse, join } from '#tests/factories/learning.ts'
 import { createUnit, createUser, createYouthRoot, requestAs } from '#tests/factories/org.ts'
 import { useFixtureCourses } from '#tests/setup/content.ts'
 import { useTestDb } from '#tests/setup/db.ts'
+import { status } from '#tests/setup/routes.ts'
 
 // Pages with a course filter list the catalogue: a small content build of the test fixtures.
 useFixtureCourses()
@@ -72,17 +73,6 @@ type Loader = (args: LoaderArgs) => Promise<unknown>
 
 async function call(loader: Loader, userId: string, path: string, params: Record<string, string>) {
 	return loader({ request: await requestAs(userId, `http://localhost${path}`), params, context: {} })
-}
-
-/** The HTTP status of a loader call, whether it returned or threw its response. */
-async function status(run: Promise<unknown>) {
-	try {
-		const result = await run
-		return result instanceof Response ? result.status : 200
-	} catch (thrown) {
-		if (thrown instanceof Response) return thrown.status
-		throw thrown
-	}
 }
 
 async function body<T>(run: Promise<unknown>): Promise<T> {
