@@ -4,7 +4,7 @@ import { createRemixStub } from '@remix-run/testing'
 import { within } from '@testing-library/dom'
 import { JSDOM } from 'jsdom'
 import { renderToString } from 'react-dom/server'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { getCourse } from '#app/content/courses.server.ts'
 import { db } from '#app/db.server.ts'
 import { createAssignment } from '#app/learning/assignments.server.ts'
@@ -13,18 +13,11 @@ import { completeLesson, startEnrollment } from '#app/learning/progress.server.t
 import HomePage, { loader } from '#app/routes/_index.tsx'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { useFixtureCourses } from '#tests/setup/content.ts'
+import { ignoreConsoleErrorInFile } from '#tests/setup/console.ts'
 import { useTestDb } from '#tests/setup/db.ts'
 
 // React Router's links warn about useLayoutEffect on the server; the page itself renders there in production too.
-const consoleError = console.error
-beforeAll(() => {
-	console.error = (...args: Array<unknown>) => {
-		if (!String(args[0]).includes('useLayoutEffect')) consoleError(...args)
-	}
-})
-afterAll(() => {
-	console.error = consoleError
-})
+ignoreConsoleErrorInFile('useLayoutEffect')
 useTestDb()
 useFixtureCourses()
 

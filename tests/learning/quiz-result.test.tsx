@@ -5,7 +5,7 @@ import { createRemixStub } from '@remix-run/testing'
 import { within } from '@testing-library/dom'
 import { JSDOM } from 'jsdom'
 import { renderToString } from 'react-dom/server'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { beforeAll, expect, test } from 'vitest'
 import { getQuiz } from '#app/content/courses.server.ts'
 import { db } from '#app/db.server.ts'
 import { completeLesson, startEnrollment } from '#app/learning/progress.server.ts'
@@ -14,18 +14,11 @@ import { answerIndex } from '#app/learning/quiz.ts'
 import AttemptPage, { loader } from '#app/routes/courses.$courseSlug.quiz.$attemptId.tsx'
 import { createUser, requestAs } from '#tests/factories/org.ts'
 import { courseBuilds, rewrite } from '#tests/setup/content.ts'
+import { ignoreConsoleErrorInFile } from '#tests/setup/console.ts'
 import { useTestDb } from '#tests/setup/db.ts'
 
 // React Router's links warn about useLayoutEffect on the server; the page itself renders there in production too.
-const consoleError = console.error
-beforeAll(() => {
-	console.error = (...args: Array<unknown>) => {
-		if (!String(args[0]).includes('useLayoutEffect')) consoleError(...args)
-	}
-})
-afterAll(() => {
-	console.error = consoleError
-})
+ignoreConsoleErrorInFile('useLayoutEffect')
 useTestDb()
 const courses = courseBuilds('vms-quiz-result-')
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 // A console.error nobody expected fails the test it happened in (issue 20 §6): React's warnings, a route's caught
 // error logged on the way to a 500, a background job that failed after its test moved on. A test that provokes one
 // on purpose says so with allowConsoleError(pattern); the matching calls are then kept quiet and returned to it.
-import { afterAll, afterEach } from 'vitest'
+import { afterAll, afterEach, beforeAll } from 'vitest'
 
 type Pattern = string | RegExp
 let allowed: Array<{ pattern: Pattern; seen: Array<string> }> = []
@@ -19,6 +19,24 @@ export function allowConsoleError(pattern: Pattern) {
 	const entry = { pattern, seen: [] as Array<string> }
 	allowed.push(entry)
 	return entry.seen
+}
+
+/**
+ * For every test of the file, console.error calls whose first argument contains `text` are dropped before the trap
+ * sees them: for a warning that each render gives and that is nobody's error (React Router's links use
+ * useLayoutEffect, which React warns about on the server). Every other call still reaches the trap.
+ */
+export function ignoreConsoleErrorInFile(text: string) {
+	let trap: typeof console.error
+	beforeAll(() => {
+		trap = console.error
+		console.error = (...args: Array<unknown>) => {
+			if (!String(args[0]).includes(text)) trap(...args)
+		}
+	})
+	afterAll(() => {
+		console.error = trap
+	})
 }
 
 /** The unexpected calls so far, which then no longer fail the test (for the trap's own test). */
