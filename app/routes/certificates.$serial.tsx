@@ -7,7 +7,7 @@ import { ensureAuthentic, successorSerial } from '#app/certificates/records.serv
 import { reissueCertificate, revokeCertificate } from '#app/certificates/revoke.server.ts'
 import { CertificateActionSchema } from '#app/certificates/schema.ts'
 import { certificateState } from '#app/certificates/validity.ts'
-import { Field, FormErrors } from '#app/ui/form.tsx'
+import { ConfirmCard, Field, FormErrors } from '#app/ui/form.tsx'
 import { formatVnDate } from '#app/ui/dates.ts'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
@@ -133,24 +133,15 @@ export default function CertificatePage() {
 function ConfirmRevoke({ serial, holderName, reason }: { serial: string; holderName: string; reason: string }) {
 	const t = useT()
 	return (
-		<section className="no-print mx-auto mt-8 max-w-2xl" aria-labelledby="confirm-heading">
-			<Form method="post" className="card border-2 border-red-700">
-				<h2 id="confirm-heading" className="mb-2 text-xl font-semibold">
-					{t('cert.revoke.confirmTitle')}
-				</h2>
-				<p className="mb-2">{t('cert.revoke.confirmText', { serial, name: holderName, reason })}</p>
-				<p className="alert alert-error mb-4">{t('cert.revoke.confirmEffect')}</p>
-				<input type="hidden" name="intent" value="revoke" />
-				<input type="hidden" name="reason" value={reason} />
-				<input type="hidden" name="confirm" value="yes" />
-				<p className="flex flex-wrap items-center gap-4">
-					<button type="submit" className="btn bg-red-700 hover:bg-red-800">
-						{t('cert.revoke.confirmSubmit')}
-					</button>
-					<Link to={`/certificates/${serial}`}>{t('cert.revoke.cancel')}</Link>
-				</p>
-			</Form>
-		</section>
+		<ConfirmCard
+			className="no-print mx-auto mt-8 max-w-2xl"
+			title={t('cert.revoke.confirmTitle')}
+			text={t('cert.revoke.confirmText', { serial, name: holderName, reason })}
+			effect={t('cert.revoke.confirmEffect')}
+			fields={{ intent: 'revoke', reason }}
+			submit={t('cert.revoke.confirmSubmit')}
+			cancel={{ to: `/certificates/${serial}`, label: t('cert.revoke.cancel') }}
+		/>
 	)
 }
 

@@ -11,7 +11,7 @@ import { decideReview, lastScan, listReviews, requestScan, REVIEW_ROLES } from '
 import { DecideReviewSchema, type EvidenceItem, REASON_MAX, REVIEW_FILTERS } from '#app/integrity/reviews.ts'
 import { formatVnDateTime } from '#app/ui/dates.ts'
 import { SelectField } from '#app/ui/fields.tsx'
-import { FieldErrors, FormErrors, Notice } from '#app/ui/form.tsx'
+import { ConfirmCard, FieldErrors, FormErrors, Notice } from '#app/ui/form.tsx'
 import { isMessageKey, langFromRequest, type MessageKey, type Translate, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { Breadcrumbs } from '#app/ui/layout.tsx'
@@ -251,24 +251,14 @@ function Decided({ review }: { review: Row }) {
 function ConfirmRedo({ unitId, review, reason }: { unitId: number; review: Row; reason: string }) {
 	const t = useT()
 	return (
-		<section className="mb-6 max-w-2xl" aria-labelledby="confirm-heading">
-			<Form method="post" className="card border-2 border-red-700">
-				<h2 id="confirm-heading" className="mb-2 text-xl font-semibold">
-					{t('integrity.review.confirmTitle')}
-				</h2>
-				<p className="mb-2">{t('integrity.review.confirmText', { name: review.fullName, course: review.courseTitle, reason })}</p>
-				<p className="alert alert-error mb-4">{t('integrity.review.confirmEffect')}</p>
-				<input type="hidden" name="reviewId" value={review.id} />
-				<input type="hidden" name="decision" value="REDO" />
-				<input type="hidden" name="note" value={reason} />
-				<input type="hidden" name="confirm" value="yes" />
-				<p className="flex flex-wrap items-center gap-4">
-					<button type="submit" className="btn bg-red-700 hover:bg-red-800">
-						{t('integrity.review.confirmSubmit')}
-					</button>
-					<Link to={`/org/${unitId}/reviews`}>{t('integrity.review.cancel')}</Link>
-				</p>
-			</Form>
-		</section>
+		<ConfirmCard
+			className="mb-6 max-w-2xl"
+			title={t('integrity.review.confirmTitle')}
+			text={t('integrity.review.confirmText', { name: review.fullName, course: review.courseTitle, reason })}
+			effect={t('integrity.review.confirmEffect')}
+			fields={{ reviewId: review.id, decision: 'REDO', note: reason }}
+			submit={t('integrity.review.confirmSubmit')}
+			cancel={{ to: `/org/${unitId}/reviews`, label: t('integrity.review.cancel') }}
+		/>
 	)
 }

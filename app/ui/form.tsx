@@ -1,5 +1,5 @@
 import { getInputProps, type FieldMetadata } from '@conform-to/react'
-import { Form, type FormProps } from '@remix-run/react'
+import { Form, type FormProps, Link } from '@remix-run/react'
 import { type ReactNode } from 'react'
 import { useErrorText } from './i18n.ts'
 
@@ -130,5 +130,50 @@ export function FormCard({
 			</button>
 			{after}
 		</Form>
+	)
+}
+
+/**
+ * The second step of an action that cannot be undone (revoking a certificate, sending a course back to be redone):
+ * what will happen, in a red card, with the values of the first step posted again and `confirm=yes`, and a way back.
+ */
+export function ConfirmCard({
+	title,
+	text,
+	effect,
+	fields,
+	submit,
+	cancel,
+	className,
+}: {
+	title: ReactNode
+	text: ReactNode
+	effect: ReactNode
+	/** The first step's values, posted again as hidden inputs. */
+	fields: Record<string, string | number>
+	submit: ReactNode
+	cancel: { to: string; label: ReactNode }
+	className?: string
+}) {
+	return (
+		<section className={className} aria-labelledby="confirm-heading">
+			<Form method="post" className="card border-2 border-red-700">
+				<h2 id="confirm-heading" className="mb-2 text-xl font-semibold">
+					{title}
+				</h2>
+				<p className="mb-2">{text}</p>
+				<p className="alert alert-error mb-4">{effect}</p>
+				{Object.entries(fields).map(([name, value]) => (
+					<input key={name} type="hidden" name={name} value={value} />
+				))}
+				<input type="hidden" name="confirm" value="yes" />
+				<p className="flex flex-wrap items-center gap-4">
+					<button type="submit" className="btn bg-red-700 hover:bg-red-800">
+						{submit}
+					</button>
+					<Link to={cancel.to}>{cancel.label}</Link>
+				</p>
+			</Form>
+		</section>
 	)
 }
