@@ -1,8 +1,10 @@
 // Enrollments and lesson progress. An enrollment appears when a learner starts a course and pins the course
 // version current at that moment; time spent is measured on the server from when a lesson was opened.
 import { getCourse } from '#app/content/courses.server.ts'
-import { db } from '#app/db.server.ts'
+import { db, newId, runSql } from '#app/db.server.ts'
+import { type EnrollmentStatus } from '#app/db-types.ts'
 import { completeCourse } from './completion.server.ts'
+import { COMPLETE_LESSON, ENROLLMENT_OF } from './progress.sql.ts'
 import { ensureCurrentVersion } from './versions.server.ts'
 
 // A lesson left open over lunch should not count as hours of study.
@@ -27,21 +29,37 @@ export function recentAttempts(enrollmentId: string) {
 	return db.quizAttempt.findMany({ where: { enrollmentId }, orderBy: { startedAt: 'desc' }, take: 20 })
 }
 
+/** An enrollment as the lesson and course actions need it: which version it pins and which lessons are done. */
+export type StartedEnrollment = {
+	id: string
+	userId: string
+	courseVersionId: string
+	status: EnrollmentStatus
+	courseVersion: { id: string; version: number }
+	lessons: Array<{ lessonSlug: string; completedAt: Date | null }>
+}
+
 /** Starts (or returns) the learner's enrollment. A completed enrollment on an older version is not reused when the
  * current version requires recertification. */
-export async function startEnrollment(userId: string, slug: string) {
+export async function startEnrollment(userId: string, slug: string): Promise<StartedEnrollment | null> {
 	const current = await ensureCurrentVersion(slug)
 	if (!current) return null
-	const existing = await findEnrollment(userId, slug)
+	const [existing] = await runSql(ENROLLMENT_OF, { userId, slug })
 	if (existing && !(existing.status === 'COMPLETED' && current.version.requiresRecertification && existing.courseVersionId !== current.version.id)) {
-		return existing
+		const { version, lessons, ...rest } = existing
+		return {
+			...rest,
+			courseVersion: { id: existing.courseVersionId, version },
+			lessons: lessons.map((l) => ({ lessonSlug: l.lessonSlug, completedAt: l.completedAtMs === null ? null : new Date(l.completedAtMs) })),
+		}
 	}
-	return db.enrollment.upsert({
+	const started = await db.enrollment.upsert({
 		where: { userId_courseVersionId: { userId, courseVersionId: current.version.id } },
 		create: { userId, courseVersionId: current.version.id },
 		update: {},
-		include: { lessons: true, courseVersion: true },
+		include: { lessons: { select: { lessonSlug: true, completedAt: true } }, courseVersion: { select: { id: true, version: true } } },
 	})
+	return { id: started.id, userId: started.userId, courseVersionId: started.courseVersionId, status: started.status, courseVersion: started.courseVersion, lessons: started.lessons }
 }
 
 // "Last active" is for managers' lists, where a minute is precise enough; writing it on every page view is not.
@@ -76,24 +94,21 @@ export type LessonCompletion = { done: true; first: boolean; seconds: number } |
  * having been opened starts its clock here).
  */
 export async function completeLesson(enrollmentId: string, lessonSlug: string, now = new Date(), minSeconds = 0): Promise<LessonCompletion> {
-	const progress = await db.lessonProgress.upsert({
-		where: { enrollmentId_lessonSlug: { enrollmentId, lessonSlug } },
-		create: { enrollmentId, lessonSlug, startedAt: now },
-		update: {},
+	const [row] = await runSql(COMPLETE_LESSON, {
+		id: newId(now.getTime()),
+		enrollmentId,
+		lessonSlug,
+		now,
+		minMs: minSeconds * 1000,
+		maxSeconds: MAX_SECONDS_PER_LESSON,
 	})
-	let result: LessonCompletion = { done: true, first: false, seconds: progress.secondsSpent }
-	if (!progress.completedAt) {
-		const elapsedMs = Math.max(0, now.getTime() - progress.startedAt.getTime())
-		if (elapsedMs < minSeconds * 1000) return { done: false, remainingSeconds: Math.ceil((minSeconds * 1000 - elapsedMs) / 1000) }
-		const seconds = Math.min(MAX_SECONDS_PER_LESSON, Math.round(elapsedMs / 1000))
-		const written = await db.lessonProgress.updateMany({
-			where: { id: progress.id, completedAt: null },
-			data: { completedAt: now, secondsSpent: seconds },
-		})
-		result = { done: true, first: written.count === 1, seconds }
+	if (!row) throw new Error(`Lesson ${lessonSlug} of enrollment ${enrollmentId} was not written`)
+	if (row.completedAtMs === null) {
+		const elapsedMs = Math.max(0, now.getTime() - row.startedAtMs)
+		return { done: false, remainingSeconds: Math.ceil((minSeconds * 1000 - elapsedMs) / 1000) }
 	}
-	await db.enrollment.update({ where: { id: enrollmentId }, data: { lastActivityAt: now } })
-	return result
+	// Two presses at once both find it open; only the one whose time was written marked it.
+	return { done: true, first: !row.wasDone && row.completedAtMs === now.getTime(), seconds: row.secondsSpent }
 }
 
 /**
