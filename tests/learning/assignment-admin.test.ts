@@ -9,20 +9,15 @@ import { translator } from '#app/ui/i18n.server.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { useFixtureCourses } from '#tests/setup/content.ts'
 import { useTestDb } from '#tests/setup/db.ts'
-import { routeArgs, status } from '#tests/setup/routes.ts'
+import { postAs, routeArgs, status } from '#tests/setup/routes.ts'
 
 useTestDb()
 useFixtureCourses()
 
 const t = translator('vi')
 
-function form(fields: Record<string, string>) {
-	const f = new FormData()
-	for (const [k, v] of Object.entries(fields)) f.set(k, v)
-	return f
-}
 
-const post = (userId: string, fields: Record<string, string>) => requestAs(userId, 'http://localhost/', { method: 'POST', body: form(fields) })
+const post = (userId: string, fields: Record<string, string>) => postAs(userId, fields)
 
 /** A province with two departments; department A has a division with three counted people, one tagged. */
 async function setup() {

@@ -5,7 +5,7 @@ import * as memberRoute from '#app/routes/org.$unitId_.members.$membershipId.tsx
 import * as membersRoute from '#app/routes/org.$unitId_.members._index.tsx'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { useTestDb } from '#tests/setup/db.ts'
-import { routeArgs, status } from '#tests/setup/routes.ts'
+import { postAs, routeArgs, status } from '#tests/setup/routes.ts'
 
 useTestDb()
 
@@ -73,9 +73,7 @@ test('a manager of unit B can neither see nor change members of unit A, through 
 	const managerB = await createUser({ unitId: b.id, role: 'MANAGER' })
 	const m = await person('Người Của A', a.id)
 	const post = async (userId: string, unitId: number, fields: Record<string, string>) => {
-		const form = new FormData()
-		for (const [k, v] of Object.entries(fields)) form.set(k, v)
-		return memberRoute.action(routeArgs(await requestAs(userId, 'http://localhost/', { method: 'POST', body: form }), { unitId: String(unitId), membershipId: m.id }))
+		return memberRoute.action(routeArgs(await postAs(userId, fields), { unitId: String(unitId), membershipId: m.id }))
 	}
 	expect(await status(async () => membersRoute.loader(routeArgs(await requestAs(managerB.id), { unitId: String(a.id) })))).toBe(403)
 	const listB = await (await membersRoute.loader(routeArgs(await requestAs(managerB.id, `http://localhost/org/${b.id}/members?q=cua%20a`), { unitId: String(b.id) }))).json()

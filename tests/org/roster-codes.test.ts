@@ -9,7 +9,7 @@ import * as jobRoute from '#app/routes/org.$unitId_.imports.$jobId.tsx'
 import { createManagedDepartment, importRoster, requestAs } from '#tests/factories/org.ts'
 import { rosterXlsx } from '#tests/factories/roster-files.ts'
 import { useTestDb } from '#tests/setup/db.ts'
-import { routeArgs } from '#tests/setup/routes.ts'
+import { postAs, routeArgs } from '#tests/setup/routes.ts'
 
 useTestDb()
 
@@ -25,9 +25,7 @@ async function imported(name: string) {
 }
 
 async function download(ctx: Awaited<ReturnType<typeof imported>>, format: 'pdf' | 'xlsx') {
-	const form = new FormData()
-	form.set('format', format)
-	return codesRoute.action(routeArgs(await requestAs(ctx.manager.id, 'http://localhost/', { method: 'POST', body: form }), ctx.params))
+	return codesRoute.action(routeArgs(await postAs(ctx.manager.id, { format }), ctx.params))
 }
 
 async function codesOf(response: Response) {
@@ -42,9 +40,7 @@ async function page(ctx: Awaited<ReturnType<typeof imported>>) {
 }
 
 async function reissue(ctx: Awaited<ReturnType<typeof imported>>, fields: Record<string, string>) {
-	const form = new FormData()
-	for (const [k, v] of Object.entries(fields)) form.set(k, v)
-	const response = (await jobRoute.action(routeArgs(await requestAs(ctx.manager.id, 'http://localhost/', { method: 'POST', body: form }), ctx.params))) as Response
+	const response = (await jobRoute.action(routeArgs(await postAs(ctx.manager.id, fields), ctx.params))) as Response
 	return { status: response.status, body: await response.json() }
 }
 

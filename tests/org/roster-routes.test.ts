@@ -10,16 +10,13 @@ import * as templateRoute from '#app/routes/org.$unitId_.imports.template[.]xlsx
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { rosterCsv, rosterXlsx } from '#tests/factories/roster-files.ts'
 import { useTestDb } from '#tests/setup/db.ts'
-import { routeArgs, status } from '#tests/setup/routes.ts'
+import { postAs, routeArgs, status } from '#tests/setup/routes.ts'
 
 useTestDb()
 
 async function upload(userId: string, unitId: number, file: Buffer, name = 'danh-sach.xlsx', mode = 'upsert') {
-	const form = new FormData()
-	form.set('file', new File([new Uint8Array(file)], name))
-	form.set('mode', mode)
-	form.set('effectiveAt', new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10))
-	const request = await requestAs(userId, `http://localhost/org/${unitId}/imports?index`, { method: 'POST', body: form })
+	const effectiveAt = new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10)
+	const request = await postAs(userId, { file: new File([new Uint8Array(file)], name), mode, effectiveAt }, `http://localhost/org/${unitId}/imports?index`)
 	return uploadRoute.action(routeArgs(request, { unitId: String(unitId) }))
 }
 
@@ -66,17 +63,12 @@ test('upload → preview → confirm → print cards through the routes, with co
 	await jobRoute.action(routeArgs(await requestAs(manager.id, 'http://localhost/', { method: 'POST' }), { unitId: String(dept.id), jobId }))
 	expect(await db.importJob.findUniqueOrThrow({ where: { id: jobId } })).toMatchObject({ status: 'SUCCEEDED', created: 2 })
 
-	const codesForm = (format: string) => {
-		const form = new FormData()
-		form.set('format', format)
-		return form
-	}
-	const xlsx = await codesRoute.action(routeArgs(await requestAs(manager.id, 'http://localhost/', { method: 'POST', body: codesForm('xlsx') }), { unitId: String(dept.id), jobId }))
+	const xlsx = await codesRoute.action(routeArgs(await postAs(manager.id, { format: 'xlsx' }), { unitId: String(dept.id), jobId }))
 	const rows = (await readXlsx(xlsx)).worksheets[0]!.getSheetValues().slice(2) as Array<Array<string>>
 	expect(rows.map((r) => r[1])).toEqual(['Người Hai', 'Người Một'])
 	const [, , , username, , code] = rows[1]!
 	expect(await activateAccount(username!, code!, 'mat-khau-moi-du-dai')).not.toBeNull()
-	const pdf = await codesRoute.action(routeArgs(await requestAs(manager.id, 'http://localhost/', { method: 'POST', body: codesForm('pdf') }), { unitId: String(dept.id), jobId }))
+	const pdf = await codesRoute.action(routeArgs(await postAs(manager.id, { format: 'pdf' }), { unitId: String(dept.id), jobId }))
 	const bytes = Buffer.from(await pdf.arrayBuffer())
 	expect(bytes.subarray(0, 5).toString()).toBe('%PDF-')
 	// The first download issues the batch, the second prints the same codes again; both are audited.

@@ -7,7 +7,7 @@ import * as jobRoute from '#app/routes/org.$unitId_.imports.$jobId.tsx'
 import { createManagedDepartment, createUser, importRoster, requestAs } from '#tests/factories/org.ts'
 import { rosterXlsx } from '#tests/factories/roster-files.ts'
 import { useTestDb } from '#tests/setup/db.ts'
-import { routeArgs } from '#tests/setup/routes.ts'
+import { postAs, routeArgs } from '#tests/setup/routes.ts'
 
 useTestDb()
 
@@ -29,9 +29,7 @@ async function setup(name: string) {
 }
 
 async function confirm(ctx: Awaited<ReturnType<typeof setup>>, endCount?: string) {
-	const form = new FormData()
-	if (endCount !== undefined) form.set('endCount', endCount)
-	return (await jobRoute.action(routeArgs(await requestAs(ctx.manager.id, 'http://localhost/', { method: 'POST', body: form }), ctx.params))) as Response
+	return (await jobRoute.action(routeArgs(await postAs(ctx.manager.id, endCount === undefined ? {} : { endCount }), ctx.params))) as Response
 }
 
 test('the preview lists every person the sync ends, and keeps the importer and the grant holder with a warning', async () => {

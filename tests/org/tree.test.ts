@@ -9,7 +9,7 @@ import { translator } from '#app/ui/i18n.server.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { rosterCsv, rosterXlsx } from '#tests/factories/roster-files.ts'
 import { useTestDb } from '#tests/setup/db.ts'
-import { routeArgs, status } from '#tests/setup/routes.ts'
+import { postAs, routeArgs, status } from '#tests/setup/routes.ts'
 
 useTestDb()
 
@@ -116,28 +116,23 @@ test('a manager of unit B can neither see nor change unit A’s tree', async () 
 	const b = await createUnit('Sở B', province)
 	const aDiv = await createUnit('Phòng của A', a, 'division')
 	const managerB = await createUser({ unitId: b.id, role: 'MANAGER' })
-	const form = (fields: Record<string, string>) => {
-		const f = new FormData()
-		for (const [k, v] of Object.entries(fields)) f.set(k, v)
-		return f
-	}
 	const today = new Date().toISOString().slice(0, 10)
 	expect(await status(async () => treeRoute.loader(routeArgs(await requestAs(managerB.id), { unitId: String(a.id) })))).toBe(403)
 	expect(await status(async () => editRoute.loader(routeArgs(await requestAs(managerB.id), { unitId: String(b.id), targetId: String(aDiv.id) })))).toBe(404)
 	expect(
 		await status(async () =>
-			editRoute.action(routeArgs(await requestAs(managerB.id, 'http://x/', { method: 'POST', body: form({ intent: 'rename', name: 'Bị đổi', at: today }) }), { unitId: String(b.id), targetId: String(aDiv.id) })),
+			editRoute.action(routeArgs(await postAs(managerB.id, { intent: 'rename', name: 'Bị đổi', at: today }, 'http://x/'), { unitId: String(b.id), targetId: String(aDiv.id) })),
 		),
 	).toBe(404)
 	const created = await treeRoute.action(
-		routeArgs(await requestAs(managerB.id, 'http://x/', { method: 'POST', body: form({ intent: 'create', parentId: String(a.id), code: 'LEN-LUT', name: 'Phòng lén', kind: 'division', validFrom: today }) }), { unitId: String(b.id) }),
+		routeArgs(await postAs(managerB.id, { intent: 'create', parentId: String(a.id), code: 'LEN-LUT', name: 'Phòng lén', kind: 'division', validFrom: today }, 'http://x/'), { unitId: String(b.id) }),
 	)
 	expect(created.status).toBe(403)
 	expect(await db.orgUnit.count({ where: { code: 'LEN-LUT' } })).toBe(0)
 	expect((await db.orgUnit.findUniqueOrThrow({ where: { id: aDiv.id } })).name).toBe('Phòng của A')
 	// Within B the manager can add a division (a plain form post, no JavaScript needed).
 	const own = await treeRoute.action(
-		routeArgs(await requestAs(managerB.id, 'http://x/', { method: 'POST', body: form({ intent: 'create', parentId: String(b.id), code: 'b-p1', name: 'Phòng Một của B', kind: 'division', validFrom: today }) }), { unitId: String(b.id) }),
+		routeArgs(await postAs(managerB.id, { intent: 'create', parentId: String(b.id), code: 'b-p1', name: 'Phòng Một của B', kind: 'division', validFrom: today }, 'http://x/'), { unitId: String(b.id) }),
 	)
 	expect(await own.json()).toMatchObject({ notice: 'Đã thêm Phòng Một của B.' })
 	expect(await db.orgUnit.findFirstOrThrow({ where: { code: 'B-P1' } })).toMatchObject({ parentId: b.id })

@@ -1,6 +1,7 @@
 // A route module's loader or action called in a test as Remix calls it: its arguments, and the HTTP status it
 // answered with, whether it returned its response or threw it.
 import { type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { requestAs } from '#tests/factories/org.ts'
 
 /** What Remix passes a loader or an action; the routes read nothing from the load context in these tests. */
 export const routeArgs = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} }) as LoaderFunctionArgs & ActionFunctionArgs
@@ -18,4 +19,11 @@ export async function status(call: Promise<unknown> | (() => Promise<unknown>)) 
 		if (thrown && typeof thrown === 'object' && 'init' in thrown) return (thrown as { init: { status: number } }).init.status
 		throw thrown
 	}
+}
+
+/** A form post as a browser sends it (multipart), signed in as `userId` (or no one). */
+export function postAs(userId: string | null, fields: Record<string, string | Blob>, url = 'http://localhost/') {
+	const body = new FormData()
+	for (const [name, value] of Object.entries(fields)) body.set(name, value)
+	return requestAs(userId, url, { method: 'POST', body })
 }

@@ -8,7 +8,7 @@ import { courseGroups } from '#app/learning/assignments.server.ts'
 import * as listRoute from '#app/routes/org.$unitId_.assignments.tsx'
 import { createManager, createUnit, createUser, createYouthRoot, requestAs } from '#tests/factories/org.ts'
 import { useTestDb } from '#tests/setup/db.ts'
-import { status } from '#tests/setup/routes.ts'
+import { postAs, status } from '#tests/setup/routes.ts'
 
 // The real catalogue, as every file gets it (tests/setup/setup-test-env.ts): the grouping is about the courses' audiences.
 useTestDb()
@@ -16,11 +16,6 @@ useTestDb()
 type Args = Parameters<typeof listRoute.action>[0]
 const args = (request: Request, unitId: number) => ({ request, params: { unitId: String(unitId) }, context: {} }) as Args
 
-function form(fields: Record<string, string>) {
-	const f = new FormData()
-	for (const [k, v] of Object.entries(fields)) f.set(k, v)
-	return f
-}
 
 test('youth units list youth courses first, then staff courses for the community teams; government units staff first', () => {
 	const audience = new Map(listCourses().map((c): [string, ReadonlyArray<string>] => [c.slug, c.audience]))
@@ -53,12 +48,12 @@ test('a YOUTH_ADMIN assigns a youth course on a chi đoàn, and is refused on go
 	const page = await (await listRoute.loader(args(await requestAs(officer.id), branch.id))).json()
 	expect(page.courseGroups[0].key).toBe('youth')
 	const created = await listRoute.action(
-		args(await requestAs(officer.id, 'http://localhost/', { method: 'POST', body: form({ intent: 'create', courseSlug: 'ung-xu-van-minh-hoc-sinh', dueAt: '2027-06-30' }) }), branch.id),
+		args(await postAs(officer.id, { intent: 'create', courseSlug: 'ung-xu-van-minh-hoc-sinh', dueAt: '2027-06-30' }), branch.id),
 	)
 	expect((await (created as Response).json()).notice).toMatch(/^Đã giao khoá học «.+» cho Chi đoàn thôn Giao \(Tất cả thành viên\), hạn hoàn thành 30\/06\/2027: 1 người phải hoàn thành\./)
 	expect(await db.assignment.count({ where: { orgUnitId: branch.id } })).toBe(1)
 	const refused = await status(async () =>
-		listRoute.action(args(await requestAs(officer.id, 'http://localhost/', { method: 'POST', body: form({ intent: 'create', courseSlug: 'an-toan-tren-mang', dueAt: '2027-06-30' }) }), gov.id)),
+		listRoute.action(args(await postAs(officer.id, { intent: 'create', courseSlug: 'an-toan-tren-mang', dueAt: '2027-06-30' }), gov.id)),
 	)
 	expect(refused).toBe(403)
 	expect(await db.assignment.count({ where: { orgUnitId: gov.id } })).toBe(0)
