@@ -24,6 +24,7 @@ import { certify, createCourse } from '#tests/factories/learning.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { rosterXlsx } from '#tests/factories/roster-files.ts'
 import { useTestDb } from '#tests/setup/db.ts'
+import { postAs, routeArgs } from '#tests/setup/routes.ts'
 
 useTestDb()
 
@@ -123,14 +124,8 @@ test('a department manager cannot end, move or lock out the provincial administr
 	expect(await db.user.findUniqueOrThrow({ where: { id: p.admin.id } })).toMatchObject({ status: 'ACTIVE' })
 	expect(await db.membership.findUniqueOrThrow({ where: { id: adminHome.id } })).toMatchObject({ validTo: null })
 	// Through the page: 403 with a message, and the administrator still signs in.
-	const form = new FormData()
-	form.set('intent', 'end')
-	form.set('at', new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10))
-	const response = await memberRoute.action({
-		request: await requestAs(p.cultureManager.id, 'http://localhost/', { method: 'POST', body: form }),
-		params: { unitId: String(p.culture.id), membershipId: adminHome.id },
-		context: {},
-	})
+	const at = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10)
+	const response = await memberRoute.action(routeArgs(await postAs(p.cultureManager.id, { intent: 'end', at }), { unitId: String(p.culture.id), membershipId: adminHome.id }))
 	expect(response.status).toBe(403)
 	expect(await db.user.findUniqueOrThrow({ where: { id: p.admin.id } })).toMatchObject({ status: 'ACTIVE' })
 })

@@ -1,4 +1,3 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { createRemixStub } from '@remix-run/testing'
 import { createElement, type ComponentType } from 'react'
 import { renderToString } from 'react-dom/server'
@@ -18,6 +17,7 @@ import { loader as verifyFormLoader } from '#app/routes/verify._index.tsx'
 import { viAdmin } from '#app/ui/i18n/vi-admin.ts'
 import { useFixtureCourses } from '#tests/setup/content.ts'
 import { useTestDb } from '#tests/setup/db.ts'
+import { routeArgs } from '#tests/setup/routes.ts'
 import { issueCertificate } from '#tests/factories/certificates.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { pdfText } from './pdf-text.ts'
@@ -28,7 +28,6 @@ useFixtureCourses()
 useTestDb()
 
 const DAY = 24 * 3600_000
-const args = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} }) as LoaderFunctionArgs & ActionFunctionArgs
 
 /** Runs a loader or action and returns its Response, whether it was returned or thrown. */
 async function respond(run: () => Promise<unknown>): Promise<Response> {
@@ -97,7 +96,7 @@ let ipCounter = 0
 const freshIp = () => ({ 'x-vms-client-ip': `198.51.100.${++ipCounter}` })
 
 async function verify(serial: string) {
-	const response = await respond(() => verifyLoader(args(new Request(`http://localhost/verify/${serial}`, { headers: freshIp() }), { serial })))
+	const response = await respond(() => verifyLoader(routeArgs(new Request(`http://localhost/verify/${serial}`, { headers: freshIp() }), { serial })))
 	const data = (await response.json()) as { result: { status: string } & Record<string, unknown> }
 	return { status: response.status, result: data.result, html: render(VerifyPage, 'verify', '/verify/:serial', data) }
 }
@@ -161,7 +160,7 @@ test('the public verify page renders each status: valid, expired, revoked with i
 	expect(garbage.html).not.toContain('<script>alert')
 
 	// The typed-serial form redirects to the page of the normalised serial.
-	const typed = await respond(() => verifyFormLoader(args(new Request(`http://localhost/verify?serial=${encodeURIComponent(` ${valid.serial.toLowerCase()} `)}`))))
+	const typed = await respond(() => verifyFormLoader(routeArgs(new Request(`http://localhost/verify?serial=${encodeURIComponent(` ${valid.serial.toLowerCase()} `)}`))))
 	expect(typed.headers.get('Location')).toBe(`/verify/${valid.serial}`)
 })
 
@@ -180,7 +179,7 @@ test('a row issued before signatures is signed on first verification; a tampered
 
 test('the verify page is rate-limited per address: the 61st check in ten minutes gets 429 with a wait time', async () => {
 	const headers = { 'x-vms-client-ip': '192.0.2.200' }
-	const check = () => respond(() => verifyLoader(args(new Request('http://localhost/verify/VMS-2026-ABCDEFGHJK', { headers }), { serial: 'VMS-2026-ABCDEFGHJK' })))
+	const check = () => respond(() => verifyLoader(routeArgs(new Request('http://localhost/verify/VMS-2026-ABCDEFGHJK', { headers }), { serial: 'VMS-2026-ABCDEFGHJK' })))
 	for (let i = 0; i < 60; i++) expect((await check()).status).toBe(404)
 	const limited = await check()
 	expect(limited.status).toBe(429)
@@ -196,7 +195,7 @@ test('PDF download: the holder and the managers of their unit may; others get 40
 	const colleague = await createUser({ unitId: division.id })
 	const cert = await issue(learner.id, version.id)
 	const download = async (userId: string | null, serial = cert.serial) =>
-		respond(async () => pdfLoader(args(await requestAs(userId, `http://localhost/certificates/${serial}/pdf`), { serial })))
+		respond(async () => pdfLoader(routeArgs(await requestAs(userId, `http://localhost/certificates/${serial}/pdf`), { serial })))
 
 	const mine = await download(learner.id)
 	expect(mine.status).toBe(200)
@@ -231,11 +230,11 @@ test('without APP_URL the PDF and the ZIP print the address the downloader reach
 	const learner = await createUser({ fullName: 'Phan Văn Mã', unitId: division.id })
 	const cert = await issue(learner.id, version.id)
 	const origin = 'https://vanminhso.so-thu.example'
-	const pdf = await respond(async () => pdfLoader(args(await requestAs(learner.id, `${origin}/certificates/${cert.serial}/pdf`), { serial: cert.serial })))
+	const pdf = await respond(async () => pdfLoader(routeArgs(await requestAs(learner.id, `${origin}/certificates/${cert.serial}/pdf`), { serial: cert.serial })))
 	const text = pdfText(Buffer.from(await pdf.arrayBuffer()))
 	expect(text).toContain(`${origin}/verify/${cert.serial}`)
 	expect(text).not.toContain('localhost')
-	const zip = await respond(async () => zipLoader(args(await requestAs(manager.id, `${origin}/certificates/unit/${dept.id}/zip`), { unitId: String(dept.id) })))
+	const zip = await respond(async () => zipLoader(routeArgs(await requestAs(manager.id, `${origin}/certificates/unit/${dept.id}/zip`), { unitId: String(dept.id) })))
 	const entries = readZip(Buffer.from(await zip.arrayBuffer()))
 	const entry = entries.find((e) => e.name.includes(cert.serial))!
 	expect(pdfText(entry.data)).toContain(`${origin}/verify/${cert.serial}`)
@@ -259,7 +258,7 @@ test('a ZIP of N certificates holds N valid PDFs named Ho-Ten_SERIAL.pdf, filter
 
 	const slug = (await db.course.findUniqueOrThrow({ where: { id: version.courseId } })).slug
 	const zipFor = async (query: string, userId = manager.id, unitId = dept.id) =>
-		respond(async () => zipLoader(args(await requestAs(userId, `http://localhost/certificates/unit/${unitId}/zip?${query}`), { unitId: String(unitId) })))
+		respond(async () => zipLoader(routeArgs(await requestAs(userId, `http://localhost/certificates/unit/${unitId}/zip?${query}`), { unitId: String(unitId) })))
 
 	const response = await zipFor(`course=${slug}&from=2026-05-01&to=2026-05-31`)
 	expect(response.status).toBe(200)
@@ -295,20 +294,20 @@ test('a ZIP of N certificates holds N valid PDFs named Ho-Ten_SERIAL.pdf, filter
 test('ZIP and list: another unit\'s manager gets 403; nothing to download is a Vietnamese message, not an empty file', async () => {
 	const { dept, otherDept, manager, otherManager } = await province()
 	const forbidden = await respond(async () =>
-		zipLoader(args(await requestAs(otherManager.id, `http://localhost/certificates/unit/${dept.id}/zip`), { unitId: String(dept.id) })),
+		zipLoader(routeArgs(await requestAs(otherManager.id, `http://localhost/certificates/unit/${dept.id}/zip`), { unitId: String(dept.id) })),
 	)
 	expect(forbidden.status).toBe(403)
-	const list = await respond(async () => unitLoader(args(await requestAs(otherManager.id, `http://localhost/certificates/unit/${dept.id}`), { unitId: String(dept.id) })))
+	const list = await respond(async () => unitLoader(routeArgs(await requestAs(otherManager.id, `http://localhost/certificates/unit/${dept.id}`), { unitId: String(dept.id) })))
 	expect(list.status).toBe(403)
-	expect((await respond(async () => unitLoader(args(await requestAs(manager.id, `http://localhost/certificates/unit/${otherDept.id}`), { unitId: String(otherDept.id) })))).status).toBe(403)
+	expect((await respond(async () => unitLoader(routeArgs(await requestAs(manager.id, `http://localhost/certificates/unit/${otherDept.id}`), { unitId: String(otherDept.id) })))).status).toBe(403)
 
 	const empty = await respond(async () =>
-		zipLoader(args(await requestAs(manager.id, `http://localhost/certificates/unit/${dept.id}/zip?from=2020-01-01&to=2020-01-31`), { unitId: String(dept.id) })),
+		zipLoader(routeArgs(await requestAs(manager.id, `http://localhost/certificates/unit/${dept.id}/zip?from=2020-01-01&to=2020-01-31`), { unitId: String(dept.id) })),
 	)
 	expect(empty.status).toBe(303)
 	const location = empty.headers.get('Location')!
 	expect(location).toBe(`/certificates/unit/${dept.id}?from=2020-01-01&to=2020-01-31&zip=empty`)
-	const page = await respond(async () => unitLoader(args(await requestAs(manager.id, `http://localhost${location}`), { unitId: String(dept.id) })))
+	const page = await respond(async () => unitLoader(routeArgs(await requestAs(manager.id, `http://localhost${location}`), { unitId: String(dept.id) })))
 	const data = await page.json()
 	expect(data).toMatchObject({ count: 0, zipNotice: 'empty', filter: { from: '2020-01-01', to: '2020-01-31' } })
 	const html = render(UnitPage, 'unit', '/certificates/unit/:unitId', data)
@@ -316,7 +315,7 @@ test('ZIP and list: another unit\'s manager gets 403; nothing to download is a V
 	expect(html).not.toContain('Tải tất cả dạng ZIP')
 
 	const badDates = await respond(async () =>
-		zipLoader(args(await requestAs(manager.id, `http://localhost/certificates/unit/${dept.id}/zip?from=2026-13-45`), { unitId: String(dept.id) })),
+		zipLoader(routeArgs(await requestAs(manager.id, `http://localhost/certificates/unit/${dept.id}/zip?from=2026-13-45`), { unitId: String(dept.id) })),
 	)
 	expect(badDates.headers.get('Location')).toBe(`/certificates/unit/${dept.id}?zip=invalid`)
 })
@@ -332,7 +331,7 @@ test('the manager\'s list counts the subtree, offers the ZIP with its size, and 
 	const expiring = await expiringSoon(dept)
 	expect(expiring.map((c) => c.serial)).toEqual([soonCert.serial])
 
-	const page = await respond(async () => unitLoader(args(await requestAs(manager.id, `http://localhost/certificates/unit/${dept.id}`), { unitId: String(dept.id) })))
+	const page = await respond(async () => unitLoader(routeArgs(await requestAs(manager.id, `http://localhost/certificates/unit/${dept.id}`), { unitId: String(dept.id) })))
 	const data = await page.json()
 	expect(data).toMatchObject({ count: 2, zipNotice: null })
 	const html = render(UnitPage, 'unit', '/certificates/unit/:unitId', data)
@@ -354,7 +353,7 @@ test('revoking and reissuing are for admins of the unit, need a reason, are audi
 	const post = async (userId: string, fields: Record<string, string>) =>
 		respond(async () =>
 			certificateAction(
-				args(await requestAs(userId, `http://localhost/certificates/${cert.serial}`, { method: 'POST', body: new URLSearchParams(fields) }), { serial: cert.serial }),
+				routeArgs(await requestAs(userId, `http://localhost/certificates/${cert.serial}`, { method: 'POST', body: new URLSearchParams(fields) }), { serial: cert.serial }),
 			),
 		)
 
@@ -363,9 +362,9 @@ test('revoking and reissuing are for admins of the unit, need a reason, are audi
 	expect((await post(admin.id, { intent: 'revoke', reason: 'x' })).status).toBe(400)
 	expect((await post(admin.id, { intent: 'reissue', holderName: 'Nguyễn Thi Huong', reason: 'Sai dấu' })).status).toBe(400)
 
-	const view = await respond(async () => certificateLoader(args(await requestAs(admin.id, `http://localhost/certificates/${cert.serial}`), { serial: cert.serial })))
+	const view = await respond(async () => certificateLoader(routeArgs(await requestAs(admin.id, `http://localhost/certificates/${cert.serial}`), { serial: cert.serial })))
 	expect(await view.json()).toMatchObject({ canManage: true, state: 'valid' })
-	const managerView = await respond(async () => certificateLoader(args(await requestAs(manager.id, `http://localhost/certificates/${cert.serial}`), { serial: cert.serial })))
+	const managerView = await respond(async () => certificateLoader(routeArgs(await requestAs(manager.id, `http://localhost/certificates/${cert.serial}`), { serial: cert.serial })))
 	expect(await managerView.json()).toMatchObject({ canManage: false })
 
 	const reissued = await post(admin.id, { intent: 'reissue', holderName: '  Nguyễn   Thị Hương ', reason: 'Đính chính dấu trong họ tên' })
@@ -390,7 +389,7 @@ test('revoking and reissuing are for admins of the unit, need a reason, are audi
 	// repeats the reason in a form that posts confirm=yes; only that revokes.
 	const ask = await respond(async () =>
 		certificateAction(
-			args(await requestAs(admin.id, `http://localhost/certificates/${newSerial}`, { method: 'POST', body: new URLSearchParams({ intent: 'revoke', reason: 'Gian lận khi làm bài' }) }), {
+			routeArgs(await requestAs(admin.id, `http://localhost/certificates/${newSerial}`, { method: 'POST', body: new URLSearchParams({ intent: 'revoke', reason: 'Gian lận khi làm bài' }) }), {
 				serial: newSerial,
 			}),
 		),
@@ -401,7 +400,7 @@ test('revoking and reissuing are for admins of the unit, need a reason, are audi
 	const stillThere = await db.certificate.findUniqueOrThrow({ where: { serial: newSerial } })
 	expect(stillThere.revokedAt).toBeNull()
 	expect(await db.auditEvent.count({ where: { action: 'certificate.revoke', targetId: newSerial } })).toBe(0)
-	const pageData = await (await respond(async () => certificateLoader(args(await requestAs(admin.id, `http://localhost/certificates/${newSerial}`), { serial: newSerial })))).json()
+	const pageData = await (await respond(async () => certificateLoader(routeArgs(await requestAs(admin.id, `http://localhost/certificates/${newSerial}`), { serial: newSerial })))).json()
 	const confirmHtml = renderWithAction(pageData, asked)
 	expect(confirmHtml).toContain('Xác nhận thu hồi chứng nhận')
 	expect(confirmHtml).toContain(`Bạn sắp thu hồi chứng nhận số ${newSerial} của Nguyễn Thị Hương. Lý do: Gian lận khi làm bài`)
@@ -413,7 +412,7 @@ test('revoking and reissuing are for admins of the unit, need a reason, are audi
 	const revokeNew = async (userId: string) =>
 		respond(async () =>
 			certificateAction(
-				args(await requestAs(userId, `http://localhost/certificates/${newSerial}`, { method: 'POST', body: new URLSearchParams({ intent: 'revoke', reason: 'Gian lận khi làm bài', confirm: 'yes' }) }), {
+				routeArgs(await requestAs(userId, `http://localhost/certificates/${newSerial}`, { method: 'POST', body: new URLSearchParams({ intent: 'revoke', reason: 'Gian lận khi làm bài', confirm: 'yes' }) }), {
 					serial: newSerial,
 				}),
 			),
@@ -443,7 +442,7 @@ test('the manager\'s list shows revoked and replaced certificates with their sta
 	await db.certificate.update({ where: { id: tampered.id }, data: { holderName: 'Hoàng Văn Sửa Lại' } })
 	const post = async (serial: string, fields: Record<string, string>) =>
 		respond(async () =>
-			certificateAction(args(await requestAs(admin.id, `http://localhost/certificates/${serial}`, { method: 'POST', body: new URLSearchParams(fields) }), { serial })),
+			certificateAction(routeArgs(await requestAs(admin.id, `http://localhost/certificates/${serial}`, { method: 'POST', body: new URLSearchParams(fields) }), { serial })),
 		)
 	await post(revoked.serial, { intent: 'revoke', reason: 'Cấp nhầm người', confirm: 'yes' })
 	const reissued = await post(misspelt.serial, { intent: 'reissue', holderName: 'Phạm Thị Sai', reason: 'Đính chính dấu' })
@@ -451,7 +450,7 @@ test('the manager\'s list shows revoked and replaced certificates with their sta
 
 	const list = async (query: string) => {
 		const page = await respond(async () =>
-			unitLoader(args(await requestAs(manager.id, `http://localhost/certificates/unit/${dept.id}?${query}`), { unitId: String(dept.id) })),
+			unitLoader(routeArgs(await requestAs(manager.id, `http://localhost/certificates/unit/${dept.id}?${query}`), { unitId: String(dept.id) })),
 		)
 		const data = (await page.json()) as { count: number; zipCount: number; error: string | null; rows: Array<{ serial: string; state: string; replacedBy: string | null }> }
 		return { data, html: render(UnitPage, 'unit', '/certificates/unit/:unitId', data, viAdmin) }
@@ -523,7 +522,7 @@ test('expiring soon leaves out people who already renewed, and follows the cours
 	expect((await expiringSoon(dept)).map((c) => c.serial).sort()).toEqual([waitingCert.serial, otherCert.serial].sort())
 	const slug = (await db.course.findUniqueOrThrow({ where: { id: version.courseId } })).slug
 	const page = await respond(async () =>
-		unitLoader(args(await requestAs(manager.id, `http://localhost/certificates/unit/${dept.id}?course=${slug}`), { unitId: String(dept.id) })),
+		unitLoader(routeArgs(await requestAs(manager.id, `http://localhost/certificates/unit/${dept.id}?course=${slug}`), { unitId: String(dept.id) })),
 	)
 	const data = (await page.json()) as { expiring: Array<{ serial: string; state: string }> }
 	expect(data.expiring.map((c) => c.serial)).toEqual([waitingCert.serial])

@@ -9,6 +9,7 @@ import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { rosterXlsx } from '#tests/factories/roster-files.ts'
 import { courseBuilds, courseYaml, rewrite, useFixtureCourses } from '#tests/setup/content.ts'
 import { useTestDb } from '#tests/setup/db.ts'
+import { postAs, routeArgs } from '#tests/setup/routes.ts'
 
 useTestDb()
 // The fixture course completes by its quiz; 'attendance' is the same course, allowing completion by attendance alone.
@@ -99,19 +100,14 @@ test('an attendance file is matched to members and refused whole, by row and col
 		],
 		{ headers },
 	)
-	const form = new FormData()
-	form.set('file', new File([new Uint8Array(good)], 'diem-danh.xlsx'))
-	const response = await eventRoute.action({
-		request: await requestAs(manager.id, 'http://x/', { method: 'POST', body: form }),
-		params: { unitId: String(dept.id), eventId: event.id },
-		context: {},
-	} as Parameters<typeof eventRoute.action>[0])
+	const file = new File([new Uint8Array(good)], 'diem-danh.xlsx')
+	const response = await eventRoute.action(routeArgs(await postAs(manager.id, { file }, 'http://x/'), { unitId: String(dept.id), eventId: event.id }))
 	expect(await response.json()).toMatchObject({ notice: 'Đã ghi nhận 2 người; cấp 1 chứng nhận mới.', errors: [] })
 	expect(await db.attendance.count({ where: { eventId: event.id, present: true } })).toBe(2)
 	// Another unit's manager does not find the event.
 	const other = await createUnit('Sở Bên')
 	const otherManager = await createUser({ unitId: other.id, role: 'MANAGER' })
 	await expect(
-		eventRoute.loader({ request: await requestAs(otherManager.id), params: { unitId: String(other.id), eventId: event.id }, context: {} } as Parameters<typeof eventRoute.loader>[0]),
+		eventRoute.loader(routeArgs(await requestAs(otherManager.id), { unitId: String(other.id), eventId: event.id })),
 	).rejects.toMatchObject({ status: 404 })
 })

@@ -15,6 +15,7 @@ import { translator } from '#app/ui/i18n.server.ts'
 import { createUnit, createUser, requestAs } from '#tests/factories/org.ts'
 import { rosterCsv } from '#tests/factories/roster-files.ts'
 import { useTestDb } from '#tests/setup/db.ts'
+import { postAs } from '#tests/setup/routes.ts'
 
 useTestDb()
 
@@ -128,11 +129,7 @@ test('the unit page shows the history, answers a date lookup, and explains a ref
 	const params = { unitId: String(root.id), targetId: String(made.unitId) }
 	type Args = Parameters<typeof editRoute.action>[0]
 	const args = (request: Request) => ({ request, params, context: {} }) as Args
-	const post = (fields: Record<string, string>) => {
-		const body = new FormData()
-		for (const [k, v] of Object.entries(fields)) body.set(k, v)
-		return requestAs(manager.id, 'http://localhost/', { method: 'POST', body })
-	}
+	const post = (fields: Record<string, string>) => postAs(manager.id, fields)
 	const renamed = await editRoute.action(args(await post({ intent: 'rename', name: 'Sở Trang Mới', at: ymd(-100) })))
 	expect(await renamed.json()).toMatchObject({ notice: 'Đã đổi tên.' })
 	const early = await editRoute.action(args(await post({ intent: 'rename', name: 'Sở Trang Cũ', at: ymd(-200) })))
