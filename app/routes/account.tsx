@@ -1,12 +1,12 @@
 import { type z } from 'zod'
-import { getFormProps, useForm } from '@conform-to/react'
+import { useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
-import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { useActionData, useLoaderData } from '@remix-run/react'
 import { changePassword, getProfile } from '#app/auth/account.server.ts'
 import { ChangePasswordSchema } from '#app/auth/schema.ts'
 import { getSession, requireUser } from '#app/auth/session.server.ts'
-import { Field, FormErrors } from '#app/ui/form.tsx'
+import { Field, FormCard } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { Section } from '#app/ui/layout.tsx'
@@ -69,15 +69,11 @@ export default function AccountPage() {
 						{t('account.changed')}
 					</p>
 				) : null}
-				<Form method="post" {...getFormProps(form)} className="card">
-					<FormErrors id={form.errorId} errors={form.errors} />
+				<FormCard conform={form} submit={t('account.submit')}>
 					<Field label={t('account.current')} meta={fields.current} type="password" autoComplete="current-password" />
 					<Field label={t('account.new')} meta={fields.password} type="password" autoComplete="new-password" />
 					<Field label={t('account.confirm')} meta={fields.confirm} type="password" autoComplete="new-password" />
-					<button type="submit" className="btn">
-						{t('account.submit')}
-					</button>
-				</Form>
+				</FormCard>
 			</Section>
 		</div>
 	)

@@ -1,13 +1,13 @@
 import { type z } from 'zod'
-import { getFormProps, useForm } from '@conform-to/react'
+import { useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
-import { Form, useActionData } from '@remix-run/react'
+import { useActionData } from '@remix-run/react'
 import { activateAccount } from '#app/auth/activation.server.ts'
 import { clientIp, hit, LOGIN_LIMITS } from '#app/auth/rate-limit.server.ts'
 import { ActivateSchema } from '#app/auth/schema.ts'
 import { requireAnonymous, startSession } from '#app/auth/session.server.ts'
-import { Field, FormErrors } from '#app/ui/form.tsx'
+import { Field, FormCard } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { pageTitle } from '#app/ui/meta.ts'
@@ -54,16 +54,12 @@ export default function ActivatePage() {
 		<div className="mx-auto max-w-md">
 			<h1 className="mb-2 text-2xl font-bold">{t('activate.title')}</h1>
 			<p className="mb-4">{t('activate.intro')}</p>
-			<Form method="post" {...getFormProps(form)} className="card">
-				<FormErrors id={form.errorId} errors={form.errors} />
+			<FormCard conform={form} submit={t('activate.submit')} buttonClassName="btn w-full">
 				<Field label={t('login.identifier')} meta={fields.identifier} autoComplete="username" />
 				<Field label={t('activate.code')} meta={fields.code} autoComplete="one-time-code" />
 				<Field label={t('activate.password')} meta={fields.password} type="password" autoComplete="new-password" />
 				<Field label={t('activate.confirm')} meta={fields.confirm} type="password" autoComplete="new-password" />
-				<button type="submit" className="btn w-full">
-					{t('activate.submit')}
-				</button>
-			</Form>
+			</FormCard>
 		</div>
 	)
 }

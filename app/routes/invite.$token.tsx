@@ -1,12 +1,12 @@
 // The public page behind a youth invite link or QR code (decision 016): register a new account, or, signed in, ask to
 // join with the account one has. Made for phones; works without JavaScript.
-import { getFormProps, useForm } from '@conform-to/react'
+import { useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useParams } from '@remix-run/react'
+import { Link, useActionData, useLoaderData, useParams } from '@remix-run/react'
 import { getUser } from '#app/auth/session.server.ts'
 import { formatVnDate } from '#app/ui/dates.ts'
-import { Field, FormErrors } from '#app/ui/form.tsx'
+import { Field, FormCard } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { publicInvite } from '#app/youth/invites.server.ts'
@@ -24,6 +24,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 function vnDate(d: Date) {
 	return formatVnDate(d)
 }
+
+// Both forms of the page: a heading as the page's sections have, a tall full-width button for a phone.
+const JOIN_FORM = { headingClassName: 'mb-2 text-xl font-semibold', buttonClassName: 'btn min-h-12 w-full' }
 
 const KNOWN_CONTACT = new Set<JoinError>(['account-exists', 'already-member', 'already-pending', 'rejected'])
 
@@ -120,21 +123,12 @@ export default function InvitePage() {
 			<p className="mb-1">{t('youth.join.lead', { unit: invite.unit.name, parent: invite.unit.parentName ?? '' })}</p>
 			<p className="mb-4 text-sm text-gray-700">{t('youth.join.expiresOn', { date: invite.expiresOn })}</p>
 			{signedIn ? (
-				<Form method="post" {...getFormProps(form)} className="card">
-					<h2 className="mb-2 text-xl font-semibold">{t('youth.join.link.title')}</h2>
-					<FormErrors id={form.errorId} errors={form.errors} />
+				<FormCard conform={form} title={t('youth.join.link.title')} {...JOIN_FORM} intent="link" submit={t('youth.join.link.submit')}>
 					<p className="mb-4">{t('youth.join.link.text', { name: signedIn.name, unit: invite.unit.name })}</p>
-					<input type="hidden" name="intent" value="link" />
-					<button type="submit" className="btn min-h-12 w-full">
-						{t('youth.join.link.submit')}
-					</button>
-				</Form>
+				</FormCard>
 			) : (
 				<>
-					<Form method="post" {...getFormProps(form)} className="card">
-						<h2 className="mb-2 text-xl font-semibold">{t('youth.join.register.title')}</h2>
-						<FormErrors id={form.errorId} errors={form.errors} />
-						<input type="hidden" name="intent" value="register" />
+					<FormCard conform={form} title={t('youth.join.register.title')} {...JOIN_FORM} intent="register" submit={t('youth.join.submit')}>
 						<Field label={t('youth.join.fullName')} meta={fields.fullName} autoComplete="name" />
 						<Field label={t('youth.join.birthYear')} meta={fields.birthYear} type="number" autoComplete="bday-year" />
 						<p id="contact-hint" className="mb-3 text-sm text-gray-700">
@@ -144,10 +138,7 @@ export default function InvitePage() {
 						<Field label={t('youth.join.email')} meta={fields.email} type="email" autoComplete="email" />
 						<Field label={t('youth.join.password')} meta={fields.password} type="password" autoComplete="new-password" />
 						<Field label={t('youth.join.confirm')} meta={fields.confirm} type="password" autoComplete="new-password" />
-						<button type="submit" className="btn min-h-12 w-full">
-							{t('youth.join.submit')}
-						</button>
-					</Form>
+					</FormCard>
 					<p className="mt-4">
 						{t('youth.join.haveAccount')} <Link to={loginBack}>{t('youth.join.signInToLink')}</Link>
 					</p>

@@ -1,13 +1,14 @@
-import { getFormProps, getInputProps, useForm } from '@conform-to/react'
+import { useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { NewUserSchema } from '#app/org/schema.ts'
 import { TAGS } from '#app/org/tags.ts'
 import { createUserInUnit } from '#app/org/users.server.ts'
 import { formatVnDate } from '#app/ui/dates.ts'
-import { Field, FormErrors } from '#app/ui/form.tsx'
+import { CheckboxGroup } from '#app/ui/fields.tsx'
+import { Field, FormCard } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { tagLabel } from '#app/ui/labels.ts'
@@ -73,25 +74,13 @@ export default function NewUserPage() {
 				</section>
 			) : null}
 			<p className="no-print mb-4">{t('org.newUser.intro')}</p>
-			<Form method="post" {...getFormProps(form)} className="card no-print">
-				<FormErrors id={form.errorId} errors={form.errors} />
+			<FormCard conform={form} submit={t('org.newUser.submit')} className="card no-print">
 				<Field label={t('org.newUser.fullName')} meta={fields.fullName} autoComplete="off" />
 				<Field label={t('org.newUser.username')} meta={fields.username} autoComplete="off" />
 				<Field label={t('org.newUser.email')} meta={fields.email} type="email" autoComplete="off" />
 				<Field label={t('org.newUser.title')} meta={fields.title} autoComplete="off" />
-				<fieldset className="mb-4">
-					<legend className="label">{t('org.newUser.tags')}</legend>
-					{TAGS.map((tag) => (
-						<label key={tag} className="flex min-h-11 items-center gap-2">
-							<input {...getInputProps(fields.tags, { type: 'checkbox', value: tag })} key={tag} className="h-5 w-5" />
-							{tagLabel(t, tag)}
-						</label>
-					))}
-				</fieldset>
-				<button type="submit" className="btn">
-					{t('org.newUser.submit')}
-				</button>
-			</Form>
+				<CheckboxGroup legend={t('org.newUser.tags')} meta={fields.tags} options={TAGS.map((tag) => ({ value: tag, label: tagLabel(t, tag) }))} />
+			</FormCard>
 		</div>
 	)
 }

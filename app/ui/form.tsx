@@ -1,4 +1,4 @@
-import { getInputProps, type FieldMetadata } from '@conform-to/react'
+import { getFormProps, getInputProps, type FieldMetadata, type FormMetadata } from '@conform-to/react'
 import { Form, type FormProps, Link } from '@remix-run/react'
 import { type ReactNode } from 'react'
 import { useErrorText } from './i18n.ts'
@@ -93,12 +93,15 @@ export function replyErrors(result: { error?: Record<string, Array<string> | nul
 /**
  * One of a page's forms in a card: its heading, the `intent` that tells the action which form posted, the fields,
  * then the one submit button (secondary where the page has a main one elsewhere). Posts to the page by default.
+ * With `conform`, the form is that Conform form (its id and validation) and says its form-level errors first.
  */
 export function FormCard({
 	title,
+	conform,
 	intent,
 	submit,
 	secondary = false,
+	buttonClassName = secondary ? 'btn btn-secondary' : 'btn',
 	children,
 	after,
 	method = 'post',
@@ -107,10 +110,12 @@ export function FormCard({
 	level = 2,
 	...form
 }: {
-	title: ReactNode
+	title?: ReactNode
+	conform?: FormMetadata
 	intent?: string
 	submit: ReactNode
 	secondary?: boolean
+	buttonClassName?: string
 	children?: ReactNode
 	/** Below the button: what the last submit of this form gave. */
 	after?: ReactNode
@@ -121,11 +126,12 @@ export function FormCard({
 } & Omit<FormProps, 'method' | 'className' | 'title' | 'children'>) {
 	const Heading = level === 2 ? 'h2' : 'h3'
 	return (
-		<Form method={method} className={className} {...form}>
-			<Heading className={headingClassName}>{title}</Heading>
+		<Form method={method} className={className} {...(conform ? getFormProps(conform) : {})} {...form}>
+			{title ? <Heading className={headingClassName}>{title}</Heading> : null}
+			{conform ? <FormErrors id={conform.errorId} errors={conform.errors} /> : null}
 			{intent ? <input type="hidden" name="intent" value={intent} /> : null}
 			{children}
-			<button type="submit" className={secondary ? 'btn btn-secondary' : 'btn'}>
+			<button type="submit" className={buttonClassName}>
 				{submit}
 			</button>
 			{after}
