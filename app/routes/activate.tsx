@@ -7,6 +7,7 @@ import { activateAccount } from '#app/auth/activation.server.ts'
 import { clientIp, hit, LOGIN_LIMITS } from '#app/auth/rate-limit.server.ts'
 import { ActivateSchema } from '#app/auth/schema.ts'
 import { requireAnonymous, startSession } from '#app/auth/session.server.ts'
+import { recordTrace, withDeviceCookie } from '#app/integrity/traces.server.ts'
 import { Field, FormCard } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
@@ -43,7 +44,9 @@ export async function action({ request }: ActionFunctionArgs) {
 			status: 400,
 		})
 	}
-	return redirect('/?welcome=1', { headers: { 'Set-Cookie': await startSession(userId) } })
+	// Activating signs the person in: a login for the signals of proxy completion, like the login page's (decision 025).
+	const device = await recordTrace(request, { userId, kind: 'LOGIN' })
+	return redirect('/?welcome=1', { headers: withDeviceCookie(device, { 'Set-Cookie': await startSession(userId) }) })
 }
 
 export default function ActivatePage() {

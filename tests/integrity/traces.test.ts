@@ -11,6 +11,8 @@ import { startAttempt } from '#app/learning/quiz.server.ts'
 import { answerIndex } from '#app/learning/quiz.ts'
 import { action as lessonAction } from '#app/routes/courses.$courseSlug.lessons.$lessonSlug.tsx'
 import { action as attemptAction } from '#app/routes/courses.$courseSlug.quiz.$attemptId.tsx'
+import { issueActivationCode } from '#app/auth/activation.server.ts'
+import { action as activateAction } from '#app/routes/activate.tsx'
 import { action as loginAction } from '#app/routes/login.tsx'
 import { createUser, requestAs, TEST_PASSWORD } from '#tests/factories/org.ts'
 import { useFixtureCourses } from '#tests/setup/content.ts'
@@ -116,6 +118,18 @@ test('logging in writes a LOGIN trace and gives the browser its device id beside
 	// A wrong password writes nothing.
 	await loginAction({ request: request(null, post({ identifier: 'dang.nhap.vet', password: 'sai', redirectTo: '/' }), 'http://localhost/login'), params: {}, context: {} })
 	expect(await db.learningTrace.count({ where: { userId: user.id } })).toBe(1)
+})
+
+test('activating an account signs the person in: one LOGIN trace and a device id, as the login page gives', async () => {
+	const user = await createUser({ username: 'kich.hoat.vet', status: 'PENDING', password: null })
+	const { code } = await issueActivationCode(user.id, null)
+	const fields = { identifier: 'kich.hoat.vet', code, password: 'mat-khau-moi-123', confirm: 'mat-khau-moi-123' }
+	const response = (await activateAction({ request: request(null, post(fields), 'http://localhost/activate'), params: {}, context: {} })) as Response
+	expect(response.status).toBe(302)
+	expect(response.headers.getSetCookie().some((c) => c.startsWith('vms_session='))).toBe(true)
+	const [device] = deviceCookies(response)
+	const id = device!.split(';')[0]!.split('=')[1]!
+	expect(await db.learningTrace.findMany({ where: { userId: user.id }, select: { kind: true, deviceHash: true } })).toEqual([{ kind: 'LOGIN', deviceHash: sha256(id) }])
 })
 
 test('a lesson marked done writes one LESSON_DONE trace with its seconds and its words; pressing again writes none', async () => {
