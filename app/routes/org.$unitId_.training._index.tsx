@@ -1,14 +1,15 @@
-import { getFormProps, getSelectProps, useForm } from '@conform-to/react'
+import { useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { courseOptions } from '#app/learning/assignments.server.ts'
 import { TrainingEventSchema } from '#app/org/schema.ts'
 import { createEvent, listEvents, trainerOptions } from '#app/org/training.server.ts'
-import { Field, FormErrors } from '#app/ui/form.tsx'
+import { SelectField } from '#app/ui/fields.tsx'
+import { Field, FormCard } from '#app/ui/form.tsx'
 import { formatVnDateTime, vnInstant, vnToday } from '#app/ui/dates.ts'
-import { langFromRequest, useErrorText, useT } from '#app/ui/i18n.ts'
+import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
@@ -48,7 +49,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function TrainingListPage() {
 	const t = useT()
-	const errorText = useErrorText()
 	const { unit, events, courses, trainers, me, today } = useLoaderData<typeof loader>()
 	const data = useActionData<typeof action>()
 	const [form, fields] = useForm<{ courseSlug: string; title: string; date: string; time: string; trainerId: string; location?: string }>({
@@ -82,43 +82,14 @@ export default function TrainingListPage() {
 				)}
 			</Section>
 			<Section id="new-event-heading" title={t('training.new')}>
-				<Form method="post" {...getFormProps(form)} className="card max-w-xl">
-					<FormErrors id={form.errorId} errors={form.errors} />
-					<div className="mb-4">
-						<label htmlFor={fields.courseSlug.id} className="label">
-							{t('assign.course')}
-						</label>
-						<select {...getSelectProps(fields.courseSlug)} className="field">
-							<option value="">{t('assign.chooseCourse')}</option>
-							{courses.map((c) => (
-								<option key={c.slug} value={c.slug}>
-									{c.title}
-								</option>
-							))}
-						</select>
-						{fields.courseSlug.errors?.length ? <p className="field-error">{errorText(fields.courseSlug.errors[0])}</p> : null}
-					</div>
+				<FormCard conform={form} submit={t('training.create')} className="card max-w-xl">
+					<SelectField label={t('assign.course')} meta={fields.courseSlug} placeholder={t('assign.chooseCourse')} options={courses.map((c) => ({ value: c.slug, label: c.title }))} />
 					<Field label={t('training.col.title')} meta={fields.title} autoComplete="off" />
 					<Field label={t('training.date')} meta={fields.date} type="date" />
 					<Field label={t('training.time')} meta={fields.time} hint={t('training.timeHint')} />
-					<div className="mb-4">
-						<label htmlFor={fields.trainerId.id} className="label">
-							{t('training.trainer')}
-						</label>
-						<select {...getSelectProps(fields.trainerId)} className="field">
-							{trainers.map((p) => (
-								<option key={p.id} value={p.id}>
-									{p.fullName}
-								</option>
-							))}
-						</select>
-						{fields.trainerId.errors?.length ? <p className="field-error">{errorText(fields.trainerId.errors[0])}</p> : null}
-					</div>
+					<SelectField label={t('training.trainer')} meta={fields.trainerId} options={trainers.map((p) => ({ value: p.id, label: p.fullName }))} />
 					<Field label={t('training.location')} meta={fields.location} autoComplete="off" />
-					<button type="submit" className="btn">
-						{t('training.create')}
-					</button>
-				</Form>
+				</FormCard>
 			</Section>
 		</>
 	)

@@ -1,12 +1,13 @@
-import { getFormProps, getSelectProps, useForm } from '@conform-to/react'
+import { useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { UnitCreateFormSchema } from '#app/org/schema.ts'
 import { canAdminister, childKinds, createUnit, getTree, isInSubtree } from '#app/org/tree.server.ts'
-import { Field, FormErrors, Notice } from '#app/ui/form.tsx'
-import { langFromRequest, useErrorText, useT } from '#app/ui/i18n.ts'
+import { SelectField } from '#app/ui/fields.tsx'
+import { Field, FormCard, Notice } from '#app/ui/form.tsx'
+import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
@@ -65,7 +66,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function TreePage() {
 	const t = useT()
-	const errorText = useErrorText()
 	const { unit, nodes, today, youthTree } = useLoaderData<typeof loader>()
 	const data = useActionData<typeof action>()
 	const [params] = useSearchParams()
@@ -117,64 +117,27 @@ export default function TreePage() {
 			</DataTable>
 			{parents.length ? (
 				<Section id="create-heading" title={t('tree.create')}>
-					<Form method="post" {...getFormProps(form)} className="card max-w-xl">
-						<FormErrors id={form.errorId} errors={form.errors} />
-						<input type="hidden" name="intent" value="create" />
-						<div className="mb-4">
-							<label htmlFor={fields.parentId.id} className="label">
-								{t('tree.parent')}
-							</label>
-							<select {...getSelectProps(fields.parentId)} className="field">
-								<option value="">{t('members.chooseUnit')}</option>
-								{parents.map((n) => (
-									<option key={n.id} value={n.id}>
-										{'\u00a0\u00a0'.repeat(n.depth)}
-										{n.name}
-									</option>
-								))}
-							</select>
-							{fields.parentId.errors?.length ? <p className="field-error">{errorText(fields.parentId.errors[0])}</p> : null}
-						</div>
+					<FormCard conform={form} intent="create" submit={t('tree.createSubmit')} className="card max-w-xl">
+						<SelectField
+							label={t('tree.parent')}
+							meta={fields.parentId}
+							placeholder={t('members.chooseUnit')}
+							options={parents.map((n) => ({ value: n.id, label: `${'\u00a0\u00a0'.repeat(n.depth)}${n.name}` }))}
+						/>
 						<Field label={t('tree.code')} meta={fields.code} hint={t('tree.codeHint')} autoComplete="off" />
 						<Field label={t('tree.name')} meta={fields.name} autoComplete="off" />
-						<div className="mb-4">
-							<label htmlFor={fields.kind.id} className="label">
-								{t('tree.kind')}
-							</label>
-							<select {...getSelectProps(fields.kind)} className="field">
-								<option value="">{t('tree.chooseKind')}</option>
-								{kinds.map((k) => (
-									<option key={k} value={k}>
-										{t(`kind.${k}`)}
-									</option>
-								))}
-							</select>
-							{fields.kind.errors?.length ? <p className="field-error">{errorText(fields.kind.errors[0])}</p> : null}
-						</div>
+						<SelectField label={t('tree.kind')} meta={fields.kind} placeholder={t('tree.chooseKind')} options={kinds.map((k) => ({ value: k, label: t(`kind.${k}`) }))} />
 						{youthTree ? (
-							<div className="mb-4">
-								<label htmlFor={fields.grassrootsType.id} className="label">
-									{t('youth.invite.grassroots.label')}
-								</label>
-								<select {...getSelectProps(fields.grassrootsType)} className="field" aria-describedby={`${fields.grassrootsType.id}-hint`}>
-									<option value="">{t('youth.invite.grassroots.none')}</option>
-									{GRASSROOTS_TYPES.map((g) => (
-										<option key={g} value={g}>
-											{t(`youth.invite.grassroots.${g}`)}
-										</option>
-									))}
-								</select>
-								<p id={`${fields.grassrootsType.id}-hint`} className="mt-1 text-sm text-gray-700">
-									{t('youth.invite.grassroots.hint')}
-								</p>
-								{fields.grassrootsType.errors?.length ? <p className="field-error">{errorText(fields.grassrootsType.errors[0])}</p> : null}
-							</div>
+							<SelectField
+								label={t('youth.invite.grassroots.label')}
+								meta={fields.grassrootsType}
+								placeholder={t('youth.invite.grassroots.none')}
+								options={GRASSROOTS_TYPES.map((g) => ({ value: g, label: t(`youth.invite.grassroots.${g}`) }))}
+								hint={t('youth.invite.grassroots.hint')}
+							/>
 						) : null}
 						<Field label={t('tree.validFrom')} meta={fields.validFrom} type="date" />
-						<button type="submit" className="btn">
-							{t('tree.createSubmit')}
-						</button>
-					</Form>
+					</FormCard>
 				</Section>
 			) : null}
 		</>
