@@ -7,6 +7,7 @@ import { getUser, requireUser } from '#app/auth/session.server.ts'
 import { db } from '#app/db.server.ts'
 import { compareVi } from '#app/ui/collation.ts'
 import { getClass } from './classes.server.ts'
+import { getClassSession } from './sessions.server.ts'
 
 export const TEACH_ROLES = ['TRAINER', 'MANAGER'] as const
 
@@ -33,6 +34,14 @@ export async function requireTeacherScope(request: Request) {
 	const grants = await getGrants(request, user.id)
 	const paths = grants.filter((g) => g.role === 'ADMIN' || (TEACH_ROLES as ReadonlyArray<string>).includes(g.role)).map((g) => g.path)
 	return { user, grants, paths }
+}
+
+/** A class session inside the teacher's scope, or 404: the first step of every session page. */
+export async function requireClassSession(request: Request, sessionId: string) {
+	const { user, paths } = await requireTeacherScope(request)
+	const event = await getClassSession(paths, sessionId)
+	if (!event) notFound()
+	return { user, event }
 }
 
 /** Students log in with their card: anyone not signed in goes to the card login page and comes back here. */

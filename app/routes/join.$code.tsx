@@ -5,6 +5,7 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { requireStudent } from '#app/classes/access.server.ts'
+import { JOIN_ERRORS, joinRefusal } from '#app/classes/join-errors.ts'
 import { SessionSection } from '#app/classes/sections.tsx'
 import { StudentActionSchema } from '#app/classes/schema.ts'
 import { answerQuestion, joinClassSession, studentView } from '#app/classes/sessions.server.ts'
@@ -16,15 +17,6 @@ import { pageTitle } from '#app/ui/meta.ts'
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('title.session'))
 export const handle = { document: true }
-
-const JOIN_ERRORS = {
-	invalid: 'join.error.invalid',
-	unknown: 'join.error.unknown',
-	closed: 'join.error.closed',
-	expired: 'join.error.expired',
-	'wrong-class': 'join.error.wrongClass',
-	'rate-limited': 'join.error.rateLimited',
-} as const
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await requireStudent(request)
@@ -64,7 +56,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const value = submission.value
 	if (value.intent === 'join') {
 		const outcome = await joinClassSession(code, user.id)
-		if (!outcome.ok) return json({ error: JOIN_ERRORS[outcome.error], minutes: outcome.error === 'rate-limited' ? Math.ceil(outcome.retryAfterSeconds / 60) : 0 }, { status: 400 })
+		if (!outcome.ok) return json(joinRefusal(outcome), { status: 400 })
 		return redirect(`/join/${outcome.code}`, 303)
 	}
 	const outcome = await answerQuestion(code, user.id, value.step, value.choice)

@@ -4,6 +4,7 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { requireStudent } from '#app/classes/access.server.ts'
+import { joinRefusal } from '#app/classes/join-errors.ts'
 import { JoinCodeSchema } from '#app/classes/schema.ts'
 import { joinClassSession, myClasses } from '#app/classes/sessions.server.ts'
 import { FieldErrors } from '#app/ui/form.tsx'
@@ -18,22 +19,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	return json({ fullName: user.fullName, classes: await myClasses(user.id) })
 }
 
-const ERRORS = {
-	invalid: 'join.error.invalid',
-	unknown: 'join.error.unknown',
-	closed: 'join.error.closed',
-	expired: 'join.error.expired',
-	'wrong-class': 'join.error.wrongClass',
-	'rate-limited': 'join.error.rateLimited',
-} as const
-
 export async function action({ request }: ActionFunctionArgs) {
 	const user = await requireStudent(request)
 	const submission = parseWithZod(await request.formData(), { schema: JoinCodeSchema })
 	if (submission.status !== 'success') return json({ result: submission.reply(), error: null, minutes: 0 }, { status: 400 })
 	const outcome = await joinClassSession(submission.value.code, user.id)
 	if (outcome.ok) return redirect(`/join/${outcome.code}`)
-	return json({ result: submission.reply(), error: ERRORS[outcome.error], minutes: outcome.error === 'rate-limited' ? Math.ceil(outcome.retryAfterSeconds / 60) : 0 }, { status: 400 })
+	return json({ result: submission.reply(), ...joinRefusal(outcome) }, { status: 400 })
 }
 
 export default function JoinPage() {

@@ -2,22 +2,18 @@
 // /join/follow.js reloads it when that changes (a <noscript> refresh without JavaScript).
 import { type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { notFound } from '#app/auth/permissions.server.ts'
-import { requireTeacherScope } from '#app/classes/access.server.ts'
-import { canDrive, getClassSession, liveState, liveStatus } from '#app/classes/sessions.server.ts'
+import { requireClassSession } from '#app/classes/access.server.ts'
+import { canDrive, liveState, liveStatus } from '#app/classes/sessions.server.ts'
 import { Follow } from '#app/classes/follow.tsx'
 import { useT } from '#app/ui/i18n.ts'
+import { pageTitle } from '#app/ui/meta.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
 import { DataTable } from '#app/ui/table.tsx'
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-	{ title: `${data?.session.title ?? 'Buổi học'} | Văn Minh Số` },
-]
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => data?.session.title ?? t('title.session'))
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { user, paths } = await requireTeacherScope(request)
-	const event = await getClassSession(paths, String(params.sessionId))
-	if (!event) notFound()
+	const { user, event } = await requireClassSession(request, String(params.sessionId))
 	const live = await liveStatus(event)
 	return json({
 		session: { id: event.id, title: event.courseTitle, className: event.orgUnit.name, classId: event.orgUnit.id, code: event.joinCode, open: event.open, closed: !!event.closedAt, expired: event.expired, step: event.step, stepCount: event.steps.length, isQuestion: event.steps[event.step]?.kind === 'question' },

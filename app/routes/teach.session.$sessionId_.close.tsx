@@ -3,8 +3,7 @@
 import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
-import { notFound } from '#app/auth/permissions.server.ts'
-import { requireTeacherScope } from '#app/classes/access.server.ts'
+import { requireClassSession } from '#app/classes/access.server.ts'
 import { canDrive, closeChecklist, closeClassSession, getClassSession } from '#app/classes/sessions.server.ts'
 import { CloseSessionSchema } from '#app/classes/schema.ts'
 import { FormErrors, replyErrors } from '#app/ui/form.tsx'
@@ -16,9 +15,7 @@ import { DataTable } from '#app/ui/table.tsx'
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('session.end'))
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { user, paths } = await requireTeacherScope(request)
-	const event = await getClassSession(paths, String(params.sessionId))
-	if (!event) notFound()
+	const { user, event } = await requireClassSession(request, String(params.sessionId))
 	return json({
 		session: { id: event.id, title: event.courseTitle, className: event.orgUnit.name, classId: event.orgUnit.id, closed: !!event.closedAt },
 		driver: canDrive(event, user.id),
@@ -30,9 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { user, paths } = await requireTeacherScope(request)
-	const event = await getClassSession(paths, String(params.sessionId))
-	if (!event) notFound()
+	const { user, event } = await requireClassSession(request, String(params.sessionId))
 	const submission = parseWithZod(await request.formData(), { schema: CloseSessionSchema })
 	if (submission.status !== 'success') return json({ result: submission.reply(), error: null, name: '', done: null }, { status: 400 })
 	const present = new Set(submission.value.present)

@@ -6,26 +6,22 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import QRCode from 'qrcode'
-import { notFound } from '#app/auth/permissions.server.ts'
-import { requireTeacherScope } from '#app/classes/access.server.ts'
+import { requireClassSession } from '#app/classes/access.server.ts'
 import { SessionSection } from '#app/classes/sections.tsx'
 import { StepSchema } from '#app/classes/schema.ts'
-import { canDrive, getClassSession, liveState, liveStatus, moveToStep } from '#app/classes/sessions.server.ts'
+import { canDrive, liveState, liveStatus, moveToStep } from '#app/classes/sessions.server.ts'
 import { stepSources } from '#app/classes/steps.server.ts'
 import { Follow } from '#app/classes/follow.tsx'
 import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
+import { pageTitle } from '#app/ui/meta.ts'
 
 export const handle = { document: true, bare: true }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-	{ title: `${data?.session.title ?? 'Buổi học'} | Văn Minh Số` },
-]
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => data?.session.title ?? t('title.session'))
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { user, paths } = await requireTeacherScope(request)
-	const event = await getClassSession(paths, String(params.sessionId))
-	if (!event) notFound()
+	const { user, event } = await requireClassSession(request, String(params.sessionId))
 	const origin = new URL(request.url).origin
 	const joinUrl = `${origin}/join/${event.joinCode}`
 	const live = await liveStatus(event)
@@ -49,9 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { user, paths } = await requireTeacherScope(request)
-	const event = await getClassSession(paths, String(params.sessionId))
-	if (!event) notFound()
+	const { user, event } = await requireClassSession(request, String(params.sessionId))
 	const submission = parseWithZod(await request.formData(), { schema: StepSchema })
 	if (submission.status !== 'success') return json({ result: submission.reply(), error: null }, { status: 400 })
 	const { intent, step } = submission.value

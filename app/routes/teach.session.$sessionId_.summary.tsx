@@ -3,9 +3,7 @@
 import { type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useEffect, useState } from 'react'
-import { notFound } from '#app/auth/permissions.server.ts'
-import { requireTeacherScope } from '#app/classes/access.server.ts'
-import { getClassSession } from '#app/classes/sessions.server.ts'
+import { requireClassSession } from '#app/classes/access.server.ts'
 import { sessionSummary } from '#app/classes/summary.server.ts'
 import { formatVnDateTime } from '#app/ui/dates.ts'
 import { useT } from '#app/ui/i18n.ts'
@@ -15,9 +13,7 @@ import { pageTitle } from '#app/ui/meta.ts'
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => `${t('session.summary')} ${data?.session.title ?? ''}`)
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { paths } = await requireTeacherScope(request)
-	const event = await getClassSession(paths, String(params.sessionId))
-	if (!event) notFound()
+	const { event } = await requireClassSession(request, String(params.sessionId))
 	const summary = await sessionSummary(event)
 	return json({
 		session: {
