@@ -7,7 +7,8 @@ import { currentSchoolYear } from '#app/classes/classes.server.ts'
 import { StudentImportConfirmSchema, StudentUploadSchema } from '#app/classes/schema.ts'
 import { confirmStudentImport, getStudentImport, startStudentImport } from '#app/classes/student-import.server.ts'
 import { formatImportMessage } from '#app/org/import-messages.ts'
-import { FormErrors, replyErrors } from '#app/ui/form.tsx'
+import { InputField, SelectField } from '#app/ui/fields.tsx'
+import { FormCard, FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
 import { DataTable } from '#app/ui/table.tsx'
@@ -117,23 +118,14 @@ export default function StudentImportPage() {
 					) : null}
 				</Section>
 			) : null}
-			<Form method="post" encType="multipart/form-data" reloadDocument className="card max-w-2xl">
-				<label htmlFor="students-file" className="label">
-					{t('edu.import.file')}
-				</label>
-				<input id="students-file" name="file" type="file" required accept=".xlsx,.csv,.txt" className="field mb-4" />
-				<label htmlFor="students-year" className="label">
-					{t('edu.schoolYear')}
-				</label>
-				<select id="students-year" name="schoolYear" defaultValue={year} className="field mb-4">
-					{years.map((y) => (
-						<option key={y} value={y}>{`${y}–${y + 1}`}</option>
-					))}
-				</select>
-				<button type="submit" className="btn">
-					{t('edu.import.submit')}
-				</button>
-			</Form>
+			<FormCard submit={t('edu.import.submit')} encType="multipart/form-data" reloadDocument className="card max-w-2xl">
+				<InputField id="students-file" label={t('edu.import.file')} name="file" type="file" required accept=".xlsx,.csv,.txt" className="mb-4" />
+				<SelectField
+					label={t('edu.schoolYear')}
+					plain={{ id: 'students-year', name: 'schoolYear', defaultValue: year }}
+					options={years.map((y) => ({ value: y, label: `${y}–${y + 1}` }))}
+				/>
+			</FormCard>
 		</>
 	)
 }

@@ -11,6 +11,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { listImportJobs, MAX_UPLOAD_BYTES, startRosterImport } from '#app/org/import-jobs.server.ts'
 import { RosterUploadSchema } from '#app/org/schema.ts'
+import { RadioGroup } from '#app/ui/fields.tsx'
 import { Field, FormErrors } from '#app/ui/form.tsx'
 import { useErrorText, useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
@@ -97,21 +98,14 @@ export default function RosterUploadPage() {
 						</p>
 					) : null}
 				</div>
-				<fieldset className="mb-4">
-					<legend className="label">{t('roster.mode')}</legend>
-					<label className="flex min-h-11 items-start gap-2">
-						<input {...getInputProps(fields.mode, { type: 'radio', value: 'upsert' })} className="mt-1 h-5 w-5" />
-						<span>
-							<strong>{t('roster.mode.upsert')}</strong> — {t('roster.mode.upsertHint')}
-						</span>
-					</label>
-					<label className="flex min-h-11 items-start gap-2">
-						<input {...getInputProps(fields.mode, { type: 'radio', value: 'sync' })} className="mt-1 h-5 w-5" />
-						<span>
-							<strong>{t('roster.mode.sync')}</strong> — {t('roster.mode.syncHint')}
-						</span>
-					</label>
-				</fieldset>
+				<RadioGroup
+					legend={t('roster.mode')}
+					meta={fields.mode}
+					options={[
+						{ value: 'upsert', label: t('roster.mode.upsert'), hint: t('roster.mode.upsertHint') },
+						{ value: 'sync', label: t('roster.mode.sync'), hint: t('roster.mode.syncHint') },
+					]}
+				/>
 				<Field label={t('roster.effectiveAt')} meta={fields.effectiveAt} type="date" hint={t('roster.effectiveAtHint')} />
 				<button type="submit" className="btn" disabled={navigation.state === 'submitting'}>
 					{navigation.state === 'submitting' ? t('roster.checking') : t('roster.submit')}

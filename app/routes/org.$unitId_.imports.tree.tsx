@@ -6,12 +6,13 @@ import {
 	json,
 	redirect,
 } from '@remix-run/node'
-import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { useActionData, useLoaderData } from '@remix-run/react'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { MAX_UPLOAD_BYTES, startImport } from '#app/org/import-jobs.server.ts'
 import { TreeUploadSchema } from '#app/org/schema.ts'
 import { vnToday } from '#app/ui/dates.ts'
-import { FormErrors, replyErrors } from '#app/ui/form.tsx'
+import { InputField } from '#app/ui/fields.tsx'
+import { FormCard, FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useErrorText, useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
@@ -57,7 +58,7 @@ export default function TreeImportPage() {
 					{t('tree.import.download')}
 				</a>
 			</p>
-			<Form method="post" encType="multipart/form-data" className="card max-w-2xl">
+			<FormCard submit={t('roster.submit')} encType="multipart/form-data" className="card max-w-2xl">
 				{data?.errors?.length ? (
 					<div role="alert" className="alert alert-error mb-4">
 						{data.errors.map((e) => (
@@ -66,18 +67,9 @@ export default function TreeImportPage() {
 					</div>
 				) : null}
 				<FormErrors id="tree-import-errors" errors={replyErrors(data?.result)} />
-				<label htmlFor="tree-file" className="label">
-					{t('roster.file')}
-				</label>
-				<input id="tree-file" name="file" type="file" accept=".xlsx,.csv" className="field mb-4" />
-				<label htmlFor="tree-at" className="label">
-					{t('tree.validFrom')}
-				</label>
-				<input id="tree-at" name="effectiveAt" type="date" defaultValue={today} className="field mb-4" />
-				<button type="submit" className="btn">
-					{t('roster.submit')}
-				</button>
-			</Form>
+				<InputField id="tree-file" label={t('roster.file')} name="file" type="file" accept=".xlsx,.csv" className="mb-4" />
+				<InputField id="tree-at" label={t('tree.validFrom')} name="effectiveAt" type="date" defaultValue={today} className="mb-4" />
+			</FormCard>
 		</>
 	)
 }

@@ -12,7 +12,8 @@ import { formatImportMessage } from '#app/org/import-messages.ts'
 import { AttendanceSchema, AttendanceUploadSchema } from '#app/org/schema.ts'
 import { attendanceSheet, getEvent, readAttendanceFile, recordAttendance } from '#app/org/training.server.ts'
 import { formatVnDateTime } from '#app/ui/dates.ts'
-import { FormErrors, Notice, replyErrors } from '#app/ui/form.tsx'
+import { InputField } from '#app/ui/fields.tsx'
+import { FormCard, FormErrors, Notice, replyErrors } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
@@ -131,15 +132,9 @@ export default function TrainingEventPage() {
 			</Section>
 			<Section id="file-heading" title={t('training.file')}>
 				<p className="mb-2 max-w-2xl">{t('training.fileHint')}</p>
-				<Form method="post" encType="multipart/form-data" className="card max-w-xl">
-					<label htmlFor="attendance-file" className="label">
-						{t('roster.file')}
-					</label>
-					<input id="attendance-file" name="file" type="file" accept=".xlsx,.csv" className="field mb-4" />
-					<button type="submit" className="btn btn-secondary">
-						{t('training.fileSubmit')}
-					</button>
-				</Form>
+				<FormCard submit={t('training.fileSubmit')} secondary encType="multipart/form-data" className="card max-w-xl">
+					<InputField id="attendance-file" label={t('roster.file')} name="file" type="file" accept=".xlsx,.csv" className="mb-4" />
+				</FormCard>
 			</Section>
 		</>
 	)
