@@ -6,7 +6,7 @@ import { countOpenReviews, REVIEW_ROLES } from '#app/integrity/reviews.server.ts
 import { getUnitOverview } from '#app/org/units.server.ts'
 import { notFound } from '#app/ui/http.server.ts'
 import { useT } from '#app/ui/i18n.ts'
-import { Section } from '#app/ui/layout.tsx'
+import { ActionLinks, Section } from '#app/ui/layout.tsx'
 import { DataTable } from '#app/ui/table.tsx'
 import { countPendingRequests } from '#app/youth/requests.server.ts'
 import { tagLabel } from '#app/ui/labels.ts'
@@ -53,83 +53,30 @@ export default function UnitPage() {
 			<p className="mb-4 text-gray-700">
 				{t('org.col.code')}: {unit.code} · {t('org.memberCount', { count: memberCount })}
 			</p>
-			{canCreateUser || canSeeMembers || canTrain ? (
-				<nav aria-label={t('org.actions')} className="mb-6 flex flex-wrap gap-3">
-					{canCreateUser ? (
-						<>
-							<Link to={`/org/${unit.id}/imports`} className="btn">
-								{t('roster.manage')}
-							</Link>
-							<Link to={`/org/${unit.id}/users/new`} className="btn btn-secondary">
-								{t('org.newUser')}
-							</Link>
-							<Link to={`/org/${unit.id}/assignments`} className="btn btn-secondary">
-								{t('assign.manage')}
-							</Link>
-						</>
-					) : null}
-					{canSeeMembers ? (
-						<>
-							<Link to={`/org/${unit.id}/dashboard`} className="btn">
-								{t('dash.link')}
-							</Link>
-							<Link to={`/org/${unit.id}/reports`} className="btn btn-secondary">
-								{t('report.link')}
-							</Link>
-						</>
-					) : null}
-					{openReviews !== null ? (
-						<Link to={`/org/${unit.id}/reviews`} className="btn btn-secondary">
-							{t('integrity.review.link', { count: openReviews.toLocaleString('vi-VN') })}
-						</Link>
-					) : null}
-					{canSeeMembers ? (
-						<Link to={`/org/${unit.id}/members`} className="btn btn-secondary">
-							{t('members.manage')}
-						</Link>
-					) : null}
-					{canCreateUser ? (
-						<Link to={`/org/${unit.id}/targets`} className="btn btn-secondary">
-							{t('targets.manage')}
-						</Link>
-					) : null}
-					{canEditTree ? (
-						<Link to={`/org/${unit.id}/tree`} className="btn btn-secondary">
-							{t('tree.manage')}
-						</Link>
-					) : null}
-					{canTrain ? (
-						<Link to={`/org/${unit.id}/training`} className="btn btn-secondary">
-							{t('training.manage')}
-						</Link>
-					) : null}
-					{youth ? (
-						<>
-							<Link to={`/org/${unit.id}/invites`} className="btn btn-secondary">
-								{t('youth.invite.manage')}
-							</Link>
-							<Link to={`/org/${unit.id}/requests`} className="btn btn-secondary">
-								{t('youth.requests.manage', { count: youth.pendingRequests })}
-							</Link>
-						</>
-					) : null}
-					{unit.tree === 'EDU' && canEditTree ? (
-						<Link to={`/org/${unit.id}/classes`} className="btn btn-secondary">
-							{t('edu.title')}
-						</Link>
-					) : null}
-					{unit.tree === 'EDU' && (canSeeMembers || canTrain) ? (
-						<Link to={`/org/${unit.id}/school-results`} className="btn btn-secondary">
-							{t('edu.results')}
-						</Link>
-					) : null}
-					{unit.tree === 'EDU' && unit.kind === 'class' && canTrain ? (
-						<Link to={`/teach/${unit.id}`} className="btn btn-secondary">
-							{t('teach.title')}
-						</Link>
-					) : null}
-				</nav>
-			) : null}
+			<ActionLinks
+				label={t('org.actions')}
+				links={
+					canCreateUser || canSeeMembers || canTrain
+						? [
+								{ to: `/org/${unit.id}/imports`, label: t('roster.manage'), main: true, show: canCreateUser },
+								{ to: `/org/${unit.id}/users/new`, label: t('org.newUser'), show: canCreateUser },
+								{ to: `/org/${unit.id}/assignments`, label: t('assign.manage'), show: canCreateUser },
+								{ to: `/org/${unit.id}/dashboard`, label: t('dash.link'), main: true, show: canSeeMembers },
+								{ to: `/org/${unit.id}/reports`, label: t('report.link'), show: canSeeMembers },
+								{ to: `/org/${unit.id}/reviews`, label: t('integrity.review.link', { count: (openReviews ?? 0).toLocaleString('vi-VN') }), show: openReviews !== null },
+								{ to: `/org/${unit.id}/members`, label: t('members.manage'), show: canSeeMembers },
+								{ to: `/org/${unit.id}/targets`, label: t('targets.manage'), show: canCreateUser },
+								{ to: `/org/${unit.id}/tree`, label: t('tree.manage'), show: canEditTree },
+								{ to: `/org/${unit.id}/training`, label: t('training.manage'), show: canTrain },
+								{ to: `/org/${unit.id}/invites`, label: t('youth.invite.manage'), show: !!youth },
+								{ to: `/org/${unit.id}/requests`, label: t('youth.requests.manage', { count: youth?.pendingRequests ?? 0 }), show: !!youth },
+								{ to: `/org/${unit.id}/classes`, label: t('edu.title'), show: unit.tree === 'EDU' && canEditTree },
+								{ to: `/org/${unit.id}/school-results`, label: t('edu.results'), show: unit.tree === 'EDU' && (canSeeMembers || canTrain) },
+								{ to: `/teach/${unit.id}`, label: t('teach.title'), show: unit.tree === 'EDU' && unit.kind === 'class' && canTrain },
+							]
+						: []
+				}
+			/>
 			<Section id="subunits-heading" title={t('org.subunits')} className="mb-8">
 				{children.length ? (
 					<ul className="grid gap-2 sm:grid-cols-2">

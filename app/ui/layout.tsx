@@ -63,3 +63,20 @@ export function Pager({ label, status, prev, next }: { label: string; status: Re
 		</nav>
 	)
 }
+
+export type ActionLink = { to: string; label: ReactNode; /** The page's main way on, drawn as the primary button. */ main?: boolean; /** Left out when false. */ show?: boolean }
+
+/** A row of links drawn as buttons (where to go from this page), under a navigation landmark; nothing when none is shown. */
+export function ActionLinks({ label, links, className = 'mb-6 flex flex-wrap gap-3' }: { label: string; links: ReadonlyArray<ActionLink>; className?: string }) {
+	const shown = links.filter((l) => l.show !== false)
+	if (!shown.length) return null
+	return (
+		<nav aria-label={label} className={className}>
+			{shown.map((l) => (
+				<Link key={l.to} to={l.to} className={l.main ? 'btn' : 'btn btn-secondary'}>
+					{l.label}
+				</Link>
+			))}
+		</nav>
+	)
+}
