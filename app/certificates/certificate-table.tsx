@@ -20,6 +20,21 @@ export type CertificateRow = {
 	orgName?: string
 }
 
+type Certificate = { serial: string; holderName: string; orgName: string; courseTitle: string; issuedAt: Date; expiresAt: Date | null; revokedAt: Date | null }
+
+/** What a loader sends of a certificate (the list rows and the certificate's own page): its names, dates as ISO text. */
+export function certificateJson(c: Certificate) {
+	return {
+		serial: c.serial,
+		holderName: c.holderName,
+		orgName: c.orgName,
+		courseTitle: c.courseTitle,
+		issuedAt: c.issuedAt.toISOString(),
+		expiresAt: c.expiresAt?.toISOString() ?? null,
+		revokedAt: c.revokedAt?.toISOString() ?? null,
+	}
+}
+
 /**
  * `holders`: the unit's list, with the holder's name and unit first. There a PDF is offered only for a valid or
  * expired certificate, as the unit's ZIP holds them; one's own list offers it for any certificate not revoked.

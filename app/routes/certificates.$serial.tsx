@@ -3,6 +3,7 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { requireCertificate } from '#app/certificates/access.server.ts'
+import { certificateJson } from '#app/certificates/certificate-table.tsx'
 import { ensureAuthentic, successorSerial } from '#app/certificates/records.server.ts'
 import { reissueCertificate, revokeCertificate } from '#app/certificates/revoke.server.ts'
 import { CertificateActionSchema } from '#app/certificates/schema.ts'
@@ -22,13 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { certificate: c, canManage } = await requireCertificate(request, params.serial ?? '')
 	const authentic = await ensureAuthentic(c)
 	return json({
-		serial: c.serial,
-		holderName: c.holderName,
-		orgName: c.orgName,
-		courseTitle: c.courseTitle,
-		issuedAt: c.issuedAt.toISOString(),
-		expiresAt: c.expiresAt?.toISOString() ?? null,
-		revokedAt: c.revokedAt?.toISOString() ?? null,
+		...certificateJson(c),
 		revokeReason: c.revokeReason,
 		replacedBy: await successorSerial(c),
 		state: authentic ? certificateState(c) : 'invalid',

@@ -2,7 +2,7 @@ import { type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/nod
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { expiringSoon, listUnitCertificates, subUnits, VIEW_ROLES } from '#app/certificates/access.server.ts'
-import { CertificateTable } from '#app/certificates/certificate-table.tsx'
+import { certificateJson, CertificateTable } from '#app/certificates/certificate-table.tsx'
 import { AVERAGE_PDF_BYTES, EXPIRING_DAYS, LIST_LIMIT, MAX_ZIP_ENTRIES } from '#app/certificates/limits.ts'
 import { CERT_STATUSES, filterQuery, parseUnitFilter } from '#app/certificates/schema.ts'
 import { type SignerOverview, signerOverview } from '#app/org/signers.server.ts'
@@ -28,13 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		signerOverview(unit),
 	])
 	const row = (c: (typeof list.rows)[number]) => ({
-		serial: c.serial,
-		holderName: c.holderName,
-		orgName: c.orgName,
-		courseTitle: c.courseTitle,
-		issuedAt: c.issuedAt.toISOString(),
-		expiresAt: c.expiresAt?.toISOString() ?? null,
-		revokedAt: c.revokedAt?.toISOString() ?? null,
+		...certificateJson(c),
 		state: c.state,
 		replacedBy: c.replacedBy,
 	})
