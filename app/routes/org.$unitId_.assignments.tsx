@@ -21,7 +21,7 @@ import { AssignmentRuleFields } from '#app/learning/assignment-form.tsx'
 import { SelectField } from '#app/ui/fields.tsx'
 import { FormErrors } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
-import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { Section, UnitTrail } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 import { translator } from '#app/ui/i18n.server.ts'
@@ -94,7 +94,7 @@ export default function AssignmentsPage() {
 	})
 	return (
 		<>
-			<Breadcrumbs crumbs={[{ to: `/org/${unit.id}`, label: unit.name }]} />
+			<UnitTrail unit={unit} />
 			<h1 className="mb-4 text-2xl font-bold">{t('assign.title')}</h1>
 			{notice ? (
 				<p role="status" className="alert alert-success mb-4">

@@ -11,7 +11,7 @@ import { AssignmentRuleFields } from '#app/learning/assignment-form.tsx'
 import { formatVnDate, vnDay } from '#app/ui/dates.ts'
 import { FormErrors } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
-import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { Section, UnitTrail } from '#app/ui/layout.tsx'
 import { translator } from '#app/ui/i18n.server.ts'
 import { pageTitle } from '#app/ui/meta.ts'
 
@@ -81,12 +81,7 @@ export default function AssignmentEditPage() {
 	})
 	return (
 		<>
-			<Breadcrumbs
-				crumbs={[
-					{ to: `/org/${unit.id}`, label: unit.name },
-					{ to: `/org/${unit.id}/assignments`, label: t('assign.title') },
-				]}
-			/>
+			<UnitTrail unit={unit} page={{ path: 'assignments', label: t('assign.title') }} />
 			<h1 className="mb-1 text-2xl font-bold">{assignment.courseTitle}</h1>
 			<p className="mb-4 text-gray-700">
 				{t('org.col.unit')}: {assignment.unitName} · {t('assign.createdAt')}: {formatVnDate(assignment.createdAt)} ·{' '}

@@ -9,7 +9,7 @@ import { normalizeName } from '#app/ui/collation.ts'
 import { InputField, SelectField } from '#app/ui/fields.tsx'
 import { FormCard, FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
-import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { Section, UnitTrail } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 
@@ -59,7 +59,7 @@ export default function EduUnitPage() {
 	const data = useActionData<typeof action>()
 	return (
 		<>
-			<Breadcrumbs crumbs={[{ to: `/org/${unit.id}`, label: unit.name }]} />
+			<UnitTrail unit={unit} />
 			<h1 className="mb-2 text-2xl font-bold">{t('edu.title')}</h1>
 			<p className="mb-4 max-w-2xl">{t('edu.intro')}</p>
 			<p className="mb-6 flex flex-wrap gap-3">

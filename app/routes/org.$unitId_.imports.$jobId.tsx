@@ -10,7 +10,7 @@ import { ImportJobActionSchema } from '#app/org/schema.ts'
 import { formatVnDate } from '#app/ui/dates.ts'
 import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
-import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { Section, UnitTrail } from '#app/ui/layout.tsx'
 import { DataTable } from '#app/ui/table.tsx'
 
 const ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
@@ -86,12 +86,7 @@ export default function ImportJobPage() {
 	const percent = p && p.total ? Math.round((p.done / p.total) * 100) : null
 	return (
 		<>
-			<Breadcrumbs
-				crumbs={[
-					{ to: `/org/${unit.id}`, label: unit.name },
-					{ to: uploadPage, label: t(isTree ? 'tree.import' : 'roster.title') },
-				]}
-			/>
+			<UnitTrail unit={unit} page={{ path: isTree ? 'imports/tree' : 'imports', label: t(isTree ? 'tree.import' : 'roster.title') }} />
 			<h1 className="mb-1 text-2xl font-bold">{job.fileName}</h1>
 			<p className="mb-4 text-gray-700">
 				{isTree ? null : t(job.mode === 'sync' ? 'roster.mode.sync' : 'roster.mode.upsert')}

@@ -8,7 +8,7 @@ import { RosterUploadSchema } from '#app/org/schema.ts'
 import { RadioGroup } from '#app/ui/fields.tsx'
 import { Field, FormErrors } from '#app/ui/form.tsx'
 import { useErrorText, useT } from '#app/ui/i18n.ts'
-import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { Section, UnitTrail } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 import { readUpload, uploadRefusalKey } from '#app/ui/uploads.server.ts'
@@ -57,7 +57,7 @@ export default function RosterUploadPage() {
 	const formErrors = form.errors?.map((e) => (e === 'import.file.tooLarge' ? t('import.file.tooLarge', { max: maxMb }) : e))
 	return (
 		<>
-			<Breadcrumbs crumbs={[{ to: `/org/${unit.id}`, label: unit.name }]} />
+			<UnitTrail unit={unit} />
 			<h1 className="mb-2 text-2xl font-bold">{t('roster.title')}</h1>
 			<p className="mb-4 max-w-2xl">{t('roster.intro')}</p>
 			<ol className="mb-6 max-w-2xl list-decimal pl-6">

@@ -8,7 +8,7 @@ import { vnToday } from '#app/ui/dates.ts'
 import { InputField } from '#app/ui/fields.tsx'
 import { FormCard, FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useErrorText, useT } from '#app/ui/i18n.ts'
-import { Breadcrumbs } from '#app/ui/layout.tsx'
+import { UnitTrail } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
 import { readUpload, uploadRefusalKey } from '#app/ui/uploads.server.ts'
 
@@ -39,12 +39,7 @@ export default function TreeImportPage() {
 	const data = useActionData<typeof action>()
 	return (
 		<>
-			<Breadcrumbs
-				crumbs={[
-					{ to: `/org/${unit.id}`, label: unit.name },
-					{ to: `/org/${unit.id}/tree`, label: t('tree.title') },
-				]}
-			/>
+			<UnitTrail unit={unit} page={{ path: 'tree', label: t('tree.title') }} />
 			<h1 className="mb-2 text-2xl font-bold">{t('tree.import')}</h1>
 			<p className="mb-2 max-w-2xl">{t('tree.import.intro', { code: unit.code })}</p>
 			<p className="mb-4">

@@ -9,7 +9,7 @@ import { SelectField } from '#app/ui/fields.tsx'
 import { Field, FormErrors, Notice } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
-import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { Section, UnitTrail } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 import { createInvite, invitableUnits, inviteUrl, listInvites, revokeInvite, YOUTH_ROLES } from '#app/youth/invites.server.ts'
@@ -66,7 +66,7 @@ export default function InvitesPage() {
 	})
 	return (
 		<>
-			<Breadcrumbs crumbs={[{ to: `/org/${unit.id}`, label: unit.name }]} />
+			<UnitTrail unit={unit} />
 			<h1 className="mb-2 text-2xl font-bold">{t('youth.invite.title')}</h1>
 			<p className="mb-2">{t('youth.invite.intro')}</p>
 			<p className="mb-4">

@@ -10,7 +10,7 @@ import { langFromRequest, useErrorText, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { tagLabel } from '#app/ui/labels.ts'
 import { formatVnDate, vnToday } from '#app/ui/dates.ts'
-import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { Section, UnitTrail } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
 import { FormCard, Notice } from '#app/ui/form.tsx'
 import { CheckboxGroup, InputField, SelectField } from '#app/ui/fields.tsx'
@@ -88,12 +88,7 @@ export default function MemberPage() {
 	const customTags = member.tags.filter((tag) => !(TAGS as ReadonlyArray<string>).includes(tag))
 	return (
 		<>
-			<Breadcrumbs
-				crumbs={[
-					{ to: `/org/${unit.id}`, label: unit.name },
-					{ to: `/org/${unit.id}/members`, label: t('members.title') },
-				]}
-			/>
+			<UnitTrail unit={unit} page={{ path: 'members', label: t('members.title') }} />
 			<h1 className="mb-1 text-2xl font-bold">{member.user.fullName}</h1>
 			<p className="mb-4 text-gray-700">
 				{[member.user.username, member.user.email, member.user.phone, member.user.birthDate ? date(member.user.birthDate) : member.user.birthYear].filter(Boolean).join(' · ')}

@@ -8,7 +8,7 @@ import { formatVnDate } from '#app/ui/dates.ts'
 import { InputField, SelectField } from '#app/ui/fields.tsx'
 import { useT } from '#app/ui/i18n.ts'
 import { tagLabel } from '#app/ui/labels.ts'
-import { Breadcrumbs, Pager } from '#app/ui/layout.tsx'
+import { Pager, UnitTrail } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 
@@ -55,7 +55,7 @@ export default function MembersPage() {
 	}
 	return (
 		<>
-			<Breadcrumbs crumbs={[{ to: `/org/${unit.id}`, label: unit.name }]} />
+			<UnitTrail unit={unit} />
 			<h1 className="mb-4 text-2xl font-bold">{t('members.title')}</h1>
 			<Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-4" role="search">
 				<InputField id="q" label={t('members.search')} type="search" defaultValue={filter.q} />

@@ -7,7 +7,7 @@ import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { formatVnDate, formatVnTime } from '#app/ui/dates.ts'
 import { langFromRequest, useErrorText, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
-import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { Section, UnitTrail } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 import { YOUTH_ROLES } from '#app/youth/invites.server.ts'
@@ -55,12 +55,7 @@ export default function JoinRequestsPage() {
 	const errors = result && 'error' in result && result.error ? Object.values(result.error).flat() : []
 	return (
 		<>
-			<Breadcrumbs
-				crumbs={[
-					{ to: `/org/${unit.id}`, label: unit.name },
-					{ to: `/org/${unit.id}/invites`, label: t('youth.invite.back') },
-				]}
-			/>
+			<UnitTrail unit={unit} page={{ path: 'invites', label: t('youth.invite.back') }} />
 			<h1 className="mb-2 text-2xl font-bold">{t('youth.requests.title')}</h1>
 			<p className="mb-4">{t('youth.requests.intro')}</p>
 			<Notice>{data?.notice}</Notice>

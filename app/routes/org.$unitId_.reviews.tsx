@@ -14,7 +14,7 @@ import { SelectField } from '#app/ui/fields.tsx'
 import { ConfirmCard, FieldErrors, FormErrors, Notice } from '#app/ui/form.tsx'
 import { isMessageKey, langFromRequest, type MessageKey, type Translate, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
-import { Breadcrumbs } from '#app/ui/layout.tsx'
+import { UnitTrail } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 
@@ -111,7 +111,7 @@ export default function ReviewsPage() {
 	const confirming = data?.confirm ? reviews.find((r) => r.id === data.confirm!.reviewId) : undefined
 	return (
 		<>
-			<Breadcrumbs crumbs={[{ to: `/org/${unit.id}`, label: unit.name }]} />
+			<UnitTrail unit={unit} />
 			<h1 className="mb-2 text-2xl font-bold">{t('integrity.review.title')}</h1>
 			<p className="mb-4 max-w-3xl">{t('integrity.review.intro')}</p>
 			<Notice>{data?.notice}</Notice>

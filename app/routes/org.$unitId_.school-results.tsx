@@ -4,7 +4,7 @@ import { notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
 import { educationResults, treeComparison } from '#app/classes/results.server.ts'
 import { formatPercent } from '#app/ui/dates.ts'
 import { useT } from '#app/ui/i18n.ts'
-import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { Section, UnitTrail } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 
@@ -50,7 +50,7 @@ export default function SchoolResultsPage() {
 	)
 	return (
 		<>
-			<Breadcrumbs crumbs={[{ to: `/org/${unit.id}`, label: unit.name }]} />
+			<UnitTrail unit={unit} />
 			<h1 className="mb-2 text-2xl font-bold">{t('results.title')}</h1>
 			<p className="mb-4 max-w-2xl">{t('results.intro')}</p>
 			<p className="mb-6">

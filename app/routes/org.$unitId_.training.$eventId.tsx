@@ -16,7 +16,7 @@ import { InputField } from '#app/ui/fields.tsx'
 import { FormCard, FormErrors, Notice, replyErrors } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
-import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { Section, UnitTrail } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 import { readUpload, uploadRefusalKey } from '#app/ui/uploads.server.ts'
@@ -77,12 +77,7 @@ export default function TrainingEventPage() {
 	const data = useActionData<typeof action>()
 	return (
 		<>
-			<Breadcrumbs
-				crumbs={[
-					{ to: `/org/${unit.id}`, label: unit.name },
-					{ to: `/org/${unit.id}/training`, label: t('training.title') },
-				]}
-			/>
+			<UnitTrail unit={unit} page={{ path: 'training', label: t('training.title') }} />
 			<h1 className="mb-1 text-2xl font-bold">{event.title}</h1>
 			<p className="mb-4 text-gray-700">
 				{event.courseTitle} · {formatVnDateTime(event.startsAt)} ·{' '}

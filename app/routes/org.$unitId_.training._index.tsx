@@ -11,7 +11,7 @@ import { Field, FormCard } from '#app/ui/form.tsx'
 import { formatVnDateTime, vnInstant, vnToday } from '#app/ui/dates.ts'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
-import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { Section, UnitTrail } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 
@@ -59,7 +59,7 @@ export default function TrainingListPage() {
 	const when = (iso: string) => formatVnDateTime(iso)
 	return (
 		<>
-			<Breadcrumbs crumbs={[{ to: `/org/${unit.id}`, label: unit.name }]} />
+			<UnitTrail unit={unit} />
 			<h1 className="mb-2 text-2xl font-bold">{t('training.title')}</h1>
 			<p className="mb-4 max-w-2xl">{t('training.intro')}</p>
 			<Section id="events-heading" title={t('training.list')} className="mb-8">

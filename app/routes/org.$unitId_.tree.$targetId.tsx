@@ -9,7 +9,7 @@ import { InputField, SelectField } from '#app/ui/fields.tsx'
 import { formatIsoDay, vnDay } from '#app/ui/dates.ts'
 import { langFromRequest, useErrorText, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
-import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { Section, UnitTrail } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 import { grassrootsTypes, setGrassrootsType } from '#app/youth/profile.server.ts'
@@ -102,12 +102,7 @@ export default function UnitEditPage() {
 	const errors = data?.result && 'error' in data.result ? (data.result.error ?? {}) : {}
 	return (
 		<>
-			<Breadcrumbs
-				crumbs={[
-					{ to: `/org/${unit.id}`, label: unit.name },
-					{ to: `/org/${unit.id}/tree`, label: t('tree.title') },
-				]}
-			/>
+			<UnitTrail unit={unit} page={{ path: 'tree', label: t('tree.title') }} />
 			<h1 className="mb-1 text-2xl font-bold">{target.name}</h1>
 			<p className="mb-4 text-gray-700">
 				{t('org.col.code')}: {target.code} · {t(`kind.${target.kind}`)}

@@ -9,7 +9,7 @@ import { SelectField } from '#app/ui/fields.tsx'
 import { Field, FormCard, Notice } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
-import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
+import { Section, UnitTrail } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 import { grassrootsTypes } from '#app/youth/profile.server.ts'
@@ -78,7 +78,7 @@ export default function TreePage() {
 	const kinds = [...new Set(parents.flatMap((n) => n.childKinds))]
 	return (
 		<>
-			<Breadcrumbs crumbs={[{ to: `/org/${unit.id}`, label: unit.name }]} />
+			<UnitTrail unit={unit} />
 			<h1 className="mb-2 text-2xl font-bold">{t('tree.title')}</h1>
 			<p className="mb-4 flex flex-wrap gap-3">
 				<Link to={`/org/${unit.id}/imports/tree`} className="btn btn-secondary">

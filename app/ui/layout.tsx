@@ -25,6 +25,13 @@ export function Breadcrumbs({ crumbs, label, className = 'mb-1 text-sm' }: { cru
 	)
 }
 
+/** The trail of a unit's management pages: the unit, then the page this one sits under (`path` below the unit, e.g. 'members'). */
+export function UnitTrail({ unit, page }: { unit: { id: number; name: string }; page?: { path: string; label: ReactNode } }) {
+	const crumbs: Array<Crumb> = [{ to: `/org/${unit.id}`, label: unit.name }]
+	if (page) crumbs.push({ to: `/org/${unit.id}/${page.path}`, label: page.label })
+	return <Breadcrumbs crumbs={crumbs} />
+}
+
 /** A part of a page with its heading (h2 by default); the heading's id names the section for assistive technology. */
 export function Section({
 	id,
