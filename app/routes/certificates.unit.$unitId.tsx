@@ -11,6 +11,7 @@ import { courseOptions } from '#app/learning/assignments.server.ts'
 import { formatVnDate } from '#app/ui/dates.ts'
 import { InputField, SelectField } from '#app/ui/fields.tsx'
 import { useErrorText, useLang, useT } from '#app/ui/i18n.ts'
+import { Alert } from '#app/ui/form.tsx'
 import { Section } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
@@ -67,16 +68,8 @@ export default function UnitCertificatesPage() {
 			</p>
 			<h1 className="mb-4 text-2xl font-bold">{t('cert.unit.title', { unit: unit.name })}</h1>
 
-			{data.zipNotice ? (
-				<p role="alert" className="alert alert-error mb-4">
-					{data.zipNotice === 'empty' ? t('cert.zip.empty') : t('cert.zip.tooMany', { count: number(zipCount), max: number(MAX_ZIP_ENTRIES) })}
-				</p>
-			) : null}
-			{data.error ? (
-				<p role="alert" className="alert alert-error mb-4">
-					{errorText(data.error)}
-				</p>
-			) : null}
+			{data.zipNotice ? <Alert>{data.zipNotice === 'empty' ? t('cert.zip.empty') : t('cert.zip.tooMany', { count: number(zipCount), max: number(MAX_ZIP_ENTRIES) })}</Alert> : null}
+			{data.error ? <Alert>{errorText(data.error)}</Alert> : null}
 
 			{data.children.length ? (
 				<nav aria-labelledby="subunits-heading" className="mb-4">

@@ -9,7 +9,7 @@ import { AssignmentPageSchema } from '#app/learning/schema.ts'
 import { TAGS } from '#app/org/tags.ts'
 import { AssignmentRuleFields } from '#app/learning/assignment-form.tsx'
 import { formatVnDate, vnDay } from '#app/ui/dates.ts'
-import { FormErrors } from '#app/ui/form.tsx'
+import { Alert, FormErrors } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { Section, UnitTrail } from '#app/ui/layout.tsx'
 import { translator } from '#app/ui/i18n.server.ts'
@@ -87,11 +87,7 @@ export default function AssignmentEditPage() {
 				{t('org.col.unit')}: {assignment.unitName} · {t('assign.createdAt')}: {formatVnDate(assignment.createdAt)} ·{' '}
 				{t('assign.nowRequired', { count: assignment.required })}
 			</p>
-			{data?.error ? (
-				<p role="alert" className="alert alert-error mb-4">
-					{data.error}
-				</p>
-			) : null}
+			{data?.error ? <Alert>{data.error}</Alert> : null}
 			{assignment.closedAt ? (
 				<p role="status" className="alert mb-4">
 					{t('assign.closedOn', { date: formatVnDate(assignment.closedAt) })}

@@ -8,7 +8,7 @@ import { StudentImportConfirmSchema, StudentUploadSchema } from '#app/classes/sc
 import { confirmStudentImport, getStudentImport, startStudentImport } from '#app/classes/student-import.server.ts'
 import { formatImportMessage } from '#app/org/import-messages.ts'
 import { InputField, SelectField } from '#app/ui/fields.tsx'
-import { FormCard, FormErrors, replyErrors } from '#app/ui/form.tsx'
+import { Alert, FormCard, FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
 import { DataTable } from '#app/ui/table.tsx'
@@ -62,11 +62,7 @@ export default function StudentImportPage() {
 			<Breadcrumbs crumbs={[{ to: `/org/${unit.id}/classes`, label: unit.name }]} />
 			<h1 className="mb-2 text-2xl font-bold">{t('edu.import.title')}</h1>
 			<p className="mb-4 max-w-2xl">{t('edu.import.intro')}</p>
-			{data?.error ? (
-				<p role="alert" className="alert alert-error mb-4">
-					{t(data.error)}
-				</p>
-			) : null}
+			{data?.error ? <Alert>{t(data.error)}</Alert> : null}
 			<FormErrors id="import-errors" errors={replyErrors(data?.result)} />
 			{job ? (
 				<Section id="job-heading" title={job.fileName} className="mb-8">

@@ -8,7 +8,7 @@ import { issuePins } from '#app/classes/pins.server.ts'
 import { ClassPageSchema } from '#app/classes/schema.ts'
 import { listClassSessions, openSessionOf, startClassSession, studentCourseOptions } from '#app/classes/sessions.server.ts'
 import { formatVnDateTime } from '#app/ui/dates.ts'
-import { FormErrors, replyErrors } from '#app/ui/form.tsx'
+import { Alert, FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { notFound } from '#app/ui/http.server.ts'
 import { useT } from '#app/ui/i18n.ts'
 import { Section } from '#app/ui/layout.tsx'
@@ -53,11 +53,7 @@ export default function ClassPage() {
 				<Link to="/teach">{t('teach.title')}</Link> › {klass.schoolName}
 			</p>
 			<h1 className="mb-4 text-2xl font-bold">{klass.name}</h1>
-			{data?.error ? (
-				<p role="alert" className="alert alert-error mb-4">
-					{t(data.error)}
-				</p>
-			) : null}
+			{data?.error ? <Alert>{t(data.error)}</Alert> : null}
 			<FormErrors id="class-errors" errors={replyErrors(data?.result)} />
 			{data?.pin ? (
 				<p role="status" className="alert alert-success mb-4 text-lg">

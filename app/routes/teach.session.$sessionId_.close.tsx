@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { requireClassSession } from '#app/classes/access.server.ts'
 import { canDrive, closeChecklist, closeClassSession, getClassSession } from '#app/classes/sessions.server.ts'
 import { CloseSessionSchema } from '#app/classes/schema.ts'
-import { FormErrors, replyErrors } from '#app/ui/form.tsx'
+import { Alert, FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
@@ -57,11 +57,7 @@ export default function CloseSessionPage() {
 					{t('session.close.done', data.done)} <Link to={`/teach/session/${session.id}/summary`}>{t('session.summary.open')}</Link>
 				</p>
 			) : null}
-			{data?.error ? (
-				<p role="alert" className="alert alert-error mb-4">
-					{t(data.error, { name: data.name })}
-				</p>
-			) : null}
+			{data?.error ? <Alert>{t(data.error, { name: data.name })}</Alert> : null}
 			<FormErrors id="close-errors" errors={replyErrors(data?.result)} />
 			{!driver ? (
 				<p role="status" className="alert alert-info mb-4">

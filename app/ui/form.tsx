@@ -69,6 +69,11 @@ export function Notice({ children, className = 'mb-4' }: { children: ReactNode; 
 	)
 }
 
+/** What went wrong, said at once to screen readers (role=alert): one sentence above the page's forms. */
+export function Alert({ children, className = 'mb-4' }: { children: ReactNode; className?: string }) {
+	return <p role="alert" className={`alert alert-error ${className}`}>{children}</p>
+}
+
 export function FormErrors({ id, errors }: { id: string; errors?: Array<string> }) {
 	const errorText = useErrorText()
 	if (!errors?.length) return null
