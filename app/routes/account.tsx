@@ -9,7 +9,7 @@ import { getSession, requireUser } from '#app/auth/session.server.ts'
 import { Field, FormCard } from '#app/ui/form.tsx'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
-import { Section } from '#app/ui/layout.tsx'
+import { Facts, Section } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('account.title'))
@@ -46,22 +46,13 @@ export default function AccountPage() {
 		<div className="max-w-xl">
 			<h1 className="mb-4 text-2xl font-bold">{t('account.title')}</h1>
 			<Section id="profile-heading" title={t('account.profile')} className="card mb-6" headingClassName="mb-2 text-lg font-semibold">
-				<dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
-					<dt className="font-semibold">{t('account.fullName')}</dt>
-					<dd>{profile.fullName}</dd>
-					{profile.username ? (
-						<>
-							<dt className="font-semibold">{t('account.username')}</dt>
-							<dd>{profile.username}</dd>
-						</>
-					) : null}
-					{profile.email ? (
-						<>
-							<dt className="font-semibold">{t('account.email')}</dt>
-							<dd>{profile.email}</dd>
-						</>
-					) : null}
-				</dl>
+				<Facts
+					facts={[
+						{ term: t('account.fullName'), value: profile.fullName },
+						{ term: t('account.username'), value: profile.username },
+						{ term: t('account.email'), value: profile.email },
+					]}
+				/>
 			</Section>
 			<Section id="password-heading" title={t('account.changePassword')} headingClassName="mb-2 text-lg font-semibold">
 				{data?.changed ? (

@@ -12,7 +12,7 @@ import { ConfirmCard, Field, FormErrors } from '#app/ui/form.tsx'
 import { formatVnDate } from '#app/ui/dates.ts'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
-import { Section } from '#app/ui/layout.tsx'
+import { Facts, Section } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('title.certificate'))
@@ -73,14 +73,14 @@ export default function CertificatePage() {
 				{c.orgName ? <p className="mb-3">{c.orgName}</p> : null}
 				<p>{t('cert.completed')}</p>
 				<p className="my-3 text-xl font-semibold">{c.courseTitle}</p>
-				<dl className="mx-auto mt-6 grid max-w-md grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-left">
-					<dt className="font-semibold">{t('cert.issuedAt')}</dt>
-					<dd>{date(c.issuedAt)}</dd>
-					<dt className="font-semibold">{t('cert.expiresAt')}</dt>
-					<dd>{c.expiresAt ? date(c.expiresAt) : t('cert.noExpiry')}</dd>
-					<dt className="font-semibold">{t('cert.serial')}</dt>
-					<dd className="font-mono">{c.serial}</dd>
-				</dl>
+				<Facts
+					className="mx-auto mt-6 max-w-md text-left"
+					facts={[
+						{ term: t('cert.issuedAt'), value: date(c.issuedAt) },
+						{ term: t('cert.expiresAt'), value: c.expiresAt ? date(c.expiresAt) : t('cert.noExpiry') },
+						{ term: t('cert.serial'), value: c.serial, className: 'font-mono' },
+					]}
+				/>
 				{c.state === 'revoked' && c.revokedAt ? (
 					<div role="status" className="alert alert-error mt-4 text-left">
 						<p>{t('cert.revokedWithReason', { date: date(c.revokedAt), reason: c.revokeReason ?? '—' })}</p>

@@ -5,6 +5,7 @@ import { SerialForm } from '#app/certificates/serial-form.tsx'
 import { VERIFY_LIMIT, verifyCertificate } from '#app/certificates/verify.server.ts'
 import { formatVnDate } from '#app/ui/dates.ts'
 import { useT } from '#app/ui/i18n.ts'
+import { Facts } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('verify.title'), { name: 'robots', content: 'noindex' })
@@ -68,26 +69,17 @@ export default function VerifyPage() {
 					<h2 id="details-heading" className="mb-3 text-lg font-semibold">
 						{t('verify.details')}
 					</h2>
-					<dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
-						<dt className="font-semibold">{t('verify.field.serial')}</dt>
-						<dd className="font-mono">{result.serial}</dd>
-						<dt className="font-semibold">{t('verify.field.holder')}</dt>
-						<dd>{result.maskedName}</dd>
-						<dt className="font-semibold">{t('verify.field.course')}</dt>
-						<dd>{result.courseTitle}</dd>
-						{result.orgName ? (
-							<>
-								<dt className="font-semibold">{t('verify.field.unit')}</dt>
-								<dd>{result.orgName}</dd>
-							</>
-						) : null}
-						<dt className="font-semibold">{t('verify.field.issuer')}</dt>
-						<dd>{result.issuer}</dd>
-						<dt className="font-semibold">{t('verify.field.issuedAt')}</dt>
-						<dd>{date(result.issuedAt)}</dd>
-						<dt className="font-semibold">{t('verify.field.expiresAt')}</dt>
-						<dd>{result.expiresAt ? date(result.expiresAt) : t('cert.noExpiry')}</dd>
-					</dl>
+					<Facts
+						facts={[
+							{ term: t('verify.field.serial'), value: result.serial, className: 'font-mono' },
+							{ term: t('verify.field.holder'), value: result.maskedName },
+							{ term: t('verify.field.course'), value: result.courseTitle },
+							{ term: t('verify.field.unit'), value: result.orgName },
+							{ term: t('verify.field.issuer'), value: result.issuer },
+							{ term: t('verify.field.issuedAt'), value: date(result.issuedAt) },
+							{ term: t('verify.field.expiresAt'), value: result.expiresAt ? date(result.expiresAt) : t('cert.noExpiry') },
+						]}
+					/>
 					<p className="mt-3 text-sm text-gray-700">{t('verify.privacy')}</p>
 				</section>
 			) : null}

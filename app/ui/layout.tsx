@@ -87,3 +87,21 @@ export function ActionLinks({ label, links, className = 'mb-6 flex flex-wrap gap
 		</nav>
 	)
 }
+
+export type Fact = { term: ReactNode; value: ReactNode; /** On the value, e.g. font-mono for a serial. */ className?: string }
+
+/** Terms and their values side by side (a profile, a certificate's details); a fact whose value is null or empty is left out. */
+export function Facts({ facts, className = '' }: { facts: ReadonlyArray<Fact>; className?: string }) {
+	return (
+		<dl className={`grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 ${className}`.trim()}>
+			{facts
+				.filter((f) => f.value !== null && f.value !== undefined && f.value !== '')
+				.map((f, i) => (
+					<Fragment key={i}>
+						<dt className="font-semibold">{f.term}</dt>
+						<dd className={f.className}>{f.value}</dd>
+					</Fragment>
+				))}
+		</dl>
+	)
+}
