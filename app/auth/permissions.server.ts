@@ -24,7 +24,8 @@ export { forbidden, notFound }
 /** The user, their grants and the unit, or a 403 when no grant of theirs covers the unit with one of `roles`. */
 export async function requireOrgRole(request: Request, orgUnitId: number, roles: ReadonlyArray<Role>) {
 	const user = await requireUser(request)
-	if (!Number.isSafeInteger(orgUnitId) || orgUnitId <= 0) notFound()
+	// Past int4 the database would raise instead of finding nothing.
+	if (!Number.isSafeInteger(orgUnitId) || orgUnitId <= 0 || orgUnitId > 2_147_483_647) notFound()
 	const [grants, unit] = await Promise.all([
 		getGrants(request, user.id),
 		db.orgUnit.findUnique({ where: { id: orgUnitId } }),

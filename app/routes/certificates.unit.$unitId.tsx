@@ -15,11 +15,12 @@ import { Alert } from '#app/ui/form.tsx'
 import { Section } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
+import { idParam } from '#app/ui/http.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => `${t('nav.certificates')} — ${data?.unit.name ?? t('org.col.unit')}`)
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit } = await requireOrgRole(request, Number(params.unitId), VIEW_ROLES)
+	const { unit } = await requireOrgRole(request, idParam(params.unitId), VIEW_ROLES)
 	const url = new URL(request.url)
 	const { filter, error } = parseUnitFilter(url.searchParams)
 	const [list, expiring, children, signer] = await Promise.all([

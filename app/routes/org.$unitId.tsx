@@ -4,7 +4,7 @@ import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { can } from '#app/auth/permissions.ts'
 import { countOpenReviews, REVIEW_ROLES } from '#app/integrity/reviews.server.ts'
 import { getUnitOverview } from '#app/org/units.server.ts'
-import { notFound } from '#app/ui/http.server.ts'
+import { notFound, idParam } from '#app/ui/http.server.ts'
 import { useT } from '#app/ui/i18n.ts'
 import { ActionLinks, Section } from '#app/ui/layout.tsx'
 import { DataTable } from '#app/ui/table.tsx'
@@ -18,7 +18,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 const VIEW_ROLES = ['MANAGER', 'AUDITOR', 'TRAINER', 'YOUTH_ADMIN'] as const
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { grants, unit } = await requireOrgRole(request, Number(params.unitId), VIEW_ROLES)
+	const { grants, unit } = await requireOrgRole(request, idParam(params.unitId), VIEW_ROLES)
 	const overview = await getUnitOverview(unit.id)
 	if (!overview) notFound()
 	// Youth officers manage joining here: invite links and the join requests waiting for them (decision 016).

@@ -26,6 +26,7 @@ import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 import { translator } from '#app/ui/i18n.server.ts'
 import { tagLabel } from '#app/ui/labels.ts'
+import { idParam } from '#app/ui/http.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('assign.title'))
 
@@ -36,7 +37,7 @@ const DONE = { updated: 'assign.updated', unchanged: 'assign.unchanged', closed:
 const DoneSchema = z.enum(Object.keys(DONE) as [keyof typeof DONE])
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { unit } = await requireOrgRole(request, idParam(params.unitId), ROLES)
 	const done = DoneSchema.safeParse(new URL(request.url).searchParams.get('done'))
 	return json({
 		unit: { id: unit.id, name: unit.name, tree: unit.tree },
@@ -52,11 +53,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	if (submission.payload.intent === 'close') {
 		// 403 for a rule outside the viewer's grants, 404 for one not in this page's subtree (or no id at all).
 		const id = submission.status === 'success' && submission.value.intent === 'close' ? submission.value.assignmentId : undefined
-		const { user, unit, assignment } = await requireAssignment(request, Number(params.unitId), id, ROLES)
+		const { user, unit, assignment } = await requireAssignment(request, idParam(params.unitId), id, ROLES)
 		await closeAssignment(assignment.id, unit, user.id, request)
 		return redirect(`/org/${unit.id}/assignments?done=closed`, 303)
 	}
-	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { user, unit } = await requireOrgRole(request, idParam(params.unitId), ROLES)
 	const t = translator(langFromRequest(request))
 	if (submission.status !== 'success' || submission.value.intent === 'close') return json({ result: submission.reply(), preview: null, notice: null, created: null }, { status: 400 })
 	const value = submission.value

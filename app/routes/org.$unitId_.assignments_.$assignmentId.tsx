@@ -14,13 +14,14 @@ import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { Section, UnitTrail } from '#app/ui/layout.tsx'
 import { translator } from '#app/ui/i18n.server.ts'
 import { pageTitle } from '#app/ui/meta.ts'
+import { idParam } from '#app/ui/http.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => data?.assignment.courseTitle ?? t('assign.title'))
 
 const ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit, assignment } = await requireAssignment(request, Number(params.unitId), params.assignmentId, ROLES)
+	const { unit, assignment } = await requireAssignment(request, idParam(params.unitId), params.assignmentId, ROLES)
 	return json({
 		unit: { id: unit.id, name: unit.name },
 		assignment: {
@@ -41,7 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { user, unit, assignment } = await requireAssignment(request, Number(params.unitId), params.assignmentId, ROLES)
+	const { user, unit, assignment } = await requireAssignment(request, idParam(params.unitId), params.assignmentId, ROLES)
 	const t = translator(langFromRequest(request))
 	const submission = parseWithZod(await request.formData(), { schema: AssignmentPageSchema })
 	const back = (done: 'updated' | 'unchanged' | 'closed') => redirect(`/org/${unit.id}/assignments?done=${done}`, 303)

@@ -12,6 +12,7 @@ import { useT } from '#app/ui/i18n.ts'
 import { Section, UnitTrail } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
+import { idParam } from '#app/ui/http.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('edu.title'))
 
@@ -21,7 +22,7 @@ const ROLES = ['MANAGER'] as const
 const NEW_FORM = { className: 'card max-w-xl', level: 3, headingClassName: 'mb-2 font-semibold' } as const
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { unit } = await requireOrgRole(request, idParam(params.unitId), ROLES)
 	if (unit.tree !== 'EDU') notFound()
 	if (unit.kind === 'class') throw redirect(`/teach/${unit.id}`)
 	const year = currentSchoolYear()
@@ -36,7 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { user, unit } = await requireOrgRole(request, idParam(params.unitId), ROLES)
 	if (unit.tree !== 'EDU') notFound()
 	const submission = parseWithZod(await request.formData(), { schema: EduCreateSchema })
 	if (submission.status !== 'success') return json({ result: submission.reply(), ok: false }, { status: 400 })

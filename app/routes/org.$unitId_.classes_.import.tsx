@@ -13,6 +13,7 @@ import { useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
 import { DataTable } from '#app/ui/table.tsx'
 import { readUpload, uploadRefusalKey } from '#app/ui/uploads.server.ts'
+import { idParam } from '#app/ui/http.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
 	{ title: 'Nhập học sinh | Văn Minh Số' },
@@ -25,7 +26,7 @@ const ROLES = ['MANAGER'] as const
 const MAX_BYTES = 1024 * 1024
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { unit } = await requireOrgRole(request, idParam(params.unitId), ROLES)
 	if (unit.tree !== 'EDU') notFound()
 	const jobId = new URL(request.url).searchParams.get('job')
 	const job = jobId ? await getStudentImport(jobId.slice(0, 40), unit.id) : null
@@ -35,7 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { user, unit } = await requireOrgRole(request, idParam(params.unitId), ROLES)
 	if (unit.tree !== 'EDU') notFound()
 	if (!(request.headers.get('Content-Type') ?? '').startsWith('multipart/form-data')) {
 		const confirm = parseWithZod(await request.formData(), { schema: StudentImportConfirmSchema })

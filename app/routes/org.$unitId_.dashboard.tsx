@@ -11,7 +11,7 @@ import { CourseSelect, FilterProblems } from '#app/reports/filters.tsx'
 import { lastEndedPeriod, readSnapshots } from '#app/reports/snapshots.server.ts'
 import { InputField, SelectField } from '#app/ui/fields.tsx'
 import { formatPercent, formatVnDateTime, vnToday } from '#app/ui/dates.ts'
-import { notFound } from '#app/ui/http.server.ts'
+import { notFound, idParam } from '#app/ui/http.server.ts'
 import { useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
 import { CountsTable } from '#app/ui/table.tsx'
@@ -27,7 +27,7 @@ function lastTwelveMonths(now = new Date()) {
 export const meta: MetaFunction = () => [{ title: 'Tiến độ hoàn thành | Văn Minh Số' }]
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit, grants } = await requireOrgRole(request, Number(params.unitId), DASHBOARD_ROLES)
+	const { unit, grants } = await requireOrgRole(request, idParam(params.unitId), DASHBOARD_ROLES)
 	const url = new URL(request.url)
 	const { filters, courseId, at, problems } = await readFilters(url)
 	const [{ levels, level, ranking: children, breakdown, teams }, courses, ancestors, history, people, underReview] = await Promise.all([

@@ -7,10 +7,10 @@ import { courseTitles } from '#app/reports/completion.server.ts'
 import { DASHBOARD_ROLES, dashboardFigures, readFilters } from '#app/reports/dashboard.server.ts'
 import { vnDay } from '#app/ui/dates.ts'
 import { currentFiguresXlsx } from '#app/reports/report.server.ts'
-import { notFound } from '#app/ui/http.server.ts'
+import { notFound, idParam } from '#app/ui/http.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit, user } = await requireOrgRole(request, Number(params.unitId), DASHBOARD_ROLES)
+	const { unit, user } = await requireOrgRole(request, idParam(params.unitId), DASHBOARD_ROLES)
 	const url = new URL(request.url)
 	const { filters, courseId, at, problems } = await readFilters(url)
 	// Bad filters: back to the page, which says what is wrong.

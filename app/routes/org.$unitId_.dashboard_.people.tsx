@@ -10,7 +10,7 @@ import { REMIND_PAGE_SIZE, RemindSchema } from '#app/reports/schema.ts'
 import { CourseSelect, FilterProblems } from '#app/reports/filters.tsx'
 import { formatVnDate } from '#app/ui/dates.ts'
 import { FormErrors, replyErrors } from '#app/ui/form.tsx'
-import { notFound } from '#app/ui/http.server.ts'
+import { notFound, idParam } from '#app/ui/http.server.ts'
 import { useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
@@ -24,7 +24,7 @@ const REMIND_ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
 
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { unit, user } = await requireOrgRole(request, Number(params.unitId), REMIND_ROLES)
+	const { unit, user } = await requireOrgRole(request, idParam(params.unitId), REMIND_ROLES)
 	const url = new URL(request.url)
 	const { courseId, filters } = await readFilters(url)
 	const submission = parseWithZod(await request.formData(), { schema: RemindSchema })
@@ -43,7 +43,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit, grants } = await requireOrgRole(request, Number(params.unitId), DASHBOARD_ROLES)
+	const { unit, grants } = await requireOrgRole(request, idParam(params.unitId), DASHBOARD_ROLES)
 	const url = new URL(request.url)
 	const { filters, courseId, at, problems } = await readFilters(url)
 	const page = Math.max(1, Math.min(10_000, Number(url.searchParams.get('page')) || 1))

@@ -12,6 +12,7 @@ import { FormErrors, replyErrors } from '#app/ui/form.tsx'
 import { useT } from '#app/ui/i18n.ts'
 import { Section, UnitTrail } from '#app/ui/layout.tsx'
 import { DataTable } from '#app/ui/table.tsx'
+import { idParam } from '#app/ui/http.server.ts'
 
 const ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
 /** Errors listed on the page; all of them are in the downloadable workbook. */
@@ -24,7 +25,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ]
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { user, unit, grants } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { user, unit, grants } = await requireOrgRole(request, idParam(params.unitId), ROLES)
 	const job = await getImportJob(String(params.jobId), unit.id)
 	if (!job) notFound()
 	const busy = job.status === 'VALIDATING' || job.status === 'RUNNING'
@@ -41,7 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { user, unit, grants } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { user, unit, grants } = await requireOrgRole(request, idParam(params.unitId), ROLES)
 	const jobId = String(params.jobId)
 	// A job of another unit is not found, as on the page itself (issue 16's matrix).
 	const job = await getImportJob(jobId, unit.id)

@@ -9,11 +9,12 @@ import { attachment, codesPdf, codesWorkbook, XLSX_TYPE } from '#app/org/roster-
 import { ImportCodesSchema } from '#app/org/schema.ts'
 import { langFromRequest } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
+import { idParam } from '#app/ui/http.server.ts'
 
 const ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { user, unit, grants } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { user, unit, grants } = await requireOrgRole(request, idParam(params.unitId), ROLES)
 	const t = translator(langFromRequest(request))
 	// A download, not a page: a post the buttons cannot send is told in plain text, as the other downloads do.
 	const submission = parseWithZod(await request.formData(), { schema: ImportCodesSchema })

@@ -4,9 +4,10 @@ import { getImportJob } from '#app/org/import-jobs.server.ts'
 import { attachment, errorWorkbook, XLSX_TYPE } from '#app/org/roster-files.server.ts'
 import { langFromRequest } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
+import { idParam } from '#app/ui/http.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit } = await requireOrgRole(request, Number(params.unitId), ['MANAGER', 'YOUTH_ADMIN'])
+	const { unit } = await requireOrgRole(request, idParam(params.unitId), ['MANAGER', 'YOUTH_ADMIN'])
 	const job = await getImportJob(String(params.jobId), unit.id)
 	if (!job) notFound()
 	const body = await errorWorkbook(translator(langFromRequest(request)), {

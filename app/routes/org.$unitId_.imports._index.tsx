@@ -13,19 +13,20 @@ import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 import { readUpload, uploadRefusalKey } from '#app/ui/uploads.server.ts'
 import { formatVnDateTime, vnToday } from '#app/ui/dates.ts'
+import { idParam } from '#app/ui/http.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('roster.manage'))
 
 const ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { unit } = await requireOrgRole(request, idParam(params.unitId), ROLES)
 	const jobs = await listImportJobs(unit.id)
 	return json({ unit: { id: unit.id, name: unit.name }, jobs, today: vnToday(), maxMb: MAX_UPLOAD_BYTES / 1024 / 1024 })
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { user, unit } = await requireOrgRole(request, idParam(params.unitId), ROLES)
 	const upload = await readUpload(request, { maxFileBytes: MAX_UPLOAD_BYTES })
 	if (!upload.ok) return json({ result: { status: 'error' as const, error: { '': [uploadRefusalKey(upload.error, 'import.file.tooLarge')] } } }, { status: upload.status })
 	const submission = parseWithZod(upload.form, { schema: RosterUploadSchema })

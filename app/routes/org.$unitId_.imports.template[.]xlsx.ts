@@ -4,9 +4,10 @@ import { attachment, rosterTemplate, XLSX_TYPE } from '#app/org/roster-files.ser
 import { openUnitCodes } from '#app/org/units.server.ts'
 import { langFromRequest } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
+import { idParam } from '#app/ui/http.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit } = await requireOrgRole(request, Number(params.unitId), ['MANAGER', 'YOUTH_ADMIN'])
+	const { unit } = await requireOrgRole(request, idParam(params.unitId), ['MANAGER', 'YOUTH_ADMIN'])
 	// The template lists the codes the manager may use: the open units of their subtree.
 	const units = await openUnitCodes(unit)
 	const body = await rosterTemplate(translator(langFromRequest(request)), units)

@@ -11,18 +11,19 @@ import { useErrorText, useT } from '#app/ui/i18n.ts'
 import { UnitTrail } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
 import { readUpload, uploadRefusalKey } from '#app/ui/uploads.server.ts'
+import { idParam } from '#app/ui/http.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('title.importTree'))
 
 const ROLES = ['MANAGER'] as const
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { unit } = await requireOrgRole(request, idParam(params.unitId), ROLES)
 	return json({ unit: { id: unit.id, name: unit.name, code: unit.code }, today: vnToday(), maxMb: MAX_UPLOAD_BYTES / 1024 / 1024 })
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { user, unit } = await requireOrgRole(request, idParam(params.unitId), ROLES)
 	const upload = await readUpload(request, { maxFileBytes: MAX_UPLOAD_BYTES })
 	if (!upload.ok) return json({ result: null, errors: [uploadRefusalKey(upload.error, 'import.file.tooLarge')] }, { status: upload.status })
 	const submission = parseWithZod(upload.form, { schema: TreeUploadSchema })

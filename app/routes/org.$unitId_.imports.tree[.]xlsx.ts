@@ -4,9 +4,10 @@ import { attachment, treeWorkbook, XLSX_TYPE } from '#app/org/roster-files.serve
 import { getTree } from '#app/org/tree.server.ts'
 import { langFromRequest } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
+import { idParam } from '#app/ui/http.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit } = await requireOrgRole(request, Number(params.unitId), ['MANAGER'])
+	const { unit } = await requireOrgRole(request, idParam(params.unitId), ['MANAGER'])
 	const t = translator(langFromRequest(request))
 	const nodes = await getTree(unit)
 	const codeOf = new Map(nodes.map((n) => [n.id, n.code]))

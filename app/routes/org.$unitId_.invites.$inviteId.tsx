@@ -6,6 +6,7 @@ import { formatVnDate } from '#app/ui/dates.ts'
 import { useT } from '#app/ui/i18n.ts'
 import { pageTitle } from '#app/ui/meta.ts'
 import { getInvite, inviteQrSvg, inviteUrl, YOUTH_ROLES } from '#app/youth/invites.server.ts'
+import { idParam } from '#app/ui/http.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => data?.invite.unitName ?? t('youth.invite.manage'))
 
@@ -15,7 +16,7 @@ function vnDate(d: Date) {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit } = await requireOrgRole(request, Number(params.unitId), YOUTH_ROLES)
+	const { unit } = await requireOrgRole(request, idParam(params.unitId), YOUTH_ROLES)
 	const invite = await getInvite(unit, String(params.inviteId))
 	if (!invite) notFound()
 	const url = inviteUrl(request, invite.token)

@@ -2,9 +2,10 @@
 import { type LoaderFunctionArgs } from '@remix-run/node'
 import { notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
 import { getInvite, inviteQrSvg, inviteUrl, YOUTH_ROLES } from '#app/youth/invites.server.ts'
+import { idParam } from '#app/ui/http.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit } = await requireOrgRole(request, Number(params.unitId), YOUTH_ROLES)
+	const { unit } = await requireOrgRole(request, idParam(params.unitId), YOUTH_ROLES)
 	const invite = await getInvite(unit, String(params.inviteId))
 	if (!invite) notFound()
 	const svg = await inviteQrSvg(inviteUrl(request, invite.token))

@@ -15,13 +15,14 @@ import { DataTable } from '#app/ui/table.tsx'
 import { createInvite, invitableUnits, inviteUrl, listInvites, revokeInvite, YOUTH_ROLES } from '#app/youth/invites.server.ts'
 import { countPendingRequests } from '#app/youth/requests.server.ts'
 import { InviteActionSchema, INVITE_MAX_USES } from '#app/youth/schema.ts'
+import { idParam } from '#app/ui/http.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('youth.invite.manage'))
 
 const DAY_MS = 24 * 3600 * 1000
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit } = await requireOrgRole(request, Number(params.unitId), YOUTH_ROLES)
+	const { unit } = await requireOrgRole(request, idParam(params.unitId), YOUTH_ROLES)
 	const [units, invites, pending] = await Promise.all([invitableUnits(unit), listInvites(unit), countPendingRequests(unit)])
 	const now = Date.now()
 	return json({
@@ -34,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { user, unit, grants } = await requireOrgRole(request, Number(params.unitId), YOUTH_ROLES)
+	const { user, unit, grants } = await requireOrgRole(request, idParam(params.unitId), YOUTH_ROLES)
 	const t = translator(langFromRequest(request))
 	const submission = parseWithZod(await request.formData(), { schema: InviteActionSchema })
 	if (submission.status !== 'success') return json({ result: submission.reply(), notice: null }, { status: 400 })

@@ -14,11 +14,12 @@ import { Section, UnitTrail } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
 import { FormCard, Notice } from '#app/ui/form.tsx'
 import { CheckboxGroup, InputField, SelectField } from '#app/ui/fields.tsx'
+import { idParam } from '#app/ui/http.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => data?.member.user.fullName ?? t('members.title'))
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit } = await requireOrgRole(request, Number(params.unitId), MEMBER_ROLES)
+	const { unit } = await requireOrgRole(request, idParam(params.unitId), MEMBER_ROLES)
 	const found = await getMember(unit, String(params.membershipId))
 	if (!found) notFound()
 	const units = await subtreeUnits(unit)
@@ -42,7 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { user, unit, grants } = await requireOrgRole(request, Number(params.unitId), MEMBER_ROLES)
+	const { user, unit, grants } = await requireOrgRole(request, idParam(params.unitId), MEMBER_ROLES)
 	const t = translator(langFromRequest(request))
 	const submission = parseWithZod(await request.formData(), { schema: MemberActionSchema })
 	if (submission.status !== 'success') return json({ result: submission.reply(), notice: null }, { status: 400 })

@@ -11,6 +11,7 @@ import { tagLabel } from '#app/ui/labels.ts'
 import { Pager, UnitTrail } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
+import { idParam } from '#app/ui/http.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('members.title'))
 
@@ -26,7 +27,7 @@ const FilterSchema = z.object({
 })
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { unit } = await requireOrgRole(request, idParam(params.unitId), ROLES)
 	const url = new URL(request.url)
 	const filter = FilterSchema.parse(Object.fromEntries(url.searchParams))
 	const [result, units, tags] = await Promise.all([

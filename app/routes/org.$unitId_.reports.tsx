@@ -14,7 +14,7 @@ import { CourseSelect } from '#app/reports/filters.tsx'
 import { SelectField } from '#app/ui/fields.tsx'
 import { formatMonth } from '#app/ui/dates.ts'
 import { FormErrors, replyErrors } from '#app/ui/form.tsx'
-import { notFound } from '#app/ui/http.server.ts'
+import { notFound, idParam } from '#app/ui/http.server.ts'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { Breadcrumbs, Section } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
@@ -26,7 +26,7 @@ const monthVi = (period: string) => `${period.slice(5)}/${period.slice(0, 4)}`
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('report.link'))
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit, grants } = await requireOrgRole(request, Number(params.unitId), DASHBOARD_ROLES)
+	const { unit, grants } = await requireOrgRole(request, idParam(params.unitId), DASHBOARD_ROLES)
 	const url = new URL(request.url)
 	const courses = await courseOptions(unit)
 	const year = Number(periodOf(new Date()).slice(0, 4))
@@ -67,7 +67,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
  * and only ended months of the last SNAPSHOT_MONTHS_BACK months are accepted (issue 16).
  */
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { unit, user, grants } = await requireOrgRole(request, Number(params.unitId), DASHBOARD_ROLES)
+	const { unit, user, grants } = await requireOrgRole(request, idParam(params.unitId), DASHBOARD_ROLES)
 	if (!wholeTreeAdmin(grants)) throw json({ reason: 'forbidden' }, { status: 403 })
 	const t = translator(langFromRequest(request))
 	const submission = parseWithZod(await request.formData(), { schema: SnapshotSchema })

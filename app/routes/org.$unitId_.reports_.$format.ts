@@ -6,10 +6,10 @@ import { DASHBOARD_ROLES } from '#app/reports/dashboard.server.ts'
 import { readReportRequest } from '#app/reports/report-request.server.ts'
 import { buildReport, isReport, reportCsv, reportPdf, reportXlsx } from '#app/reports/report.server.ts'
 import { asciiName } from '#app/certificates/names.ts'
-import { notFound } from '#app/ui/http.server.ts'
+import { notFound, idParam } from '#app/ui/http.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit, user } = await requireOrgRole(request, Number(params.unitId), DASHBOARD_ROLES)
+	const { unit, user } = await requireOrgRole(request, idParam(params.unitId), DASHBOARD_ROLES)
 	const format = params.format
 	if (format !== 'xlsx' && format !== 'pdf' && format !== 'csv') notFound()
 	const url = new URL(request.url)

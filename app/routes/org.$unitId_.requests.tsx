@@ -14,6 +14,7 @@ import { YOUTH_ROLES } from '#app/youth/invites.server.ts'
 import { decideRequests, listDecidedRequests, listPendingRequests } from '#app/youth/requests.server.ts'
 import { DecideSchema } from '#app/youth/schema.ts'
 import { Notice } from '#app/ui/form.tsx'
+import { idParam } from '#app/ui/http.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('title.requests'))
 
@@ -23,7 +24,7 @@ function vnDateTime(d: Date) {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit } = await requireOrgRole(request, Number(params.unitId), YOUTH_ROLES)
+	const { unit } = await requireOrgRole(request, idParam(params.unitId), YOUTH_ROLES)
 	const [pending, decided] = await Promise.all([listPendingRequests(unit), listDecidedRequests(unit)])
 	return json({
 		unit: { id: unit.id, name: unit.name },
@@ -33,7 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { user, unit, grants } = await requireOrgRole(request, Number(params.unitId), YOUTH_ROLES)
+	const { user, unit, grants } = await requireOrgRole(request, idParam(params.unitId), YOUTH_ROLES)
 	const t = translator(langFromRequest(request))
 	const submission = parseWithZod(await request.formData(), { schema: DecideSchema })
 	if (submission.status !== 'success') return json({ result: submission.reply(), notice: null }, { status: 400 })

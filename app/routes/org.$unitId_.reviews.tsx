@@ -17,6 +17,7 @@ import { translator } from '#app/ui/i18n.server.ts'
 import { UnitTrail } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
+import { idParam } from '#app/ui/http.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('title.reviews'))
 
@@ -25,7 +26,7 @@ const Show = z.enum(REVIEW_FILTERS).catch('OPEN')
 const IntentSchema = z.object({ intent: z.enum(['decide', 'scan']).default('decide') })
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit, grants } = await requireOrgRole(request, Number(params.unitId), REVIEW_ROLES)
+	const { unit, grants } = await requireOrgRole(request, idParam(params.unitId), REVIEW_ROLES)
 	const show = Show.parse(new URL(request.url).searchParams.get('show') ?? undefined)
 	const [{ total, reviews }, scannedTo] = await Promise.all([listReviews(unit, show), lastScan()])
 	return json({
@@ -52,7 +53,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { user, unit, grants } = await requireOrgRole(request, Number(params.unitId), REVIEW_ROLES)
+	const { user, unit, grants } = await requireOrgRole(request, idParam(params.unitId), REVIEW_ROLES)
 	const t = translator(langFromRequest(request))
 	const form = await request.formData()
 	const intent = parseWithZod(form, { schema: IntentSchema })

@@ -7,13 +7,14 @@ import { useT } from '#app/ui/i18n.ts'
 import { Section, UnitTrail } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
+import { idParam } from '#app/ui/http.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('edu.results'))
 
 const ROLES = ['MANAGER', 'AUDITOR', 'TRAINER'] as const
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit, grants } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { unit, grants } = await requireOrgRole(request, idParam(params.unitId), ROLES)
 	if (unit.tree !== 'EDU') notFound()
 	const [results, trees] = await Promise.all([educationResults(unit), unit.parentId === null ? treeComparison(grants) : Promise.resolve([])])
 	return json({ unit: { id: unit.id, name: unit.name }, results, trees })

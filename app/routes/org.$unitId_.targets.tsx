@@ -16,13 +16,14 @@ import { tagLabel } from '#app/ui/labels.ts'
 import { Section, UnitTrail } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
+import { idParam } from '#app/ui/http.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('targets.manage'))
 
 const ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { unit } = await requireOrgRole(request, idParam(params.unitId), ROLES)
 	const [summary, inUse, assignments] = await Promise.all([targetSummary(unit), tagsInUse(unit), listAssignmentsForUnit(unit)])
 	return json({
 		unit: { id: unit.id, name: unit.name, targetTags: unit.targetTags },
@@ -33,7 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { user, unit } = await requireOrgRole(request, idParam(params.unitId), ROLES)
 	const submission = parseWithZod(await request.formData(), { schema: TargetsSchema })
 	if (submission.status !== 'success') return json({ result: submission.reply(), notice: null }, { status: 400 })
 	const t = translator(langFromRequest(request))

@@ -20,13 +20,14 @@ import { Section, UnitTrail } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
 import { readUpload, uploadRefusalKey } from '#app/ui/uploads.server.ts'
+import { idParam } from '#app/ui/http.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => data?.event.title ?? t('training.manage'))
 
 const ROLES = ['MANAGER', 'TRAINER', 'YOUTH_ADMIN'] as const
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { unit } = await requireOrgRole(request, idParam(params.unitId), ROLES)
 	const event = await getEvent(unit, String(params.eventId))
 	if (!event) notFound()
 	return json({
@@ -46,7 +47,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { user, unit } = await requireOrgRole(request, idParam(params.unitId), ROLES)
 	const event = await getEvent(unit, String(params.eventId))
 	if (!event) notFound()
 	const t = translator(langFromRequest(request))

@@ -14,13 +14,14 @@ import { translator } from '#app/ui/i18n.server.ts'
 import { Section, UnitTrail } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
 import { DataTable } from '#app/ui/table.tsx'
+import { idParam } from '#app/ui/http.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('training.manage'))
 
 const ROLES = ['MANAGER', 'TRAINER', 'YOUTH_ADMIN'] as const
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { user, unit } = await requireOrgRole(request, idParam(params.unitId), ROLES)
 	return json({
 		unit: { id: unit.id, name: unit.name },
 		events: await listEvents(unit),
@@ -32,7 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { user, unit } = await requireOrgRole(request, idParam(params.unitId), ROLES)
 	const t = translator(langFromRequest(request))
 	const submission = parseWithZod(await request.formData(), { schema: TrainingEventSchema })
 	if (submission.status !== 'success') return json({ result: submission.reply() }, { status: 400 })

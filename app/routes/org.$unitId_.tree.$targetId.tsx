@@ -15,6 +15,7 @@ import { DataTable } from '#app/ui/table.tsx'
 import { grassrootsTypes, setGrassrootsType } from '#app/youth/profile.server.ts'
 import { GRASSROOTS_TYPES } from '#app/youth/schema.ts'
 import { FormCard, Notice } from '#app/ui/form.tsx'
+import { idParam } from '#app/ui/http.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => data?.target.name ?? t('org.col.unit'))
 
@@ -24,8 +25,8 @@ const DAY_MS = 24 * 3600 * 1000
 const CHANGE_LABEL = { create: 'tree.change.create', rename: 'tree.change.rename', move: 'tree.change.move', 'rename+move': 'tree.change.renameMove' } as const
 
 async function requireTarget(request: Request, params: LoaderFunctionArgs['params']) {
-	const { user, unit, grants } = await requireOrgRole(request, Number(params.unitId), ROLES)
-	const targetId = Number(params.targetId)
+	const { user, unit, grants } = await requireOrgRole(request, idParam(params.unitId), ROLES)
+	const targetId = idParam(params.targetId)
 	if (!Number.isSafeInteger(targetId) || !(await isInSubtree(unit, targetId))) notFound()
 	const target = await getUnit(targetId)
 	if (!canAdminister(grants, target.path)) forbidden()

@@ -15,6 +15,7 @@ import { DataTable } from '#app/ui/table.tsx'
 import { grassrootsTypes } from '#app/youth/profile.server.ts'
 import { GRASSROOTS_TYPES } from '#app/youth/schema.ts'
 import { vnToday } from '#app/ui/dates.ts'
+import { idParam } from '#app/ui/http.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('tree.title'))
 
@@ -24,7 +25,7 @@ const ROLES = ['MANAGER'] as const
 const INDENT = ['pl-0', 'pl-5', 'pl-10', 'pl-15', 'pl-20', 'pl-25', 'pl-30', 'pl-35', 'pl-40'] as const
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit, grants } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { unit, grants } = await requireOrgRole(request, idParam(params.unitId), ROLES)
 	const includeClosed = new URL(request.url).searchParams.get('closed') === '1'
 	const nodes = await getTree(unit, { includeClosed })
 	const types = await grassrootsTypes(nodes.filter((n) => n.kind === 'youth_grassroots').map((n) => n.id))
@@ -48,7 +49,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { user, unit, grants } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { user, unit, grants } = await requireOrgRole(request, idParam(params.unitId), ROLES)
 	const t = translator(langFromRequest(request))
 	// The type of a đoàn cơ sở (decision 016) is part of the schema: optional, ignored for other kinds.
 	const submission = parseWithZod(await request.formData(), { schema: UnitCreateFormSchema })

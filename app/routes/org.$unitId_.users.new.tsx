@@ -13,18 +13,19 @@ import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { tagLabel } from '#app/ui/labels.ts'
 import { pageTitle } from '#app/ui/meta.ts'
+import { idParam } from '#app/ui/http.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('title.newUser'))
 
 const ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { unit } = await requireOrgRole(request, idParam(params.unitId), ROLES)
 	return json({ unit: { id: unit.id, name: unit.name } })
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { user, unit } = await requireOrgRole(request, Number(params.unitId), ROLES)
+	const { user, unit } = await requireOrgRole(request, idParam(params.unitId), ROLES)
 	const submission = parseWithZod(await request.formData(), { schema: NewUserSchema })
 	if (submission.status !== 'success') return json({ result: submission.reply(), created: null }, { status: 400 })
 	const t = translator(langFromRequest(request))

@@ -9,7 +9,7 @@ import { ClassPageSchema } from '#app/classes/schema.ts'
 import { listClassSessions, openSessionOf, startClassSession, studentCourseOptions } from '#app/classes/sessions.server.ts'
 import { formatVnDateTime } from '#app/ui/dates.ts'
 import { Alert, FormErrors, replyErrors } from '#app/ui/form.tsx'
-import { notFound } from '#app/ui/http.server.ts'
+import { notFound, idParam } from '#app/ui/http.server.ts'
 import { useT } from '#app/ui/i18n.ts'
 import { Section } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
@@ -18,13 +18,13 @@ import { DataTable } from '#app/ui/table.tsx'
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => data?.klass.name ?? t('kind.class'))
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { klass } = await requireClassTeacher(request, Number(params.classId))
+	const { klass } = await requireClassTeacher(request, idParam(params.classId))
 	const [students, sessions, open] = await Promise.all([classStudents(klass.id), listClassSessions(klass.id), openSessionOf(klass.id)])
 	return json({ klass: { id: klass.id, name: klass.name, schoolName: klass.schoolName }, students, sessions, openId: open?.id ?? null, courses: studentCourseOptions() })
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { user, grants, klass } = await requireClassTeacher(request, Number(params.classId))
+	const { user, grants, klass } = await requireClassTeacher(request, idParam(params.classId))
 	const submission = parseWithZod(await request.formData(), { schema: ClassPageSchema })
 	if (submission.status !== 'success') return json({ result: submission.reply(), error: null, pin: null }, { status: 400 })
 	const value = submission.value

@@ -5,9 +5,10 @@ import { loginCardsPdf } from '#app/classes/cards.server.ts'
 import { classStudents } from '#app/classes/classes.server.ts'
 import { issuePins } from '#app/classes/pins.server.ts'
 import { attachment } from '#app/org/roster-files.server.ts'
+import { idParam } from '#app/ui/http.server.ts'
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { user, grants, klass } = await requireClassTeacher(request, Number(params.classId))
+	const { user, grants, klass } = await requireClassTeacher(request, idParam(params.classId))
 	const students = (await classStudents(klass.id)).filter((s) => s.username)
 	const pins = await issuePins(klass.id, students.map((s) => s.id), { actorId: user.id, request, grants })
 	const cards = students.filter((s) => pins.has(s.id)).map((s) => ({ fullName: s.fullName, className: klass.name, username: s.username!, pin: pins.get(s.id)! }))

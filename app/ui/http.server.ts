@@ -11,3 +11,18 @@ export function notFound(): never {
 export function forbidden(): never {
 	throw json({ reason: 'forbidden' }, { status: 403 })
 }
+
+/** The largest id of a SERIAL column (PostgreSQL int4): a larger one is no row, and the database refuses to compare it. */
+const MAX_INT_ID = 2_147_483_647
+
+/**
+ * A numeric id from the URL, as its decimal digits only: "0x14", "1e1", " 20" or "20.0" name no unit (Number() would
+ * read them as 20 or 10), and an id past int4 would make the database raise an error (a 500) instead of finding
+ * nothing. Anything else is a 404.
+ */
+export function idParam(raw: string | undefined): number {
+	if (!raw || !/^[1-9]\d{0,9}$/.test(raw)) notFound()
+	const id = Number(raw)
+	if (id > MAX_INT_ID) notFound()
+	return id
+}
