@@ -52,7 +52,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const slug = params.courseSlug ?? ''
 	const t = translator(langFromRequest(request))
 	const submission = parseWithZod(await request.formData(), { schema: QuizStartSchema })
-	if (submission.status !== 'success') return json({ error: t('quiz.reauth.invalid') }, { status: 400 })
+	if (submission.status !== 'success') {
+		// A post the form cannot send (a forged tick, an overlong password): say which field is wrong, the tick first.
+		const error = submission.error?.committed?.length ? t('quiz.commit.required') : t('quiz.reauth.invalid')
+		return json({ error }, { status: 400 })
+	}
 	const { committed, password } = submission.value
 	const result = await beginGradedAttempt({ userId: user.id, slug, committed: committed === 'on', password })
 	if (result.ok) return redirect(`/courses/${slug}/quiz/${result.attempt.id}`)

@@ -116,8 +116,13 @@ test('a graded attempt starts only with the commitment ticked, and stores when i
 	expect(refused.status).toBe(400)
 	expect(await refused.json()).toEqual({ error: 'Hãy đánh dấu ô «Tôi cam kết tự mình học và làm bài» trước khi bắt đầu làm bài.' })
 	expect(await db.quizAttempt.count({ where: { enrollmentId: enrollment.id } })).toBe(0)
-	// A value other than the checkbox's is not a tick.
-	expect(((await postStart(user.id, { committed: 'yes' })) as Response).status).toBe(400)
+	// A value other than the checkbox's is not a tick, and is answered as a missing one (not as a wrong password).
+	const forged = (await postStart(user.id, { committed: 'yes' })) as Response
+	expect(forged.status).toBe(400)
+	expect(await forged.json()).toEqual({ error: 'Hãy đánh dấu ô «Tôi cam kết tự mình học và làm bài» trước khi bắt đầu làm bài.' })
+	const overlong = (await postStart(user.id, { committed: 'on', password: 'x'.repeat(201) })) as Response
+	expect(overlong.status).toBe(400)
+	expect(await overlong.json()).toEqual({ error: 'Mật khẩu không đúng. Hãy nhập mật khẩu bạn dùng để đăng nhập.' })
 
 	const before = Date.now()
 	const started = (await postStart(user.id, { committed: 'on' })) as Response
