@@ -2,7 +2,8 @@ import { type LoaderFunctionArgs, type MetaFunction, json } from '@remix-run/nod
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { requireOrgRole } from '#app/auth/permissions.server.ts'
 import { can } from '#app/auth/permissions.ts'
-import { countOpenReviews, REVIEW_ROLES } from '#app/integrity/reviews.server.ts'
+import { countOpenReviewsOfRequired } from '#app/integrity/review-figures.server.ts'
+import { REVIEW_ROLES } from '#app/integrity/reviews.server.ts'
 import { RateBars, RateLine, StatusStack } from '#app/reports/charts.tsx'
 import { getPeopleSummary, PEOPLE_SUMMARY_LIMIT } from '#app/reports/completion.server.ts'
 import { type CompletionCounts } from '#app/reports/completion.ts'
@@ -39,7 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		getPeopleSummary(unit.id, { courseId, at }),
 		// Completions flagged as possibly done by someone else and not yet decided (issue 22): a fact of now, so not
 		// shown beside the figures of a past date.
-		at ? null : countOpenReviews(unit, courseId),
+		at ? null : countOpenReviewsOfRequired(unit, courseId),
 	])
 	if (!children) notFound()
 	return json({

@@ -77,3 +77,26 @@ test('the periodic report counts the completions reviewed and withdrawn from its
 	expect(quiet.reviews.reviewed).toBe(0)
 	expect(summaryText(quiet)).not.toContain('xem lại')
 })
+
+test('"of which under review" counts only completions the headline counts: a course assigned there, a counted member', async () => {
+	const w = await world()
+	await reviewed(w, w.dept, 'OPEN', null)
+	// A course nobody in the province was assigned: its completion is in no headline of this dashboard (walk, D2).
+	const unassigned = await createCourse(`khong-giao-${worlds}`)
+	const stranger = await db.user.create({ data: { fullName: 'Người Tự Học', status: 'ACTIVE' } })
+	await join(stranger, w.dept)
+	await certify(stranger, unassigned.versions[0]!, { issuedAt: new Date('2026-01-21T03:00:00Z') })
+	const selfStudy = await db.enrollment.findFirstOrThrow({ where: { userId: stranger.id } })
+	await db.completionReview.create({
+		data: { enrollmentId: selfStudy.id, userId: stranger.id, courseVersionId: unassigned.versions[0]!.id, orgUnitId: w.dept.id, completedAt: new Date('2026-01-21T03:00:00Z'), signals: ['device'], evidence: [], status: 'OPEN' },
+	})
+	// A member who does not count towards the unit's target (a secondment, say) is outside the headline too.
+	const guest = await reviewed(w, w.dept, 'OPEN', null)
+	await db.membership.updateMany({ where: { userId: guest.userId }, data: { countsInTarget: false } })
+	const read = async (query = '') => {
+		const response = (await dashboard({ request: await requestAs(w.manager.id, `http://localhost/org/${w.dept.id}/dashboard${query}`), params: { unitId: String(w.dept.id) }, context: {} })) as Response
+		return ((await response.json()) as { underReview: number | null }).underReview
+	}
+	expect(await read()).toBe(1)
+	expect(await read(`?course=${unassigned.slug}`)).toBe(0)
+})
