@@ -11,8 +11,8 @@ import { decideReview, lastScan, listReviews, requestScan, REVIEW_ROLES } from '
 import { DecideReviewSchema, type EvidenceItem, REASON_MAX, REVIEW_FILTERS } from '#app/integrity/reviews.ts'
 import { formatVnDateTime } from '#app/ui/dates.ts'
 import { SelectField } from '#app/ui/fields.tsx'
-import { ConfirmCard, FieldErrors, FormErrors, Notice } from '#app/ui/form.tsx'
-import { isMessageKey, langFromRequest, type MessageKey, type Translate, useT } from '#app/ui/i18n.ts'
+import { Alert, ConfirmCard, FieldErrors, FormErrors, Notice, replyErrors } from '#app/ui/form.tsx'
+import { isMessageKey, langFromRequest, type MessageKey, type Translate, useErrorText, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { UnitTrail } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
@@ -110,6 +110,10 @@ export default function ReviewsPage() {
 	const { unit, show, total, reviews, scannedTo, canScan } = useLoaderData<typeof loader>()
 	const data = useActionData<typeof action>()
 	const confirming = data?.confirm ? reviews.find((r) => r.id === data.confirm!.reviewId) : undefined
+	// A refusal is said beside its review's decision form; when that form is not on the page (decided by someone else
+	// meanwhile, outside the filter, a forged id) it is said above the list, with the reason typed so it is not lost.
+	const inRow = !!data?.reviewId && reviews.some((r) => r.id === data.reviewId && r.status === 'OPEN')
+	const typed = data?.confirm?.reason ?? (typeof data?.result?.initialValue?.note === 'string' ? data.result.initialValue.note.trim() : '')
 	return (
 		<>
 			<UnitTrail unit={unit} />
@@ -117,6 +121,7 @@ export default function ReviewsPage() {
 			<p className="mb-4 max-w-3xl">{t('integrity.review.intro')}</p>
 			<Notice>{data?.notice}</Notice>
 			{data?.result && !data.reviewId ? <FormErrors id="review-errors" errors={data.result.error?.[''] ?? undefined} /> : null}
+			{data?.result && data.reviewId && !inRow && !confirming ? <Refusal errors={replyErrors(data.result)} typed={typed} /> : null}
 			{data?.confirm && confirming ? <ConfirmRedo unitId={unit.id} review={confirming} reason={data.confirm.reason} /> : null}
 			<p className="mb-4 text-sm text-gray-700">{scannedTo ? t('integrity.review.scannedTo', { date: scannedTo }) : t('integrity.review.neverScanned')}</p>
 			{canScan ? (
@@ -199,17 +204,37 @@ function Evidence({ review }: { review: Row }) {
 	)
 }
 
+/**
+ * A refusal whose review has no form on the page: what was refused (without a reason, a redo to confirm whose review
+ * is no longer waiting here), and the reason the manager had typed.
+ */
+function Refusal({ errors, typed }: { errors: Array<string> | undefined; typed: string }) {
+	const t = useT()
+	const errorText = useErrorText()
+	return (
+		<Alert>
+			{(errors ?? ['integrity.review.notShown']).map((e) => (
+				<span key={e} className="block">
+					{errorText(e)}
+				</span>
+			))}
+			{typed ? <span className="mt-1 block">{t('integrity.review.typedNote', { note: typed })}</span> : null}
+		</Alert>
+	)
+}
+
 function DecisionForm({ review }: { review: Row }) {
 	const t = useT()
 	const data = useActionData<typeof action>()
 	const mine = data?.reviewId === review.id ? data.result : null
 	const noteId = `note-${review.id}`
-	const formErrors = mine?.error?.[''] ?? undefined
+	// The buttons and the hidden id have no place for a message of their own (a forged or stale post).
+	const formErrors = [...(mine?.error?.[''] ?? []), ...(mine?.error?.decision ?? []), ...(mine?.error?.reviewId ?? [])]
 	const noteErrors = mine?.error?.note ?? undefined
 	return (
 		<Form method="post" className="min-w-64" aria-label={t('integrity.review.decide', { name: review.fullName })}>
 			<input type="hidden" name="reviewId" value={review.id} />
-			<FormErrors id={`review-${review.id}-errors`} errors={formErrors} />
+			<FormErrors id={`review-${review.id}-errors`} errors={formErrors.length ? formErrors : undefined} />
 			<label htmlFor={noteId} className="label text-sm">
 				{t('integrity.review.note')}
 			</label>

@@ -1552,6 +1552,8 @@ export const en: Record<MessageKey, string> = {
 	'integrity.review.outcome.person-grant-outside': 'This person holds a role in a unit outside your scope, so you cannot ask them to redo the course; ask your superior.',
 	'integrity.review.outcome.person-grant-at-or-above': 'This person holds a role at or above yours, so you cannot ask them to redo the course; ask your superior.',
 	'integrity.review.outcome.person-awaiting-approval': 'This person is still waiting for approval to join, so they cannot be asked to redo the course yet.',
+	'integrity.review.notShown': 'This completion is no longer waiting in the list shown (someone else may have decided it); nothing has changed.',
+	'integrity.review.typedNote': 'The reason you typed (not saved): «{note}»',
 	'integrity.review.dashboardLine': 'Of these, {count} completions are under review for signs of having been done by someone else (they count as completed until decided).',
 	'integrity.review.dashboardLink': 'Review',
 	'integrity.review.scan': 'Scan now',
