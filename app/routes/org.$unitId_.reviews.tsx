@@ -26,7 +26,7 @@ const Show = z.enum(REVIEW_FILTERS).catch('OPEN')
 const IntentSchema = z.object({ intent: z.enum(['decide', 'scan']).default('decide') })
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { unit, grants } = await requireOrgRole(request, idParam(params.unitId), REVIEW_ROLES)
+	const { user, unit, grants } = await requireOrgRole(request, idParam(params.unitId), REVIEW_ROLES)
 	const show = Show.parse(new URL(request.url).searchParams.get('show') ?? undefined)
 	const [{ total, reviews }, scannedTo] = await Promise.all([listReviews(unit, show), lastScan()])
 	return json({
@@ -48,6 +48,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 			decidedAt: r.decidedAt ? formatVnDateTime(r.decidedAt) : null,
 			decidedBy: r.decidedBy,
 			decisionNote: r.decisionNote,
+			// Nobody decides on their own completion (decideReview refuses it): theirs is shown without a form.
+			own: r.userId === user.id,
 		})),
 	})
 }
@@ -112,7 +114,7 @@ export default function ReviewsPage() {
 	const confirming = data?.confirm ? reviews.find((r) => r.id === data.confirm!.reviewId) : undefined
 	// A refusal is said beside its review's decision form; when that form is not on the page (decided by someone else
 	// meanwhile, outside the filter, a forged id) it is said above the list, with the reason typed so it is not lost.
-	const inRow = !!data?.reviewId && reviews.some((r) => r.id === data.reviewId && r.status === 'OPEN')
+	const inRow = !!data?.reviewId && reviews.some((r) => r.id === data.reviewId && r.status === 'OPEN' && !r.own)
 	const typed = data?.confirm?.reason ?? (typeof data?.result?.initialValue?.note === 'string' ? data.result.initialValue.note.trim() : '')
 	return (
 		<>
@@ -170,7 +172,7 @@ export default function ReviewsPage() {
 								<td>
 									<Evidence review={r} />
 								</td>
-								<td>{r.status === 'OPEN' ? <DecisionForm review={r} /> : <Decided review={r} />}</td>
+								<td>{r.status !== 'OPEN' ? <Decided review={r} /> : r.own ? <p className="text-sm">{t('integrity.review.own')}</p> : <DecisionForm review={r} />}</td>
 							</tr>
 						))}
 					</DataTable>

@@ -116,3 +116,17 @@ test('an unknown or malformed review, and a redo to confirm whose review is gone
 		'Lượt hoàn thành này không còn chờ quyết định trong danh sách đang hiển thị (có thể người khác đã quyết định); chưa có gì thay đổi.Lý do bạn đã nhập (chưa được lưu): «Học quá nhanh, đề nghị học lại.»',
 	])
 })
+
+test('a manager’s own flagged completion is listed without a decision form, saying another manager decides it', async () => {
+	const w = await world()
+	const other = await flagged(w, await person('Phan Văn Khác', w.unit))
+	const own = await flagged(w, w.manager)
+	const doc = await pageOf(w.manager.id, w.unit.id)
+	const row = doc.getElementById(`review-${own.id}`)!
+	expect(row.querySelector('form')).toBeNull()
+	expect(row.textContent).toContain('Đây là lượt hoàn thành của chính bạn: một người quản lý khác phải quyết định.')
+	expect(doc.getElementById(`review-${other.id}`)!.querySelector('form[method="post"] button[value="VERIFIED"]')).not.toBeNull()
+	// Another manager of the unit gets the form for it.
+	const peer = await person(`Lê Quản Lý Khác ${n}`, w.unit, 'MANAGER')
+	expect((await pageOf(peer.id, w.unit.id)).getElementById(`review-${own.id}`)!.querySelector('form[method="post"]')).not.toBeNull()
+})

@@ -1554,6 +1554,7 @@ export const en: Record<MessageKey, string> = {
 	'integrity.review.outcome.person-awaiting-approval': 'This person is still waiting for approval to join, so they cannot be asked to redo the course yet.',
 	'integrity.review.notShown': 'This completion is no longer waiting in the list shown (someone else may have decided it); nothing has changed.',
 	'integrity.review.typedNote': 'The reason you typed (not saved): «{note}»',
+	'integrity.review.own': 'This is your own completion: another manager must decide on it.',
 	'integrity.review.dashboardLine': 'Of these, {count} completions are under review for signs of having been done by someone else (they count as completed until decided).',
 	'integrity.review.dashboardLink': 'Review',
 	'integrity.review.scan': 'Scan now',

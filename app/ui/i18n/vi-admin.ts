@@ -1041,6 +1041,7 @@ export const viAdmin = {
 	'integrity.review.outcome.person-awaiting-approval': 'Người này đang chờ duyệt tham gia nên chưa thể yêu cầu học lại.',
 	'integrity.review.notShown': 'Lượt hoàn thành này không còn chờ quyết định trong danh sách đang hiển thị (có thể người khác đã quyết định); chưa có gì thay đổi.',
 	'integrity.review.typedNote': 'Lý do bạn đã nhập (chưa được lưu): «{note}»',
+	'integrity.review.own': 'Đây là lượt hoàn thành của chính bạn: một người quản lý khác phải quyết định.',
 	'integrity.review.dashboardLine': 'Trong đó {count} lượt hoàn thành đang được xem lại vì có dấu hiệu học hộ (vẫn được tính là đã hoàn thành cho đến khi có quyết định).',
 	'integrity.review.dashboardLink': 'Xem lại',
 	'integrity.review.scan': 'Quét lại ngay',
