@@ -16,8 +16,11 @@ export const EVIDENCE_KEYS = {
 } as const
 export type EvidenceKey = (typeof EVIDENCE_KEYS)[keyof typeof EVIDENCE_KEYS]
 
+/** A number, a word, or a list of names (the courses of a browser's window), listed in the reader's language. */
+export type EvidenceVar = string | number | Array<string>
+
 /** One piece of evidence of a CompletionReview (its `evidence` column is an array of these). */
-export type EvidenceItem = { signal: Signal; key: EvidenceKey; vars: Record<string, string | number> }
+export type EvidenceItem = { signal: Signal; key: EvidenceKey; vars: Record<string, EvidenceVar> }
 
 /** Items in a stable order (by signal, then key), so that a scan finding the same evidence writes the same JSON. */
 export function sortEvidence(items: ReadonlyArray<EvidenceItem>): Array<EvidenceItem> {

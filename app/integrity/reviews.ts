@@ -33,12 +33,12 @@ export const DecideReviewSchema = z
 	.transform((value) => ({ ...value, note: tidy(value.note) }))
 
 /** One item of a review's evidence: a catalogue key (integrity.evidence.<signal>) and its numbers and names. */
-export type EvidenceItem = { signal: string; key: string; vars: Record<string, string | number> }
+export type EvidenceItem = { signal: string; key: string; vars: Record<string, string | number | Array<string>> }
 
 const EvidenceItemSchema = z.object({
 	signal: z.string(),
 	key: z.string(),
-	vars: z.record(z.string(), z.union([z.string(), z.number()])).catch({}),
+	vars: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string())])).catch({}),
 })
 
 /** The evidence as stored (JSON written by the scan); anything unreadable is dropped rather than shown raw. */

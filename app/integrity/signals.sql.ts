@@ -55,13 +55,14 @@ const QUIZ_FAST = (qs: string) => `(${qs}.seconds < ${T.speed.quizSecondsPerQues
  * Windows over CTE `rows` (group columns `by`, time `at`, person `userId`): every window [start, start + width]
  * that starts at one of its rows and holds at least `least` distinct people; then, for each row of `rows` inside
  * one, the largest such window (and the shortest of equals). Yields CTE `${name}` (columns `keep` of `rows`,
- * accounts, span). A window of `least` people holds at least `least` rows, so only rows whose (least − 1)-th
+ * accounts, span, and with `list` the distinct values of that column of `rows` in the window, as `${list}s`). A window of `least` people holds at least `least` rows, so only rows whose (least − 1)-th
  * successor in their group comes within `width` can start one: that one sort keeps the pairwise part to the few
  * busy moments of a browser, a network or a unit.
  */
-function windowCtes(name: string, rows: string, by: Array<string>, width: number, least: number, keep: Array<string>) {
+function windowCtes(name: string, rows: string, by: Array<string>, width: number, least: number, keep: Array<string>, list?: string) {
 	const on = (a: string, b: string) => by.map((c) => `${a}.${c} = ${b}.${c}`).join(' AND ')
 	const cols = (a: string) => by.map((c) => `${a}.${c}`).join(', ')
+	const listed = list ? `, array_agg(DISTINCT x.${list} ORDER BY x.${list}) AS ${list}s` : ''
 	return `${name}_anchors AS MATERIALIZED (
 			SELECT DISTINCT ${by.join(', ')}, at FROM (
 				SELECT ${by.join(', ')}, at, lead(at, ${least - 1}) OVER (PARTITION BY ${by.join(', ')} ORDER BY at) AS nth FROM ${rows}
@@ -71,12 +72,12 @@ function windowCtes(name: string, rows: string, by: Array<string>, width: number
 				SELECT 1 FROM ${name}_anchors s WHERE ${on('s', 'r')} AND r.at BETWEEN s.at AND s.at + ${minutes(width)}
 			)
 		), ${name}_windows AS MATERIALIZED (
-			SELECT ${cols('s')}, s.at AS start, max(x.at) AS finish, count(DISTINCT x."userId")::int AS accounts
+			SELECT ${cols('s')}, s.at AS start, max(x.at) AS finish, count(DISTINCT x."userId")::int AS accounts${listed}
 			FROM ${name}_anchors s
 			JOIN ${name}_rows x ON ${on('x', 's')} AND x.at >= s.at AND x.at <= s.at + ${minutes(width)}
 			GROUP BY ${cols('s')}, s.at HAVING count(DISTINCT x."userId") >= ${least}
 		), ${name} AS (
-			SELECT DISTINCT ON (${keep.map((k) => `r.${k}`).join(', ')}) ${keep.map((k) => `r.${k}`).join(', ')}, w.accounts, w.finish - w.start AS span
+			SELECT DISTINCT ON (${keep.map((k) => `r.${k}`).join(', ')}) ${keep.map((k) => `r.${k}`).join(', ')}, w.accounts, w.finish - w.start AS span${list ? `, w.${list}s` : ''}
 			FROM ${name}_rows r JOIN ${name}_windows w ON ${on('w', 'r')} AND r.at BETWEEN w.start AND w.finish
 			ORDER BY ${keep.map((k) => `r.${k}`).join(', ')}, w.accounts DESC, w.finish - w.start
 		)`
@@ -87,7 +88,7 @@ const Evidence = z.object({
 	completedAt: z.date(),
 	signal: z.string(),
 	key: z.string(),
-	vars: z.record(z.string(), z.union([z.string(), z.number()])),
+	vars: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string())])),
 })
 export type EvidenceRow = z.infer<typeof Evidence>
 
@@ -115,16 +116,21 @@ export const SIGNAL_SPEED = defineSql({
 		FROM done qs WHERE ${QUIZ_FAST('qs')}`,
 })
 
-/** One browser, many people: at least 3 accounts passing a quiz on one device within 2 hours. */
+/**
+ * One browser, many people: at least 3 accounts passing a quiz on one device within 2 hours, with the titles of the
+ * courses passed in that window (the people need not have passed the same one).
+ */
 export const SIGNAL_DEVICE = defineSql({
 	name: 'integrity-signal-device',
 	inputs: RANGE,
 	row: Evidence,
 	text: ($) => `WITH passes AS (
-			${passesIn(`${$('from')} - ${minutes(T.device.windowMinutes)}`, $('to'), 'AND t."deviceHash" IS NOT NULL')}
-		), ${windowCtes('hits', 'passes', ['"deviceHash"'], T.device.windowMinutes, T.device.accounts, ['"enrollmentId"'])}
+			SELECT p.*, v.title AS course FROM (
+				${passesIn(`${$('from')} - ${minutes(T.device.windowMinutes)}`, $('to'), 'AND t."deviceHash" IS NOT NULL')}
+			) p JOIN "Enrollment" e ON e.id = p."enrollmentId" JOIN "CourseVersion" v ON v.id = e."courseVersionId"
+		), ${windowCtes('hits', 'passes', ['"deviceHash"'], T.device.windowMinutes, T.device.accounts, ['"enrollmentId"'], 'course')}
 		SELECT e.id AS "enrollmentId", e."completedAt", 'device' AS signal, '${EVIDENCE_KEYS.device}' AS key,
-			jsonb_build_object('accounts', h.accounts, 'minutes', ${SPAN_MINUTES('h.span')}) AS vars
+			jsonb_build_object('accounts', h.accounts, 'minutes', ${SPAN_MINUTES('h.span')}, 'courses', to_jsonb(h.courses)) AS vars
 		FROM hits h JOIN "Enrollment" e ON e.id = h."enrollmentId"
 		WHERE ${completedIn('e', $('from'), $('to'))}`,
 })

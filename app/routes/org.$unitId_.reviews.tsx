@@ -12,7 +12,7 @@ import { DecideReviewSchema, type EvidenceItem, REASON_MAX, REVIEW_FILTERS } fro
 import { formatVnDateTime } from '#app/ui/dates.ts'
 import { SelectField } from '#app/ui/fields.tsx'
 import { Alert, ConfirmCard, FieldErrors, FormErrors, Notice, replyErrors } from '#app/ui/form.tsx'
-import { isMessageKey, langFromRequest, type MessageKey, type Translate, useErrorText, useT } from '#app/ui/i18n.ts'
+import { isMessageKey, type Lang, langFromRequest, type MessageKey, type Translate, useErrorText, useLang, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { UnitTrail } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
@@ -94,11 +94,20 @@ function signalLabel(t: Translate, signal: string) {
 	return text === key ? t('integrity.review.signal.other', { signal }) : text
 }
 
-/** One piece of evidence from its catalogue key; a key the catalogue lacks shows the signal and its numbers. */
-function evidenceText(t: Translate, item: EvidenceItem) {
-	const vars = Object.fromEntries(Object.entries(item.vars).map(([k, v]) => [k, typeof v === 'number' ? v.toLocaleString('vi-VN') : v]))
+const byName = new Intl.Collator('vi')
+
+/**
+ * One piece of evidence from its catalogue key, a list of names (course titles) quoted and listed in the reader's
+ * language; a key the catalogue lacks, or evidence written before its message named something more (a placeholder
+ * left unfilled), shows the signal and its numbers.
+ */
+function evidenceText(t: Translate, lang: Lang, item: EvidenceItem) {
+	const list = new Intl.ListFormat(lang, { type: 'conjunction' })
+	const shown = (v: string | number | Array<string>) =>
+		typeof v === 'number' ? v.toLocaleString('vi-VN') : Array.isArray(v) ? list.format([...v].sort(byName.compare).map((name) => `«${name}»`)) : v
+	const vars = Object.fromEntries(Object.entries(item.vars).map(([k, v]) => [k, shown(v)]))
 	const text = isMessageKey(item.key) ? t(item.key as MessageKey, vars) : item.key
-	if (text !== item.key) return text
+	if (text !== item.key && !/\{\w+\}/.test(text)) return text
 	const numbers = Object.entries(vars)
 		.map(([k, v]) => `${k}: ${v}`)
 		.join(', ')
@@ -186,6 +195,7 @@ export default function ReviewsPage() {
 
 function Evidence({ review }: { review: Row }) {
 	const t = useT()
+	const lang = useLang()
 	const described = new Set(review.evidence.map((e) => e.signal))
 	// Signals whose details were cleared (retention) or never written still say what fired.
 	const bare = review.signals.filter((s) => !described.has(s))
@@ -193,7 +203,7 @@ function Evidence({ review }: { review: Row }) {
 		<ul className="list-disc pl-5 text-sm">
 			{review.evidence.map((e, i) => (
 				<li key={`${e.signal}-${i}`}>
-					<span className="font-semibold">{signalLabel(t, e.signal)}:</span> {evidenceText(t, e)}
+					<span className="font-semibold">{signalLabel(t, e.signal)}:</span> {evidenceText(t, lang, e)}
 				</li>
 			))}
 			{bare.map((s) => (

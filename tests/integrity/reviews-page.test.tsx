@@ -130,3 +130,22 @@ test('a manager’s own flagged completion is listed without a decision form, sa
 	const peer = await person(`Lê Quản Lý Khác ${n}`, w.unit, 'MANAGER')
 	expect((await pageOf(peer.id, w.unit.id)).getElementById(`review-${own.id}`)!.querySelector('form[method="post"]')).not.toBeNull()
 })
+
+test('the one-browser evidence names the courses passed there, sorted and listed the Vietnamese way', async () => {
+	const w = await world()
+	const review = await flagged(w, await person('Hồ Văn Máy Chung', w.unit))
+	const courses = ['Phòng, chống tham nhũng', 'Bảo vệ bí mật nhà nước', 'An toàn thông tin']
+	await db.completionReview.update({
+		where: { id: review.id },
+		data: { signals: ['device'], evidence: [{ signal: 'device', key: 'integrity.evidence.device', vars: { accounts: 4, minutes: 35, courses } }] },
+	})
+	const doc = await pageOf(w.manager.id, w.unit.id)
+	expect(doc.querySelector(`#review-${review.id} ul`)?.textContent).toBe(
+		'Nhiều người trên cùng một trình duyệt: 4 tài khoản hoàn thành khoá «An toàn thông tin», «Bảo vệ bí mật nhà nước» và «Phòng, chống tham nhũng» trên cùng một trình duyệt trong 35 phút',
+	)
+	// Evidence written before the courses were named says what it has rather than a placeholder.
+	await db.completionReview.update({ where: { id: review.id }, data: { evidence: [{ signal: 'device', key: 'integrity.evidence.device', vars: { accounts: 4, minutes: 35 } }] } })
+	const before = (await pageOf(w.manager.id, w.unit.id)).querySelector(`#review-${review.id} ul`)?.textContent
+	expect(before).not.toContain('{')
+	expect(before).toContain('4')
+})

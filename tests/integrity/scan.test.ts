@@ -19,6 +19,7 @@ const reviews = () => db.completionReview.findMany({ orderBy: [{ enrollmentId: '
 let province: { id: number; path: string; depth: number; tree: 'GOV' }
 let division: { id: number }
 let version: { id: string }
+let title: string
 let questions: Array<string>
 let wrongThrice: Record<string, number>
 
@@ -29,6 +30,7 @@ beforeAll(async () => {
 	const slug = listCourses().find((c) => (getQuiz(c.slug)?.bank.length ?? 0) >= 5)!.slug
 	const course = await createCourse(slug)
 	version = course.versions[0]!
+	title = (await db.courseVersion.findUniqueOrThrow({ where: { id: version.id } })).title
 	const bank = getQuiz(slug)!.bank
 	questions = bank.slice(0, 5).map((q) => q.id)
 	wrongThrice = Object.fromEntries(bank.slice(0, 5).map((q, i) => [q.id, i < 3 ? (answerIndex(q) + 1) % 4 : answerIndex(q)]))
@@ -51,7 +53,7 @@ test('a first scan starts at the oldest trace, flags the pattern in the unit of 
 	for (const row of rows) {
 		expect(row).toMatchObject({ status: 'OPEN', orgUnitId: division.id, signals: ['device', 'same-answers'] })
 		expect(row.evidence).toEqual([
-			{ signal: 'device', key: 'integrity.evidence.device', vars: { accounts: 3, minutes: 60 } },
+			{ signal: 'device', key: 'integrity.evidence.device', vars: { accounts: 3, minutes: 60, courses: [title] } },
 			{ signal: 'same-answers', key: 'integrity.evidence.same-answers', vars: { others: 2, shared: 5, wrong: 3, hours: 6 } },
 		])
 	}
@@ -87,7 +89,7 @@ test('a decided review is never reopened or changed; new evidence is merged into
 	expect(await db.completionReview.findMany({ where: { enrollmentId: { in: [verified!, redone!] } }, orderBy: { enrollmentId: 'asc' } })).toEqual(decided)
 	const merged = await db.completionReview.findFirstOrThrow({ where: { enrollmentId: open } })
 	expect(merged.status).toBe('OPEN')
-	expect(merged.evidence).toEqual([{ signal: 'device', key: 'integrity.evidence.device', vars: { accounts: 4, minutes: 100 } }])
+	expect(merged.evidence).toEqual([{ signal: 'device', key: 'integrity.evidence.device', vars: { accounts: 4, minutes: 100, courses: [title] } }])
 
 	// Evidence of another signal is added beside the old one, which stays.
 	await db.learningTrace.updateMany({ where: { enrollmentId: open, kind: 'LESSON_DONE' }, data: { seconds: 5 } })
@@ -95,7 +97,7 @@ test('a decided review is never reopened or changed; new evidence is merged into
 	const both = await db.completionReview.findFirstOrThrow({ where: { enrollmentId: open } })
 	expect(both.signals).toEqual(['device', 'speed'])
 	expect(both.evidence).toEqual([
-		{ signal: 'device', key: 'integrity.evidence.device', vars: { accounts: 4, minutes: 100 } },
+		{ signal: 'device', key: 'integrity.evidence.device', vars: { accounts: 4, minutes: 100, courses: [title] } },
 		{ signal: 'speed', key: 'integrity.evidence.speed', vars: { fast: 4, lessons: 4 } },
 	])
 	// A later scan that no longer sees the window keeps what was found (evidence is only ever added).

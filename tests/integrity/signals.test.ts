@@ -18,6 +18,8 @@ async function signalsOf(from: Date, to: Date, slugs: Array<string> = []) {
 	const run = await computeSignals({ from, to }, keysFor(...slugs))
 	return new Map(run.flagged.map((f) => [f.enrollmentId, f.evidence]))
 }
+/** The title createCourse gives a course's first version. */
+const titleOf = (course: { slug: string }) => `Khoá ${course.slug} (phiên bản 1)`
 const signalNames = (evidence: Array<{ signal: string }> | undefined) => [...new Set((evidence ?? []).map((e) => e.signal))].sort()
 
 describe('speed', () => {
@@ -44,11 +46,27 @@ describe('speed', () => {
 describe('one browser, many people', () => {
 	test('three accounts passing on one browser within two hours are all flagged', async () => {
 		const start = nextWeek()
-		const { province, version } = await setting()
+		const { province, version, course } = await setting()
 		const done: Array<Done> = []
 		for (let i = 0; i < 3; i++) done.push(await complete({ unit: province, version, at: at(start, i * 50 * MINUTE), device: 'may-cua-nguoi-hoc-ho', loginAt: null }))
 		const found = await signalsOf(at(start, -HOUR), at(start, DAY))
-		for (const d of done) expect(found.get(d.enrollment.id)).toEqual([{ signal: 'device', key: 'integrity.evidence.device', vars: { accounts: 3, minutes: 100 } }])
+		const courses = [titleOf(course)]
+		for (const d of done) expect(found.get(d.enrollment.id)).toEqual([{ signal: 'device', key: 'integrity.evidence.device', vars: { accounts: 3, minutes: 100, courses } }])
+	})
+
+	test('the evidence names every course passed on the browser in the window, once each', async () => {
+		const start = nextWeek()
+		const { province, version, course } = await setting()
+		const other = await setting()
+		const device = 'may-hoc-ho-hai-khoa'
+		const done = [
+			await complete({ unit: province, version, at: start, device, loginAt: null }),
+			await complete({ unit: province, version: other.version, at: at(start, 20 * MINUTE), device, loginAt: null }),
+			await complete({ unit: province, version, at: at(start, 40 * MINUTE), device, loginAt: null }),
+		]
+		const found = await signalsOf(at(start, -HOUR), at(start, DAY))
+		const courses = [titleOf(course), titleOf(other.course)].sort()
+		for (const d of done) expect(found.get(d.enrollment.id)).toEqual([{ signal: 'device', key: 'integrity.evidence.device', vars: { accounts: 3, minutes: 40, courses } }])
 	})
 
 	test('a shared office PC used by two people a day apart stays quiet, and so do three people on three days', async () => {
