@@ -157,8 +157,11 @@ export default function ReviewsPage() {
 			{reviews.length ? (
 				<>
 					<p className="mb-2 text-sm text-gray-700">{t('integrity.review.count', { shown: reviews.length, total })}</p>
+					{/* Below lg each review is a card (the header row hidden, each cell saying what it is): six columns in a
+					    phone's width left the evidence a few letters a line. */}
 					<DataTable
 						caption={t('integrity.review.caption')}
+						className="table bg-white max-lg:block max-lg:bg-transparent max-lg:[&>tbody]:block max-lg:[&>thead]:sr-only"
 						columns={[
 							t('integrity.review.col.person'),
 							t('integrity.review.col.course'),
@@ -169,19 +172,34 @@ export default function ReviewsPage() {
 						]}
 					>
 						{reviews.map((r) => (
-							<tr key={r.id} id={`review-${r.id}`}>
-								<th scope="row" className="text-left font-normal">
+							<tr
+								key={r.id}
+								id={`review-${r.id}`}
+								className="max-lg:mb-4 max-lg:block max-lg:rounded-md max-lg:border max-lg:border-gray-300 max-lg:bg-white max-lg:p-3 max-lg:[&>td]:block max-lg:[&>td]:border-0 max-lg:[&>td]:px-0 max-lg:[&>td]:py-1 max-lg:[&>th]:block max-lg:[&>th]:p-0 max-lg:[&>th]:pb-1"
+							>
+								<th scope="row" className="text-left font-normal max-lg:text-lg max-lg:font-semibold">
 									{r.fullName}
 								</th>
 								<td>
+									<CellLabel>{t('integrity.review.col.course')}</CellLabel>
 									<Link to={`/courses/${r.courseSlug}`}>{r.courseTitle}</Link>
 								</td>
-								<td>{r.unitName}</td>
-								<td>{r.completedAt}</td>
 								<td>
+									<CellLabel>{t('integrity.review.col.unit')}</CellLabel>
+									{r.unitName}
+								</td>
+								<td>
+									<CellLabel>{t('integrity.review.col.completedAt')}</CellLabel>
+									{r.completedAt}
+								</td>
+								<td>
+									<CellLabel block>{t('integrity.review.col.evidence')}</CellLabel>
 									<Evidence review={r} />
 								</td>
-								<td>{r.status !== 'OPEN' ? <Decided review={r} /> : r.own ? <p className="text-sm">{t('integrity.review.own')}</p> : <DecisionForm review={r} />}</td>
+								<td>
+									<CellLabel block>{t('integrity.review.col.decision')}</CellLabel>
+									{r.status !== 'OPEN' ? <Decided review={r} /> : r.own ? <p className="text-sm">{t('integrity.review.own')}</p> : <DecisionForm review={r} />}
+								</td>
 							</tr>
 						))}
 					</DataTable>
@@ -191,6 +209,11 @@ export default function ReviewsPage() {
 			)}
 		</>
 	)
+}
+
+/** What a cell is, said in the card of a narrow screen; the column's header says it on a wide one. */
+function CellLabel({ children, block = false }: { children: string; block?: boolean }) {
+	return block ? <span className="block text-sm font-semibold text-gray-700 lg:hidden">{children}</span> : <span className="font-semibold lg:hidden">{children}: </span>
 }
 
 function Evidence({ review }: { review: Row }) {

@@ -149,3 +149,18 @@ test('the one-browser evidence names the courses passed there, sorted and listed
 	expect(before).not.toContain('{')
 	expect(before).toContain('4')
 })
+
+test('on a narrow screen each review is a card whose cells say what they are (the header row is for wide screens)', async () => {
+	const w = await world()
+	const review = await flagged(w, await person('Võ Thị Điện Thoại', w.unit))
+	const doc = await pageOf(w.manager.id, w.unit.id)
+	const table = doc.querySelector('table')!
+	// Measured in Chromium at 360 px: as a six-column table the evidence got 93 px (a few letters a line); as a card, 302 px.
+	expect(table.className.split(' ')).toEqual(expect.arrayContaining(['max-lg:block', 'max-lg:[&>thead]:sr-only', 'max-lg:[&>tbody]:block']))
+	const row = doc.getElementById(`review-${review.id}`)!
+	expect(row.className.split(' ')).toEqual(expect.arrayContaining(['max-lg:block', 'max-lg:[&>td]:block']))
+	const heads = [...table.querySelectorAll('thead th')].map((th) => th.textContent)
+	const labels = [...row.querySelectorAll('td')].map((td) => td.querySelector('.lg\\:hidden')?.textContent?.replace(/: $/, ''))
+	expect(labels).toEqual(heads.slice(1))
+	expect(row.querySelector('th')?.textContent).toBe('Võ Thị Điện Thoại')
+})
