@@ -32,6 +32,21 @@ export function defineJob<Data extends object>(definition: JobDefinition<Data>) 
 	return definition
 }
 
+let handlersLoaded: Promise<unknown> | undefined
+/**
+ * The job table, loaded once; every caller awaits the same load. Checking "no definitions yet" instead let a second
+ * caller through while the first was still loading it (under vitest a module is evaluated asynchronously, and a
+ * dashboard asking twelve refreshes at once got "Unknown job rollup.refresh" five times in CI).
+ */
+function loadHandlers() {
+	if (!handlersLoaded) {
+		handlersLoaded = import('./handlers.server.ts')
+		// A load that failed is tried again by the next caller.
+		handlersLoaded.catch(() => (handlersLoaded = undefined))
+	}
+	return handlersLoaded
+}
+
 /** A job's definition as registered (tests of a job's settings). */
 export function jobDefinition(name: string): JobDefinition<object> | undefined {
 	return definitions.get(name)
@@ -79,7 +94,7 @@ export function startQueue(options: QueueOptions = {}, client: PrismaClient = ge
 }
 
 async function openQueue(client: PrismaClient, options: QueueOptions): Promise<Queue> {
-	await import('./handlers.server.ts')
+	await loadHandlers()
 	const server = options.server ?? false
 	const boss = new PgBoss({
 		db: bossDb(client),
@@ -144,7 +159,7 @@ async function createQueues(boss: PgBoss, queue: Queue, options: QueueOptions) {
 /** Sends a job; a worker of this process, if any, starts on it now rather than at its next poll. Null: a stately
  * queue already had one waiting (the request is merged into it). */
 export async function sendJob(name: string, data: object = {}, options: PgBoss.SendOptions = {}) {
-	if (!definitions.size) await import('./handlers.server.ts')
+	await loadHandlers()
 	if (!definitions.has(name)) throw new Error(`Unknown job ${name}`)
 	const queue = await startQueue()
 	const id = await queue.boss.send(name, data, options)
