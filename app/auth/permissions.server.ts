@@ -2,7 +2,7 @@
 // scopeWhere) so that a grant's subtree is the limit of what a user sees and changes.
 import { db, runSql } from '#app/db.server.ts'
 import { type Role } from '#app/db-types.ts'
-import { forbidden, notFound } from '#app/ui/http.server.ts'
+import { forbidden, MAX_INT_ID, notFound } from '#app/ui/http.server.ts'
 import { GRANTS_OF_USER } from './permissions.sql.ts'
 import { can, type Grant } from './permissions.ts'
 import { requireUser, type SessionUser } from './session.server.ts'
@@ -25,7 +25,7 @@ export { forbidden, notFound }
 export async function requireOrgRole(request: Request, orgUnitId: number, roles: ReadonlyArray<Role>) {
 	const user = await requireUser(request)
 	// Past int4 the database would raise instead of finding nothing.
-	if (!Number.isSafeInteger(orgUnitId) || orgUnitId <= 0 || orgUnitId > 2_147_483_647) notFound()
+	if (!Number.isSafeInteger(orgUnitId) || orgUnitId <= 0 || orgUnitId > MAX_INT_ID) notFound()
 	const [grants, unit] = await Promise.all([
 		getGrants(request, user.id),
 		db.orgUnit.findUnique({ where: { id: orgUnitId } }),

@@ -27,7 +27,7 @@ const CHANGE_LABEL = { create: 'tree.change.create', rename: 'tree.change.rename
 async function requireTarget(request: Request, params: LoaderFunctionArgs['params']) {
 	const { user, unit, grants } = await requireOrgRole(request, idParam(params.unitId), ROLES)
 	const targetId = idParam(params.targetId)
-	if (!Number.isSafeInteger(targetId) || !(await isInSubtree(unit, targetId))) notFound()
+	if (!(await isInSubtree(unit, targetId))) notFound()
 	const target = await getUnit(targetId)
 	if (!canAdminister(grants, target.path)) forbidden()
 	return { user, unit, grants, target }

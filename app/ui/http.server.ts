@@ -13,7 +13,7 @@ export function forbidden(): never {
 }
 
 /** The largest id of a SERIAL column (PostgreSQL int4): a larger one is no row, and the database refuses to compare it. */
-const MAX_INT_ID = 2_147_483_647
+export const MAX_INT_ID = 2_147_483_647
 
 /**
  * A numeric id from the URL, as its decimal digits only: "0x14", "1e1", " 20" or "20.0" name no unit (Number() would
