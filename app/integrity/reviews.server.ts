@@ -14,7 +14,7 @@ import { db, runSql } from '#app/db.server.ts'
 import { sendJob } from '#app/jobs/queue.server.ts'
 import { withdrawCompletion } from '#app/learning/completion.server.ts'
 import { type ReviewDecision, type ReviewFilter, readEvidence } from './reviews.ts'
-import { DECIDED_REVIEWS_OF_SUBTREE, OPEN_REVIEWS_OF_SUBTREE, REVIEWS_OF_SUBTREE } from './reviews.sql.ts'
+import { DECIDED_REVIEWS_OF_SUBTREE, OPEN_REVIEWS_OF_REQUIRED, OPEN_REVIEWS_OF_SUBTREE, REVIEWS_OF_SUBTREE } from './reviews.sql.ts'
 
 /** Who reviews completions (ADMIN always may). */
 export const REVIEW_ROLES = ['MANAGER', 'YOUTH_ADMIN'] as const
@@ -35,6 +35,12 @@ export async function listReviews(unit: Unit, filter: ReviewFilter = 'OPEN', lim
 /** Completions of the subtree under review now, for one course or all: one indexed count (the dashboard's budget). */
 export async function countOpenReviews(unit: Pick<Unit, 'path'>, courseId: string | null = null) {
 	const [row] = await runSql(OPEN_REVIEWS_OF_SUBTREE, { path: unit.path, courseId })
+	return row?.open ?? 0
+}
+
+/** Completions the dashboard counts (required, of counted members of the subtree) that are under review now. */
+export async function countOpenReviewsOfRequired(unit: Pick<Unit, 'path'>, courseId: string | null = null, at = new Date()) {
+	const [row] = await runSql(OPEN_REVIEWS_OF_REQUIRED, { path: unit.path, courseId, at })
 	return row?.open ?? 0
 }
 
