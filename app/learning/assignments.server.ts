@@ -4,10 +4,11 @@ import { audit } from '#app/auth/audit.server.ts'
 import { forbidden, notFound, requireOrgRole } from '#app/auth/permissions.server.ts'
 import { can } from '#app/auth/permissions.ts'
 import { getCourse, listCourses } from '#app/content/courses.server.ts'
-import { db } from '#app/db.server.ts'
+import { db, runSql } from '#app/db.server.ts'
 import { type Audience } from '#app/content/audiences.ts'
 import { type OrgTree, type Role } from '#app/db-types.ts'
 import { compareVi } from '#app/ui/collation.ts'
+import { REQUIRED_COURSES } from './assignments.sql.ts'
 import { AssignmentIdSchema } from './schema.ts'
 
 export type AssignmentInput = { courseSlug: string; audienceTag?: string; dueAt: Date; recurrenceMonths?: number }
@@ -215,24 +216,6 @@ export function courseOfferedTo(tree: OrgTree, slug: string) {
 
 /** For each course required of the user: the earliest due date among the assignments that cover them. */
 export async function requiredCoursesFor(userId: string, at = new Date()) {
-	const memberships = await db.membership.findMany({
-		where: { userId, validFrom: { lte: at }, OR: [{ validTo: null }, { validTo: { gt: at } }] },
-		select: { tags: true, orgUnit: { select: { path: true } } },
-	})
-	const ancestorIds = [...new Set(memberships.flatMap((m) => pathIds(m.orgUnit.path)))]
-	if (ancestorIds.length === 0) return new Map<string, Date>()
-	const assignments = await db.assignment.findMany({
-		where: { orgUnitId: { in: ancestorIds }, closedAt: null },
-		select: { dueAt: true, audienceTag: true, course: { select: { slug: true } }, orgUnit: { select: { path: true } } },
-	})
-	const due = new Map<string, Date>()
-	for (const a of assignments) {
-		const covered = memberships.some(
-			(m) => m.orgUnit.path.startsWith(a.orgUnit.path) && (!a.audienceTag || m.tags.includes(a.audienceTag)),
-		)
-		if (!covered) continue
-		const current = due.get(a.course.slug)
-		if (!current || a.dueAt < current) due.set(a.course.slug, a.dueAt)
-	}
-	return due
+	const rows = await runSql(REQUIRED_COURSES, { userId, at })
+	return new Map(rows.map((r) => [r.slug, new Date(r.dueMs)]))
 }

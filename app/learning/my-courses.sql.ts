@@ -1,11 +1,11 @@
 // The statement of my-courses.server.ts: "Khoá học của tôi" is what a whole agency opens on the morning of a deadline,
 // so it is one prepared statement instead of the five Prisma queries it was (issue 21: 15.8 ms of server CPU per page,
-// most of it Prisma compiling queries). The required courses follow requiredCoursesFor in assignments.server.ts
-// exactly: an open assignment of a unit above (or at) one of the person's current memberships, whose audience tag,
-// if any, that membership carries; the earliest due date wins. A test compares the two on generated cases.
+// most of it Prisma compiling queries). Its required courses are requiredCoursesFor's, from the same fragment
+// (assignments.sql.ts).
 import { z } from 'zod'
 import { defineSql } from '#app/db.server.ts'
 import { EnrollmentStatus } from '#app/db-enums.ts'
+import { requiredCoursesCtes } from './assignments.sql.ts'
 
 /** Per course: its earliest due date if required, and the latest enrollment of the person in it, if any. */
 export const MY_COURSES = defineSql({
@@ -25,19 +25,7 @@ export const MY_COURSES = defineSql({
 		issuedAtMs: z.number().nullable(),
 		expiresAtMs: z.number().nullable(),
 	}),
-	text: ($) => `WITH m AS (
-			SELECT m.tags, u.path FROM "Membership" m JOIN "OrgUnit" u ON u.id = m."orgUnitId"
-			WHERE m."userId" = ${$('userId')} AND m."validFrom" <= ${$('at')} AND (m."validTo" IS NULL OR m."validTo" > ${$('at')})
-		), required AS (
-			SELECT c.slug, min(a."dueAt") AS due
-			FROM "Assignment" a
-			JOIN "OrgUnit" au ON au.id = a."orgUnitId"
-			JOIN "Course" c ON c.id = a."courseId"
-			WHERE a."closedAt" IS NULL
-				AND a."orgUnitId" IN (SELECT unnest(string_to_array(trim(BOTH '/' FROM m.path), '/')::int[]) FROM m)
-				AND EXISTS (SELECT 1 FROM m WHERE starts_with(m.path, au.path) AND (a."audienceTag" IS NULL OR a."audienceTag" = ANY (m.tags)))
-			GROUP BY c.slug
-		), latest AS (
+	text: ($) => `WITH ${requiredCoursesCtes($('userId'), $('at'))}, latest AS (
 			SELECT DISTINCT ON (c.slug) c.slug, e.id, e.status, e."courseVersionId", e."withdrawnAt", e."withdrawnReason", v.version
 			FROM "Enrollment" e
 			JOIN "CourseVersion" v ON v.id = e."courseVersionId"
