@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { expect as baseExpect, test, type Page } from '@playwright/test'
-import { DEMO_PASSWORD, expectAccessible, login as fillLogin, logout } from './fixtures.ts'
+import { createStaffAccount, DEMO_PASSWORD, expectAccessible, login as fillLogin, openUnit } from './fixtures.ts'
 
 // Each test works on its own account and course, so that they do not depend on each other's order:
 //   JS completion: a fresh staff account of Sở VH-TT-DL, ky-nang-phat-ngon (assigned in the test)
@@ -49,8 +49,7 @@ function nextYearDate() {
 }
 
 async function openDepartment(page: Page) {
-	await page.getByRole('link', { name: DEPARTMENT }).first().click()
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText(DEPARTMENT)
+	await openUnit(page, DEPARTMENT)
 }
 
 /** Presses a submit button and returns the status of the POST it makes (with or without JavaScript). */
@@ -80,25 +79,6 @@ async function assignToDepartment(page: Page, courseTitle: string, due: string) 
 	await expect(page.getByRole('status').first()).toContainText(`: ${count} người phải hoàn thành.`)
 	await expect(page.getByRole('status').first()).toContainText('Đã giao khoá học «')
 	return count
-}
-
-/** As quanly (logged in): creates a staff account in the department; the person activates it and is logged in. */
-async function createStaffLearner(page: Page, fullName: string, username: string, password: string) {
-	await openDepartment(page)
-	await page.getByRole('link', { name: 'Tạo tài khoản mới' }).click()
-	await page.getByLabel('Họ và tên').fill(fullName)
-	await page.getByLabel(/Tên đăng nhập/).fill(username)
-	await page.getByRole('button', { name: 'Tạo tài khoản và cấp mã' }).click()
-	await expect(page.getByText(`Đã tạo tài khoản cho ${fullName}.`)).toBeVisible()
-	const code = (await page.getByTestId('activation-code').textContent())!.trim()
-	await logout(page)
-	await page.goto('/activate')
-	await page.getByLabel('Thư điện tử hoặc tên đăng nhập').fill(username)
-	await page.getByLabel('Mã kích hoạt').fill(code)
-	await page.getByLabel('Mật khẩu mới (ít nhất 8 ký tự)').fill(password)
-	await page.getByLabel('Nhập lại mật khẩu mới').fill(password)
-	await page.getByRole('button', { name: 'Kích hoạt' }).click()
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Xin chào, ${fullName}`)
 }
 
 /** Starts the course and completes all its lessons with plain posts (for tests about the quiz, not the lessons). */
@@ -218,7 +198,7 @@ test('a new staff member completes a required course with JavaScript, failing th
 	await login(page, 'quanly')
 	await assignToDepartment(page, course.meta.title, date.input)
 	await page.goto('/')
-	await createStaffLearner(page, 'Đinh Thị Thu Trang', 'trang.dtt', 'mat-khau-cua-trang')
+	await createStaffAccount(page, DEPARTMENT, { fullName: 'Đinh Thị Thu Trang', username: 'trang.dtt', password: 'mat-khau-cua-trang' })
 
 	// My courses: required, with its due date.
 	await page.getByRole('link', { name: 'Khoá học của tôi' }).first().click()

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { expect as baseExpect, test, type Page } from '@playwright/test'
-import { DEMO_PASSWORD, expectAccessible, login as fillLogin, logout } from './fixtures.ts'
+import { createStaffAccount, DEMO_PASSWORD, expectAccessible, login as fillLogin, logout } from './fixtures.ts'
 
 // Issue 22 end to end: one browser signs into three accounts in a row and the last of them completes a course (the
 // "login chain" signal of proxy completion); the province's administrator asks for a scan; the department's manager
@@ -59,23 +59,7 @@ test('a manager withdraws a completion flagged as done by someone else, and the 
 
 	// The manager creates a staff account in the department (its activation signs the newcomer in on this browser).
 	await login(page, 'quanly')
-	await page.getByRole('link', { name: DEPARTMENT }).first().click()
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText(DEPARTMENT)
-	const department = new URL(page.url()).pathname
-	await page.getByRole('link', { name: 'Tạo tài khoản mới' }).click()
-	await page.getByLabel('Họ và tên').fill(LEARNER)
-	await page.getByLabel(/Tên đăng nhập/).fill(username)
-	await page.getByRole('button', { name: 'Tạo tài khoản và cấp mã' }).click()
-	await expect(page.getByText(`Đã tạo tài khoản cho ${LEARNER}.`)).toBeVisible()
-	const code = (await page.getByTestId('activation-code').textContent())!.trim()
-	await logout(page)
-	await page.goto('/activate')
-	await page.getByLabel('Thư điện tử hoặc tên đăng nhập').fill(username)
-	await page.getByLabel('Mã kích hoạt').fill(code)
-	await page.getByLabel('Mật khẩu mới (ít nhất 8 ký tự)').fill(password)
-	await page.getByLabel('Nhập lại mật khẩu mới').fill(password)
-	await page.getByRole('button', { name: 'Kích hoạt' }).click()
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Xin chào, ${LEARNER}`)
+	const department = await createStaffAccount(page, DEPARTMENT, { fullName: LEARNER, username, password })
 	await logout(page)
 
 	// The same browser: another account, then the newcomer's, who completes the course at once.
