@@ -97,6 +97,11 @@ async function serve() {
 	const LESSON_PATH = /^\/courses\/([^/?]+)\/lessons\/([^/?]+)$/
 	const serveLessonDocument =
 		typeof build === 'function' ? undefined : (build.entry.module as unknown as { serveLessonDocument?: ServeLessonDocument }).serveLessonDocument
+	type ServePersonalPage = typeof import('./app/learning/personal-pages.server.ts').servePersonalPage
+	const servePersonalPage =
+		typeof build === 'function' ? undefined : (build.entry.module as unknown as { servePersonalPage?: ServePersonalPage }).servePersonalPage
+	// "Khoá học của tôi" and an open quiz attempt (decision 027): their shells rendered by Remix, their content here.
+	const PERSONAL_PATH = /^\/(?:my-courses|courses\/[^/?]+\/quiz\/[^/?]+)$/
 	const renderRemix = typeof build === 'function' ? undefined : createFetchHandler(build, 'production')
 
 	// Dashboards, report exports and people lists (pages and their Remix `.data` requests): read from the read replica
@@ -137,17 +142,30 @@ async function serve() {
 		} else if (entry.withReportReader && REPORT_PATH.test(req.url ?? '')) {
 			return entry.withReportReader(req.headers.cookie, () => app(req, res))
 		}
-		const lesson = reading ? LESSON_PATH.exec(req.url ?? '') : null
-		if (!lesson || !serveLessonDocument || !renderRemix) return app(req, res)
+		if (!reading || !renderRemix) return app(req, res)
 		const origin = `http://${req.headers.host ?? host}`
-		serveLessonDocument({
-			cookie: req.headers.cookie,
-			courseSlug: lesson[1]!,
-			lessonSlug: lesson[2]!,
-			acceptEncoding: req.headers['accept-encoding'],
-			// Not the visitor's cookies: the render must not know who is asking; the viewer says what the page shows.
-			render: (cookie, viewer) => renderRemix(new Request(`${origin}${req.url}`, { headers: { Cookie: cookie } }), { lessonViewer: viewer }),
-		}).then(
+		const lesson = LESSON_PATH.exec(req.url ?? '')
+		const page =
+			lesson && serveLessonDocument
+				? serveLessonDocument({
+						cookie: req.headers.cookie,
+						courseSlug: lesson[1]!,
+						lessonSlug: lesson[2]!,
+						acceptEncoding: req.headers['accept-encoding'],
+						// Not the visitor's cookies: the render must not know who is asking; the viewer says what the page shows.
+						render: (cookie, viewer) => renderRemix(new Request(`${origin}${req.url}`, { headers: { Cookie: cookie } }), { lessonViewer: viewer }),
+					})
+				: servePersonalPage && PERSONAL_PATH.test(req.url ?? '')
+					? servePersonalPage({
+							path: req.url!,
+							cookie: req.headers.cookie,
+							acceptEncoding: req.headers['accept-encoding'],
+							// The same: a request with the language alone, and the kind of viewer as load context.
+							render: (path, cookie, viewer) => renderRemix(new Request(`${origin}${path}`, { headers: { Cookie: cookie } }), { pageShell: viewer }),
+						})
+					: null
+		if (!page) return app(req, res)
+		page.then(
 			(page) => {
 				if (!page) return app(req, res)
 				logRequest(req, res)

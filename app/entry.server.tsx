@@ -7,8 +7,9 @@ import { startupChecks } from './startup.server.ts'
 import { checkPublicUrlConfig } from './public-url.server.ts'
 import { NonceContext } from './ui/nonce.ts'
 
-// server.ts serves lesson pages through this before handing a request to Remix.
+// server.ts serves lesson pages and the personal pages (decisions 009 and 027) through these before Remix.
 export { serveLessonDocument } from './learning/lesson-document.server.ts'
+export { servePersonalPage } from './learning/personal-pages.server.ts'
 export { startJobServer } from './jobs/start.server.ts'
 // Report URLs read from the replica (REPLICA_DATABASE_URL), writes mark their sender, /healthz asks the database.
 export { recentWriteCookie, withReportReader } from './db-replica.server.ts'

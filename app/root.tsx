@@ -16,11 +16,11 @@ import { type ReactNode } from 'react'
 import { getGrants } from './auth/permissions.server.ts'
 import { hasAnyRole } from './auth/permissions.ts'
 import { getSession } from './auth/session.server.ts'
-import { AUDIT_ROLES } from './learning/lesson-document.server.ts'
 import { DatabaseUnavailablePage, isDatabaseUnavailable } from './ui/database-unavailable.tsx'
 import { GeneralErrorBoundary, statusPage } from './ui/error-boundary.tsx'
 import stylesheet from './tailwind.css?url'
 import { clientCatalogue } from './ui/i18n.server.ts'
+import { AUDIT_ROLES, TEACH_ROLES } from './learning/page-shell.server.ts'
 import { langFromRequest, useLang, useT, type Lang } from './ui/i18n.ts'
 import { useNonce } from './ui/nonce.ts'
 
@@ -46,8 +46,9 @@ export const meta: MetaFunction = ({ error }) => {
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
 	const lang = langFromRequest(request)
-	// A lesson page rendered for a kind of viewer (app/learning/lesson-document.server.ts): no session to read.
-	const viewer = context.lessonViewer
+	// A lesson page or a personal page's shell rendered for a kind of viewer (app/learning/lesson-document.server.ts,
+	// app/ui/page-shell.server.ts): no session to read.
+	const viewer = context.lessonViewer ?? context.pageShell
 	if (viewer) return json({ lang, messages: clientCatalogue(lang), signedIn: viewer.signedIn, canAudit: viewer.canAudit, canTeach: viewer.canTeach })
 	const session = await getSession(request)
 	const grants = session ? await getGrants(request, session.user.id) : []
@@ -60,7 +61,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 			signedIn: !!session,
 			canAudit: hasAnyRole(grants, AUDIT_ROLES),
 			// Teachers (and administrators) reach their classes from the header; a school's managers from its unit page.
-			canTeach: hasAnyRole(grants, ['TRAINER']),
+			canTeach: hasAnyRole(grants, TEACH_ROLES),
 		},
 		{ headers },
 	)
@@ -127,6 +128,17 @@ function isDocumentHandle(handle: unknown) {
 	return typeof handle === 'object' && handle !== null && 'document' in handle && handle.document === true
 }
 
+/**
+ * The small static scripts a document page asks for in `handle.scripts` (e.g. the quiz's answer saving): plain files
+ * in public/, allowed by the CSP as the site's own, and the page works without them.
+ */
+function useDocumentScripts() {
+	return useMatches().flatMap((m) => {
+		const handle = m.handle as { scripts?: unknown } | undefined
+		return Array.isArray(handle?.scripts) ? handle.scripts.filter((src): src is string => typeof src === 'string') : []
+	})
+}
+
 /** Pages whose route says `handle = { bare: true }` (the projector) fill the screen: no site header or footer. */
 function useBare() {
 	return useMatches().some((m) => typeof m.handle === 'object' && m.handle !== null && 'bare' in m.handle && m.handle.bare === true)
@@ -136,6 +148,7 @@ function Document({ lang, children }: { lang: Lang; children: ReactNode }) {
 	const nonce = useNonce()
 	const t = useT()
 	const hydrate = useHydrate()
+	const scripts = useDocumentScripts()
 	const bare = useBare()
 	return (
 		<html lang={lang}>
@@ -145,6 +158,7 @@ function Document({ lang, children }: { lang: Lang; children: ReactNode }) {
 				<Meta />
 				<Links />
 				<script src="/print-details.js" defer />
+				{hydrate ? null : scripts.map((src) => <script key={src} src={src} defer />)}
 			</head>
 			<body className="flex min-h-screen flex-col bg-gray-50 text-gray-900">
 				<a

@@ -14,8 +14,8 @@ import { hasAnyRole } from '#app/auth/permissions.ts'
 import { contentStamp, getLesson } from '#app/content/courses.server.ts'
 import { SlugSchema } from '#app/content/schema.ts'
 import { runSql } from '#app/db.server.ts'
-import { type Role } from '#app/db-types.ts'
 import { type Lang, LANG_COOKIE, langFromCookie } from '#app/ui/i18n.ts'
+import { AUDIT_ROLES, TEACH_ROLES } from './page-shell.server.ts'
 import { LESSON_VISIT } from './lesson-document.sql.ts'
 import { openLesson } from './progress.server.ts'
 
@@ -29,10 +29,6 @@ declare module '@remix-run/node' {
 	}
 }
 
-/** The roles that show the audit link in the header (root.tsx uses the same list). */
-export const AUDIT_ROLES: ReadonlyArray<Role> = ['AUDITOR', 'MANAGER', 'YOUTH_ADMIN']
-/** The header's "Lớp học" link, as app/root.tsx decides it. */
-const TEACH_ROLES: ReadonlyArray<Role> = ['TRAINER']
 
 type Rendered = { identity: Buffer; br: Buffer; gzip: Buffer; contentType: string }
 /** Renders the lesson route for `viewer`, with `cookie` (only the language) as the request's Cookie header. */

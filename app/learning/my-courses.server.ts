@@ -37,6 +37,8 @@ export function withdrawalOf(enrollment: { status: string; withdrawnAt: Date | n
 	return { at: enrollment.withdrawnAt.toISOString(), reason: (enrollment.withdrawnReason ?? '').trim().replace(/[.。]+$/, '') }
 }
 
+export type MyCourses = Awaited<ReturnType<typeof getMyCourses>>
+
 export async function getMyCourses(userId: string, kind: UserKind, now = new Date()) {
 	const rows = await runSql(MY_COURSES, { userId, at: now })
 	const required = new Map<string, Date>()

@@ -1,13 +1,13 @@
 import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from '@remix-run/node'
-import { Form, Link, useActionData, useFetcher, useLoaderData, useSearchParams } from '@remix-run/react'
-import { useEffect } from 'react'
+import { Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { getUser, requireUser } from '#app/auth/session.server.ts'
 import { currentCertificateSerial } from '#app/certificates/records.server.ts'
 import { Cite, CitedSourcesContext } from '#app/content/components.tsx'
 import { type CitedSource } from '#app/content/schema.ts'
 import { getCitedSources, getCourse, getQuiz } from '#app/content/courses.server.ts'
 import { recordTrace, withDeviceCookie } from '#app/integrity/traces.server.ts'
+import { AttemptForm } from '#app/learning/quiz-attempt-view.tsx'
 import { QuizPostSchema } from '#app/learning/schema.ts'
 import { asDrawn, getAttempt, saveAnswers, savedAnswers, submitAttempt } from '#app/learning/quiz.server.ts'
 import { grade, presentAttempt, readAnswers } from '#app/learning/quiz.ts'
@@ -16,10 +16,10 @@ import { langFromRequest, useT } from '#app/ui/i18n.ts'
 import { translator } from '#app/ui/i18n.server.ts'
 import { Breadcrumbs } from '#app/ui/layout.tsx'
 import { pageTitle } from '#app/ui/meta.ts'
+import { PageSlot } from '#app/ui/page-slot.tsx'
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('quiz.title'))
 
-const LETTERS = ['A', 'B', 'C', 'D']
 const NONE: Array<string> = []
 
 async function load(request: Request, params: { courseSlug?: string; attemptId?: string }) {
@@ -32,13 +32,19 @@ async function load(request: Request, params: { courseSlug?: string; attemptId?:
 	return { user, slug, attempt, quiz, course }
 }
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+// Sent without the app's scripts (a plain form; answers saved by public/quiz-autosave.js), and an open attempt is
+// usually served without a Remix render (decision 027).
+export const handle = { document: true, scripts: ['/quiz-autosave.js'] }
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+	// The shell of the page for a kind of viewer (app/learning/page-shell.server.ts): no session, nobody's attempt.
+	if (context.pageShell) return json({ shell: true as const })
 	const { slug, attempt, quiz, course } = await load(request, params)
 	const drawn = asDrawn(attempt)
 	const questions = presentAttempt(quiz.bank, drawn)
 	const header = { slug, title: course.meta.title, passMark: attempt.passMark }
 	if (!attempt.submittedAt) {
-		return json({ course: header, questions, saved: savedAnswers(attempt), submitKey: attempt.idempotencyKey, result: null, sources: [] as Array<CitedSource> })
+		return json({ shell: false as const, course: header, questions, saved: savedAnswers(attempt), submitKey: attempt.idempotencyKey, result: null, sources: [] as Array<CitedSource> })
 	}
 	// The result: only now do answers, explanations and citations leave the server.
 	const graded = grade(quiz.bank, drawn, savedAnswers(attempt), header.passMark)
@@ -48,6 +54,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	})
 	const certificate = attempt.passed && !attempt.voided ? await currentCertificateSerial(attempt.userId, attempt.courseVersionId) : null
 	return json({
+		shell: false as const,
 		course: header,
 		questions,
 		saved: savedAnswers(attempt),
@@ -116,16 +123,7 @@ export default function AttemptPage() {
 	const data = useLoaderData<typeof loader>()
 	const actionData = useActionData<typeof action>()
 	const [params] = useSearchParams()
-	const fetcher = useFetcher()
-	// Every hook runs before the early return below: after a submission with JavaScript the same component renders
-	// the result, and a hook skipped then breaks React's hook order ("Đã có lỗi xảy ra" instead of the result).
-	const missingIds = actionData?.missing
-	const firstMissing = data.result ? null : (data.questions.find((q) => missingIds?.includes(q.id))?.id ?? null)
-	// With JavaScript the form is posted without a page load, so autofocus (which acts when the page loads) is
-	// repeated here on each refused submission.
-	useEffect(() => {
-		if (firstMissing) document.querySelector<HTMLInputElement>(`#q-${firstMissing} input`)?.focus()
-	}, [actionData, firstMissing])
+	if (data.shell) return <PageSlot />
 	if (data.result) return <Result />
 	// Answers: what the server saved, then what came back with a validation error, then what survived a re-login.
 	const restored = Object.fromEntries(
@@ -135,79 +133,15 @@ export default function AttemptPage() {
 			.filter((p) => p.length === 2)
 			.map(([id, v]) => [id!, Number(v)]),
 	)
-	const chosen: Record<string, number> = { ...data.saved, ...restored, ...actionData?.answers }
-	const missing = new Set(actionData?.missing ?? [])
-	const numberOf = new Map(data.questions.map((q, i) => [q.id, i + 1]))
-	return (
-		<div className="max-w-3xl">
-			<Breadcrumbs crumbs={[{ to: `/courses/${data.course.slug}`, label: data.course.title }]} />
-			<h1 className="mb-4 text-2xl font-bold">{t('quiz.title')}</h1>
-			{actionData?.error ? (
-				<div role="alert" className="alert alert-error mb-4">
-					<p>{actionData.error}</p>
-					{missing.size ? (
-						<p>
-							{t('quiz.unansweredList')}{' '}
-							{data.questions
-								.filter((q) => missing.has(q.id))
-								.map((q, i) => (
-									<span key={q.id}>
-										{i ? ', ' : ''}
-										<a href={`#q-${q.id}`}>{t('quiz.question', { n: numberOf.get(q.id)! })}</a>
-									</span>
-								))}
-						</p>
-					) : null}
-				</div>
-			) : null}
-			<Form method="post" replace>
-				<input type="hidden" name="submitKey" value={data.submitKey ?? ''} />
-				<ol className="space-y-6">
-					{data.questions.map((q, i) => (
-						<li key={q.id} id={`q-${q.id}`} className={`card scroll-mt-4 ${missing.has(q.id) ? 'border-2 border-red-700 bg-red-50' : ''}`}>
-							<fieldset aria-invalid={missing.has(q.id) || undefined} aria-describedby={missing.has(q.id) ? `q-${q.id}-missing` : undefined}>
-								<legend className="mb-2 font-semibold">
-									{t('quiz.question', { n: i + 1 })}. {q.prompt}
-								</legend>
-								{missing.has(q.id) ? (
-									<p id={`q-${q.id}-missing`} className="mb-2 font-semibold text-red-800">
-										{t('quiz.unansweredMark')}
-									</p>
-								) : null}
-								{q.choices.map((c, j) => (
-									<label key={c.value} className="flex min-h-11 items-start gap-3 py-1">
-										<input
-											type="radio"
-											name={`answer.${q.id}`}
-											value={c.value}
-											defaultChecked={chosen[q.id] === c.value}
-											autoFocus={q.id === firstMissing && j === 0}
-											className="mt-1 h-5 w-5 shrink-0"
-											onChange={() => fetcher.submit({ intent: 'save', [`answer.${q.id}`]: String(c.value) }, { method: 'post' })}
-										/>
-										<span>
-											<span className="font-semibold">{LETTERS[j]}.</span> {c.text}
-										</span>
-									</label>
-								))}
-							</fieldset>
-						</li>
-					))}
-				</ol>
-				<p className="mt-6">
-					<button type="submit" name="intent" value="submit" className="btn">
-						{t('quiz.submit')}
-					</button>
-				</p>
-			</Form>
-		</div>
-	)
+	const attempt = { course: data.course, questions: data.questions, submitKey: data.submitKey ?? '', chosen: { ...data.saved, ...restored, ...actionData?.answers } }
+	return <AttemptForm t={t} attempt={attempt} refusal={actionData?.error ? { error: actionData.error, missing: actionData.missing } : null} />
 }
 
 function Result() {
 	const t = useT()
 	const data = useLoaderData<typeof loader>()
-	const result = data.result!
+	if (data.shell || !data.result) return null
+	const result = data.result
 	const sources = new Map(data.sources.map((s) => [s.id, s as CitedSource]))
 	return (
 		<div className="max-w-3xl">

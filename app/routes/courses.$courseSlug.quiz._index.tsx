@@ -105,7 +105,7 @@ export default function QuizStartPage() {
 				</p>
 			) : data.openAttemptId ? (
 				<p className="mb-6">
-					<Link to={`/courses/${data.course.slug}/quiz/${data.openAttemptId}`} className="btn">
+					<Link to={`/courses/${data.course.slug}/quiz/${data.openAttemptId}`} reloadDocument className="btn">
 						{t('quiz.continue')}
 					</Link>
 				</p>
@@ -121,7 +121,8 @@ export default function QuizStartPage() {
 					)}
 				</p>
 			) : (
-				<Form method="post" className="card mb-6">
+				// A full page load after starting: the attempt page is a document with its own small script (decision 027).
+				<Form method="post" reloadDocument className="card mb-6">
 					{data.lessonsStillNeeded ? (
 						<p className="mb-3" id="quiz-lessons-needed">
 							{t('quiz.lessonsStillNeeded')}
@@ -154,7 +155,9 @@ export default function QuizStartPage() {
 						{data.history.map((a) => (
 							<tr key={a.id}>
 								<td>
-									<Link to={`/courses/${data.course.slug}/quiz/${a.id}`}>{when(a.submittedAt)}</Link>
+									<Link to={`/courses/${data.course.slug}/quiz/${a.id}`} reloadDocument>
+										{when(a.submittedAt)}
+									</Link>
 								</td>
 								<td>{a.score}%</td>
 								<td>{a.voided ? t('quiz.voided') : a.passed ? t('quiz.passed') : t('quiz.failed')}</td>

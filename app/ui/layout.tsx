@@ -9,11 +9,12 @@ export type Crumb = { to: string; label: ReactNode }
  * The links from the site's top to this page's parent. A plain paragraph by default, as on most pages; `label`
  * makes it a navigation landmark (the dashboard's trail, which a screen-reader user jumps through by unit).
  */
-export function Breadcrumbs({ crumbs, label, className = 'mb-1 text-sm' }: { crumbs: ReadonlyArray<Crumb>; label?: string; className?: string }) {
+/** `plain`: anchors instead of Remix links, for markup rendered outside Remix (decision 027). */
+export function Breadcrumbs({ crumbs, label, className = 'mb-1 text-sm', plain = false }: { crumbs: ReadonlyArray<Crumb>; label?: string; className?: string; plain?: boolean }) {
 	const links = crumbs.map((c, i) => (
 		<Fragment key={`${c.to}-${i}`}>
 			{i ? ' › ' : null}
-			<Link to={c.to}>{c.label}</Link>
+			{plain ? <a href={c.to}>{c.label}</a> : <Link to={c.to}>{c.label}</Link>}
 		</Fragment>
 	))
 	return label ? (

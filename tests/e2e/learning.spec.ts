@@ -125,15 +125,15 @@ const radio = (page: Page, id: string, value: number) => page.locator(`input[nam
 
 /**
  * Answers questions of the attempt on screen: right or wrong according to the bank. With JavaScript each choice is
- * saved by a fetcher; waiting for that save keeps the test from racing it.
+ * saved as it is made (public/quiz-autosave.js); waiting for that save keeps the test from racing it.
  */
 async function answer(page: Page, slug: string, how: 'right' | 'wrong', ids?: Array<string>) {
 	const key = answerKey(slug)
 	const chosen: Record<string, number> = {}
-	const hydrated = await page.evaluate(() => '__remixRouter' in window)
+	const saving = await page.evaluate(() => '__vmsQuizAutosave' in window)
 	for (const id of ids ?? (await questionIds(page))) {
 		const value = key.get(id)![how]
-		const save = hydrated ? page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/quiz/')) : null
+		const save = saving ? page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/quiz/')) : null
 		await radio(page, id, value).check()
 		await save
 		chosen[id] = value

@@ -59,6 +59,7 @@ test('unanswered questions are marked and the first one is focused when the page
 	const url = `http://localhost/courses/${SLUG}/quiz/${started.attempt.id}`
 	const params = { courseSlug: SLUG, attemptId: started.attempt.id }
 	const loaded = await (await attemptLoader({ request: await requestAs(user.id, url), params, context: {} })).json()
+	if (loaded.shell) throw new Error('a shell without a viewer in the load context')
 	// Everything answered except the third and the sixth question as shown.
 	const shown = loaded.questions.map((q: { id: string }) => q.id) as Array<string>
 	const skipped = [shown[2]!, shown[5]!]

@@ -53,6 +53,7 @@ test('the result lists the source of a cited question and no source line for an 
 	const url = `http://localhost/courses/mau/quiz/${attempt.id}`
 	const response = await loader({ request: await requestAs(user.id, url), params: { courseSlug: 'mau', attemptId: attempt.id }, context: {} })
 	const data = await response.json()
+	if (data.shell) throw new Error('a shell without a viewer in the load context')
 	expect(data.result!.review.map((r) => [r.id, r.cite])).toEqual([
 		['q01', { source: 'luat-mau-2025', article: 'Điều 1' }],
 		['q02', null],
