@@ -5,7 +5,8 @@ import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser 
 import { db, runSql } from '#app/db.server.ts'
 import { type UserKind, type UserStatus } from '#app/db-types.ts'
 import { secureCookies } from '#app/env.server.ts'
-import { SESSION_AND_USER } from './session.sql.ts'
+import { type Role } from '#app/db-types.ts'
+import { SESSION_AND_USER, SESSION_WITH_ROLES } from './session.sql.ts'
 
 export const SESSION_COOKIE = 'vms_session'
 
@@ -88,6 +89,19 @@ export function readSessionCookie(cookieHeader: string | null | undefined) {
  */
 export function isSteadySession(row: { expiresAt: Date; status: UserStatus }, now = Date.now()) {
 	return row.status === 'ACTIVE' && row.expiresAt.getTime() - now > (SESSION_DAYS / 2) * 24 * 60 * 60 * 1000
+}
+
+/**
+ * The person behind a Cookie header when their session can be used as it is (isSteadySession), with their roles;
+ * null otherwise, and then the request goes through getSession, which may extend or end the session. For pages
+ * served without Remix (decision 027).
+ */
+export async function readSteadySession(cookieHeader: string | undefined): Promise<{ userId: string; kind: UserKind; roles: Array<Role> } | null> {
+	const sessionId = readSessionCookie(cookieHeader)
+	if (!sessionId) return null
+	const [row] = await runSql(SESSION_WITH_ROLES, { sessionId })
+	if (!row || !isSteadySession({ status: row.status, expiresAt: new Date(row.expiresAtMs) })) return null
+	return { userId: row.userId, kind: row.kind, roles: row.roles }
 }
 
 async function resolve(request: Request): Promise<Resolved> {

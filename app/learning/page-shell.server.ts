@@ -10,13 +10,11 @@
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import { type ReactElement } from 'react'
 import { renderToString } from 'react-dom/server'
-import { isSteadySession, readSessionCookie } from '#app/auth/session.server.ts'
+import { readSteadySession } from '#app/auth/session.server.ts'
 import { hasAnyRole } from '#app/auth/permissions.ts'
 import { contentStamp } from '#app/content/courses.server.ts'
-import { runSql } from '#app/db.server.ts'
 import { type Role, type UserKind } from '#app/db-types.ts'
 import { type Lang, LANG_COOKIE, langFromCookie } from '#app/ui/i18n.ts'
-import { SESSION_VIEWER } from './page-shell.sql.ts'
 
 /** What the site's header shows of a signed-in viewer; the load context of a shell render (root.tsx, the routes). */
 export type ShellViewer = { signedIn: true; canAudit: boolean; canTeach: boolean }
@@ -40,14 +38,12 @@ export const SLOT = '<template id="vms-page-slot"></template>'
 export type Visitor = { userId: string; kind: UserKind; lang: Lang; viewer: ShellViewer }
 
 export async function readVisitor(cookie: string | undefined): Promise<Visitor | null> {
-	const sessionId = readSessionCookie(cookie)
-	if (!sessionId) return null
-	const [row] = await runSql(SESSION_VIEWER, { sessionId })
-	if (!row || !isSteadySession({ status: row.status, expiresAt: new Date(row.expiresAtMs) })) return null
-	const roles = row.roles.map((role) => ({ role }))
+	const session = await readSteadySession(cookie)
+	if (!session) return null
+	const roles = session.roles.map((role) => ({ role }))
 	return {
-		userId: row.userId,
-		kind: row.kind,
+		userId: session.userId,
+		kind: session.kind,
 		lang: langFromCookie(cookie),
 		viewer: { signedIn: true, canAudit: hasAnyRole(roles, AUDIT_ROLES), canTeach: hasAnyRole(roles, TEACH_ROLES) },
 	}
