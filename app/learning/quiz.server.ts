@@ -14,7 +14,7 @@ import { type Quiz } from '#app/content/schema.ts'
 import { db, newId, runSql } from '#app/db.server.ts'
 import { type Completion, submitQuizAttempt } from './completion.server.ts'
 import { progressFromDone } from './progress.server.ts'
-import { ATTEMPT_BY_ID, INSERT_ATTEMPT, LEARNER_ATTEMPT, RECENT, SAVE_ANSWERS, START_CONTEXT, SUBMIT_CONTEXT, SUBMITTED } from './quiz.sql.ts'
+import { ATTEMPT_BY_ID, ATTEMPT_TO_SUBMIT, INSERT_ATTEMPT, LEARNER_ATTEMPT, RECENT, SAVE_ANSWERS, START_CONTEXT, SUBMIT_CONTEXT, SUBMITTED, type SubmitContext } from './quiz.sql.ts'
 import { drawAttempt, grade, type Answers, type DrawnAttempt } from './quiz.ts'
 
 export type AttemptRow = {
@@ -155,6 +155,15 @@ export async function getAttempt(userId: string, slug: string, attemptId: string
 	return row ? fromRaw(row) : null
 }
 
+/** getAttempt, with what submitting it needs read in the same statement (the quiz page's submit). */
+export async function getAttemptToSubmit(userId: string, slug: string, attemptId: string, now = new Date()): Promise<(LearnerAttempt & { context: SubmitContext }) | null> {
+	const [row] = await runSql(ATTEMPT_TO_SUBMIT, { attemptId, userId, slug, at: now })
+	if (!row) return null
+	const { status, version, title, validityMonths, lessonsDone, fullName, orgUnitId, orgName, ...attempt } = row
+	const context = { status, userId: row.userId, courseVersionId: row.courseVersionId, version, title, passMark: row.passMark, validityMonths, lessonsDone, fullName, orgUnitId, orgName }
+	return { ...fromRaw(attempt), context }
+}
+
 /** Saves answers while the learner works (merged into what was saved before); ignored once submitted. */
 export async function saveAnswers(attemptId: string, answers: Answers) {
 	await runSql(SAVE_ANSWERS, { attemptId, answers })
@@ -162,9 +171,12 @@ export async function saveAnswers(attemptId: string, answers: Answers) {
 
 export type SubmitOutcome = { graded: boolean; passed: boolean; completed: boolean; certificateSerial: string | null }
 
-/** Grades the attempt once; passing with every lesson done completes the course and issues its certificate. */
+/**
+ * Grades the attempt once; passing with every lesson done completes the course and issues its certificate. An attempt
+ * from getAttemptToSubmit brings its enrollment's context; otherwise it is read here.
+ */
 export async function submitAttempt(
-	attempt: AttemptRow,
+	attempt: AttemptRow & { context?: SubmitContext },
 	slug: string,
 	answers: Answers,
 	userId: string,
@@ -174,7 +186,7 @@ export async function submitAttempt(
 	const quiz = getQuiz(slug)
 	if (!quiz || !getCourse(slug)) throw new Error(`Course ${slug} is not in the content build`)
 	const all = { ...savedAnswers(attempt), ...answers }
-	const [context] = await runSql(SUBMIT_CONTEXT, { enrollmentId: attempt.enrollmentId, at: now })
+	const [context] = attempt.context ? [attempt.context] : await runSql(SUBMIT_CONTEXT, { enrollmentId: attempt.enrollmentId, at: now })
 	if (!context) throw new Error(`Enrollment ${attempt.enrollmentId} of attempt ${attempt.id} does not exist`)
 	const result = grade(quiz.bank, asDrawn(attempt), all, context.passMark)
 	const progress = progressFromDone(slug, context.lessonsDone, result.passed)

@@ -96,30 +96,53 @@ export const SAVE_ANSWERS = defineSql({
 
 /** What grading and a certificate need: the enrollment, its pinned version, completed lessons, and the holder's name
  * and the unit the certificate would be issued in at `at` (the completion rule: issuingUnitSql). */
+const submitContextRow = z.object({
+	status: z.string(),
+	userId: z.string(),
+	courseVersionId: z.string(),
+	version: z.number(),
+	title: z.string(),
+	passMark: z.number(),
+	validityMonths: z.number().nullable(),
+	lessonsDone: z.array(z.string()),
+	fullName: z.string(),
+	orgUnitId: z.number().nullable(),
+	orgName: z.string().nullable(),
+})
+
+export type SubmitContext = z.infer<typeof submitContextRow>
+
+// Over e (the enrollment), v (its version), u (the learner) and m (the unit, issuingUnitSql).
+const SUBMIT_CONTEXT_COLUMNS = `e.status::text AS status, v.version, v.title, v."validityMonths",
+			ARRAY(SELECT lp."lessonSlug" FROM "LessonProgress" lp WHERE lp."enrollmentId" = e.id AND lp."completedAt" IS NOT NULL) AS "lessonsDone",
+			u."fullName", m.id AS "orgUnitId", m.name AS "orgName"`
+
 export const SUBMIT_CONTEXT = defineSql({
 	name: 'quiz-submit-context',
 	inputs: { enrollmentId: 'text', at: 'time' },
-	row: z.object({
-		status: z.string(),
-		userId: z.string(),
-		courseVersionId: z.string(),
-		version: z.number(),
-		title: z.string(),
-		passMark: z.number(),
-		validityMonths: z.number().nullable(),
-		lessonsDone: z.array(z.string()),
-		fullName: z.string(),
-		orgUnitId: z.number().nullable(),
-		orgName: z.string().nullable(),
-	}),
-	text: ($) => `SELECT e.status::text AS status, e."userId", e."courseVersionId", v.version, v.title, v."passMark", v."validityMonths",
-			ARRAY(SELECT lp."lessonSlug" FROM "LessonProgress" lp WHERE lp."enrollmentId" = e.id AND lp."completedAt" IS NOT NULL) AS "lessonsDone",
-			u."fullName", m.id AS "orgUnitId", m.name AS "orgName"
+	row: submitContextRow,
+	text: ($) => `SELECT e."userId", e."courseVersionId", v."passMark", ${SUBMIT_CONTEXT_COLUMNS}
 		FROM "Enrollment" e
 		JOIN "CourseVersion" v ON v.id = e."courseVersionId"
 		JOIN "User" u ON u.id = e."userId"
 		LEFT JOIN ${issuingUnitSql('u.id', 'v."courseId"', $('at'))} m ON true
 		WHERE e.id = ${$('enrollmentId')}`,
+})
+
+/** An attempt of this learner in this course (as LEARNER_ATTEMPT) with what its submission needs (as SUBMIT_CONTEXT),
+ * in one round trip: a submit is the busiest write of a deadline. */
+export const ATTEMPT_TO_SUBMIT = defineSql({
+	name: 'quiz-attempt-to-submit',
+	inputs: { attemptId: 'text', userId: 'text', slug: 'text', at: 'time' },
+	row: attemptRow.extend({ userId: z.string(), courseVersionId: z.string(), passMark: z.number(), voided: z.boolean() }).extend(submitContextRow.shape),
+	text: ($) => `SELECT ${ATTEMPT_COLUMNS}, e."userId", e."courseVersionId", v."passMark", a."voidedAt" IS NOT NULL AS voided, ${SUBMIT_CONTEXT_COLUMNS}
+		FROM "QuizAttempt" a
+		JOIN "Enrollment" e ON e.id = a."enrollmentId"
+		JOIN "CourseVersion" v ON v.id = e."courseVersionId"
+		JOIN "Course" c ON c.id = v."courseId"
+		JOIN "User" u ON u.id = e."userId"
+		LEFT JOIN ${issuingUnitSql('u.id', 'v."courseId"', $('at'))} m ON true
+		WHERE a.id = ${$('attemptId')} AND e."userId" = ${$('userId')} AND c.slug = ${$('slug')}`,
 })
 
 /** A submission that lost the race (or a replay): the outcome the winner recorded. */

@@ -9,7 +9,7 @@ import { getCitedSources, getCourse, getQuiz } from '#app/content/courses.server
 import { recordTrace, withDeviceCookie } from '#app/integrity/traces.server.ts'
 import { AttemptForm } from '#app/learning/quiz-attempt-view.tsx'
 import { QuizPostSchema } from '#app/learning/schema.ts'
-import { asDrawn, getAttempt, saveAnswers, savedAnswers, submitAttempt } from '#app/learning/quiz.server.ts'
+import { asDrawn, getAttempt, getAttemptToSubmit, saveAnswers, savedAnswers, submitAttempt } from '#app/learning/quiz.server.ts'
 import { grade, presentAttempt, readAnswers } from '#app/learning/quiz.ts'
 import { notFound } from '#app/ui/http.server.ts'
 import { langFromRequest, useT } from '#app/ui/i18n.ts'
@@ -22,10 +22,10 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t('
 
 const NONE: Array<string> = []
 
-async function load(request: Request, params: { courseSlug?: string; attemptId?: string }) {
+async function load(request: Request, params: { courseSlug?: string; attemptId?: string }, submitting = false) {
 	const user = await requireUser(request)
 	const slug = params.courseSlug ?? ''
-	const attempt = await getAttempt(user.id, slug, params.attemptId ?? '')
+	const attempt = await (submitting ? getAttemptToSubmit : getAttempt)(user.id, slug, params.attemptId ?? '')
 	const quiz = getQuiz(slug)
 	const course = getCourse(slug)
 	if (!attempt || !quiz || !course) notFound()
@@ -74,7 +74,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 			.join(',')
 		throw redirect(`/login?${new URLSearchParams({ redirectTo: kept ? `${here}?a=${kept}` : here })}`)
 	}
-	const { user, slug, attempt } = await load(request, params)
+	// A submission reads the attempt with what grading needs, in one statement; saving an answer needs only the attempt.
+	const submitting = submission.status === 'success' && submission.value.intent !== 'save'
+	const { user, slug, attempt } = await load(request, params, submitting)
 	const t = translator(langFromRequest(request))
 	if (submission.status !== 'success') return json({ result: submission.reply(), error: t('quiz.tampered'), answers: {}, missing: NONE }, { status: 400 })
 	const { intent, submitKey, answer } = submission.value

@@ -2,11 +2,12 @@
 // exactly one outbox row with its completion, in the same transaction.
 import { expect, test } from 'vitest'
 import { getQuiz } from '#app/content/courses.server.ts'
-import { db, newId, pgArray, sql, SQL_TIME } from '#app/db.server.ts'
+import { db, newId, pgArray, runSql, sql, SQL_TIME } from '#app/db.server.ts'
 import { certificateHolders, completeCourse } from '#app/learning/completion.server.ts'
 import { issuingUnitSql } from '#app/learning/completion.sql.ts'
 import { completeLesson, startEnrollment } from '#app/learning/progress.server.ts'
-import { startAttempt, submitAttempt } from '#app/learning/quiz.server.ts'
+import { getAttemptToSubmit, startAttempt, submitAttempt } from '#app/learning/quiz.server.ts'
+import { SUBMIT_CONTEXT } from '#app/learning/quiz.sql.ts'
 import { answerIndex } from '#app/learning/quiz.ts'
 import { ensureCurrentVersion } from '#app/learning/versions.server.ts'
 import { createEvent, getEvent, recordAttendance } from '#app/org/training.server.ts'
@@ -144,6 +145,20 @@ test('a passed quiz writes one outbox row with its completion; a double click an
 		processedAt: null,
 	})
 	expect(outcomes.find((o) => o.graded)!.certificateSerial).toBe(certificate.serial)
+})
+
+test('a submit read in one statement (getAttemptToSubmit) grades and completes as one read in two', async () => {
+	const { user, attempt } = await readyLearner()
+	const withContext = (await getAttemptToSubmit(user.id, 'mau', attempt.id))!
+	const [context] = await runSql(SUBMIT_CONTEXT, { enrollmentId: attempt.enrollmentId, at: new Date() })
+	expect(withContext.context).toEqual(context)
+	expect(withContext).toMatchObject({ id: attempt.id, enrollmentId: attempt.enrollmentId, idempotencyKey: attempt.idempotencyKey, userId: user.id })
+	// Not the learner's, or not this course: nothing to submit.
+	expect(await getAttemptToSubmit((await createUser()).id, 'mau', attempt.id)).toBeNull()
+	expect(await getAttemptToSubmit(user.id, 'khong-co', attempt.id)).toBeNull()
+	const outcome = await submitAttempt(withContext, 'mau', rightAnswers(attempt), user.id, await requestAs(null))
+	expect(outcome).toMatchObject({ graded: true, passed: true, completed: true })
+	expect(await db.certificate.count({ where: { userId: user.id, orgUnitId: context!.orgUnitId } })).toBe(1)
 })
 
 test('a completion undone and done again is a second event (the outbox follows the enrollment, not a unique key)', async () => {
