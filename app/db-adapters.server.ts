@@ -80,13 +80,8 @@ class NameAsTextClient extends pg.Client {
 // adapter-pg's shadow database at the main one. allowExitOnIdle lets scripts exit without waiting for the pool.
 export function pgConfig(url: string, max?: number): pg.PoolConfig {
 	const u = new URL(url)
-	// A Unix socket directory, written as libpq takes it: `postgresql://user@%2Fvar%2Frun%2Fpostgresql/db` or
-	// `postgresql://user@localhost/db?host=/var/run/postgresql`. On the database's own machine a socket costs the app
-	// far less CPU per statement than TCP over loopback (docs/scaling.md).
-	const encodedHost = decodeURIComponent(u.hostname)
-	const socketDir = u.searchParams.get('host') ?? (encodedHost.startsWith('/') ? encodedHost : null)
 	return {
-		host: socketDir ?? u.hostname,
+		host: u.hostname,
 		port: Number(u.port || 5432),
 		database: decodeURIComponent(u.pathname.slice(1)),
 		// Like psql: no user in the URL means PGUSER, else the OS account (pg itself reads only $USER, often unset).
