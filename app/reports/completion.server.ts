@@ -9,20 +9,23 @@
 import { z } from 'zod'
 import { getCourse } from '#app/content/courses.server.ts'
 import { jobsSettled, sendJob } from '#app/jobs/queue.server.ts'
-import { checkRows, db, runSql } from '#app/db.server.ts'
+import { checkRows, db, pgArray, runSql } from '#app/db.server.ts'
 import { type OrgKind, type OrgTree } from '#app/db-types.ts'
 import { compareVi, sortByViName } from '#app/ui/collation.ts'
 import { type CompletionCounts, type Lapse, type PersonStatus, withRate, ZERO_COUNTS } from './completion.ts'
 import {
 	BY_COURSE,
 	CHILDREN,
-	EVERY_UNIT_SQL,
 	LEVEL,
+	PARTS_ALL,
+	PARTS_OF,
 	PEOPLE,
 	PEOPLE_COUNTS,
 	PEOPLE_NAMES,
 	ROLLUP_CHILDREN,
 	ROLLUP_COURSES,
+	ROLLUP_DIRTY,
+	ROLLUP_FROM_PARTS,
 	ROLLUP_LEVEL,
 	type Variants,
 } from './completion.sql.ts'
@@ -95,39 +98,84 @@ const ROLLUP_LOCK = 11_011_001
 const LOCK = z.object({ locked: z.boolean() })
 
 /**
+ * Above this share of the tree's units reached by changes, an incremental refresh recomputes every unit instead: the
+ * per-unit statement looks people up by index, which past a third of the tree costs more than reading everything by hash.
+ */
+export const INCREMENTAL_MAX_SHARE = 0.3
+
+const DIRTY = z.object({ everything: z.boolean(), units: z.array(z.number().int()), groups: z.array(z.number().int()) })
+
+/**
  * Recomputes the rollup as of `at` in one transaction (readers keep the previous rows until it commits). Null when
  * another process is already at it, or when `unlessNewerThan` is given and the rollup already is: checked AFTER
  * taking the lock, so that a refresh asked for while another ran does not recompute the province right after it.
+ *
+ * Incremental (decision 027) when the previous refresh left its parts and `at` is not before it: only the units
+ * reached by the changes recorded since, or by what changed with time alone (ROLLUP_DIRTY), are recomputed into
+ * CompletionPart, and only their ancestors' rollup rows are summed up again. Otherwise, or when a change reaches
+ * everything or more than `maxShare` (INCREMENTAL_MAX_SHARE) of the units, every unit is. `full` forces the latter.
  */
 export async function refreshCompletionRollup(
 	at = new Date(),
-	{ unlessNewerThan, onlyIfChanged }: { unlessNewerThan?: Date; onlyIfChanged?: boolean } = {},
+	{
+		unlessNewerThan,
+		onlyIfChanged,
+		full = false,
+		maxShare = INCREMENTAL_MAX_SHARE,
+	}: { unlessNewerThan?: Date; onlyIfChanged?: boolean; full?: boolean; maxShare?: number } = {},
 ) {
 	return db.$transaction(
 		async (tx) => {
 			const [lock] = checkRows('rollup-lock', LOCK, await tx.$queryRawUnsafe<Array<unknown>>(`SELECT pg_try_advisory_xact_lock(${ROLLUP_LOCK}) AS locked`))
 			if (!lock?.locked) return null
-			if (unlessNewerThan) {
-				const state = await tx.completionRollupState.findUnique({ where: { id: 1 }, select: { asOf: true } })
-				if (state && state.asOf >= unlessNewerThan) return null
-			}
-			if (onlyIfChanged && !(await tx.completionChange.findFirst({ select: { id: true } }))) return null
+			const state = await tx.completionRollupState.findUnique({ where: { id: 1 } })
+			if (unlessNewerThan && state && state.asOf >= unlessNewerThan) return null
 			// Timed from here: the wait for the lock is not the refresh's cost.
 			const started = performance.now()
 			at = unlessNewerThan ? new Date() : at
+			if (onlyIfChanged && !(await tx.completionChange.findFirst({ where: { at: { lte: at } }, select: { id: true } }))) return null
 			await tx.$executeRawUnsafe(REFRESH_SETTINGS)
-			// The changes this snapshot sees are folded in; one committed after it stays and marks the new rollup as
-			// older than the data (repeatable read: the DELETE and the INSERT below see the same rows).
-			await tx.$executeRawUnsafe(`DELETE FROM "CompletionChange"`)
-			await tx.$executeRawUnsafe(`DELETE FROM "CompletionRollup"`)
-			const rows = await tx.$executeRawUnsafe(
-				`INSERT INTO "CompletionRollup" ("orgUnitId", direct, "courseId", target, completed, "inProgress", overdue) ${EVERY_UNIT_SQL}`,
-				'/',
-				at.toISOString(),
-			)
+			const [dirty] = state?.fullAsOf && state.asOf <= at && !full
+				? checkRows('rollup-dirty', DIRTY, await tx.$queryRawUnsafe<Array<unknown>>(ROLLUP_DIRTY.text, ...ROLLUP_DIRTY.values({ since: state.asOf, until: at })))
+				: []
+			const unitCount = dirty && !dirty.everything ? await tx.orgUnit.count() : 0
+			const incremental = !!dirty && !dirty.everything && dirty.units.length <= maxShare * unitCount
+			// The changes this snapshot sees and that have taken effect are folded in; one committed after it stays and
+			// marks the new rollup as older than the data (repeatable read: the DELETE and the reads see the same rows).
+			await tx.$executeRawUnsafe(`DELETE FROM "CompletionChange" WHERE at <= $1::timestamp(3)`, at.toISOString())
+			let units: number
+			if (incremental) {
+				units = dirty.units.length
+				const ids = pgArray(dirty.units)
+				const groups = pgArray(dirty.groups)
+				await tx.$executeRawUnsafe(`DELETE FROM "CompletionPart" WHERE "orgUnitId" = ANY($1::int[])`, ids)
+				if (units > 0) {
+					// The ids as one array literal (pgArray): up to a third of the tree's units.
+					await tx.$executeRawUnsafe(`INSERT INTO "CompletionPart" ${PARTS_OF.text}`, '/', at.toISOString(), ids)
+				}
+				await tx.$executeRawUnsafe(`DELETE FROM "CompletionRollup" WHERE "orgUnitId" = ANY($1::int[])`, groups)
+				if (dirty.groups.length > 0) {
+					await tx.$executeRawUnsafe(
+						`INSERT INTO "CompletionRollup" ("orgUnitId", direct, "courseId", target, completed, "inProgress", overdue) ${ROLLUP_FROM_PARTS.text}`,
+						groups,
+					)
+				}
+			} else {
+				units = unitCount || (await tx.orgUnit.count())
+				await tx.$executeRawUnsafe(`DELETE FROM "CompletionPart"`)
+				await tx.$executeRawUnsafe(`INSERT INTO "CompletionPart" ${PARTS_ALL.text}`, '/', at.toISOString())
+				await tx.$executeRawUnsafe(`DELETE FROM "CompletionRollup"`)
+				await tx.$executeRawUnsafe(
+					`INSERT INTO "CompletionRollup" ("orgUnitId", direct, "courseId", target, completed, "inProgress", overdue) ${ROLLUP_FROM_PARTS.text}`,
+					null,
+				)
+			}
+			const rows = await tx.completionRollup.count()
 			const durationMs = Math.round(performance.now() - started)
-			await tx.completionRollupState.upsert({ where: { id: 1 }, create: { id: 1, asOf: at, rows, durationMs }, update: { asOf: at, rows, durationMs } })
-			return { asOf: at, rows, durationMs }
+			const fullAsOf = incremental ? state!.fullAsOf : at
+			const data = { asOf: at, rows, durationMs, fullAsOf, units, incremental }
+			await tx.completionRollupState.upsert({ where: { id: 1 }, create: { id: 1, ...data }, update: data })
+			return data
 		},
 		{ maxWait: 10_000, timeout: 10 * 60_000, isolationLevel: 'RepeatableRead' },
 	)
@@ -166,7 +214,7 @@ type RollupState = { asOf: Date; changed: boolean }
 async function rollupIfFresh(now = new Date()): Promise<RollupState | null> {
 	const [state, change] = await Promise.all([
 		db.completionRollupState.findUnique({ where: { id: 1 } }),
-		db.completionChange.findFirst({ select: { id: true } }),
+		db.completionChange.findFirst({ where: { at: { lte: now } }, select: { id: true } }),
 	])
 	const age = state ? now.getTime() - state.asOf.getTime() : Infinity
 	const changed = change !== null
