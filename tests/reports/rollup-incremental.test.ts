@@ -28,6 +28,18 @@ async function rollup() {
 	const rows = await db.completionRollup.findMany()
 	return new Map(rows.map((r) => [key(r), counts(r)]))
 }
+/** CompletionRollupTotal, what the "all courses" rankings read, against the rollup summed over courses. */
+async function expectTotalsAgree() {
+	const [rows, totals] = await Promise.all([db.completionRollup.findMany(), db.completionRollupTotal.findMany()])
+	const summed = new Map<string, Array<number>>()
+	for (const r of rows) {
+		const k = `${r.direct ? 'D' : 'S'}${r.orgUnitId}`
+		const c = summed.get(k) ?? [0, 0, 0, 0]
+		summed.set(k, c.map((v, i) => v + counts(r)[i]!))
+	}
+	expect(Object.fromEntries(totals.map((t) => [`${t.direct ? 'D' : 'S'}${t.orgUnitId}`, [t.target, t.completed, t.inProgress, t.overdue]]))).toEqual(Object.fromEntries(summed))
+	expect(totals.length).toBeGreaterThan(0)
+}
 async function live(at: Date) {
 	const rows = await runSql(EVERY_UNIT, { path: '/', at })
 	return new Map(rows.map((r) => [key(r), counts(r)]))
@@ -78,6 +90,7 @@ test('an incremental refresh leaves exactly what the live every-unit statement c
 	expect(second.units).toBeLessThan(unitCount)
 	expect(second.units).toBeGreaterThan(0)
 	expect(Object.fromEntries(await rollup())).toEqual(Object.fromEntries(await live(t1)))
+	await expectTotalsAgree()
 	// The post ending in three days is still waiting to be folded in.
 	expect(await db.completionChange.count({ where: { at: { gt: t1 } } })).toBeGreaterThan(0)
 
@@ -86,6 +99,7 @@ test('an incremental refresh leaves exactly what the live every-unit statement c
 	const third = (await refreshCompletionRollup(t2, { maxShare: 1 }))!
 	expect(third.incremental).toBe(true)
 	expect(Object.fromEntries(await rollup())).toEqual(Object.fromEntries(await live(t2)))
+	await expectTotalsAgree()
 	const d3Row = await db.completionRollup.findUniqueOrThrow({ where: { orgUnitId_courseId_direct: { orgUnitId: d3.id, courseId: course.id, direct: true } } })
 	expect(d3Row.target).toBeGreaterThan(0)
 	expect(d3Row).toMatchObject({ completed: 0, overdue: d3Row.target })
