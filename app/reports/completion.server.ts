@@ -30,6 +30,11 @@ import {
 	ROLLUP_LEVEL,
 	ROLLUP_LEVEL_ALL,
 	ROLLUP_TOTALS,
+	SNAPSHOT_CHILDREN,
+	SNAPSHOT_CHILDREN_ALL,
+	SNAPSHOT_COURSES,
+	SNAPSHOT_LEVEL,
+	SNAPSHOT_LEVEL_ALL,
 	UNITS_AT_DEPTH,
 	type Variants,
 } from './completion.sql.ts'
@@ -66,13 +71,15 @@ export type PersonRow = {
 	lapse: Lapse | null
 }
 
-export type Source = 'live' | 'rollup'
+export type Source = 'live' | 'rollup' | 'snapshot'
 
 export type CompletionQuery = {
 	/** One course, or every course (null / absent): then counts are person × course requirements. */
 	courseId?: string | null
 	/** The instant the rule is applied at. Absent: now, from the rollup when it is fresh enough. */
 	at?: Date
+	/** With `at`: computed from the data even when a month-end snapshot holds that instant (it is read otherwise). */
+	recompute?: boolean
 }
 
 /**
@@ -248,6 +255,16 @@ async function rollupFor(unit: UnitRef, query: { at?: Date }): Promise<RollupSta
 	return (size._sum.target ?? 0) <= LIVE_WHEN_CHANGED_MAX_TARGET ? null : state
 }
 
+/**
+ * The month-end snapshot taken at exactly `at`, if any: "as of" a month's last day (end of day in Vietnam, the
+ * snapshot's instant) is read from it rather than recomputed (30 s for a province of 1,000,000 staff). The frozen
+ * figures are the official ones; a live recomputation would apply today's tags and tree (decision 012).
+ */
+async function snapshotAt(at: Date | undefined): Promise<{ period: string; asOf: Date } | null> {
+	if (!at) return null
+	return db.completionSnapshotPeriod.findFirst({ where: { asOf: at }, select: { period: true, asOf: true } })
+}
+
 // ——— reading ———
 
 export const UNIT_SELECT = { id: true, name: true, code: true, kind: true, tree: true, path: true, depth: true, parentId: true, validFrom: true, validTo: true } as const
@@ -283,7 +300,7 @@ export type ChildRows = { unit: UnitRef; asOf: Date; source: Source; pending: bo
 export async function getChildRows(unitId: number, query: CompletionQuery = {}): Promise<ChildRows | null> {
 	const unit = await findUnit(unitId)
 	if (!unit) return null
-	const fromRollup = await rollupFor(unit, query)
+	const [fromRollup, snapshot] = await Promise.all([rollupFor(unit, query), snapshotAt(query.recompute ? undefined : query.at)])
 	const asOf = fromRollup?.asOf ?? query.at ?? new Date()
 	const [children, groups] = await Promise.all([
 		db.orgUnit.findMany({ where: { parentId: unit.id }, select: UNIT_SELECT }),
@@ -291,7 +308,11 @@ export async function getChildRows(unitId: number, query: CompletionQuery = {}):
 			? query.courseId
 				? runSql(ROLLUP_CHILDREN, { unitId: unit.id, courseId: query.courseId })
 				: runSql(ROLLUP_CHILDREN_ALL, { unitId: unit.id })
-			: runVariant(CHILDREN, unit, asOf, query.courseId),
+			: snapshot
+				? query.courseId
+					? runSql(SNAPSHOT_CHILDREN, { unitId: unit.id, period: snapshot.period, courseId: query.courseId })
+					: runSql(SNAPSHOT_CHILDREN_ALL, { unitId: unit.id, period: snapshot.period })
+				: runVariant(CHILDREN, unit, asOf, query.courseId),
 	])
 	const byChild = new Map(groups.filter((r) => r.kind === 'child' && r.groupId !== null).map((r) => [r.groupId!, counts(r)]))
 	const direct = counts(groups.find((r) => r.kind === 'direct'))
@@ -302,7 +323,7 @@ export async function getChildRows(unitId: number, query: CompletionQuery = {}):
 		.filter((c) => c.validTo === null || c.validTo > asOf || byChild.has(c.id))
 		.map((c) => ({ unit: toRef(c), direct: false, ...(byChild.get(c.id) ?? ZERO_COUNTS) }))
 	if (direct.target > 0) rows.push({ unit, direct: true, ...direct })
-	const source: Source = fromRollup ? 'rollup' : 'live'
+	const source: Source = fromRollup ? 'rollup' : snapshot ? 'snapshot' : 'live'
 	return { unit, asOf, source, pending: fromRollup?.changed ?? false, total, rows: rankRows(rows) }
 }
 
@@ -321,22 +342,27 @@ export async function getLevelRows(unitId: number, level: number, query: Complet
 	const unit = await findUnit(unitId)
 	if (!unit) return null
 	const depth = unit.depth + level
-	const fromRollup = await rollupFor(unit, query)
+	const [fromRollup, snapshot] = await Promise.all([rollupFor(unit, query), snapshotAt(query.recompute ? undefined : query.at)])
 	const asOf = fromRollup?.asOf ?? query.at ?? new Date()
+	const at = { unitId: unit.id, path: unit.path, depth }
 	// The units and their figures at once: every division of a province is 13,000 rows of each.
 	const [units, groups] = await Promise.all([
 		runSql(UNITS_AT_DEPTH, { path: unit.path, depth }),
 		fromRollup
 			? query.courseId
-				? runSql(ROLLUP_LEVEL, { unitId: unit.id, path: unit.path, depth, courseId: query.courseId })
-				: runSql(ROLLUP_LEVEL_ALL, { unitId: unit.id, path: unit.path, depth })
-			: runVariant(LEVEL, unit, asOf, query.courseId, { level }),
+				? runSql(ROLLUP_LEVEL, { ...at, courseId: query.courseId })
+				: runSql(ROLLUP_LEVEL_ALL, at)
+			: snapshot
+				? query.courseId
+					? runSql(SNAPSHOT_LEVEL, { ...at, period: snapshot.period, courseId: query.courseId })
+					: runSql(SNAPSHOT_LEVEL_ALL, { ...at, period: snapshot.period })
+				: runVariant(LEVEL, unit, asOf, query.courseId, { level }),
 	])
 	const byUnit = new Map(groups.filter((r) => r.kind === 'child' && r.groupId !== null).map((r) => [r.groupId!, counts(r)]))
 	const rows: Array<UnitRow> = units
 		.filter((u) => u.validTo === null || u.validTo > asOf || byUnit.has(u.id))
 		.map((u) => ({ unit: toRef(u), direct: false, ...(byUnit.get(u.id) ?? ZERO_COUNTS) }))
-	const source: Source = fromRollup ? 'rollup' : 'live'
+	const source: Source = fromRollup ? 'rollup' : snapshot ? 'snapshot' : 'live'
 	return { unit, asOf, source, pending: fromRollup?.changed ?? false, total: counts(groups.find((r) => r.kind === 'total')), rows: rankRows(rows) }
 }
 
@@ -349,11 +375,13 @@ export type CourseBreakdown = { unit: UnitRef; asOf: Date; source: Source; pendi
 export async function getCourseBreakdown(unitId: number, query: Omit<CompletionQuery, 'courseId'> = {}): Promise<CourseBreakdown | null> {
 	const unit = await findUnit(unitId)
 	if (!unit) return null
-	const fromRollup = await rollupFor(unit, query)
+	const [fromRollup, snapshot] = await Promise.all([rollupFor(unit, query), snapshotAt(query.recompute ? undefined : query.at)])
 	const asOf = fromRollup?.asOf ?? query.at ?? new Date()
 	const rows = fromRollup
 		? await runSql(ROLLUP_COURSES, { unitId: unit.id })
-		: await runVariant(BY_COURSE, unit, asOf, null)
+		: snapshot
+			? await runSql(SNAPSHOT_COURSES, { unitId: unit.id, period: snapshot.period })
+			: await runVariant(BY_COURSE, unit, asOf, null)
 	const titles = await courseTitles(rows.map((r) => r.courseId))
 	const courses = rows
 		.map((r) => ({ courseId: r.courseId, slug: titles.get(r.courseId)?.slug ?? r.courseId, title: titles.get(r.courseId)?.title ?? r.courseId, ...counts(r) }))
@@ -362,7 +390,7 @@ export async function getCourseBreakdown(unitId: number, query: Omit<CompletionQ
 		(sum, c) => withRate({ target: sum.target + c.target, completed: sum.completed + c.completed, inProgress: sum.inProgress + c.inProgress, overdue: sum.overdue + c.overdue }),
 		ZERO_COUNTS,
 	)
-	return { unit, asOf, source: fromRollup ? 'rollup' : 'live', pending: fromRollup?.changed ?? false, total, courses }
+	return { unit, asOf, source: fromRollup ? 'rollup' : snapshot ? 'snapshot' : 'live', pending: fromRollup?.changed ?? false, total, courses }
 }
 
 /** The unit's figure for one course or for all of them (the province total when it is the root). */

@@ -478,7 +478,9 @@ export const ROLLUP_FROM_PARTS = defineSql({
 	text: ($) => {
 		const groups = $('groups')
 		const wanted = (column: string) => `(${groups} IS NULL OR ${column} = ANY(${groups}))`
-		return `WITH units AS (SELECT o.id, o.path FROM "OrgUnit" o),
+		// Units in the tree, as EVERY_UNIT's scope "/" has them (a unit being created holds a placeholder path until
+		// its transaction sets it; PGlite's single session can show it to a refresh).
+		return `WITH units AS (SELECT o.id, o.path FROM "OrgUnit" o WHERE starts_with(o.path, '/')),
 	group_map AS (
 		SELECT u.id AS unit_id, false AS direct, anc.id AS group_id
 		FROM units u CROSS JOIN LATERAL unnest(string_to_array(trim(BOTH '/' FROM u.path), '/')::int[]) AS anc(id)
@@ -560,7 +562,7 @@ export const ROLLUP_DIRTY = defineSql({
 		coalesce((
 			SELECT array_agg(DISTINCT anc.id)
 			FROM "OrgUnit" o CROSS JOIN LATERAL unnest(string_to_array(trim(BOTH '/' FROM o.path), '/')::int[]) AS anc(id)
-			WHERE o.id IN (SELECT id FROM dirty)
+			WHERE o.id IN (SELECT id FROM dirty) AND starts_with(o.path, '/')
 		), '{}') AS groups`
 	},
 })
@@ -573,11 +575,11 @@ export const ROLLUP_DIRTY = defineSql({
 const rollupSource = (course: string | null) =>
 	course ? `(SELECT * FROM "CompletionRollup" WHERE "courseId" = ${course})` : `"CompletionRollupTotal"`
 
-function rollupChildren(unitId: string, course: string | null) {
+function rollupChildren(unitId: string, course: string | null, source = rollupSource(course)) {
 	return `
 		SELECT CASE WHEN o.id = ${unitId} THEN (CASE WHEN r.direct THEN 'direct' ELSE 'total' END) ELSE 'child' END AS kind,
 			CASE WHEN o.id = ${unitId} THEN NULL ELSE o.id END AS "groupId", r.target, r.completed, r."inProgress", r.overdue
-		FROM ${rollupSource(course)} r JOIN "OrgUnit" o ON o.id = r."orgUnitId"
+		FROM ${source} r JOIN "OrgUnit" o ON o.id = r."orgUnitId"
 		WHERE (o.id = ${unitId} OR (o."parentId" = ${unitId} AND NOT r.direct))`
 }
 export const ROLLUP_CHILDREN = defineSql({
@@ -595,9 +597,9 @@ export const ROLLUP_CHILDREN_ALL = defineSql({
 
 // The rows of the course (or the totals) are read first, whole: the generic plan expects a few dozen units at a
 // depth under a path and looked each one's row up by index, 13,000 times for every division of a province (110 ms).
-function rollupLevel(unitId: string, path: string, depth: string, course: string | null) {
+function rollupLevel(unitId: string, path: string, depth: string, course: string | null, source = rollupSource(course)) {
 	return `
-		WITH r AS MATERIALIZED (SELECT * FROM ${rollupSource(course)} r WHERE NOT r.direct)
+		WITH r AS MATERIALIZED (SELECT * FROM ${source} r WHERE NOT r.direct)
 		SELECT CASE WHEN o.id = ${unitId} THEN 'total' ELSE 'child' END AS kind, CASE WHEN o.id = ${unitId} THEN NULL ELSE o.id END AS "groupId",
 			r.target, r.completed, r."inProgress", r.overdue
 		FROM r JOIN "OrgUnit" o ON o.id = r."orgUnitId"
@@ -616,6 +618,57 @@ export const ROLLUP_LEVEL_ALL = defineSql({
 	row: GROUP_ROW,
 	check: 'first',
 	text: ($) => rollupLevel($('unitId'), $('path'), $('depth'), null),
+})
+
+// ——— month-end snapshots for "as of" a month's last day (the same instant as the snapshot's) ———
+
+/**
+ * A month's snapshot rows shaped like the rollup's: one course, or summed over courses for the units `units` (SQL
+ * selecting ids) only, so that the sums stay within the page's units.
+ */
+function snapshotSource(period: string, course: string | null, units: string) {
+	const columns = `"orgUnitId", direct`
+	return course
+		? `(SELECT ${columns}, target, completed, "inProgress", overdue FROM "CompletionSnapshot" WHERE period = ${period} AND "courseId" = ${course})`
+		: `(SELECT ${columns}, sum(target)::int AS target, sum(completed)::int AS completed, sum("inProgress")::int AS "inProgress", sum(overdue)::int AS overdue
+			FROM "CompletionSnapshot" WHERE period = ${period} AND "orgUnitId" IN (${units}) GROUP BY 1, 2)`
+}
+const childIds = (unitId: string) => `SELECT id FROM "OrgUnit" WHERE id = ${unitId} OR "parentId" = ${unitId}`
+const levelIds = (unitId: string, path: string, depth: string) =>
+	`SELECT id FROM "OrgUnit" WHERE id = ${unitId} OR (starts_with(path, ${path}) AND depth = ${depth})`
+
+export const SNAPSHOT_CHILDREN = defineSql({
+	name: 'snapshot-children',
+	inputs: { unitId: 'int', period: 'text', courseId: 'text' },
+	row: GROUP_ROW,
+	text: ($) => rollupChildren($('unitId'), null, snapshotSource($('period'), $('courseId'), '')),
+})
+export const SNAPSHOT_CHILDREN_ALL = defineSql({
+	name: 'snapshot-children-all',
+	inputs: { unitId: 'int', period: 'text' },
+	row: GROUP_ROW,
+	text: ($) => rollupChildren($('unitId'), null, snapshotSource($('period'), null, childIds($('unitId')))),
+})
+export const SNAPSHOT_LEVEL = defineSql({
+	name: 'snapshot-level',
+	inputs: { unitId: 'int', path: 'text', depth: 'int', period: 'text', courseId: 'text' },
+	row: GROUP_ROW,
+	check: 'first',
+	text: ($) => rollupLevel($('unitId'), $('path'), $('depth'), null, snapshotSource($('period'), $('courseId'), '')),
+})
+export const SNAPSHOT_LEVEL_ALL = defineSql({
+	name: 'snapshot-level-all',
+	inputs: { unitId: 'int', path: 'text', depth: 'int', period: 'text' },
+	row: GROUP_ROW,
+	check: 'first',
+	text: ($) => rollupLevel($('unitId'), $('path'), $('depth'), null, snapshotSource($('period'), null, levelIds($('unitId'), $('path'), $('depth')))),
+})
+export const SNAPSHOT_COURSES = defineSql({
+	name: 'snapshot-courses',
+	inputs: { unitId: 'int', period: 'text' },
+	row: z.object({ courseId: z.string(), ...COUNTS }),
+	text: ($) => `SELECT "courseId", target, completed, "inProgress", overdue FROM "CompletionSnapshot"
+		WHERE "orgUnitId" = ${$('unitId')} AND period = ${$('period')} AND NOT direct`,
 })
 
 /** The units of a subtree at one depth (every division of a province: 13,000 rows, read without Prisma's per-row cost). */
