@@ -121,7 +121,7 @@ const DIRTY = z.object({ everything: z.boolean(), units: z.array(z.number().int(
  * another process is already at it, or when `unlessNewerThan` is given and the rollup already is: checked AFTER
  * taking the lock, so that a refresh asked for while another ran does not recompute the province right after it.
  *
- * Incremental (decision 027) when the previous refresh left its parts and `at` is not before it: only the units
+ * Incremental (decision 028) when the previous refresh left its parts and `at` is not before it: only the units
  * reached by the changes recorded since, or by what changed with time alone (ROLLUP_DIRTY), are recomputed into
  * CompletionPart, and only their ancestors' rollup rows are summed up again. Otherwise, or when a change reaches
  * everything or more than `maxShare` (INCREMENTAL_MAX_SHARE) of the units, every unit is. `full` forces the latter.
@@ -179,8 +179,9 @@ export async function refreshCompletionRollup(
 				await tx.$executeRawUnsafe(`INSERT INTO "CompletionPart" ${PARTS_ALL.text}`, '/', at.toISOString())
 				await tx.$executeRawUnsafe(`DELETE FROM "CompletionRollup"`)
 				await tx.$executeRawUnsafe(`DELETE FROM "CompletionRollupTotal"`)
+				// In course order: a ranking of every division for one course then reads a few contiguous pages.
 				await tx.$executeRawUnsafe(
-					`INSERT INTO "CompletionRollup" ("orgUnitId", direct, "courseId", target, completed, "inProgress", overdue) ${ROLLUP_FROM_PARTS.text}`,
+					`INSERT INTO "CompletionRollup" ("orgUnitId", direct, "courseId", target, completed, "inProgress", overdue) ${ROLLUP_FROM_PARTS.text} ORDER BY "courseId"`,
 					null,
 				)
 				await tx.$executeRawUnsafe(`INSERT INTO "CompletionRollupTotal" ("orgUnitId", direct, target, completed, "inProgress", overdue) ${ROLLUP_TOTALS.text}`, null)

@@ -415,7 +415,7 @@ export const EVERY_UNIT = defineSql({
 	},
 })
 
-// ——— the rollup, from per-unit parts (decision 027) ———
+// ——— the rollup, from per-unit parts (decision 028) ———
 
 const PART_ROW = z.object({ orgUnitId: z.number().int(), courseId: z.string(), userId: z.string(), ...COUNTS, pastDue: z.boolean() })
 
@@ -622,46 +622,39 @@ export const ROLLUP_LEVEL_ALL = defineSql({
 
 // ——— month-end snapshots for "as of" a month's last day (the same instant as the snapshot's) ———
 
-/**
- * A month's snapshot rows shaped like the rollup's: one course, or summed over courses for the units `units` (SQL
- * selecting ids) only, so that the sums stay within the page's units.
- */
-function snapshotSource(period: string, course: string | null, units: string) {
-	const columns = `"orgUnitId", direct`
+/** A month's snapshot rows shaped like the rollup's: one course, or its per-unit totals over every course. */
+function snapshotSource(period: string, course: string | null) {
+	const columns = `"orgUnitId", direct, target, completed, "inProgress", overdue`
 	return course
-		? `(SELECT ${columns}, target, completed, "inProgress", overdue FROM "CompletionSnapshot" WHERE period = ${period} AND "courseId" = ${course})`
-		: `(SELECT ${columns}, sum(target)::int AS target, sum(completed)::int AS completed, sum("inProgress")::int AS "inProgress", sum(overdue)::int AS overdue
-			FROM "CompletionSnapshot" WHERE period = ${period} AND "orgUnitId" IN (${units}) GROUP BY 1, 2)`
+		? `(SELECT ${columns} FROM "CompletionSnapshot" WHERE period = ${period} AND "courseId" = ${course})`
+		: `(SELECT ${columns} FROM "CompletionSnapshotTotal" WHERE period = ${period})`
 }
-const childIds = (unitId: string) => `SELECT id FROM "OrgUnit" WHERE id = ${unitId} OR "parentId" = ${unitId}`
-const levelIds = (unitId: string, path: string, depth: string) =>
-	`SELECT id FROM "OrgUnit" WHERE id = ${unitId} OR (starts_with(path, ${path}) AND depth = ${depth})`
 
 export const SNAPSHOT_CHILDREN = defineSql({
 	name: 'snapshot-children',
 	inputs: { unitId: 'int', period: 'text', courseId: 'text' },
 	row: GROUP_ROW,
-	text: ($) => rollupChildren($('unitId'), null, snapshotSource($('period'), $('courseId'), '')),
+	text: ($) => rollupChildren($('unitId'), null, snapshotSource($('period'), $('courseId'))),
 })
 export const SNAPSHOT_CHILDREN_ALL = defineSql({
 	name: 'snapshot-children-all',
 	inputs: { unitId: 'int', period: 'text' },
 	row: GROUP_ROW,
-	text: ($) => rollupChildren($('unitId'), null, snapshotSource($('period'), null, childIds($('unitId')))),
+	text: ($) => rollupChildren($('unitId'), null, snapshotSource($('period'), null)),
 })
 export const SNAPSHOT_LEVEL = defineSql({
 	name: 'snapshot-level',
 	inputs: { unitId: 'int', path: 'text', depth: 'int', period: 'text', courseId: 'text' },
 	row: GROUP_ROW,
 	check: 'first',
-	text: ($) => rollupLevel($('unitId'), $('path'), $('depth'), null, snapshotSource($('period'), $('courseId'), '')),
+	text: ($) => rollupLevel($('unitId'), $('path'), $('depth'), null, snapshotSource($('period'), $('courseId'))),
 })
 export const SNAPSHOT_LEVEL_ALL = defineSql({
 	name: 'snapshot-level-all',
 	inputs: { unitId: 'int', path: 'text', depth: 'int', period: 'text' },
 	row: GROUP_ROW,
 	check: 'first',
-	text: ($) => rollupLevel($('unitId'), $('path'), $('depth'), null, snapshotSource($('period'), null, levelIds($('unitId'), $('path'), $('depth')))),
+	text: ($) => rollupLevel($('unitId'), $('path'), $('depth'), null, snapshotSource($('period'), null)),
 })
 export const SNAPSHOT_COURSES = defineSql({
 	name: 'snapshot-courses',

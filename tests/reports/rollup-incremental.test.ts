@@ -1,4 +1,4 @@
-// Decision 027: the incremental rollup refresh recomputes only the units that changes (and time) reached, and must
+// Decision 028: the incremental rollup refresh recomputes only the units that changes (and time) reached, and must
 // leave exactly what the every-unit statement computes live for the whole tree at the same instant — on a generated
 // province with people holding posts in two units, moves, departures, expiries and due dates passing in between.
 import { beforeAll, expect, test } from 'vitest'

@@ -26,7 +26,7 @@ CREATE TABLE "CompletionPart" (
 CREATE INDEX "CompletionChange_at_idx" ON "CompletionChange"("at");
 
 
--- Decision 027: the triggers of 20261207194459_completion_changes recorded THAT something changed; these record WHAT
+-- Decision 028: the triggers of 20261207194459_completion_changes recorded THAT something changed; these record WHAT
 -- (a person, a unit, a subtree), so that the refresh recomputes only the units reached. Inserts and deletes are
 -- recorded per statement from their transition tables (an import of 100,000 rows is one INSERT … SELECT DISTINCT);
 -- updates per row, only when a column the figures read changed (a learner's lastActivityAt costs nothing).
