@@ -72,6 +72,13 @@ export async function takeMonthSnapshot(period: string, now = new Date()): Promi
 				asOf.toISOString(),
 				period,
 			)
+			// Summed over courses per unit, for the rankings "as of" the month's last day over all courses.
+			await tx.$executeRawUnsafe(
+				`INSERT INTO "CompletionSnapshotTotal" (period, "orgUnitId", direct, target, completed, "inProgress", overdue)
+				SELECT period, "orgUnitId", direct, sum(target)::int, sum(completed)::int, sum("inProgress")::int, sum(overdue)::int
+				FROM "CompletionSnapshot" WHERE period = $1 GROUP BY 1, 2, 3`,
+				period,
+			)
 			const [units] = checkRows(
 				'snapshot-units',
 				UNIT_COUNT,

@@ -405,6 +405,12 @@ test('the ranking at a chosen level: each unit two levels down with its own subt
 	const live = (await getLevelRows(root.id, 2, { courseId: course.id, at: new Date() }))!
 	expect(fromRollup.rows.map((r) => [r.unit.id, r.target, r.completed, r.overdue])).toEqual(live.rows.map((r) => [r.unit.id, r.target, r.completed, r.overdue]))
 	expect(fromRollup.total).toEqual(live.total)
+	// All courses: from the per-unit totals.
+	const allRollup = (await getLevelRows(root.id, 2))!
+	const allLive = (await getLevelRows(root.id, 2, { at: new Date() }))!
+	expect(allRollup.source).toBe('rollup')
+	expect(allRollup.rows.map((r) => [r.unit.id, r.target, r.completed, r.overdue])).toEqual(allLive.rows.map((r) => [r.unit.id, r.target, r.completed, r.overdue]))
+	expect(allRollup.total).toEqual(allLive.total)
 	// Level 1 is the children's ranking; a level below the leaves has no rows.
 	expect((await getLevelRows(root.id, 1, { at }))!.rows.map((r) => r.unit.id).sort()).toEqual((await getChildRows(root.id, { at }))!.rows.map((r) => r.unit.id).sort())
 	expect((await getLevelRows(root.id, 3, { at }))!.rows).toEqual([])

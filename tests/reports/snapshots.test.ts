@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest'
 import { db } from '#app/db.server.ts'
-import { getChildRows } from '#app/reports/completion.server.ts'
+import { getChildRows, getCourseBreakdown, getLevelRows } from '#app/reports/completion.server.ts'
 import { periodEnd } from '#app/reports/completion.ts'
 import { lastEndedPeriod, readSnapshots, SnapshotError, snapshotPeriods, takeMonthSnapshot } from '#app/reports/snapshots.server.ts'
 import { assign, certify, createCourse, enroll, join } from '#tests/factories/learning.ts'
@@ -48,9 +48,22 @@ test('a month-end snapshot holds the rule as of the month’s last instant in Vi
 	for (const unit of [root, a]) {
 		for (const courseId of [course.id, null]) {
 			const snap = await readSnapshots(unit.id, { from: '2026-02', to: '2026-02' }, { courseId }, NOW)
-			const live = await getChildRows(unit.id, { courseId, at: periodEnd('2026-02') })
+			const live = await getChildRows(unit.id, { courseId, at: periodEnd('2026-02'), recompute: true })
+			expect(live!.source).toBe('live')
 			expect(snap!.periods).toHaveLength(1)
 			expect(numbers(snap!.periods[0]!)).toEqual(numbers(live!))
+			// "As of" that day without recomputing: the snapshot, with the same numbers, at every level.
+			const fromSnapshot = (await getChildRows(unit.id, { courseId, at: periodEnd('2026-02') }))!
+			expect(fromSnapshot.source).toBe('snapshot')
+			expect(numbers(fromSnapshot)).toEqual(numbers(live!))
+			const levelLive = (await getLevelRows(unit.id, 2, { courseId, at: periodEnd('2026-02'), recompute: true }))!
+			const levelSnapshot = (await getLevelRows(unit.id, 2, { courseId, at: periodEnd('2026-02') }))!
+			expect([levelLive.source, levelSnapshot.source]).toEqual(['live', 'snapshot'])
+			expect(numbers(levelSnapshot)).toEqual(numbers(levelLive))
+			const coursesLive = (await getCourseBreakdown(unit.id, { at: periodEnd('2026-02'), recompute: true }))!
+			const coursesSnapshot = (await getCourseBreakdown(unit.id, { at: periodEnd('2026-02') }))!
+			expect(coursesSnapshot.source).toBe('snapshot')
+			expect([coursesSnapshot.total, coursesSnapshot.courses]).toEqual([coursesLive.total, coursesLive.courses])
 		}
 	}
 	const feb = (await readSnapshots(root.id, { from: '2026-02', to: '2026-02' }, {}, NOW))!.periods[0]!
@@ -72,8 +85,13 @@ test('a snapshot never changes once taken: later changes, re-runs and direct wri
 	await certify(people[2]!.user, course.versions[0]!, { issuedAt: d('2026-03-05') })
 	await db.certificate.update({ where: { id: revocable.id }, data: { revokedAt: d('2026-03-01'), revokeReason: 'Sai sót' } })
 	await db.membership.update({ where: { id: people[3]!.membership.id }, data: { validTo: d('2026-03-10') } })
-	const liveNow = await getChildRows(root.id, { courseId: course.id, at: periodEnd('2026-03') })
+	const liveNow = await getChildRows(root.id, { courseId: course.id, at: periodEnd('2026-03'), recompute: true })
+	expect(liveNow!.source).toBe('live')
 	expect(liveNow!.total).not.toEqual(before!.periods[0]!.total)
+	// The dashboard "as of" 31/03 reads the snapshot, not the rule recomputed with what was written since.
+	const dashboard = await getChildRows(root.id, { courseId: course.id, at: periodEnd('2026-03') })
+	expect(dashboard!.source).toBe('snapshot')
+	expect(numbers(dashboard!)).toEqual(numbers(before!.periods[0]!))
 
 	const again = await takeMonthSnapshot('2026-03', NOW)
 	expect(again.taken).toBe(false)

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "CompletionSnapshot_period_courseId_idx" ON "CompletionSnapshot"("period", "courseId");
+
