@@ -105,7 +105,7 @@ export default function DashboardPage() {
 			/>
 			<h1 className="mb-1 text-2xl font-bold">{t(youth ? 'youth.dash.title' : 'dash.title', { unit: unit.name })}</h1>
 			<p className="mb-4 text-sm text-gray-700">
-				{courseTitle ?? t('dash.allCourses')} · {t(data.source === 'rollup' ? 'dash.asOfRollup' : 'dash.asOf', { date: asOf })}
+				{courseTitle ?? t('dash.allCourses')} · {t(data.source === 'rollup' ? 'dash.asOfRollup' : data.source === 'snapshot' ? 'dash.asOfSnapshot' : 'dash.asOf', { date: asOf })}
 			</p>
 			{data.pending ? (
 				<p role="status" className="mb-4 rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900">

@@ -907,6 +907,7 @@ export const en: Record<MessageKey, string> = {
 	'dash.allCourses': 'All assigned courses',
 	'dash.asOf': 'Figures as of {date}',
 	'dash.asOfRollup': 'Figures compiled at {date} (refreshed regularly)',
+	'dash.asOfSnapshot': 'Month-end figures as of {date} (as saved when the month was closed)',
 	'dash.pendingChanges': 'Changes made after this time (imports, revoked certificates, new assignments…) are not yet in the figures of this large unit; new figures follow in about a minute. Smaller units are recomputed at once.',
 	'dash.filters': 'Filters',
 	'dash.course': 'Course',

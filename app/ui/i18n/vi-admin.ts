@@ -478,6 +478,7 @@ export const viAdmin = {
 	'dash.allCourses': 'Tất cả khoá học được giao',
 	'dash.asOf': 'Số liệu tính tại thời điểm {date}',
 	'dash.asOfRollup': 'Số liệu tổng hợp lúc {date} (cập nhật định kỳ)',
+	'dash.asOfSnapshot': 'Số liệu chốt cuối tháng, tính tại thời điểm {date} (bản đã lưu khi chốt tháng)',
 	'dash.pendingChanges': 'Có thay đổi sau thời điểm này (nhập danh sách, thu hồi chứng nhận, giao khoá học…) chưa có trong số liệu của đơn vị lớn này; số liệu mới sẽ có sau khoảng một phút. Số liệu của từng đơn vị nhỏ hơn đã được tính lại ngay.',
 	'dash.filters': 'Bộ lọc số liệu',
 	'dash.course': 'Khoá học',
