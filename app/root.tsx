@@ -14,13 +14,12 @@ import {
 } from '@remix-run/react'
 import { type ReactNode } from 'react'
 import { getGrants } from './auth/permissions.server.ts'
-import { hasAnyRole } from './auth/permissions.ts'
 import { getSession } from './auth/session.server.ts'
 import { DatabaseUnavailablePage, isDatabaseUnavailable } from './ui/database-unavailable.tsx'
 import { GeneralErrorBoundary, statusPage } from './ui/error-boundary.tsx'
 import stylesheet from './tailwind.css?url'
 import { clientCatalogue } from './ui/i18n.server.ts'
-import { AUDIT_ROLES, TEACH_ROLES } from './learning/page-shell.server.ts'
+import { headerLinks } from './learning/page-shell.server.ts'
 import { langFromRequest, useLang, useT, type Lang } from './ui/i18n.ts'
 import { useNonce } from './ui/nonce.ts'
 
@@ -47,7 +46,7 @@ export const meta: MetaFunction = ({ error }) => {
 export async function loader({ request, context }: LoaderFunctionArgs) {
 	const lang = langFromRequest(request)
 	// A lesson page or a personal page's shell rendered for a kind of viewer (app/learning/lesson-document.server.ts,
-	// app/ui/page-shell.server.ts): no session to read.
+	// app/learning/page-shell.server.ts): no session to read.
 	const viewer = context.lessonViewer ?? context.pageShell
 	if (viewer) return json({ lang, messages: clientCatalogue(lang), signedIn: viewer.signedIn, canAudit: viewer.canAudit, canTeach: viewer.canTeach })
 	const session = await getSession(request)
@@ -59,9 +58,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 			lang,
 			messages: clientCatalogue(lang, { admin: grants.length > 0 }),
 			signedIn: !!session,
-			canAudit: hasAnyRole(grants, AUDIT_ROLES),
 			// Teachers (and administrators) reach their classes from the header; a school's managers from its unit page.
-			canTeach: hasAnyRole(grants, TEACH_ROLES),
+			...headerLinks(grants),
 		},
 		{ headers },
 	)

@@ -10,12 +10,12 @@
 import { promisify } from 'node:util'
 import { brotliCompress, constants, gzip } from 'node:zlib'
 import { isSteadySession, readSessionCookie } from '#app/auth/session.server.ts'
-import { hasAnyRole } from '#app/auth/permissions.ts'
 import { contentStamp, getLesson } from '#app/content/courses.server.ts'
 import { SlugSchema } from '#app/content/schema.ts'
 import { runSql } from '#app/db.server.ts'
+import { pickEncoding } from '#app/ui/http.server.ts'
 import { type Lang, LANG_COOKIE, langFromCookie } from '#app/ui/i18n.ts'
-import { AUDIT_ROLES, TEACH_ROLES } from './page-shell.server.ts'
+import { headerLinks, renderedCache } from './page-shell.server.ts'
 import { LESSON_VISIT } from './lesson-document.sql.ts'
 import { openLesson } from './progress.server.ts'
 
@@ -29,7 +29,6 @@ declare module '@remix-run/node' {
 	}
 }
 
-
 type Rendered = { identity: Buffer; br: Buffer; gzip: Buffer; contentType: string }
 /** Renders the lesson route for `viewer`, with `cookie` (only the language) as the request's Cookie header. */
 type Render = (cookie: string, viewer: LessonViewer) => Promise<Response>
@@ -39,8 +38,7 @@ const brotli = promisify(brotliCompress)
 const gzipAsync = promisify(gzip)
 
 // Lessons × 2 languages × 6 situations: a few hundred documents of ~20 KB (plus their compressed forms).
-const MAX_DOCUMENTS = 2000
-const documents = new Map<string, Promise<Rendered | null>>()
+const documents = renderedCache<Rendered>(2000)
 
 async function readVisit(sessionId: string, courseSlug: string, lessonSlug: string) {
 	const rows = await runSql(LESSON_VISIT, { sessionId, courseSlug, lessonSlug })
@@ -60,25 +58,6 @@ async function renderDocument(render: Render, lang: Lang, viewer: LessonViewer):
 		gzipAsync(identity, { level: 9 }),
 	])
 	return { identity, br, gzip: gz, contentType }
-}
-
-function cachedDocument(key: string, make: () => Promise<Rendered | null>) {
-	let pending = documents.get(key)
-	if (!pending) {
-		if (documents.size >= MAX_DOCUMENTS) documents.delete(documents.keys().next().value!)
-		pending = make().catch(() => null)
-		documents.set(key, pending)
-		// A failed render is not kept: the next view tries again (and meanwhile Remix answers).
-		void pending.then((r) => {
-			if (!r && documents.get(key) === pending) documents.delete(key)
-		})
-	}
-	return pending
-}
-
-function pickEncoding(acceptEncoding: string | undefined) {
-	const accepts = acceptEncoding ?? ''
-	return /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : null
 }
 
 /**
@@ -104,8 +83,7 @@ export async function serveLessonDocument(input: {
 	if (sessionId) {
 		const visit = await readVisit(sessionId, found.course.slug, found.lesson.slug)
 		if (!visit || !isSteadySession({ status: visit.status, expiresAt: new Date(visit.expiresAtMs) })) return null
-		const roles = visit.roles.map((role) => ({ role }))
-		viewer = { signedIn: true, canAudit: hasAnyRole(roles, AUDIT_ROLES), canTeach: hasAnyRole(roles, TEACH_ROLES), done: visit.done }
+		viewer = { signedIn: true, ...headerLinks(visit.roles.map((role) => ({ role }))), done: visit.done }
 		if (visit.enrollmentId) {
 			const lastActivityAt = visit.lastActivityAtMs === null ? null : new Date(visit.lastActivityAtMs)
 			await openLesson(visit.enrollmentId, found.lesson.slug, { opened: visit.opened, lastActivityAt })
@@ -113,7 +91,7 @@ export async function serveLessonDocument(input: {
 	}
 
 	const key = [contentStamp(), found.course.slug, found.lesson.slug, lang, +viewer.signedIn, +viewer.canAudit, +viewer.canTeach, +viewer.done].join('|')
-	const rendered = await cachedDocument(key, () => renderDocument(input.render, lang, viewer))
+	const rendered = await documents.get(key, () => renderDocument(input.render, lang, viewer))
 	if (!rendered) return null
 	const encoding = pickEncoding(input.acceptEncoding)
 	const headers: Record<string, string> = { 'Content-Type': rendered.contentType, Vary: 'Accept-Encoding, Cookie' }

@@ -14,6 +14,7 @@ import { readSteadySession } from '#app/auth/session.server.ts'
 import { hasAnyRole } from '#app/auth/permissions.ts'
 import { contentStamp } from '#app/content/courses.server.ts'
 import { type Role, type UserKind } from '#app/db-types.ts'
+import { pickEncoding } from '#app/ui/http.server.ts'
 import { type Lang, LANG_COOKIE, langFromCookie } from '#app/ui/i18n.ts'
 
 /** What the site's header shows of a signed-in viewer; the load context of a shell render (root.tsx, the routes). */
@@ -26,10 +27,38 @@ declare module '@remix-run/node' {
 	}
 }
 
-/** The roles that show the audit and reports links in the header (root.tsx uses the same list). */
-export const AUDIT_ROLES: ReadonlyArray<Role> = ['AUDITOR', 'MANAGER', 'YOUTH_ADMIN']
-/** The header's "Lớp học" link, as app/root.tsx decides it. */
-export const TEACH_ROLES: ReadonlyArray<Role> = ['TRAINER']
+/** The roles that show the audit and reports links in the header. */
+const AUDIT_ROLES: ReadonlyArray<Role> = ['AUDITOR', 'MANAGER', 'YOUTH_ADMIN']
+/** The header's "Lớp học" link. */
+const TEACH_ROLES: ReadonlyArray<Role> = ['TRAINER']
+
+/** The header's links that depend on a person's grants: the same for root.tsx, lesson documents and shells. */
+export function headerLinks(grants: ReadonlyArray<{ role: Role }>) {
+	return { canAudit: hasAnyRole(grants, AUDIT_ROLES), canTeach: hasAnyRole(grants, TEACH_ROLES) }
+}
+
+/**
+ * Renders kept in memory by key, at most `max` (the oldest goes first). A render that fails or gives null is not
+ * kept: the next request tries again, and meanwhile Remix answers. Lesson documents and page shells.
+ */
+export function renderedCache<T>(max: number) {
+	const entries = new Map<string, Promise<T | null>>()
+	return {
+		get(key: string, make: () => Promise<T | null>) {
+			let pending = entries.get(key)
+			if (!pending) {
+				if (entries.size >= max) entries.delete(entries.keys().next().value!)
+				pending = make().catch(() => null)
+				entries.set(key, pending)
+				void pending.then((made) => {
+					if (!made && entries.get(key) === pending) entries.delete(key)
+				})
+			}
+			return pending
+		},
+		clear: () => entries.clear(),
+	}
+}
 
 /** Where a personal page's own content goes in its shell. */
 export const SLOT = '<template id="vms-page-slot"></template>'
@@ -40,12 +69,11 @@ export type Visitor = { userId: string; kind: UserKind; lang: Lang; viewer: Shel
 export async function readVisitor(cookie: string | undefined): Promise<Visitor | null> {
 	const session = await readSteadySession(cookie)
 	if (!session) return null
-	const roles = session.roles.map((role) => ({ role }))
 	return {
 		userId: session.userId,
 		kind: session.kind,
 		lang: langFromCookie(cookie),
-		viewer: { signedIn: true, canAudit: hasAnyRole(roles, AUDIT_ROLES), canTeach: hasAnyRole(roles, TEACH_ROLES) },
+		viewer: { signedIn: true, ...headerLinks(session.roles.map((role) => ({ role }))) },
 	}
 }
 
@@ -55,8 +83,7 @@ export type RenderShell = (path: string, cookie: string, viewer: ShellViewer) =>
 type Shell = { before: string; after: string }
 
 // Pages × courses × 2 languages × 4 kinds of header: a few hundred strings of a few KB.
-const MAX_SHELLS = 1000
-const shells = new Map<string, Promise<Shell | null>>()
+const shells = renderedCache<Shell>(1000)
 
 async function renderShell(render: RenderShell, path: string, lang: Lang, viewer: ShellViewer): Promise<Shell | null> {
 	const response = await render(path, `${LANG_COOKIE}=${lang}`, viewer)
@@ -71,24 +98,14 @@ async function renderShell(render: RenderShell, path: string, lang: Lang, viewer
 }
 
 /**
- * The shell of `page` for this viewer: rendered from `path` on first use and kept. `path` may contain `placeholder`
- * where the real URL has an id (the header's language switch sends the learner back to the page); `fill` puts the
- * id back.
+ * The shell of `page` for this viewer: rendered from `path` on first use and kept. `path` may contain a placeholder
+ * where the real URL has an id (the header's language switch sends the learner back to the page); personalPage puts
+ * the id back.
  */
 function shellFor(page: string, path: string, visitor: Visitor, render: RenderShell) {
 	const { lang, viewer } = visitor
 	const key = [contentStamp(), page, lang, +viewer.canAudit, +viewer.canTeach].join('|')
-	let pending = shells.get(key)
-	if (!pending) {
-		if (shells.size >= MAX_SHELLS) shells.delete(shells.keys().next().value!)
-		pending = renderShell(render, path, lang, viewer).catch(() => null)
-		shells.set(key, pending)
-		// A failed render is not kept: the next view tries again (and meanwhile Remix answers).
-		void pending.then((shell) => {
-			if (!shell && shells.get(key) === pending) shells.delete(key)
-		})
-	}
-	return pending
+	return shells.get(key, () => renderShell(render, path, lang, viewer))
 }
 
 export type PersonalPage = { status: 200; headers: Record<string, string>; body: Buffer }
@@ -113,9 +130,8 @@ export async function personalPage(input: {
 	const { placeholder } = input
 	const around = placeholder ? { before: shell.before.replaceAll(placeholder.text, placeholder.value), after: shell.after.replaceAll(placeholder.text, placeholder.value) } : shell
 	const html = Buffer.from(around.before + content + around.after)
-	const accepts = input.acceptEncoding ?? ''
 	// Quality 4 and level 6: what compression() uses for the pages Remix renders; a page is compressed once, per view.
-	const encoding = /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : null
+	const encoding = pickEncoding(input.acceptEncoding)
 	const body =
 		encoding === 'br'
 			? brotliCompressSync(html, { params: { [constants.BROTLI_PARAM_QUALITY]: 4, [constants.BROTLI_PARAM_SIZE_HINT]: html.length } })

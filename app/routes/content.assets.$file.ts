@@ -4,7 +4,7 @@ import path from 'node:path'
 import { type LoaderFunctionArgs } from '@remix-run/node'
 import { getAssetPath } from '#app/content/courses.server.ts'
 import { IMAGE_TYPES } from '#app/content/schema.ts'
-import { notFound } from '#app/ui/http.server.ts'
+import { notFound, pickEncoding } from '#app/ui/http.server.ts'
 
 /**
  * An SVG opened on its own is a document: this policy (enforced together with the app's own) lets it run no script,
@@ -14,11 +14,6 @@ import { notFound } from '#app/ui/http.server.ts'
 const SVG_CSP = "default-src 'none'; script-src 'none'; sandbox"
 
 const CACHE_FOREVER = 'public, max-age=31536000, immutable'
-
-function pickEncoding(acceptEncoding: string | null) {
-	const accepts = acceptEncoding ?? ''
-	return /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : null
-}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const file = getAssetPath(params.file ?? '')

@@ -26,3 +26,9 @@ export function idParam(raw: string | undefined): number {
 	if (id > MAX_INT_ID) notFound()
 	return id
 }
+
+/** The encoding of an answer sent as stored, compressed ahead: brotli, else gzip, else none, as the client accepts. */
+export function pickEncoding(acceptEncoding: string | null | undefined): 'br' | 'gzip' | null {
+	const accepts = acceptEncoding ?? ''
+	return /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : null
+}
