@@ -266,6 +266,16 @@ async function snapshotAt(at: Date | undefined): Promise<{ period: string; asOf:
 	return db.completionSnapshotPeriod.findFirst({ where: { asOf: at }, select: { period: true, asOf: true } })
 }
 
+/**
+ * Where a reader takes its figures from: the rollup ("now", fresh enough), else the month-end snapshot taken at
+ * `query.at` (unless `recompute`), else the rule applied live at `asOf`.
+ */
+async function figuresFrom(unit: UnitRef, query: CompletionQuery) {
+	const [fromRollup, snapshot] = await Promise.all([rollupFor(unit, query), snapshotAt(query.recompute ? undefined : query.at)])
+	const source: Source = fromRollup ? 'rollup' : snapshot ? 'snapshot' : 'live'
+	return { fromRollup, snapshot, source, asOf: fromRollup?.asOf ?? query.at ?? new Date(), pending: fromRollup?.changed ?? false }
+}
+
 // ——— reading ———
 
 export const UNIT_SELECT = { id: true, name: true, code: true, kind: true, tree: true, path: true, depth: true, parentId: true, validFrom: true, validTo: true } as const
@@ -301,8 +311,7 @@ export type ChildRows = { unit: UnitRef; asOf: Date; source: Source; pending: bo
 export async function getChildRows(unitId: number, query: CompletionQuery = {}): Promise<ChildRows | null> {
 	const unit = await findUnit(unitId)
 	if (!unit) return null
-	const [fromRollup, snapshot] = await Promise.all([rollupFor(unit, query), snapshotAt(query.recompute ? undefined : query.at)])
-	const asOf = fromRollup?.asOf ?? query.at ?? new Date()
+	const { fromRollup, snapshot, source, asOf, pending } = await figuresFrom(unit, query)
 	const [children, groups] = await Promise.all([
 		db.orgUnit.findMany({ where: { parentId: unit.id }, select: UNIT_SELECT }),
 		fromRollup
@@ -324,8 +333,7 @@ export async function getChildRows(unitId: number, query: CompletionQuery = {}):
 		.filter((c) => c.validTo === null || c.validTo > asOf || byChild.has(c.id))
 		.map((c) => ({ unit: toRef(c), direct: false, ...(byChild.get(c.id) ?? ZERO_COUNTS) }))
 	if (direct.target > 0) rows.push({ unit, direct: true, ...direct })
-	const source: Source = fromRollup ? 'rollup' : snapshot ? 'snapshot' : 'live'
-	return { unit, asOf, source, pending: fromRollup?.changed ?? false, total, rows: rankRows(rows) }
+	return { unit, asOf, source, pending, total, rows: rankRows(rows) }
 }
 
 /** How many levels below a unit its tree goes (the choices of the ranking's "level" filter). */
@@ -343,8 +351,7 @@ export async function getLevelRows(unitId: number, level: number, query: Complet
 	const unit = await findUnit(unitId)
 	if (!unit) return null
 	const depth = unit.depth + level
-	const [fromRollup, snapshot] = await Promise.all([rollupFor(unit, query), snapshotAt(query.recompute ? undefined : query.at)])
-	const asOf = fromRollup?.asOf ?? query.at ?? new Date()
+	const { fromRollup, snapshot, source, asOf, pending } = await figuresFrom(unit, query)
 	const at = { unitId: unit.id, path: unit.path, depth }
 	// The units and their figures at once: every division of a province is 13,000 rows of each.
 	const [units, groups] = await Promise.all([
@@ -363,8 +370,7 @@ export async function getLevelRows(unitId: number, level: number, query: Complet
 	const rows: Array<UnitRow> = units
 		.filter((u) => u.validTo === null || u.validTo > asOf || byUnit.has(u.id))
 		.map((u) => ({ unit: toRef(u), direct: false, ...(byUnit.get(u.id) ?? ZERO_COUNTS) }))
-	const source: Source = fromRollup ? 'rollup' : snapshot ? 'snapshot' : 'live'
-	return { unit, asOf, source, pending: fromRollup?.changed ?? false, total: counts(groups.find((r) => r.kind === 'total')), rows: rankRows(rows) }
+	return { unit, asOf, source, pending, total: counts(groups.find((r) => r.kind === 'total')), rows: rankRows(rows) }
 }
 
 export type CourseBreakdown = { unit: UnitRef; asOf: Date; source: Source; pending: boolean; total: CompletionCounts; courses: Array<CourseRow> }
@@ -376,8 +382,7 @@ export type CourseBreakdown = { unit: UnitRef; asOf: Date; source: Source; pendi
 export async function getCourseBreakdown(unitId: number, query: Omit<CompletionQuery, 'courseId'> = {}): Promise<CourseBreakdown | null> {
 	const unit = await findUnit(unitId)
 	if (!unit) return null
-	const [fromRollup, snapshot] = await Promise.all([rollupFor(unit, query), snapshotAt(query.recompute ? undefined : query.at)])
-	const asOf = fromRollup?.asOf ?? query.at ?? new Date()
+	const { fromRollup, snapshot, source, asOf, pending } = await figuresFrom(unit, query)
 	const rows = fromRollup
 		? await runSql(ROLLUP_COURSES, { unitId: unit.id })
 		: snapshot
@@ -391,7 +396,7 @@ export async function getCourseBreakdown(unitId: number, query: Omit<CompletionQ
 		(sum, c) => withRate({ target: sum.target + c.target, completed: sum.completed + c.completed, inProgress: sum.inProgress + c.inProgress, overdue: sum.overdue + c.overdue }),
 		ZERO_COUNTS,
 	)
-	return { unit, asOf, source: fromRollup ? 'rollup' : snapshot ? 'snapshot' : 'live', pending: fromRollup?.changed ?? false, total, courses }
+	return { unit, asOf, source, pending, total, courses }
 }
 
 /** The unit's figure for one course or for all of them (the province total when it is the root). */
